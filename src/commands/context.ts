@@ -1,0 +1,19 @@
+// What every command receives from cli.ts: environment, cwd, output sinks and how to re-run this CLI.
+
+/** Injected dependencies of a command (tests can run commands in-process with their own). */
+export interface CommandContext {
+  env: Record<string, string | undefined>;
+  cwd: string;
+  /** Write one result line to stdout. */
+  out: (line: string) => void;
+  /** Write one diagnostic line to stderr. */
+  err: (line: string) => void;
+  version: string;
+  /** argv prefix that runs this CLI again: [node, ...execArgv, script]. */
+  self: string[];
+}
+
+/** Options shared by commands that address one instance. */
+export interface NameOption {
+  name: string;
+}

@@ -1,0 +1,30 @@
+// Reads one instance's state and checks its PIDs: the fast path behind status, url, list, start and stop.
+import { buildStatus, type StatusReport } from "../core/status-report.js";
+import type { StateRecord } from "../core/types.js";
+import { instancePaths, type InstancePaths } from "../io/paths.js";
+import { hostName, isAlive } from "../io/process-identity.js";
+import { readState } from "../io/state-file.js";
+
+/** An instance as seen now. */
+export interface InstanceView {
+  paths: InstancePaths;
+  record: StateRecord | null;
+  /** Set when state.json exists but cannot be used. */
+  corrupt: string | null;
+  report: StatusReport;
+  supervisorAlive: boolean;
+  jupyterAlive: boolean;
+}
+
+/** Look at the named instance: state file plus identity checks, no network, no daemon. */
+export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
+  const paths = instancePaths(env, name);
+  const read = readState(paths.stateFile);
+  const record = read.kind === "ok" ? read.record : null;
+  const supervisorAlive = isAlive(record?.supervisor);
+  const jupyterAlive = isAlive(record?.jupyter);
+  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version });
+  const corrupt = read.kind === "corrupt" ? read.message : null;
+  if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
+  return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };
+}

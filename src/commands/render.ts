@@ -1,0 +1,21 @@
+// Human-readable renderings of status reports (for status without --json, and list).
+import type { StatusReport } from "../core/status-report.js";
+
+/** Lines for `jlremote status`. */
+export function renderStatusText(r: StatusReport): string[] {
+  const lines = [`${r.name}: ${r.state}${r.elsewhere ? ` (on host ${r.host}, not this one)` : ""}`];
+  if (r.url) lines.push(`  url:        ${r.url}`);
+  if (r.app) lines.push(`  app:        ${r.app}`);
+  if (r.supervisorPid !== null) lines.push(`  supervisor: pid ${r.supervisorPid}`);
+  if (r.jupyterPid !== null) lines.push(`  jupyter:    pid ${r.jupyterPid}, port ${r.port ?? "-"}`);
+  if (r.restarts > 0) lines.push(`  restarts:   ${r.restarts}`);
+  if (r.lastExit) lines.push(`  last exit:  ${r.lastExit.signal ?? `code ${r.lastExit.code}`} at ${r.lastExit.at}${r.lastExit.reason ? ` (${r.lastExit.reason})` : ""}`);
+  if (r.reason) lines.push(`  reason:     ${r.reason}`);
+  if (r.logFile) lines.push(`  logs:       ${r.logFile}, ${r.jupyterLogFile}`);
+  return lines;
+}
+
+/** One table row for `jlremote list`. */
+export function renderListRow(r: StatusReport): string {
+  return [r.name.padEnd(16), r.state.padEnd(12), String(r.port ?? "-").padEnd(6), r.url ?? ""].join(" ").trimEnd();
+}

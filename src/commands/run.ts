@@ -1,0 +1,43 @@
+// `jlremote run`: the supervisor in the foreground (systemd runs this; `start` runs it detached).
+import { ExitCode, JlremoteError } from "../core/errors.js";
+import type { RawStartOptions } from "../core/instance-options.js";
+import { acquireLock, type Release } from "../io/lock.js";
+import { openEventLog } from "../io/logs.js";
+import { instancePaths } from "../io/paths.js";
+import { ensurePrivateDir } from "../io/state-file.js";
+import { supervise } from "../supervisor/supervisor.js";
+import type { CommandContext } from "./context.js";
+import { inspect } from "./instance-status.js";
+import { resolveStartOptions } from "./start-options.js";
+
+/** run's own flags. */
+export interface RunFlags extends RawStartOptions {
+  /** Set by `start`: the parent holds the start lock and the process is detached (log to file only). */
+  daemonChild: boolean;
+}
+
+/** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
+export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<ExitCode> {
+  const options = resolveStartOptions(flags, ctx);
+  const paths = instancePaths(ctx.env, options.name);
+  ensurePrivateDir(paths.dir, ctx.err);
+  let release: Release | null = null;
+  if (!flags.daemonChild) {
+    release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+    const view = inspect(ctx.env, options.name, ctx.version);
+    if (view.supervisorAlive && view.report.state !== "failed" && view.report.state !== "stopped") {
+      await release();
+      throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
+    }
+  }
+  const log = openEventLog(paths.logFile, !flags.daemonChild);
+  try {
+    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, onClaimed: () => { void release?.(); } });
+    return ExitCode.ok;
+  } catch (err) {
+    log.error({ err: (err as Error).message }, "supervisor gave up");
+    throw err;
+  } finally {
+    await release?.();
+  }
+}

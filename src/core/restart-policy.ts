@@ -1,0 +1,65 @@
+// The restart decision after Jupyter exits: a pure function of what happened, so it can be table-tested.
+
+/** Tunables of the restart policy. */
+export interface RestartPolicy {
+  /** Consecutive failed attempts (never ready, or crashed soon after) before giving up. */
+  maxRestarts: number;
+  /** Backoff base for the second and later consecutive failures. */
+  baseDelayMs: number;
+  /** Backoff cap. */
+  maxDelayMs: number;
+  /** A run that stayed ready at least this long counts as healthy and resets the failure count. */
+  minUptimeMs: number;
+}
+
+/** Defaults: first restart at once, then 1 s, 2 s, 4 s ... capped at 30 s; give up after 5 failures in a row. */
+export const defaultRestartPolicy: RestartPolicy = {
+  maxRestarts: 5,
+  baseDelayMs: 1000,
+  maxDelayMs: 30_000,
+  minUptimeMs: 10_000,
+};
+
+/** What the supervisor knows about the run that just ended. */
+export interface RunOutcome {
+  /** Did this process ever answer /api/status? */
+  becameReady: boolean;
+  /** Time from ready to exit (0 when never ready). */
+  readyForMs: number;
+  /** Has any process of this supervisor ever been ready? (false: the initial start failed) */
+  everReady: boolean;
+  /** Consecutive failed runs before this one. */
+  failuresBefore: number;
+  /** The supervisor is shutting down (stop requested): never restart. */
+  stopping: boolean;
+}
+
+/** The decision, and the failure count to carry into the next run. */
+export type RestartDecision =
+  | { kind: "restart"; delayMs: number; failures: number }
+  | { kind: "give-up"; reason: string; failures: number }
+  | { kind: "stop" };
+
+/** Decide whether and when to restart Jupyter after it exited. */
+export function decideRestart(outcome: RunOutcome, policy: RestartPolicy): RestartDecision {
+  if (outcome.stopping) return { kind: "stop" };
+  if (!outcome.everReady) {
+    return { kind: "give-up", reason: "Jupyter exited before it was ready", failures: outcome.failuresBefore + 1 };
+  }
+  const healthy = outcome.becameReady && outcome.readyForMs >= policy.minUptimeMs;
+  const failures = healthy ? 0 : outcome.failuresBefore + 1;
+  if (failures > policy.maxRestarts) {
+    return {
+      kind: "give-up",
+      reason: `Jupyter failed ${failures} times in a row (--max-restarts ${policy.maxRestarts})`,
+      failures,
+    };
+  }
+  return { kind: "restart", delayMs: backoffDelay(failures, policy), failures };
+}
+
+/** 0 for the first consecutive failure, then base * 2^(n-2), capped. */
+export function backoffDelay(failures: number, policy: RestartPolicy): number {
+  if (failures <= 1) return 0;
+  return Math.min(policy.baseDelayMs * 2 ** (failures - 2), policy.maxDelayMs);
+}

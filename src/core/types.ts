@@ -1,0 +1,60 @@
+// Shared data shapes: instance options, the state file record, process identities.
+
+/** Which Jupyter front end to run. */
+export type JupyterApp = "lab" | "notebook" | "server";
+
+/** Lifecycle states as recorded by the supervisor in state.json. */
+export type InstanceState = "starting" | "running" | "restarting" | "failed" | "stopped";
+
+/** What a process was, so a reused PID is never mistaken for ours. */
+export interface ProcessIdentity {
+  pid: number;
+  /** /proc/PID/stat field 22 (clock ticks since boot). */
+  startTime: number;
+  host: string;
+  bootId: string;
+}
+
+/** How the last Jupyter process ended. */
+export interface ExitRecord {
+  code: number | null;
+  signal: string | null;
+  at: string;
+  reason?: string;
+}
+
+/** The options an instance was started with (kept in state so restart/adopt can reuse them). */
+export interface InstanceOptions {
+  name: string;
+  app: JupyterApp;
+  jupyter: string;
+  port: number | null;
+  portExplicit: boolean;
+  rootDir: string;
+  extraArgs: string[];
+  maxRestarts: number;
+  readyTimeoutMs: number;
+  stopTimeoutMs: number;
+}
+
+/** The state.json record (schema 1). Written only by the supervisor while it lives. */
+export interface StateRecord {
+  schema: 1;
+  name: string;
+  state: InstanceState;
+  host: string;
+  supervisor: ProcessIdentity | null;
+  jupyter: ProcessIdentity | null;
+  port: number | null;
+  token: string;
+  app: JupyterApp;
+  options: InstanceOptions;
+  startedAt: string | null;
+  restarts: number;
+  lastExit: ExitRecord | null;
+  reason: string | null;
+  logFile: string;
+  jupyterLogFile: string;
+  version: string;
+  updatedAt: string;
+}

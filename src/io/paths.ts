@@ -1,0 +1,56 @@
+// Where jlremote keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/<name>/.
+import { homedir } from "node:os";
+import { statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { usageError } from "../core/errors.js";
+
+/** The files of one named instance. */
+export interface InstancePaths {
+  name: string;
+  dir: string;
+  stateFile: string;
+  lockFile: string;
+  logFile: string;
+  jupyterLogFile: string;
+}
+
+/** The jlremote state root for an environment. */
+export function stateRoot(env: Record<string, string | undefined>): string {
+  const xdg = env.XDG_STATE_HOME;
+  const base = xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".local", "state");
+  return join(base, "jlremote");
+}
+
+/** Instance names are path components: letters, digits, dot, dash, underscore. */
+export function validateName(name: string): string {
+  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+    throw usageError(`invalid --name '${name}': use letters, digits, '.', '-', '_' (at most 64, not starting with '.' or '-')`);
+  }
+  return name;
+}
+
+/** Paths of the named instance under the state root. */
+export function instancePaths(env: Record<string, string | undefined>, name: string): InstancePaths {
+  const dir = join(stateRoot(env), validateName(name));
+  return {
+    name,
+    dir,
+    stateFile: join(dir, "state.json"),
+    lockFile: join(dir, "start"),
+    logFile: join(dir, "supervisor.log"),
+    jupyterLogFile: join(dir, "jupyter.log"),
+  };
+}
+
+/** Resolve `--root-dir` against cwd and check that it is an existing directory. */
+export function resolveRootDir(raw: string | undefined, cwd: string): string {
+  const dir = raw === undefined ? cwd : resolve(cwd, raw);
+  let ok = false;
+  try {
+    ok = statSync(dir).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw usageError(`--root-dir ${raw ?? dir}: no such directory; create it or pass an existing one`);
+  return dir;
+}

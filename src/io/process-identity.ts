@@ -1,0 +1,68 @@
+// Process identity from /proc: a PID is ours only if host, boot id and start time match and it is no zombie.
+import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import type { ProcessIdentity } from "../core/types.js";
+
+/** Parsed fields of /proc/PID/stat that we use. */
+export interface ProcStat {
+  pid: number;
+  state: string;
+  ppid: number;
+  startTime: number;
+}
+
+/** Read /proc/PID/stat; null when the process does not exist. */
+export function readProcStat(pid: number): ProcStat | null {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  return parseProcStat(text);
+}
+
+/** Parse a /proc/PID/stat line (the command name may contain spaces and parentheses). */
+export function parseProcStat(text: string): ProcStat | null {
+  const close = text.lastIndexOf(")");
+  if (close < 0) return null;
+  const pid = Number.parseInt(text.slice(0, text.indexOf(" ")), 10);
+  const rest = text.slice(close + 2).split(" ");
+  // rest[0] is field 3 (state); field N is rest[N - 3].
+  const state = rest[0] ?? "?";
+  const ppid = Number(rest[1]);
+  const startTime = Number(rest[19]);
+  if (!Number.isFinite(pid) || !Number.isFinite(startTime)) return null;
+  return { pid, state, ppid, startTime };
+}
+
+let cachedBootId: string | undefined;
+/** This boot's id (/proc/sys/kernel/random/boot_id). */
+export function bootId(): string {
+  cachedBootId ??= readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim();
+  return cachedBootId;
+}
+
+/** This host's name as recorded in state files. */
+export function hostName(): string {
+  return hostname();
+}
+
+/** The identity of a live process on this host, or null if it is gone. */
+export function identify(pid: number): ProcessIdentity | null {
+  const st = readProcStat(pid);
+  if (st === null || isDead(st.state)) return null;
+  return { pid, startTime: st.startTime, host: hostName(), bootId: bootId() };
+}
+
+/** Is this recorded process still the very same live process? */
+export function isAlive(id: ProcessIdentity | null | undefined): boolean {
+  if (!id) return false;
+  if (id.host !== hostName() || id.bootId !== bootId()) return false;
+  const st = readProcStat(id.pid);
+  return st !== null && !isDead(st.state) && st.startTime === id.startTime;
+}
+
+function isDead(state: string): boolean {
+  return state === "Z" || state === "X" || state === "x";
+}
