@@ -1,0 +1,57 @@
+# Set-up and test entry points (README: `make start`, `make test`).
+SHELL := /bin/bash
+NAME ?= default
+TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook \
+             openssh-server openssh-client strace procps curl util-linux systemd chromium
+START_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook
+
+.PHONY: all deps build typecheck test test-unit start stop status bench pack clean
+
+all: build
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+build: deps
+	npm run build
+
+typecheck: deps
+	npm run typecheck
+
+test-debs:
+	./scripts/ensure-debian.sh $(TEST_DEBS)
+
+# Installs what the tests need (npm packages; Debian packages as root), builds, type-checks, runs every test.
+test: deps test-debs
+	npm run typecheck
+	npm run build
+	npm test
+
+test-unit: deps
+	npm run test:unit
+
+# Installs, builds, makes sure a Jupyter exists, then starts the default instance and prints its URL.
+start: build
+	@if ! command -v jupyter >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" -eq 0 ]; then ./scripts/ensure-debian.sh $(START_DEBS); \
+	  else echo "no jupyter on PATH: install JupyterLab (pip install --user jupyterlab) or ask for Debian's jupyter-notebook" >&2; exit 1; fi; \
+	fi
+	./dist/jlremote.mjs start --name $(NAME)
+
+stop:
+	./dist/jlremote.mjs stop --name $(NAME)
+
+status:
+	./dist/jlremote.mjs status --name $(NAME)
+
+bench: build
+	npm run bench
+
+pack: build
+	npm pack
+
+clean:
+	rm -rf dist *.tgz

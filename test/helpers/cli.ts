@@ -1,0 +1,159 @@
+// Test harness: temp XDG/Jupyter dirs, running the built CLI, polling, and killing every process a test started.
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+
+/** The built CLI under test. */
+export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.mjs");
+
+/** A private sandbox: HOME, XDG and Jupyter dirs all under one temp dir. */
+export interface Sandbox {
+  dir: string;
+  env: Record<string, string>;
+  stateDir: (name?: string) => string;
+  /** Kill every process recorded by any instance (supervisor, Jupyter, kernels), then remove the dir. */
+  cleanup: () => Promise<void>;
+}
+
+/** Make a sandbox; pass extra env to override. */
+export function sandbox(extra: Record<string, string> = {}): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-test-"));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: dir,
+    XDG_STATE_HOME: join(dir, "state"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    JUPYTER_RUNTIME_DIR: join(dir, "jupyter-runtime"),
+    JUPYTER_CONFIG_DIR: join(dir, "jupyter-config"),
+    JUPYTER_DATA_DIR: join(dir, "jupyter-data"),
+    IPYTHONDIR: join(dir, "ipython"),
+    LANG: "C.UTF-8",
+    ...extra,
+  };
+  const stateDir = (name = "default") => join(env.XDG_STATE_HOME as string, "jlremote", name);
+  return {
+    dir, env, stateDir,
+    cleanup: async () => {
+      killRecorded(join(env.XDG_STATE_HOME as string, "jlremote"));
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Result of one CLI run. */
+export interface RunResult { code: number | null; stdout: string; stderr: string; }
+
+/** Run the built CLI to completion (bounded by `timeoutMs`). */
+export function runCli(args: string[], env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: opts.cwd ?? env.HOME, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
+    child.on("close", (code) => { clearTimeout(timer); res({ code, stdout, stderr }); });
+    child.stdin.end(opts.input ?? "");
+  });
+}
+
+/** Poll `cond` every `stepMs` until it returns a truthy value or `timeoutMs` passes (then throws `what`). */
+export async function waitFor<T>(what: string, cond: () => T | Promise<T>, timeoutMs = 20_000, stepMs = 50): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await cond();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
+
+/** A port that was free a moment ago (bound to 0 and released). */
+export function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const srv = createServer();
+    srv.once("error", rej);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      const port = typeof a === "object" && a ? a.port : 0;
+      srv.close(() => res(port));
+    });
+  });
+}
+
+/** Is this PID a live (non-zombie) process? */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+    return state !== "Z" && state !== "X";
+  } catch {
+    return false;
+  }
+}
+
+/** PIDs of all live descendants of `root`, from /proc. */
+export function descendantsOf(root: number): number[] {
+  const kids = new Map<number, number[]>();
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const s = readFileSync(`/proc/${e}/stat`, "utf8");
+      const ppid = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
+      kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
+    } catch { /* gone */ }
+  }
+  const out: number[] = [];
+  const q = [root];
+  while (q.length) for (const c of kids.get(q.shift() as number) ?? []) { out.push(c); q.push(c); }
+  return out;
+}
+
+/** Start time (field 22) of a PID, or null. */
+function startTime(pid: number): string | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return s.slice(s.lastIndexOf(")") + 2).split(" ")[19] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** SIGKILL the supervisor, Jupyter and descendants recorded in every state.json under `root`, checking start times. */
+export function killRecorded(root: string): void {
+  let names: string[] = [];
+  try { names = readdirSync(root); } catch { return; }
+  for (const n of names) {
+    let rec: { supervisor?: { pid: number; startTime: number } | null; jupyter?: { pid: number; startTime: number } | null };
+    try { rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8")); } catch { continue; }
+    for (const id of [rec.supervisor, rec.jupyter]) {
+      if (!id || startTime(id.pid) !== String(id.startTime)) continue;
+      const pids = [id.pid, ...descendantsOf(id.pid)];
+      for (const p of pids) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
+    }
+  }
+}
+
+/** Kill a PID we started, ignoring "already gone". */
+export function killPid(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {
+  if (pid === undefined) return;
+  try { process.kill(pid, signal); } catch { /* gone */ }
+}
+
+/** GET a URL on loopback and return the HTTP status (0 on error). */
+export async function httpStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  try {
+    const r = await fetch(url, { headers, redirect: "manual", signal: AbortSignal.timeout(5000) });
+    await r.arrayBuffer();
+    return r.status;
+  } catch {
+    return 0;
+  }
+}
+
+/** True when `cmd` is on PATH. */
+export function have(cmd: string): boolean {
+  return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
+}
