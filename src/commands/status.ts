@@ -29,7 +29,7 @@ export async function urlCommand(flags: NameOption, ctx: CommandContext): Promis
 async function checkUnsupervised(report: StatusReport): Promise<boolean> {
   if (report.state !== "unsupervised" || report.token === null) return true;
   const endpoint = report.socket ? { socket: report.socket } : { port: report.port ?? 0 };
-  if ((await probeStatus(endpoint, report.token, 2000)) === 200) {
+  if ((await probeStatus(endpoint, report.token, 5000)) === 200) {
     report.reason = "the supervisor is gone; Jupyter still runs. `jlremote start` takes it over without restarting it";
     return true;
   }
