@@ -30,12 +30,16 @@ const startOpts = {
   "max-restarts": { type: "string", default: "5", describe: "consecutive failed restarts before giving up" },
   timeout: { type: "string", default: "60", describe: "seconds to wait for Jupyter to be ready" },
   "stop-timeout": { type: "string", default: "10", describe: "seconds of grace after SIGTERM before SIGKILL" },
+  sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
+  "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
+  "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
 } as const;
 
 function startFlags(a: Record<string, unknown>) {
   return {
     name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
+    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
   };
 }

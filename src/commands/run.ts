@@ -22,17 +22,22 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
   let release: Release | null = null;
-  if (!flags.daemonChild) {
-    release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
-    const view = inspect(ctx.env, options.name, ctx.version);
-    if (view.supervisorAlive && view.report.state !== "failed" && view.report.state !== "stopped") {
-      await release();
-      throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
-    }
+  // A daemon child runs under its parent's start lock; a foreground run takes the lock itself.
+  if (!flags.daemonChild) release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  const view = inspect(ctx.env, options.name, ctx.version);
+  if (view.report.elsewhere) {
+    await release?.();
+    throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
   }
+  if (view.supervisorAlive && view.report.state !== "failed" && view.report.state !== "stopped") {
+    await release?.();
+    throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
+  }
+  // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
+  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? view.record : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild);
   try {
-    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, onClaimed: () => { void release?.(); } });
+    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, onClaimed: () => { void release?.(); } });
     return ExitCode.ok;
   } catch (err) {
     log.error({ err: (err as Error).message }, "supervisor gave up");

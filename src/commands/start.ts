@@ -37,7 +37,7 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
       throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
     }
     if (!view.supervisorAlive || view.report.state === "failed" || view.report.state === "stopped") {
-      if (options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
+      if (!view.jupyterAlive && options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
         throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
       }
       supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);

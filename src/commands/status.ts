@@ -1,24 +1,38 @@
 // `jlremote status` and `jlremote url`: read the state, check PIDs, print; never starts anything.
-import { statusExitCode } from "../core/status-report.js";
+import { statusExitCode, type StatusReport } from "../core/status-report.js";
 import type { ExitCode } from "../core/errors.js";
+import { probeStatus } from "../io/http-probe.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect } from "./instance-status.js";
 import { renderStatusText } from "./render.js";
 
 /** Print the instance status (one JSON line with --json); exit 0 only when Jupyter runs and answers. */
-export function statusCommand(flags: NameOption & { json: boolean }, ctx: CommandContext): ExitCode {
+export async function statusCommand(flags: NameOption & { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
   const view = inspect(ctx.env, flags.name, ctx.version);
   if (view.corrupt !== null) ctx.err(`jlremote: ${view.report.reason}`);
+  const answering = await checkUnsupervised(view.report);
   if (flags.json) ctx.out(JSON.stringify(view.report));
   else for (const line of renderStatusText(view.report)) ctx.out(line);
-  return statusExitCode(view.report);
+  return answering ? statusExitCode(view.report) : 3;
 }
 
 /** Print the URL alone (nothing, exit 3, when not running). */
-export function urlCommand(flags: NameOption, ctx: CommandContext): ExitCode {
+export async function urlCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
   const view = inspect(ctx.env, flags.name, ctx.version);
-  const code = statusExitCode(view.report);
+  const code = (await checkUnsupervised(view.report)) ? statusExitCode(view.report) : 3;
   if (code === 0 && view.report.url) ctx.out(view.report.url);
   else ctx.err(`jlremote: instance '${flags.name}' is ${view.report.state}${view.report.elsewhere ? ` on ${view.report.host}` : ""}; \`jlremote start --name ${flags.name}\` starts it`);
   return code;
+}
+
+/** With no supervisor to vouch for it, an unsupervised Jupyter counts as running only if it answers now. */
+async function checkUnsupervised(report: StatusReport): Promise<boolean> {
+  if (report.state !== "unsupervised" || report.token === null) return true;
+  const endpoint = report.socket ? { socket: report.socket } : { port: report.port ?? 0 };
+  if ((await probeStatus(endpoint, report.token, 2000)) === 200) {
+    report.reason = "the supervisor is gone; Jupyter still runs. `jlremote start` takes it over without restarting it";
+    return true;
+  }
+  report.reason = "the supervisor is gone and Jupyter does not answer; `jlremote stop` then `jlremote start`";
+  return false;
 }

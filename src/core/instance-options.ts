@@ -12,6 +12,9 @@ export interface RawStartOptions {
   maxRestarts: unknown;
   timeout: unknown;
   stopTimeout: unknown;
+  sock?: boolean;
+  healthInterval?: unknown;
+  healthRetries?: unknown;
   extraArgs: string[];
 }
 
@@ -43,7 +46,7 @@ export function parseApp(raw: string): JupyterApp | "auto" {
 /** Everything but the filesystem-dependent parts (jupyter path, app auto, root dir), validated. */
 export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions, "app" | "jupyter" | "rootDir"> & { app: JupyterApp | "auto" } {
   const port = raw.port === undefined ? null : parsePort(raw.port);
-  return {
+  const v = {
     name: raw.name,
     app: parseApp(raw.app),
     port,
@@ -52,14 +55,22 @@ export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions
     maxRestarts: parsePositive("max-restarts", raw.maxRestarts, true),
     readyTimeoutMs: parsePositive("timeout", raw.timeout) * 1000,
     stopTimeoutMs: parsePositive("stop-timeout", raw.stopTimeout) * 1000,
+    sock: raw.sock === true,
+    healthIntervalMs: parsePositive("health-interval", raw.healthInterval ?? 30) * 1000,
+    healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? 3, true)),
   };
+  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
+  if (v.healthIntervalMs < 100) throw usageError(`--health-interval ${String(raw.healthInterval)}: expected at least 0.1 seconds`);
+  return v;
 }
 
 /** The `run` argv (after the CLI prefix) that reproduces these options in the detached supervisor. */
 export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
   const argv = ["run", "--name", o.name, "--app", o.app, "--jupyter", o.jupyter, "--root-dir", o.rootDir,
     "--max-restarts", String(o.maxRestarts), "--timeout", String(o.readyTimeoutMs / 1000),
-    "--stop-timeout", String(o.stopTimeoutMs / 1000)];
+    "--stop-timeout", String(o.stopTimeoutMs / 1000), "--health-interval", String(o.healthIntervalMs / 1000),
+    "--health-retries", String(o.healthRetries)];
+  if (o.sock) argv.push("--sock");
   if (o.portExplicit && o.port !== null) argv.push("--port", String(o.port));
   if (daemon) argv.push("--daemon-child");
   if (o.extraArgs.length > 0) argv.push("--", ...o.extraArgs);

@@ -1,6 +1,6 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
-import { jupyterUrl } from "./jupyter-command.js";
+import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive). */
@@ -67,9 +67,9 @@ export function buildStatus(
     supervisorPid: record.supervisor?.pid ?? null,
     jupyterPid: record.jupyter?.pid ?? null,
     port: record.port,
-    socket: null,
+    socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: live_ && record.port !== null ? jupyterUrl(record.app, record.port, record.token) : null,
+    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token) : record.port !== null ? jupyterUrl(record.app, record.port, record.token) : null,
     app: record.app,
     startedAt: record.startedAt,
     restarts: record.restarts,
@@ -93,4 +93,9 @@ export function deriveState(record: StateRecord, live: Liveness): ReportedState 
 export function statusExitCode(report: StatusReport): ExitCode {
   if (report.elsewhere) return ExitCode.elsewhere;
   return report.state === "running" || report.state === "unsupervised" ? ExitCode.ok : ExitCode.notRunning;
+}
+
+/** The http+unix URL Jupyter itself prints for a socket (the path percent-encoded as the host). */
+export function socketUrl(app: JupyterApp, socket: string, token: string): string {
+  return `http+unix://${encodeURIComponent(socket)}${appPath(app)}?token=${token}`;
 }

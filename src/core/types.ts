@@ -35,6 +35,12 @@ export interface InstanceOptions {
   maxRestarts: number;
   readyTimeoutMs: number;
   stopTimeoutMs: number;
+  /** Listen on a unix socket in the state dir instead of a TCP port. */
+  sock: boolean;
+  /** Period of the /api/status health probe while running. */
+  healthIntervalMs: number;
+  /** Consecutive failed probes before a hung Jupyter is restarted. */
+  healthRetries: number;
 }
 
 /** The state.json record (schema 1). Written only by the supervisor while it lives. */
@@ -46,6 +52,10 @@ export interface StateRecord {
   supervisor: ProcessIdentity | null;
   jupyter: ProcessIdentity | null;
   port: number | null;
+  /** Unix socket path in socket mode (then port is null). */
+  socket: string | null;
+  /** Jupyter's descendants (kernels) at the last snapshot, killed if they outlive an unclean exit. */
+  children: ProcessIdentity[];
   token: string;
   app: JupyterApp;
   options: InstanceOptions;

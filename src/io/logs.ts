@@ -5,6 +5,8 @@ import pino from "pino";
 /** The supervisor's event logger: JSON lines, written synchronously (no worker thread), optionally teed to stderr. */
 export function openEventLog(file: string, alsoStderr: boolean): pino.Logger {
   const dest = pino.destination({ dest: file, sync: true, mode: 0o600, append: true } as Parameters<typeof pino.destination>[0]);
+  // A full or read-only disk must not crash the supervisor (sonic-boom emits 'error'): drop the line instead.
+  (dest as unknown as NodeJS.EventEmitter).on("error", () => {});
   if (!alsoStderr) return pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, dest);
   const streams = pino.multistream([{ stream: dest }, { stream: pino.destination({ fd: 2, sync: true }) }]);
   return pino({ base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime }, streams);

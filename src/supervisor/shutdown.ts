@@ -11,6 +11,7 @@ export async function stopJupyterTree(
 ): Promise<void> {
   const tree = mergeIds(known, descendants(jupyter.pid));
   signalOne(jupyter, "SIGTERM");
+  signalOne(jupyter, "SIGCONT"); // a stopped (hung) process handles SIGTERM only once continued
   const clean = await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)]);
   if (!clean) await killTree(jupyter);
   await exited;

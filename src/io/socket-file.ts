@@ -1,0 +1,21 @@
+// Unix-socket housekeeping for socket mode: remove a stale socket file, check the path length limit.
+import { lstatSync, unlinkSync } from "node:fs";
+import { JlremoteError, ExitCode } from "../core/errors.js";
+
+/** Longest unix socket path the kernel accepts (sun_path is 108 bytes, NUL included). */
+export const maxSocketPath = 107;
+
+/** Remove the socket file if one is there (a stale one from a crash); refuse to touch anything that is not a socket. */
+export function removeStaleSocket(path: string): void {
+  if (Buffer.byteLength(path) > maxSocketPath) {
+    throw new JlremoteError(`socket path ${path} is longer than ${maxSocketPath} bytes; set XDG_STATE_HOME to a shorter directory`, ExitCode.usage);
+  }
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return;
+  }
+  if (!st.isSocket()) throw new JlremoteError(`${path} exists and is not a socket; remove it`, ExitCode.failure);
+  unlinkSync(path);
+}

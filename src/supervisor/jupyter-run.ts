@@ -1,0 +1,80 @@
+// One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, kernel snapshot).
+import type pino from "pino";
+import type { ProcessIdentity } from "../core/types.js";
+import { probeStatus, type Endpoint } from "../io/http-probe.js";
+import { isAlive } from "../io/process-identity.js";
+import { descendants } from "../io/process-tree.js";
+import { mergeIds } from "./shutdown.js";
+import { sleep, type Wake, type Wakeup } from "./wakeup.js";
+
+/** A Jupyter process we spawned or adopted. */
+export interface WatchedJupyter {
+  identity: ProcessIdentity;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+/** Why watching ended. */
+export type RunEndReason = "exit" | Wake | "timeout" | "hung";
+
+/** The outcome of watching one Jupyter process. */
+export interface RunEnd {
+  why: RunEndReason;
+  readyAt: number | null;
+  known: ProcessIdentity[];
+}
+
+/** Settings and callbacks for one watch. */
+export interface WatchOptions {
+  endpoint: Endpoint;
+  token: string;
+  readyTimeoutMs: number;
+  healthIntervalMs: number;
+  healthRetries: number;
+  snapshotIntervalMs: number;
+  known: ProcessIdentity[];
+  onReady: (readyAt: number) => void;
+  onChildren: (children: ProcessIdentity[]) => void;
+  log: pino.Logger;
+}
+
+/** Watch until Jupyter exits, hangs, or a stop/restart request arrives. */
+export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOptions): Promise<RunEnd> {
+  const exit = j.exited.then(() => "exit" as const);
+  const deadline = Date.now() + o.readyTimeoutMs;
+  let known = o.known;
+  let readyAt: number | null = null;
+  for (;;) {
+    if ((await probeStatus(o.endpoint, o.token, 1000)) === 200) { readyAt = Date.now(); break; }
+    const w = await wake.race(Promise.race([exit, sleep(100)]));
+    if (w !== null) return { why: w, readyAt, known };
+    if (Date.now() > deadline) return { why: "timeout", readyAt, known };
+  }
+  o.onReady(readyAt);
+  const probeTimeout = Math.min(5000, o.healthIntervalMs);
+  let nextProbe = Date.now() + o.healthIntervalMs;
+  let nextSnap = Date.now();
+  let failures = 0;
+  for (;;) {
+    const now = Date.now();
+    if (now >= nextSnap) {
+      const seen = mergeIds(known.filter((k) => isAlive(k)), descendants(j.identity.pid));
+      if (keys(seen) !== keys(known)) o.onChildren(seen);
+      known = seen;
+      nextSnap = now + o.snapshotIntervalMs;
+    }
+    if (now >= nextProbe) {
+      const code = await wake.race(Promise.race([probeStatus(o.endpoint, o.token, probeTimeout), exit]));
+      if (code === "exit" || code === "stop" || code === "restart") return { why: code, readyAt, known };
+      failures = code === 200 ? 0 : failures + 1;
+      if (failures > 0) o.log.warn({ failures, status: code }, "health probe failed");
+      if (failures >= o.healthRetries) return { why: "hung", readyAt, known };
+      nextProbe = Date.now() + o.healthIntervalMs;
+    }
+    const w = await wake.race(Promise.race([exit, sleep(Math.max(10, Math.min(nextSnap, nextProbe) - Date.now()))]));
+    if (w !== null) return { why: w, readyAt, known };
+  }
+}
+
+function keys(ids: readonly ProcessIdentity[]): string {
+  return ids.map((i) => `${i.pid}:${i.startTime}`).sort().join(",");
+}
