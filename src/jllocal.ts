@@ -24,6 +24,7 @@ const connectOpts = {
   "local-port": { type: "string", describe: "local port (default: the remote port if free here, else a free one)" },
   browser: { type: "boolean", default: true, describe: "open the browser (--no-browser: only print the URL)" },
   start: { type: "boolean", default: true, describe: "start Jupyter when it is not running (--no-start: don't)" },
+  sock: { type: "boolean", default: false, describe: "when starting the remote instance, use a unix socket (jlremote start --sock)" },
   "remote-cmd": { type: "string", describe: "remote command line for jlremote (default: jlremote, then ~/.local/bin/jlremote)" },
   json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
   ...sshConfigOpt,
@@ -45,7 +46,7 @@ function build(y: Argv): Argv {
     .scriptName("jllocal")
     .command("$0 [host]", "connect to Jupyter on HOST (one ssh login), print the local URL, open the browser", (c) => c.options(connectOpts),
       run(async (a) => (await import("./local/connect.js")).connectCommand({
-        host: str(a.host), name: String(a.name), localPort: localPort(a.localPort), browser: Boolean(a.browser), start: Boolean(a.start),
+        host: str(a.host), name: String(a.name), localPort: localPort(a.localPort), browser: Boolean(a.browser), start: Boolean(a.start), sock: Boolean(a.sock),
         remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json),
       }, ctx)))
     .command("status", "list the tunnels jllocal holds and whether they answer", (c) => c.options({ json: connectOpts.json }),

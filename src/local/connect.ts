@@ -23,6 +23,8 @@ export interface ConnectFlags {
   localPort: number | undefined;
   browser: boolean;
   start: boolean;
+  /** Start the remote instance with `jlremote start --sock` (a unix socket instead of a TCP port). */
+  sock: boolean;
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
@@ -60,7 +62,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
-    const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, flags.start, ctx);
+    const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, { allowed: flags.start, sock: flags.sock }, ctx);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${name}' has no port, socket or token`);
     const prev = readTunnel(file);

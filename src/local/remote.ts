@@ -32,7 +32,7 @@ function remoteFailure(prefix: string, stderr: string, stdout: string): Jlremote
 
 /** The remote instance's status, after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
-  t: SshTarget, remoteCmd: string | null, name: string, mayStart: boolean, ctx: Pick<LocalContext, "err">,
+  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean }, ctx: Pick<LocalContext, "err">,
 ): Promise<RemoteStatus> {
   const st = await callJlremote(t, remoteCmd, ["status", "--json", "--name", name], 60_000);
   if (st.status === null) throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
@@ -40,11 +40,11 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`);
   }
   if (isUsable(st.status)) return st.status;
-  if (!mayStart) {
+  if (!start.allowed) {
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: starting Jupyter '${name}' on ${t.host}...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name], 240_000);
+  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...(start.sock ? ["--sock"] : [])], 240_000);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);
   }

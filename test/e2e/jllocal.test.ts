@@ -145,6 +145,16 @@ describe("jllocal over a real sshd on loopback", () => {
     assert.match(none.stderr, /warning: could not open a browser \(xdg-open: not found\)/);
   });
 
+  test("--sock starts the remote instance on a unix socket and the tunnel forwards to that socket", async () => {
+    const r = await runJllocal(args("jlr-test", "--no-browser", "--json", "--sock", "--name", "socky"), env);
+    assert.equal(r.code, 0, r.stderr);
+    const info = JSON.parse(r.stdout.trim()) as { url: string; target: { socket?: string; port?: number } };
+    assert.equal(info.target.socket, join(remoteState, "jlremote", "socky", "jupyter.sock"));
+    assert.equal(info.target.port, undefined);
+    assert.equal(await httpStatus(info.url), 200);
+    assert.equal(await httpStatus(info.url.replace(/token=.*/, "token=wrong")), 302, "the tunnel reaches Jupyter's own auth");
+  });
+
   test("headless Chromium on the printed URL shows the notebook file browser", {
     skip: existsSync("/usr/bin/chromium") ? false : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
   }, async (t) => {
