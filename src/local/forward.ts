@@ -47,7 +47,7 @@ export async function ensureForward(
   let last = "";
   for (let attempt = 0; attempt < 6; attempt++) {
     const first = preferred.shift();
-    const port = first !== undefined && (await isPortFree(first)) ? first : first !== undefined ? null : await ephemeralPort();
+    const port = first === undefined ? await ephemeralPort() : (await isPortFree(first)) ? first : null;
     if (port === null) continue;
     const r = await addForward(t, port, target);
     if (r.exitCode === 0) return port;

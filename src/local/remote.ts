@@ -43,7 +43,7 @@ export async function ensureRemoteRunning(
   if (!start.allowed) {
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
-  ctx.err(`jllocal: starting Jupyter '${name}' on ${t.host}...`);
+  ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
   const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...(start.sock ? ["--sock"] : [])], 240_000);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);

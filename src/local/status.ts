@@ -1,7 +1,7 @@
 // `jllocal status`: the tunnels jllocal holds, each with its local URL and whether it answers now.
 import { ExitCode } from "../core/errors.js";
 import { probeStatus } from "../io/http-probe.js";
-import { isAlive } from "../io/process-identity.js";
+import { isSameLocal } from "./process-check.js";
 import type { LocalContext } from "./context.js";
 import { localPaths } from "./paths.js";
 import { listTunnels } from "./tunnel-store.js";
@@ -11,7 +11,7 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
-    const masterAlive = isAlive(r.master);
+    const masterAlive = isSameLocal(r.master);
     const healthy = masterAlive && (await probeStatus({ port: r.localPort }, r.token, 2000)) === 200;
     rows.push({ host: r.host, name: r.name, url: r.url, localPort: r.localPort, target: r.target, masterPid: r.master.pid, masterAlive, healthy });
   }
