@@ -1,7 +1,7 @@
 // jllocal end to end: a real sshd on 127.0.0.1, this machine as the "remote" with the built jlremote and Debian's Jupyter.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, CLI, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
@@ -15,6 +15,25 @@ function assertOneClearLine(stderr: string, re: RegExp): void {
   assert.match(lines[0] as string, re);
   assert.doesNotMatch(stderr, /^\s+at /m);
 }
+
+test("bad input is one usage line with exit 2 and touches no ssh", async () => {
+  const sb = sandbox();
+  try {
+    const cases: [string[], RegExp][] = [
+      [["--no-browser"], /^jllocal: no HOST given and no defaultHost in the config; run `jllocal HOST`/],
+      [["h", "--local-port", "99999"], /^jllocal: --local-port 99999: expected a port number from 1 to 65535$/],
+      [["h", "--name", "../x"], /^jllocal: invalid --name '\.\.\/x'/],
+      [["h", "--bogus"], /^jllocal: Unknown argument: bogus/],
+    ];
+    for (const [argv, re] of cases) {
+      const r = await runJllocal(argv, sb.env);
+      assert.equal(r.code, 2, argv.join(" "));
+      assertOneClearLine(r.stderr, re);
+    }
+  } finally {
+    await sb.cleanup();
+  }
+});
 
 describe("jllocal over a real sshd on loopback", () => {
   let sb: Sandbox | undefined;
@@ -145,8 +164,12 @@ describe("jllocal over a real sshd on loopback", () => {
     assert.match(none.stderr, /warning: could not open a browser \(xdg-open: not found\)/);
   });
 
-  test("--sock starts the remote instance on a unix socket and the tunnel forwards to that socket", async () => {
-    const r = await runJllocal(args("jlr-test", "--no-browser", "--json", "--sock", "--name", "socky"), env);
+  test("with defaultHost from local.json, --sock starts the remote on a unix socket and the tunnel forwards to it", async (t) => {
+    const cfgDir = join(env.XDG_CONFIG_HOME as string, "jlremote");
+    mkdirSync(cfgDir, { recursive: true });
+    writeFileSync(join(cfgDir, "local.json"), JSON.stringify({ defaultHost: "jlr-test", sshConfig: (sshd as Sshd).sshConfig }));
+    t.after(() => rmSync(join(cfgDir, "local.json")));
+    const r = await runJllocal(["--no-browser", "--json", "--sock", "--name", "socky"], env);
     assert.equal(r.code, 0, r.stderr);
     const info = JSON.parse(r.stdout.trim()) as { url: string; target: { socket?: string; port?: number } };
     assert.equal(info.target.socket, join(remoteState, "jlremote", "socky", "jupyter.sock"));
