@@ -122,6 +122,19 @@ describe("jllocal over a real sshd on loopback", () => {
     }, 20_000);
     await waitFor("the same local URL to answer again", async () => (await httpStatus(info.url)) === 200, 20_000);
 
+    // The laptop slept and the master died: the next run logs in once more and keeps the same local URL.
+    process.kill(info.masterPid, "SIGKILL");
+    await waitFor("the master to die", () => !alive(info.masterPid), 5000);
+    const down = JSON.parse((await runJllocal(["status", "--json"], env)).stdout) as { healthy: boolean; masterAlive: boolean }[];
+    assert.deepEqual(down.map((r) => [r.masterAlive, r.healthy]), [[false, false]]);
+    const third = await runJllocal(args("jlr-test", "--no-browser", "--json"), env);
+    assert.equal(third.code, 0, third.stderr);
+    const info3 = JSON.parse(third.stdout.trim()) as { url: string; masterPid: number };
+    assert.equal(info3.url, info.url);
+    assert.notEqual(info3.masterPid, info.masterPid);
+    assert.equal(s.logins() - loginsBefore, 2);
+    info.masterPid = info3.masterPid;
+
     const status = await runJllocal(["status", "--json"], env);
     assert.equal(status.code, 0);
     const rows = JSON.parse(status.stdout) as { host: string; name: string; url: string; healthy: boolean }[];
@@ -198,5 +211,17 @@ describe("jllocal over a real sshd on loopback", () => {
     assert.equal(code, 0);
     assert.match(dom, /<title>Home Page - Select or create a notebook<\/title>/);
     assert.doesNotMatch(dom, /id="login_submit"|type="password"/);
+  });
+
+  test("kill --all cancels every forward and ends the master; nothing of ours is left", async () => {
+    const s = sshd as Sshd;
+    const before = localMasters(localRoot, s.sshConfig);
+    assert.equal(before.length, 1, "the earlier tests left one master up");
+    const r = await runJllocal(["kill", "--all"], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^closed jlr-test \(default on port \d+, socky on port \d+\)$/m);
+    assert.equal(alive(before[0] as number), false);
+    assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
+    assert.deepEqual(JSON.parse((await runJllocal(["status", "--json"], env)).stdout), []);
   });
 });
