@@ -13,17 +13,26 @@ export interface SshTarget {
 /** Where a forward ends on the remote side: Jupyter's TCP port on 127.0.0.1, or its unix socket. */
 export type ForwardTarget = { port: number } | { socket: string };
 
-function common(t: SshTarget): string[] {
-  return [...(t.sshConfig === null ? [] : ["-F", t.sshConfig]), "-o", `ControlPath=${t.controlPath}`];
+/**
+ * Everything after the master goes through its socket with no config read (-F /dev/null): the user's LocalForward,
+ * RemoteCommand or RequestTTY for the host then can't ride along, and a vanished master fails instead of logging in.
+ */
+function viaMaster(t: SshTarget): string[] {
+  return ["-F", "/dev/null", "-o", `ControlPath=${t.controlPath}`];
 }
 
 /** argv that opens the master connection (authenticates once) and puts it in the background. */
 export function masterArgs(t: SshTarget): string[] {
   return [
-    ...common(t),
+    ...(t.sshConfig === null ? [] : ["-F", t.sshConfig]),
+    "-o", `ControlPath=${t.controlPath}`,
     "-o", "ControlMaster=yes",
     "-o", "ControlPersist=yes",
+    // A busy port makes `-O forward` fail instead of silently not listening.
     "-o", "ExitOnForwardFailure=yes",
+    // Forwards and a RemoteCommand the user configured for this host are not ours to open.
+    "-o", "ClearAllForwardings=yes",
+    "-o", "RemoteCommand=none",
     "-o", "ConnectTimeout=20",
     "-o", "ServerAliveInterval=30",
     "-f", "-N", "-T",
@@ -33,12 +42,12 @@ export function masterArgs(t: SshTarget): string[] {
 
 /** argv that runs `command` over the existing master (never prompts: a dead master fails instead). */
 export function execArgs(t: SshTarget, command: string): string[] {
-  return [...common(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-T", "--", t.host, command];
+  return [...viaMaster(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-T", "--", t.host, command];
 }
 
 /** argv of a control command to the master: check, exit. */
 export function controlArgs(t: SshTarget, op: "check" | "exit"): string[] {
-  return [...common(t), "-O", op, "--", t.host];
+  return [...viaMaster(t), "-O", op, "--", t.host];
 }
 
 /** The -L specification: always bound to 127.0.0.1 locally. */
@@ -50,7 +59,7 @@ export function forwardSpec(localPort: number, target: ForwardTarget): string {
 
 /** argv that adds (forward) or removes (cancel) a local forward on the master. */
 export function forwardArgs(t: SshTarget, op: "forward" | "cancel", localPort: number, target: ForwardTarget): string[] {
-  return [...common(t), "-O", op, "-L", forwardSpec(localPort, target), "--", t.host];
+  return [...viaMaster(t), "-O", op, "-L", forwardSpec(localPort, target), "--", t.host];
 }
 
 /** Quote one word for a POSIX shell. */

@@ -151,6 +151,16 @@ describe("jllocal over a real sshd on loopback", () => {
     assert.match(again.stderr, /no tunnel to kill/);
   });
 
+  test("a user ssh config with LocalForward on a busy port, RemoteCommand and RequestTTY for the host does not get in the way", async () => {
+    const s = sshd as Sshd;
+    const r = await runJllocal(args(s.clutteredAlias, "--no-browser"), env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await httpStatus(r.stdout.trim()), 200);
+    const kill = await runJllocal(["kill", s.clutteredAlias], env);
+    assert.equal(kill.code, 0, kill.stderr);
+    assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
+  });
+
   test("opens the browser with the opener on PATH on a private redirect page, and only warns without an opener", async () => {
     const s = sshd as Sshd;
     const bin = join((sb as Sandbox).dir, "fakebin");

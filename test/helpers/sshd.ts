@@ -17,6 +17,8 @@ export interface Sshd {
   wrongKeyAlias: string;
   /** Alias pointing at a port where nothing listens. */
   closedAlias: string;
+  /** Alias whose config adds a LocalForward on a busy port, a RemoteCommand and RequestTTY force. */
+  clutteredAlias: string;
   /** sshd's log (LogLevel VERBOSE). */
   log: string;
   /** Successful public-key logins so far. */
@@ -73,10 +75,13 @@ export async function startSshd(dir: string, sessionEnv: Record<string, string>)
     "  BatchMode yes",
   ].join("\n");
   const sshConfig = join(d, "ssh_config");
-  writeFileSync(sshConfig, [block("jlr-test", "clientkey", port), block("jlr-wrongkey", "wrongkey", port), block("jlr-closed", "clientkey", closedPort), ""].join("\n"));
+  const cluttered = [block("jlr-cluttered", "clientkey", port), `  LocalForward 127.0.0.1:${port} 127.0.0.1:22`, "  RemoteCommand echo cluttered", "  RequestTTY force"].join("\n");
+  writeFileSync(sshConfig, [
+    block("jlr-test", "clientkey", port), block("jlr-wrongkey", "wrongkey", port), block("jlr-closed", "clientkey", closedPort), cluttered, "",
+  ].join("\n"));
   chmodSync(sshConfig, 0o600);
   return {
-    pid, port, sshConfig, alias: "jlr-test", wrongKeyAlias: "jlr-wrongkey", closedAlias: "jlr-closed", log, stop,
+    pid, port, sshConfig, alias: "jlr-test", wrongKeyAlias: "jlr-wrongkey", closedAlias: "jlr-closed", clutteredAlias: "jlr-cluttered", log, stop,
     logins: () => (readFileSync(log, "utf8").match(/Accepted publickey/g) ?? []).length,
   };
 }

@@ -12,14 +12,17 @@ const t: SshTarget = { host: "me@cluster", controlPath: "/s/cm/abc", sshConfig: 
 
 test("the master is a background ControlMaster with ControlPersist on our control path", () => {
   const a = masterArgs(t);
-  for (const o of ["ControlMaster=yes", "ControlPersist=yes", "ExitOnForwardFailure=yes", "ControlPath=/s/cm/abc"]) assert.ok(a.includes(o), o);
+  for (const o of ["ControlMaster=yes", "ControlPersist=yes", "ExitOnForwardFailure=yes", "ClearAllForwardings=yes", "RemoteCommand=none", "ControlPath=/s/cm/abc"]) {
+    assert.ok(a.includes(o), o);
+  }
   assert.deepEqual(a.slice(-5), ["-f", "-N", "-T", "--", "me@cluster"]);
   assert.ok(!a.includes("-F"));
+  assert.deepEqual(masterArgs({ ...t, sshConfig: "/cfg" }).slice(0, 2), ["-F", "/cfg"]);
 });
 
-test("commands over the master never open a second connection that could prompt", () => {
+test("commands over the master read no ssh config and never open a second connection that could prompt", () => {
   const a = execArgs({ ...t, sshConfig: "/cfg" }, "sh -c x");
-  assert.deepEqual(a.slice(0, 4), ["-F", "/cfg", "-o", "ControlPath=/s/cm/abc"]);
+  assert.deepEqual(a.slice(0, 4), ["-F", "/dev/null", "-o", "ControlPath=/s/cm/abc"]);
   assert.ok(a.includes("ControlMaster=no") && a.includes("BatchMode=yes"));
   assert.deepEqual(a.slice(-3), ["--", "me@cluster", "sh -c x"]);
 });
