@@ -1,7 +1,7 @@
 // `jllocal [HOST]`: one ssh master, remote status/start over it, the forward, a health check, the URL, the browser.
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import { forwardTarget, localUrl } from "../core/remote-status.js";
-import type { SshTarget } from "../core/ssh-command.js";
+import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus } from "../io/http-probe.js";
 import { acquireLock } from "../io/lock.js";
@@ -14,6 +14,7 @@ import { ensureForward } from "./forward.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { controlPathFor, hostLockFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
 import { ensureRemoteRunning } from "./remote.js";
+import { cancelForward } from "./ssh.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
 
 /** Flags of `jllocal [HOST]`. */
@@ -59,6 +60,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   let record: TunnelRecord;
   let reused = false;
   let opened: ProcessIdentity | null = null;
+  let added: { port: number; target: ForwardTarget } | null = null;
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
@@ -67,6 +69,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${name}' has no port, socket or token`);
     const prev = readTunnel(file);
     const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
+    added = { port: localPort, target };
     reused = !master.opened && prev?.localPort === localPort;
     await waitHealthy(localPort, status.token, host);
     record = {
@@ -78,6 +81,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   } catch (err) {
     // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
     if (opened !== null) await closeMaster(t, [opened]);
+    else if (added !== null) await cancelForward(t, added.port, added.target);
     throw err;
   } finally {
     await release();
