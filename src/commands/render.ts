@@ -6,8 +6,9 @@ export function renderStatusText(r: StatusReport): string[] {
   const lines = [`${r.name}: ${r.state}${r.elsewhere ? ` (on host ${r.host}, not this one)` : ""}`];
   if (r.url) lines.push(`  url:        ${r.url}`);
   if (r.app) lines.push(`  app:        ${r.app}`);
-  if (r.supervisorPid !== null) lines.push(`  supervisor: pid ${r.supervisorPid}`);
-  if (r.jupyterPid !== null) lines.push(`  jupyter:    pid ${r.jupyterPid}, port ${r.port ?? "-"}`);
+  const live = r.state !== "stopped" && r.state !== "failed";
+  if (live && r.supervisorPid !== null && r.state !== "unsupervised") lines.push(`  supervisor: pid ${r.supervisorPid}`);
+  if (live && r.jupyterPid !== null) lines.push(`  jupyter:    pid ${r.jupyterPid}, ${r.socket ? `socket ${r.socket}` : `port ${r.port ?? "-"}`}`);
   if (r.restarts > 0) lines.push(`  restarts:   ${r.restarts}`);
   if (r.lastExit) lines.push(`  last exit:  ${r.lastExit.signal ?? `code ${r.lastExit.code}`} at ${r.lastExit.at}${r.lastExit.reason ? ` (${r.lastExit.reason})` : ""}`);
   if (r.reason) lines.push(`  reason:     ${r.reason}`);

@@ -41,6 +41,8 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
         throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
       }
       supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);
+    } else if (view.record && (view.record.app !== options.app || (options.portExplicit && options.port !== view.record.port))) {
+      ctx.err(`note: '${options.name}' already runs (${view.record.app}, port ${view.record.port ?? "-"}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
     }
   } finally {
     await release();

@@ -51,7 +51,7 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
     const deadline = Date.now() + view.record.options.stopTimeoutMs + view.record.options.readyTimeoutMs + 5000;
     for (;;) {
       const now = inspect(ctx.env, flags.name, ctx.version);
-      if (now.report.state === "running" && now.report.jupyterPid !== before) { ctx.out(now.report.url ?? ""); return ExitCode.ok; }
+      if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) { ctx.out(now.report.url ?? ""); return ExitCode.ok; }
       if (!now.supervisorAlive || now.report.state === "failed") throw new JlremoteError(`restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${flags.name}\``);
       if (Date.now() > deadline) throw new JlremoteError("restart did not finish in time; see `jlremote logs`");
       await new Promise((r) => setTimeout(r, 50));

@@ -51,7 +51,7 @@ export function decideRestart(outcome: RunOutcome, policy: RestartPolicy): Resta
   if (failures > policy.maxRestarts) {
     return {
       kind: "give-up",
-      reason: `Jupyter failed ${failures} times in a row (--max-restarts ${policy.maxRestarts})`,
+      reason: `Jupyter kept failing: ${failures - 1} restarts in a row did not stay up (--max-restarts ${policy.maxRestarts})`,
       failures,
     };
   }

@@ -114,7 +114,8 @@ async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOption
   if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
   const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested" }[end.why];
-  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null });
+  const state = end.why === "stop" ? keeper.record.state : "restarting";
+  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (end.why === "exit") {
     const n = await killOrphans(end.known);

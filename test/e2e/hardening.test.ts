@@ -46,7 +46,7 @@ test("PIDs reused by unrelated processes: status says not running, stop signals 
   assert.ok(alive(a) && alive(b));
 });
 
-test("a state written on another host is reported as there (exit 4) and never signalled from here", async (t) => {
+test("a state written on another host is reported as there (exit 4) and never signalled from here", { skip: process.getuid?.() !== 0 && "unshare --uts needs root" }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
@@ -140,7 +140,7 @@ test("a damaged state.json: status exits 3 with a clear message, start recovers"
   assert.equal((await status(sb)).state, "running");
 });
 
-test("a too-open state dir is tightened to 0700 with a note; one owned by another user is refused", async (t) => {
+test("a too-open state dir is tightened to 0700 with a note; one owned by another user is refused", { skip: process.getuid?.() !== 0 && "chown to another user needs root" }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   mkdirSync(sb.stateDir(), { recursive: true, mode: 0o755 });

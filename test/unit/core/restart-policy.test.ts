@@ -16,7 +16,7 @@ const table: { title: string; outcome: Partial<RunOutcome>; expect: ReturnType<t
   { title: "the fourth failure in a row waits 4 s", outcome: { becameReady: false, readyForMs: 0, failuresBefore: 3 },
     expect: { kind: "restart", delayMs: 4000, failures: 4 } },
   { title: "the failure past max-restarts gives up", outcome: { becameReady: false, readyForMs: 0, failuresBefore: 5 },
-    expect: { kind: "give-up", reason: "Jupyter failed 6 times in a row (--max-restarts 5)", failures: 6 } },
+    expect: { kind: "give-up", reason: "Jupyter kept failing: 5 restarts in a row did not stay up (--max-restarts 5)", failures: 6 } },
 ];
 
 for (const row of table) {
