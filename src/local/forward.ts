@@ -1,7 +1,7 @@
-// Adds the -L forward on the master: keeps the previous local port when it can, else the remote port, else a free one.
+// Adds the -L forward on the master following planForward: the recorded port, the remote port, else a free one.
 import { createServer } from "node:net";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { sameTarget } from "../core/remote-status.js";
+import { planForward } from "../core/forward-plan.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import { lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { ProcessIdentity } from "../core/types.js";
@@ -21,38 +21,31 @@ function ephemeralPort(): Promise<number> {
   });
 }
 
-function sameMaster(a: ProcessIdentity, b: ProcessIdentity): boolean {
-  return a.pid === b.pid && a.startTime === b.startTime;
-}
-
 /** Make sure the master forwards a local port to `target`; returns that port. */
 export async function ensureForward(
   t: SshTarget, master: ProcessIdentity, target: ForwardTarget, prev: TunnelRecord | null, wanted: number | undefined,
 ): Promise<number> {
-  const prevOnMaster = prev !== null && sameMaster(prev.master, master);
-  if (prev !== null && prevOnMaster) {
-    if (sameTarget(prev.target, target) && (wanted === undefined || wanted === prev.localPort)) {
-      // Idempotent on the master: succeeds when the forward is there, re-adds it when it was lost.
-      if ((await addForward(t, prev.localPort, target)).exitCode === 0) return prev.localPort;
-    } else {
-      await cancelForward(t, prev.localPort, prev.target);
-    }
+  const onLiveMaster = prev !== null && prev.master.pid === master.pid && prev.master.startTime === master.startTime;
+  const plan = planForward(prev === null ? null : { localPort: prev.localPort, target: prev.target, onLiveMaster }, target, wanted);
+  if (plan.kind === "keep") {
+    // Idempotent on the master: succeeds when the forward is there, re-adds it when it was lost.
+    if ((await addForward(t, plan.localPort, target)).exitCode === 0) return plan.localPort;
+  } else if (plan.cancelFirst !== null) {
+    await cancelForward(t, plan.cancelFirst.localPort, plan.cancelFirst.target);
   }
-  if (wanted !== undefined) {
-    const r = await addForward(t, wanted, target);
-    if (r.exitCode === 0) return wanted;
-    throw new JlremoteError(`cannot forward local port ${wanted} (${lastMeaningfulLine(r.stderr) || "busy?"}); choose another --local-port or omit it`, ExitCode.usage);
-  }
-  const preferred = [prev?.localPort, "port" in target ? target.port : 8888].filter((p): p is number => p !== undefined);
+  const ports = plan.kind === "keep" ? [] : [...plan.ports];
   let last = "";
-  for (let attempt = 0; attempt < 6; attempt++) {
-    const first = preferred.shift();
-    const port = first === undefined ? await ephemeralPort() : (await isPortFree(first)) ? first : null;
-    if (port === null) continue;
+  for (let attempt = 0; attempt < ports.length + 4; attempt++) {
+    const preferred = ports[attempt];
+    if (wanted === undefined && preferred !== undefined && !(await isPortFree(preferred))) continue;
+    const port = preferred ?? (await ephemeralPort());
     const r = await addForward(t, port, target);
     if (r.exitCode === 0) return port;
-    // Someone took the port between the check and the forward: try another.
     last = lastMeaningfulLine(r.stderr);
+    if (wanted !== undefined) {
+      throw new JlremoteError(`cannot forward local port ${wanted} (${last || "busy?"}); choose another --local-port or omit it`, ExitCode.usage);
+    }
+    // Otherwise someone took the port between the check and the forward: try another.
   }
   throw new JlremoteError(`could not add the port forward on the ssh connection to ${t.host}: ${last || "unknown error"}`);
 }

@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { alive, CLI, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { alive, CLI, freePort, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
 
@@ -89,6 +89,10 @@ describe("jllocal over a real sshd on loopback", () => {
     const broken = await runJllocal(args("jlr-test", "--no-browser", "--name", "broken", "--remote-cmd", `env PATH=/nonexistent ${process.execPath} ${CLI}`), env);
     assert.equal(broken.code, 1);
     assert.match(broken.stderr, /^jllocal: `jlremote start` failed on jlr-test: no 'jupyter' found on PATH/m);
+
+    const busy = await runJllocal(args("jlr-test", "--no-browser", "--local-port", String((sshd as Sshd).port)), env);
+    assert.equal(busy.code, 2);
+    assert.match(busy.stderr, new RegExp(`^jllocal: cannot forward local port ${(sshd as Sshd).port} \\(.*\\); choose another --local-port`, "m"));
 
     assert.deepEqual(localMasters(localRoot, (sshd as Sshd).sshConfig), [], "a failed run leaves no ssh master");
   });
@@ -192,9 +196,11 @@ describe("jllocal over a real sshd on loopback", () => {
     mkdirSync(cfgDir, { recursive: true });
     writeFileSync(join(cfgDir, "local.json"), JSON.stringify({ defaultHost: "jlr-test", sshConfig: (sshd as Sshd).sshConfig }));
     t.after(() => rmSync(join(cfgDir, "local.json")));
-    const r = await runJllocal(["--no-browser", "--json", "--sock", "--name", "socky"], env);
+    const wanted = await freePort();
+    const r = await runJllocal(["--no-browser", "--json", "--sock", "--name", "socky", "--local-port", String(wanted)], env);
     assert.equal(r.code, 0, r.stderr);
-    const info = JSON.parse(r.stdout.trim()) as { url: string; target: { socket?: string; port?: number } };
+    const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: { socket?: string; port?: number } };
+    assert.equal(info.localPort, wanted);
     assert.equal(info.target.socket, join(remoteState, "jlremote", "socky", "jupyter.sock"));
     assert.equal(info.target.port, undefined);
     assert.equal(await httpStatus(info.url), 200);
