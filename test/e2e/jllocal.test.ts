@@ -165,6 +165,18 @@ describe("jllocal over a real sshd on loopback", () => {
     assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
   });
 
+  test("two jllocal runs at once for one host share one login and one master", async () => {
+    const s = sshd as Sshd;
+    const before = s.logins();
+    const [a, b] = await Promise.all([runJllocal(args("jlr-test", "--no-browser", "--json"), env), runJllocal(args("jlr-test", "--no-browser", "--json"), env)]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    const [ia, ib] = [JSON.parse(a.stdout) as { url: string; masterPid: number }, JSON.parse(b.stdout) as { url: string; masterPid: number }];
+    assert.equal(ia.url, ib.url);
+    assert.equal(ia.masterPid, ib.masterPid);
+    assert.equal(s.logins() - before, 1);
+  });
+
   test("opens the browser with the opener on PATH on a private redirect page, and only warns without an opener", async () => {
     const s = sshd as Sshd;
     const bin = join((sb as Sandbox).dir, "fakebin");
