@@ -1,7 +1,7 @@
 // jllocal end to end: a real sshd on 127.0.0.1, this machine as the "remote" with the built jlremote and Debian's Jupyter.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, CLI, freePort, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
@@ -35,11 +35,12 @@ test("bad input is one usage line with exit 2 and touches no ssh", async () => {
   }
 });
 
-describe("jllocal over a real sshd on loopback", () => {
+describe("jllocal over a real sshd on loopback", { skip: existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd (apt-get install openssh-server; make test installs it as root)" }, () => {
   let sb: Sandbox | undefined;
   let sshd: Sshd | undefined;
   let env: Record<string, string> = {};
   let remoteState = "";
+  let remoteHome = "";
   let localRoot = "";
   const args = (...rest: string[]) => [...rest, "--ssh-config", (sshd as Sshd).sshConfig];
 
@@ -47,6 +48,7 @@ describe("jllocal over a real sshd on loopback", () => {
     sb = sandbox();
     // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs.
     const home = join(sb.dir, "remote-home");
+    remoteHome = home;
     remoteState = join(sb.dir, "remote-state");
     mkdirSync(join(home, ".local", "bin"), { recursive: true });
     mkdirSync(join(home, "work"));
@@ -77,6 +79,17 @@ describe("jllocal over a real sshd on loopback", () => {
     const wrong = await runJllocal(args((sshd as Sshd).wrongKeyAlias, "--no-browser"), env);
     assert.equal(wrong.code, 1);
     assertOneClearLine(wrong.stderr, /^jllocal: cannot connect to jlr-wrongkey: .*Permission denied.*check your key/);
+
+    const launcher = join(remoteHome, ".local", "bin", "jlremote");
+    renameSync(launcher, `${launcher}.away`);
+    let absent;
+    try {
+      absent = await runJllocal(args("jlr-test", "--no-browser"), env);
+    } finally {
+      renameSync(`${launcher}.away`, launcher);
+    }
+    assert.equal(absent.code, 1);
+    assertOneClearLine(absent.stderr, /^jllocal: jlremote not found on jlr-test \(not on PATH, no ~\/\.local\/bin\/jlremote\); install it there and run `jlremote install`/);
 
     const missing = await runJllocal(args("jlr-test", "--no-browser", "--remote-cmd", "/nonexistent/jlremote"), env);
     assert.equal(missing.code, 1);
