@@ -5,7 +5,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, CLI, freePort, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
-import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
+import { killLocalMasters, localMasters, processesMentioning, runJllocal } from "../helpers/jllocal.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
 
 /** Every line of stderr is a message, none a stack frame. */
@@ -163,6 +163,7 @@ describe("jllocal over a real sshd on loopback", { skip: existsSync("/usr/sbin/s
     assert.equal(alive(info.masterPid), false, "the ssh master is gone");
     assert.equal(await httpStatus(info.url), 0, "the local port is closed");
     assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
+    assert.deepEqual(processesMentioning(localRoot), [], "no ssh process of ours is left");
     const again = await runJllocal(["kill", "jlr-test"], env);
     assert.equal(again.code, 0);
     assert.match(again.stderr, /no tunnel to kill/);

@@ -53,6 +53,18 @@ export function localMasters(localRoot: string, sshConfig: string): number[] {
   return [...pids];
 }
 
+/** PIDs of live processes whose command line mentions `path` (read-only check: "no ssh process of ours left"). */
+export function processesMentioning(path: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes(path) && alive(Number(e))) out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
 /** SIGKILL every master found by localMasters and wait until they are gone. */
 export async function killLocalMasters(localRoot: string, sshConfig: string): Promise<void> {
   const pids = localMasters(localRoot, sshConfig);
