@@ -9,7 +9,7 @@ const banner = [
   "const require = __jlCreateRequire(import.meta.url);",
 ].join("\n");
 
-for (const [entry, out] of [["src/cli.ts", "dist/jlremote.mjs"]]) {
+for (const [entry, out] of [["src/cli.ts", "dist/jlremote.mjs"], ["src/jllocal.ts", "dist/jllocal.mjs"]]) {
   await build({
     entryPoints: [entry],
     outfile: out,

@@ -1,0 +1,66 @@
+// Reads the remote `jlremote status --json` / `start --json` output and derives the forward target and local URL.
+import { appPath } from "./jupyter-command.js";
+import type { ForwardTarget } from "./ssh-command.js";
+import type { JupyterApp } from "./types.js";
+
+/** The fields of the remote status object that jllocal uses. */
+export interface RemoteStatus {
+  name: string;
+  state: string;
+  host: string | null;
+  elsewhere: boolean;
+  port: number | null;
+  socket: string | null;
+  token: string | null;
+  app: JupyterApp | null;
+  reason: string | null;
+}
+
+/** Parse the last JSON object line of `stdout` (login-shell noise before it is ignored); null if there is none. */
+export function parseRemoteStatus(stdout: string): RemoteStatus | null {
+  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith("{"));
+  for (let i = lines.length - 1; i >= 0; i--) {
+    let o: Record<string, unknown>;
+    try {
+      o = JSON.parse(lines[i] as string) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    if (o === null || typeof o !== "object" || typeof o.state !== "string") continue;
+    const app = o.app === "lab" || o.app === "notebook" || o.app === "server" ? o.app : null;
+    return {
+      name: typeof o.name === "string" ? o.name : "",
+      state: o.state,
+      host: typeof o.host === "string" ? o.host : null,
+      elsewhere: o.elsewhere === true,
+      port: typeof o.port === "number" && Number.isInteger(o.port) ? o.port : null,
+      socket: typeof o.socket === "string" && o.socket !== "" ? o.socket : null,
+      token: typeof o.token === "string" && o.token !== "" ? o.token : null,
+      app,
+      reason: typeof o.reason === "string" ? o.reason : null,
+    };
+  }
+  return null;
+}
+
+/** Is the remote Jupyter up and usable through a tunnel (running, with a token and a port or socket)? */
+export function isUsable(s: RemoteStatus): boolean {
+  return (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null);
+}
+
+/** Where to forward to: the unix socket when the status has one, else the TCP port. */
+export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
+  if (s.socket !== null) return { socket: s.socket };
+  if (s.port !== null) return { port: s.port };
+  return null;
+}
+
+/** Same remote end? */
+export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
+  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port;
+}
+
+/** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */
+export function localUrl(app: JupyterApp | null, localPort: number, token: string): string {
+  return `http://127.0.0.1:${localPort}${appPath(app ?? "server")}?token=${encodeURIComponent(token)}`;
+}

@@ -1,0 +1,89 @@
+// Builds ssh argv for jllocal (master, exec over the master, forward/cancel/exit) and the remote command line.
+
+/** How to reach one host through our master connection. */
+export interface SshTarget {
+  /** ssh destination: an alias from ~/.ssh/config or user@host. */
+  host: string;
+  /** Our control socket for this host. */
+  controlPath: string;
+  /** An ssh config file to use instead of ~/.ssh/config (ssh -F), or null. */
+  sshConfig: string | null;
+}
+
+/** Where a forward ends on the remote side: Jupyter's TCP port on 127.0.0.1, or its unix socket. */
+export type ForwardTarget = { port: number } | { socket: string };
+
+/**
+ * Everything after the master goes through its socket with no config read (-F /dev/null): the user's LocalForward,
+ * RemoteCommand or RequestTTY for the host then can't ride along, and a vanished master fails instead of logging in.
+ */
+function viaMaster(t: SshTarget): string[] {
+  return ["-F", "/dev/null", "-o", `ControlPath=${t.controlPath}`];
+}
+
+/** argv that opens the master connection (authenticates once) and puts it in the background. */
+export function masterArgs(t: SshTarget): string[] {
+  return [
+    ...(t.sshConfig === null ? [] : ["-F", t.sshConfig]),
+    "-o", `ControlPath=${t.controlPath}`,
+    "-o", "ControlMaster=yes",
+    "-o", "ControlPersist=yes",
+    // A busy port makes `-O forward` fail instead of silently not listening.
+    "-o", "ExitOnForwardFailure=yes",
+    // Forwards and a RemoteCommand the user configured for this host are not ours to open.
+    "-o", "ClearAllForwardings=yes",
+    "-o", "RemoteCommand=none",
+    "-o", "ConnectTimeout=20",
+    "-o", "ServerAliveInterval=30",
+    "-f", "-N", "-T",
+    "--", t.host,
+  ];
+}
+
+/** argv that runs `command` over the existing master (never prompts: a dead master fails instead). */
+export function execArgs(t: SshTarget, command: string): string[] {
+  return [...viaMaster(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-T", "--", t.host, command];
+}
+
+/** argv of a control command to the master: check, exit. */
+export function controlArgs(t: SshTarget, op: "check" | "exit"): string[] {
+  return [...viaMaster(t), "-O", op, "--", t.host];
+}
+
+/** The -L specification: always bound to 127.0.0.1 locally. */
+export function forwardSpec(localPort: number, target: ForwardTarget): string {
+  return "socket" in target
+    ? `127.0.0.1:${localPort}:${target.socket}`
+    : `127.0.0.1:${localPort}:127.0.0.1:${target.port}`;
+}
+
+/** argv that adds (forward) or removes (cancel) a local forward on the master. */
+export function forwardArgs(t: SshTarget, op: "forward" | "cancel", localPort: number, target: ForwardTarget): string[] {
+  return [...viaMaster(t), "-O", op, "-L", forwardSpec(localPort, target), "--", t.host];
+}
+
+/** Quote one word for a POSIX shell. */
+export function shQuote(word: string): string {
+  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The default lookup on the remote: `jlremote` on PATH, else ~/.local/bin/jlremote, else exit 127. */
+const DEFAULT_REMOTE_SCRIPT =
+  'if command -v jlremote >/dev/null 2>&1; then exec jlremote "$@"; ' +
+  'elif [ -x "$HOME/.local/bin/jlremote" ]; then exec "$HOME/.local/bin/jlremote" "$@"; ' +
+  'else echo "jlremote: command not found" >&2; exit 127; fi';
+
+/**
+ * The command string ssh sends to the remote login shell. It always runs `sh -c` so the lookup works whatever the
+ * login shell is (bash, zsh, tcsh, fish); `remoteCmd` (words, ~ allowed) replaces the default lookup.
+ */
+export function remoteCommandLine(remoteCmd: string | null, args: readonly string[]): string {
+  const script = remoteCmd === null ? DEFAULT_REMOTE_SCRIPT : `${remoteCmd} "$@"`;
+  return ["sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
+}
+
+/** The master's PID from `ssh -O check` output ("Master running (pid=123)"), or null. */
+export function parseMasterPid(text: string): number | null {
+  const m = /Master running \(pid=(\d+)\)/.exec(text);
+  return m ? Number(m[1]) : null;
+}

@@ -1,0 +1,58 @@
+// `jllocal kill [HOST] [--all]`: cancels the forwards and ends the master it started, found by what it recorded.
+import { ExitCode, usageError } from "../core/errors.js";
+import type { SshTarget } from "../core/ssh-command.js";
+import { acquireLock } from "../io/lock.js";
+import { ensurePrivateDir } from "../io/state-file.js";
+import { readLocalConfig } from "./config.js";
+import type { LocalContext } from "./context.js";
+import { closeMaster } from "./master.js";
+import { controlPathFor, hostLockFor, localPaths, openFileFor } from "./paths.js";
+import { cancelForward, checkMaster } from "./ssh.js";
+import { listTunnels, removeFile } from "./tunnel-store.js";
+
+/** Flags of `jllocal kill`. */
+export interface KillFlags {
+  host: string | undefined;
+  all: boolean;
+  sshConfig: string | undefined;
+}
+
+/** Close the tunnels of one host (or all); exit 0 also when there was nothing to kill. */
+export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<ExitCode> {
+  const cfg = readLocalConfig(ctx.env);
+  const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
+  for (const dir of [paths.root, paths.tunnelsDir]) ensurePrivateDir(dir, ctx.err);
+  const tunnels = listTunnels(paths.tunnelsDir);
+  const known = [...new Set(tunnels.map((x) => x.record.host))];
+  let hosts: string[];
+  if (flags.all) hosts = known;
+  else if (flags.host !== undefined || cfg.defaultHost !== null) hosts = [(flags.host ?? cfg.defaultHost) as string];
+  else if (known.length <= 1) hosts = known;
+  else throw usageError(`tunnels to ${known.length} hosts (${known.join(", ")}); name a HOST or pass --all`);
+  let closed = 0;
+  for (const host of hosts) {
+    const mine = tunnels.filter((x) => x.record.host === host);
+    const first = mine[0]?.record;
+    const t: SshTarget = {
+      host, controlPath: first?.controlPath ?? controlPathFor(paths, host), sshConfig: first?.sshConfig ?? flags.sshConfig ?? cfg.sshConfig,
+    };
+    const release = await acquireLock(hostLockFor(paths, host), 60_000);
+    try {
+      const live = await checkMaster(t);
+      if (live === null && mine.length === 0) continue;
+      if (live !== null) for (const { record: r } of mine) await cancelForward(t, r.localPort, r.target);
+      const gone = await closeMaster(t, mine.map((x) => x.record.master));
+      if (!gone) ctx.err(`jllocal: warning: the ssh master for ${host} did not exit`);
+      for (const { file, record: r } of mine) {
+        removeFile(file);
+        removeFile(openFileFor(paths, host, r.name));
+      }
+      closed += 1;
+      ctx.out(`closed ${host}${mine.length > 0 ? ` (${mine.map((x) => `${x.record.name} on port ${x.record.localPort}`).join(", ")})` : ""}`);
+    } finally {
+      await release();
+    }
+  }
+  if (closed === 0) ctx.err("jllocal: no tunnel to kill");
+  return ExitCode.ok;
+}

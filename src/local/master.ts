@@ -1,0 +1,37 @@
+// The one ssh master connection per host: found through its control socket, opened once, closed by identity.
+import { JlremoteError } from "../core/errors.js";
+import type { SshTarget } from "../core/ssh-command.js";
+import type { ProcessIdentity } from "../core/types.js";
+import { identifyLocal, isSameLocal, signalIfSame, waitAllGone } from "./process-check.js";
+import { checkMaster, exitMaster, openMaster } from "./ssh.js";
+import { removeFile } from "./tunnel-store.js";
+
+/** Our live master for `t` (opening it, with the one authentication, when there is none). */
+export async function ensureMaster(t: SshTarget): Promise<{ id: ProcessIdentity; opened: boolean }> {
+  const running = await checkMaster(t);
+  const found = running === null ? null : identifyLocal(running);
+  if (found !== null) return { id: found, opened: false };
+  // A stale socket left by a dead master would make ssh silently run without multiplexing.
+  removeFile(t.controlPath);
+  await openMaster(t);
+  const pid = await checkMaster(t);
+  const id = pid === null ? null : identifyLocal(pid);
+  if (id === null) throw new JlremoteError(`the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`);
+  return { id, opened: true };
+}
+
+/** End the master: `ssh -O exit`, then SIGTERM/SIGKILL to the recorded PID if it is still that very process. */
+export async function closeMaster(t: SshTarget, recorded: readonly ProcessIdentity[]): Promise<boolean> {
+  const pid = await checkMaster(t);
+  const live = pid === null ? null : identifyLocal(pid);
+  if (pid !== null) await exitMaster(t);
+  const ids = live === null ? [...recorded] : [...recorded, live];
+  let gone = await waitAllGone(ids, 5_000);
+  for (const sig of ["SIGTERM", "SIGKILL"] as const) {
+    if (gone) break;
+    for (const x of ids) signalIfSame(x, sig);
+    gone = await waitAllGone(ids, 3_000);
+  }
+  if (gone) removeFile(t.controlPath);
+  return gone && !ids.some((x) => isSameLocal(x));
+}

@@ -1,0 +1,58 @@
+// Where jllocal keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/local/ and its config file.
+import { createHash } from "node:crypto";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { stateRoot } from "../io/paths.js";
+
+/** Longest control socket path we use: sun_path is 104 bytes on macOS, and ssh adds ".XXXXXXXXXXXXXXXX" while binding. */
+export const MAX_CONTROL_PATH = 104 - 18;
+
+/** The files of jllocal for one environment. */
+export interface LocalPaths {
+  /** <state>/jlremote/local (0700). */
+  root: string;
+  /** One JSON record per tunnel (0600). */
+  tunnelsDir: string;
+  /** 0700 directory of the control sockets. */
+  controlDir: string;
+}
+
+/** jllocal's directories; the control dir moves to /tmp/jllocal-UID when the state path is too long for a socket. */
+export function localPaths(env: Record<string, string | undefined>, uid: number): LocalPaths {
+  const root = join(stateRoot(env), "local");
+  const controlDir = join(root, "cm");
+  const fits = join(controlDir, hostKey("x")).length <= MAX_CONTROL_PATH;
+  return { root, tunnelsDir: join(root, "tunnels"), controlDir: fits ? controlDir : `/tmp/jllocal-${uid}` };
+}
+
+/** A short, file-name-safe key for an ssh destination. */
+export function hostKey(host: string): string {
+  return createHash("sha256").update(host).digest("hex").slice(0, 12);
+}
+
+/** The control socket of our master connection to `host`. */
+export function controlPathFor(p: LocalPaths, host: string): string {
+  return join(p.controlDir, hostKey(host));
+}
+
+/** The record of the tunnel to instance `name` on `host`. */
+export function tunnelFileFor(p: LocalPaths, host: string, name: string): string {
+  return join(p.tunnelsDir, `${hostKey(host)}-${name}.json`);
+}
+
+/** The redirect page given to the browser for that tunnel. */
+export function openFileFor(p: LocalPaths, host: string, name: string): string {
+  return join(p.root, `open-${hostKey(host)}-${name}.html`);
+}
+
+/** The lock that serializes jllocal runs for one host (they share its master connection). */
+export function hostLockFor(p: LocalPaths, host: string): string {
+  return join(p.tunnelsDir, hostKey(host));
+}
+
+/** ${XDG_CONFIG_HOME:-~/.config}/jlremote/local.json */
+export function configFile(env: Record<string, string | undefined>): string {
+  const xdg = env.XDG_CONFIG_HOME;
+  const base = xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".config");
+  return join(base, "jlremote", "local.json");
+}

@@ -1,0 +1,22 @@
+// `jllocal status`: the tunnels jllocal holds, each with its local URL and whether it answers now.
+import { ExitCode } from "../core/errors.js";
+import { probeStatus } from "../io/http-probe.js";
+import { isSameLocal } from "./process-check.js";
+import type { LocalContext } from "./context.js";
+import { localPaths } from "./paths.js";
+import { listTunnels } from "./tunnel-store.js";
+
+/** Print every recorded tunnel (one JSON array line with --json); exit 0. */
+export async function localStatusCommand(flags: { json: boolean }, ctx: LocalContext): Promise<ExitCode> {
+  const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
+  const rows = [];
+  for (const { record: r } of listTunnels(paths.tunnelsDir)) {
+    const masterAlive = isSameLocal(r.master);
+    const healthy = masterAlive && (await probeStatus({ port: r.localPort }, r.token, 2000)) === 200;
+    rows.push({ host: r.host, name: r.name, url: r.url, localPort: r.localPort, target: r.target, masterPid: r.master.pid, masterAlive, healthy });
+  }
+  if (flags.json) ctx.out(JSON.stringify(rows));
+  else if (rows.length === 0) ctx.err("jllocal: no tunnels; `jllocal HOST` opens one");
+  else for (const r of rows) ctx.out(`${r.host}  ${r.name}  ${r.healthy ? "healthy" : r.masterAlive ? "not answering" : "down (ssh gone)"}  ${r.url}`);
+  return ExitCode.ok;
+}

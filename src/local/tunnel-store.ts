@@ -1,0 +1,73 @@
+// Tunnel records: one 0600 JSON file per (host, instance) in jllocal's 0700 state dir, written atomically.
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { join } from "node:path";
+import type { ForwardTarget } from "../core/ssh-command.js";
+import type { JupyterApp, ProcessIdentity } from "../core/types.js";
+
+/** What jllocal remembers about one tunnel (the token is here, so the file is 0600 in a 0700 dir). */
+export interface TunnelRecord {
+  schema: 1;
+  host: string;
+  name: string;
+  controlPath: string;
+  sshConfig: string | null;
+  /** The ssh master process, identified by PID and start time (never found again by matching `ps`). */
+  master: ProcessIdentity;
+  localPort: number;
+  target: ForwardTarget;
+  app: JupyterApp | null;
+  token: string;
+  url: string;
+  createdAt: string;
+}
+
+/** Read one record; null when absent or unusable. */
+export function readTunnel(file: string): TunnelRecord | null {
+  try {
+    const r = JSON.parse(readFileSync(file, "utf8")) as TunnelRecord;
+    if (r === null || typeof r !== "object" || r.schema !== 1 || typeof r.host !== "string" || typeof r.localPort !== "number") return null;
+    return r;
+  } catch {
+    return null;
+  }
+}
+
+/** Write a record atomically (temp file + fsync + rename), mode 0600. */
+export function writeTunnel(file: string, record: TunnelRecord): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, "w", 0o600);
+  try {
+    const data = Buffer.from(`${JSON.stringify(record, null, 2)}\n`);
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, file);
+}
+
+/** Every readable record in `dir`, with its file. */
+export function listTunnels(dir: string): { file: string; record: TunnelRecord }[] {
+  let names: string[] = [];
+  try {
+    names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+  } catch {
+    return [];
+  }
+  const out: { file: string; record: TunnelRecord }[] = [];
+  for (const n of names) {
+    const record = readTunnel(join(dir, n));
+    if (record !== null) out.push({ file: join(dir, n), record });
+  }
+  return out;
+}
+
+/** Remove a file if it exists. */
+export function removeFile(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone.
+  }
+}

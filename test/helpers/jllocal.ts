@@ -1,0 +1,73 @@
+// Running the built jllocal in tests, and ending every ssh master it left, found through its records and sockets.
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { alive, killPid, waitFor, type RunResult } from "./cli.js";
+
+/** The built jllocal under test. */
+export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.mjs");
+
+/** Run the built jllocal to completion (bounded by `timeoutMs`); stdin is an empty pipe. */
+export function runJllocal(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [JLLOCAL, ...args], { env, cwd: env.HOME, stdio: ["pipe", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => { stdout += d; });
+    child.stderr.on("data", (d) => { stderr += d; });
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+    child.on("close", (code) => { clearTimeout(timer); res({ code, stdout, stderr }); });
+    child.stdin.end("");
+  });
+}
+
+/** Start time (field 22) of a PID, or null. */
+function startTime(pid: number): number | null {
+  try {
+    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[19]);
+  } catch {
+    return null;
+  }
+}
+
+/** PIDs of the ssh masters jllocal recorded (still the same processes) or that answer on its control sockets. */
+export function localMasters(localRoot: string, sshConfig: string): number[] {
+  const pids = new Set<number>();
+  const tunnels = join(localRoot, "tunnels");
+  let files: string[] = [];
+  try { files = readdirSync(tunnels).filter((f) => f.endsWith(".json")); } catch { /* none */ }
+  for (const f of files) {
+    try {
+      const r = JSON.parse(readFileSync(join(tunnels, f), "utf8")) as { master: { pid: number; startTime: number } };
+      if (startTime(r.master.pid) === r.master.startTime && alive(r.master.pid)) pids.add(r.master.pid);
+    } catch { /* unreadable */ }
+  }
+  let sockets: string[] = [];
+  try { sockets = readdirSync(join(localRoot, "cm")); } catch { /* none */ }
+  for (const s of sockets) {
+    const r = spawnSync("ssh", ["-F", sshConfig, "-o", `ControlPath=${join(localRoot, "cm", s)}`, "-O", "check", "x"], { encoding: "utf8", timeout: 5000 });
+    const m = /pid=(\d+)/.exec(r.stderr ?? "");
+    if (m) pids.add(Number(m[1]));
+  }
+  return [...pids];
+}
+
+/** PIDs of live processes whose command line mentions `path` (read-only check: "no ssh process of ours left"). */
+export function processesMentioning(path: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes(path) && alive(Number(e))) out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}
+
+/** SIGKILL every master found by localMasters and wait until they are gone. */
+export async function killLocalMasters(localRoot: string, sshConfig: string): Promise<void> {
+  const pids = localMasters(localRoot, sshConfig);
+  for (const p of pids) killPid(p);
+  await waitFor("ssh masters to exit", () => pids.every((p) => !alive(p)), 5000);
+}

@@ -1,0 +1,41 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { forwardTarget, isUsable, localUrl, parseRemoteStatus, sameTarget } from "../../../src/core/remote-status.js";
+
+const running = { schema: 1, name: "default", state: "running", host: "n1", elsewhere: false, port: 8890, socket: null, token: "abc", app: "notebook", reason: null };
+
+test("parses the status line even after login-shell noise", () => {
+  const s = parseRemoteStatus(`Welcome to the cluster\n{not json\n${JSON.stringify(running)}\n`);
+  assert.ok(s);
+  assert.equal(s.port, 8890);
+  assert.equal(s.token, "abc");
+  assert.equal(s.app, "notebook");
+  assert.equal(isUsable(s), true);
+  assert.deepEqual(forwardTarget(s), { port: 8890 });
+});
+
+test("no status object is null; stopped or tokenless instances are not usable", () => {
+  assert.equal(parseRemoteStatus("bash: jlremote: command not found\n"), null);
+  const stopped = parseRemoteStatus(JSON.stringify({ ...running, state: "stopped", token: null, port: null }));
+  assert.ok(stopped);
+  assert.equal(isUsable(stopped), false);
+  assert.equal(forwardTarget(stopped), null);
+  const restarting = parseRemoteStatus(JSON.stringify({ ...running, state: "restarting" }));
+  assert.equal(restarting && isUsable(restarting), false);
+});
+
+test("a socket in the status wins over the port", () => {
+  const s = parseRemoteStatus(JSON.stringify({ ...running, socket: "/run/user/1/jl.sock" }));
+  assert.ok(s);
+  assert.deepEqual(forwardTarget(s), { socket: "/run/user/1/jl.sock" });
+  assert.equal(sameTarget({ socket: "/a" }, { socket: "/a" }), true);
+  assert.equal(sameTarget({ socket: "/a" }, { port: 1 }), false);
+  assert.equal(sameTarget({ port: 1 }, { port: 2 }), false);
+});
+
+test("the local URL takes the app's path and the token", () => {
+  assert.equal(localUrl("lab", 9000, "t0k"), "http://127.0.0.1:9000/lab?token=t0k");
+  assert.equal(localUrl("notebook", 9000, "t0k"), "http://127.0.0.1:9000/tree?token=t0k");
+  assert.equal(localUrl("server", 9000, "t0k"), "http://127.0.0.1:9000/?token=t0k");
+  assert.equal(localUrl(null, 9000, "a&b"), "http://127.0.0.1:9000/?token=a%26b");
+});

@@ -1,0 +1,80 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import {
+  controlArgs, execArgs, forwardArgs, forwardSpec, masterArgs, parseMasterPid, remoteCommandLine, shQuote, type SshTarget,
+} from "../../../src/core/ssh-command.js";
+
+const t: SshTarget = { host: "me@cluster", controlPath: "/s/cm/abc", sshConfig: null };
+
+test("the master is a background ControlMaster with ControlPersist on our control path", () => {
+  const a = masterArgs(t);
+  for (const o of ["ControlMaster=yes", "ControlPersist=yes", "ExitOnForwardFailure=yes", "ClearAllForwardings=yes", "RemoteCommand=none", "ControlPath=/s/cm/abc"]) {
+    assert.ok(a.includes(o), o);
+  }
+  assert.deepEqual(a.slice(-5), ["-f", "-N", "-T", "--", "me@cluster"]);
+  assert.ok(!a.includes("-F"));
+  assert.deepEqual(masterArgs({ ...t, sshConfig: "/cfg" }).slice(0, 2), ["-F", "/cfg"]);
+});
+
+test("commands over the master read no ssh config and never open a second connection that could prompt", () => {
+  const a = execArgs({ ...t, sshConfig: "/cfg" }, "sh -c x");
+  assert.deepEqual(a.slice(0, 4), ["-F", "/dev/null", "-o", "ControlPath=/s/cm/abc"]);
+  assert.ok(a.includes("ControlMaster=no") && a.includes("BatchMode=yes"));
+  assert.deepEqual(a.slice(-3), ["--", "me@cluster", "sh -c x"]);
+});
+
+test("forward specs bind 127.0.0.1 locally and go to the remote port or unix socket", () => {
+  assert.equal(forwardSpec(9000, { port: 8888 }), "127.0.0.1:9000:127.0.0.1:8888");
+  assert.equal(forwardSpec(9000, { socket: "/run/user/1/jl.sock" }), "127.0.0.1:9000:/run/user/1/jl.sock");
+  assert.deepEqual(forwardArgs(t, "cancel", 9000, { port: 8888 }).slice(-6), ["-O", "cancel", "-L", "127.0.0.1:9000:127.0.0.1:8888", "--", "me@cluster"]);
+  assert.deepEqual(controlArgs(t, "exit").slice(-4), ["-O", "exit", "--", "me@cluster"]);
+});
+
+test("shQuote leaves plain words alone and single-quotes the rest", () => {
+  assert.equal(shQuote("--name"), "--name");
+  assert.equal(shQuote("a b"), "'a b'");
+  assert.equal(shQuote("it's"), `'it'\\''s'`);
+  assert.equal(shQuote("$HOME"), "'$HOME'");
+});
+
+test("parseMasterPid reads ssh -O check output", () => {
+  assert.equal(parseMasterPid("Master running (pid=4242)\r\n"), 4242);
+  assert.equal(parseMasterPid("Control socket connect(/x): No such file or directory"), null);
+});
+
+/** Run a remote command line the way a login shell would, with the given PATH and HOME. */
+function runAsRemote(line: string, path: string, home: string) {
+  return spawnSync("/bin/sh", ["-c", line], { env: { PATH: path, HOME: home }, encoding: "utf8" });
+}
+
+test("the default remote command finds jlremote on PATH, then ~/.local/bin/jlremote, else exits 127", () => {
+  const d = mkdtempSync(join(tmpdir(), "jll-remote-"));
+  try {
+    const fake = (dir: string, tag: string) => {
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "jlremote"), `#!/bin/sh\necho ${tag} "$@"\n`);
+      chmodSync(join(dir, "jlremote"), 0o755);
+    };
+    const line = remoteCommandLine(null, ["status", "--json", "--name", "a b"]);
+    const none = runAsRemote(line, "/usr/bin:/bin", d);
+    assert.equal(none.status, 127);
+    assert.match(none.stderr, /jlremote: command not found/);
+    fake(join(d, ".local", "bin"), "launcher");
+    assert.equal(runAsRemote(line, "/usr/bin:/bin", d).stdout, "launcher status --json --name a b\n");
+    fake(join(d, "onpath"), "path");
+    assert.equal(runAsRemote(line, `${join(d, "onpath")}:/usr/bin:/bin`, d).stdout, "path status --json --name a b\n");
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
+
+test("--remote-cmd words are expanded by the remote shell and get the arguments appended", () => {
+  const line = remoteCommandLine("echo ~/jl.mjs", ["start", "--json"]);
+  const r = runAsRemote(line, "/usr/bin:/bin", "/home/u");
+  assert.equal(r.stdout, "/home/u/jl.mjs start --json\n");
+  assert.equal(runAsRemote(remoteCommandLine("/nonexistent/jlremote", ["status"]), "/usr/bin:/bin", "/home/u").status, 127);
+});
