@@ -1,0 +1,48 @@
+// Figures 1 and 2: `jlremote status --json` against `node -e 0` and `jupyter server list --json`; files it touches.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, run, start } from "../lib/jlremote.mjs";
+import { expectOk, interleave, median, timed } from "../lib/timing.mjs";
+
+/** Figure 1: interleaved rounds of status, node -e 0 and jupyter server list (instance `bench-status` running). */
+export async function statusSpeed(sb, rounds) {
+  await start(sb, "bench-status");
+  const opts = { env: sb.env, cwd: sb.rootDir, track: sb.inflight };
+  const samples = await interleave({
+    status: async () => {
+      const r = expectOk(await run(sb, ["status", "--json", "--name", "bench-status"]), "jlremote status --json");
+      if (JSON.parse(r.stdout).state !== "running") throw new Error("status --json did not report running");
+      return r.ms;
+    },
+    node: async () => expectOk(await timed([process.execPath, "-e", "0"], opts), "node -e 0").ms,
+    jupyterList: async () => {
+      const r = expectOk(await timed(["jupyter", "server", "list", "--json"], opts), "jupyter server list --json");
+      if (!r.stdout.includes('"port"')) throw new Error("jupyter server list --json did not list the running server");
+      return r.ms;
+    },
+  }, rounds, 3);
+  const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+  return [
+    { id: "1a", figure: "`status --json` vs `node -e 0`", a: m.status, b: m.node, ratio: m.status / m.node, target: 1.25, n: rounds, samples: { status: samples.status, node: samples.node } },
+    { id: "1b", figure: "`status --json` vs `jupyter server list --json`", a: m.status, b: m.jupyterList, ratio: m.status / m.jupyterList, target: 0.3, n: rounds, samples: { status: samples.status, jupyterList: samples.jupyterList } },
+  ];
+}
+
+/** Figure 2: file syscalls (strace -f -c -e trace=%file) of status --json, with node -e 0 for reference. */
+export function filesTouched(sb) {
+  const probe = spawnSync("strace", ["-V"], { stdio: "ignore" });
+  if (probe.error || probe.status !== 0) throw new Error("strace not found (apt-get install strace) — cannot count files touched");
+  const count = (argv) => {
+    const out = join(sb.dir, "strace.txt");
+    const r = spawnSync("strace", ["-f", "-c", "-e", "trace=%file", "-o", out, ...argv], { env: sb.env, cwd: sb.rootDir, stdio: "ignore" });
+    if (r.status !== 0 && argv.includes("status")) throw new Error(`strace of ${argv.slice(1).join(" ")} exited ${r.status}`);
+    const total = /^\S+\s+\S+\s+\S+\s+(\d+)(?:\s+\d+)?\s+total$/m.exec(readFileSync(out, "utf8"));
+    if (!total) throw new Error("could not read strace's summary");
+    return Number(total[1]);
+  };
+  const runs = (argv) => median([count(argv), count(argv), count(argv)]);
+  const status = runs(cli("status", "--json", "--name", "bench-status"));
+  const node = runs([process.execPath, "-e", "0"]);
+  return [{ id: "2", figure: "file syscalls of `status --json` (strace -f -c -e trace=%file)", a: status, b: node, value: status, target: 60, unit: "calls" }];
+}

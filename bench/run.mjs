@@ -1,0 +1,68 @@
+// `npm run bench`: the six figures of issue 6, interleaved against their baselines; prints a Markdown table and
+// writes bench/results.json. Exits non-zero only when it cannot measure. Usage:
+//   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60]
+import { spawnSync } from "node:child_process";
+import { existsSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { idleFootprint } from "./figures/idle.mjs";
+import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
+import { filesTouched, statusSpeed } from "./figures/status.mjs";
+import { CLI } from "./lib/jlremote.mjs";
+import { makeSandbox } from "./lib/sandbox.mjs";
+import { renderTable } from "./table.mjs";
+
+const { values: opt } = parseArgs({
+  options: {
+    only: { type: "string", default: "1,2,3,4,5,6" },
+    rounds: { type: "string", default: "30" },
+    "slow-rounds": { type: "string", default: "10" },
+    idle: { type: "string", default: "60" },
+  },
+});
+const only = new Set(opt.only.split(",").map((s) => s.trim()));
+const rounds = Number(opt.rounds);
+const slow = Number(opt["slow-rounds"]);
+
+function cannot(msg) {
+  process.stderr.write(`bench: ${msg}\n`);
+  process.exit(1);
+}
+if (!existsSync(CLI)) cannot(`${CLI} not found; run \`npm run build\` (or \`make bench\`) first`);
+if (spawnSync("jupyter", ["server", "--version"], { stdio: "ignore" }).status !== 0) cannot("no `jupyter server` on PATH; `make test` installs Debian's jupyter-server");
+
+const sb = makeSandbox();
+const onSignal = (sig) => { sb.cleanup(); process.stderr.write(`bench: interrupted (${sig}); cleaned up\n`); process.exit(130); };
+process.on("SIGINT", onSignal).on("SIGTERM", onSignal).on("SIGHUP", onSignal);
+
+const plan = [
+  ["1", `status speed (${rounds} rounds)`, () => statusSpeed(sb, rounds)],
+  ["2", "files touched by status", () => filesTouched(sb)],
+  ["3", `cold start (${slow} pairs)`, () => coldStart(sb, slow)],
+  ["4", `recovery after SIGKILL (${slow} pairs)`, () => recovery(sb, slow)],
+  ["5", `stop with an idle kernel (${slow} pairs)`, () => stopWithKernel(sb, slow)],
+  ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
+];
+const rows = [];
+const failures = [];
+const began = Date.now();
+try {
+  for (const [id, what, fn] of plan) {
+    if (!only.has(id) && !(id === "2" && only.has("1"))) continue;
+    process.stderr.write(`bench: figure ${id}: ${what} …\n`);
+    try {
+      rows.push(...(await fn()));
+    } catch (err) {
+      failures.push(`figure ${id}: ${err.message}`);
+      process.stderr.write(`bench: figure ${id} could not be measured: ${err.message}\n`);
+    }
+  }
+} finally {
+  sb.cleanup();
+}
+const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", loadavg: loadavg().map((l) => l.toFixed(2)) };
+const result = { date: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), machine, rounds, slowRounds: slow, figures: rows, failures };
+writeFileSync(resolve(import.meta.dirname, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
+process.stdout.write(`${renderTable(rows)}\n\n${result.date.slice(0, 16)}Z, node ${process.version}, ${machine.cpus} × ${machine.cpu}, load ${machine.loadavg.join(" ")}, ${result.seconds} s\n`);
+if (failures.length > 0) cannot(`not measured: ${failures.join("; ")}`);
