@@ -1,11 +1,12 @@
 // Probes Jupyter's /api/status with the token, over TCP or a unix socket, always with a timeout.
-import { request } from "node:http";
 
 /** Where Jupyter listens. */
 export type Endpoint = { port: number } | { socket: string };
 
 /** HTTP status of GET /api/status (with `Authorization: token`), or 0 when it did not answer in time. */
-export function probeStatus(endpoint: Endpoint, token: string | null, timeoutMs = 2000): Promise<number> {
+export async function probeStatus(endpoint: Endpoint, token: string | null, timeoutMs = 2000): Promise<number> {
+  // Loaded on first use: `status` probes only an unsupervised Jupyter, and node:http costs startup time.
+  const { request } = await import("node:http");
   return new Promise((resolve) => {
     const headers: Record<string, string> = token ? { Authorization: `token ${token}` } : {};
     const target = "socket" in endpoint

@@ -1,0 +1,71 @@
+// The full command line: yargs parses argv and runs one command (src/cli.ts loads this lazily and maps errors).
+import yargs, { type Argv } from "yargs";
+import { ExitCode, JlremoteError } from "./core/errors.js";
+import type { CommandContext } from "./commands/context.js";
+
+type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
+let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
+const run = (h: Handler) => (argv: Record<string, unknown>) => { result = h(argv); };
+
+const nameOpt = { name: { type: "string", default: "default", describe: "instance name" } } as const;
+const jsonOpt = { json: { type: "boolean", default: false, describe: "print JSON" } } as const;
+const startOpts = {
+  ...nameOpt,
+  app: { type: "string", default: "auto", describe: "auto | lab | notebook | server" },
+  jupyter: { type: "string", default: "jupyter", describe: "jupyter executable (path or name on PATH)" },
+  port: { type: "string", describe: "port (default: 8888 or the next free one)" },
+  "root-dir": { type: "string", describe: "directory Jupyter serves (default: current directory)" },
+  "max-restarts": { type: "string", default: "5", describe: "consecutive failed restarts before giving up" },
+  timeout: { type: "string", default: "60", describe: "seconds to wait for Jupyter to be ready" },
+  "stop-timeout": { type: "string", default: "10", describe: "seconds of grace after SIGTERM before SIGKILL" },
+  sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
+  "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
+  "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
+} as const;
+
+function startFlags(a: Record<string, unknown>) {
+  return {
+    name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
+    rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
+    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
+  };
+}
+
+function build(y: Argv, ctx: CommandContext): Argv {
+  return y
+    .scriptName("jlremote")
+    .parserConfiguration({ "populate--": true })
+    .command("start", "start Jupyter under a detached supervisor and print its URL", (c) => c.options({ ...startOpts, ...jsonOpt }),
+      run(async (a) => (await import("./commands/start.js")).startCommand(startFlags(a), ctx)))
+    .command("run", "run the supervisor in the foreground (for systemd)", (c) => c.options({ ...startOpts, "daemon-child": { type: "boolean", default: false, hidden: true } }),
+      run(async (a) => (await import("./commands/run.js")).runCommand(startFlags(a), ctx)))
+    .command("status", "show the instance state (exit 0 running, 3 not running)", (c) => c.options({ ...nameOpt, ...jsonOpt }),
+      run(async (a) => (await import("./commands/status.js")).statusCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
+    .command("url", "print the URL with token", (c) => c.options(nameOpt),
+      run(async (a) => (await import("./commands/status.js")).urlCommand({ name: String(a.name) }, ctx)))
+    .command("stop", "stop Jupyter, its kernels and the supervisor", (c) => c.options(nameOpt),
+      run(async (a) => (await import("./commands/stop.js")).stopCommand({ name: String(a.name) }, ctx)))
+    .command("restart", "restart Jupyter (same port and token)", (c) => c.options(nameOpt),
+      run(async (a) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx)))
+    .command("logs", "show the supervisor's events and Jupyter's output", (c) => c.options({ ...nameOpt,
+      lines: { alias: "n", type: "number", default: 40, describe: "lines of each log" },
+      follow: { alias: "f", type: "boolean", default: false, describe: "keep printing new lines" } }),
+      run(async (a) => (await import("./commands/logs.js")).logsCommand({ name: String(a.name), lines: Number(a.lines), follow: Boolean(a.follow) }, ctx)))
+    .command("list", "list all instances", (c) => c.options(jsonOpt),
+      run(async (a) => (await import("./commands/list.js")).listCommand({ json: Boolean(a.json) }, ctx)))
+    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run")
+    .strict()
+    .version(ctx.version)
+    .help()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new JlremoteError(`${msg} (see jlremote --help)`, ExitCode.usage);
+    });
+}
+
+/** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
+export async function runCommandLine(argv: string[], ctx: CommandContext): Promise<ExitCode> {
+  await build(yargs(argv), ctx).parseAsync();
+  return await result;
+}
