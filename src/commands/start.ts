@@ -82,7 +82,7 @@ async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned:
       });
     }
     if (Date.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
-    await sleep(50);
+    await sleep(20);
   }
 }
 

@@ -5,7 +5,10 @@ import { probeStatus, type Endpoint } from "../io/http-probe.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants } from "../io/process-tree.js";
 import { mergeIds } from "./shutdown.js";
-import { sleep, type Wake, type Wakeup } from "./wakeup.js";
+import type { Wake, Wakeup } from "./wakeup.js";
+
+/** How often a starting Jupyter is probed: its readiness is on the path of `start` and of every recovery. */
+const readyPollMs = 25;
 
 /** A Jupyter process we spawned or adopted. */
 export interface WatchedJupyter {
@@ -45,7 +48,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
   let readyAt: number | null = null;
   for (;;) {
     if ((await probeStatus(o.endpoint, o.token, 1000)) === 200) { readyAt = Date.now(); break; }
-    const w = await wake.race(Promise.race([exit, sleep(100)]));
+    const w = await wake.raceFor(exit, readyPollMs);
     if (w !== null) return { why: w, readyAt, known };
     if (Date.now() > deadline) return { why: "timeout", readyAt, known };
   }
@@ -70,7 +73,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
       if (failures >= o.healthRetries) return { why: "hung", readyAt, known };
       nextProbe = Date.now() + o.healthIntervalMs;
     }
-    const w = await wake.race(Promise.race([exit, sleep(Math.max(10, Math.min(nextSnap, nextProbe) - Date.now()))]));
+    const w = await wake.raceFor(exit, Math.max(10, Math.min(nextSnap, nextProbe) - Date.now()));
     if (w !== null) return { why: w, readyAt, known };
   }
 }

@@ -16,7 +16,7 @@ import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
-import { sleep, Wakeup } from "./wakeup.js";
+import { Wakeup } from "./wakeup.js";
 
 /** What the supervisor needs from its caller. */
 export interface SupervisorContext {
@@ -98,7 +98,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       failures = d.failures;
       keeper.update({ state: "restarting", restarts: keeper.record.restarts + 1 });
       log.warn({ delayMs: d.delayMs, failures, after: end.why }, "restarting jupyter");
-      if (d.delayMs > 0 && (await wake.race(sleep(d.delayMs))) === "stop") {
+      if (d.delayMs > 0 && (await wake.raceFor(new Promise<never>(() => {}), d.delayMs)) === "stop") {
         keeper.update({ state: "stopped" });
         return;
       }

@@ -23,13 +23,19 @@ export class Wakeup {
     }).finally(() => { this.waiter = null; });
   }
 
+  /** Like race, plus a timeout of `ms` (resolves null) whose timer is cleared, so it never delays the process's exit. */
+  async raceFor<T>(p: Promise<T>, ms: number): Promise<T | Wake | null> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<null>((r) => { timer = setTimeout(() => r(null), ms); });
+    try {
+      return await this.race(Promise.race([p, timeout]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /** Forget a handled restart request (a stop request stays). */
   clearRestart(): void {
     if (this.pending === "restart") this.pending = null;
   }
-}
-
-/** A promise that resolves after `ms` (keeps the process alive, as the loop must). */
-export function sleep(ms: number): Promise<null> {
-  return new Promise((r) => setTimeout(() => r(null), ms));
 }
