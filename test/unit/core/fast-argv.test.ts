@@ -1,0 +1,20 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { parseFastStatus } from "../../../src/core/fast-argv.js";
+
+test("status and url with only --json and --name take the fast path", () => {
+  const cases: [string[], ReturnType<typeof parseFastStatus>][] = [
+    [["status"], { command: "status", name: "default", json: false }],
+    [["status", "--json"], { command: "status", name: "default", json: true }],
+    [["status", "--json", "--name", "lab2"], { command: "status", name: "lab2", json: true }],
+    [["status", "--name=lab2", "--json"], { command: "status", name: "lab2", json: true }],
+    [["url", "--name", "x"], { command: "url", name: "x", json: false }],
+  ];
+  for (const [argv, want] of cases) assert.deepEqual(parseFastStatus(argv), want, argv.join(" "));
+});
+
+test("anything else is left to yargs, so help, typos and usage errors behave as before", () => {
+  const cases = [[], ["start"], ["status", "--help"], ["status", "--nme", "x"], ["status", "--name"], ["status", "--name", "--json"],
+    ["status", "--name="], ["url", "--json"], ["status", "extra"], ["list", "--json"], ["--version"]];
+  for (const argv of cases) assert.equal(parseFastStatus(argv), null, argv.join(" "));
+});
