@@ -26,7 +26,8 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
 export async function stopInstance(view: InstanceView): Promise<void> {
   const record = view.record as StateRecord;
   const grace = record.options.stopTimeoutMs;
-  const tree = record.jupyter && isAlive(record.jupyter) ? descendants(record.jupyter.pid) : [];
+  // For the fallback only: a live supervisor has its own snapshot (record.children); walking /proc now would delay stop.
+  const tree = view.supervisorAlive ? record.children : record.jupyter && isAlive(record.jupyter) ? descendants(record.jupyter.pid) : [];
   if (view.supervisorAlive && record.supervisor) {
     signalOne(record.supervisor, "SIGTERM");
     if (await waitGone([record.supervisor], grace + 5000)) return;
