@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { createServer } from "node:net";
-import { cmdline, descendants, now, sleep } from "./proc.mjs";
+import { cmdline, descendants, now, procStat, sleep } from "./proc.mjs";
 
 /** The argv jlremote builds for `--app server` on a TCP port (src/core/jupyter-command.ts). */
 export function serverArgs(port) {
@@ -48,18 +48,25 @@ export async function pollReady(port, token, { timeoutMs = 60_000, stepMs = 20, 
   }
 }
 
-/** Start a python3 kernel through the REST API and wait until it is idle; returns the kernel's PID. */
+/**
+ * Start a python3 kernel through the REST API and wait until it is idle: its process exists and used no CPU over the
+ * last 200 ms (the REST state stays "starting" until a client connects). Returns the kernel's PID.
+ */
 export async function startIdleKernel(port, token, jupyterPid) {
   const r = await httpGet(port, "/api/kernels", token, 20_000, "POST", JSON.stringify({ name: "python3" }));
   if (r.status !== 201) throw new Error(`POST /api/kernels: HTTP ${r.status}`);
-  const id = JSON.parse(r.text).id;
   const deadline = Date.now() + 30_000;
+  let last = null;
+  let quiet = 0;
   for (;;) {
-    const k = await httpGet(port, `/api/kernels/${id}`, token);
     const pid = descendants(jupyterPid).find((p) => cmdline(p).includes("ipykernel"));
-    if (k.status === 200 && JSON.parse(k.text).execution_state === "idle" && pid !== undefined) return pid;
-    if (Date.now() > deadline) throw new Error("the kernel did not become idle within 30 s");
-    await sleep(50);
+    const st = pid === undefined ? null : procStat(pid);
+    const ticks = st === null ? null : st.utime + st.stime;
+    quiet = ticks !== null && ticks === last ? quiet + 1 : 0;
+    last = ticks;
+    if (quiet >= 2) return pid;
+    if (Date.now() > deadline) throw new Error("the kernel did not start and settle within 30 s");
+    await sleep(100);
   }
 }
 
