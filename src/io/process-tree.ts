@@ -1,12 +1,54 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import treeKill from "tree-kill";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 
 /** All live descendants of `root` (not including root), with identities, read from /proc. */
 export function descendants(root: number): ProcessIdentity[] {
-  const children = new Map<number, { pid: number; startTime: number }[]>();
+  const host = hostName();
+  const boot = bootId();
+  const out: ProcessIdentity[] = [];
+  const childrenOf = hasChildrenFiles() ? childrenFromTasks : childrenFromScan();
+  const queue = [root];
+  while (queue.length > 0) {
+    const pid = queue.shift() as number;
+    for (const child of childrenOf(pid)) {
+      out.push({ pid: child.pid, startTime: child.startTime, host, bootId: boot });
+      queue.push(child.pid);
+    }
+  }
+  return out;
+}
+
+type Child = { pid: number; startTime: number };
+
+let childrenFiles: boolean | undefined;
+/** /proc/PID/task/TID/children exists on kernels built with CONFIG_PROC_CHILDREN (most distributions). */
+function hasChildrenFiles(): boolean {
+  childrenFiles ??= existsSync(`/proc/self/task/${process.pid}/children`);
+  return childrenFiles;
+}
+
+/** Children of one process from its threads' children files: a few reads instead of one per process on the host. */
+function childrenFromTasks(pid: number): Child[] {
+  let tasks: string[];
+  try { tasks = readdirSync(`/proc/${pid}/task`); } catch { return []; }
+  const out: Child[] = [];
+  for (const task of tasks) {
+    let text = "";
+    try { text = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8"); } catch { continue; }
+    for (const word of text.split(" ")) {
+      const st = word === "" ? null : readProcStat(Number(word));
+      if (st !== null && st.state !== "Z" && st.ppid === pid) out.push({ pid: st.pid, startTime: st.startTime });
+    }
+  }
+  return out;
+}
+
+/** Fallback without children files: one pass over every /proc/PID/stat. */
+function childrenFromScan(): (pid: number) => Child[] {
+  const children = new Map<number, Child[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const st = readProcStat(Number(entry));
@@ -15,18 +57,7 @@ export function descendants(root: number): ProcessIdentity[] {
     list.push({ pid: st.pid, startTime: st.startTime });
     children.set(st.ppid, list);
   }
-  const host = hostName();
-  const boot = bootId();
-  const out: ProcessIdentity[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    const pid = queue.shift() as number;
-    for (const child of children.get(pid) ?? []) {
-      out.push({ pid: child.pid, startTime: child.startTime, host, bootId: boot });
-      queue.push(child.pid);
-    }
-  }
-  return out;
+  return (pid) => children.get(pid) ?? [];
 }
 
 /** Send a signal to each process of the list that is still the same process; returns how many were signalled. */
