@@ -9,8 +9,8 @@ export function renderTable(rows) {
   for (const r of rows) {
     const unit = r.unit ?? "ms";
     const value = r.ratio !== undefined ? `${r.ratio.toFixed(2)}×` : `${fmt(r.value, unit)}`;
-    const target = r.ratio !== undefined ? `≤ ${r.target}×` : `≤ ${r.target} ${unit}`;
-    const met = (r.ratio ?? r.value) <= r.target ? "yes" : "**no**";
+    const target = r.target === null ? "–" : r.ratio !== undefined ? `≤ ${r.target}×` : `≤ ${r.target} ${unit}`;
+    const met = r.target === null ? "–" : (r.ratio ?? r.value) <= r.target + 1e-9 ? "yes" : "**no**";
     lines.push(`| ${r.id} | ${r.figure} | ${fmt(r.a, unit)} | ${fmt(r.b, unit)} | ${value} | ${target} | ${met} |`);
   }
   return lines.join("\n");

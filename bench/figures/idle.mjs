@@ -1,7 +1,7 @@
 // Figure 6: an idle supervisor over 60 s after start (CPU time, RSS), next to a bare idle node measured the same way.
 import { spawn, spawnSync } from "node:child_process";
 import { start } from "../lib/jlremote.mjs";
-import { cpuSeconds, rssMb, sleep } from "../lib/proc.mjs";
+import { cpuTicks, rssMb, sleep } from "../lib/proc.mjs";
 
 /** Start instance `bench-idle` and a bare `node -e "setInterval(()=>{},1e9)"`; sample both for `seconds`. */
 export async function idleFootprint(sb, seconds) {
@@ -11,7 +11,7 @@ export async function idleFootprint(sb, seconds) {
   sb.remember(bare.pid);
   await sleep(300); // let the bare node finish booting, so both deltas cover idle time only
   const pids = { supervisor: status.supervisorPid, node: bare.pid };
-  const cpu0 = { supervisor: cpuSeconds(pids.supervisor, hz), node: cpuSeconds(pids.node, hz) };
+  const cpu0 = { supervisor: cpuTicks(pids.supervisor), node: cpuTicks(pids.node) };
   const rss = { supervisor: 0, node: 0 };
   const end = Date.now() + seconds * 1000;
   while (Date.now() < end) {
@@ -22,7 +22,7 @@ export async function idleFootprint(sb, seconds) {
       rss[k] = Math.max(rss[k], r);
     }
   }
-  const cpu = { supervisor: cpuSeconds(pids.supervisor, hz) - cpu0.supervisor, node: cpuSeconds(pids.node, hz) - cpu0.node };
+  const cpu = { supervisor: (cpuTicks(pids.supervisor) - cpu0.supervisor) / hz, node: (cpuTicks(pids.node) - cpu0.node) / hz };
   bare.kill("SIGKILL");
   sb.forget(bare.pid);
   return [

@@ -1,13 +1,18 @@
 // Figures 1 and 2: `jlremote status --json` against `node -e 0` and `jupyter server list --json`; files it touches.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, run, start } from "../lib/jlremote.mjs";
 import { expectOk, interleave, median, timed } from "../lib/timing.mjs";
 
-/** Figure 1: interleaved rounds of status, node -e 0 and jupyter server list (instance `bench-status` running). */
+/**
+ * Figure 1: interleaved rounds of status, node -e 0 and jupyter server list (instance `bench-status` running), plus
+ * an empty .mjs file: the floor for any ESM entry point, which `node -e 0` does not pay.
+ */
 export async function statusSpeed(sb, rounds) {
   await start(sb, "bench-status");
+  const empty = join(sb.dir, "empty.mjs");
+  writeFileSync(empty, "");
   const opts = { env: sb.env, cwd: sb.rootDir, track: sb.inflight };
   const samples = await interleave({
     status: async () => {
@@ -16,6 +21,7 @@ export async function statusSpeed(sb, rounds) {
       return r.ms;
     },
     node: async () => expectOk(await timed([process.execPath, "-e", "0"], opts), "node -e 0").ms,
+    emptyMjs: async () => expectOk(await timed([process.execPath, empty], opts), "node empty.mjs").ms,
     jupyterList: async () => {
       const r = expectOk(await timed(["jupyter", "server", "list", "--json"], opts), "jupyter server list --json");
       if (!r.stdout.includes('"port"')) throw new Error("jupyter server list --json did not list the running server");
@@ -25,6 +31,7 @@ export async function statusSpeed(sb, rounds) {
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   return [
     { id: "1a", figure: "`status --json` vs `node -e 0`", a: m.status, b: m.node, ratio: m.status / m.node, target: 1.25, n: rounds, samples: { status: samples.status, node: samples.node } },
+    { id: "1·", figure: "(reference) an empty `.mjs` file vs `node -e 0`", a: m.emptyMjs, b: m.node, ratio: m.emptyMjs / m.node, target: null, n: rounds, samples: { emptyMjs: samples.emptyMjs } },
     { id: "1b", figure: "`status --json` vs `jupyter server list --json`", a: m.status, b: m.jupyterList, ratio: m.status / m.jupyterList, target: 0.3, n: rounds, samples: { status: samples.status, jupyterList: samples.jupyterList } },
   ];
 }

@@ -47,10 +47,11 @@ export async function waitAllGone(pids, timeoutMs = 30_000, stepMs = 2) {
   }
 }
 
-/** CPU time (user + system) of a process in seconds, given the clock tick rate. */
-export function cpuSeconds(pid, ticksPerSecond) {
+/** CPU time (user + system) of a process in clock ticks (getconf CLK_TCK per second). */
+export function cpuTicks(pid) {
   const st = procStat(pid);
-  return st === null ? null : (st.utime + st.stime) / ticksPerSecond;
+  if (st === null) throw new Error(`process ${pid} is gone`);
+  return st.utime + st.stime;
 }
 
 /** Resident set size in MB (VmRSS), or null when gone. */
