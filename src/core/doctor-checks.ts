@@ -53,7 +53,7 @@ const APP_PACKAGE: Record<JupyterApp, string> = { lab: "jupyterlab", notebook: "
 export function checkJupyter(o: JupyterObservation): Check {
   const id = "jupyter";
   if (!o.found) {
-    return { id, status: "problem", message: `no '${o.name}' on PATH (${o.searched || "empty"})`,
+    return { id, status: "problem", message: o.name.includes("/") ? `--jupyter ${o.name} is not an executable file` : `no '${o.name}' on PATH (${o.searched || "empty"})`,
       hint: "pip install --user jupyterlab (or apt install jupyter-notebook), or give its path: --jupyter PATH (start takes it too)" };
   }
   if (!o.runs) {

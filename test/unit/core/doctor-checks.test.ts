@@ -21,6 +21,7 @@ test("jupyter: missing, broken or without apps is a problem; server alone a warn
   const found = { found: true as const, path: "/usr/bin/jupyter", runs: true, error: null, versions: { jupyter_core: "4.12.0", notebook: "6.4.12", jupyterlab: "4.2.0" } };
   const table: [JupyterObservation, CheckStatus, RegExp][] = [
     [{ found: false, name: "jupyter", searched: "/nonexistent" }, "problem", /no 'jupyter' on PATH \(\/nonexistent\)/],
+    [{ found: false, name: "/opt/conda/bin/jupyter", searched: "/usr/bin" }, "problem", /^--jupyter \/opt\/conda\/bin\/jupyter is not an executable file$/],
     [{ ...found, runs: false, error: "ModuleNotFoundError: No module named 'jupyter_core'", apps: ["lab"] }, "problem", /does not run: ModuleNotFoundError/],
     [{ ...found, apps: [] }, "problem", /has none of lab, notebook, server/],
     [{ ...found, apps: ["server"] }, "warning", /no web UI/],
