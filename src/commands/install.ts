@@ -27,13 +27,16 @@ function launcherFile(flags: InstallFlags, ctx: CommandContext): { dir: string; 
 export async function installCommand(flags: InstallFlags, ctx: CommandContext): Promise<ExitCode> {
   const { dir, file } = launcherFile(flags, ctx);
   const existing = inspectLauncherFile(file);
-  if (existing.kind === "foreign" && (!flags.force || existing.what === "a directory")) {
+  const target = currentTarget(ctx.self);
+  // npm's bin link to this very bundle (npm prefix ~/.local) needs `node` on PATH; the launcher takes its place.
+  const ownLink = existing.kind === "foreign" && existing.resolved === target.bundle;
+  if (existing.kind === "foreign" && !ownLink && (!flags.force || existing.what === "a directory")) {
     throw new JlremoteError(
       `${file} exists and is ${existing.what}; not replacing it: ${existing.what === "a directory" ? "remove it" : "pass --force to replace it"}, or choose another --bin-dir`,
       ExitCode.failure,
     );
   }
-  const target = currentTarget(ctx.self);
+  if (ownLink) ctx.err(`note: replacing ${file}, npm's link to this jlremote (it needs node on PATH), with a launcher`);
   if (isTemporaryLocation(target.bundle, temporaryDirs(ctx.env))) {
     ctx.err(`warning: jlremote runs from a temporary location (${target.bundle}); the launcher breaks when it is cleaned up: install the package (npm install -g jlremote-*.tgz) and run its \`jlremote install\``);
   }

@@ -8,7 +8,7 @@ import { parseLauncher, type LauncherTarget } from "../core/launcher.js";
 export type LauncherFile =
   | { kind: "absent" }
   | { kind: "ours"; target: LauncherTarget }
-  | { kind: "foreign"; what: string };
+  | { kind: "foreign"; what: string; resolved?: string };
 
 /** Look at `path` without following a symlink: nothing, our launcher (and what it runs), or something else. */
 export function inspectLauncherFile(path: string): LauncherFile {
@@ -20,8 +20,10 @@ export function inspectLauncherFile(path: string): LauncherFile {
   }
   if (st.isSymbolicLink()) {
     let to = "?";
+    let resolved: string | undefined;
     try { to = readlinkSync(path); } catch { /* unreadable link */ }
-    return { kind: "foreign", what: `a symlink to ${to}` };
+    try { resolved = realpathSync(path); } catch { /* dangling */ }
+    return { kind: "foreign", what: `a symlink to ${to}`, resolved };
   }
   if (st.isDirectory()) return { kind: "foreign", what: "a directory" };
   if (!st.isFile() || st.size > 64 * 1024) return { kind: "foreign", what: "a file not written by `jlremote install`" };

@@ -1,7 +1,7 @@
 // End-to-end: `jlremote install` writes a launcher that works with an empty environment and over a real sshd.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -109,11 +109,18 @@ test("install then uninstall round trip; a foreign file is refused by both, and 
   assert.equal(nothing.code, 0);
   assert.match(nothing.stderr, /nothing to remove/);
 
-  symlinkSync(CLI, file);
+  symlinkSync("/bin/true", file);
   const link = await runCli(["install", "--bin-dir", dir], sb.env);
   assert.equal(link.code, 1);
-  assert.match(link.stderr, /exists and is a symlink to .*jlremote\.mjs/);
+  assert.match(link.stderr, /exists and is a symlink to \/bin\/true; not replacing it/);
   assert.ok(lstatSync(file).isSymbolicLink());
+  rmSync(file);
+  // npm's bin link to this very bundle (npm prefix ~/.local) is replaced without --force.
+  symlinkSync(CLI, file);
+  const npmLink = await runCli(["install", "--bin-dir", dir], sb.env);
+  assert.equal(npmLink.code, 0, npmLink.stderr);
+  assert.match(npmLink.stderr, /^note: replacing .*, npm's link to this jlremote \(it needs node on PATH\), with a launcher$/m);
+  assert.ok(lstatSync(file).isFile());
   assert.equal((await runCli(["install", "--bin-dir", ""], sb.env)).code, 2);
 });
 
