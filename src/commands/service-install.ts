@@ -5,6 +5,7 @@ import { userInfo } from "node:os";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { runArgv } from "../core/instance-options.js";
 import { quoteExec, renderDropIn, renderTemplate, unitName } from "../core/systemd-unit.js";
+import type { InstanceOptions } from "../core/types.js";
 import { stateRoot } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
 import { hostName } from "../io/process-identity.js";
@@ -40,10 +41,10 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   }
   const paths = servicePaths(ctx.env, options.name);
   const unit = unitName(options.name);
-  const dropIn = renderDropIn({ execArgv: [...selfArgv(ctx), ...runArgv(options, false)], environment: serviceEnv(ctx.env), host: hostName(), stopTimeoutSec: options.stopTimeoutMs / 1000 });
-  const changed = readIfExists(paths.dropIn) !== dropIn;
-  writeUnitFile(paths.template, renderTemplate(quoteExec(selfArgv(ctx))));
-  writeUnitFile(paths.dropIn, dropIn);
+  const files = renderServiceFiles(options, ctx);
+  const changed = readIfExists(paths.dropIn) !== files.dropIn;
+  writeUnitFile(paths.template, files.template);
+  writeUnitFile(paths.dropIn, files.dropIn);
   ctx.err(`wrote ${paths.template} and ${paths.dropIn}`);
   await ctl(["daemon-reload"], ctx);
   await ctl(["enable", unit], ctx);
@@ -69,6 +70,15 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   return ExitCode.ok;
 }
 
+/** The template and this instance's drop-in, pointing at this node and bundle by absolute path. */
+export function renderServiceFiles(options: InstanceOptions, ctx: Pick<CommandContext, "env" | "cwd" | "self">): { template: string; dropIn: string } {
+  const self = selfArgv(ctx);
+  return {
+    template: renderTemplate(quoteExec(self)),
+    dropIn: renderDropIn({ execArgv: [...self, ...runArgv(options, false)], environment: serviceEnv(ctx.env), host: hostName(), stopTimeoutSec: options.stopTimeoutMs / 1000 }),
+  };
+}
+
 /** What lingering means for this user, in a few stderr lines. */
 export function lingerAdvice(linger: Awaited<ReturnType<typeof lingerOf>>, user: string): string[] {
   if (linger.kind === "yes") return ["lingering is on: the service starts at boot and keeps running after you log out"];
@@ -82,7 +92,7 @@ export function lingerAdvice(linger: Awaited<ReturnType<typeof lingerOf>>, user:
 }
 
 /** argv that runs this jlremote again, with absolute node and bundle paths (a bare PATH under systemd finds neither). */
-function selfArgv(ctx: CommandContext): string[] {
+function selfArgv(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
   const [node, ...rest] = ctx.self;
   const script = rest.pop() ?? "";
   const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
