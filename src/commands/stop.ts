@@ -16,11 +16,13 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
   let view = inspect(ctx.env, flags.name, ctx.version);
   refuseElsewhere(view);
   if (view.report.managedBy === "systemd") {
+    const wasRunning = view.supervisorAlive || view.jupyterAlive;
+    // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
     await stopService(ctx, flags.name);
     view = inspect(ctx.env, flags.name, ctx.version);
     // Anything still alive was not started by systemd (a `jlremote run` by hand): stop it the usual way.
     if (view.supervisorAlive || view.jupyterAlive) await stopInstance(view);
-    ctx.err(`jlremote: stopped '${flags.name}' (systemctl --user stop ${unitName(flags.name)})`);
+    ctx.err(wasRunning ? `jlremote: stopped '${flags.name}' (systemctl --user stop ${unitName(flags.name)})` : `jlremote: instance '${flags.name}' is not running (${view.report.state}); ${unitName(flags.name)} is stopped`);
     return ExitCode.ok;
   }
   if (!view.supervisorAlive && !view.jupyterAlive) {

@@ -57,11 +57,11 @@ export function readIfExists(file: string): string | null {
   }
 }
 
-/** Write a unit file atomically (temp + rename), mode 0644 as systemd expects; no token is ever in it. */
+/** Write a unit file atomically (temp + rename), mode 0600: only our own user manager reads it. No token is in it. */
 export function writeUnitFile(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o644 });
+  writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, file);
 }
 

@@ -2,7 +2,7 @@
 // temp HOME. Install, crash recovery (Jupyter and supervisor SIGKILLed), orphaned kernels, stop/start, uninstall.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { alive, freePort, httpStatus, killPid, killRecorded, runCli, waitFor } from "../helpers/cli.js";
@@ -43,7 +43,7 @@ const apiOk = (s: Status) => httpStatus(`http://127.0.0.1:${s.port}/api/status`,
 
 after(() => {
   if (skip) return;
-  spawnSync("systemctl", ["--user", "stop", "jlremote@default.service", "jlremote@det.service"], { env, timeout: 60_000 });
+  spawnSync("systemctl", ["--user", "stop", "jlremote@default.service", "jlremote@det.service", "jlremote@broken.service"], { env, timeout: 60_000 });
   killRecorded(join(env.XDG_STATE_HOME ?? "", "jlremote"));
 });
 
@@ -73,6 +73,7 @@ test("service install starts Jupyter under systemd and prints a URL that answers
   assert.ok(!cmdline(first.supervisorPid).includes(first.token) && !cmdline(first.jupyterPid).includes(first.token));
   for (const f of [join(unitDir, "jlremote@.service"), join(unitDir, "jlremote@default.service.d", "options.conf")]) {
     assert.ok(!readFileSync(f, "utf8").includes(first.token), f);
+    assert.equal(statSync(f).mode & 0o777, 0o600, f);
   }
 });
 
@@ -189,4 +190,16 @@ test("service uninstall stops everything and removes the unit files", { skip }, 
   const s = await status();
   assert.equal(s.managedBy, "jlremote");
   assert.equal(s.code, 3);
+});
+
+test("a service whose Jupyter cannot start is removed again: exit 1, Jupyter's last lines, no unit left", { skip }, async () => {
+  const fake = join(home, "broken-jupyter");
+  writeFileSync(fake, "#!/bin/sh\necho 'ModuleNotFoundError: no module named jupyter_server' >&2\nexit 1\n", { mode: 0o755 });
+  const r = await runCli(["service", "install", "--name", "broken", "--app", "server", "--jupyter", fake, "--max-restarts", "0", "--root-dir", rootDir], env, { timeoutMs: 120_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /Jupyter did not start: .*the service was removed again/);
+  assert.match(r.stderr, /ModuleNotFoundError/);
+  assert.equal(existsSync(join(unitDir, "jlremote@broken.service.d")), false);
+  assert.equal(unitProp("LoadState", "broken"), "not-found");
+  assert.equal((await status("broken")).state, "failed");
 });
