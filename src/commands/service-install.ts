@@ -1,16 +1,16 @@
 // `jlremote service install`: write the unit template and the instance's drop-in, enable and start it, print the URL.
 import { realpathSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { userInfo } from "node:os";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { runArgv } from "../core/instance-options.js";
+import { lingerAdvice } from "../core/linger.js";
 import { quoteExec, renderDropIn, renderTemplate, unitName } from "../core/systemd-unit.js";
 import type { InstanceOptions } from "../core/types.js";
 import { stateRoot } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
 import { hostName } from "../io/process-identity.js";
 import { readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
-import { checkManager, firstLine, lingerOf, systemctl } from "../io/systemctl.js";
+import { checkManager, firstLine, lingerOf, loginName, systemctl } from "../io/systemctl.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
 import type { StartFlags } from "./start.js";
@@ -66,7 +66,8 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   }
   ctx.out(flags.json ? JSON.stringify(running.report) : (running.report.url ?? ""));
   ctx.err(`'${options.name}' runs as ${unit} (enabled: starts with your user manager)`);
-  for (const line of lingerAdvice(await lingerOf(userName(ctx.env), ctx.env), userName(ctx.env))) ctx.err(line);
+  const user = loginName(ctx.env);
+  for (const line of lingerAdvice(await lingerOf(user, ctx.env), user)) ctx.err(line);
   return ExitCode.ok;
 }
 
@@ -77,18 +78,6 @@ export function renderServiceFiles(options: InstanceOptions, ctx: Pick<CommandCo
     template: renderTemplate(quoteExec(self)),
     dropIn: renderDropIn({ execArgv: [...self, ...runArgv(options, false)], environment: serviceEnv(ctx.env), host: hostName(), stopTimeoutSec: options.stopTimeoutMs / 1000 }),
   };
-}
-
-/** What lingering means for this user, in a few stderr lines. */
-export function lingerAdvice(linger: Awaited<ReturnType<typeof lingerOf>>, user: string): string[] {
-  if (linger.kind === "yes") return ["lingering is on: the service starts at boot and keeps running after you log out"];
-  const ask = [`to keep it running, turn lingering on: \`loginctl enable-linger ${user}\``,
-    `(where that is not allowed, ask an admin to run \`sudo loginctl enable-linger ${user}\`)`];
-  if (linger.kind === "no") {
-    return ["lingering is off: when your last session on this host ends (logout, ssh disconnect), systemd stops your user",
-      "manager and this Jupyter with its kernels; it starts again only at your next login", ...ask];
-  }
-  return [`could not tell whether lingering is on (${linger.why}); without it the service stops when you log out`, ...ask];
 }
 
 /** argv that runs this jlremote again, with absolute node and bundle paths (a bare PATH under systemd finds neither). */
@@ -105,10 +94,6 @@ function serviceEnv(env: Record<string, string | undefined>): Record<string, str
   for (const k of passedEnv) { const v = env[k]; if (v) out[k] = v; }
   out.XDG_STATE_HOME = dirname(stateRoot(env));
   return out;
-}
-
-function userName(env: Record<string, string | undefined>): string {
-  return env.USER || env.LOGNAME || userInfo().username;
 }
 
 async function ctl(args: string[], ctx: CommandContext): Promise<void> {

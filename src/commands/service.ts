@@ -3,11 +3,10 @@ import { ExitCode } from "../core/errors.js";
 import { unitName } from "../core/systemd-unit.js";
 import { validateName } from "../io/paths.js";
 import { installedHost, removeServiceFiles, servicePaths } from "../io/service-files.js";
-import { checkManager, lingerOf, systemctl, unitProperties } from "../io/systemctl.js";
+import { checkManager, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect } from "./instance-status.js";
 import { stopInstance } from "./stop.js";
-import { userInfo } from "node:os";
 
 /** Stop and disable the service, remove its files; state and logs stay. Exit 0 also when it was not installed. */
 export async function serviceUninstallCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
@@ -47,8 +46,7 @@ export async function serviceStatusCommand(flags: NameOption & { json: boolean }
   const props = manager.ok && host !== null
     ? await unitProperties(unit, ["ActiveState", "SubState", "UnitFileState", "MainPID", "NRestarts", "Result"], ctx.env)
     : null;
-  const user = ctx.env.USER || ctx.env.LOGNAME || userInfo().username;
-  const linger = await lingerOf(user, ctx.env);
+  const linger = await lingerOf(loginName(ctx.env), ctx.env);
   const report = {
     name, unit, installed: host !== null, host, unitFile: host !== null ? paths.template : null, dropIn: host !== null ? paths.dropIn : null,
     manager: manager.ok ? "running" : `unreachable: ${manager.why}`,

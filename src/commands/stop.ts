@@ -1,5 +1,6 @@
 // `jlremote stop` and `jlremote restart`: signal the supervisor (or clean up an unsupervised Jupyter) and wait.
 import { ExitCode, JlremoteError } from "../core/errors.js";
+import { unitName } from "../core/systemd-unit.js";
 import type { StateRecord } from "../core/types.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalOne, waitGone } from "../io/process-tree.js";
@@ -9,7 +10,6 @@ import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
 import { startService, stopService } from "./systemd-instance.js";
-import { unitName } from "../core/systemd-unit.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {

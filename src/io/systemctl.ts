@@ -1,6 +1,8 @@
 // Talks to the systemd user manager (`systemctl --user`) and logind (`loginctl`), always with argv arrays and timeouts.
 import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { userInfo } from "node:os";
+import type { Linger } from "../core/linger.js";
 
 /** Outcome of one systemctl/loginctl run. */
 export interface CtlResult {
@@ -12,8 +14,6 @@ export interface CtlResult {
 /** Whether the user manager answers, and why not. */
 export type ManagerCheck = { ok: true } | { ok: false; why: string };
 
-/** Lingering of the user: on, off, or unknown (with why). */
-export type Linger = { kind: "yes" } | { kind: "no" } | { kind: "unknown"; why: string };
 
 /**
  * The environment systemctl --user needs: XDG_RUNTIME_DIR finds the manager's socket. Over a plain `ssh host cmd`
@@ -78,6 +78,11 @@ export async function lingerOf(user: string, env: Record<string, string | undefi
   if (r.code === 0 && m) return { kind: m[1] === "yes" ? "yes" : "no" };
   if (existsSync("/var/lib/systemd/linger")) return { kind: existsSync(`/var/lib/systemd/linger/${user}`) ? "yes" : "no" };
   return { kind: "unknown", why: firstLine(r.stderr) || "loginctl gave no answer" };
+}
+
+/** The login name to ask logind about. */
+export function loginName(env: Record<string, string | undefined>): string {
+  return env.USER || env.LOGNAME || userInfo().username;
 }
 
 /** The first non-empty line of a text. */

@@ -7,9 +7,12 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 
-function box(t: { after: (fn: () => Promise<void>) => void }, extra: Record<string, string> = {}): Sandbox {
-  const sb = sandbox(extra);
+/** A sandbox whose XDG_RUNTIME_DIR is an empty 0700 dir: no user manager, even on a host booted with systemd. */
+function box(t: { after: (fn: () => Promise<void>) => void }): Sandbox {
+  const sb = sandbox();
   t.after(() => sb.cleanup());
+  sb.env.XDG_RUNTIME_DIR = join(sb.dir, "xdg");
+  mkdirSync(sb.env.XDG_RUNTIME_DIR, { mode: 0o700 });
   return sb;
 }
 
@@ -24,8 +27,9 @@ function fakeInstalled(sb: Sandbox, name: string, host: string): string {
 
 test("service install without a user manager fails with one line that points to detached mode, and writes nothing", async (t) => {
   const sb = box(t);
-  mkdirSync(join(sb.dir, "xdg"), { mode: 0o700 });
-  for (const env of [sb.env, { ...sb.env, XDG_RUNTIME_DIR: join(sb.dir, "xdg") }]) {
+  // Without XDG_RUNTIME_DIR, /run/user/UID is tried: test that variant only where no manager lives there.
+  const unset = Object.fromEntries(Object.entries(sb.env).filter(([k]) => k !== "XDG_RUNTIME_DIR"));
+  for (const env of existsSync(`/run/user/${process.getuid?.() ?? 0}`) ? [sb.env] : [sb.env, unset]) {
     const r = await runCli(["service", "install", "--app", "server"], env);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, "");
