@@ -1,7 +1,7 @@
 // End-to-end: `jlremote service` where there is no systemd user manager (this machine's normal state, and many
 // clusters'), and what an installed service changes for status/start/uninstall without spawning systemctl.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -66,6 +66,22 @@ test("status --json says managedBy systemd only when the drop-in for this host e
   assert.equal((JSON.parse((await runCli(["status", "--json", "--name", "other"], sb.env)).stdout) as { managedBy: string }).managedBy, "jlremote");
   const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as unknown[];
   assert.ok(Array.isArray(list));
+});
+
+test("status and list of a service instance never run systemctl (status stays fast); start does", async (t) => {
+  const sb = box(t);
+  fakeInstalled(sb, "default", hostname());
+  const bin = join(sb.dir, "bin");
+  const called = join(sb.dir, "systemctl-called");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "systemctl"), `#!/bin/sh\necho "$@" >> '${called}'\necho 'Failed to connect to bus' >&2\nexit 1\n`, { mode: 0o755 });
+  const env = { ...sb.env, PATH: `${bin}:${sb.env.PATH}` };
+  const r = await runCli(["status", "--json"], env);
+  assert.equal((JSON.parse(r.stdout) as { managedBy: string }).managedBy, "systemd");
+  assert.equal((await runCli(["list", "--json"], env)).code, 0);
+  assert.equal(existsSync(called), false);
+  assert.equal((await runCli(["start"], env)).code, 1);
+  assert.match(readFileSync(called, "utf8"), /^--user start jlremote@default\.service$/m);
 });
 
 test("start of an installed service with no user manager refuses with a hint and starts nothing", async (t) => {
