@@ -10,7 +10,7 @@ import { stateRoot } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
 import { hostName } from "../io/process-identity.js";
 import { readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
-import { checkManager, firstLine, lingerOf, loginName, systemctl } from "../io/systemctl.js";
+import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
 import type { StartFlags } from "./start.js";
@@ -46,17 +46,24 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   writeUnitFile(paths.template, files.template);
   writeUnitFile(paths.dropIn, files.dropIn);
   ctx.err(`wrote ${paths.template} and ${paths.dropIn}`);
-  await ctl(["daemon-reload"], ctx);
-  await ctl(["enable", unit], ctx);
-  if (livePid !== undefined && changed) {
-    ctx.err(`note: '${options.name}' keeps running with its old options (restarting would stop its kernels); ` +
-      `\`jlremote stop --name ${options.name}\` then \`jlremote start --name ${options.name}\` applies the new ones`);
-  }
   let running;
   try {
+    await ctl(["daemon-reload"], ctx);
+    const seen = await unitProperties(unit, ["LoadState", "DropInPaths"], ctx.env);
+    if (seen?.LoadState !== "loaded" || !(seen.DropInPaths ?? "").split(" ").some((p) => real(p) === real(paths.dropIn))) {
+      throw new JlremoteError(`the systemd user manager does not see ${paths.dropIn} (LoadState=${seen?.LoadState ?? "?"}); ` +
+        `does it read ${paths.unitDir}? (its XDG_CONFIG_HOME may differ from this shell's: \`systemctl --user show-environment\`)`);
+    }
+    await ctl(["enable", unit], ctx);
+    if (livePid !== undefined && changed) {
+      ctx.err(`note: '${options.name}' keeps running with its old options (restarting would stop its kernels); ` +
+        `\`jlremote stop --name ${options.name}\` then \`jlremote start --name ${options.name}\` applies the new ones`);
+    }
     running = await startService(ctx, options.name, options.readyTimeoutMs + options.stopTimeoutMs + 15_000);
   } catch (err) {
-    // Leave nothing half-installed: a service that cannot start would be retried at every login.
+    // A running service is never stopped here (its kernels); otherwise leave nothing half-installed,
+    // since a service that cannot start would be retried at every login.
+    if (livePid !== undefined) throw err;
     await systemctl(["disable", "--now", unit], ctx.env, options.stopTimeoutMs + 40_000);
     removeServiceFiles(paths);
     await systemctl(["daemon-reload"], ctx.env);
@@ -94,6 +101,11 @@ function serviceEnv(env: Record<string, string | undefined>): Record<string, str
   for (const k of passedEnv) { const v = env[k]; if (v) out[k] = v; }
   out.XDG_STATE_HOME = dirname(stateRoot(env));
   return out;
+}
+
+/** A path with symlinks resolved (a home reached through a symlink is the same home). */
+function real(p: string): string {
+  try { return realpathSync(p); } catch { return p; }
 }
 
 async function ctl(args: string[], ctx: CommandContext): Promise<void> {

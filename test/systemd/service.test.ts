@@ -203,3 +203,13 @@ test("a service whose Jupyter cannot start is removed again: exit 1, Jupyter's l
   assert.equal(unitProp("LoadState", "broken"), "not-found");
   assert.equal((await status("broken")).state, "failed");
 });
+
+test("when the user manager does not read our unit dir, install says so and leaves no files", { skip }, async () => {
+  const other = join(home, "other-config");
+  const r = await runCli(["service", "install", "--name", "cfg", "--app", "server", "--root-dir", rootDir], { ...env, XDG_CONFIG_HOME: other }, { timeoutMs: 60_000 });
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /the systemd user manager does not see .*other-config\/systemd\/user\/jlremote@cfg\.service\.d\/options\.conf .*does it read .*other-config\/systemd\/user\?/);
+  assert.equal(existsSync(join(other, "systemd", "user", "jlremote@.service")), false);
+  assert.equal(existsSync(join(other, "systemd", "user", "jlremote@cfg.service.d")), false);
+  assert.equal((await status("cfg")).state, "stopped");
+});
