@@ -79,7 +79,15 @@ function build(y: Argv): Argv {
     .command("doctor", "check this machine for jlremote (exit 1 on a problem)", (c) => c.options({ ...jsonOpt,
       jupyter: { type: "string", default: "jupyter", describe: "jupyter executable to check (path or name on PATH)" } }),
       run(async (a) => (await import("./commands/doctor.js")).doctorCommand({ json: Boolean(a.json), jupyter: String(a.jupyter) }, ctx)))
-    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, install, uninstall, doctor")
+    .command("service", "run an instance as a systemd user service (install, uninstall, status)", (c) => c
+      .command("install", "install the instance as a systemd user service, start it, print its URL", (s) => s.options({ ...startOpts, ...jsonOpt }),
+        run(async (a) => (await import("./commands/service-install.js")).serviceInstallCommand(startFlags(a), ctx)))
+      .command("uninstall", "stop and disable the service and remove its unit files", (s) => s.options(nameOpt),
+        run(async (a) => (await import("./commands/service.js")).serviceUninstallCommand({ name: String(a.name) }, ctx)))
+      .command("status", "the service as systemd sees it (exit 0 active, 3 not)", (s) => s.options({ ...nameOpt, ...jsonOpt }),
+        run(async (a) => (await import("./commands/service.js")).serviceStatusCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
+      .demandCommand(1, "name a service command: install, uninstall, status"), () => {})
+    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, service, install, uninstall, doctor")
     .strict()
     .version(version)
     .help()
