@@ -5,7 +5,7 @@ TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykerne
              openssh-server openssh-client strace procps curl util-linux systemd chromium
 START_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook
 
-.PHONY: all deps build typecheck test test-unit start stop status bench pack clean
+.PHONY: all deps build typecheck test test-unit test-systemd start stop status bench pack clean
 
 all: build
 
@@ -32,6 +32,11 @@ test: deps test-debs
 
 test-unit: deps
 	npm run test:unit
+
+# Opt-in, not part of `make test`: the systemd service under a real `systemd --user` (root here: see the script).
+test-systemd: deps test-debs
+	npm run build
+	./scripts/test-systemd.sh
 
 # Installs, builds, makes sure a Jupyter exists, then starts the default instance and prints its URL.
 start: build

@@ -23,6 +23,12 @@ const startOpts = {
   "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
 } as const;
 
+const binDirOpts = {
+  "bin-dir": { type: "string", describe: "directory of the launcher (default ~/.local/bin)" },
+  force: { type: "boolean", default: false, describe: "replace a file there that is not a jlremote launcher" },
+} as const;
+const binDirFlags = (a: Record<string, unknown>) => ({ binDir: a.binDir as string | undefined, force: Boolean(a.force) });
+
 function startFlags(a: Record<string, unknown>) {
   return {
     name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
@@ -54,7 +60,22 @@ function build(y: Argv, ctx: CommandContext): Argv {
       run(async (a) => (await import("./commands/logs.js")).logsCommand({ name: String(a.name), lines: Number(a.lines), follow: Boolean(a.follow) }, ctx)))
     .command("list", "list all instances", (c) => c.options(jsonOpt),
       run(async (a) => (await import("./commands/list.js")).listCommand({ json: Boolean(a.json) }, ctx)))
-    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run")
+    .command("install", "write a launcher (~/.local/bin/jlremote) that plain `ssh host` commands can run", (c) => c.options(binDirOpts),
+      run(async (a) => (await import("./commands/install.js")).installCommand(binDirFlags(a), ctx)))
+    .command("uninstall", "remove the launcher written by install", (c) => c.options({ "bin-dir": binDirOpts["bin-dir"] }),
+      run(async (a) => (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx)))
+    .command("doctor", "check this machine for jlremote (exit 1 on a problem)", (c) => c.options({ ...jsonOpt,
+      jupyter: { type: "string", default: "jupyter", describe: "jupyter executable to check (path or name on PATH)" } }),
+      run(async (a) => (await import("./commands/doctor.js")).doctorCommand({ json: Boolean(a.json), jupyter: String(a.jupyter) }, ctx)))
+    .command("service", "run an instance as a systemd user service (install, uninstall, status)", (c) => c
+      .command("install", "install the instance as a systemd user service, start it, print its URL", (s) => s.options({ ...startOpts, ...jsonOpt }),
+        run(async (a) => (await import("./commands/service-install.js")).serviceInstallCommand(startFlags(a), ctx)))
+      .command("uninstall", "stop and disable the service and remove its unit files", (s) => s.options(nameOpt),
+        run(async (a) => (await import("./commands/service.js")).serviceUninstallCommand({ name: String(a.name) }, ctx)))
+      .command("status", "the service as systemd sees it (exit 0 active, 3 not)", (s) => s.options({ ...nameOpt, ...jsonOpt }),
+        run(async (a) => (await import("./commands/service.js")).serviceStatusCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
+      .demandCommand(1, "name a service command: install, uninstall, status"), () => {})
+    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, service, install, uninstall, doctor")
     .strict()
     .version(ctx.version)
     .help()

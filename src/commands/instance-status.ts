@@ -3,6 +3,7 @@ import { buildStatus, type StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
 import { hostName, isAlive } from "../io/process-identity.js";
+import { isServiceHere } from "../io/service-files.js";
 import { readState } from "../io/state-file.js";
 
 /** An instance as seen now. */
@@ -23,7 +24,8 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const record = read.kind === "ok" ? read.record : null;
   const supervisorAlive = isAlive(record?.supervisor);
   const jupyterAlive = isAlive(record?.jupyter);
-  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version });
+  const managedBy = isServiceHere(env, name) ? "systemd" : "jlremote";
+  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy });
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

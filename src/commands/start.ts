@@ -5,12 +5,14 @@ import { runArgv, type RawStartOptions } from "../core/instance-options.js";
 import type { InstanceOptions } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
 import { tailLines } from "../io/logs.js";
-import { instancePaths } from "../io/paths.js";
+import { instancePaths, validateName } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
+import { isServiceHere } from "../io/service-files.js";
 import { readState, ensurePrivateDir } from "../io/state-file.js";
 import type { CommandContext } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { resolveStartOptions } from "./start-options.js";
+import { ignoredOptionNotes, startService } from "./systemd-instance.js";
 
 /** start's own flags besides the instance options. */
 export interface StartFlags extends RawStartOptions {
@@ -19,6 +21,13 @@ export interface StartFlags extends RawStartOptions {
 
 /** Start the instance unless it runs; print its URL (or status JSON). */
 export async function startCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
+  if (isServiceHere(ctx.env, validateName(flags.name))) {
+    // Options come from the unit; resolving them here could fail where the service works (another PATH).
+    for (const line of ignoredOptionNotes(flags)) ctx.err(line);
+    const view = await startService(ctx, flags.name);
+    ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
+    return ExitCode.ok;
+  }
   const options = resolveStartOptions(flags, ctx);
   const view = await ensureStarted(options, ctx);
   ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));

@@ -1,5 +1,6 @@
 // `jlremote stop` and `jlremote restart`: signal the supervisor (or clean up an unsupervised Jupyter) and wait.
 import { ExitCode, JlremoteError } from "../core/errors.js";
+import { unitName } from "../core/systemd-unit.js";
 import type { StateRecord } from "../core/types.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalOne, waitGone } from "../io/process-tree.js";
@@ -8,11 +9,22 @@ import { stopJupyterTree } from "../supervisor/shutdown.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
+import { startService, stopService } from "./systemd-instance.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
-  const view = inspect(ctx.env, flags.name, ctx.version);
+  let view = inspect(ctx.env, flags.name, ctx.version);
   refuseElsewhere(view);
+  if (view.report.managedBy === "systemd") {
+    const wasRunning = view.supervisorAlive || view.jupyterAlive;
+    // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
+    await stopService(ctx, flags.name);
+    view = inspect(ctx.env, flags.name, ctx.version);
+    // Anything still alive was not started by systemd (a `jlremote run` by hand): stop it the usual way.
+    if (view.supervisorAlive || view.jupyterAlive) await stopInstance(view);
+    ctx.err(wasRunning ? `jlremote: stopped '${flags.name}' (systemctl --user stop ${unitName(flags.name)})` : `jlremote: instance '${flags.name}' is not running (${view.report.state}); ${unitName(flags.name)} is stopped`);
+    return ExitCode.ok;
+  }
   if (!view.supervisorAlive && !view.jupyterAlive) {
     ctx.err(`jlremote: instance '${flags.name}' is not running (${view.report.state})`);
     return ExitCode.ok;
@@ -59,7 +71,7 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
     }
   }
   if (view.jupyterAlive) await stopInstance(view);
-  const started = await ensureStarted(view.record.options, ctx);
+  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name) : await ensureStarted(view.record.options, ctx);
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
 }

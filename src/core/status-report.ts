@@ -27,9 +27,13 @@ export interface StatusReport {
   reason: string | null;
   logFile: string | null;
   jupyterLogFile: string | null;
-  managedBy: "jlremote";
+  /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
+  managedBy: ManagedBy;
   version: string;
 }
+
+/** Who starts and stops the instance's supervisor. */
+export type ManagedBy = "jlremote" | "systemd";
 
 /** What the caller observed about the recorded processes (on this host). */
 export interface Liveness {
@@ -42,13 +46,14 @@ export function buildStatus(
   name: string,
   record: StateRecord | null,
   live: Liveness,
-  here: { host: string; version: string },
+  here: { host: string; version: string; managedBy?: ManagedBy },
 ): StatusReport {
+  const managedBy = here.managedBy ?? "jlremote";
   if (record === null) {
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
       port: null, socket: null, token: null, url: null, app: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy: "jlremote", version: here.version,
+      reason: null, logFile: null, jupyterLogFile: null, managedBy, version: here.version,
     };
   }
   const elsewhere = record.host !== here.host;
@@ -77,7 +82,7 @@ export function buildStatus(
     reason,
     logFile: record.logFile,
     jupyterLogFile: record.jupyterLogFile,
-    managedBy: "jlremote",
+    managedBy,
     version: record.version,
   };
 }

@@ -42,3 +42,9 @@ test("a state written on another host is reported as seen there, exit 4", () => 
   assert.equal(r.host, "h2");
   assert.equal(statusExitCode(r), 4);
 });
+
+test("managedBy is jlremote by default and systemd when the caller says the instance is a service", () => {
+  assert.equal(buildStatus("default", record, { supervisorAlive: true, jupyterAlive: true }, here).managedBy, "jlremote");
+  assert.equal(buildStatus("default", record, { supervisorAlive: true, jupyterAlive: true }, { ...here, managedBy: "systemd" }).managedBy, "systemd");
+  assert.equal(buildStatus("x", null, { supervisorAlive: false, jupyterAlive: false }, { ...here, managedBy: "systemd" }).managedBy, "systemd");
+});

@@ -1,0 +1,95 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { describeReach, dirOnPath, isTemporaryLocation, parseLauncher, pathAdvice, renderLauncher } from "../../../src/core/launcher.js";
+
+test("a rendered launcher is parsed back to the same node and bundle, whatever characters the paths hold", () => {
+  for (const t of [
+    { node: "/usr/bin/node", bundle: "/opt/jlremote/dist/jlremote.mjs" },
+    { node: "/home/a b/.nvm/node", bundle: "/home/it's \"q\" $HOME `x`/j.mjs" },
+    { node: "/n\nl/node", bundle: "/b\\/j.mjs" },
+  ]) {
+    const text = renderLauncher(t);
+    assert.ok(text.startsWith("#!/bin/sh\n"));
+    assert.deepEqual(parseLauncher(text), t);
+  }
+});
+
+test("files not written by install are not taken for a launcher", () => {
+  assert.equal(parseLauncher("#!/bin/sh\nexec node /x/jlremote.mjs \"$@\"\n"), null);
+  assert.equal(parseLauncher("#!/usr/bin/env node\nconsole.log(1)\n"), null);
+  assert.equal(parseLauncher(""), null);
+  const ours = renderLauncher({ node: "/n", bundle: "/b" });
+  assert.equal(parseLauncher(ours.replace(/^bundle=.*$/m, "")), null);
+});
+
+test("the launcher execs node with the bundle and every argument intact, and exits 127 with a hint when a target is gone", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-launcher-"));
+  try {
+    const bundle = join(dir, "it's a bundle.mjs");
+    writeFileSync(bundle, "");
+    const file = join(dir, "jlremote");
+    // /bin/echo stands in for node: it prints the argv the launcher passes.
+    writeFileSync(file, renderLauncher({ node: "/bin/echo", bundle }));
+    chmodSync(file, 0o755);
+    const r = spawnSync(file, ["status", "--json", "a b", "$HOME", "*"], { env: {}, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, `${bundle} status --json a b $HOME *\n`);
+    rmSync(bundle);
+    const gone = spawnSync(file, ["status"], { env: {}, encoding: "utf8" });
+    assert.equal(gone.status, 127);
+    assert.match(gone.stderr, /which is gone; install jlremote again and run `jlremote install`/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("bundles in temp dirs and npx's cache count as temporary; others do not", () => {
+  const temps = ["/tmp", "/var/tmp/"];
+  const table: [string, boolean][] = [
+    ["/tmp/x/dist/jlremote.mjs", true],
+    ["/var/tmp/jlremote.mjs", true],
+    ["/home/u/.npm/_npx/1234/node_modules/jlremote/dist/jlremote.mjs", true],
+    ["/tmpfoo/jlremote.mjs", false],
+    ["/home/u/.local/lib/node_modules/jlremote/dist/jlremote.mjs", false],
+    ["/work/clone/dist/jlremote.mjs", false],
+  ];
+  for (const [p, want] of table) assert.equal(isTemporaryLocation(p, temps), want, p);
+  assert.equal(isTemporaryLocation("/anything", ["/"]), false);
+});
+
+test("a dir is on a PATH only as a whole entry, trailing slashes aside", () => {
+  const table: [string, string, boolean][] = [
+    ["/h/.local/bin", "/usr/bin:/h/.local/bin", true],
+    ["/h/.local/bin", "/usr/bin:/h/.local/bin/", true],
+    ["/h/.local/bin/", "/h/.local/bin", true],
+    ["/h/.local/bin", "/h/.local/bin2:/h/.local", false],
+    ["/h/.local/bin", "", false],
+  ];
+  for (const [d, p, want] of table) assert.equal(dirOnPath(d, p), want, `${d} in ${p}`);
+});
+
+test("PATH advice names the file each login shell reads for ssh commands", () => {
+  const table: [string, RegExp][] = [
+    ["/bin/bash", /export PATH="\$HOME\/\.local\/bin:\$PATH"' as the first line of ~\/\.bashrc/],
+    ["/usr/bin/zsh", /~\/\.zshenv/],
+    ["/usr/bin/fish", /fish_add_path \$HOME\/\.local\/bin' to ~\/\.config\/fish\/config\.fish/],
+    ["/bin/tcsh", /setenv PATH "\$HOME\/\.local\/bin:\$PATH"' to ~\/\.cshrc/],
+    ["/bin/ksh", /a file your login shell \(\/bin\/ksh\) reads/],
+  ];
+  for (const [shell, re] of table) assert.match(pathAdvice("/h/.local/bin", "/h", shell), re, shell);
+  assert.match(pathAdvice("/opt/bin", "/h", "/bin/bash"), /export PATH="\/opt\/bin:\$PATH"/);
+});
+
+test("install's reach line says whether plain ssh runs this launcher, another one, or needs the full path", () => {
+  const base = { file: "/h/.local/bin/jlremote", dir: "/h/.local/bin", home: "/h", sshPath: "/usr/bin:/bin", shell: "/bin/bash" };
+  assert.match(describeReach({ ...base, sshPath: "/h/.local/bin:/usr/bin", firstOnPath: base.file }), /^\/h\/\.local\/bin is on the PATH of non-interactive ssh commands .*runs this launcher$/);
+  assert.match(describeReach({ ...base, firstOnPath: "/usr/bin/jlremote" }), /runs \/usr\/bin\/jlremote, which comes first .*not this launcher/);
+  const off = describeReach({ ...base, firstOnPath: null });
+  assert.match(off, /is not on the PATH .*\(\/bin\/bash -c: \/usr\/bin:\/bin\): use `ssh HOST ~\/\.local\/bin\/jlremote \.\.\.` \(jllocal finds it there by itself/);
+  const other = describeReach({ ...base, file: "/opt/bin/jlremote", dir: "/opt/bin", firstOnPath: null });
+  assert.match(other, /use `ssh HOST \/opt\/bin\/jlremote \.\.\.` \(jllocal needs --remote-cmd \/opt\/bin\/jlremote/);
+});
