@@ -1,6 +1,9 @@
 // The full command line: yargs parses argv and runs one command (src/cli.ts loads this lazily and maps errors).
-import yargs, { type Argv } from "yargs";
+// start, run, stop and restart in their canonical form skip yargs: `start` and the supervisor it spawns are on the
+// path of every cold start.
+import type { Argv } from "yargs";
 import { ExitCode, JlremoteError } from "./core/errors.js";
+import { parseCanonical } from "./core/fast-argv.js";
 import type { CommandContext } from "./commands/context.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
@@ -38,22 +41,36 @@ function startFlags(a: Record<string, unknown>) {
   };
 }
 
+type Command = (a: Record<string, unknown>, ctx: CommandContext) => Promise<ExitCode>;
+const daemonChildOpt = { "daemon-child": { type: "boolean", default: false, hidden: true } } as const;
+const startCommand: Command = async (a, ctx) => (await import("./commands/start.js")).startCommand(startFlags(a), ctx);
+const runCommand: Command = async (a, ctx) => (await import("./commands/run.js")).runCommand(startFlags(a), ctx);
+const stopCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).stopCommand({ name: String(a.name) }, ctx);
+const restartCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
+/** Commands that parseCanonical may parse, with the same option specs yargs gets. */
+const canonical = {
+  start: [{ ...startOpts, ...jsonOpt }, startCommand],
+  run: [{ ...startOpts, ...daemonChildOpt }, runCommand],
+  stop: [nameOpt, stopCommand],
+  restart: [nameOpt, restartCommand],
+} as const;
+
 function build(y: Argv, ctx: CommandContext): Argv {
   return y
     .scriptName("jlremote")
     .parserConfiguration({ "populate--": true })
-    .command("start", "start Jupyter under a detached supervisor and print its URL", (c) => c.options({ ...startOpts, ...jsonOpt }),
-      run(async (a) => (await import("./commands/start.js")).startCommand(startFlags(a), ctx)))
-    .command("run", "run the supervisor in the foreground (for systemd)", (c) => c.options({ ...startOpts, "daemon-child": { type: "boolean", default: false, hidden: true } }),
-      run(async (a) => (await import("./commands/run.js")).runCommand(startFlags(a), ctx)))
+    .command("start", "start Jupyter under a detached supervisor and print its URL", (c) => c.options(canonical.start[0]),
+      run((a) => startCommand(a, ctx)))
+    .command("run", "run the supervisor in the foreground (for systemd)", (c) => c.options(canonical.run[0]),
+      run((a) => runCommand(a, ctx)))
     .command("status", "show the instance state (exit 0 running, 3 not running)", (c) => c.options({ ...nameOpt, ...jsonOpt }),
       run(async (a) => (await import("./commands/status.js")).statusCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
     .command("url", "print the URL with token", (c) => c.options(nameOpt),
       run(async (a) => (await import("./commands/status.js")).urlCommand({ name: String(a.name) }, ctx)))
     .command("stop", "stop Jupyter, its kernels and the supervisor", (c) => c.options(nameOpt),
-      run(async (a) => (await import("./commands/stop.js")).stopCommand({ name: String(a.name) }, ctx)))
+      run((a) => stopCommand(a, ctx)))
     .command("restart", "restart Jupyter (same port and token)", (c) => c.options(nameOpt),
-      run(async (a) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx)))
+      run((a) => restartCommand(a, ctx)))
     .command("logs", "show the supervisor's events and Jupyter's output", (c) => c.options({ ...nameOpt,
       lines: { alias: "n", type: "number", default: 40, describe: "lines of each log" },
       follow: { alias: "f", type: "boolean", default: false, describe: "keep printing new lines" } }),
@@ -87,6 +104,12 @@ function build(y: Argv, ctx: CommandContext): Argv {
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
 export async function runCommandLine(argv: string[], ctx: CommandContext): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const fast = name !== undefined && Object.hasOwn(canonical, name) ? canonical[name as keyof typeof canonical] : undefined;
+  const parsed = fast ? parseCanonical(rest, fast[0]) : null;
+  if (fast && parsed) return fast[1](parsed, ctx);
+  // Loaded only here: evaluating yargs and building its command tree costs a supervisor start ~40 ms.
+  const { default: yargs } = await import("yargs");
   await build(yargs(argv), ctx).parseAsync();
   return await result;
 }

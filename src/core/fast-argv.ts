@@ -21,3 +21,44 @@ export function parseFastStatus(argv: readonly string[]): FastStatusArgs | null 
   }
   return out;
 }
+
+/** The parts of a yargs option spec the canonical parser reads. */
+export interface OptionSpec {
+  type: "string" | "boolean" | "number";
+  default?: unknown;
+}
+
+/**
+ * Parse the canonical argv that jlremote itself, systemd units and jllocal send (`--opt value`, `--opt=value`, `--flag`,
+ * `-- extra…`) into what yargs would give a handler (defaults, camelCase keys, `--`); null for anything else.
+ */
+export function parseCanonical(args: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | null {
+  const out: Record<string, unknown> = { "--": [] };
+  for (const [key, spec] of Object.entries(specs)) if (spec.default !== undefined) out[camel(key)] = spec.default;
+  const seen = new Set<string>();
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === "--") return { ...out, "--": args.slice(i + 1) };
+    if (!arg.startsWith("--")) return null;
+    const eq = arg.indexOf("=");
+    const key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
+    // Numbers, negations, aliases and repeats have yargs semantics of their own: leave them to yargs.
+    if (spec === undefined || spec.type === "number" || seen.has(key)) return null;
+    seen.add(key);
+    if (spec.type === "boolean") {
+      if (eq >= 0) return null;
+      out[camel(key)] = true;
+      continue;
+    }
+    const next = args[i + 1];
+    if (eq < 0 && (next === undefined || next.startsWith("-"))) return null;
+    out[camel(key)] = eq < 0 ? next : arg.slice(eq + 1);
+    if (eq < 0) i += 1;
+  }
+  return out;
+}
+
+function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseFastStatus } from "../../../src/core/fast-argv.js";
+import { parseCanonical, parseFastStatus } from "../../../src/core/fast-argv.js";
 
 test("status and url with only --json and --name take the fast path", () => {
   const cases: [string[], ReturnType<typeof parseFastStatus>][] = [
@@ -17,4 +17,23 @@ test("anything else is left to yargs, so help, typos and usage errors behave as 
   const cases = [[], ["start"], ["status", "--help"], ["status", "--nme", "x"], ["status", "--name"], ["status", "--name", "--json"],
     ["status", "--name="], ["url", "--json"], ["status", "extra"], ["list", "--json"], ["--version"]];
   for (const argv of cases) assert.equal(parseFastStatus(argv), null, argv.join(" "));
+});
+
+const specs = {
+  name: { type: "string", default: "default" },
+  "root-dir": { type: "string" },
+  sock: { type: "boolean", default: false },
+  lines: { type: "number", default: 40 },
+} as const;
+
+test("canonical argv parses like yargs would: defaults, camelCase keys, --opt=value, flags and -- extra args", () => {
+  assert.deepEqual(parseCanonical([], specs), { "--": [], name: "default", sock: false, lines: 40 });
+  assert.deepEqual(parseCanonical(["--name", "a", "--root-dir=/x y", "--sock", "--", "--debug", "x"], specs),
+    { "--": ["--debug", "x"], name: "a", rootDir: "/x y", sock: true, lines: 40 });
+});
+
+test("anything outside the canonical form is left to yargs (null)", () => {
+  const cases = [["--nme", "a"], ["a"], ["--name"], ["--name", "--sock"], ["--name", "a", "--name", "b"], ["--sock=false"],
+    ["--no-sock"], ["--lines", "3"], ["-n", "3"], ["--help"], ["--constructor", "x"]];
+  for (const argv of cases) assert.equal(parseCanonical(argv, specs), null, argv.join(" "));
 });
