@@ -1,6 +1,6 @@
 // Bundles each CLI into one ESM file with every runtime dependency inside, so it starts fast and installs offline.
 // jlremote's yargs command tree (src/cli-commands.ts and all it loads) is embedded as source text and compiled on
-// first use (brotli-packed): `jlremote status --json` then reads ~100 KB and parses ~20 KB of code instead of ~500 KB
+// first use (brotli-packed): `jlremote status --json` then reads ~135 KB and parses ~20 KB of code instead of ~600 KB
 // (see README, Benchmark).
 import { build } from "esbuild";
 import { chmodSync, readFileSync } from "node:fs";
