@@ -2,7 +2,7 @@
 // only --json/--name take a fast path; everything else goes through yargs (src/cli-commands.ts), loaded lazily.
 import { writeSync } from "node:fs";
 import type { CommandContext } from "./commands/context.js";
-import { ExitCode, JlremoteError } from "./core/errors.js";
+import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastStatus } from "./core/fast-argv.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -29,14 +29,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
     return await (await import("./cli-commands.js")).runCommandLine(argv, ctx);
   } catch (err) {
-    if (err instanceof JlremoteError) {
-      ctx.err(`jlremote: ${err.message}`);
-      if (err.detail) ctx.err(err.detail);
-      return err.exitCode;
-    }
-    const e = err as NodeJS.ErrnoException;
-    ctx.err(`jlremote: unexpected error: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ""}; please report it`);
-    return ExitCode.failure;
+    const { lines, exitCode } = errorOutcome("jlremote", err);
+    for (const line of lines) ctx.err(line);
+    return exitCode;
   }
 }
 

@@ -1,6 +1,6 @@
 // jllocal entry point: parses argv with yargs, runs one command, maps errors to exit codes (the only place that sets them).
 import yargs, { type Argv } from "yargs";
-import { ExitCode, JlremoteError, usageError } from "./core/errors.js";
+import { errorOutcome, ExitCode, JlremoteError, usageError } from "./core/errors.js";
 import type { LocalContext } from "./local/context.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -69,14 +69,9 @@ export async function main(argv: string[]): Promise<ExitCode> {
     await build(yargs(argv)).parseAsync();
     return await result;
   } catch (err) {
-    if (err instanceof JlremoteError) {
-      ctx.err(`jllocal: ${err.message}`);
-      if (err.detail) ctx.err(err.detail);
-      return err.exitCode;
-    }
-    const e = err as NodeJS.ErrnoException;
-    ctx.err(`jllocal: unexpected error: ${e.message ?? String(err)}${e.code ? ` (${e.code})` : ""}; please report it`);
-    return ExitCode.failure;
+    const { lines, exitCode } = errorOutcome("jllocal", err);
+    for (const line of lines) ctx.err(line);
+    return exitCode;
   }
 }
 

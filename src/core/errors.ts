@@ -29,3 +29,13 @@ export class JlremoteError extends Error {
 export function usageError(message: string): JlremoteError {
   return new JlremoteError(message, ExitCode.usage);
 }
+
+/** The stderr lines and exit code for an error that reached an entry point (`prog`: jlremote or jllocal). */
+export function errorOutcome(prog: string, err: unknown): { lines: string[]; exitCode: ExitCode } {
+  if (err instanceof JlremoteError) {
+    return { lines: err.detail ? [`${prog}: ${err.message}`, err.detail] : [`${prog}: ${err.message}`], exitCode: err.exitCode };
+  }
+  const e = err as NodeJS.ErrnoException;
+  const what = `${e?.message ?? String(err)}${e?.code ? ` (${e.code})` : ""}`;
+  return { lines: [`${prog}: unexpected error: ${what}; please report it`], exitCode: ExitCode.failure };
+}

@@ -1,0 +1,20 @@
+// Tests for src/core/errors.ts: what an entry point prints and returns for an error.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { errorOutcome, ExitCode, JlremoteError } from "../../../src/core/errors.js";
+
+test("a JlremoteError becomes its one-line message, its detail lines, and its exit code", () => {
+  const plain = errorOutcome("jlremote", new JlremoteError("port 1 is busy; choose another --port", ExitCode.usage));
+  assert.deepEqual(plain, { lines: ["jlremote: port 1 is busy; choose another --port"], exitCode: ExitCode.usage });
+  const withDetail = errorOutcome("jllocal", new JlremoteError("start failed", ExitCode.failure, { detail: "--- log ---\nboom" }));
+  assert.deepEqual(withDetail.lines, ["jllocal: start failed", "--- log ---\nboom"]);
+  assert.equal(withDetail.exitCode, ExitCode.failure);
+});
+
+test("any other error is one 'unexpected error' line with its errno code and exit 1, never a stack", () => {
+  const err = Object.assign(new Error("EACCES: permission denied, open '/x'"), { code: "EACCES" });
+  const out = errorOutcome("jlremote", err);
+  assert.deepEqual(out.lines, ["jlremote: unexpected error: EACCES: permission denied, open '/x' (EACCES); please report it"]);
+  assert.equal(out.exitCode, ExitCode.failure);
+  assert.equal(errorOutcome("jlremote", "text").lines[0], "jlremote: unexpected error: text; please report it");
+});
