@@ -1,5 +1,6 @@
 // Reads, writes (atomically, mode 0755) and removes the launcher file; finds the real paths a launcher should run.
-import { accessSync, chmodSync, constants, closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file.js";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
 import { parseLauncher, type LauncherTarget } from "../core/launcher.js";
@@ -36,22 +37,7 @@ export function inspectLauncherFile(path: string): LauncherFile {
 /** Write the launcher atomically (temp file + fsync + rename, mode 0755), creating its directory. */
 export function writeLauncherFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o755);
-  try {
-    const data = Buffer.from(text);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-    closeSync(fd);
-    // The umask may have narrowed the mode given to open.
-    chmodSync(tmp, 0o755);
-    renameSync(tmp, path);
-  } catch (err) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* never created fully */ }
-    throw err;
-  }
+  writeFileAtomic(path, text, 0o755);
 }
 
 /** Remove the launcher file. */

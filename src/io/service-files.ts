@@ -1,6 +1,7 @@
 // The unit files `service install` writes under ${XDG_CONFIG_HOME:-~/.config}/systemd/user/, and the cheap check
 // `status` uses to tell a systemd-managed instance (one file read, no systemctl).
-import { lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file.js";
 import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseConditionHost, unitName } from "../core/systemd-unit.js";
@@ -60,9 +61,7 @@ export function readIfExists(file: string): string | null {
 /** Write a unit file atomically (temp + rename), mode 0600: only our own user manager reads it. No token is in it. */
 export function writeUnitFile(file: string, text: string): void {
   mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode: 0o600 });
-  renameSync(tmp, file);
+  writeFileAtomic(file, text, 0o600);
 }
 
 /** Remove the instance's drop-in and enable link, and the template when no other instance uses it. */

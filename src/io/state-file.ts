@@ -1,5 +1,6 @@
 // Reads and atomically writes state.json (temp file + fsync + rename, mode 0600) in a 0700 directory.
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, chmodSync, unlinkSync, writeSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, chmodSync } from "node:fs";
+import { writeFileAtomic } from "./atomic-file.js";
 import { dirname } from "node:path";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
@@ -32,20 +33,7 @@ export function readState(file: string): StateRead {
 
 /** Write state.json atomically; on failure the previous file stays as it was and the error is thrown. */
 export function writeState(file: string, record: StateRecord): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    const data = Buffer.from(`${JSON.stringify(record, null, 2)}\n`);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-    closeSync(fd);
-    renameSync(tmp, file);
-  } catch (err) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* never created fully */ }
-    throw err;
-  }
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o600);
 }
 
 /** Create the instance directory 0700 (and tighten it if it is more open); refuse one owned by another user. */

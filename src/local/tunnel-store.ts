@@ -1,5 +1,6 @@
 // Tunnel records: one 0600 JSON file per (host, instance) in jllocal's 0700 state dir, written atomically.
-import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { readFileSync, readdirSync, unlinkSync } from "node:fs";
+import { writeFileAtomic } from "../io/atomic-file.js";
 import { join } from "node:path";
 import type { ForwardTarget } from "../core/ssh-command.js";
 import type { JupyterApp, ProcessIdentity } from "../core/types.js";
@@ -34,17 +35,7 @@ export function readTunnel(file: string): TunnelRecord | null {
 
 /** Write a record atomically (temp file + fsync + rename), mode 0600. */
 export function writeTunnel(file: string, record: TunnelRecord): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", 0o600);
-  try {
-    const data = Buffer.from(`${JSON.stringify(record, null, 2)}\n`);
-    let off = 0;
-    while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`, 0o600);
 }
 
 /** Every readable record in `dir`, with its file. */

@@ -1,0 +1,21 @@
+// Writes a file so that readers see the old or the new content, never a partial one (temp file + fsync + rename).
+import { chmodSync, closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+
+/** Write `text` to `file` atomically with `mode` (set exactly, whatever the umask); on failure the old file stays and the error is thrown. */
+export function writeFileAtomic(file: string, text: string, mode: number): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(tmp, "w", mode);
+  try {
+    const data = Buffer.from(text);
+    let off = 0;
+    while (off < data.length) off += writeSync(fd, data, off);
+    fsyncSync(fd);
+    closeSync(fd);
+    chmodSync(tmp, mode);
+    renameSync(tmp, file);
+  } catch (err) {
+    try { closeSync(fd); } catch { /* already closed */ }
+    try { unlinkSync(tmp); } catch { /* never created fully */ }
+    throw err;
+  }
+}
