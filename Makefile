@@ -52,7 +52,7 @@ stop:
 status:
 	./dist/jlremote.mjs status --name $(NAME)
 
-bench: build
+bench: build test-debs
 	npm run bench
 
 pack: build
