@@ -5,7 +5,7 @@ import type { StateRecord } from "../core/types.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalOne, waitGone } from "../io/process-tree.js";
 import { writeState } from "../io/state-file.js";
-import { stopJupyterTree } from "../supervisor/shutdown.js";
+import { killOrphans, stopJupyterTree } from "../supervisor/shutdown.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
@@ -26,7 +26,9 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
     return ExitCode.ok;
   }
   if (!view.supervisorAlive && !view.jupyterAlive) {
-    ctx.err(`jlremote: instance '${flags.name}' is not running (${view.report.state})`);
+    // Supervisor and Jupyter died uncleanly: kernels they left (identity-checked, never a reused PID) go too.
+    const orphans = view.record && !view.report.elsewhere ? await killOrphans(view.record.children ?? []) : 0;
+    ctx.err(`jlremote: instance '${flags.name}' is not running (${view.report.state})${orphans > 0 ? `; killed ${orphans} orphaned kernel process(es)` : ""}`);
     return ExitCode.ok;
   }
   await stopInstance(view);
@@ -49,6 +51,9 @@ export async function stopInstance(view: InstanceView): Promise<void> {
   if (record.jupyter && isAlive(record.jupyter)) {
     const jupyter = record.jupyter;
     await stopJupyterTree(jupyter, waitGone([jupyter], grace + 5000), tree, grace);
+  } else {
+    // Jupyter died with the supervisor: its kernels (identity-checked) may still hold memory and GPUs.
+    await killOrphans(tree);
   }
   writeState(view.paths.stateFile, { ...record, state: "stopped", jupyter: null, updatedAt: new Date().toISOString() });
 }

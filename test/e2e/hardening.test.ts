@@ -179,3 +179,24 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   assert.equal(readFileSync(`${sb.stateDir()}/state.json`, "utf8"), before);
   JSON.parse(before);
 });
+
+test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const port = await freePort();
+  // Under a subreaper (as under systemd --user) the kernel outlives its server instead of dying with it.
+  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", "--app", "server", "--port", String(port)], { env: sb.env, stdio: "ignore" });
+  t.after(() => killPid(wrapper.pid));
+  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
+  const kernel = await startKernel(port, s.token, s.jupyterPid);
+  t.after(() => killPid(kernel));
+  await waitRecordedChild(sb, kernel);
+  process.kill(s.supervisorPid, "SIGKILL");
+  process.kill(s.jupyterPid, "SIGKILL");
+  await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+  assert.ok(alive(kernel), "the kernel should have survived as an orphan");
+  const stop = await runCli(["stop"], sb.env);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
+  await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+});
