@@ -9,7 +9,7 @@ import type { InstanceOptions } from "../core/types.js";
 import { stateRoot } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
 import { hostName } from "../io/process-identity.js";
-import { readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
+import { installedHost, readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
 import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
@@ -24,6 +24,12 @@ const passedEnv = ["PATH", "LANG", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JU
 /** Install (or update) the instance as a systemd user service and start it; prints its URL. */
 export async function serviceInstallCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
   const options = resolveStartOptions(flags, ctx);
+  // Before asking systemd: on a shared home another login node's service is never taken over.
+  const owner = installedHost(ctx.env, options.name);
+  if (owner !== null && owner !== hostName()) {
+    throw new JlremoteError(`'${options.name}' is installed as a service for host ${owner} (a shared home); ` +
+      `install another --name here, or \`jlremote service uninstall --name ${options.name}\` on ${owner} first`, ExitCode.elsewhere);
+  }
   const manager = await checkManager(ctx.env);
   if (!manager.ok) {
     throw new JlremoteError(`no systemd user manager here (${manager.why}); nothing installed. ` +
@@ -42,7 +48,8 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   const paths = servicePaths(ctx.env, options.name);
   const unit = unitName(options.name);
   const files = renderServiceFiles(options, ctx);
-  const changed = readIfExists(paths.dropIn) !== files.dropIn;
+  const previous = readIfExists(paths.dropIn);
+  const changed = previous !== files.dropIn;
   writeUnitFile(paths.template, files.template);
   writeUnitFile(paths.dropIn, files.dropIn);
   ctx.err(`wrote ${paths.template} and ${paths.dropIn}`);
@@ -64,11 +71,19 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
     // A running service is never stopped here (its kernels); otherwise leave nothing half-installed,
     // since a service that cannot start would be retried at every login.
     if (livePid !== undefined) throw err;
-    await systemctl(["disable", "--now", unit], ctx.env, options.stopTimeoutMs + 40_000);
-    removeServiceFiles(paths);
+    const stopMs = options.stopTimeoutMs + 40_000;
+    // A reinstall that fails puts the previous (working) settings back instead of removing the service.
+    if (previous === null) {
+      await systemctl(["disable", "--now", unit], ctx.env, stopMs);
+      removeServiceFiles(paths);
+    } else {
+      await systemctl(["stop", unit], ctx.env, stopMs);
+      writeUnitFile(paths.dropIn, previous);
+    }
     await systemctl(["daemon-reload"], ctx.env);
     await systemctl(["reset-failed", unit], ctx.env);
-    if (err instanceof JlremoteError) throw new JlremoteError(`${err.message}; the service was removed again`, err.exitCode, { detail: err.detail });
+    const undone = previous === null ? "the service was removed again" : "the previous service settings were put back (stopped)";
+    if (err instanceof JlremoteError) throw new JlremoteError(`${err.message}; ${undone}`, err.exitCode, { detail: err.detail });
     throw err;
   }
   ctx.out(flags.json ? JSON.stringify(running.report) : (running.report.url ?? ""));

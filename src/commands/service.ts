@@ -1,7 +1,8 @@
 // `jlremote service uninstall` and `jlremote service status`.
-import { ExitCode } from "../core/errors.js";
+import { ExitCode, JlremoteError } from "../core/errors.js";
 import { unitName } from "../core/systemd-unit.js";
 import { validateName } from "../io/paths.js";
+import { hostName } from "../io/process-identity.js";
 import { installedHost, removeServiceFiles, servicePaths } from "../io/service-files.js";
 import { checkManager, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext, NameOption } from "./context.js";
@@ -13,10 +14,13 @@ export async function serviceUninstallCommand(flags: NameOption, ctx: CommandCon
   const name = validateName(flags.name);
   const paths = servicePaths(ctx.env, name);
   const unit = unitName(name);
-  if (installedHost(ctx.env, name) === null) {
+  const host = installedHost(ctx.env, name);
+  if (host === null) {
     ctx.err(`jlremote: '${name}' is not installed as a service (no ${paths.dropIn})`);
     return ExitCode.ok;
   }
+  // A shared NFS home: the files belong to another login node's user manager, which still runs the unit.
+  if (host !== hostName()) throw new JlremoteError(`'${name}' is installed as a service for host ${host}; run \`jlremote service uninstall --name ${name}\` there`, ExitCode.elsewhere);
   const manager = await checkManager(ctx.env);
   if (manager.ok) {
     const view = inspect(ctx.env, name, ctx.version);

@@ -1,7 +1,7 @@
 // `jlremote start`: start (or find) the detached supervisor and print the URL once Jupyter answers.
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { runArgv, type RawStartOptions } from "../core/instance-options.js";
+import { runArgv, validateStartOptions, type RawStartOptions } from "../core/instance-options.js";
 import type { InstanceOptions } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
 import { tailLines } from "../io/logs.js";
@@ -22,7 +22,9 @@ export interface StartFlags extends RawStartOptions {
 /** Start the instance unless it runs; print its URL (or status JSON). */
 export async function startCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
   if (isServiceHere(ctx.env, validateName(flags.name))) {
-    // Options come from the unit; resolving them here could fail where the service works (another PATH).
+    // Options come from the unit; resolving them here could fail where the service works (another PATH),
+    // but a malformed one is still a usage error, as for a detached instance.
+    validateStartOptions(flags);
     for (const line of ignoredOptionNotes(flags)) ctx.err(line);
     const view = await startService(ctx, flags.name);
     ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));

@@ -15,6 +15,8 @@ export async function startService(ctx: CommandContext, name: string, timeoutMs?
   if (before.report.elsewhere) throw new JlremoteError(`instance '${name}' runs on host ${before.report.host}; run jlremote there`, ExitCode.elsewhere);
   if (before.report.state === "running" && before.supervisorAlive) return before;
   const unit = unitName(name);
+  // An explicit start also clears a start limit hit by an earlier crash loop (else refused for up to 10 minutes).
+  await systemctl(["reset-failed", unit], ctx.env, 10_000);
   const r = await systemctl(["start", unit], ctx.env, 30_000);
   if (r.code !== 0) throw await managerError(ctx, name, `systemctl --user start ${unit} failed: ${firstLine(r.stderr)}`);
   const old = before.supervisorAlive ? null : before.record?.supervisor ?? null;

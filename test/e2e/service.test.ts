@@ -118,3 +118,24 @@ test("service uninstall removes the files even without a manager, and is a no-op
   assert.deepEqual(readdirSync(join(dir, "..")), []);
   assert.equal((JSON.parse((await runCli(["status", "--json"], sb.env)).stdout) as { managedBy: string }).managedBy, "jlremote");
 });
+
+test("a service installed for another host (shared home) is neither taken over nor uninstalled from here (exit 4)", async (t) => {
+  const sb = box(t);
+  const dir = fakeInstalled(sb, "shared", "login-node-7");
+  const before = readFileSync(join(dir, "options.conf"), "utf8");
+  const install = await runCli(["service", "install", "--name", "shared", "--app", "server"], sb.env);
+  assert.equal(install.code, 4, install.stderr);
+  assert.match(install.stderr, /installed as a service for host login-node-7/);
+  const uninstall = await runCli(["service", "uninstall", "--name", "shared"], sb.env);
+  assert.equal(uninstall.code, 4, uninstall.stderr);
+  assert.match(uninstall.stderr, /run `jlremote service uninstall --name shared` there/);
+  assert.equal(readFileSync(join(dir, "options.conf"), "utf8"), before);
+});
+
+test("start of a service instance still rejects a malformed option (exit 2) instead of ignoring it", async (t) => {
+  const sb = box(t);
+  fakeInstalled(sb, "svc", hostname());
+  const r = await runCli(["start", "--name", "svc", "--port", "abc"], sb.env);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /--port abc: expected a port number/);
+});
