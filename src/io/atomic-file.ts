@@ -1,10 +1,12 @@
 // Writes a file so that readers see the old or the new content, never a partial one (temp file + fsync + rename).
-import { chmodSync, closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
+import { chmodSync, closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 
 /** Write `text` to `file` atomically with `mode` (set exactly, whatever the umask); on failure the old file stays and the error is thrown. */
 export function writeFileAtomic(file: string, text: string, mode: number): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  const fd = openSync(tmp, "w", mode);
+  try { unlinkSync(tmp); } catch { /* no stale temp file */ }
+  // O_EXCL|O_NOFOLLOW: a symlink planted under the temp name (a shared --bin-dir) is never written through.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
     const data = Buffer.from(text);
     let off = 0;

@@ -24,6 +24,10 @@ export function runCommand(
     const timer = setTimeout(() => {
       timedOut = true;
       try { if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      // Something in another session may still hold the pipes open: stop reading and answer now.
+      child.stdout.destroy();
+      child.stderr.destroy();
+      resolve({ code: null, stdout, stderr, timedOut, spawnError: null });
     }, opts.timeoutMs);
     child.stdout.on("data", (d: Buffer) => { if (stdout.length < 1_000_000) stdout += d.toString(); });
     child.stderr.on("data", (d: Buffer) => { if (stderr.length < 1_000_000) stderr += d.toString(); });
