@@ -94,6 +94,7 @@ function build(y: Argv, ctx: CommandContext): Argv {
       .demandCommand(1, "name a service command: install, uninstall, status"), () => {})
     .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, service, install, uninstall, doctor")
     .strict()
+    .exitProcess(false)
     .version(ctx.version)
     .help()
     .wrap(Math.min(100, process.stdout.columns || 100))

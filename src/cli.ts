@@ -4,6 +4,7 @@ import { writeSync } from "node:fs";
 import type { CommandContext } from "./commands/context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastStatus } from "./core/fast-argv.js";
+import { lineWriter } from "./io/output.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
 const version = typeof __JLREMOTE_VERSION__ === "string" ? __JLREMOTE_VERSION__ : "0.0.0-dev";
@@ -11,8 +12,8 @@ const version = typeof __JLREMOTE_VERSION__ === "string" ? __JLREMOTE_VERSION__ 
 const ctx: CommandContext = {
   env: process.env,
   cwd: process.cwd(),
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: lineWriter(() => process.stdout),
+  err: lineWriter(() => process.stderr),
   version,
   self: [process.execPath, ...process.execArgv, process.argv[1] ?? ""],
 };

@@ -1,6 +1,7 @@
 // jllocal entry point: parses argv with yargs, runs one command, maps errors to exit codes (the only place that sets them).
 import yargs, { type Argv } from "yargs";
 import { errorOutcome, ExitCode, JlremoteError, usageError } from "./core/errors.js";
+import { lineWriter } from "./io/output.js";
 import type { LocalContext } from "./local/context.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -8,8 +9,8 @@ const version = typeof __JLREMOTE_VERSION__ === "string" ? __JLREMOTE_VERSION__ 
 
 const ctx: LocalContext = {
   env: process.env,
-  out: (line) => process.stdout.write(`${line}\n`),
-  err: (line) => process.stderr.write(`${line}\n`),
+  out: lineWriter(() => process.stdout),
+  err: lineWriter(() => process.stderr),
   platform: process.platform,
   version,
 };
@@ -55,6 +56,7 @@ function build(y: Argv): Argv {
       all: { type: "boolean", default: false, describe: "close every tunnel" }, ...sshConfigOpt }),
       run(async (a) => (await import("./local/kill.js")).killCommand({ host: str(a.host), all: Boolean(a.all), sshConfig: str(a.sshConfig) }, ctx)))
     .strict()
+    .exitProcess(false)
     .version(version)
     .help()
     .wrap(Math.min(100, process.stdout.columns || 100))
