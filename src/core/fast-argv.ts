@@ -12,8 +12,14 @@ export function parseFastStatus(argv: readonly string[]): FastStatusArgs | null 
   const [command, ...rest] = argv;
   if (command !== "status" && command !== "url") return null;
   const out: FastStatusArgs = { command, name: "default", json: false };
+  let named = false;
   for (let i = 0; i < rest.length; i += 1) {
     const a = rest[i] as string;
+    // A repeated --name is an array to yargs (a usage error): leave it to yargs.
+    if (a === "--name" || a.startsWith("--name=")) {
+      if (named) return null;
+      named = true;
+    }
     if (a === "--json" && command === "status") out.json = true;
     else if (a === "--name" && i + 1 < rest.length && !(rest[i + 1] as string).startsWith("-")) out.name = rest[(i += 1)] as string;
     else if (a.startsWith("--name=") && a.length > "--name=".length) out.name = a.slice("--name=".length);

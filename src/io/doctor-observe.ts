@@ -22,7 +22,7 @@ export async function observeJupyter(jupyter: string, env: Env, cwd: string): Pr
   }
   const r = await runCommand(path, ["--version"], { env, cwd, timeoutMs: 20_000 });
   const runs = r.code === 0;
-  const error = runs ? null : r.timedOut ? "`jupyter --version` timed out after 20 s" : (r.stderr.trim().split("\n").pop() ?? r.spawnError ?? `exit ${r.code}`);
+  const error = runs ? null : r.timedOut ? "`jupyter --version` timed out after 20 s" : (r.stderr.trim().split("\n").pop() || r.spawnError || `exit ${r.code}`);
   return { found: true, path, runs, error, versions: parseJupyterVersions(r.stdout), apps: [...availableApps(path, env)] };
 }
 

@@ -15,7 +15,8 @@ test("status and url with only --json and --name take the fast path", () => {
 
 test("anything else is left to yargs, so help, typos and usage errors behave as before", () => {
   const cases = [[], ["start"], ["status", "--help"], ["status", "--nme", "x"], ["status", "--name"], ["status", "--name", "--json"],
-    ["status", "--name="], ["url", "--json"], ["status", "extra"], ["list", "--json"], ["--version"]];
+    ["status", "--name="], ["url", "--json"], ["status", "extra"], ["list", "--json"], ["--version"],
+    ["status", "--name", "a", "--name", "b"], ["url", "--name=a", "--name", "b"]];
   for (const argv of cases) assert.equal(parseFastStatus(argv), null, argv.join(" "));
 });
 
