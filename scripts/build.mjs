@@ -5,8 +5,11 @@
 import { build } from "esbuild";
 import { chmodSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
 
+// Paths are the repository's, whatever the working directory.
+const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 const banner = [
   "#!/usr/bin/env node",
@@ -14,6 +17,7 @@ const banner = [
   "const require = __jlCreateRequire(import.meta.url);",
 ].join("\n");
 const common = {
+  absWorkingDir: root,
   bundle: true,
   platform: "node",
   target: "node20",
@@ -23,11 +27,16 @@ const common = {
 };
 
 /** Shares src/core/errors.ts with the host bundle, so cli.ts's `instanceof JlremoteError` holds for embedded errors. */
+let errorsShared = 0;
 const errorsFromHost = {
   name: "errors-from-host",
   setup(b) {
-    b.onResolve({ filter: /errors\.js$/ }, (a) =>
-      resolve(a.resolveDir, a.path.replace(/\.js$/, ".ts")) === resolve("src/core/errors.ts") ? { path: "jlremote:errors", external: true } : undefined);
+    const errorsTs = resolve(root, "src/core/errors.ts");
+    b.onResolve({ filter: /errors\.js$/ }, (a) => {
+      if (resolve(a.resolveDir, a.path.replace(/\.js$/, ".ts")) !== errorsTs) return undefined;
+      errorsShared += 1;
+      return { path: "jlremote:errors", external: true };
+    });
   },
 };
 
@@ -46,6 +55,8 @@ const commands = await build({
   plugins: [errorsFromHost],
 });
 // Brotli + base64: a short string literal is what keeps the status path fast (the file is read and scanned whole).
+// Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
+if (errorsShared === 0) throw new Error("build: src/core/errors.ts was not shared with the embedded command tree");
 const commandsPacked = brotliCompressSync(commands.outputFiles[0].contents).toString("base64");
 
 /** Resolves src/cli.ts's `import("./cli-commands.js")` to a loader of the embedded source. */
@@ -55,7 +66,7 @@ const embedCommands = {
     b.onResolve({ filter: /^\.\/cli-commands\.js$/ }, () => ({ path: "cli-commands", namespace: "embedded" }));
     b.onLoad({ filter: /.*/, namespace: "embedded" }, () => ({
       loader: "js",
-      resolveDir: resolve("src"),
+      resolveDir: resolve(root, "src"),
       contents: `
 import * as errors from "./core/errors.js";
 const packed = ${JSON.stringify(commandsPacked)};
@@ -80,5 +91,5 @@ export function runCommandLine(argv, ctx) {
 
 for (const [entry, out, plugins] of [["src/cli.ts", "dist/jlremote.mjs", [embedCommands]], ["src/jllocal.ts", "dist/jllocal.mjs", []]]) {
   await build({ ...common, entryPoints: [entry], outfile: out, format: "esm", banner: { js: banner }, plugins });
-  chmodSync(out, 0o755);
+  chmodSync(resolve(root, out), 0o755);
 }
