@@ -48,7 +48,7 @@ const runCommand: Command = async (a, ctx) => (await import("./commands/run.js")
 const stopCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).stopCommand({ name: String(a.name) }, ctx);
 const restartCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
 /** Commands that parseCanonical may parse, with the same option specs yargs gets. */
-const canonical = {
+export const canonical = {
   start: [{ ...startOpts, ...jsonOpt }, startCommand],
   run: [{ ...startOpts, ...daemonChildOpt }, runCommand],
   stop: [nameOpt, stopCommand],

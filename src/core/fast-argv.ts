@@ -39,6 +39,8 @@ export interface OptionSpec {
  * `-- extra…`) into what yargs would give a handler (defaults, camelCase keys, `--`); null for anything else.
  */
 export function parseCanonical(args: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | null {
+  // A spec with more than these (choices, coerce, alias, conflicts…) needs yargs' own validation.
+  if (Object.values(specs).some((spec) => Object.keys(spec).some((k) => !plainSpecKeys.has(k)))) return null;
   const out: Record<string, unknown> = { "--": [] };
   for (const [key, spec] of Object.entries(specs)) if (spec.default !== undefined) out[camel(key)] = spec.default;
   const seen = new Set<string>();
@@ -64,6 +66,8 @@ export function parseCanonical(args: readonly string[], specs: Readonly<Record<s
   }
   return out;
 }
+
+const plainSpecKeys = new Set(["type", "default", "describe", "hidden"]);
 
 function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
