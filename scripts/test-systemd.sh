@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `make test-systemd`: runs test/systemd/*.test.ts against a real `systemd --user` manager in a temp dir.
 # Where PID 1 is not systemd (containers, this CI), the manager only starts while /run/systemd/system exists:
-# we create that marker for the moment the manager starts and remove it again (also on failure), and only if we made it.
+# the manager gets its own mount namespace with a private /run holding that marker, so no other program on the
+# machine ever sees it. Without unshare, we create the marker for the moment the manager starts and remove it
+# again (also on failure), and only if we made it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ] && [ ! -d /run/systemd/system ]; then
@@ -15,6 +17,8 @@ manager_pid=
 cleanup() {
   if [ "$created_marker" = 1 ]; then rmdir "$MARKER" 2>/dev/null || true; created_marker=0; fi
   if [ -n "$manager_pid" ] && kill -0 "$manager_pid" 2>/dev/null; then
+    # Stop our units first: a killed manager in a container leaves its services' processes running.
+    timeout 60 systemctl --user stop 'jlremote@*' 2>/dev/null || true
     kill -TERM "$manager_pid" 2>/dev/null || true
     for _ in $(seq 100); do kill -0 "$manager_pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$manager_pid" 2>/dev/null || true
@@ -27,9 +31,19 @@ mkdir -p "$D/config" "$D/state" "$D/jupyter-runtime" "$D/jupyter-config" "$D/jup
 export HOME="$D" XDG_RUNTIME_DIR="$D/xdg" XDG_CONFIG_HOME="$D/config" XDG_STATE_HOME="$D/state" \
   JUPYTER_RUNTIME_DIR="$D/jupyter-runtime" JUPYTER_CONFIG_DIR="$D/jupyter-config" JUPYTER_DATA_DIR="$D/jupyter-data" \
   IPYTHONDIR="$D/ipython" LANG=C.UTF-8
-if [ ! -d "$MARKER" ]; then mkdir "$MARKER"; created_marker=1; fi
-env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$HOME" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR" XDG_CONFIG_HOME="$XDG_CONFIG_HOME" \
-  XDG_STATE_HOME="$XDG_STATE_HOME" LANG=C.UTF-8 setsid /lib/systemd/systemd --user >"$D/manager.log" 2>&1 &
+manager_env=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME="$HOME" XDG_RUNTIME_DIR="$XDG_RUNTIME_DIR"
+  XDG_CONFIG_HOME="$XDG_CONFIG_HOME" XDG_STATE_HOME="$XDG_STATE_HOME" LANG=C.UTF-8)
+if [ -d "$MARKER" ]; then
+  "${manager_env[@]}" setsid /lib/systemd/systemd --user >"$D/manager.log" 2>&1 &
+elif command -v unshare >/dev/null && unshare --mount --propagation private true 2>/dev/null; then
+  # unshare and sh exec, and setsid execs (not a group leader here): $! is the manager's PID.
+  "${manager_env[@]}" unshare --mount --propagation private \
+    sh -c 'mount -t tmpfs -o mode=755 jlr-run /run && mkdir -p /run/systemd/system && exec setsid /lib/systemd/systemd --user' \
+    >"$D/manager.log" 2>&1 &
+else
+  mkdir "$MARKER"; created_marker=1
+  "${manager_env[@]}" setsid /lib/systemd/systemd --user >"$D/manager.log" 2>&1 &
+fi
 manager_pid=$!
 for _ in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/systemd/private" ] && break; sleep 0.1; done
 # The manager only looks at the marker when it starts: keep the window in which other programs see it short.
