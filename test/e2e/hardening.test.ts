@@ -95,7 +95,8 @@ test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsuperv
   assert.equal(await httpStatus(s.url), 200);
 });
 
-test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
+/** `jlremote run` under a child subreaper (as under systemd --user) with a kernel the supervisor has recorded. */
+async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }) {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
@@ -105,6 +106,11 @@ test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed
   const kernel = await startKernel(port, s.token, s.jupyterPid);
   t.after(() => killPid(kernel));
   await waitRecordedChild(sb, kernel);
+  return { sb, s, kernel };
+}
+
+test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
+  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
   process.kill(s.jupyterPid, "SIGKILL");
   await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; });
   await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
@@ -181,16 +187,8 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
 });
 
 test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  const port = await freePort();
-  // Under a subreaper (as under systemd --user) the kernel outlives its server instead of dying with it.
-  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", "--app", "server", "--port", String(port)], { env: sb.env, stdio: "ignore" });
-  t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
-  const kernel = await startKernel(port, s.token, s.jupyterPid);
-  t.after(() => killPid(kernel));
-  await waitRecordedChild(sb, kernel);
+  // Under the subreaper the kernel outlives its server instead of dying with it.
+  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
   process.kill(s.supervisorPid, "SIGKILL");
   process.kill(s.jupyterPid, "SIGKILL");
   await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
