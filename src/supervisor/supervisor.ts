@@ -27,6 +27,8 @@ export interface SupervisorContext {
   version: string;
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
+  /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
+  resume?: { token: string; port: number | null };
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -48,7 +50,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     if (!ctx.adopt) {
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else keeper.update({ port: await choosePort(options) });
+        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null) });
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
@@ -140,12 +142,13 @@ function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteE
   return new JlremoteError(reason, code, { cause });
 }
 
-async function choosePort(options: InstanceOptions): Promise<number> {
+async function choosePort(options: InstanceOptions, previous: number | null): Promise<number> {
   const wanted = options.port ?? 8888;
   if (options.portExplicit) {
     if (!(await isPortFree(wanted))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
     return wanted;
   }
+  if (previous !== null && (await isPortFree(previous))) return previous;
   const free = await findFreePort(wanted);
   if (free === null) throw new JlremoteError(`no free port from ${wanted} on; pass --port`, ExitCode.failure);
   return free;
@@ -156,7 +159,7 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
   return {
     schema: 1, name: options.name, state: a ? "running" : "starting", host: hostName(), supervisor: identify(process.pid),
     jupyter: a?.jupyter ?? null, port: a ? a.port : null, socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
-    children: a?.children ?? [], token: a?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
+    children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
     startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
   };

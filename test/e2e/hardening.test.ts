@@ -198,3 +198,20 @@ test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels th
   assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
   await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
 });
+
+test("after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token", async (t) => {
+  const { sb, s } = await startServer(t);
+  process.kill(s.supervisorPid, "SIGKILL");
+  process.kill(s.jupyterPid, "SIGKILL");
+  await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+  // No --port this time: the crashed instance's port is taken again while it is free.
+  const again = await runCli(["start", "--app", "server"], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.trim(), s.url, "the URL (port and token) survives the crash");
+  assert.equal(await httpStatus(s.url), 200);
+  assert.equal((await runCli(["stop"], sb.env)).code, 0);
+  const fresh = await runCli(["start", "--app", "server"], sb.env);
+  assert.equal(fresh.code, 0, fresh.stderr);
+  assert.notEqual(fresh.stdout.trim(), s.url);
+  assert.equal(await httpStatus(fresh.stdout.trim()), 200);
+});

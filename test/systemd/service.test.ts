@@ -131,7 +131,7 @@ test("jlremote restart goes through the supervisor: same URL, new Jupyter", { sk
   first = s;
 });
 
-test("a SIGKILLed supervisor takes its cgroup (Jupyter, kernels) with it and systemd starts it again", { skip }, async () => {
+test("a SIGKILLed supervisor takes its cgroup (Jupyter, kernels) with it and systemd starts it again on the same URL", { skip }, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   killPid(first.supervisorPid, "SIGKILL");
   const again = await waitFor("service restarted by systemd", async () => {
@@ -142,6 +142,7 @@ test("a SIGKILLed supervisor takes its cgroup (Jupyter, kernels) with it and sys
   assert.ok(!alive(kernel), "the old kernel is gone");
   assert.equal(Number(unitProp("NRestarts")), 1);
   assert.equal(again.port, port);
+  assert.equal(again.url, first.url, "the crashed instance's token and port are reused");
   assert.equal(await apiOk(again), 200);
   first = again;
 });
