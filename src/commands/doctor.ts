@@ -1,12 +1,11 @@
 // `jlremote doctor [--json]`: observe this machine (io/doctor-observe), judge it (core/doctor-*), print; exit 1 on a problem.
-import { homedir } from "node:os";
 import { checkSystemd, checkLauncher } from "../core/doctor-access.js";
 import { checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir } from "../core/doctor-checks.js";
 import { doctorReport, renderDoctorText } from "../core/doctor-report.js";
 import { ExitCode } from "../core/errors.js";
 import { observeFilesystem, observeJupyter, observeLauncher, observeStateDir } from "../io/doctor-observe.js";
 import { currentBundle } from "../io/launcher-file.js";
-import { stateRoot } from "../io/paths.js";
+import { homeDir, stateRoot } from "../io/paths.js";
 import { findFreePort } from "../io/ports.js";
 import { probeSystemd } from "../io/systemd-probe.js";
 import type { CommandContext } from "./context.js";
@@ -24,7 +23,7 @@ const PORT_SPAN = 100;
 /** Run every check; exit 0 when none is a problem, 1 otherwise. */
 export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Promise<ExitCode> {
   const root = stateRoot(ctx.env);
-  const home = ctx.env.HOME || homedir();
+  const home = homeDir(ctx.env);
   const [jupyter, free, systemd, launcher] = await Promise.all([
     observeJupyter(flags.jupyter, ctx.env, ctx.cwd),
     findFreePort(PREFERRED_PORT, PORT_SPAN),

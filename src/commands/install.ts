@@ -1,9 +1,9 @@
 // `jlremote install` / `jlremote uninstall`: the PATH-proof launcher script for non-interactive ssh commands.
-import { homedir } from "node:os";
 import { join, resolve } from "node:path";
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import { describeReach, isTemporaryLocation, renderLauncher } from "../core/launcher.js";
 import { currentTarget, findOnPath, inspectLauncherFile, removeLauncherFile, temporaryDirs, writeLauncherFile } from "../io/launcher-file.js";
+import { homeDir } from "../io/paths.js";
 import { nonInteractivePath } from "../io/ssh-shell.js";
 import type { CommandContext } from "./context.js";
 
@@ -13,13 +13,9 @@ export interface InstallFlags {
   force: boolean;
 }
 
-function homeOf(ctx: CommandContext): string {
-  return ctx.env.HOME || homedir();
-}
-
 function launcherFile(flags: InstallFlags, ctx: CommandContext): { dir: string; file: string } {
   if (flags.binDir === "") throw usageError("--bin-dir is empty; pass a directory (default ~/.local/bin)");
-  const dir = flags.binDir === undefined ? join(homeOf(ctx), ".local", "bin") : resolve(ctx.cwd, flags.binDir);
+  const dir = flags.binDir === undefined ? join(homeDir(ctx.env), ".local", "bin") : resolve(ctx.cwd, flags.binDir);
   return { dir, file: join(dir, "jlremote") };
 }
 
@@ -48,7 +44,7 @@ export async function installCommand(flags: InstallFlags, ctx: CommandContext): 
   ctx.out(`${existing.kind === "ours" ? "updated" : "wrote"} ${file} (runs ${target.node} ${target.bundle})`);
   const ssh = await nonInteractivePath(ctx.env);
   if (ssh.note) ctx.err(`note: ${ssh.note}`);
-  ctx.out(describeReach({ file, dir, home: homeOf(ctx), sshPath: ssh.path, shell: ssh.shell, firstOnPath: findOnPath("jlremote", ssh.path) }));
+  ctx.out(describeReach({ file, dir, home: homeDir(ctx.env), sshPath: ssh.path, shell: ssh.shell, firstOnPath: findOnPath("jlremote", ssh.path) }));
   return ExitCode.ok;
 }
 

@@ -14,11 +14,20 @@ export interface InstancePaths {
   jupyterLogFile: string;
 }
 
+/** The user's home: HOME from the given environment, else the password database's. */
+export function homeDir(env: Record<string, string | undefined>): string {
+  return env.HOME || homedir();
+}
+
+/** An XDG base directory: the variable when it is absolute (the spec ignores relative ones), else ~/fallback. */
+export function xdgDir(env: Record<string, string | undefined>, variable: "XDG_STATE_HOME" | "XDG_CONFIG_HOME", fallback: string): string {
+  const xdg = env[variable];
+  return xdg && xdg.startsWith("/") ? xdg : join(homeDir(env), fallback);
+}
+
 /** The jlremote state root for an environment. */
 export function stateRoot(env: Record<string, string | undefined>): string {
-  const xdg = env.XDG_STATE_HOME;
-  const base = xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".local", "state");
-  return join(base, "jlremote");
+  return join(xdgDir(env, "XDG_STATE_HOME", ".local/state"), "jlremote");
 }
 
 /** Instance names are path components: letters, digits, dot, dash, underscore. */

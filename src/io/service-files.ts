@@ -2,9 +2,9 @@
 // `status` uses to tell a systemd-managed instance (one file read, no systemctl).
 import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-file.js";
-import { homedir } from "node:os";
 import { dirname, join } from "node:path";
 import { parseConditionHost, unitName } from "../core/systemd-unit.js";
+import { xdgDir } from "./paths.js";
 import { hostName } from "./process-identity.js";
 
 /** Where one instance's unit files live. */
@@ -19,8 +19,7 @@ export interface ServicePaths {
 
 /** The systemd user unit directory the user manager reads. */
 export function userUnitDir(env: Record<string, string | undefined>): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  return join(xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".config"), "systemd", "user");
+  return join(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "systemd", "user");
 }
 
 /** The files of the named instance's service. */

@@ -1,8 +1,7 @@
 // Where jllocal keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/local/ and its config file.
 import { createHash } from "node:crypto";
-import { homedir } from "node:os";
 import { join } from "node:path";
-import { stateRoot } from "../io/paths.js";
+import { stateRoot, xdgDir } from "../io/paths.js";
 
 /** Longest control socket path we use: sun_path is 104 bytes on macOS, and ssh adds ".XXXXXXXXXXXXXXXX" while binding. */
 export const MAX_CONTROL_PATH = 104 - 18;
@@ -52,7 +51,5 @@ export function hostLockFor(p: LocalPaths, host: string): string {
 
 /** ${XDG_CONFIG_HOME:-~/.config}/jlremote/local.json */
 export function configFile(env: Record<string, string | undefined>): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  const base = xdg && xdg.startsWith("/") ? xdg : join(env.HOME || homedir(), ".config");
-  return join(base, "jlremote", "local.json");
+  return join(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "jlremote", "local.json");
 }
