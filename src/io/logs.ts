@@ -18,11 +18,6 @@ export function rotateAndOpen(file: string): number {
   return openSync(file, "a", 0o600);
 }
 
-/** Open `file` for appending (0600) without rotating; returns the fd. */
-export function openAppend(file: string): number {
-  return openSync(file, "a", 0o600);
-}
-
 /** Close an fd, ignoring errors. */
 export function closeQuietly(fd: number): void {
   try { closeSync(fd); } catch { /* already closed */ }
