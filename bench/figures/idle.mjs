@@ -1,7 +1,7 @@
 // Figure 6: an idle supervisor over 60 s after start (CPU time, RSS), next to a bare idle node measured the same way.
 import { spawn, spawnSync } from "node:child_process";
 import { start } from "../lib/jlremote.mjs";
-import { cpuTicks, rssMb, sleep } from "../lib/proc.mjs";
+import { cpuTicks, rssMb, sleep, waitSettled } from "../lib/proc.mjs";
 
 /** Start instance `bench-idle` and a bare `node -e "setInterval(()=>{},1e9)"`; sample both for `seconds`. */
 export async function idleFootprint(sb, seconds) {
@@ -9,7 +9,8 @@ export async function idleFootprint(sb, seconds) {
   const { status } = await start(sb, "bench-idle");
   const bare = spawn(process.execPath, ["-e", "setInterval(()=>{},1e9)"], { stdio: "ignore", env: sb.env });
   sb.remember(bare.pid);
-  await sleep(300); // let the bare node finish booting, so both deltas cover idle time only
+  // Both deltas cover idle time only: wait until the bare node has finished booting.
+  await waitSettled(() => bare.pid, "the bare node");
   const pids = { supervisor: status.supervisorPid, node: bare.pid };
   const cpu0 = { supervisor: cpuTicks(pids.supervisor), node: cpuTicks(pids.node) };
   const rss = { supervisor: 0, node: 0 };

@@ -3,7 +3,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { createServer } from "node:net";
-import { cmdline, descendants, now, procStat, sleep } from "./proc.mjs";
+import { cmdline, descendants, now, sleep, waitSettled } from "./proc.mjs";
 
 /** The argv jlremote builds for `--app server` on a TCP port (src/core/jupyter-command.ts). */
 export function serverArgs(port) {
@@ -55,19 +55,7 @@ export async function pollReady(port, token, { timeoutMs = 60_000, stepMs = 20, 
 export async function startIdleKernel(port, token, jupyterPid) {
   const r = await httpGet(port, "/api/kernels", token, 20_000, "POST", JSON.stringify({ name: "python3" }));
   if (r.status !== 201) throw new Error(`POST /api/kernels: HTTP ${r.status}`);
-  const deadline = Date.now() + 30_000;
-  let last = null;
-  let quiet = 0;
-  for (;;) {
-    const pid = descendants(jupyterPid).find((p) => cmdline(p).includes("ipykernel"));
-    const st = pid === undefined ? null : procStat(pid);
-    const ticks = st === null ? null : st.utime + st.stime;
-    quiet = ticks !== null && ticks === last ? quiet + 1 : 0;
-    last = ticks;
-    if (quiet >= 2) return pid;
-    if (Date.now() > deadline) throw new Error("the kernel did not start and settle within 30 s");
-    await sleep(100);
-  }
+  return waitSettled(() => descendants(jupyterPid).find((p) => cmdline(p).includes("ipykernel")), "the kernel");
 }
 
 /** A port that was free a moment ago. */

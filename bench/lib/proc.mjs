@@ -54,6 +54,23 @@ export function cpuTicks(pid) {
   return st.utime + st.stime;
 }
 
+/** Poll until `findPid()` names a process whose CPU time has not moved for two polls (100 ms apart); returns its PID. */
+export async function waitSettled(findPid, what, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last = null;
+  let quiet = 0;
+  for (;;) {
+    const pid = findPid();
+    const st = pid === undefined || pid === null ? null : procStat(pid);
+    const ticks = st === null ? null : st.utime + st.stime;
+    quiet = ticks !== null && ticks === last ? quiet + 1 : 0;
+    last = ticks;
+    if (quiet >= 2) return pid;
+    if (Date.now() > deadline) throw new Error(`${what} did not start and settle within ${timeoutMs / 1000} s`);
+    await sleep(100);
+  }
+}
+
 /** Resident set size in MB (VmRSS), or null when gone. */
 export function rssMb(pid) {
   try {
