@@ -5,7 +5,7 @@ TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykerne
              openssh-server openssh-client strace procps curl util-linux systemd chromium
 START_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook
 
-.PHONY: all deps build typecheck test test-unit test-systemd start stop status bench pack clean
+.PHONY: all deps build typecheck test-debs test-venv test test-unit test-systemd start stop status bench pack clean
 
 all: build
 
@@ -24,8 +24,12 @@ typecheck: deps
 test-debs:
 	./scripts/ensure-debian.sh $(TEST_DEBS)
 
+# JupyterLab 4 (jupyter_server 2.x) in a cached venv from the package index: the second column of the e2e matrix.
+test-venv:
+	./scripts/ensure-jupyterlab.sh
+
 # Installs what the tests need (npm packages; Debian packages as root), builds, type-checks, runs every test.
-test: deps test-debs
+test: deps test-debs test-venv
 	npm run typecheck
 	npm run build
 	npm test
