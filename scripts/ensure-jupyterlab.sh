@@ -18,7 +18,8 @@ echo "creating the JupyterLab venv in $venv (about a minute)" >&2
 rm -rf "$venv"
 mkdir -p "$(dirname "$venv")"
 /usr/bin/python3 -m venv "$venv"
-if ! "$venv/bin/pip" install --quiet --disable-pip-version-check jupyterlab; then
+# --retries 0: an unreachable default index fails at once instead of five backed-off retries per package
+if ! "$venv/bin/pip" install --quiet --disable-pip-version-check --retries 0 jupyterlab; then
   echo "error: could not install JupyterLab into $venv from the package index" >&2
   exit 1
 fi
