@@ -48,13 +48,13 @@ start: build
 	  if [ "$$(id -u)" -eq 0 ]; then ./scripts/ensure-debian.sh $(START_DEBS); \
 	  else echo "no jupyter on PATH: install JupyterLab (pip install --user jupyterlab) or ask for Debian's jupyter-notebook" >&2; exit 1; fi; \
 	fi
-	./dist/jlremote.mjs start --name $(NAME)
+	./dist/jlremote.cjs start --name $(NAME)
 
 stop:
-	./dist/jlremote.mjs stop --name $(NAME)
+	./dist/jlremote.cjs stop --name $(NAME)
 
 status:
-	./dist/jlremote.mjs status --name $(NAME)
+	./dist/jlremote.cjs status --name $(NAME)
 
 bench: build test-debs
 	npm run bench

@@ -7,18 +7,22 @@ import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { idleFootprint } from "./figures/idle.mjs";
+import { laptopCold, laptopWarm } from "./figures/laptop.mjs";
 import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
 import { filesTouched, statusSpeed } from "./figures/status.mjs";
 import { CLI } from "./lib/jlremote.mjs";
+import { JLLOCAL } from "./lib/laptop.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
+import { supervisorSoak } from "./figures/soak.mjs";
 import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: "1,2,3,4,5,6" },
+    only: { type: "string", default: "1,2,3,4,5,6,7,8,9" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
     idle: { type: "string", default: "60" },
+    soak: { type: "string", default: "100000" },
   },
 });
 const only = new Set(opt.only.split(",").map((s) => s.trim()));
@@ -29,7 +33,7 @@ function cannot(msg) {
   process.stderr.write(`bench: ${msg}\n`);
   process.exit(1);
 }
-if (!existsSync(CLI)) cannot(`${CLI} not found; run \`npm run build\` (or \`make bench\`) first`);
+if (!existsSync(CLI) || !existsSync(JLLOCAL)) cannot(`${CLI} or ${JLLOCAL} not found; run \`npm run build\` (or \`make bench\`) first`);
 if (spawnSync("jupyter", ["server", "--version"], { stdio: "ignore" }).status !== 0) cannot("no `jupyter server` on PATH; `make test` installs Debian's jupyter-server");
 
 const sb = makeSandbox();
@@ -43,6 +47,9 @@ const plan = [
   ["4", `recovery after SIGKILL (${slow} pairs)`, () => recovery(sb, slow)],
   ["5", `stop with an idle kernel (${slow} pairs)`, () => stopWithKernel(sb, slow)],
   ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
+  ["7", `jllocal warm (${slow} rounds)`, () => laptopWarm(sb, slow)],
+  ["8", `jllocal cold (${slow} pairs)`, () => laptopCold(sb, slow)],
+  ["9", `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`, () => supervisorSoak(sb, Number(opt.soak))],
 ];
 const rows = [];
 const failures = [];

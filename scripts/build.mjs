@@ -1,9 +1,10 @@
-// Bundles each CLI into one ESM file with every runtime dependency inside, so it starts fast and installs offline.
-// jlremote's yargs command tree (src/cli-commands.ts and all it loads) is embedded as source text and compiled on
-// first use (brotli-packed): `jlremote status --json` then reads ~135 KB and parses ~20 KB of code instead of ~600 KB
-// (see README, Benchmark).
+// Bundles each CLI into one CommonJS file with every runtime dependency inside, so it starts fast and installs offline
+// (a .cjs entry costs what `node -e 0` costs; an .mjs one ~10% more: Node's ES module loader). Each bin's yargs
+// command tree (src/cli-commands.ts, src/jllocal-commands.ts and all they load) is embedded as source text and
+// compiled on first use (brotli-packed): `jlremote status --json` and `jllocal HOST` then parse ~20–40 KB of code
+// instead of ~600 KB (see README, Benchmark).
 import { build } from "esbuild";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -11,85 +12,98 @@ import { brotliCompressSync } from "node:zlib";
 // Paths are the repository's, whatever the working directory.
 const root = fileURLToPath(new URL("..", import.meta.url));
 const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
-const banner = [
-  "#!/usr/bin/env node",
-  "import { createRequire as __jlCreateRequire } from 'node:module';",
-  "const require = __jlCreateRequire(import.meta.url);",
-].join("\n");
 const common = {
   absWorkingDir: root,
   bundle: true,
   platform: "node",
   target: "node20",
+  format: "cjs",
   define: { __JLREMOTE_VERSION__: JSON.stringify(pkg.version) },
   legalComments: "none",
   logLevel: "warning",
 };
 
-/** Shares src/core/errors.ts with the host bundle, so cli.ts's `instanceof JlremoteError` holds for embedded errors. */
-let errorsShared = 0;
-const errorsFromHost = {
-  name: "errors-from-host",
-  setup(b) {
-    const errorsTs = resolve(root, "src/core/errors.ts");
-    b.onResolve({ filter: /errors\.js$/ }, (a) => {
-      if (resolve(a.resolveDir, a.path.replace(/\.js$/, ".ts")) !== errorsTs) return undefined;
-      errorsShared += 1;
-      return { path: "jlremote:errors", external: true };
-    });
-  },
-};
+/** Shares src/core/errors.ts with the host bundle, so the entry's `instanceof JlremoteError` holds for embedded errors. */
+function errorsFromHost(counter) {
+  return {
+    name: "errors-from-host",
+    setup(b) {
+      const errorsTs = resolve(root, "src/core/errors.ts");
+      b.onResolve({ filter: /errors\.js$/ }, (a) => {
+        if (resolve(a.resolveDir, a.path.replace(/\.js$/, ".ts")) !== errorsTs) return undefined;
+        counter.shared += 1;
+        return { path: "jlremote:errors", external: true };
+      });
+    },
+  };
+}
 
-// The command tree as a CommonJS function body; import.meta.url (used by yargs) is passed in by the loader below,
-// and import() becomes require() (a vm script has no dynamic-import loader).
-const commands = await build({
-  ...common,
-  entryPoints: ["src/cli-commands.ts"],
-  format: "cjs",
-  write: false,
-  minifyWhitespace: true,
-  minifySyntax: true,
-  define: { ...common.define, "import.meta.url": "__jlImportMetaUrl" },
-  supported: { "dynamic-import": false },
-  logOverride: { "empty-import-meta": "silent" },
-  plugins: [errorsFromHost],
-});
-// Brotli + base64: a short string literal is what keeps the status path fast (the file is read and scanned whole).
-// Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
-if (errorsShared === 0) throw new Error("build: src/core/errors.ts was not shared with the embedded command tree");
-const commandsPacked = brotliCompressSync(commands.outputFiles[0].contents).toString("base64");
+/**
+ * A command tree as a brotli-packed CommonJS function body; import.meta.url (used by yargs) is passed in by the loader
+ * below, and import() becomes require() (a vm script has no dynamic-import loader).
+ */
+async function packTree(entry) {
+  const counter = { shared: 0 };
+  const out = await build({
+    ...common,
+    entryPoints: [entry],
+    write: false,
+    minifyWhitespace: true,
+    minifySyntax: true,
+    define: { ...common.define, "import.meta.url": "__jlImportMetaUrl" },
+    supported: { "dynamic-import": false },
+    logOverride: { "empty-import-meta": "silent" },
+    plugins: [errorsFromHost(counter)],
+  });
+  // Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
+  if (counter.shared === 0) throw new Error(`build: src/core/errors.ts was not shared with the embedded ${entry}`);
+  // Brotli + base64: a short string literal is what keeps the fast paths fast (the file is read and scanned whole).
+  return brotliCompressSync(out.outputFiles[0].contents).toString("base64");
+}
 
-/** Resolves src/cli.ts's `import("./cli-commands.js")` to a loader of the embedded source. */
-const embedCommands = {
-  name: "embed-cli-commands",
-  setup(b) {
-    b.onResolve({ filter: /^\.\/cli-commands\.js$/ }, () => ({ path: "cli-commands", namespace: "embedded" }));
-    b.onLoad({ filter: /.*/, namespace: "embedded" }, () => ({
-      loader: "js",
-      resolveDir: resolve(root, "src"),
-      contents: `
+/** Resolves `import("./<name>.js")` to a loader of the packed tree that forwards `names` (functions) to it. */
+function embed(name, packed, names) {
+  return {
+    name: `embed-${name}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^\\./${name}\\.js$`) }, () => ({ path: name, namespace: "embedded" }));
+      b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
+        loader: "js",
+        resolveDir: resolve(root, "src"),
+        contents: `
 import * as errors from "./core/errors.js";
-const packed = ${JSON.stringify(commandsPacked)};
+const packed = ${JSON.stringify(packed)};
 let loaded;
 function load() {
   const source = require("node:zlib").brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
+  const url = require("node:url").pathToFileURL(__filename).href;
   const module = { exports: {} };
   const fn = require("node:vm").runInThisContext(
-    "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})",
-    { filename: import.meta.url + "#commands" });
-  fn(module.exports, (id) => (id === "jlremote:errors" ? errors : require(id)), module, import.meta.url);
+    "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})", { filename: url + "#${name}" });
+  fn(module.exports, (id) => (id === "jlremote:errors" ? errors : require(id)), module, url);
   return module.exports;
 }
-export function runCommandLine(argv, ctx) {
-  loaded ??= load();
-  return loaded.runCommandLine(argv, ctx);
-}
+${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  return loaded.${n}(...args);\n}`).join("\n")}
 `,
-    }));
-  },
-};
+      }));
+    },
+  };
+}
 
-for (const [entry, out, plugins] of [["src/cli.ts", "dist/jlremote.mjs", [embedCommands]], ["src/jllocal.ts", "dist/jllocal.mjs", []]]) {
-  await build({ ...common, entryPoints: [entry], outfile: out, format: "esm", banner: { js: banner }, plugins });
+// Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used].
+const bins = [
+  ["src/cli.ts", "dist/jlremote.cjs", [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]]],
+  ["src/jllocal.ts", "dist/jllocal.cjs", [
+    ["jllocal-commands", "src/jllocal-commands.ts", ["runCommandLine"]],
+    // jllocal's full connect path (lock, master, start, forward): the warm path never needs it.
+    ["connect-fresh", "src/local/connect-fresh.ts", ["connectFresh"]],
+  ]],
+];
+// Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
+for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
+for (const [entry, out, trees] of bins) {
+  const plugins = [];
+  for (const [name, source, names] of trees) plugins.push(embed(name, await packTree(source), names));
+  await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }

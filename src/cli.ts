@@ -48,4 +48,4 @@ function writeStdout(line: string): void {
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

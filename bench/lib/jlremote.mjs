@@ -1,11 +1,11 @@
-// Drives the built CLI (dist/jlremote.mjs) inside the sandbox, the way a user's shell would.
+// Drives the built CLI (dist/jlremote.cjs) inside the sandbox, the way a user's shell would.
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { alive, descendants, waitAllGone } from "./proc.mjs";
 import { expectOk, timed } from "./timing.mjs";
 
 /** The built CLI. */
-export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.mjs");
+export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.cjs");
 
 /** argv running `jlremote ...args` with this node (no `env node` PATH lookup, same as `node -e 0`). */
 export function cli(...args) {

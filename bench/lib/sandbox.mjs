@@ -28,13 +28,18 @@ export function makeSandbox() {
   const inflight = new Set();
   const remember = (pid) => { const st = procStat(pid); if (st) started.set(pid, st.startTime); };
   const forget = (pid) => started.delete(pid);
+  /** More state roots whose recorded processes cleanup kills (the remote account's, figures 7-8). */
+  const killRoots = [join(env.XDG_STATE_HOME, "jlremote")];
+  /** More things to end at cleanup, run first (synchronous: cleanup also runs from a signal handler). */
+  const hooks = [];
   const cleanup = () => {
+    for (const h of hooks.splice(0)) { try { h(); } catch { /* best effort */ } }
     for (const pid of inflight) killQuietly(pid);
     for (const [pid, startTime] of started) killTree(pid, startTime);
-    killRecorded(join(env.XDG_STATE_HOME, "jlremote"));
+    for (const root of killRoots) killRecorded(root);
     rmSync(dir, { recursive: true, force: true });
   };
-  return { dir, env, rootDir, inflight, remember, forget, cleanup };
+  return { dir, env, rootDir, inflight, remember, forget, cleanup, killRoots, onCleanup: (h) => hooks.push(h) };
 }
 
 /** SIGKILL a process we started (if it is still that process) and its current descendants. */

@@ -2,11 +2,12 @@
 import { spawn } from "node:child_process";
 import { now } from "./proc.mjs";
 
-/** Run argv to completion; resolves with { ms (spawn to exit), t0, tExit (hrtime ms), code, stdout, stderr }. */
-export function timed(argv, { env, cwd, timeoutMs = 60_000, track } = {}) {
+/** Run argv to completion (`input`: written to its stdin); resolves with { ms (spawn to exit), t0, tExit (hrtime ms), code, stdout, stderr }. */
+export function timed(argv, { env, cwd, timeoutMs = 60_000, track, input } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    if (input !== undefined) child.stdin.end(input);
     track?.add(child.pid);
     let stdout = "";
     let stderr = "";

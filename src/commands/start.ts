@@ -64,7 +64,8 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
 async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
   const [cmd, ...pre] = ctx.self as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
-  const child = spawn(cmd, [...pre, ...runArgv(options, true)], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
+  // A 1 MB young generation: the idle supervisor's heap then stays put over months of loop turns (README, figure 9).
+  const child = spawn(cmd, ["--max-semi-space-size=1", ...pre, ...runArgv(options, true)], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
   let exited: number | null = null;
   child.on("exit", (code) => { exited = code ?? 1; });
   child.on("error", () => { exited = 1; });

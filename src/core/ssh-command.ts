@@ -40,9 +40,12 @@ export function masterArgs(t: SshTarget): string[] {
   ];
 }
 
-/** argv that runs `command` over the existing master (never prompts: a dead master fails instead). */
+/**
+ * argv that runs `command` over the existing master. Never a new login: a vanished master or socket makes ssh fall
+ * back to a direct connection, which ProxyCommand=false fails at once (and BatchMode never prompts).
+ */
 export function execArgs(t: SshTarget, command: string): string[] {
-  return [...viaMaster(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-T", "--", t.host, command];
+  return [...viaMaster(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-o", "ProxyCommand=false", "-T", "--", t.host, command];
 }
 
 /** argv of a control command to the master: check, exit. */
@@ -80,6 +83,23 @@ const DEFAULT_REMOTE_SCRIPT =
 export function remoteCommandLine(remoteCmd: string | null, args: readonly string[]): string {
   const script = remoteCmd === null ? DEFAULT_REMOTE_SCRIPT : `${remoteCmd} "$@"`;
   return ["sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
+}
+
+/** The line statusOrStartLine prints on stdout between the status and the start. */
+export const START_MARKER = "jllocal:starting";
+
+/**
+ * One round trip for the cold path: `jlremote status --json`, and only when it exits 3 (not running) `jlremote start
+ * --json` right after it in the same remote shell (after START_MARKER on stdout); the exit code is the last command's.
+ */
+export function statusOrStartLine(remoteCmd: string | null, name: string, startArgs: readonly string[]): string {
+  const lookup = remoteCmd === null
+    ? 'if command -v jlremote >/dev/null 2>&1; then jlremote "$@"; ' +
+      'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
+      'else echo "jlremote: command not found" >&2; exit 127; fi'
+    : `${remoteCmd} "$@"`;
+  const script = `j() { ${lookup}; }; j status --json --name "$1"; rc=$?; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift; j "$@"`;
+  return ["sh", "-c", shQuote(script), "jllocal", shQuote(name), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
 }
 
 /** The master's PID from `ssh -O check` output ("Master running (pid=123)"), or null. */

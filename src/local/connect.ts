@@ -1,21 +1,15 @@
-// `jllocal [HOST]`: one ssh master, remote status/start over it, the forward, a health check, the URL, the browser.
-import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
-import { forwardTarget, localUrl } from "../core/remote-status.js";
-import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
-import type { ProcessIdentity } from "../core/types.js";
-import { probeStatus } from "../io/http-probe.js";
-import { acquireLock } from "../io/lock.js";
+// `jllocal [HOST]`: the recorded tunnel when it still works as recorded (warm), else the full path (connect-fresh.ts):
+// one ssh master, remote status/start over it, the forward, a health check; then the URL and the browser.
+import { ExitCode, usageError } from "../core/errors.js";
+import type { SshTarget } from "../core/ssh-command.js";
 import { validateName } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { openBrowser } from "./browser.js";
 import { readLocalConfig } from "./config.js";
 import type { LocalContext } from "./context.js";
-import { ensureForward } from "./forward.js";
-import { closeMaster, ensureMaster } from "./master.js";
-import { controlPathFor, hostLockFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
-import { ensureRemoteRunning } from "./remote.js";
-import { cancelForward } from "./ssh.js";
-import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
+import { controlPathFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
+import { reuseTunnel } from "./reuse.js";
+import { readTunnel } from "./tunnel-store.js";
 
 /** Flags of `jllocal [HOST]`. */
 export interface ConnectFlags {
@@ -31,20 +25,6 @@ export interface ConnectFlags {
   json: boolean;
 }
 
-/** Poll /api/status through the tunnel until it answers 200 with the token. */
-async function waitHealthy(port: number, token: string, host: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let code = 0;
-  for (;;) {
-    code = await probeStatus({ port }, token, 3000);
-    if (code === 200) return;
-    if (Date.now() > deadline) {
-      throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 /** Connect (or reuse the connection) to the instance on HOST, print its local URL and open the browser. */
 export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Promise<ExitCode> {
   const cfg = readLocalConfig(ctx.env);
@@ -55,37 +35,15 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   for (const dir of [paths.root, paths.tunnelsDir, paths.controlDir]) ensurePrivateDir(dir, ctx.err);
   const t: SshTarget = { host, controlPath: controlPathFor(paths, host), sshConfig: flags.sshConfig ?? cfg.sshConfig };
+  const remoteCmd = flags.remoteCmd ?? cfg.remoteCmd;
   const file = tunnelFileFor(paths, host, name);
-  const release = await acquireLock(hostLockFor(paths, host), 120_000);
-  let record: TunnelRecord;
-  let reused = false;
-  let opened: ProcessIdentity | null = null;
-  let added: { port: number; target: ForwardTarget } | null = null;
-  try {
-    const master = await ensureMaster(t);
-    if (master.opened) opened = master.id;
-    const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, { allowed: flags.start, sock: flags.sock }, ctx);
-    const target = forwardTarget(status);
-    if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${name}' has no port, socket or token`);
-    const prev = readTunnel(file);
-    const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
-    added = { port: localPort, target };
-    reused = !master.opened && prev?.localPort === localPort;
-    await waitHealthy(localPort, status.token, host);
-    record = {
-      schema: 1, host, name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
-      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
-      createdAt: prev?.createdAt ?? new Date().toISOString(),
-    };
-    writeTunnel(file, record);
-  } catch (err) {
-    // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
-    if (opened !== null) await closeMaster(t, [opened]);
-    else if (added !== null) await cancelForward(t, added.port, added.target);
-    throw err;
-  } finally {
-    await release();
-  }
+  const prev = readTunnel(file);
+  // Warm: the recorded tunnel still works as recorded (no lock, no write, no `ssh -O`); else the full path below.
+  const warm = prev === null ? null : await reuseTunnel(t, prev, flags.localPort, remoteCmd, name);
+  // The full path is packed in the bundle and compiled only when needed (scripts/build.mjs), like the yargs tree.
+  const { record, reused } = warm?.kind === "ready"
+    ? { record: warm.record, reused: true }
+    : await (await import("./connect-fresh.js")).connectFresh(t, { ...flags, name, remoteCmd }, file, warm?.status ?? null, ctx);
   if (flags.json) {
     ctx.out(JSON.stringify({ host, name, url: record.url, localPort: record.localPort, target: record.target, masterPid: record.master.pid, reused }));
   } else {

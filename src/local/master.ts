@@ -1,4 +1,5 @@
 // The one ssh master connection per host: found through its control socket, opened once, closed by identity.
+import { existsSync } from "node:fs";
 import { JlremoteError } from "../core/errors.js";
 import type { SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
@@ -8,7 +9,8 @@ import { removeFile } from "./tunnel-store.js";
 
 /** Our live master for `t` (opening it, with the one authentication, when there is none). */
 export async function ensureMaster(t: SshTarget): Promise<{ id: ProcessIdentity; opened: boolean }> {
-  const running = await checkMaster(t);
+  // No socket, no master: skip the `-O check` round trip.
+  const running = existsSync(t.controlPath) ? await checkMaster(t) : null;
   const found = running === null ? null : identifyLocal(running);
   if (found !== null) return { id: found, opened: false };
   // A stale socket left by a dead master would make ssh silently run without multiplexing.

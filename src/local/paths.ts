@@ -1,6 +1,6 @@
 // Where jllocal keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/local/ and its config file.
-import { createHash } from "node:crypto";
 import { join } from "node:path";
+import { sha256Hex } from "../core/sha256.js";
 import { stateRoot, xdgDir } from "../io/paths.js";
 
 /** Longest control socket path we use: sun_path is 104 bytes on macOS, and ssh adds ".XXXXXXXXXXXXXXXX" while binding. */
@@ -26,7 +26,7 @@ export function localPaths(env: Record<string, string | undefined>, uid: number)
 
 /** A short, file-name-safe key for an ssh destination. */
 export function hostKey(host: string): string {
-  return createHash("sha256").update(host).digest("hex").slice(0, 12);
+  return sha256Hex(host).slice(0, 12);
 }
 
 /** The control socket of our master connection to `host`. */

@@ -1,13 +1,13 @@
 // Asks the remote jlremote (over the master) for the instance's status, and starts it when it is not running.
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
-import { remoteCommandLine, type SshTarget } from "../core/ssh-command.js";
+import { remoteCommandLine, START_MARKER, statusOrStartLine, type SshTarget } from "../core/ssh-command.js";
 import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number) {
-  const r = await runRemote(t, remoteCommandLine(remoteCmd, args), timeoutMs);
+async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args)) {
+  const r = await runRemote(t, line, timeoutMs);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
@@ -30,11 +30,33 @@ function remoteFailure(prefix: string, stderr: string, stdout: string): Jlremote
   });
 }
 
-/** The remote instance's status, after starting it if needed (and allowed). */
+function statusCall(t: SshTarget, remoteCmd: string | null, name: string) {
+  return callJlremote(t, remoteCmd, ["status", "--json", "--name", name], 60_000);
+}
+
+/** The remote `jlremote status --json` over the master (one round trip); null when it printed no status. */
+export async function remoteStatus(t: SshTarget, remoteCmd: string | null, name: string): Promise<RemoteStatus | null> {
+  return (await statusCall(t, remoteCmd, name)).status;
+}
+
+/** The remote instance's status (`known`: one just read over this master), after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
   t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean }, ctx: Pick<LocalContext, "err">,
+  known: RemoteStatus | null = null,
 ): Promise<RemoteStatus> {
-  const st = await callJlremote(t, remoteCmd, ["status", "--json", "--name", name], 60_000);
+  const startArgs = start.sock ? ["--sock"] : [];
+  // Cold path: status and, when it says "not running", start, in one round trip.
+  const st = known !== null ? { status: known, stderr: "", stdout: "" }
+    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], 240_000, statusOrStartLine(remoteCmd, name, startArgs))
+    : await statusCall(t, remoteCmd, name);
+  const marker = st.stdout.indexOf(START_MARKER);
+  if (marker >= 0) {
+    const before = parseRemoteStatus(st.stdout.slice(0, marker));
+    const after = parseRemoteStatus(st.stdout.slice(marker));
+    ctx.err(`jllocal: Jupyter '${name}' was ${before?.state ?? "not running"} on ${t.host}; started it`);
+    if ("code" in st && st.code === 0 && after !== null && isUsable(after)) return after;
+    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, st.stderr, st.stdout.slice(marker + START_MARKER.length));
+  }
   if (st.status === null) throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
   if (st.status.elsewhere) {
     throw new JlremoteError(`instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`);
@@ -44,7 +66,7 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...(start.sock ? ["--sock"] : [])], 240_000);
+  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...startArgs], 240_000);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);
   }

@@ -1,5 +1,5 @@
-// Runs ssh (through execa) for jllocal: the master connection, commands over it, forwards, and its exit.
-import { execa } from "execa";
+// Runs ssh for jllocal (node:child_process, nothing heavier): the master connection, commands over it, forwards, exit.
+import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { controlArgs, execArgs, forwardArgs, masterArgs, parseMasterPid, type ForwardTarget, type SshTarget } from "../core/ssh-command.js";
 import { describeSshFailure } from "../core/ssh-errors.js";
@@ -12,19 +12,33 @@ export interface SshResult {
   timedOut: boolean;
 }
 
-async function ssh(args: string[], timeoutMs: number, interactive = false): Promise<SshResult> {
-  const r = await execa("ssh", args, {
-    reject: false,
-    timeout: timeoutMs,
+/** Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. */
+function ssh(args: string[], timeoutMs: number, interactive = false): Promise<SshResult> {
+  return new Promise((resolve, reject) => {
     // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin.
-    stdin: interactive ? "inherit" : "ignore",
-    stdout: "pipe",
-    stderr: "pipe",
+    const child = spawn("ssh", args, { stdio: [interactive ? "inherit" : "ignore", "pipe", "pipe"] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let timedOut = false;
+    let exitCode: number | null = null;
+    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
+    child.stdout?.on("data", (d: Buffer) => out.push(d));
+    child.stderr?.on("data", (d: Buffer) => err.push(d));
+    child.once("error", (e: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(e.code === "ENOENT" ? new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure) : e);
+    });
+    const finish = () => {
+      clearTimeout(timer);
+      resolve({ exitCode: exitCode ?? 255, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), timedOut });
+    };
+    child.once("close", (code) => { exitCode ??= code; finish(); });
+    // A background child of ssh that kept the pipes (never ours: `ssh -f` points them at /dev/null) must not hold us up.
+    child.once("exit", (code) => {
+      exitCode = code;
+      setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); }, 200).unref();
+    });
   });
-  if ((r as { code?: string }).code === "ENOENT") {
-    throw new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure);
-  }
-  return { exitCode: r.exitCode ?? 255, stdout: String(r.stdout ?? ""), stderr: String(r.stderr ?? ""), timedOut: Boolean(r.timedOut) };
 }
 
 /** The PID of our live master for this target, or null when there is none (or its socket is stale). */

@@ -74,7 +74,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       const end = await watchJupyter(current, wake, {
         endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0 },
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
-        healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
+        healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log, ...soakTick(ctx.env),
         onReady: (at) => {
           everReady = true;
           keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? new Date(at).toISOString(), reason: null });
@@ -163,4 +163,13 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
   };
+}
+
+/**
+ * Benchmark only (figure 9, README "Benchmark"): JLREMOTE_BENCH_TICK_MS=N makes the watch loop go round every N ms
+ * (kernel snapshot interval and the loop's floor) and log its iteration count, so weeks of loop turns fit in minutes.
+ */
+function soakTick(env: Record<string, string | undefined>): { snapshotIntervalMs?: number; tickMs?: number } {
+  const ms = Number(env.JLREMOTE_BENCH_TICK_MS);
+  return env.JLREMOTE_BENCH_TICK_MS !== undefined && Number.isInteger(ms) && ms >= 0 && ms <= 10_000 ? { snapshotIntervalMs: ms, tickMs: ms } : {};
 }

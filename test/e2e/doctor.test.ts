@@ -103,7 +103,7 @@ test("doctor follows the launcher: off the ssh PATH a warning, on it via ~/.bash
   }
 
   // A launcher whose bundle was removed (an uninstalled package, a cleaned temp dir).
-  const copy = join(sb.dir, "gone.mjs");
+  const copy = join(sb.dir, "gone.cjs");
   copyFileSync(CLI, copy);
   assert.equal(spawnSync(process.execPath, [copy, "install"], { env: sb.env, stdio: "ignore" }).status, 0);
   rmSync(copy);

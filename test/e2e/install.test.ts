@@ -139,7 +139,7 @@ test("install tells whether the bin dir is on the PATH that ~/.bashrc gives ssh 
 test("install from a bundle in a temp dir warns that the launcher breaks when it is cleaned up", async (t) => {
   const sb = homeSandbox();
   t.after(() => sb.cleanup());
-  const copy = join(sb.dir, "jlremote.mjs");
+  const copy = join(sb.dir, "jlremote.cjs");
   copyFileSync(CLI, copy);
   const r = spawnSync(process.execPath, [copy, "install"], { env: sb.env, encoding: "utf8", timeout: 30_000 });
   assert.equal(r.status, 0, r.stderr);

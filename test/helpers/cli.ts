@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 /** The built CLI under test. */
-export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.mjs");
+export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.cjs");
 
 /** A private sandbox: HOME, XDG and Jupyter dirs all under one temp dir. */
 export interface Sandbox {

@@ -5,7 +5,7 @@ import { join, resolve } from "node:path";
 import { alive, killPid, waitFor, type RunResult } from "./cli.js";
 
 /** The built jllocal under test. */
-export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.mjs");
+export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.cjs");
 
 /** Run the built jllocal to completion (bounded by `timeoutMs`); stdin is an empty pipe. */
 export function runJllocal(args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<RunResult> {

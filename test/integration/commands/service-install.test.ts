@@ -7,9 +7,7 @@ import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { renderServiceFiles } from "../../../src/commands/service-install.js";
 import { resolveStartOptions } from "../../../src/commands/start-options.js";
-import { have } from "../../helpers/cli.js";
-
-const CLI = resolve(import.meta.dirname, "../../../dist/jlremote.mjs");
+import { CLI, have } from "../../helpers/cli.js";
 const skip = !have("systemd-analyze") ? "systemd-analyze not installed" : !have("jupyter") ? "no jupyter on PATH" : false;
 
 /** A HOME with XDG dirs and a 0700 runtime dir, as systemd-analyze --user wants. */

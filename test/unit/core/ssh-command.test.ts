@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
-  controlArgs, execArgs, forwardArgs, forwardSpec, masterArgs, parseMasterPid, remoteCommandLine, shQuote, type SshTarget,
+  controlArgs, execArgs, forwardArgs, forwardSpec, masterArgs, parseMasterPid, remoteCommandLine, shQuote, START_MARKER, statusOrStartLine,
+  type SshTarget,
 } from "../../../src/core/ssh-command.js";
 
 const t: SshTarget = { host: "me@cluster", controlPath: "/s/cm/abc", sshConfig: null };
@@ -23,7 +24,7 @@ test("the master is a background ControlMaster with ControlPersist on our contro
 test("commands over the master read no ssh config and never open a second connection that could prompt", () => {
   const a = execArgs({ ...t, sshConfig: "/cfg" }, "sh -c x");
   assert.deepEqual(a.slice(0, 4), ["-F", "/dev/null", "-o", "ControlPath=/s/cm/abc"]);
-  assert.ok(a.includes("ControlMaster=no") && a.includes("BatchMode=yes"));
+  assert.ok(a.includes("ControlMaster=no") && a.includes("BatchMode=yes") && a.includes("ProxyCommand=false"));
   assert.deepEqual(a.slice(-3), ["--", "me@cluster", "sh -c x"]);
 });
 
@@ -77,4 +78,21 @@ test("--remote-cmd words are expanded by the remote shell and get the arguments 
   const r = runAsRemote(line, "/usr/bin:/bin", "/home/u");
   assert.equal(r.stdout, "/home/u/jl.mjs start --json\n");
   assert.equal(runAsRemote(remoteCommandLine("/nonexistent/jlremote", ["status"]), "/usr/bin:/bin", "/home/u").status, 127);
+});
+
+test("statusOrStartLine runs start only when status exits 3, after a marker line, in one remote shell", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-sos-"));
+  const fake = join(dir, "jlremote");
+  // A fake jlremote: status exits with $CODE and prints a JSON line; start prints another.
+  writeFileSync(fake, '#!/bin/sh\nif [ "$1" = status ]; then echo "{\\"state\\":\\"s\\",\\"name\\":\\"$4\\"}"; exit "$CODE"; fi\necho "{\\"state\\":\\"started\\",\\"args\\":\\"$*\\"}"\n', { mode: 0o755 });
+  try {
+    for (const [code, startRuns] of [["3", true], ["0", false], ["4", false]] as const) {
+      const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock"])], { encoding: "utf8", env: { ...process.env, CODE: code } });
+      assert.equal(r.stdout.includes(START_MARKER), startRuns, `status exit ${code}`);
+      assert.equal(r.stdout.includes('"args":"start --json --name n 1 --sock"'), startRuns, `status exit ${code}`);
+      assert.equal(r.status, startRuns ? 0 : Number(code));
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,0 +1,53 @@
+// jllocal's full command line: yargs parses argv and runs one command (src/jllocal.ts loads this only when the
+// canonical `jllocal [HOST] [--flags]` parser declines, e.g. for status, kill, --help and usage errors).
+import yargs, { type Argv } from "yargs";
+import { ExitCode, JlremoteError } from "./core/errors.js";
+import type { LocalContext } from "./local/context.js";
+import { connectFlags } from "./local/connect-flags.js";
+
+type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
+let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
+const run = (h: Handler) => (argv: Record<string, unknown>) => { result = h(argv); };
+
+const sshConfigOpt = { "ssh-config": { type: "string", describe: "ssh config file to use instead of ~/.ssh/config (ssh -F)" } } as const;
+const connectOpts = {
+  name: { type: "string", default: "default", describe: "remote instance name" },
+  "local-port": { type: "string", describe: "local port (default: the remote port if free here, else a free one)" },
+  browser: { type: "boolean", default: true, describe: "open the browser (--no-browser: only print the URL)" },
+  start: { type: "boolean", default: true, describe: "start Jupyter when it is not running (--no-start: don't)" },
+  sock: { type: "boolean", default: false, describe: "when starting the remote instance, use a unix socket (jlremote start --sock)" },
+  "remote-cmd": { type: "string", describe: "remote command line for jlremote (default: jlremote, then ~/.local/bin/jlremote)" },
+  json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
+  ...sshConfigOpt,
+} as const;
+
+const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
+
+function build(y: Argv, ctx: LocalContext): Argv {
+  return y
+    .scriptName("jllocal")
+    .command("$0 [host]", "connect to Jupyter on HOST (one ssh login), print the local URL, open the browser", (c) => c.options(connectOpts),
+      run(async (a) => (await import("./local/connect.js")).connectCommand(connectFlags({
+        host: str(a.host), name: String(a.name), localPort: str(a.localPort), browser: Boolean(a.browser), start: Boolean(a.start), sock: Boolean(a.sock),
+        remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json),
+      }), ctx)))
+    .command("status", "list the tunnels jllocal holds and whether they answer", (c) => c.options({ json: connectOpts.json }),
+      run(async (a) => (await import("./local/status.js")).localStatusCommand({ json: Boolean(a.json) }, ctx)))
+    .command("kill [host]", "close the tunnels to HOST and end the ssh connection jllocal started", (c) => c.options({
+      all: { type: "boolean", default: false, describe: "close every tunnel" }, ...sshConfigOpt }),
+      run(async (a) => (await import("./local/kill.js")).killCommand({ host: str(a.host), all: Boolean(a.all), sshConfig: str(a.sshConfig) }, ctx)))
+    .strict()
+    .exitProcess(false)
+    .version(ctx.version)
+    .help()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((msg, err) => {
+      throw err ?? new JlremoteError(`${msg} (see jllocal --help)`, ExitCode.usage);
+    });
+}
+
+/** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
+export async function runCommandLine(argv: string[], ctx: LocalContext): Promise<ExitCode> {
+  await build(yargs(argv), ctx).parseAsync();
+  return await result;
+}

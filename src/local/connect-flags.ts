@@ -1,0 +1,17 @@
+// Turns the parsed `jllocal [HOST]` options (fast parser or yargs) into ConnectFlags, validating --local-port.
+import { usageError } from "../core/errors.js";
+import type { FastConnectArgs } from "../core/local-argv.js";
+import type { ConnectFlags } from "./connect.js";
+
+/** Parse --local-port: an integer from 1 to 65535, or undefined. */
+function localPort(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw usageError(`--local-port ${raw}: expected a port number from 1 to 65535`);
+  return n;
+}
+
+/** ConnectFlags from the raw options; a bad --local-port is a usage error. */
+export function connectFlags(a: FastConnectArgs): ConnectFlags {
+  return { ...a, localPort: localPort(a.localPort) };
+}

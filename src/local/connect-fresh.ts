@@ -1,0 +1,66 @@
+// The full path of `jllocal [HOST]`, under the host lock: the master (opened with the one login when there is none),
+// the remote status and start over it, the forward, the ready probe through the tunnel, and the tunnel record.
+import { JlremoteError } from "../core/errors.js";
+import { forwardTarget, localUrl, type RemoteStatus } from "../core/remote-status.js";
+import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
+import type { ProcessIdentity } from "../core/types.js";
+import { acquireLock } from "../io/lock.js";
+import type { ConnectFlags } from "./connect.js";
+import type { LocalContext } from "./context.js";
+import { ensureForward } from "./forward.js";
+import { closeMaster, ensureMaster } from "./master.js";
+import { hostLockFor, localPaths } from "./paths.js";
+import { ensureRemoteRunning } from "./remote.js";
+import { cancelForward } from "./ssh.js";
+import { probeTunnel } from "./tunnel-probe.js";
+import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
+
+/** Poll /api/status through the tunnel until it answers 200 with the token. */
+async function waitHealthy(status: RemoteStatus, port: number, host: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let code = 0;
+  for (;;) {
+    code = await probeTunnel(status, port, 3000);
+    if (code === 200) return;
+    if (Date.now() > deadline) {
+      throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Master (opened if needed), status/start, forward, ready probe, record: under the host lock. */
+export async function connectFresh(
+  t: SshTarget, flags: Omit<ConnectFlags, "remoteCmd"> & { remoteCmd: string | null }, file: string, known: RemoteStatus | null, ctx: LocalContext,
+): Promise<{ record: TunnelRecord; reused: boolean }> {
+  const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
+  const release = await acquireLock(hostLockFor(paths, t.host), 120_000);
+  let opened: ProcessIdentity | null = null;
+  let added: { port: number; target: ForwardTarget } | null = null;
+  try {
+    const master = await ensureMaster(t);
+    if (master.opened) opened = master.id;
+    const status = await ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock }, ctx, master.opened ? null : known);
+    const target = forwardTarget(status);
+    if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${flags.name}' has no port, socket or token`);
+    const prev = readTunnel(file);
+    const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
+    added = { port: localPort, target };
+    await waitHealthy(status, localPort, t.host);
+    const record: TunnelRecord = {
+      schema: 1, host: t.host, name: flags.name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
+      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
+      createdAt: prev?.createdAt ?? new Date().toISOString(),
+    };
+    writeTunnel(file, record);
+    return { record, reused: !master.opened && prev?.localPort === localPort };
+  } catch (err) {
+    // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
+    if (opened !== null) await closeMaster(t, [opened]);
+    else if (added !== null) await cancelForward(t, added.port, added.target);
+    throw err;
+  } finally {
+    await release();
+  }
+}
+

@@ -1,0 +1,39 @@
+// The warm path of `jllocal HOST`: the recorded tunnel, verified with one status call over the live master, a look at
+// who listens on the local port, and one request through the tunnel; nothing is changed, no `ssh -O` call is made.
+import { forwardTarget, isUsable, sameTarget, type RemoteStatus } from "../core/remote-status.js";
+import type { SshTarget } from "../core/ssh-command.js";
+import { listensOn } from "./listener.js";
+import { isSameLocal } from "./process-check.js";
+import { remoteStatus } from "./remote.js";
+import { addForward } from "./ssh.js";
+import { probeTunnel } from "./tunnel-probe.js";
+import type { TunnelRecord } from "./tunnel-store.js";
+
+/** "ready": the recorded tunnel works as recorded; "changed": it must be redone, with the status just read. */
+export type Reuse = { kind: "ready"; record: TunnelRecord } | { kind: "changed"; status: RemoteStatus };
+
+/** Can the recorded tunnel be used as it is? null when its master is gone (or the status could not be read over it). */
+export async function reuseTunnel(t: SshTarget, prev: TunnelRecord, wantedPort: number | undefined, remoteCmd: string | null, name: string): Promise<Reuse | null> {
+  if (prev.controlPath !== t.controlPath || prev.sshConfig !== t.sshConfig) return null;
+  if (wantedPort !== undefined && wantedPort !== prev.localPort) return null;
+  if (!isSameLocal(prev.master)) return null;
+  let status: RemoteStatus | null;
+  try {
+    status = await remoteStatus(t, remoteCmd, name);
+  } catch {
+    // The master went away under us, or the remote failed: the full path reports it properly.
+    return null;
+  }
+  if (status === null) return null;
+  const target = forwardTarget(status);
+  const same = isUsable(status) && !status.elsewhere && target !== null && sameTarget(target, prev.target)
+    && status.token === prev.token && status.app === prev.app;
+  if (!same) return { kind: "changed", status };
+  const listening = listensOn(prev.master.pid, prev.localPort);
+  // No /proc to look at (macOS): ask the master, which re-adds the forward if it was lost (idempotent).
+  if (listening === false || (listening === null && (await addForward(t, prev.localPort, prev.target)).exitCode !== 0)) {
+    return { kind: "changed", status };
+  }
+  if ((await probeTunnel(status, prev.localPort, 3000)) !== 200) return { kind: "changed", status };
+  return { kind: "ready", record: prev };
+}
