@@ -1,6 +1,6 @@
-// `npm run bench`: the six figures of issue 6, interleaved against their baselines; prints a Markdown table and
+// `npm run bench`: the figures of issues 6 and 13, interleaved against their baselines; prints a Markdown table and
 // writes bench/results.json. Exits non-zero only when it cannot measure. Usage:
-//   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60]
+//   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60] [--soak 100000]
 import { spawnSync } from "node:child_process";
 import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
@@ -48,7 +48,7 @@ const plan = [
   ["5", `stop with an idle kernel (${slow} pairs)`, () => stopWithKernel(sb, slow)],
   ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
   ["7", `jllocal warm (${slow} rounds)`, () => laptopWarm(sb, slow)],
-  ["8", `jllocal cold (${slow} pairs)`, () => laptopCold(sb, slow)],
+  ["8", `jllocal cold (${Math.ceil(slow / 2)} pairs)`, () => laptopCold(sb, Math.ceil(slow / 2))],
   ["9", `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`, () => supervisorSoak(sb, Number(opt.soak))],
 ];
 const rows = [];

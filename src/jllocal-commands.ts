@@ -10,7 +10,8 @@ let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
 const run = (h: Handler) => (argv: Record<string, unknown>) => { result = h(argv); };
 
 const sshConfigOpt = { "ssh-config": { type: "string", describe: "ssh config file to use instead of ~/.ssh/config (ssh -F)" } } as const;
-const connectOpts = {
+/** The options of `jllocal [HOST]` (src/core/local-argv.ts parses their canonical form without yargs). */
+export const connectOpts = {
   name: { type: "string", default: "default", describe: "remote instance name" },
   "local-port": { type: "string", describe: "local port (default: the remote port if free here, else a free one)" },
   browser: { type: "boolean", default: true, describe: "open the browser (--no-browser: only print the URL)" },
