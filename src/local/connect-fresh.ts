@@ -35,20 +35,23 @@ export async function connectFresh(
 ): Promise<{ record: TunnelRecord; reused: boolean }> {
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   const release = await acquireLock(hostLockFor(paths, t.host), 120_000);
-  let opened: ProcessIdentity | null = null;
+  let opened: Promise<ProcessIdentity> | null = null;
   let added: { port: number; target: ForwardTarget } | null = null;
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
-    const status = await ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock }, ctx, master.opened ? null : known);
+    // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
+    const [masterId, status] = await Promise.all([
+      master.id, ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock }, ctx, master.opened ? null : known),
+    ]);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${flags.name}' has no port, socket or token`);
     const prev = readTunnel(file);
-    const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
+    const localPort = await ensureForward(t, masterId, target, prev, flags.localPort);
     added = { port: localPort, target };
     await waitHealthy(status, localPort, t.host);
     const record: TunnelRecord = {
-      schema: 1, host: t.host, name: flags.name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
+      schema: 1, host: t.host, name: flags.name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: masterId, localPort, target,
       app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
       createdAt: prev?.createdAt ?? new Date().toISOString(),
     };
@@ -56,7 +59,7 @@ export async function connectFresh(
     return { record, reused: !master.opened && prev?.localPort === localPort };
   } catch (err) {
     // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
-    if (opened !== null) await closeMaster(t, [opened]);
+    if (opened !== null) await closeMaster(t, await opened.then((id) => [id], () => []));
     else if (added !== null) await cancelForward(t, added.port, added.target);
     throw err;
   } finally {

@@ -7,18 +7,25 @@ import { identifyLocal, isSameLocal, signalIfSame, waitAllGone } from "./process
 import { checkMaster, exitMaster, openMaster } from "./ssh.js";
 import { removeFile } from "./tunnel-store.js";
 
-/** Our live master for `t` (opening it, with the one authentication, when there is none). */
-export async function ensureMaster(t: SshTarget): Promise<{ id: ProcessIdentity; opened: boolean }> {
+/**
+ * Our live master for `t` (opening it, with the one authentication, when there is none). A new master's identity is
+ * a promise (its `ssh -O check` runs while the caller already uses the connection); it rejects if it did not stay up.
+ */
+export async function ensureMaster(t: SshTarget): Promise<{ id: Promise<ProcessIdentity>; opened: boolean }> {
   // No socket, no master: skip the `-O check` round trip.
   const running = existsSync(t.controlPath) ? await checkMaster(t) : null;
   const found = running === null ? null : identifyLocal(running);
-  if (found !== null) return { id: found, opened: false };
+  if (found !== null) return { id: Promise.resolve(found), opened: false };
   // A stale socket left by a dead master would make ssh silently run without multiplexing.
   removeFile(t.controlPath);
   await openMaster(t);
-  const pid = await checkMaster(t);
-  const id = pid === null ? null : identifyLocal(pid);
-  if (id === null) throw new JlremoteError(`the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`);
+  const id = checkMaster(t).then((pid) => {
+    const live = pid === null ? null : identifyLocal(pid);
+    if (live === null) throw new JlremoteError(`the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`);
+    return live;
+  });
+  // Handled here too: the caller may fail on something else first and await it only in its cleanup.
+  id.catch(() => {});
   return { id, opened: true };
 }
 
