@@ -1,5 +1,6 @@
 // Process identity from /proc: a PID is ours only if host, boot id and start time match and it is no zombie.
 import { readFileSync } from "node:fs";
+import { readSmallFile } from "./proc-read.js";
 import { hostname } from "node:os";
 import type { ProcessIdentity } from "../core/types.js";
 
@@ -15,7 +16,7 @@ export interface ProcStat {
 export function readProcStat(pid: number): ProcStat | null {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+    text = readSmallFile(`/proc/${pid}/stat`);
   } catch {
     return null;
   }

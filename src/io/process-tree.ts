@@ -1,8 +1,9 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import treeKill from "tree-kill";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
+import { readSmallFile } from "./proc-read.js";
 
 /** All live descendants of `root` (not including root), with identities, read from /proc. */
 export function descendants(root: number): ProcessIdentity[] {
@@ -37,7 +38,7 @@ function childrenFromTasks(pid: number): Child[] {
   const out: Child[] = [];
   for (const task of tasks) {
     let text = "";
-    try { text = readFileSync(`/proc/${pid}/task/${task}/children`, "utf8"); } catch { continue; }
+    try { text = readSmallFile(`/proc/${pid}/task/${task}/children`); } catch { continue; }
     for (const word of text.split(" ")) {
       const st = word === "" ? null : readProcStat(Number(word));
       if (st !== null && st.state !== "Z" && st.ppid === pid) out.push({ pid: st.pid, startTime: st.startTime });
