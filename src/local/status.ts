@@ -12,7 +12,7 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
     const masterAlive = isSameLocal(r.master);
-    const healthy = masterAlive && (await probeStatus({ port: r.localPort }, r.token, 2000)) === 200;
+    const healthy = masterAlive && (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
     rows.push({ host: r.host, name: r.name, url: r.url, localPort: r.localPort, target: r.target, masterPid: r.master.pid, masterAlive, healthy });
   }
   if (flags.json) ctx.out(JSON.stringify(rows));

@@ -4,16 +4,22 @@ import { join } from "node:path";
 import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
+import { configFileText, jupyterConfig, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
+import { jupyterConfigDir } from "../core/jupyter-paths.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import type { InstanceOptions, StateRecord } from "../core/types.js";
+import { writeFileAtomic } from "../io/atomic-file.js";
+import { detectFlavour } from "../io/jupyter-flavour.js";
 import { spawnJupyter } from "../io/jupyter-process.js";
+import { describeHolder, portHolder } from "../io/listener-owner.js";
 import { closeQuietly, rotateAndOpen } from "../io/logs.js";
-import type { InstancePaths } from "../io/paths.js";
+import { homeDir, type InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import { hostName, identify } from "../io/process-identity.js";
 import { waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
+import { listenerGate } from "./listener-gate.js";
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
@@ -29,6 +35,8 @@ export interface SupervisorContext {
   adopt?: StateRecord;
   /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
   resume?: { token: string; port: number | null };
+  /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
+  jupyterConfigExtra?: JupyterConfig;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -59,26 +67,32 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     let everReady = Boolean(ctx.adopt);
     let failures = 0;
     let current: WatchedJupyter | null = ctx.adopt?.jupyter ? adopted(ctx.adopt) : null;
+    let flavour: JupyterFlavour | null = null;
+    const configFile = join(paths.dir, "jupyter-config.py");
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
+        flavour ??= await detectFlavour(options.jupyter, options.app, ctx.env, join(paths.dir, "flavour.json"));
         try {
-          current = await spawnJupyter(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
+          // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files.
+          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0 }, ctx.jupyterConfigExtra);
+          writeFileAtomic(configFile, configFileText(config), 0o600);
+          current = await spawnJupyter(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting" });
-        log.info({ jupyterPid: current.identity.pid }, "jupyter spawned");
+        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", listenerVerifiedAt: null });
+        log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
       }
       const end = await watchJupyter(current, wake, {
-        endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0 },
+        gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket }, ctx.env),
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
-        onReady: (at) => {
+        onReady: (at, baseUrl) => {
           everReady = true;
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? new Date(at).toISOString(), reason: null });
-          log.info({ port: keeper.record.port, socket: keeper.record.socket }, "jupyter ready");
+          const verifiedAt = new Date(at).toISOString();
+          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt });
+          log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
         },
         onChildren: (children) => keeper.update({ children }),
       });
@@ -91,9 +105,23 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         return;
       }
       if (end.why === "restart") { wake.clearRestart(); continue; }
-      if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port))) {
-        const next = await findFreePort(keeper.record.port + 1);
-        if (next !== null) { failures += 1; log.warn({ port: next }, "port taken meanwhile; trying the next free one"); keeper.update({ port: next }); continue; }
+      if (end.why === "open" || end.why === "forbidden") throw giveUp(keeper, authProblem(end.why, ctx.env));
+      const port = keeper.record.port;
+      if (end.readyAt === null && !options.sock && port !== null) {
+        // Someone else took our port while Jupyter was (re)starting: never theirs to answer; move, or fail with --port.
+        const holder = portHolder(port);
+        if (holder !== null && options.portExplicit) {
+          throw giveUp(keeper, `port ${port} is held by another process (${describeHolder(holder)}); jlremote sent it nothing. Free the port, or start without --port`);
+        }
+        if ((holder !== null || !everReady) && !options.portExplicit && failures < 10 && (holder !== null || !(await isPortFree(port)))) {
+          const next = await findFreePort(port + 1);
+          if (next !== null) {
+            failures += 1;
+            log.warn({ port: next, previous: port, holder: holder === null ? null : describeHolder(holder) }, "port taken meanwhile; trying the next free one");
+            keeper.update({ port: next });
+            continue;
+          }
+        }
       }
       const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : Date.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
       if (d.kind !== "restart") throw giveUp(keeper, end.why === "timeout" ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s` : d.kind === "give-up" ? d.reason : "stopped");
@@ -115,9 +143,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
 async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger): Promise<void> {
   if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
-  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested" }[end.why];
+  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested", open: "served without authentication", forbidden: "refused jlremote's token" }[end.why];
   const state = end.why === "stop" ? keeper.record.state : "restarting";
-  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state });
+  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state, listenerVerifiedAt: null });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (end.why === "exit") {
     const n = await killOrphans(end.known);
@@ -134,6 +162,14 @@ function adopted(record: StateRecord): WatchedJupyter {
     return { code: null, signal: null };
   })();
   return { identity, exited };
+}
+
+/** The one-line failure for a Jupyter whose own configuration decides authentication. */
+function authProblem(why: "open" | "forbidden", env: Record<string, string | undefined>): string {
+  const where = `look at the extra arguments after --, the config files in ${jupyterConfigDir(env, homeDir(env))} and in the other config dirs \`jupyter --paths\` lists`;
+  return why === "open"
+    ? `your Jupyter configuration disables authentication (/api/status answered without the token; ${where}): jlremote will not serve an open Jupyter`
+    : `Jupyter refuses jlremote's token (HTTP 403): a configuration sets its own token or authentication; ${where}`;
 }
 
 function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {
@@ -160,7 +196,7 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     schema: 1, name: options.name, state: a ? "running" : "starting", host: hostName(), supervisor: identify(process.pid),
     jupyter: a?.jupyter ?? null, port: a ? a.port : null, socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
     children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
-    startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
+    baseUrl: a?.baseUrl ?? null, listenerVerifiedAt: a?.listenerVerifiedAt ?? null, startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
   };
 }

@@ -1,0 +1,100 @@
+// Builds the config Jupyter gets through `--config=FILE`: the settings jlremote owns, which beat the user's config files.
+import type { JupyterApp } from "./types.js";
+
+/** What the install is, as far as the config keys go (null: not found, so every candidate key is written). */
+export interface JupyterFlavour {
+  /** Major version of the jupyter_server package, or null. */
+  serverMajor: number | null;
+  /** Major version of the notebook package, or null. */
+  notebookMajor: number | null;
+}
+
+/** Everything jlremote decides for one Jupyter run. */
+export interface JupyterConfigInput {
+  app: JupyterApp;
+  flavour: JupyterFlavour;
+  token: string;
+  rootDir: string;
+  /** TCP port on 127.0.0.1, or null in socket mode. */
+  port: number | null;
+  /** Unix socket path, or null in TCP mode. */
+  socket: string | null;
+  asRoot: boolean;
+}
+
+/** A traitlets config object: section (class name) → option → value. */
+export type JupyterConfig = Record<string, Record<string, unknown>>;
+
+/** Which application class reads the server settings: notebook < 7 is its own server (NotebookApp), the rest run ServerApp. */
+export function serverClass(app: JupyterApp, flavour: JupyterFlavour): "NotebookApp" | "ServerApp" {
+  if (app !== "notebook") return "ServerApp";
+  return flavour.notebookMajor !== null && flavour.notebookMajor >= 7 ? "ServerApp" : "NotebookApp";
+}
+
+/** Where the token goes: IdentityProvider.token on jupyter_server >= 2, ServerApp.token on 1.x, NotebookApp.token on notebook < 7. */
+export function tokenKeys(app: JupyterApp, flavour: JupyterFlavour): string[] {
+  if (serverClass(app, flavour) === "NotebookApp") return ["NotebookApp"];
+  if (flavour.serverMajor === null) return ["ServerApp", "IdentityProvider"];
+  return flavour.serverMajor >= 2 ? ["IdentityProvider"] : ["ServerApp"];
+}
+
+/** The config for one run; `extra` (other features' keys, e.g. ServerApp.jpserver_extensions) is deep-merged in. */
+export function jupyterConfig(input: JupyterConfigInput, extra: JupyterConfig = {}): JupyterConfig {
+  const cls = serverClass(input.app, input.flavour);
+  const server: Record<string, unknown> = {
+    open_browser: false,
+    [cls === "NotebookApp" ? "notebook_dir" : "root_dir"]: input.rootDir,
+  };
+  if (input.socket !== null) {
+    server.sock = input.socket;
+    server.sock_mode = "0600";
+  } else if (input.port !== null) {
+    // port_retries 0: a busy port is an error, never a silent move to a port we don't know.
+    Object.assign(server, { ip: "127.0.0.1", port: input.port, port_retries: 0 });
+  }
+  if (input.asRoot) server.allow_root = true;
+  const config: JupyterConfig = { [cls]: server };
+  for (const key of tokenKeys(input.app, input.flavour)) {
+    config[key] = { ...(config[key] ?? {}), token: input.token };
+  }
+  return deepMerge(config, extra);
+}
+
+/** Merge `b` into a copy of `a`: nested plain objects merge, anything else in `b` replaces. */
+export function deepMerge(a: JupyterConfig, b: JupyterConfig): JupyterConfig {
+  return mergeObjects(a, b) as JupyterConfig;
+}
+
+function mergeObjects(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isPlainObject(prev) && isPlainObject(v) ? mergeObjects(prev, v) : v;
+  }
+  return out;
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The config file text: a Python config that loads the JSON object and wraps every `token` in a str whose repr is
+ * masked, because traitlets logs the whole config ("Config changed: …") under `--debug`.
+ */
+export function configFileText(config: JupyterConfig): string {
+  // A JSON string literal is also a valid Python string literal (same escapes), so the JSON needs no other quoting.
+  const literal = JSON.stringify(JSON.stringify(config));
+  return [
+    "# Written by jlremote before each start (mode 0600): the settings it owns. Do not edit; it is rewritten.",
+    "import json as _json",
+    "class _Secret(str):",
+    "    def __repr__(self):",
+    "        return \"'<hidden by jlremote>'\"",
+    `_settings = _json.loads(${literal})`,
+    "for _section, _values in _settings.items():",
+    "    for _key, _value in _values.items():",
+    "        getattr(c, _section)[_key] = _Secret(_value) if _key == 'token' else _value",
+    "",
+  ].join("\n");
+}
