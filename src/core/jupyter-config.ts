@@ -79,22 +79,42 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The config file text: a Python config that loads the JSON object and wraps every `token` in a str whose repr is
- * masked, because traitlets logs the whole config ("Config changed: …") under `--debug`.
+ * The config file text: a Python config that loads the JSON object, wraps every `token` in a str whose repr is masked
+ * (traitlets logs the whole config, "Config changed: …", under `--debug`) and masks the token in request log lines
+ * (jupyter_server 1.x and notebook 6 log `GET /lab?token=…` under `--debug`).
  */
 export function configFileText(config: JupyterConfig): string {
   // A JSON string literal is also a valid Python string literal (same escapes), so the JSON needs no other quoting.
   const literal = JSON.stringify(JSON.stringify(config));
   return [
     "# Written by jlremote before each start (mode 0600): the settings it owns. Do not edit; it is rewritten.",
-    "import json as _json",
+    "import json as _json, logging as _logging",
     "class _Secret(str):",
     "    def __repr__(self):",
     "        return \"'<hidden by jlremote>'\"",
+    "class _MaskSecrets(_logging.Filter):",
+    "    def __init__(self, secrets):",
+    "        super().__init__()",
+    "        self.secrets = [s for s in secrets if s]",
+    "    def filter(self, record):",
+    "        try:",
+    "            msg = record.getMessage()",
+    "        except Exception:",
+    "            return True",
+    "        if any(s in msg for s in self.secrets):",
+    "            for s in self.secrets:",
+    "                msg = msg.replace(s, '...')",
+    "            record.msg, record.args = msg, ()",
+    "        return True",
     `_settings = _json.loads(${literal})`,
+    "_secrets = []",
     "for _section, _values in _settings.items():",
     "    for _key, _value in _values.items():",
+    "        if _key == 'token':",
+    "            _secrets.append(str(_value))",
     "        getattr(c, _section)[_key] = _Secret(_value) if _key == 'token' else _value",
+    "for _name in ('tornado.access', 'tornado.application', 'tornado.general', 'ServerApp', 'NotebookApp', 'LabApp'):",
+    "    _logging.getLogger(_name).addFilter(_MaskSecrets(_secrets))",
     "",
   ].join("\n");
 }
