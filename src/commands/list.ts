@@ -10,7 +10,7 @@ import { renderListRow } from "./render.js";
 export function listCommand(flags: { json: boolean }, ctx: CommandContext): ExitCode {
   let names: string[] = [];
   try {
-    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "local").map((d) => d.name).sort();
+    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && d.name !== "local").map((d) => d.name).sort();
   } catch {
     names = [];
   }
