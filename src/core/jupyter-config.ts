@@ -60,6 +60,17 @@ export function jupyterConfig(input: JupyterConfigInput, extra: JupyterConfig = 
   return deepMerge(config, extra);
 }
 
+/**
+ * The config files the app would load without `--config` (which replaces them): the server's, then the front end's.
+ * jlremote's file loads them first, so a user's base_url, extensions or other settings still apply under its own.
+ */
+export function userConfigNames(app: JupyterApp, flavour: JupyterFlavour): string[] {
+  if (serverClass(app, flavour) === "NotebookApp") return ["jupyter_notebook_config"];
+  if (app === "lab") return ["jupyter_server_config", "jupyter_lab_config"];
+  if (app === "notebook") return ["jupyter_server_config", "jupyter_notebook_config"];
+  return ["jupyter_server_config"];
+}
+
 /** Merge `b` into a copy of `a`: nested plain objects merge, anything else in `b` replaces. */
 export function deepMerge(a: JupyterConfig, b: JupyterConfig): JupyterConfig {
   return mergeObjects(a, b) as JupyterConfig;
@@ -79,16 +90,25 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * The config file text: a Python config that loads the JSON object, wraps every `token` in a str whose repr is masked
+ * The config file text: a Python config that first loads the user's config files `userNames` (from the config dir and
+ * `jupyter --paths`, as Jupyter would), then the JSON object on top, wraps every `token` in a str whose repr is masked
  * (traitlets logs the whole config, "Config changed: …", under `--debug`) and masks the token in request log lines
  * (jupyter_server 1.x and notebook 6 log `GET /lab?token=…` under `--debug`).
  */
-export function configFileText(config: JupyterConfig): string {
+export function configFileText(config: JupyterConfig, userNames: readonly string[]): string {
   // A JSON string literal is also a valid Python string literal (same escapes), so the JSON needs no other quoting.
   const literal = JSON.stringify(JSON.stringify(config));
   return [
     "# Written by jlremote before each start (mode 0600): the settings it owns. Do not edit; it is rewritten.",
     "import json as _json, logging as _logging",
+    "from traitlets.config.application import Application as _Application",
+    "from jupyter_core.paths import jupyter_config_dir as _config_dir, jupyter_config_path as _config_path",
+    "_paths = _config_path()",
+    "if _config_dir() not in _paths:",
+    "    _paths.insert(0, _config_dir())",
+    `for _name in _json.loads(${JSON.stringify(JSON.stringify(userNames))}):`,
+    "    for _cfg, _file in _Application._load_config_files(_name, path=_paths, log=_logging.getLogger('jlremote.config')):",
+    "        c.merge(_cfg)",
     "class _Secret(str):",
     "    def __repr__(self):",
     "        return \"'<hidden by jlremote>'\"",

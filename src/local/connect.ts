@@ -11,6 +11,7 @@ import { openBrowser } from "./browser.js";
 import { readLocalConfig } from "./config.js";
 import type { LocalContext } from "./context.js";
 import { ensureForward } from "./forward.js";
+import { localListenerProblem } from "./local-listener.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { controlPathFor, hostLockFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
 import { ensureRemoteRunning } from "./remote.js";
@@ -32,11 +33,13 @@ export interface ConnectFlags {
 }
 
 /** Poll /api/status through the tunnel until it answers 200 with the token. */
-async function waitHealthy(port: number, token: string, host: string, baseUrl: string, timeoutMs = 30_000): Promise<void> {
+async function waitHealthy(port: number, token: string, host: string, baseUrl: string, master: ProcessIdentity, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let code = 0;
   for (;;) {
-    code = await probeStatus({ port }, token, 3000, baseUrl);
+    const problem = localListenerProblem(port, master);
+    if (problem !== null && problem.includes("another process")) throw new JlremoteError(`${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`);
+    code = problem === null ? await probeStatus({ port }, token, 3000, baseUrl) : 0;
     if (code === 200) return;
     if (Date.now() > deadline) {
       throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
@@ -75,7 +78,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
     const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
     added = { port: localPort, target };
     reused = !master.opened && prev?.localPort === localPort;
-    await waitHealthy(localPort, status.token, host, status.baseUrl);
+    await waitHealthy(localPort, status.token, host, status.baseUrl, master.id);
     record = {
       schema: 1, host, name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
       app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token, status.baseUrl), baseUrl: status.baseUrl,

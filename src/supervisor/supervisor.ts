@@ -4,21 +4,20 @@ import { join } from "node:path";
 import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
-import { configFileText, jupyterConfig, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
-import { jupyterConfigDir } from "../core/jupyter-paths.js";
+import { configFileText, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import type { InstanceOptions, StateRecord } from "../core/types.js";
-import { writeFileAtomic } from "../io/atomic-file.js";
 import { detectFlavour } from "../io/jupyter-flavour.js";
 import { spawnJupyter } from "../io/jupyter-process.js";
 import { describeHolder, portHolder } from "../io/listener-owner.js";
 import { closeQuietly, rotateAndOpen } from "../io/logs.js";
-import { homeDir, type InstancePaths } from "../io/paths.js";
+import type { InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import { hostName, identify } from "../io/process-identity.js";
 import { waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
+import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
@@ -76,7 +75,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         try {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files.
           const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0 }, ctx.jupyterConfigExtra);
-          writeFileAtomic(configFile, configFileText(config), 0o600);
+          writeConfigFile(configFile, configFileText(config, userConfigNames(options.app, flavour)));
           current = await spawnJupyter(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
@@ -162,14 +161,6 @@ function adopted(record: StateRecord): WatchedJupyter {
     return { code: null, signal: null };
   })();
   return { identity, exited };
-}
-
-/** The one-line failure for a Jupyter whose own configuration decides authentication. */
-function authProblem(why: "open" | "forbidden", env: Record<string, string | undefined>): string {
-  const where = `look at the extra arguments after --, the config files in ${jupyterConfigDir(env, homeDir(env))} and in the other config dirs \`jupyter --paths\` lists`;
-  return why === "open"
-    ? `your Jupyter configuration disables authentication (/api/status answered without the token; ${where}): jlremote will not serve an open Jupyter`
-    : `Jupyter refuses jlremote's token (HTTP 403): a configuration sets its own token or authentication; ${where}`;
 }
 
 function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configFileText, deepMerge, jupyterConfig, serverClass, tokenKeys, type JupyterConfigInput, type JupyterFlavour } from "../../../src/core/jupyter-config.js";
+import { configFileText, deepMerge, jupyterConfig, serverClass, tokenKeys, userConfigNames, type JupyterConfigInput, type JupyterFlavour } from "../../../src/core/jupyter-config.js";
 import type { JupyterApp } from "../../../src/core/types.js";
 
 const debian: JupyterFlavour = { serverMajor: 1, notebookMajor: 6 };
@@ -47,10 +47,22 @@ test("extra keys from other features are deep-merged; jlremote's own values stay
 
 test("the config file embeds the JSON as one Python string literal and masks the token's repr", () => {
   const config = jupyterConfig({ ...base, rootDir: "/we'ird/\"dir\"/'''/ü\\n" });
-  const text = configFileText(config);
+  const text = configFileText(config, ["jupyter_server_config", "jupyter_lab_config"]);
   const line = text.split("\n").find((l) => l.startsWith("_settings = _json.loads(")) as string;
   const literal = line.slice("_settings = _json.loads(".length, -1);
   assert.deepEqual(JSON.parse(JSON.parse(literal)), config);
   assert.match(text, /class _Secret\(str\)/);
+  assert.ok(text.indexOf("_load_config_files") < text.indexOf("_settings = "), "the user's files load before jlremote's settings");
+  assert.ok(text.includes(JSON.stringify(JSON.stringify(["jupyter_server_config", "jupyter_lab_config"]))));
   assert.match(text, /_Secret\(_value\) if _key == 'token'/);
+});
+
+test("the user's own config files are loaded first, as the app would without --config", () => {
+  const cases: [JupyterApp, JupyterFlavour, string[]][] = [
+    ["server", debian, ["jupyter_server_config"]],
+    ["notebook", debian, ["jupyter_notebook_config"]],
+    ["lab", lab4, ["jupyter_server_config", "jupyter_lab_config"]],
+    ["notebook", nb7, ["jupyter_server_config", "jupyter_notebook_config"]],
+  ];
+  for (const [app, flavour, want] of cases) assert.deepEqual(userConfigNames(app, flavour), want, app);
 });
