@@ -66,15 +66,21 @@ for (const f of threeFlavours) {
       t.after(() => sb.cleanup());
       const dir = sb.env.JUPYTER_CONFIG_DIR as string;
       mkdirSync(dir, { recursive: true });
-      for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"]) writeFileSync(join(dir, file), `${cfg}\n`);
+      // The base_url proves the user's file was read (a `--config` file alone would make Jupyter skip it).
+      const witness = "c.ServerApp.base_url = '/m/'\nc.NotebookApp.base_url = '/m/'\nc.ServerApp.root_dir = '/'\nc.NotebookApp.notebook_dir = '/'";
+      writeFileSync(join(sb.dir, "root-marker.txt"), "here");
+      for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"]) writeFileSync(join(dir, file), `${cfg}\n${witness}\n`);
       const r = await runCli(["start", ...flavourArgs(f)], sb.env, { timeoutMs: 120_000 });
       assert.equal(r.code, 0, r.stderr);
       const s = await status(sb);
       assert.equal(r.stdout.trim(), s.url);
-      const base = `http://127.0.0.1:${s.port}`;
+      assert.equal(s.baseUrl, "/m/", "the user's config file was not loaded");
+      const base = `http://127.0.0.1:${s.port}/m`;
       const printed = await httpStatus(s.url);
       assert.ok(printed === 200 || printed === 302, `printed URL answered ${printed}`);
       assert.equal(await httpStatus(`${base}/api/status`, { Authorization: `token ${s.token}` }), 200);
+      // jlremote's root dir (the cwd of start here) beats the user's root_dir.
+      assert.equal(await httpStatus(`${base}/api/contents/root-marker.txt`, { Authorization: `token ${s.token}` }), 200);
       for (const path of ["/api/status", "/api/contents", "/api/kernels"]) assert.equal(await httpStatus(`${base}${path}`), 403, `${path} without a token`);
       assert.equal(await httpStatus(`${base}/api/contents`, { Authorization: "token fixed-token-of-the-user" }), 403, "the user's fixed token opens it");
       // jupyter_server's "/" (app server) is a static landing page for anyone; the lab and notebook pages need the token.
