@@ -140,3 +140,29 @@ test("jllocal's ControlPath fallback owned by another user: refused in one line"
   assert.match(r.stderr, /\/tmp\/jllocal-65534 belongs to uid 0, not to you \(uid 65534\)/);
   assert.deepEqual(readdirSync(fallback), []);
 });
+
+test("recorded options are validated like command-line options before restart reuses them: exit 2, nothing signalled", async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const { pid, text } = liveRecord(t, sb);
+  mkdirSync(sb.stateDir(), { recursive: true, mode: 0o700 });
+  const rec = JSON.parse(text) as { state: string; supervisor: unknown; options: Record<string, unknown> };
+  // A stopped instance whose recorded process is gone from the supervisor's view, and a bad recorded option each time.
+  const bad: [Record<string, unknown>, RegExp][] = [
+    [{ jupyter: "/nonexistent/jupyter" }, /--jupyter \/nonexistent\/jupyter: not an executable file/],
+    [{ rootDir: join(sb.dir, "gone") }, /--root-dir .*gone: no such directory/],
+    [{ maxRestarts: -3 }, /--max-restarts -3: expected a whole number >= 0/],
+    [{ extraArgs: "--ServerApp.token=" }, /extra arguments: expected a list of strings/],
+    [{ app: "bogus" }, /--app bogus: expected auto, lab, notebook or server/],
+  ];
+  for (const [change, message] of bad) {
+    writeFileSync(join(sb.stateDir(), "state.json"), JSON.stringify({ ...rec, state: "stopped", supervisor: null, options: { ...rec.options, ...change } }), { mode: 0o600 });
+    const r = await runCli(["restart"], sb.env);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+    assert.match(r.stderr, /^jlremote: the options recorded in state\.json are not valid \(/);
+    assert.match(r.stderr, message);
+    assert.ok(alive(pid), "restart signalled the recorded process");
+    assert.ok(!existsSync(join(sb.stateDir(), "supervisor.log")), "restart started something");
+  }
+});
