@@ -15,8 +15,8 @@ function stateOf(sb: Sandbox): { port: number | null; jupyter: { pid: number } |
 }
 
 function assertNoToken(sq: Squatter, token: string): void {
+  // Only our token counts: on a shared test machine other (older) jlremotes probing ports 8888+ may knock too.
   for (const r of sq.requests()) assert.ok(!r.includes(token), `the squatter received the token: ${r}`);
-  for (const r of sq.requests()) assert.doesNotMatch(r, /authorization: token/i, `the squatter received a token header: ${r}`);
 }
 
 /** Run `start` in the background and aim the squatter at the port as soon as Jupyter is spawned (before it binds). */
