@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, jupyterlab4, type Flavour } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
@@ -21,7 +21,8 @@ for (const { f, line } of cases) {
     const dir = sb.env.JUPYTER_CONFIG_DIR as string;
     mkdirSync(dir, { recursive: true });
     for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py"]) writeFileSync(join(dir, file), `${line}\n`);
-    const r = await runCli(["start", ...flavourArgs(f), "--health-interval", "0.2", "--health-retries", "2"], sb.env, { timeoutMs: 120_000 });
+    // An explicit port: tests running in parallel must not take it during the crash restart (jlremote would move).
+    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), "--health-interval", "0.2", "--health-retries", "2"], sb.env, { timeoutMs: 120_000 });
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     assert.equal(s.baseUrl, "/jl/");
