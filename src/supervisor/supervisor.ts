@@ -5,6 +5,7 @@ import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
 import { configFileText, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
+import { decidePort } from "../core/port-decision.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import type { InstanceOptions, StateRecord } from "../core/types.js";
 import { detectFlavour } from "../io/jupyter-flavour.js";
@@ -107,19 +108,18 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       if (end.why === "open" || end.why === "forbidden") throw giveUp(keeper, authProblem(end.why, ctx.env));
       const port = keeper.record.port;
       if (end.readyAt === null && !options.sock && port !== null) {
-        // Someone else took our port while Jupyter was (re)starting: never theirs to answer; move, or fail with --port.
-        const holder = portHolder(port);
-        if (holder !== null && options.portExplicit) {
-          throw giveUp(keeper, `port ${port} is held by another process (${describeHolder(holder)}); jlremote sent it nothing. Free the port, or start without --port`);
-        }
-        if ((holder !== null || !everReady) && !options.portExplicit && failures < 10 && (holder !== null || !(await isPortFree(port)))) {
-          const next = await findFreePort(port + 1);
-          if (next !== null) {
-            failures += 1;
-            log.warn({ port: next, previous: port, holder: holder === null ? null : describeHolder(holder) }, "port taken meanwhile; trying the next free one");
-            keeper.update({ port: next });
-            continue;
-          }
+        // Someone else took our port while Jupyter was (re)starting: it got nothing; move on, or fail with --port.
+        const h = portHolder(port);
+        const holder = h === null ? null : describeHolder(h);
+        const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port));
+        const p = decidePort({ port, portExplicit: options.portExplicit, everReady, holder, busy, moves: failures });
+        if (p.kind === "fail") throw giveUp(keeper, p.reason);
+        const next = p.kind === "move" ? await findFreePort(port + 1) : null;
+        if (next !== null) {
+          failures += 1;
+          log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
+          keeper.update({ port: next });
+          continue;
         }
       }
       const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : Date.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
