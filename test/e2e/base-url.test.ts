@@ -22,7 +22,7 @@ for (const { f, line } of cases) {
     mkdirSync(dir, { recursive: true });
     for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py"]) writeFileSync(join(dir, file), `${line}\n`);
     // An explicit port: tests running in parallel must not take it during the crash restart (jlremote would move).
-    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), "--health-interval", "0.2", "--health-retries", "2"], sb.env, { timeoutMs: 120_000 });
+    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--port", String(await freePort()), "--health-interval", "1", "--health-retries", "3"], sb.env, { timeoutMs: 240_000 });
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     assert.equal(s.baseUrl, "/jl/");
@@ -30,8 +30,8 @@ for (const { f, line } of cases) {
     const page = await httpStatus(s.url);
     assert.ok(page === 200 || page === 302, `printed URL answered ${page}`);
     assert.equal(await httpStatus(`http://127.0.0.1:${s.port}/jl/api/status`, { Authorization: `token ${s.token}` }), 200);
-    // Health probes every 0.2 s against /jl/api/status: a wrong path would count as hung and restart it.
-    await new Promise((res) => setTimeout(res, 2000));
+    // Health probes every second against /jl/api/status: a wrong path would count as hung and restart it.
+    await new Promise((res) => setTimeout(res, 3500));
     const later = await status(sb);
     assert.equal(later.state, "running");
     assert.equal(later.restarts, 0);

@@ -24,7 +24,7 @@ for (const f of flavours) {
   test(`${f.id}: no token in a kernel's or a terminal's environment, in any command line or log, also with --debug`, { skip: f.skip }, async (t) => {
     const sb = sandbox({ JUPYTER_TOKEN: "inherited-token-0123456789" });
     t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--", "--debug"], sb.env, { timeoutMs: 120_000 });
+    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", "--debug"], sb.env, { timeoutMs: 240_000 });
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     // A browser's visit with the token in the URL: Jupyter 1.x logs request URIs under --debug.
@@ -70,7 +70,7 @@ for (const f of threeFlavours) {
       const witness = "c.ServerApp.base_url = '/m/'\nc.NotebookApp.base_url = '/m/'\nc.ServerApp.root_dir = '/'\nc.NotebookApp.notebook_dir = '/'";
       writeFileSync(join(sb.dir, "root-marker.txt"), "here");
       for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"]) writeFileSync(join(dir, file), `${cfg}\n${witness}\n`);
-      const r = await runCli(["start", ...flavourArgs(f)], sb.env, { timeoutMs: 120_000 });
+      const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150"], sb.env, { timeoutMs: 240_000 });
       assert.equal(r.code, 0, r.stderr);
       const s = await status(sb);
       assert.equal(r.stdout.trim(), s.url);
@@ -104,7 +104,7 @@ for (const { f, extra, message } of openOrForeign) {
   test(`${f.id} with \`-- ${extra.join(" ")}\`: start fails with one clear line and nothing keeps running`, { skip: f.skip }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--", ...extra], sb.env, { timeoutMs: 120_000 });
+    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", ...extra], sb.env, { timeoutMs: 240_000 });
     assert.equal(r.code, 1, r.stderr);
     const first = r.stderr.split("\n")[0] ?? "";
     assert.match(first, message);
