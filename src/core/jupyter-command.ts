@@ -25,11 +25,12 @@ export function jupyterArgs(launch: JupyterLaunch): string[] {
   return [...args, ...launch.extraArgs];
 }
 
-/** The environment for Jupyter: the caller's, plus the token. */
-export function jupyterEnv(base: Record<string, string | undefined>, token: string): Record<string, string> {
+/** The environment for Jupyter: the caller's, plus the token and the instance marker every descendant inherits. */
+export function jupyterEnv(base: Record<string, string | undefined>, token: string, instanceId: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
   env.JUPYTER_TOKEN = token;
+  env.JLREMOTE_INSTANCE = instanceId;
   return env;
 }
 

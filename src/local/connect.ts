@@ -33,12 +33,12 @@ export interface ConnectFlags {
 
 /** Poll /api/status through the tunnel until it answers 200 with the token. */
 async function waitHealthy(port: number, token: string, host: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let code = 0;
   for (;;) {
     code = await probeStatus({ port }, token, 3000);
     if (code === 200) return;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
     }
     await new Promise((r) => setTimeout(r, 100));

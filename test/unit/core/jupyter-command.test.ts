@@ -19,7 +19,7 @@ test("a socket replaces ip and port", () => {
 });
 
 test("the token travels in JUPYTER_TOKEN and undefined variables are dropped", () => {
-  assert.deepEqual(jupyterEnv({ A: "1", B: undefined }, "t"), { A: "1", JUPYTER_TOKEN: "t" });
+  assert.deepEqual(jupyterEnv({ A: "1", B: undefined, JLREMOTE_INSTANCE: "inherited" }, "t", "abc"), { A: "1", JUPYTER_TOKEN: "t", JLREMOTE_INSTANCE: "abc" });
 });
 
 test("the URL path follows the app", () => {
