@@ -1,10 +1,10 @@
 // End-to-end faults caused for real: PID reuse, another host, supervisor SIGKILL, orphan kernels, hangs, bad state.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { CLI, alive, freePort, httpStatus, killPid, killRecorded, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { CLI, alive, freePort, httpStatus, killPid, killRecorded, processesWithEnv, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours, type Flavour } from "../helpers/flavours.js";
 import { execInKernel, instanceId, startKernel, status } from "../helpers/jupyter.js";
 
@@ -223,6 +223,31 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   assert.ok(alive(s.supervisorPid));
   assert.equal(readFileSync(`${sb.stateDir()}/state.json`, "utf8"), before);
   JSON.parse(before);
+});
+
+test("a state dir on a full tmpfs: start fails with the reason and leaves no process; after freeing space one start gives one Jupyter", { skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs" }, async (t) => {
+  const sb = sandbox();
+  const mnt = `${sb.dir}/state`;
+  mkdirSync(mnt, { recursive: true });
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", mnt]).status !== 0) return t.skip("cannot mount tmpfs here");
+  t.after(async () => {
+    for (const pid of processesWithEnv(`HOME=${sb.dir}`)) killPid(pid);
+    spawnSync("umount", ["-l", mnt]);
+    await sb.cleanup();
+  });
+  spawnSync("dd", ["if=/dev/zero", `of=${mnt}/filler`, "bs=4k"], { stdio: "ignore" });
+  const port = await freePort();
+  const r = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /no space left on device: .*state\.json.* \(ENOSPC\)/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  // Nothing keeps running unseen: no supervisor, no Jupyter.
+  await waitFor("no process of the sandbox", () => processesWithEnv(`HOME=${sb.dir}`).length === 0, 10_000);
+  rmSync(`${mnt}/filler`);
+  const again = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await httpStatus(again.stdout.trim()), 200);
+  assert.equal(processesWithEnv(`HOME=${sb.dir}`, /jupyter/).length, 1, "one start gives one Jupyter");
 });
 
 test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
