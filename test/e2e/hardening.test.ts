@@ -166,8 +166,10 @@ test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; th
     const x = await status(sb);
     return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
   });
-  assert.match(back.lastExit?.reason ?? "", /not answering/);
+  assert.match(back.lastExit?.reason ?? "", /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/);
   assert.equal(alive(s.jupyterPid), false);
+  // The kill is logged with why (failed probes, the process state), and that kernels go with it.
+  assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are killed with it\)/);
   assert.equal(await httpStatus(back.url), 200);
 });
 
@@ -247,7 +249,7 @@ test("a state dir on a full tmpfs: start fails with the reason and leaves no pro
   const again = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(await httpStatus(again.stdout.trim()), 200);
-  assert.equal(processesWithEnv(`HOME=${sb.dir}`, /jupyter/).length, 1, "one start gives one Jupyter");
+  assert.equal(processesWithEnv(`HOME=${sb.dir}`, /bin\/jupyter[- ]server /).length, 1, "one start gives one Jupyter");
 });
 
 test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
