@@ -140,10 +140,14 @@ test("where the user manager can limit memory, a kernel over MemoryMax dies alon
   const unit = "jlremote@default.service";
   const set = spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=400M", "MemorySwapMax=0"], { env, encoding: "utf8", timeout: 10_000 });
   t.after(() => spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=infinity", "MemorySwapMax=infinity"], { env, timeout: 10_000 }));
-  const memCgroup = readFileSync(`/proc/${first.supervisorPid}/cgroup`, "utf8").split("\n").find((l) => /^\d+:(memory)?:/.test(l) && (l.includes(":memory:") || l.startsWith("0::")));
-  if (set.status !== 0 || !memCgroup?.includes(unit) || !existsSync(`/sys/fs/cgroup/${memCgroup.split(":")[2]}/memory.max`)) {
-    return t.skip(`this user manager cannot limit memory (no delegated cgroup v2 memory controller: ${memCgroup ?? "none"})`);
-  }
+  // The limit must really be in force on the unit's memory cgroup (v2 memory.max, or v1 memory.limit_in_bytes).
+  const lines = readFileSync(`/proc/${first.supervisorPid}/cgroup`, "utf8").split("\n");
+  const v1 = lines.find((l) => /^\d+:memory:/.test(l))?.split(":")[2];
+  const v2 = lines.find((l) => l.startsWith("0::"))?.slice(3);
+  const limits = [v1 && `/sys/fs/cgroup/memory${v1}/memory.limit_in_bytes`, v2 && `/sys/fs/cgroup${v2}/memory.max`, v2 && `/sys/fs/cgroup/unified${v2}/memory.max`]
+    .filter((f): f is string => Boolean(f) && existsSync(f as string));
+  const limited = limits.some((f) => readFileSync(f, "utf8").trim() === String(400 * 1024 * 1024));
+  if (set.status !== 0 || !limited) return t.skip(`this user manager cannot limit memory here (${set.stderr.trim() || `no memory limit in ${limits.join(", ") || "any cgroup file"}`})`);
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   const { execInKernel } = await import("../helpers/jupyter.js");
   try { execInKernel(kernel, "x = bytearray(800 * 1024 * 1024)"); } catch { /* the kernel died mid-request */ }
