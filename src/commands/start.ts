@@ -67,7 +67,9 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   const [cmd, ...pre] = ctx.self as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
-  const child = spawn(cmd, [...pre, ...runArgv(options, true)], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
+  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
+  const child = spawn(cmd, [...pre, ...runArgv(options, true)], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let exited: number | null = null;
   let said = "";
   child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });

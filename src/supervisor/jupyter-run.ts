@@ -58,8 +58,16 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
   void j.exited.then(() => { exited = true; wake.poke(); });
   const ended = (): RunEndReason | null => wake.pending ?? (exited ? "exit" : null);
   const deadline = performance.now() + o.readyTimeoutMs;
+  let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
+  const chores = () => {
+    if (o.housekeeping && performance.now() >= nextChores) {
+      o.housekeeping.run();
+      nextChores = performance.now() + o.housekeeping.everyMs;
+    }
+  };
   let readyAt: number | null = null;
   for (;;) {
+    chores();
     const code = await wake.race(probe(o.endpoint, o.token, 1000));
     if (code === 200) { readyAt = performance.now(); break; }
     const w0 = ended();
@@ -72,18 +80,13 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
   o.onReady();
   const timeout = probeTimeoutMs(o.healthIntervalMs);
   let nextProbe = performance.now() + o.healthIntervalMs;
-  let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
   let failures = 0;
   let failingSince = 0;
   for (;;) {
     const w = ended();
     if (w !== null) return { why: w, readyAt };
-    let now = performance.now();
-    if (o.housekeeping && now >= nextChores) {
-      o.housekeeping.run();
-      nextChores = now + o.housekeeping.everyMs;
-    }
-    if (now >= nextProbe) {
+    chores();
+    if (performance.now() >= nextProbe) {
       const code = await wake.race(probe(o.endpoint, o.token, timeout));
       const w2 = ended();
       if (w2 !== null) return { why: w2, readyAt };
@@ -97,8 +100,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
           return { why: "hung", readyAt, detail: `${failures} probes failed over ~${secs} s; process state ${processState(j.identity.pid)}` };
         }
       }
-      now = performance.now();
-      nextProbe = now + o.healthIntervalMs;
+      nextProbe = performance.now() + o.healthIntervalMs;
     }
     await wake.sleep(Math.min(nextProbe, nextChores) - performance.now());
   }
