@@ -12,7 +12,11 @@ test("the scan finds every process carrying the marker, classifies it, and names
   const other = spawn("sleep", ["300"], { env: { ...env, JLREMOTE_INSTANCE: randomBytes(16).toString("hex") }, stdio: "ignore" });
   const kernel = spawn("/usr/bin/python3", ["-c", "import time; time.sleep(300)", "-f", "/run/user/0/jupyter/runtime/kernel-7e1.json"], { env, stdio: "ignore" });
   const shell = spawn("sh", ["-c", "sleep 300 & setsid sleep 301 & echo $! ; wait"], { env, stdio: ["ignore", "pipe", "ignore"] });
-  t.after(() => { for (const c of [other, kernel, shell]) killPid(c.pid); });
+  t.after(() => {
+    // Also the shell's own children (found by the marker, by PID).
+    for (const p of findInstanceProcesses(id)) killPid(p.identity.pid);
+    for (const c of [other, kernel, shell]) killPid(c.pid);
+  });
   const detachedPid = await new Promise<number>((r) => shell.stdout.once("data", (d) => r(Number(String(d).trim()))));
   t.after(() => killPid(detachedPid));
   const found = await waitFor("four marked processes", () => {
