@@ -1,7 +1,7 @@
 // The full path of `jllocal [HOST]`, under the host lock: the master (opened with the one login when there is none),
 // the remote status and start over it, the forward, the ready probe through the tunnel, and the tunnel record.
 import { JlremoteError } from "../core/errors.js";
-import { forwardTarget, localUrl, type RemoteStatus } from "../core/remote-status.js";
+import { forwardTarget, isVerified, localUrl, type RemoteStatus } from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
@@ -15,14 +15,14 @@ import { cancelForward } from "./ssh.js";
 import { probeTunnel } from "./tunnel-probe.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
 
-/** Poll /api/status through the tunnel until it answers 200 with the token. */
-async function waitHealthy(status: RemoteStatus, port: number, host: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+/** Poll <baseUrl>api/status through the tunnel until it answers 200 with the token. */
+async function waitHealthy(status: RemoteStatus, port: number, master: ProcessIdentity, host: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   let code = 0;
   for (;;) {
-    code = await probeTunnel(status, port, 3000);
+    code = await probeTunnel(status, port, master, host, 3000);
     if (code === 200) return;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
     }
     await new Promise((r) => setTimeout(r, 25));
@@ -46,13 +46,17 @@ export async function connectFresh(
     ]);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${flags.name}' has no port, socket or token`);
+    if (!isVerified(status)) {
+      // Whoever holds that remote port could be another user: the token goes only to a listener jlremote verified.
+      throw new JlremoteError(`the remote jlremote has not verified that port ${status.port ?? "?"} on ${t.host} is its Jupyter's (no listenerVerifiedAt); not sending the token. Run \`jlremote status\` there (and upgrade jlremote on ${t.host} if it is older)`);
+    }
     const prev = readTunnel(file);
     const localPort = await ensureForward(t, masterId, target, prev, flags.localPort);
     added = { port: localPort, target };
-    await waitHealthy(status, localPort, t.host);
+    await waitHealthy(status, localPort, masterId, t.host);
     const record: TunnelRecord = {
       schema: 1, host: t.host, name: flags.name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: masterId, localPort, target,
-      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
+      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token, status.baseUrl), baseUrl: status.baseUrl,
       createdAt: prev?.createdAt ?? new Date().toISOString(),
     };
     writeTunnel(file, record);

@@ -1,8 +1,8 @@
 // The warm path of `jllocal HOST`: the recorded tunnel, verified with one status call over the live master, a look at
-// who listens on the local port, and one request through the tunnel; nothing is changed, no `ssh -O` call is made.
-import { forwardTarget, isUsable, sameTarget, type RemoteStatus } from "../core/remote-status.js";
+// who listens on the local port (/proc), and one request through the tunnel; nothing is changed, no `ssh -O` call.
+import { existsSync } from "node:fs";
+import { forwardTarget, isUsable, isVerified, sameTarget, type RemoteStatus } from "../core/remote-status.js";
 import type { SshTarget } from "../core/ssh-command.js";
-import { listensOn } from "./listener.js";
 import { isSameLocal } from "./process-check.js";
 import { remoteStatus } from "./remote.js";
 import { addForward } from "./ssh.js";
@@ -26,14 +26,13 @@ export async function reuseTunnel(t: SshTarget, prev: TunnelRecord, wantedPort: 
   }
   if (status === null) return null;
   const target = forwardTarget(status);
-  const same = isUsable(status) && !status.elsewhere && target !== null && sameTarget(target, prev.target)
-    && status.token === prev.token && status.app === prev.app;
+  const same = isUsable(status) && isVerified(status) && !status.elsewhere && target !== null && sameTarget(target, prev.target)
+    && status.token === prev.token && status.app === prev.app && status.baseUrl === (prev.baseUrl ?? "/");
   if (!same) return { kind: "changed", status };
-  const listening = listensOn(prev.master.pid, prev.localPort);
-  // No /proc to look at (macOS): ask the master, which re-adds the forward if it was lost (idempotent).
-  if (listening === false || (listening === null && (await addForward(t, prev.localPort, prev.target)).exitCode !== 0)) {
-    return { kind: "changed", status };
-  }
-  if ((await probeTunnel(status, prev.localPort, 3000)) !== 200) return { kind: "changed", status };
+  // No /proc to see who listens (macOS): ask the master, which re-adds the forward if it was lost (idempotent).
+  if (!existsSync("/proc/net/tcp") && (await addForward(t, prev.localPort, prev.target)).exitCode !== 0) return { kind: "changed", status };
+  // The probe first checks (Linux /proc) that the local port is our master's; anything else takes the full path.
+  const code = await probeTunnel(status, prev.localPort, prev.master, t.host, 3000).catch(() => 0);
+  if (code !== 200) return { kind: "changed", status };
   return { kind: "ready", record: prev };
 }

@@ -1,8 +1,21 @@
-// The one request through a tunnel: /api/status on the local port with the instance's token.
+// The one request through a tunnel: <baseUrl>api/status on the local port with the instance's token, sent only when
+// the local port is our master's (another local user could hold a freed one).
+import { JlremoteError } from "../core/errors.js";
 import type { RemoteStatus } from "../core/remote-status.js";
+import type { ProcessIdentity } from "../core/types.js";
 import { rawGetStatus } from "../io/raw-http.js";
+import { localListenerProblem } from "./local-listener.js";
 
-/** HTTP status of /api/status through the tunnel on `localPort` (0: no answer in time). Every jllocal probe goes here. */
-export function probeTunnel(status: Pick<RemoteStatus, "token">, localPort: number, timeoutMs: number): Promise<number> {
-  return rawGetStatus(localPort, "/api/status", status.token === null ? {} : { Authorization: `token ${status.token}` }, timeoutMs);
+/**
+ * HTTP status of <baseUrl>api/status through the tunnel on `localPort` (0: no answer in time, or nothing of ours
+ * listens there yet); throws when another process holds the port. Every jllocal probe with the token goes here.
+ */
+export async function probeTunnel(status: Pick<RemoteStatus, "token" | "baseUrl">, localPort: number, master: ProcessIdentity, host: string, timeoutMs: number): Promise<number> {
+  const problem = localListenerProblem(localPort, master);
+  if (problem !== null && problem.includes("another process")) {
+    throw new JlremoteError(`${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`);
+  }
+  if (problem !== null) return 0;
+  const base = status.baseUrl.endsWith("/") ? status.baseUrl : `${status.baseUrl}/`;
+  return rawGetStatus(localPort, `${base}api/status`, status.token === null ? {} : { Authorization: `token ${status.token}` }, timeoutMs);
 }
