@@ -59,7 +59,10 @@ try {
     if (!only.has(id) && !(id === "2" && only.has("1"))) continue;
     process.stderr.write(`bench: figure ${id}: ${what} …\n`);
     try {
-      rows.push(...(await fn()));
+      const got = await fn();
+      rows.push(...got);
+      // Each figure as it completes: a run cut short still shows what it measured.
+      process.stderr.write(`${renderTable(got).split("\n").slice(2).join("\n")}\n`);
     } catch (err) {
       failures.push(`figure ${id}: ${err.message}`);
       process.stderr.write(`bench: figure ${id} could not be measured: ${err.message}\n`);

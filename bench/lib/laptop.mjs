@@ -1,5 +1,6 @@
 // The laptop side of figures 7 and 8: a loopback sshd to a plain account, jlremote installed there with its launcher,
 // JupyterLab 4 from the venv when it exists (else Debian's Jupyter), and runners for jllocal, ssh and the seed.
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { CLI } from "./jlremote.mjs";
@@ -53,8 +54,15 @@ export async function startRemote(sb) {
   return ctx;
 }
 
-/** Kill the ssh masters jllocal recorded (identity-checked) — what `jllocal kill` does, as a fallback at cleanup. */
+/**
+ * End the ssh masters jllocal started: `ssh -O exit` on every control socket in the sandbox (also one whose run was cut
+ * short before it recorded the tunnel), then SIGKILL to the recorded ones still alive (identity-checked).
+ */
 export function killRecordedMasters(sb) {
+  const cm = join(sb.env.XDG_STATE_HOME, "jlremote", "local", "cm");
+  let sockets = [];
+  try { sockets = readdirSync(cm); } catch { /* none */ }
+  for (const s of sockets) spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${join(cm, s)}`, "-O", "exit", "x"], { stdio: "ignore", timeout: 5000 });
   const dir = join(sb.env.XDG_STATE_HOME, "jlremote", "local", "tunnels");
   let files = [];
   try { files = readdirSync(dir).filter((n) => n.endsWith(".json")); } catch { return; }
