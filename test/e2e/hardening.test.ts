@@ -103,7 +103,7 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
   const port = await freePort();
   const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
   t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 60_000);
+  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 120_000);
   const kernel = await startKernel(port, s.token, s.jupyterPid);
   t.after(() => killPid(kernel));
   return { sb, s, kernel };
@@ -115,7 +115,7 @@ for (const f of flavours) {
     // No snapshot to wait for: the kernel carries the instance's marker from its first instruction.
     await new Promise((r) => setTimeout(r, 500));
     process.kill(s.jupyterPid, "SIGKILL");
-    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
+    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 120_000);
     await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
     assert.equal(await httpStatus(s.url), 200);
     const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
@@ -142,7 +142,7 @@ for (const f of flavours) {
     assert.ok(job > 0 && alive(job));
     assert.match(readFileSync(`/proc/${job}/environ`, "utf8"), new RegExp(`JLREMOTE_INSTANCE=${instanceId(sb)}\0`));
     process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 60_000);
+    const back = await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 120_000);
     await waitFor("kernel gone", () => !alive(kernel), 5000);
     assert.ok(alive(job), "the detached job was killed by the crash cleanup");
     assert.equal(back.detachedProcesses, 1);
@@ -165,7 +165,7 @@ test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; th
   const back = await waitFor("restart of the hung Jupyter", async () => {
     const x = await status(sb);
     return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  });
+  }, 120_000);
   assert.match(back.lastExit?.reason ?? "", /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/);
   assert.equal(alive(s.jupyterPid), false);
   // The kill is logged with why (failed probes, the process state), and that kernels go with it.
@@ -221,7 +221,7 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   spawnSync("dd", ["if=/dev/zero", `of=${mnt}/filler`, "bs=64k"], { stdio: "ignore" });
   process.kill(s.jupyterPid, "SIGKILL");
   // The restarted Jupyter answers on the same URL although nothing could be recorded.
-  await waitFor("Jupyter answering again", async () => (await httpStatus(s.url)) === 200, 20_000);
+  await waitFor("Jupyter answering again", async () => (await httpStatus(s.url)) === 200, 120_000);
   assert.ok(alive(s.supervisorPid));
   assert.equal(readFileSync(`${sb.stateDir()}/state.json`, "utf8"), before);
   JSON.parse(before);

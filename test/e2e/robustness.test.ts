@@ -113,7 +113,7 @@ test("Jupyter's log is capped also for an adopted Jupyter whose supervisor died;
   // Every 404 is a warning line in Jupyter's log: ~60 KB of output, three times the cap.
   const base = `http://127.0.0.1:${s.port}`;
   for (let i = 0; i < 300; i += 1) await httpStatus(`${base}/no-such-page-${"x".repeat(150)}-${i}`);
-  await waitFor("rotation", () => existsSync(`${file}.1`) && statSync(file).size < 20 * 1024 * 2);
+  await waitFor("rotation", () => existsSync(`${file}.1`) && statSync(file).size < 20 * 1024 * 2, 90_000);
   assert.ok(!existsSync(`${file}.3`));
   assert.match(readFileSync(`${file}.1`, "utf8"), /404 GET \/no-such-page/);
   await httpStatus(`${base}/the-very-last-request`);
