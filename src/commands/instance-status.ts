@@ -2,9 +2,9 @@
 import { buildStatus, type StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
-import { hostName, isAlive } from "../io/process-identity.js";
-import { isServiceHere } from "../io/service-files.js";
+import { hostName } from "../io/process-identity.js";
 import { readState } from "../io/state-file.js";
+import { backendFor } from "../backends/choose.js";
 
 /** An instance as seen now. */
 export interface InstanceView {
@@ -17,15 +17,18 @@ export interface InstanceView {
   jupyterAlive: boolean;
 }
 
-/** Look at the named instance: state file plus identity checks, no network, no daemon. */
+/** Look at the named instance: state file plus its backend's liveness checks, no network, no daemon. */
 export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
   const paths = instancePaths(env, name);
   const read = readState(paths.stateFile);
   const record = read.kind === "ok" ? read.record : null;
-  const supervisorAlive = isAlive(record?.supervisor);
-  const jupyterAlive = isAlive(record?.jupyter);
-  const managedBy = isServiceHere(env, name) ? "systemd" : "jlremote";
-  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy });
+  const backend = backendFor(env, name);
+  const seen = record ? backend.observe(record) : { supervisorAlive: false, jupyterAlive: false, hostBound: true };
+  const { supervisorAlive, jupyterAlive } = seen;
+  const managedBy = backend.kind === "detached" ? "jlremote" : backend.kind;
+  // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
+  const host = seen.hostBound || !record ? hostName() : record.host;
+  const report = { ...buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy }), ...backend.details(name, record, env) };
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

@@ -30,10 +30,23 @@ export interface StatusReport {
   /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
   managedBy: ManagedBy;
   version: string;
+  /** How the instance runs: detached, systemd or slurm (set by its backend). */
+  backend?: "detached" | "systemd" | "slurm";
+  /** Slurm only: the batch job and what the scheduler (or the supervisor's heartbeat) says about it. */
+  jobId?: string | null;
+  jobState?: string | null;
+  jobReason?: string | null;
+  node?: string | null;
+  endsAt?: string | null;
+  secondsLeft?: number | null;
+  /** When the supervisor got the walltime warning signal. */
+  walltimeWarningAt?: string | null;
+  /** Why the job ended (time limit, cancelled, out of memory, node failure, preempted, failed with exit code). */
+  endReason?: string | null;
 }
 
 /** Who starts and stops the instance's supervisor. */
-export type ManagedBy = "jlremote" | "systemd";
+export type ManagedBy = "jlremote" | "systemd" | "slurm";
 
 /** What the caller observed about the recorded processes (on this host). */
 export interface Liveness {

@@ -1,0 +1,46 @@
+// The instance's batch job record, slurm-job.json in the instance dir: written at submission (login side), and
+// when an end is seen (its reason, since `scontrol show job` forgets an ended job after ~5 minutes).
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { writeFileAtomic } from "../../io/atomic-file.js";
+import { instancePaths } from "../../io/paths.js";
+import type { InstanceOptions } from "../../core/types.js";
+import type { JobEnd } from "./job-state.js";
+
+/** What slurm-job.json holds. */
+export interface JobRecord {
+  schema: 1;
+  jobId: string;
+  submittedAt: string;
+  /** The user's extra sbatch options (argv form), kept so a later `start` submits the same way. */
+  sbatchArgs: string[];
+  timeWarningSec: number;
+  options: InstanceOptions;
+  /** The end, once a terminal job state was seen. */
+  end: JobEnd | null;
+}
+
+/** Path of the job file of an instance. */
+export function jobFilePath(env: Record<string, string | undefined>, name: string): string {
+  return join(instancePaths(env, name).dir, "slurm-job.json");
+}
+
+/** Read the job file; null when absent or unreadable. */
+export function readJob(env: Record<string, string | undefined>, name: string): JobRecord | null {
+  try {
+    const r = JSON.parse(readFileSync(jobFilePath(env, name), "utf8")) as JobRecord;
+    return r && r.schema === 1 && typeof r.jobId === "string" ? r : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Write the job file atomically (0600). */
+export function writeJob(env: Record<string, string | undefined>, name: string, record: JobRecord): void {
+  writeFileAtomic(jobFilePath(env, name), `${JSON.stringify(record, null, 2)}\n`, 0o600);
+}
+
+/** Forget the job (the instance runs without a scheduler from now on). */
+export function removeJob(env: Record<string, string | undefined>, name: string): void {
+  rmSync(jobFilePath(env, name), { force: true });
+}
