@@ -24,6 +24,12 @@ const startOpts = {
   sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
   "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
   "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
+  scheduler: { type: "string", describe: "slurm: run as a batch job on a compute node; none: here (default: as recorded)" },
+} as const;
+const slurmOpts = {
+  sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
+  "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
+  "time-warning": { type: "string", default: "600", describe: "seconds before the time limit at which the job is warned (USR1)" },
 } as const;
 
 const binDirOpts = {
@@ -38,6 +44,7 @@ function startFlags(a: Record<string, unknown>) {
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
     sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
+    scheduler: a.scheduler as string | undefined, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning,
   };
 }
 
@@ -49,7 +56,7 @@ const stopCommand: Command = async (a, ctx) => (await import("./commands/stop.js
 const restartCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
 /** Commands that parseCanonical may parse, with the same option specs yargs gets. */
 export const canonical = {
-  start: [{ ...startOpts, ...jsonOpt }, startCommand],
+  start: [{ ...startOpts, ...slurmOpts, ...jsonOpt }, startCommand],
   run: [{ ...startOpts, ...daemonChildOpt }, runCommand],
   stop: [nameOpt, stopCommand],
   restart: [nameOpt, restartCommand],

@@ -1,6 +1,7 @@
 // The backend interface: how an instance runs (detached, systemd, slurm). Commands pick one per instance
 // (backends/choose.ts) and never branch on its kind; a new scheduler is one new folder implementing this.
 import type { RawStartOptions } from "../core/instance-options.js";
+import type { StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import type { CommandContext } from "../commands/context.js";
 import type { InstanceView } from "../commands/instance-status.js";
@@ -29,9 +30,6 @@ export interface Observed {
   hostBound: boolean;
 }
 
-/** What a backend adds to `status --json` (pure, from the record and the backend's own files). */
-export type BackendDetails = { backend: BackendKind } & Record<string, unknown>;
-
 /** One way of running an instance. */
 export interface Backend {
   readonly kind: BackendKind;
@@ -41,8 +39,10 @@ export interface Backend {
   stop(view: InstanceView, ctx: CommandContext): Promise<string>;
   /** Restart Jupyter with the same URL, or start the instance again from its recorded options. */
   restart(view: InstanceView, ctx: CommandContext): Promise<InstanceView>;
-  /** Are the recorded supervisor and Jupyter alive? */
-  observe(record: StateRecord): Observed;
-  /** What status --json adds for this backend. */
-  details(name: string, record: StateRecord | null, env: Record<string, string | undefined>): BackendDetails;
+  /** Are the recorded supervisor and Jupyter alive? (No scheduler call.) */
+  observe(record: StateRecord, env: Record<string, string | undefined>): Observed;
+  /** The status report with what this backend adds (backend, and for a job: jobId, jobState, node, time left…). */
+  details(base: StatusReport, record: StateRecord | null, env: Record<string, string | undefined>): StatusReport;
+  /** Ask the backend's authority (the scheduler) at most once, only when the files cannot answer; else `view` as is. */
+  settle(view: InstanceView, ctx: CommandContext): Promise<InstanceView>;
 }

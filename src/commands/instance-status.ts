@@ -5,6 +5,7 @@ import { instancePaths, type InstancePaths } from "../io/paths.js";
 import { hostName } from "../io/process-identity.js";
 import { readState } from "../io/state-file.js";
 import { backendFor } from "../backends/choose.js";
+import type { CommandContext } from "./context.js";
 
 /** An instance as seen now. */
 export interface InstanceView {
@@ -23,13 +24,18 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const read = readState(paths.stateFile);
   const record = read.kind === "ok" ? read.record : null;
   const backend = backendFor(env, name);
-  const seen = record ? backend.observe(record) : { supervisorAlive: false, jupyterAlive: false, hostBound: true };
+  const seen = record ? backend.observe(record, env) : { supervisorAlive: false, jupyterAlive: false, hostBound: true };
   const { supervisorAlive, jupyterAlive } = seen;
   const managedBy = backend.kind === "detached" ? "jlremote" : backend.kind;
   // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
   const host = seen.hostBound || !record ? hostName() : record.host;
-  const report = { ...buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy }), ...backend.details(name, record, env) };
+  const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy }), record, env);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };
+}
+
+/** inspect(), then at most one question to the backend's authority when the files cannot answer (a queued job). */
+export async function inspectSettled(ctx: CommandContext, name: string): Promise<InstanceView> {
+  return backendFor(ctx.env, name).settle(inspect(ctx.env, name, ctx.version), ctx);
 }

@@ -3,18 +3,19 @@ import { readdirSync } from "node:fs";
 import { ExitCode } from "../core/errors.js";
 import { stateRoot } from "../io/paths.js";
 import type { CommandContext } from "./context.js";
-import { inspect } from "./instance-status.js";
+import { inspectSettled } from "./instance-status.js";
 import { renderListRow } from "./render.js";
 
 /** Print all instances (a JSON array on one line with --json). */
-export function listCommand(flags: { json: boolean }, ctx: CommandContext): ExitCode {
+export async function listCommand(flags: { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
   let names: string[] = [];
   try {
     names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "local").map((d) => d.name).sort();
   } catch {
     names = [];
   }
-  const reports = names.filter((n) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(n)).map((n) => inspect(ctx.env, n, ctx.version).report);
+  const valid = names.filter((n) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(n));
+  const reports = (await Promise.all(valid.map((n) => inspectSettled(ctx, n)))).map((v) => v.report);
   if (flags.json) ctx.out(JSON.stringify(reports));
   else if (reports.length === 0) ctx.err("no instances; `jlremote start` starts one");
   else for (const r of reports) ctx.out(renderListRow(r));

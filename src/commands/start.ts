@@ -12,6 +12,7 @@ export { ensureStarted } from "../backends/detached/index.js";
 export async function startCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
   const backend = backendFor(ctx.env, validateName(flags.name), flags.scheduler);
   const view = await backend.start(flags, ctx);
-  ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
+  if (flags.json) ctx.out(JSON.stringify(view.report));
+  else if (view.report.url) ctx.out(view.report.url);
   return ExitCode.ok;
 }

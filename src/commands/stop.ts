@@ -2,13 +2,13 @@
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { backendFor } from "../backends/choose.js";
 import type { CommandContext, NameOption } from "./context.js";
-import { inspect, type InstanceView } from "./instance-status.js";
+import { inspect, inspectSettled, type InstanceView } from "./instance-status.js";
 
 export { stopInstance } from "../backends/detached/index.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
-  const view = inspect(ctx.env, flags.name, ctx.version);
+  const view = await inspectSettled(ctx, flags.name);
   refuseElsewhere(view);
   ctx.err(await backendFor(ctx.env, flags.name).stop(view, ctx));
   return ExitCode.ok;

@@ -16,6 +16,8 @@ export interface RawStartOptions {
   healthInterval?: unknown;
   healthRetries?: unknown;
   extraArgs: string[];
+  /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
+  scheduler?: string;
 }
 
 /** Parse a port value: an integer from 1 to 65535. */
@@ -58,7 +60,9 @@ export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions
     sock: raw.sock === true,
     healthIntervalMs: parsePositive("health-interval", raw.healthInterval ?? 30) * 1000,
     healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? 3, true)),
+    ...(raw.scheduler === "slurm" ? { scheduler: "slurm" as const } : {}),
   };
+  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
   if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
   if (v.healthIntervalMs < 100) throw usageError(`--health-interval ${String(raw.healthInterval)}: expected at least 0.1 seconds`);
   return v;
@@ -71,6 +75,7 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
     "--stop-timeout", String(o.stopTimeoutMs / 1000), "--health-interval", String(o.healthIntervalMs / 1000),
     "--health-retries", String(o.healthRetries)];
   if (o.sock) argv.push("--sock");
+  if (o.scheduler) argv.push("--scheduler", o.scheduler);
   if (o.portExplicit && o.port !== null) argv.push("--port", String(o.port));
   if (daemon) argv.push("--daemon-child");
   if (o.extraArgs.length > 0) argv.push("--", ...o.extraArgs);

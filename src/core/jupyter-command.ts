@@ -10,6 +10,8 @@ export interface JupyterLaunch {
   token: string;
   asRoot: boolean;
   extraArgs: string[];
+  /** Listen address; 127.0.0.1 unless a job on a compute node must be reachable from the login node. */
+  host?: string;
 }
 
 /** The argv (without the executable) for `jupyter <app>` listening on 127.0.0.1 only. */
@@ -19,7 +21,7 @@ export function jupyterArgs(launch: JupyterLaunch): string[] {
     args.push(`--sock=${launch.socket}`, "--sock-mode=0600");
   } else if (launch.port !== null) {
     // port-retries=0: a busy port is an error, never a silent move to a port we don't know.
-    args.push("--ip=127.0.0.1", `--port=${launch.port}`, "--port-retries=0");
+    args.push(`--ip=${launch.host ?? "127.0.0.1"}`, `--port=${launch.port}`, "--port-retries=0");
   }
   if (launch.asRoot) args.push("--allow-root");
   return [...args, ...launch.extraArgs];

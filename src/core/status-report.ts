@@ -3,8 +3,8 @@ import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
-/** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive). */
-export type ReportedState = StateRecord["state"] | "unsupervised";
+/** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
+export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
 
 /** The status object printed by `status --json` (schema 1). */
 export interface StatusReport {
@@ -87,7 +87,7 @@ export function buildStatus(
     port: record.port,
     socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token) : record.port !== null ? jupyterUrl(record.app, record.port, record.token) : null,
+    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, record.listenHost ?? undefined) : null,
     app: record.app,
     startedAt: record.startedAt,
     restarts: record.restarts,

@@ -17,6 +17,8 @@ import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
+import { startJobMode, type JobMode } from "./job-mode.js";
+import { clusterAddress } from "../io/node-address.js";
 
 /** What the supervisor needs from its caller. */
 export interface SupervisorContext {
@@ -46,11 +48,24 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   const onHup = () => log.info("SIGHUP ignored");
   process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGUSR2", onUsr2).on("SIGHUP", onHup);
   const logFd = rotateAndOpen(paths.jupyterLogFile);
+  let job: JobMode | null = null;
+  let signalled = false;
+  const onTermJob = () => { signalled = true; };
+  process.on("SIGTERM", onTermJob);
   try {
+    if (options.scheduler === "slurm") {
+      // A batch job: listen where the login node can reach us (the token guards it), tell readers we live.
+      try {
+        keeper.update({ listenHost: await clusterAddress() });
+      } catch (err) {
+        throw giveUp(keeper, (err as Error).message, err);
+      }
+      job = startJobMode(keeper, ctx.env, log);
+    }
     if (!ctx.adopt) {
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null) });
+        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null, keeper.record.listenHost ?? undefined) });
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
@@ -62,7 +77,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
+        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs, host: keeper.record.listenHost ?? undefined });
         try {
           current = await spawnJupyter(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
         } catch (err) {
@@ -72,7 +87,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         log.info({ jupyterPid: current.identity.pid }, "jupyter spawned");
       }
       const end = await watchJupyter(current, wake, {
-        endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0 },
+        endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0, host: keeper.record.listenHost ?? undefined },
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
         onReady: (at) => {
@@ -85,14 +100,15 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       await finishRun(current, end, options, keeper, log);
       current = null;
       if (end.why === "stop") {
-        keeper.update({ state: "stopped", reason: null, children: [] });
+        const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
+        keeper.update({ state: "stopped", reason: jobEnd, children: [], ...(jobEnd && keeper.record.job ? { job: { ...keeper.record.job, endReason: jobEnd } } : {}) });
         if (keeper.record.socket) removeStaleSocket(keeper.record.socket);
         log.info("stopped");
         return;
       }
       if (end.why === "restart") { wake.clearRestart(); continue; }
-      if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port))) {
-        const next = await findFreePort(keeper.record.port + 1);
+      if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port, keeper.record.listenHost ?? undefined))) {
+        const next = await findFreePort(keeper.record.port + 1, 100, keeper.record.listenHost ?? undefined);
         if (next !== null) { failures += 1; log.warn({ port: next }, "port taken meanwhile; trying the next free one"); keeper.update({ port: next }); continue; }
       }
       const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : Date.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
@@ -106,6 +122,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
     }
   } finally {
+    job?.dispose();
+    process.off("SIGTERM", onTermJob);
     closeQuietly(logFd);
     process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
   }
@@ -142,14 +160,14 @@ function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteE
   return new JlremoteError(reason, code, { cause });
 }
 
-async function choosePort(options: InstanceOptions, previous: number | null): Promise<number> {
+async function choosePort(options: InstanceOptions, previous: number | null, host?: string): Promise<number> {
   const wanted = options.port ?? 8888;
   if (options.portExplicit) {
-    if (!(await isPortFree(wanted))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
+    if (!(await isPortFree(wanted, host))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
     return wanted;
   }
-  if (previous !== null && (await isPortFree(previous))) return previous;
-  const free = await findFreePort(wanted);
+  if (previous !== null && (await isPortFree(previous, host))) return previous;
+  const free = await findFreePort(wanted, 100, host);
   if (free === null) throw new JlremoteError(`no free port from ${wanted} on; pass --port`, ExitCode.failure);
   return free;
 }

@@ -5,11 +5,16 @@ import { resolveStartOptions } from "../../commands/start-options.js";
 import { killOrphans } from "../../supervisor/shutdown.js";
 import { ensureStarted } from "./supervisor-start.js";
 import { stopInstance } from "./supervisor-stop.js";
+import { forgetEndedJob } from "../slurm/job-file.js";
 
 /** Run the instance detached on this host. */
 export const detachedBackend: Backend = {
   kind: "detached",
-  start: (flags, ctx) => ensureStarted(resolveStartOptions(flags, ctx), ctx),
+  start: (flags, ctx) => {
+    // `--scheduler none` takes an instance that ran as a batch job back to this host.
+    if (flags.scheduler === "none") forgetEndedJob(ctx.env, flags.name);
+    return ensureStarted(resolveStartOptions(flags, ctx), ctx);
+  },
   async stop(view) {
     if (!view.supervisorAlive && !view.jupyterAlive) {
       // Supervisor and Jupyter died uncleanly: kernels they left (identity-checked, never a reused PID) go too.
@@ -26,7 +31,8 @@ export const detachedBackend: Backend = {
     return ensureStarted((view.record as NonNullable<typeof view.record>).options, ctx);
   },
   observe: observeLocal,
-  details: () => ({ backend: "detached" }),
+  details: (base) => ({ ...base, backend: "detached" }),
+  settle: async (view) => view,
 };
 
 export { ensureStarted, stopInstance };

@@ -1,22 +1,32 @@
 // The slurm backend: the instance's supervisor is the main step of a batch job on a compute node.
 import { existsSync } from "node:fs";
-import { JlremoteError } from "../../core/errors.js";
 import type { Backend } from "../backend.js";
-import { jobFilePath } from "./job-file.js";
+import { jobFilePath, readJob } from "./job-file.js";
+import { heartbeatFresh, jobReport, recordOfJob } from "./job-view.js";
+import { settleJob } from "./settle.js";
+import { startJob, restartJob } from "./submit.js";
+import { stopJob } from "./stop.js";
 
 /** Has this instance recorded a batch job? */
 export function isSlurmInstance(env: Record<string, string | undefined>, name: string): boolean {
   return existsSync(jobFilePath(env, name));
 }
 
-const todo = () => Promise.reject(new JlremoteError("the slurm backend is not available yet"));
-
 /** Run the instance as a Slurm batch job. */
 export const slurmBackend: Backend = {
   kind: "slurm",
-  start: todo,
-  stop: todo,
-  restart: todo,
-  observe: () => ({ supervisorAlive: false, jupyterAlive: false, hostBound: false }),
-  details: () => ({ backend: "slurm" }),
+  start: startJob,
+  stop: stopJob,
+  restart: restartJob,
+  observe(record, env) {
+    const job = readJob(env, record.name);
+    const ours = job && !job.end ? recordOfJob(job, record) : null;
+    const alive = ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());
+    return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
+  },
+  details(base, record, env) {
+    const job = readJob(env, base.name);
+    return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "slurm" };
+  },
+  settle: settleJob,
 };

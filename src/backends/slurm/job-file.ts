@@ -1,6 +1,7 @@
 // The instance's batch job record, slurm-job.json in the instance dir: written at submission (login side), and
 // when an end is seen (its reason, since `scontrol show job` forgets an ended job after ~5 minutes).
 import { readFileSync, rmSync } from "node:fs";
+import { JlremoteError } from "../../core/errors.js";
 import { join } from "node:path";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { instancePaths } from "../../io/paths.js";
@@ -18,6 +19,8 @@ export interface JobRecord {
   options: InstanceOptions;
   /** The end, once a terminal job state was seen. */
   end: JobEnd | null;
+  /** The scheduler's last answer (state, pending reason, node), for status while the job waits. */
+  seen?: { jobState: string; reason: string | null; node: string | null; at: string } | null;
 }
 
 /** Path of the job file of an instance. */
@@ -43,4 +46,11 @@ export function writeJob(env: Record<string, string | undefined>, name: string, 
 /** Forget the job (the instance runs without a scheduler from now on). */
 export function removeJob(env: Record<string, string | undefined>, name: string): void {
   rmSync(jobFilePath(env, name), { force: true });
+}
+
+/** Before running an instance here again (`start --scheduler none`): forget its ended job; refuse a live one. */
+export function forgetEndedJob(env: Record<string, string | undefined>, name: string): void {
+  const job = readJob(env, name);
+  if (job && !job.end) throw new JlremoteError(`instance '${name}' is batch job ${job.jobId}, not known to have ended; \`jlremote stop --name ${name}\` first`);
+  removeJob(env, name);
 }

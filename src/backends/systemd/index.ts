@@ -34,7 +34,8 @@ export const systemdBackend: Backend = {
     return startService(ctx, view.report.name);
   },
   observe: observeLocal,
-  details: () => ({ backend: "systemd" }),
+  details: (base) => ({ ...base, backend: "systemd" }),
+  settle: async (view) => view,
 };
 
 export { inUnit, startService } from "./service-control.js";

@@ -8,7 +8,7 @@ import { describeEnd, phaseOf } from "../../../../src/backends/slurm/job-state.j
 const sample = (f: string) => readFileSync(join(import.meta.dirname, "../../../fixtures/slurm", f), "utf8");
 
 test("scontrol show job samples from the test cluster parse into state, reason, node, exit code and times", () => {
-  const cases: [string, Partial<ReturnType<typeof parseScontrolJob>>, string][] = [
+  const cases: [string, Partial<NonNullable<ReturnType<typeof parseScontrolJob>>>, string][] = [
     ["scontrol-pending-partition-down.txt", { jobId: "2", jobState: "PENDING", reason: "PartitionDown", node: null, endTime: null }, "pending"],
     ["scontrol-running-timelimit.txt", { jobId: "3", jobState: "RUNNING", reason: null, node: "node1", endTime: "2026-12-01T11:34:32", timeLimit: "00:01:00" }, "running"],
     ["scontrol-cancelled.txt", { jobId: "1", jobState: "CANCELLED", exitCode: "0:15", node: "node1" }, "ended"],
