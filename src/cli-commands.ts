@@ -111,7 +111,8 @@ function build(y: Argv, ctx: CommandContext): Argv {
 }
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
-export async function runCommandLine(argv: string[], ctx: CommandContext): Promise<ExitCode> {
+export async function runCommandLine(argv0: string[], ctx: CommandContext): Promise<ExitCode> {
+  const argv = joinDashValues(argv0);
   const [name, ...rest] = argv;
   const fast = name !== undefined && Object.hasOwn(canonical, name) ? canonical[name as keyof typeof canonical] : undefined;
   const parsed = fast ? parseCanonical(rest, fast[0]) : null;
@@ -120,4 +121,16 @@ export async function runCommandLine(argv: string[], ctx: CommandContext): Promi
   const { default: yargs } = await import("yargs");
   await build(yargs(argv), ctx).parseAsync();
   return await result;
+}
+
+/** `--sbatch '-p gpu -t 1:00:00'`: a value that starts with a dash is still the option's value, not a flag. */
+export function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    if (a === "--") return [...out, ...argv.slice(i)];
+    if (a === "--sbatch" && i + 1 < argv.length) out.push(`--sbatch=${argv[(i += 1)] as string}`);
+    else out.push(a);
+  }
+  return out;
 }

@@ -180,5 +180,7 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
     startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
+    // A supervisor run again inside the same batch job keeps what the job recorded (warning, end time).
+    ...(a?.job ? { job: a.job, listenHost: a.listenHost ?? null } : {}),
   };
 }

@@ -20,12 +20,32 @@ export function shQuote(word: string): string {
   return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The script text: `exec` makes the supervisor the batch shell itself, so `--signal=B:USR1@…` reaches it. */
+/**
+ * The script text. `--signal=B:…` reaches only the batch shell, so the shell forwards USR1 (walltime warning), USR2
+ * (restart) and TERM (stop) to the supervisor; a supervisor killed by SIGKILL is run again (at most 5 times), and the
+ * new one adopts the running Jupyter, kernels untouched. An `exec` would end the job with the supervisor instead and,
+ * with proctrack/linuxproc, leave Jupyter and its kernels running outside any job.
+ */
 export function batchScript(plan: BatchPlan): string {
   return [
     "#!/bin/sh",
-    `# jlremote instance '${plan.name}': the supervisor is this job's batch step (see \`jlremote status --name ${plan.name}\`).`,
-    `exec ${plan.supervisorArgv.map(shQuote).join(" ")}`,
+    `# jlremote instance '${plan.name}' (see \`jlremote status --name ${plan.name}\`): this shell only forwards signals.`,
+    "stop=0 child= tries=0",
+    `trap 'kill -USR1 "$child" 2>/dev/null' USR1`,
+    `trap 'kill -USR2 "$child" 2>/dev/null' USR2`,
+    `trap 'stop=1; kill -TERM "$child" 2>/dev/null' TERM INT`,
+    "while :; do",
+    `  ${plan.supervisorArgv.map(shQuote).join(" ")} &`,
+    "  child=$!",
+    "  while :; do",
+    `    wait "$child"; rc=$?`,
+    `    kill -0 "$child" 2>/dev/null || break`,
+    "  done",
+    "  # A wait cut short by a trapped signal just as the supervisor exited: fetch its own status.",
+    `  if [ "$rc" -gt 128 ]; then wait "$child" 2>/dev/null; r=$?; [ "$r" != 127 ] && rc=$r; fi`,
+    `  if [ "$stop" = 0 ] && [ "$rc" = 137 ] && [ "$tries" -lt 5 ]; then tries=$((tries + 1)); continue; fi`,
+    `  exit "$rc"`,
+    "done",
     "",
   ].join("\n");
 }

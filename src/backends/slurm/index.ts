@@ -1,6 +1,8 @@
 // The slurm backend: the instance's supervisor is the main step of a batch job on a compute node.
 import { existsSync } from "node:fs";
 import type { Backend } from "../backend.js";
+import { observeLocal } from "../local-restart.js";
+import { hostName } from "../../io/process-identity.js";
 import { jobFilePath, readJob } from "./job-file.js";
 import { heartbeatFresh, jobReport, recordOfJob } from "./job-view.js";
 import { settleJob } from "./settle.js";
@@ -19,6 +21,8 @@ export const slurmBackend: Backend = {
   stop: stopJob,
   restart: restartJob,
   observe(record, env) {
+    // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
+    if (record.host === hostName()) return observeLocal(record);
     const job = readJob(env, record.name);
     const ours = job && !job.end ? recordOfJob(job, record) : null;
     const alive = ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());

@@ -49,6 +49,7 @@ export function describeEnd(jobState: string, exitCode: string | null, at: strin
   const by = /CANCELLED by (\S+)/i.exec(jobState)?.[1];
   let reason = endReasons[s] ?? s.toLowerCase();
   if (s === "CANCELLED" && by !== undefined) reason = `cancelled by uid ${by}`;
-  if (s === "FAILED" && exitCode !== null) reason = `failed (exit code ${exitCode})`;
+  const signal = exitCode !== null ? /^\d+:(\d+)$/.exec(exitCode)?.[1] : undefined;
+  if (s === "FAILED" && exitCode !== null) reason = signal !== undefined && signal !== "0" ? `failed (killed by signal ${signal})` : `failed (exit code ${exitCode})`;
   return { jobState: s, reason, exitCode, at };
 }

@@ -42,7 +42,7 @@ test("job states map to phases and ends to reasons people can read", () => {
   for (const [s, p] of phases) assert.equal(phaseOf(s), p, s);
   const ends: [string, string | null, string][] = [["TIMEOUT", "0:15", "time limit"], ["CANCELLED", "0:15", "cancelled (scancel)"],
     ["CANCELLED by 1000", null, "cancelled by uid 1000"], ["OUT_OF_MEMORY", "0:125", "out of memory"], ["NODE_FAIL", null, "node failure"],
-    ["PREEMPTED", null, "preempted"], ["FAILED", "3", "failed (exit code 3)"], ["COMPLETED", "0", "completed"]];
+    ["PREEMPTED", null, "preempted"], ["FAILED", "3", "failed (exit code 3)"], ["FAILED", "0:9", "failed (killed by signal 9)"], ["COMPLETED", "0", "completed"]];
   for (const [s, code, reason] of ends) assert.equal(describeEnd(s, code, "t").reason, reason, s);
 });
 
