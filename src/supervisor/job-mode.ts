@@ -47,3 +47,9 @@ export function startJobMode(keeper: StateKeeper, env: Record<string, string | u
     },
   };
 }
+
+/** The first port a job tries: spread by job id over 20000–39999, so jobs sharing a node rarely race for one port. */
+export function jobPortBase(jobId: string | undefined): number {
+  const n = Number.parseInt(jobId ?? "", 10);
+  return Number.isFinite(n) ? 20_000 + ((n * 7919) % 20_000) : 8888;
+}

@@ -17,7 +17,7 @@ import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
-import { startJobMode, type JobMode } from "./job-mode.js";
+import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
 import { clusterAddress } from "../io/node-address.js";
 
 /** What the supervisor needs from its caller. */
@@ -65,7 +65,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     if (!ctx.adopt) {
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null, keeper.record.listenHost ?? undefined) });
+        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null, keeper.record.listenHost ?? undefined, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888) });
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
@@ -160,8 +160,8 @@ function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteE
   return new JlremoteError(reason, code, { cause });
 }
 
-async function choosePort(options: InstanceOptions, previous: number | null, host?: string): Promise<number> {
-  const wanted = options.port ?? 8888;
+async function choosePort(options: InstanceOptions, previous: number | null, host?: string, base = 8888): Promise<number> {
+  const wanted = options.port ?? base;
   if (options.portExplicit) {
     if (!(await isPortFree(wanted, host))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
     return wanted;

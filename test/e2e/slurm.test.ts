@@ -1,0 +1,155 @@
+// `jlremote start --scheduler slurm` end to end on a real test cluster: slurmctld here, slurmd as node1 in its own
+// network and UTS namespace (scripts/slurm-cluster.sh). Root only; the whole cluster is torn down after the file.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
+import { cancelRecordedJobs, clusterUp, kernelHostname, slurmSkip, type Cluster } from "../helpers/slurm.js";
+
+interface Status { state: string; url: string | null; token: string | null; port: number | null; jupyterPid: number | null; supervisorPid: number | null;
+  backend: string; jobId: string; jobState: string | null; jobReason: string | null; node: string | null; endsAt: string | null;
+  secondsLeft: number | null; walltimeWarningAt: string | null; endReason: string | null; reason: string | null }
+
+describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency: 2 }, () => {
+  let cluster: Cluster;
+  before(() => { cluster = clusterUp(); });
+  after(() => { cluster?.down(); });
+
+  const env = (sb: Sandbox) => ({ ...sb.env, ...cluster.env });
+  const status = async (sb: Sandbox, name = "default"): Promise<Status> => {
+    const r = await runCli(["status", "--json", "--name", name], env(sb));
+    return JSON.parse(r.stdout) as Status;
+  };
+  const withSandbox = (body: (sb: Sandbox) => Promise<void>) => async () => {
+    const sb = sandbox();
+    try {
+      await body(sb);
+    } finally {
+      await cancelRecordedJobs(cluster, join(sb.env.XDG_STATE_HOME as string, "jlremote"));
+      await sb.cleanup();
+    }
+  };
+
+  test("a short --time job gets the walltime warning first, then ends with reason time limit", { timeout: 180_000 }, withSandbox(async (sb) => {
+    const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--sbatch", "--time=1", "--time-warning", "45"], env(sb), { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const running = await status(sb);
+    assert.ok(running.endsAt && running.secondsLeft !== null && running.secondsLeft <= 60, JSON.stringify(running));
+    const warned = await waitFor("the walltime warning", async () => { const s = await status(sb); return s.walltimeWarningAt ? s : null; }, 60_000, 1000);
+    assert.equal(warned.state, "running", "the warning comes while Jupyter still runs");
+    const ended = await waitFor("the time-limit end", async () => { const s = await status(sb); return s.endReason ? s : null; }, 120_000, 1000);
+    assert.equal(ended.jobState, "TIMEOUT");
+    assert.equal(ended.endReason, "time limit");
+    assert.ok(Date.parse(warned.walltimeWarningAt as string) < Date.now());
+    assert.deepEqual(cluster.jobPids(ended.jobId), []);
+  }));
+
+  describe("lifecycle", () => {
+    for (const f of flavours) {
+      test(`[${f.id}] start shows PENDING then RUNNING on node1; the URL answers from the login side with the token, 403 without; a kernel's hostname is node1`, { skip: f.skip, timeout: 120_000 }, withSandbox(async (sb) => {
+        const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(f), "--sbatch", "--begin=now+2"], env(sb), { timeoutMs: 90_000 });
+        assert.equal(r.code, 0, r.stderr);
+        assert.match(r.stderr, /submitted batch job \d+/);
+        assert.match(r.stderr, /job \d+: PENDING \(BeginTime\)/);
+        assert.match(r.stderr, /job \d+: RUNNING on node1/);
+        const url = r.stdout.trim();
+        assert.ok(url.startsWith(`http://${cluster.nodeAddr}:`), url);
+        const s = await status(sb);
+        assert.equal(s.backend, "slurm");
+        assert.equal(s.jobState, "RUNNING");
+        assert.equal(s.node, "node1");
+        assert.equal(s.url, url);
+        const api = `http://${cluster.nodeAddr}:${s.port}/api/status`;
+        assert.equal(await httpStatus(api, { Authorization: `token ${s.token}` }), 200);
+        assert.equal(await httpStatus(api), 403);
+        const k = await fetch(`http://${cluster.nodeAddr}:${s.port}/api/kernels`, { method: "POST", headers: { Authorization: `token ${s.token}` }, body: JSON.stringify({ name: "python3" }) });
+        const kernel = (await k.json()) as { id: string };
+        const file = join(sb.env.JUPYTER_RUNTIME_DIR as string, `kernel-${kernel.id}.json`);
+        await waitFor("the kernel's connection file", () => existsSync(file), 20_000);
+        assert.equal(kernelHostname(cluster, file), "node1");
+      }));
+    }
+
+    test("Jupyter SIGKILLed on node1 comes back on node1 with the same URL; a SIGKILLed supervisor is run again and adopts it", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      const before = await status(sb);
+      process.kill(before.jupyterPid as number, "SIGKILL");
+      const back = await waitFor("a new Jupyter", async () => { const s = await status(sb); return s.state === "running" && s.jupyterPid !== before.jupyterPid ? s : null; }, 30_000, 200);
+      assert.equal(back.url, before.url);
+      assert.equal(back.node, "node1");
+      assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${back.port}/api/status`, { Authorization: `token ${back.token}` }), 200);
+      process.kill(back.supervisorPid as number, "SIGKILL");
+      const adopted = await waitFor("a new supervisor", async () => { const s = await status(sb); return s.state === "running" && s.supervisorPid !== back.supervisorPid ? s : null; }, 30_000, 200);
+      assert.equal(adopted.jupyterPid, back.jupyterPid, "the same Jupyter, adopted (its kernels untouched)");
+      assert.equal(adopted.jobId, before.jobId);
+    }));
+
+    test("stop ends the job: Jupyter's clean shutdown, a terminal job state, no process of it left on node1", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(sb);
+      assert.ok(cluster.jobPids(s.jobId).length >= 2, "supervisor and Jupyter run in the job");
+      const stop = await runCli(["stop"], env(sb), { timeoutMs: 90_000 });
+      assert.equal(stop.code, 0, stop.stderr);
+      assert.match(stop.stderr, new RegExp(`stopped 'default' \\(job ${s.jobId} COMPLETED\\)`));
+      assert.equal(cluster.jobState(s.jobId), "COMPLETED");
+      assert.deepEqual(cluster.jobPids(s.jobId), []);
+      assert.match(readFileSync(join(sb.stateDir(), "supervisor.log"), "utf8"), /"stopped"/);
+      const after = await status(sb);
+      assert.equal(after.state, "stopped");
+      assert.equal(after.endReason, "stopped (jlremote stop)");
+    }));
+
+    test("an external scancel is reported with its reason", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(sb);
+      assert.equal(cluster.slurm("scancel", [s.jobId]).code, 0);
+      const ended = await waitFor("the cancelled end", async () => { const x = await status(sb); return x.endReason ? x : null; }, 60_000, 500);
+      assert.equal(ended.jobState, "CANCELLED");
+      assert.equal(ended.endReason, "cancelled (scancel)");
+      assert.equal(ended.url, null);
+      await waitFor("no process of the job left", () => cluster.jobPids(s.jobId).length === 0, 30_000, 200);
+    }));
+
+    test("a queued job shows PENDING with its reason; SIGINT to start cancels it", { timeout: 60_000 }, withSandbox(async (sb) => {
+      const child = spawn(process.execPath, [CLI, "start", "--scheduler", "slurm", ...flavourArgs(debian), "--sbatch", "-p held"], { env: env(sb), cwd: sb.dir, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d) => { stderr += d; });
+      const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
+      try {
+        await waitFor("PENDING with its reason", () => /job \d+: PENDING \(PartitionDown\)/.test(stderr), 30_000);
+        const pending = await status(sb);
+        assert.equal(pending.state, "pending");
+        assert.equal(pending.jobReason, "PartitionDown");
+        child.kill("SIGINT");
+        assert.equal(await exited, 130, stderr);
+      } finally {
+        child.kill("SIGKILL");
+      }
+      assert.match(stderr, /interrupted: cancelled job (\d+) while it was queued/);
+      const jobId = /cancelled job (\d+)/.exec(stderr)?.[1] as string;
+      assert.equal(cluster.jobState(jobId), "CANCELLED");
+      const s = await status(sb);
+      assert.equal(s.state, "stopped");
+      assert.match(s.endReason ?? "", /cancelled while queued/);
+    }));
+
+    test("--no-wait returns once submitted; status follows the job from PENDING to running", { timeout: 90_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--no-wait", "--sbatch", "--begin=now+3"], env(sb), { timeoutMs: 30_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, "");
+      const queued = await status(sb);
+      assert.equal(queued.state, "pending");
+      assert.equal(queued.jobState, "PENDING");
+      assert.equal(queued.jobReason, "BeginTime");
+      const running = await waitFor("the job to run", async () => { const s = await status(sb); return s.state === "running" ? s : null; }, 60_000, 500);
+      assert.equal(running.node, "node1");
+      assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${running.port}/api/status`, { Authorization: `token ${running.token}` }), 200);
+    }));
+  });
+});
