@@ -44,7 +44,10 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
     assert.equal(ended.jobState, "TIMEOUT");
     assert.equal(ended.endReason, "time limit");
     assert.ok(Date.parse(warned.walltimeWarningAt as string) < Date.now());
-    assert.deepEqual(cluster.jobPids(ended.jobId), []);
+    await waitFor("no process of the job left", () => cluster.jobPids(ended.jobId).length === 0, 30_000, 200);
+    const logs = await runCli(["logs"], env(sb));
+    assert.match(logs.stdout, /==> job: .*job\.out <==/);
+    assert.match(logs.stdout, /DUE TO TIME LIMIT/);
   }));
 
   describe("lifecycle", () => {
