@@ -14,6 +14,12 @@ export interface RemoteStatus {
   token: string | null;
   app: JupyterApp | null;
   reason: string | null;
+  /** A batch job's Jupyter listens on its node's address (forwarded from the login node); null: 127.0.0.1. */
+  listenHost: string | null;
+  jobId: string | null;
+  node: string | null;
+  secondsLeft: number | null;
+  walltimeWarningAt: string | null;
 }
 
 /** Parse the last JSON object line of `stdout` (login-shell noise before it is ignored); null if there is none. */
@@ -38,6 +44,11 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       token: typeof o.token === "string" && o.token !== "" ? o.token : null,
       app,
       reason: typeof o.reason === "string" ? o.reason : null,
+      listenHost: typeof o.listenHost === "string" && /^[0-9A-Za-z.:-]+$/.test(o.listenHost) ? o.listenHost : null,
+      jobId: typeof o.jobId === "string" ? o.jobId : null,
+      node: typeof o.node === "string" ? o.node : null,
+      secondsLeft: typeof o.secondsLeft === "number" ? o.secondsLeft : null,
+      walltimeWarningAt: typeof o.walltimeWarningAt === "string" ? o.walltimeWarningAt : null,
     };
   }
   return null;
@@ -51,16 +62,24 @@ export function isUsable(s: RemoteStatus): boolean {
 /** Where to forward to: the unix socket when the status has one, else the TCP port. */
 export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
   if (s.socket !== null) return { socket: s.socket };
-  if (s.port !== null) return { port: s.port };
+  if (s.port !== null) return s.listenHost !== null ? { port: s.port, host: s.listenHost } : { port: s.port };
   return null;
 }
 
 /** Same remote end? */
 export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
-  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port;
+  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port && (a.host ?? null) === (b.host ?? null);
 }
 
 /** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */
 export function localUrl(app: JupyterApp | null, localPort: number, token: string): string {
   return `http://127.0.0.1:${localPort}${appPath(app ?? "server")}?token=${encodeURIComponent(token)}`;
+}
+
+/** A warning for a batch job with little time left (after Slurm's walltime warning, or under 10 minutes), or null. */
+export function timeLeftWarning(s: RemoteStatus): string | null {
+  if (s.jobId === null || s.secondsLeft === null) return null;
+  if (s.walltimeWarningAt === null && s.secondsLeft >= 600) return null;
+  const left = s.secondsLeft < 120 ? `${s.secondsLeft} s` : `${Math.floor(s.secondsLeft / 60)} min`;
+  return `warning: job ${s.jobId}${s.node ? ` on ${s.node}` : ""} reaches its time limit in ${left}; save your work`;
 }

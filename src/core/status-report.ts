@@ -39,6 +39,8 @@ export interface StatusReport {
   node?: string | null;
   endsAt?: string | null;
   secondsLeft?: number | null;
+  /** The address Jupyter listens on when not 127.0.0.1 (a batch job's node): jllocal forwards there. */
+  listenHost?: string | null;
   /** When the supervisor got the walltime warning signal. */
   walltimeWarningAt?: string | null;
   /** Why the job ended (time limit, cancelled, out of memory, node failure, preempted, failed with exit code). */

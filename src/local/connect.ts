@@ -1,6 +1,6 @@
 // `jllocal [HOST]`: one ssh master, remote status/start over it, the forward, a health check, the URL, the browser.
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
-import { forwardTarget, localUrl } from "../core/remote-status.js";
+import { forwardTarget, localUrl, timeLeftWarning } from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus } from "../io/http-probe.js";
@@ -29,6 +29,10 @@ export interface ConnectFlags {
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
+  /** `slurm`: start the remote instance as a batch job (`jlremote start --scheduler slurm`). */
+  scheduler?: string;
+  /** sbatch options passed to the remote `jlremote start --sbatch`. */
+  sbatch?: string;
 }
 
 /** Poll /api/status through the tunnel until it answers 200 with the token. */
@@ -64,7 +68,10 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
-    const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, { allowed: flags.start, sock: flags.sock }, ctx);
+    const extra = [...(flags.scheduler ? ["--scheduler", flags.scheduler] : []), ...(flags.sbatch !== undefined ? [`--sbatch=${flags.sbatch}`] : [])];
+    const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, { allowed: flags.start, sock: flags.sock, extra }, ctx);
+    const late = timeLeftWarning(status);
+    if (late) ctx.err(`jllocal: ${late}`);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${name}' has no port, socket or token`);
     const prev = readTunnel(file);

@@ -6,8 +6,8 @@ import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number) {
-  const r = await runRemote(t, remoteCommandLine(remoteCmd, args), timeoutMs);
+async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, onStderr?: (chunk: string) => void) {
+  const r = await runRemote(t, remoteCommandLine(remoteCmd, args), timeoutMs, onStderr);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
@@ -32,7 +32,7 @@ function remoteFailure(prefix: string, stderr: string, stdout: string): Jlremote
 
 /** The remote instance's status, after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
-  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean }, ctx: Pick<LocalContext, "err">,
+  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean; extra?: string[] }, ctx: Pick<LocalContext, "err">,
 ): Promise<RemoteStatus> {
   const st = await callJlremote(t, remoteCmd, ["status", "--json", "--name", name], 60_000);
   if (st.status === null) throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
@@ -40,13 +40,28 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`);
   }
   if (isUsable(st.status)) return st.status;
+  const extra = start.extra ?? [];
+  // A batch job (asked for now, or recorded remotely): `start` waits through the queue over the same connection.
+  const queued = extra.includes("--scheduler") || st.status.jobId !== null;
   if (!start.allowed) {
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...(start.sock ? ["--sock"] : [])], 240_000);
+  const progress = queued ? relayLines((line) => ctx.err(`jllocal: ${t.host}: ${line.replace(/^jlremote: /, "")}`)) : undefined;
+  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...(start.sock ? ["--sock"] : []), ...extra], queued ? 7 * 24 * 3_600_000 : 240_000, progress);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);
   }
   return started.status;
+}
+
+/** Calls `emit` once per complete line of a stream of chunks. */
+function relayLines(emit: (line: string) => void): (chunk: string) => void {
+  let buf = "";
+  return (chunk) => {
+    buf += chunk;
+    const lines = buf.split(/\r?\n/);
+    buf = lines.pop() ?? "";
+    for (const l of lines) if (l.trim() !== "") emit(l);
+  };
 }

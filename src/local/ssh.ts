@@ -12,8 +12,8 @@ export interface SshResult {
   timedOut: boolean;
 }
 
-async function ssh(args: string[], timeoutMs: number, interactive = false): Promise<SshResult> {
-  const r = await execa("ssh", args, {
+async function ssh(args: string[], timeoutMs: number, interactive = false, onStderr?: (chunk: string) => void): Promise<SshResult> {
+  const child = execa("ssh", args, {
     reject: false,
     timeout: timeoutMs,
     // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin.
@@ -21,6 +21,8 @@ async function ssh(args: string[], timeoutMs: number, interactive = false): Prom
     stdout: "pipe",
     stderr: "pipe",
   });
+  if (onStderr) child.stderr?.on("data", (d: Buffer) => onStderr(d.toString()));
+  const r = await child;
   if ((r as { code?: string }).code === "ENOENT") {
     throw new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure);
   }
@@ -42,8 +44,8 @@ export async function openMaster(t: SshTarget): Promise<void> {
 }
 
 /** Run a remote command line over the master. */
-export function runRemote(t: SshTarget, command: string, timeoutMs: number): Promise<SshResult> {
-  return ssh(execArgs(t, command), timeoutMs);
+export function runRemote(t: SshTarget, command: string, timeoutMs: number, onStderr?: (chunk: string) => void): Promise<SshResult> {
+  return ssh(execArgs(t, command), timeoutMs, false, onStderr);
 }
 
 /** Add a local forward on the master; exit code 0 on success (255 e.g. when the local port is busy). */

@@ -2,12 +2,14 @@
 // network and UTS namespace (scripts/slurm-cluster.sh). Root only; the whole cluster is torn down after the file.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { cancelRecordedJobs, clusterUp, kernelHostname, slurmSkip, type Cluster } from "../helpers/slurm.js";
+import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
+import { startSshd } from "../helpers/sshd.js";
 
 interface Status { state: string; url: string | null; token: string | null; port: number | null; jupyterPid: number | null; supervisorPid: number | null;
   backend: string; jobId: string; jobState: string | null; jobReason: string | null; node: string | null; endsAt: string | null;
@@ -154,5 +156,45 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(running.node, "node1");
       assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${running.port}/api/status`, { Authorization: `token ${running.token}` }), 200);
     }));
+  });
+
+  test("jllocal HOST --scheduler slurm: one ssh login for the queue wait and the tunnel (local → login → node1); kill --cancel ends the job", { timeout: 150_000 }, async () => {
+    const sb = sandbox();
+    const home = join(sb.dir, "remote-home");
+    const remoteState = join(sb.dir, "remote-state");
+    mkdirSync(join(home, ".local", "bin"), { recursive: true });
+    mkdirSync(join(home, "work"));
+    const launcher = join(home, ".local", "bin", "jlremote");
+    writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
+    chmodSync(launcher, 0o755);
+    const sshd = await startSshd(sb.dir, {
+      HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
+      JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
+      IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", SLURM_CONF: cluster.env.SLURM_CONF as string,
+    });
+    const localRoot = join(sb.env.XDG_STATE_HOME as string, "jlremote", "local");
+    try {
+      const r = await runJllocal(["jlr-test", "--ssh-config", sshd.sshConfig, "--no-browser", "--json", "--scheduler", "slurm", "--sbatch", "--begin=now+2"], sb.env, 120_000);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stderr, /jllocal: jlr-test: job \d+: PENDING \(BeginTime\)/);
+      assert.equal(sshd.logins(), 1, "one authentication for the queue wait, the status and the tunnel");
+      const info = JSON.parse(r.stdout.trim()) as { url: string; target: { port: number; host?: string } };
+      assert.equal(info.target.host, cluster.nodeAddr, "forwarded through the login node to node1");
+      assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/tree\?token=/);
+      assert.equal(await httpStatus(info.url), 200);
+      const remote = JSON.parse((await runCli(["status", "--json"], { ...sb.env, HOME: home, XDG_STATE_HOME: remoteState, ...cluster.env })).stdout) as Status;
+      assert.equal(remote.node, "node1");
+      const kill = await runJllocal(["kill", "--cancel", "jlr-test", "--ssh-config", sshd.sshConfig], sb.env, 90_000);
+      assert.equal(kill.code, 0, kill.stderr);
+      assert.match(kill.stderr, new RegExp(`stopped 'default' \\(job ${remote.jobId} COMPLETED\\)`));
+      assert.equal(cluster.jobState(remote.jobId), "COMPLETED");
+      assert.deepEqual(cluster.jobPids(remote.jobId), []);
+      assert.deepEqual(localMasters(localRoot, sshd.sshConfig), []);
+    } finally {
+      await killLocalMasters(localRoot, sshd.sshConfig).catch(() => {});
+      await cancelRecordedJobs(cluster, join(remoteState, "jlremote"));
+      await sshd.stop();
+      await sb.cleanup();
+    }
   });
 });

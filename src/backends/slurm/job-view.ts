@@ -53,7 +53,7 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
     const seen = job.seen ? `; Slurm says ${job.seen.jobState}` : "";
     return { ...out, state: "failed", url: null, token: null, reason: `no heartbeat from the supervisor on ${rt?.node ?? "its node"} since ${ours.heartbeatAt ?? "?"}${seen}` };
   }
-  return { ...out, jobState: "RUNNING", state: ours.state };
+  return { ...out, jobState: "RUNNING", state: ours.state, listenHost: ours.listenHost ?? null };
 }
 
 /** One progress line while waiting: job id, state, pending reason, elapsed seconds. */

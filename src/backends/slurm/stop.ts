@@ -2,7 +2,7 @@
 // shutdown stops the kernels), then scancel, then a terminal job state confirmed within a bounded time.
 import { JlremoteError } from "../../core/errors.js";
 import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import type { InstanceView } from "../../commands/instance-status.js";
 import { readJob, writeJob } from "./job-file.js";
 import { describeEnd, phaseOf } from "./job-state.js";
 import { scancel, showJob, type JobQuery } from "./slurm-commands.js";
@@ -16,19 +16,17 @@ export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise
   const view = await settleJob(view0, ctx);
   const job = readJob(ctx.env, name);
   if (!job || job.end) return `jlremote: instance '${name}' is not running (${job?.end ? `job ${job.jobId} ended: ${job.end.reason}` : view.report.state})`;
+  let end: JobQuery | null = null;
   if (view.supervisorAlive && view.record) {
+    // The clean way: the supervisor stops Jupyter and exits, and with it the job (COMPLETED).
     await scancel(job.jobId, ctx.env, { signal: "TERM", batchOnly: true });
-    const grace = view.record.options.stopTimeoutMs + 10_000;
-    const deadline = Date.now() + grace;
-    while (Date.now() < deadline) {
-      const now = inspect(ctx.env, name, ctx.version);
-      if (now.record?.state === "stopped" || now.record?.state === "failed") break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    end = await confirmEnded(job.jobId, ctx, view.record.options.stopTimeoutMs + 10_000);
   }
-  // Whatever is left of the job (or the job still queued) goes now; harmless when it already completed.
-  await scancel(job.jobId, ctx.env);
-  const end = await confirmEnded(job.jobId, ctx);
+  if (end === null) {
+    // Whatever is left of the job (or the job still queued) goes now.
+    await scancel(job.jobId, ctx.env);
+    end = await confirmEnded(job.jobId, ctx, confirmMs);
+  }
   if (end === null) throw new JlremoteError(`job ${job.jobId} is not in a terminal state after ${confirmMs / 1000} s; check \`scontrol show job ${job.jobId}\` and \`scancel ${job.jobId}\``);
   const jobState = end.kind === "known" ? end.info.jobState : "UNKNOWN";
   const record = describeEnd(jobState, end.kind === "known" ? end.info.exitCode : null, new Date().toISOString());
@@ -36,8 +34,8 @@ export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise
   return `jlremote: stopped '${name}' (job ${job.jobId} ${record.jobState})`;
 }
 
-async function confirmEnded(jobId: string, ctx: CommandContext): Promise<JobQuery | null> {
-  const deadline = Date.now() + confirmMs;
+async function confirmEnded(jobId: string, ctx: CommandContext, withinMs: number): Promise<JobQuery | null> {
+  const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     const q = await showJob(jobId, ctx.env);
     if (q.kind === "gone" || (q.kind === "known" && phaseOf(q.info.jobState) === "ended")) return q;
