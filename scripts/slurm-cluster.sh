@@ -15,15 +15,16 @@ down() {
   [ -f "$D/cluster.env" ] || return 0
   # shellcheck disable=SC1091
   . "$D/cluster.env"
-  for f in slurmctld.pid slurmd.pid munged.pid; do
-    [ -s "$D/$f" ] && kill -TERM "$(cat "$D/$f")" 2>/dev/null || true
-  done
+  local pids="" f p left
+  # Read once: a daemon removes its pid file as it exits.
+  for f in slurmctld.pid slurmd.pid munged.pid; do [ -s "$D/$f" ] && pids="$pids $(cat "$D/$f" 2>/dev/null)"; done
+  for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done
   for _ in $(seq 50); do
     left=0
-    for f in slurmctld.pid slurmd.pid munged.pid; do [ -s "$D/$f" ] && kill -0 "$(cat "$D/$f")" 2>/dev/null && left=1; done
+    for p in $pids; do kill -0 "$p" 2>/dev/null && left=1; done
     [ $left -eq 0 ] && break; sleep 0.1
   done
-  for f in slurmctld.pid slurmd.pid munged.pid; do [ -s "$D/$f" ] && kill -KILL "$(cat "$D/$f")" 2>/dev/null || true; done
+  for p in $pids; do kill -KILL "$p" 2>/dev/null || true; done
   # Jobs and their steps live in node1's network namespace: whatever is left there goes too.
   if ip netns list | grep -qw "$NETNS"; then
     for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill -KILL "$p" 2>/dev/null || true; done
@@ -96,12 +97,15 @@ SlurmctldLogFile=$D/log/slurmctld.log
 SlurmdLogFile=$D/log/slurmd.log
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
-JobAcctGatherType=jobacct_gather/none
+JobAcctGatherType=jobacct_gather/linux
+JobAcctGatherParams=OverMemoryKill
+JobAcctGatherFrequency=task=1
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt
 JobCompLoc=$D/jobcomp.txt
 SelectType=select/cons_tres
-SelectTypeParameters=CR_Core
+SelectTypeParameters=CR_Core_Memory
+DefMemPerCPU=1000
 MpiDefault=none
 ReturnToService=2
 SlurmdParameters=config_overrides

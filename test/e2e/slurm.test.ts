@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
-import { cancelRecordedJobs, clusterUp, kernelHostname, slurmSkip, type Cluster } from "../helpers/slurm.js";
+import { cancelRecordedJobs, clusterUp, kernelHostname, kernelRun, slurmSkip, type Cluster } from "../helpers/slurm.js";
 import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
 import { startSshd } from "../helpers/sshd.js";
 
@@ -118,6 +118,21 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(ended.jobState, "CANCELLED");
       assert.equal(ended.endReason, "cancelled (scancel)");
       assert.equal(ended.url, null);
+      await waitFor("no process of the job left", () => cluster.jobPids(s.jobId).length === 0, 30_000, 200);
+    }));
+
+    test("a job over its memory limit (a kernel allocating past --mem) ends with reason out of memory", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--sbatch", "--mem=400M"], env(sb), { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(sb);
+      const k = await fetch(`http://${cluster.nodeAddr}:${s.port}/api/kernels`, { method: "POST", headers: { Authorization: `token ${s.token}` }, body: JSON.stringify({ name: "python3" }) });
+      const file = join(sb.env.JUPYTER_RUNTIME_DIR as string, `kernel-${((await k.json()) as { id: string }).id}.json`);
+      await waitFor("the kernel's connection file", () => existsSync(file), 20_000);
+      // Written bytes (not a lazily zeroed buffer), so the resident size really grows past the limit.
+      kernelRun(cluster, file, "import time\nblob = b'x' * (700 * 1024 * 1024)\ntime.sleep(20)", 40_000);
+      const ended = await waitFor("the over-memory end", async () => { const x = await status(sb); return x.endReason ? x : null; }, 60_000, 500);
+      assert.equal(ended.state, "failed");
+      assert.equal(ended.endReason, "out of memory (the job exceeded its memory limit)");
       await waitFor("no process of the job left", () => cluster.jobPids(s.jobId).length === 0, 30_000, 200);
     }));
 

@@ -78,15 +78,21 @@ export async function cancelRecordedJobs(cluster: Cluster, stateRoot: string): P
 
 /** The hostname seen by code run inside a kernel: a Jupyter client in node1's network namespace talks to the kernel. */
 export function kernelHostname(cluster: Cluster, connectionFile: string): string {
+  const r = kernelRun(cluster, connectionFile, "import socket; print(socket.gethostname())");
+  if (r.code !== 0) throw new Error(`kernel client failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** Run `source` in the kernel (through a Jupyter client inside node1's network namespace); its printed output. */
+export function kernelRun(cluster: Cluster, connectionFile: string, source: string, timeoutMs = 60_000): { code: number | null; stdout: string; stderr: string } {
   const code = [
     "import sys, jupyter_client",
     "c = jupyter_client.BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)",
     "c.wait_for_ready(timeout=30)",
     "out = []",
-    "c.execute_interactive('import socket; print(socket.gethostname())', timeout=30, output_hook=lambda m: m['msg_type'] == 'stream' and out.append(m['content']['text']))",
+    "c.execute_interactive(sys.argv[2], timeout=30, output_hook=lambda m: m['msg_type'] == 'stream' and out.append(m['content']['text']))",
     "print(''.join(out).strip())",
   ].join("\n");
-  const r = spawnSync("nsenter", [`--net=/run/netns/${cluster.netns}`, "/usr/bin/python3", "-c", code, connectionFile], { encoding: "utf8", timeout: 60_000 });
-  if (r.status !== 0) throw new Error(`kernel client failed: ${r.stderr}`);
-  return r.stdout.trim();
+  const r = spawnSync("nsenter", [`--net=/run/netns/${cluster.netns}`, "/usr/bin/python3", "-c", code, connectionFile, source], { encoding: "utf8", timeout: timeoutMs });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }

@@ -53,3 +53,12 @@ export function describeEnd(jobState: string, exitCode: string | null, at: strin
   if (s === "FAILED" && exitCode !== null) reason = signal !== undefined && signal !== "0" ? `failed (killed by signal ${signal})` : `failed (exit code ${exitCode})`;
   return { jobState: s, reason, exitCode, at };
 }
+
+/**
+ * Slurm without cgroups (jobacct_gather/linux with OverMemoryKill) ends an over-memory job as FAILED, killed by
+ * signal 9; its own message in the job's output ("Exceeded job memory limit") tells the real reason.
+ */
+export function refineEnd(end: JobEnd, jobOutputTail: string): JobEnd {
+  if (end.jobState !== "FAILED" || !/(exceeded (job |step )?memory limit|oom[- ]kill|out of memory)/i.test(jobOutputTail)) return end;
+  return { ...end, reason: "out of memory (the job exceeded its memory limit)" };
+}

@@ -3,7 +3,9 @@ import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
 import { readJob, writeJob, type JobRecord } from "./job-file.js";
 import { filesAnswer, recordOfJob } from "./job-view.js";
-import { describeEnd, phaseOf } from "./job-state.js";
+import { describeEnd, phaseOf, refineEnd } from "./job-state.js";
+import { join } from "node:path";
+import { tailLines } from "../../io/logs.js";
 import { showJob } from "./slurm-commands.js";
 
 /** The view after at most one `scontrol show job` (none when the job file or a live heartbeat answers). */
@@ -24,7 +26,7 @@ export async function refreshJob(job: JobRecord, view: InstanceView, ctx: Comman
     const { info } = q;
     next = { ...job, seen: { jobState: info.jobState, reason: info.reason, node: info.node, at: now } };
     if (phaseOf(info.jobState) === "ended") {
-      const end = describeEnd(info.jobState, info.exitCode, now);
+      const end = refineEnd(describeEnd(info.jobState, info.exitCode, now), tailLines(join(view.paths.dir, "job.out"), 20));
       // The supervisor knows a time-limit end before Slurm's state says TIMEOUT; Slurm's word wins otherwise.
       next.end = end.jobState === "COMPLETED" && recorded ? { ...end, reason: recorded } : end;
     }

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
 import { parseScontrolJob, parseSqueue, slurmTimeToIso } from "../../../../src/backends/slurm/scontrol-parse.js";
-import { describeEnd, phaseOf } from "../../../../src/backends/slurm/job-state.js";
+import { describeEnd, phaseOf, refineEnd } from "../../../../src/backends/slurm/job-state.js";
 
 const sample = (f: string) => readFileSync(join(import.meta.dirname, "../../../fixtures/slurm", f), "utf8");
 
@@ -50,4 +50,12 @@ test("Slurm's zone-less timestamps are local time; anything else is null", () =>
   assert.equal(slurmTimeToIso("2026-12-01T11:34:32"), new Date("2026-12-01T11:34:32").toISOString());
   assert.equal(slurmTimeToIso("Unknown"), null);
   assert.equal(slurmTimeToIso(null), null);
+});
+
+test("a FAILED job whose output has Slurm's over-memory message ends as out of memory; other ends are kept", () => {
+  const killed = describeEnd("FAILED", "0:9", "t");
+  const oom = "slurmstepd-node1: error: StepId=1.batch exceeded memory limit (114880512 > 52428800), being killed\nslurmstepd-node1: error: Exceeded job memory limit";
+  assert.equal(refineEnd(killed, oom).reason, "out of memory (the job exceeded its memory limit)");
+  assert.equal(refineEnd(killed, "something else").reason, "failed (killed by signal 9)");
+  assert.equal(refineEnd(describeEnd("TIMEOUT", null, "t"), oom).reason, "time limit");
 });
