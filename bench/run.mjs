@@ -9,13 +9,15 @@ import { parseArgs } from "node:util";
 import { idleFootprint } from "./figures/idle.mjs";
 import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
 import { filesTouched, statusSpeed } from "./figures/status.mjs";
+import { slurmBenchSkip, slurmStart } from "./figures/slurm.mjs";
 import { CLI } from "./lib/jlremote.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
 import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: "1,2,3,4,5,6" },
+    only: { type: "string", default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7" : "1,2,3,4,5,6" },
+    "slurm-rounds": { type: "string", default: "5" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
     idle: { type: "string", default: "60" },
@@ -43,13 +45,16 @@ const plan = [
   ["4", `recovery after SIGKILL (${slow} pairs)`, () => recovery(sb, slow)],
   ["5", `stop with an idle kernel (${slow} pairs)`, () => stopWithKernel(sb, slow)],
   ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
+  ["7", `start on a compute node through Slurm (${opt["slurm-rounds"]} pairs)`, () => slurmStart(sb, Number(opt["slurm-rounds"]))],
 ];
+if (slurmBenchSkip() !== null && only.has("7")) process.stderr.write(`bench: figure 7 skipped: ${slurmBenchSkip()}\n`);
 const rows = [];
 const failures = [];
 const began = Date.now();
 try {
   for (const [id, what, fn] of plan) {
     if (!only.has(id) && !(id === "2" && only.has("1"))) continue;
+    if (id === "7" && slurmBenchSkip() !== null) continue;
     process.stderr.write(`bench: figure ${id}: ${what} …\n`);
     try {
       rows.push(...(await fn()));
