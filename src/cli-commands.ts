@@ -30,6 +30,7 @@ const slurmOpts = {
   sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
   "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
   "time-warning": { type: "string", default: "600", describe: "seconds before the time limit at which the job is warned (USR1)" },
+  requeue: { type: "boolean", default: false, describe: "let Slurm requeue the job (preemption, node failure); it keeps its token" },
 } as const;
 
 const binDirOpts = {
@@ -44,7 +45,7 @@ function startFlags(a: Record<string, unknown>) {
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
     sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
-    scheduler: a.scheduler as string | undefined, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning,
+    scheduler: a.scheduler as string | undefined, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
   };
 }
 

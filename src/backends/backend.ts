@@ -20,6 +20,8 @@ export interface StartFlags extends RawStartOptions {
   noWait?: boolean;
   /** Seconds before the time limit at which Slurm sends the warning signal. */
   timeWarning?: unknown;
+  /** Let Slurm requeue the job (preemption, node failure); the instance follows it with the same token. */
+  requeue?: boolean;
 }
 
 /** What the PID (or heartbeat) checks found for a record, as inspect() needs it. */

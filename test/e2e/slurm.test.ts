@@ -121,6 +121,21 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       await waitFor("no process of the job left", () => cluster.jobPids(s.jobId).length === 0, 30_000, 200);
     }));
 
+    test("with --requeue a requeued job comes back with the same token, and status follows it meanwhile", { timeout: 150_000 }, withSandbox(async (sb) => {
+      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--requeue"], env(sb), { timeoutMs: 60_000 });
+      assert.equal(r.code, 0, r.stderr);
+      const first = await status(sb);
+      assert.equal(cluster.slurm("scontrol", ["requeue", first.jobId]).code, 0);
+      const queued = await waitFor("the requeued job to be seen as pending", async () => { const s = await status(sb); return s.state === "pending" ? s : null; }, 60_000, 300);
+      assert.match(queued.reason ?? "", /requeued/);
+      // Slurm holds a requeued job for 120 s (BeginTime); release it now.
+      assert.equal(cluster.slurm("scontrol", ["update", `JobId=${first.jobId}`, "StartTime=now"]).code, 0);
+      const back = await waitFor("the job running again", async () => { const s = await status(sb); return s.state === "running" && s.supervisorPid !== first.supervisorPid ? s : null; }, 120_000, 500);
+      assert.equal(back.jobId, first.jobId);
+      assert.equal(back.token, first.token, "same token after the requeue");
+      assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${back.port}/api/status`, { Authorization: `token ${back.token}` }), 200);
+    }));
+
     test("a job over its memory limit (a kernel allocating past --mem) ends with reason out of memory", { timeout: 120_000 }, withSandbox(async (sb) => {
       const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--sbatch", "--mem=400M"], env(sb), { timeoutMs: 60_000 });
       assert.equal(r.code, 0, r.stderr);

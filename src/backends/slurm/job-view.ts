@@ -48,7 +48,12 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
     const why = job.seen?.reason ? ` (${job.seen.reason})` : "";
     return { ...out, state, reason: `job ${job.jobId} ${job.seen?.jobState ?? "submitted"}${why}`, url: null, token: null, supervisorPid: null, jupyterPid: null, restarts: 0, lastExit: null, startedAt: null };
   }
-  if (ours.state === "stopped" || ours.state === "failed") return { ...out, state: ours.state, reason: ours.reason ?? rt?.endReason ?? null };
+  if (ours.state === "stopped" || ours.state === "failed") {
+    // Requeued (preemption, node failure, `scontrol requeue`): Slurm has the job again after the supervisor ended.
+    const again = job.seen && phaseOf(job.seen.jobState) === "pending" && Date.parse(job.seen.at) > Date.parse(ours.updatedAt);
+    if (again) return { ...out, state: "pending", url: null, token: null, reason: `job ${job.jobId} requeued: ${job.seen?.jobState}${job.seen?.reason ? ` (${job.seen.reason})` : ""}` };
+    return { ...out, state: ours.state, reason: ours.reason ?? rt?.endReason ?? null };
+  }
   if (!heartbeatFresh(ours, now)) {
     const seen = job.seen ? `; Slurm says ${job.seen.jobState}` : "";
     return { ...out, state: "failed", url: null, token: null, reason: `no heartbeat from the supervisor on ${rt?.node ?? "its node"} since ${ours.heartbeatAt ?? "?"}${seen}` };

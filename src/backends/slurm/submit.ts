@@ -23,7 +23,8 @@ import { waitForJob } from "./wait.js";
 export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
   validateName(flags.name);
   const options = resolveStartOptions({ ...flags, scheduler: "slurm" }, ctx);
-  const job = { userArgs: shellWords(flags.sbatch ?? ""), timeWarningSec: parseTimeWarning(flags.timeWarning) };
+  // Requeue is opt-in: a job that silently comes back elsewhere is a surprise unless asked for.
+  const job = { userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")], timeWarningSec: parseTimeWarning(flags.timeWarning) };
   return submitAndWait(options, job, ctx, flags.noWait === true);
 }
 

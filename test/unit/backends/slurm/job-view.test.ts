@@ -33,6 +33,8 @@ test("what the files say, and when they cannot answer (then one scheduler call)"
     ["running but the supervisor has not written yet", { ...job, seen: { jobState: "RUNNING", reason: null, node: "node1", at: "t" } }, null, { state: "starting" }, false],
     ["heartbeat stale", job, { ...record, heartbeatAt: iso(-heartbeatStaleMs - 1) }, { state: "failed", reason: /no heartbeat from the supervisor on node1/ }, false],
     ["the supervisor recorded a time-limit stop", job, { ...record, state: "stopped", reason: "time limit" }, { state: "stopped", reason: /time limit/ }, false],
+    ["stopped, then Slurm has the job queued again (requeued)", { ...job, seen: { jobState: "PENDING", reason: "BeginTime", node: null, at: iso(0) } }, { ...record, state: "stopped", updatedAt: iso(-10_000) }, { state: "pending", reason: /job 42 requeued: PENDING \(BeginTime\)/ }, false],
+    ["stopped while the job is still completing: not a requeue", { ...job, seen: { jobState: "COMPLETING", reason: null, node: "node1", at: iso(0) } }, { ...record, state: "stopped", reason: "time limit", updatedAt: iso(-1000) }, { state: "stopped" }, false],
     ["an end recorded: time limit", { ...job, end: { jobState: "TIMEOUT", reason: "time limit", exitCode: "0:15", at: "t" } }, record, { state: "stopped", endReason: "time limit" }, true],
     ["an end recorded: out of memory", { ...job, end: { jobState: "OUT_OF_MEMORY", reason: "out of memory", exitCode: null, at: "t" } }, record, { state: "failed", endReason: "out of memory" }, true],
   ];
