@@ -25,6 +25,7 @@ const startOpts = {
   "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
   "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
   scheduler: { type: "string", describe: "slurm: run as a batch job on a compute node; none: here (default: as recorded)" },
+  "idle-timeout": { type: "string", describe: "minutes: Jupyter culls idle kernels, then shuts down with no activity; that ends the instance" },
 } as const;
 const slurmOpts = {
   sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
@@ -45,7 +46,7 @@ function startFlags(a: Record<string, unknown>) {
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
     sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
-    scheduler: a.scheduler as string | undefined, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
+    scheduler: a.scheduler as string | undefined, idleTimeout: a.idleTimeout, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
   };
 }
 

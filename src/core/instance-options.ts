@@ -18,6 +18,7 @@ export interface RawStartOptions {
   extraArgs: string[];
   /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
   scheduler?: string;
+  idleTimeout?: unknown;
 }
 
 /** Parse a port value: an integer from 1 to 65535. */
@@ -61,6 +62,7 @@ export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions
     healthIntervalMs: parsePositive("health-interval", raw.healthInterval ?? 30) * 1000,
     healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? 3, true)),
     ...(raw.scheduler === "slurm" ? { scheduler: "slurm" as const } : {}),
+    ...(raw.idleTimeout !== undefined && Number(raw.idleTimeout) !== 0 ? { idleTimeoutMin: parsePositive("idle-timeout", raw.idleTimeout) } : {}),
   };
   if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
   if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
@@ -76,6 +78,7 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
     "--health-retries", String(o.healthRetries)];
   if (o.sock) argv.push("--sock");
   if (o.scheduler) argv.push("--scheduler", o.scheduler);
+  if (o.idleTimeoutMin) argv.push("--idle-timeout", String(o.idleTimeoutMin));
   if (o.portExplicit && o.port !== null) argv.push("--port", String(o.port));
   if (daemon) argv.push("--daemon-child");
   if (o.extraArgs.length > 0) argv.push("--", ...o.extraArgs);

@@ -12,6 +12,8 @@ export interface JupyterLaunch {
   extraArgs: string[];
   /** Listen address; 127.0.0.1 unless a job on a compute node must be reachable from the login node. */
   host?: string;
+  /** Jupyter's own culling: idle kernels after this many seconds, then the server with no kernels or activity. */
+  idleTimeoutSec?: number;
 }
 
 /** The argv (without the executable) for `jupyter <app>` listening on 127.0.0.1 only. */
@@ -24,7 +26,16 @@ export function jupyterArgs(launch: JupyterLaunch): string[] {
     args.push(`--ip=${launch.host ?? "127.0.0.1"}`, `--port=${launch.port}`, "--port-retries=0");
   }
   if (launch.asRoot) args.push("--allow-root");
+  if (launch.idleTimeoutSec) args.push(...idleArgs(launch.app, launch.idleTimeoutSec));
   return [...args, ...launch.extraArgs];
+}
+
+/** Culling options: idle kernels (checked every min(300, timeout/2) s), then the server itself (checked each minute). */
+export function idleArgs(app: JupyterApp, seconds: number): string[] {
+  const s = Math.max(1, Math.round(seconds));
+  const server = app === "notebook" ? "NotebookApp" : "ServerApp";
+  return [`--MappingKernelManager.cull_idle_timeout=${s}`, `--MappingKernelManager.cull_interval=${Math.max(1, Math.min(300, Math.round(s / 2)))}`,
+    `--${server}.shutdown_no_activity_timeout=${s}`];
 }
 
 /** The environment for Jupyter: the caller's, plus the token. */

@@ -43,6 +43,8 @@ export interface InstanceOptions {
   healthRetries: number;
   /** Set when the supervisor is the main step of a batch job (`start --scheduler slurm`). */
   scheduler?: "slurm";
+  /** `--idle-timeout MINUTES`: Jupyter culls idle kernels, then shuts itself down; that ends the instance. */
+  idleTimeoutMin?: number;
 }
 
 /** What the supervisor of a batch job records about it (slurm backend). */

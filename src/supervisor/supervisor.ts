@@ -77,7 +77,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs, host: keeper.record.listenHost ?? undefined });
+        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs, host: keeper.record.listenHost ?? undefined,
+          idleTimeoutSec: options.idleTimeoutMin ? options.idleTimeoutMin * 60 : undefined });
         try {
           current = await spawnJupyter(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
         } catch (err) {
@@ -107,6 +108,13 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         return;
       }
       if (end.why === "restart") { wake.clearRestart(); continue; }
+      if (end.why === "exit" && options.idleTimeoutMin && everReady && keeper.record.lastExit?.code === 0) {
+        // Jupyter's own idle shutdown (--idle-timeout): an end, not a crash; a batch job gives its allocation back.
+        const reason = `idle: Jupyter shut down after ${options.idleTimeoutMin} min without activity`;
+        keeper.update({ state: "stopped", reason, children: [], ...(keeper.record.job ? { job: { ...keeper.record.job, endReason: reason } } : {}) });
+        log.info({ idleTimeoutMin: options.idleTimeoutMin }, "jupyter shut down when idle; stopped");
+        return;
+      }
       if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port, keeper.record.listenHost ?? undefined))) {
         const next = await findFreePort(keeper.record.port + 1, 100, keeper.record.listenHost ?? undefined);
         if (next !== null) { failures += 1; log.warn({ port: next }, "port taken meanwhile; trying the next free one"); keeper.update({ port: next }); continue; }

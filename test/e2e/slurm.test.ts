@@ -52,6 +52,19 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
     assert.match(logs.stdout, /DUE TO TIME LIMIT/);
   }));
 
+  test("--idle-timeout: Jupyter's own idle shutdown ends the job (its allocation is given back), reason idle", { timeout: 150_000 }, withSandbox(async (sb) => {
+    const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian), "--idle-timeout", "0.05"], env(sb), { timeoutMs: 60_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const s = await status(sb);
+    assert.match(readFileSync(`/proc/${s.jupyterPid}/cmdline`, "utf8"), /shutdown_no_activity_timeout=3/);
+    // jupyter_server checks for inactivity once a minute.
+    const ended = await waitFor("the idle end", async () => { const x = await status(sb); return x.endReason ? x : null; }, 100_000, 1000);
+    assert.equal(ended.jobState, "COMPLETED");
+    assert.match(ended.endReason ?? "", /^idle: Jupyter shut down after 0\.05 min without activity/);
+    assert.equal(ended.state, "stopped");
+    await waitFor("no process of the job left", () => cluster.jobPids(s.jobId).length === 0, 30_000, 200);
+  }));
+
   describe("lifecycle", () => {
     for (const f of flavours) {
       test(`[${f.id}] start shows PENDING then RUNNING on node1; the URL answers from the login side with the token, 403 without; a kernel's hostname is node1`, { skip: f.skip, timeout: 120_000 }, withSandbox(async (sb) => {

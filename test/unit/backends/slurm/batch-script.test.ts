@@ -44,3 +44,15 @@ test("sbatch --parsable output and --time-warning are validated", () => {
   assert.equal(parseTimeWarning("90"), 90);
   assert.throws(() => parseTimeWarning("1m"), /--time-warning 1m: expected whole seconds/);
 });
+
+test("--idle-timeout becomes Jupyter's own culling options (NotebookApp for notebook 6) and survives the run argv", async () => {
+  const { idleArgs } = await import("../../../../src/core/jupyter-command.js");
+  const { runArgv, validateStartOptions } = await import("../../../../src/core/instance-options.js");
+  assert.deepEqual(idleArgs("lab", 1800), ["--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300", "--ServerApp.shutdown_no_activity_timeout=1800"]);
+  assert.deepEqual(idleArgs("notebook", 3), ["--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=2", "--NotebookApp.shutdown_no_activity_timeout=3"]);
+  const v = validateStartOptions({ name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [], idleTimeout: "30", scheduler: "slurm" });
+  assert.equal(v.idleTimeoutMin, 30);
+  const argv = runArgv({ ...v, app: "server", jupyter: "/j", rootDir: "/r" }, false);
+  assert.deepEqual(argv.slice(argv.indexOf("--scheduler"), argv.indexOf("--scheduler") + 4), ["--scheduler", "slurm", "--idle-timeout", "30"]);
+  assert.throws(() => validateStartOptions({ name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [], idleTimeout: "soon" }), /--idle-timeout soon/);
+});
