@@ -52,3 +52,11 @@ export function slurmTimeToIso(t: string | null): string | null {
   const d = new Date(t);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/** `sacct -n -P -X -j ID -o JobID,State,ExitCode` (where accounting answers): the job's state and exit code, or null. */
+export function parseSacct(text: string, jobId: string): Pick<JobInfo, "jobId" | "jobState" | "exitCode"> | null {
+  const line = text.split("\n").map((l) => l.trim()).find((l) => l.split("|")[0] === jobId);
+  if (!line) return null;
+  const [, state = "", exit = ""] = line.split("|");
+  return { jobId, jobState: state, exitCode: exit === "" ? null : exit.endsWith(":0") ? exit.slice(0, -2) : exit };
+}

@@ -1,7 +1,7 @@
 // Edges: sbatch, scontrol show job, scancel, each with a deadline and argv (never a shell string).
 import { runCommand } from "../../io/run-command.js";
 import { JlremoteError } from "../../core/errors.js";
-import { parseScontrolJob, type JobInfo } from "./scontrol-parse.js";
+import { parseSacct, parseScontrolJob, type JobInfo } from "./scontrol-parse.js";
 import { parseSubmitted } from "./batch-script.js";
 
 type Env = Record<string, string | undefined>;
@@ -24,7 +24,7 @@ export async function showJob(jobId: string, env: Env): Promise<JobQuery> {
     const info = parseScontrolJob(r.stdout);
     return info ? { kind: "known", info } : { kind: "error", message: "unexpected scontrol output" };
   }
-  if (/Invalid job id/i.test(r.stderr)) return { kind: "gone" };
+  if (/Invalid job id/i.test(r.stderr)) return fromAccounting(jobId, env);
   return { kind: "error", message: r.spawnError ? `cannot run scontrol (${r.spawnError})` : lastLine(r.stderr) || (r.timedOut ? "scontrol timed out" : `scontrol exit ${r.code}`) };
 }
 
@@ -37,4 +37,12 @@ export async function scancel(jobId: string, env: Env, opts: { signal?: string; 
 
 function lastLine(text: string): string {
   return text.trim().split("\n").pop()?.trim() ?? "";
+}
+
+/** slurmctld forgot the job (MinJobAge): ask accounting (sacct) when there is one, else the job is gone. */
+async function fromAccounting(jobId: string, env: Env): Promise<JobQuery> {
+  const r = await runCommand("sacct", ["-n", "-P", "-X", "-j", jobId, "-o", "JobID,State,ExitCode"], { env, timeoutMs: 15_000 });
+  const row = r.code === 0 ? parseSacct(r.stdout, jobId) : null;
+  if (!row) return { kind: "gone" };
+  return { kind: "known", info: { ...row, reason: null, node: null, startTime: null, endTime: null, timeLimit: null } };
 }

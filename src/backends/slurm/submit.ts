@@ -1,11 +1,10 @@
 // `start --scheduler slurm`: submit the batch job (or find the live one), then follow it until Jupyter answers.
 import { realpathSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { ExitCode, JlremoteError } from "../../core/errors.js";
+import { JlremoteError } from "../../core/errors.js";
 import { runArgv } from "../../core/instance-options.js";
 import type { InstanceOptions } from "../../core/types.js";
 import { acquireLock } from "../../io/lock.js";
-import { tailLines } from "../../io/logs.js";
 import { instancePaths, validateName } from "../../io/paths.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
@@ -87,15 +86,3 @@ function absoluteSelf(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
   const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
   return [abs(node ?? process.execPath), ...rest, abs(script)];
 }
-
-/** The last lines of the job's output and Jupyter's log, for an error. */
-export function jobLogTail(view: InstanceView): string | undefined {
-  const parts: string[] = [];
-  for (const [label, file] of [["job output", join(view.paths.dir, "job.out")], ["jupyter", view.paths.jupyterLogFile]] as const) {
-    const t = tailLines(file, 10);
-    if (t) parts.push(`--- last lines of ${label} (${file}) ---\n${t}`);
-  }
-  return parts.length ? parts.join("\n") : undefined;
-}
-
-export { ExitCode };

@@ -9,7 +9,8 @@ import { progressLine } from "./job-view.js";
 import { phaseOf } from "./job-state.js";
 import { scancel, showJob } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { jobLogTail } from "./submit.js";
+import { join } from "node:path";
+import { tailLines } from "../../io/logs.js";
 
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(ctx: CommandContext, options: InstanceOptions, jobId: string, submitted: boolean): Promise<InstanceView> {
@@ -73,4 +74,14 @@ export async function cancelQueued(ctx: CommandContext, name: string, jobId: str
   }
   const job = readJob(ctx.env, name);
   if (job && job.jobId === jobId) writeJob(ctx.env, name, { ...job, end: { jobState: "CANCELLED", reason: "cancelled while queued (Ctrl-C on start)", exitCode: null, at: new Date().toISOString() } });
+}
+
+/** The last lines of the job's output and Jupyter's log, for an error. */
+export function jobLogTail(view: InstanceView): string | undefined {
+  const parts: string[] = [];
+  for (const [label, file] of [["job output", join(view.paths.dir, "job.out")], ["jupyter", view.paths.jupyterLogFile]] as const) {
+    const t = tailLines(file, 10);
+    if (t) parts.push(`--- last lines of ${label} (${file}) ---\n${t}`);
+  }
+  return parts.length ? parts.join("\n") : undefined;
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import test from "node:test";
-import { parseScontrolJob, parseSqueue, slurmTimeToIso } from "../../../../src/backends/slurm/scontrol-parse.js";
+import { parseSacct, parseScontrolJob, parseSqueue, slurmTimeToIso } from "../../../../src/backends/slurm/scontrol-parse.js";
 import { describeEnd, phaseOf, refineEnd } from "../../../../src/backends/slurm/job-state.js";
 
 const sample = (f: string) => readFileSync(join(import.meta.dirname, "../../../fixtures/slurm", f), "utf8");
@@ -58,4 +58,10 @@ test("a FAILED job whose output has Slurm's over-memory message ends as out of m
   assert.equal(refineEnd(killed, oom).reason, "out of memory (the job exceeded its memory limit)");
   assert.equal(refineEnd(killed, "something else").reason, "failed (killed by signal 9)");
   assert.equal(refineEnd(describeEnd("TIMEOUT", null, "t"), oom).reason, "time limit");
+});
+
+test("sacct rows (where accounting answers) give the state, with who cancelled, and the exit code", () => {
+  assert.deepEqual(parseSacct("41|COMPLETED|0:0\n42|CANCELLED by 1000|0:15\n", "42"), { jobId: "42", jobState: "CANCELLED by 1000", exitCode: "0:15" });
+  assert.equal(describeEnd("CANCELLED by 1000", "0:15", "t").reason, "cancelled by uid 1000");
+  assert.equal(parseSacct("", "42"), null);
 });
