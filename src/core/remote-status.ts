@@ -19,6 +19,7 @@ export interface RemoteStatus {
   jobId: string | null;
   node: string | null;
   secondsLeft: number | null;
+  endsAt: string | null;
   walltimeWarningAt: string | null;
 }
 
@@ -48,6 +49,7 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       jobId: typeof o.jobId === "string" ? o.jobId : null,
       node: typeof o.node === "string" ? o.node : null,
       secondsLeft: typeof o.secondsLeft === "number" ? o.secondsLeft : null,
+      endsAt: typeof o.endsAt === "string" && !Number.isNaN(Date.parse(o.endsAt)) ? o.endsAt : null,
       walltimeWarningAt: typeof o.walltimeWarningAt === "string" ? o.walltimeWarningAt : null,
     };
   }

@@ -83,6 +83,7 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
       schema: 1, host, name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
       app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
       createdAt: prev?.createdAt ?? new Date().toISOString(),
+      ...(status.jobId !== null ? { jobId: status.jobId, endsAt: status.endsAt } : {}),
     };
     writeTunnel(file, record);
   } catch (err) {

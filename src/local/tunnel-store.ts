@@ -20,6 +20,9 @@ export interface TunnelRecord {
   token: string;
   url: string;
   createdAt: string;
+  /** A batch job's end by its time limit (as of the last connect), so `jllocal status` shows time left offline. */
+  jobId?: string | null;
+  endsAt?: string | null;
 }
 
 /** Read one record; null when absent or unusable. */

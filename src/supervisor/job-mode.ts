@@ -19,9 +19,10 @@ export interface JobMode {
 /** Start the heartbeat, the USR1 handler and the one end-time lookup. */
 export function startJobMode(keeper: StateKeeper, env: Record<string, string | undefined>, log: pino.Logger): JobMode {
   const job: JobRuntime = { id: env.SLURM_JOB_ID ?? "?", node: hostName(), endsAt: null, warningAt: null, endReason: null };
-  if (keeper.record.job?.id !== job.id) keeper.update({ job });
   const save = (change: Partial<JobRuntime>) => keeper.update({ job: { ...(keeper.record.job ?? job), ...change }, heartbeatAt: new Date().toISOString() });
-  save({});
+  // One write names the job and beats, so a reader never sees this job's record without a heartbeat.
+  if (keeper.record.job?.id !== job.id) keeper.update({ job, heartbeatAt: new Date().toISOString() });
+  else save({});
   const timer = setInterval(() => keeper.update({ heartbeatAt: new Date().toISOString() }), heartbeatMs);
   timer.unref();
   const onUsr1 = () => {

@@ -104,6 +104,12 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       const adopted = await waitFor("a new supervisor", async () => { const s = await status(sb); return s.state === "running" && s.supervisorPid !== back.supervisorPid ? s : null; }, 30_000, 200);
       assert.equal(adopted.jupyterPid, back.jupyterPid, "the same Jupyter, adopted (its kernels untouched)");
       assert.equal(adopted.jobId, before.jobId);
+      const restart = await runCli(["restart"], env(sb), { timeoutMs: 60_000 });
+      assert.equal(restart.code, 0, restart.stderr);
+      assert.equal(restart.stdout.trim(), before.url, "restart (USR2 through the batch shell) keeps the URL");
+      const restarted = await status(sb);
+      assert.notEqual(restarted.jupyterPid, adopted.jupyterPid);
+      assert.equal(restarted.jobId, before.jobId);
     }));
 
     test("stop ends the job: Jupyter's clean shutdown, a terminal job state, no process of it left on node1", { timeout: 120_000 }, withSandbox(async (sb) => {
@@ -217,10 +223,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
     });
     const localRoot = join(sb.env.XDG_STATE_HOME as string, "jlremote", "local");
     try {
-      const r = await runJllocal(["jlr-test", "--ssh-config", sshd.sshConfig, "--no-browser", "--json", "--scheduler", "slurm", "--sbatch", "--begin=now+2"], sb.env, 120_000);
+      const r = await runJllocal(["jlr-test", "--ssh-config", sshd.sshConfig, "--no-browser", "--json", "--scheduler", "slurm", "--sbatch", "--begin=now+2 --time=10"], sb.env, 120_000);
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stderr, /jllocal: jlr-test: job \d+: PENDING \(BeginTime\)/);
       assert.equal(sshd.logins(), 1, "one authentication for the queue wait, the status and the tunnel");
+      assert.match(r.stderr, /jllocal: warning: job \d+ on node1 reaches its time limit in (9|10) min/);
+      const tunnels = JSON.parse((await runJllocal(["status", "--json"], sb.env)).stdout) as { secondsLeft?: number; healthy: boolean }[];
+      assert.equal(tunnels[0]?.healthy, true);
+      assert.ok((tunnels[0]?.secondsLeft ?? 0) > 400 && (tunnels[0]?.secondsLeft ?? 0) <= 600, JSON.stringify(tunnels));
       const info = JSON.parse(r.stdout.trim()) as { url: string; target: { port: number; host?: string } };
       assert.equal(info.target.host, cluster.nodeAddr, "forwarded through the login node to node1");
       assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/tree\?token=/);

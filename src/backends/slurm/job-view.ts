@@ -15,7 +15,8 @@ export function recordOfJob(job: JobRecord, record: StateRecord | null): StateRe
 
 /** Is the supervisor's heartbeat recent? */
 export function heartbeatFresh(record: StateRecord | null, now: number): boolean {
-  const at = record?.heartbeatAt ? Date.parse(record.heartbeatAt) : NaN;
+  // A record written before its first beat counts from its write time.
+  const at = Date.parse(record?.heartbeatAt ?? record?.updatedAt ?? "");
   return Number.isFinite(at) && now - at < heartbeatStaleMs;
 }
 
