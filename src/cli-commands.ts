@@ -23,7 +23,9 @@ const startOpts = {
   "stop-timeout": { type: "string", default: "10", describe: "seconds of grace after SIGTERM before SIGKILL" },
   sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
   "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
-  "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
+  "health-retries": { type: "string", default: "8", describe: "failed probes in a row before a hung Jupyter is restarted" },
+  "log-max-size": { type: "string", default: "10", describe: "MB at which supervisor.log and jupyter.log are rotated" },
+  "log-keep": { type: "string", default: "3", describe: "rotated files kept of each log" },
   scheduler: { type: "string", describe: "slurm: run as a batch job on a compute node; none: here (default: as recorded)" },
   "idle-timeout": { type: "string", describe: "minutes: Jupyter culls idle kernels, then shuts down with no activity; that ends the instance" },
 } as const;
@@ -44,7 +46,7 @@ function startFlags(a: Record<string, unknown>) {
   return {
     name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
-    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries, logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
     scheduler: a.scheduler as string | undefined, idleTimeout: a.idleTimeout, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
   };

@@ -1,8 +1,10 @@
 // Reads one instance's state and checks its PIDs: the fast path behind status, url, list, start and stop.
+import { ExitCode, JlremoteError } from "../core/errors.js";
 import { buildStatus, type StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
 import { hostName } from "../io/process-identity.js";
+import { distrustDir } from "../io/private-file.js";
 import { readState } from "../io/state-file.js";
 import { backendFor } from "../backends/choose.js";
 import type { CommandContext } from "./context.js";
@@ -18,10 +20,13 @@ export interface InstanceView {
   jupyterAlive: boolean;
 }
 
-/** Look at the named instance: state file plus its backend's liveness checks, no network, no daemon. */
+/** Look at the named instance: state file plus its backend's liveness checks, no network, no daemon. Throws (exit 1) on an untrusted dir or file. */
 export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
   const paths = instancePaths(env, name);
+  const badDir = distrustDir(paths.dir);
+  if (badDir !== null) throw new JlremoteError(badDir, ExitCode.failure);
   const read = readState(paths.stateFile);
+  if (read.kind === "untrusted") throw new JlremoteError(read.message, ExitCode.failure);
   const record = read.kind === "ok" ? read.record : null;
   const backend = backendFor(env, name);
   const seen = record ? backend.observe(record, env) : { supervisorAlive: false, jupyterAlive: false, hostBound: true };
@@ -29,7 +34,7 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const managedBy = backend.kind === "detached" ? "jlremote" : backend.kind;
   // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
   const host = seen.hostBound || !record ? hostName() : record.host;
-  const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy }), record, env);
+  const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy, now: Date.now() }), record, env);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

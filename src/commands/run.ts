@@ -5,10 +5,10 @@ import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
-import { supervise } from "../supervisor/supervisor.js";
+import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
-import { resolveStartOptions } from "./start-options.js";
+import { recordedOptions, resolveStartOptions } from "./start-options.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -34,12 +34,12 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
     throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
   }
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? view.record : undefined;
+  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
   // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
   const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
-  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port } : undefined;
-  const log = openEventLog(paths.logFile, !flags.daemonChild);
+  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null } : undefined;
+  const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });
     return ExitCode.ok;

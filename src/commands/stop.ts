@@ -6,6 +6,14 @@ import { inspect, inspectSettled, type InstanceView } from "./instance-status.js
 
 export { stopInstance } from "../backends/detached/index.js";
 
+/** What a stop did besides stopping the supervisor and Jupyter. */
+export interface StopOutcome {
+  /** Processes killed by the stop itself (orphans of a crashed instance); a live supervisor's own cleanup is not counted. */
+  killed: number;
+  /** Detached processes left running, as described by the cleanup or recorded by the supervisor. */
+  detached: string[] | number;
+}
+
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
   const view = await inspectSettled(ctx, flags.name);

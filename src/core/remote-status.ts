@@ -1,5 +1,6 @@
 // Reads the remote `jlremote status --json` / `start --json` output and derives the forward target and local URL.
 import { appPath } from "./jupyter-command.js";
+import { normalizeBaseUrl } from "./jupyter-paths.js";
 import type { ForwardTarget } from "./ssh-command.js";
 import type { JupyterApp } from "./types.js";
 
@@ -13,6 +14,10 @@ export interface RemoteStatus {
   socket: string | null;
   token: string | null;
   app: JupyterApp | null;
+  /** Jupyter's base_url ("/" when the remote does not say). */
+  baseUrl: string;
+  /** When the remote verified that the TCP listener is its Jupyter's; null: not verified (never probe through it). */
+  listenerVerifiedAt: string | null;
   reason: string | null;
   /** A batch job's Jupyter listens on its node's address (forwarded from the login node); null: 127.0.0.1. */
   listenHost: string | null;
@@ -44,6 +49,8 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       socket: typeof o.socket === "string" && o.socket !== "" ? o.socket : null,
       token: typeof o.token === "string" && o.token !== "" ? o.token : null,
       app,
+      baseUrl: typeof o.baseUrl === "string" && o.baseUrl.startsWith("/") ? normalizeBaseUrl(o.baseUrl) : "/",
+      listenerVerifiedAt: typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
       reason: typeof o.reason === "string" ? o.reason : null,
       listenHost: typeof o.listenHost === "string" && /^[0-9A-Za-z.:-]+$/.test(o.listenHost) ? o.listenHost : null,
       jobId: typeof o.jobId === "string" ? o.jobId : null,
@@ -61,6 +68,11 @@ export function isUsable(s: RemoteStatus): boolean {
   return (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null);
 }
 
+/** May the token go through a tunnel to this instance? A TCP port needs a listener the remote verified as its Jupyter's. */
+export function isVerified(s: RemoteStatus): boolean {
+  return s.socket !== null || s.listenerVerifiedAt !== null;
+}
+
 /** Where to forward to: the unix socket when the status has one, else the TCP port. */
 export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
   if (s.socket !== null) return { socket: s.socket };
@@ -74,8 +86,8 @@ export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
 }
 
 /** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */
-export function localUrl(app: JupyterApp | null, localPort: number, token: string): string {
-  return `http://127.0.0.1:${localPort}${appPath(app ?? "server")}?token=${encodeURIComponent(token)}`;
+export function localUrl(app: JupyterApp | null, localPort: number, token: string, baseUrl = "/"): string {
+  return `http://127.0.0.1:${localPort}${appPath(app ?? "server", baseUrl)}?token=${encodeURIComponent(token)}`;
 }
 
 /** A warning for a batch job with little time left (after Slurm's walltime warning, or under 10 minutes), or null. */

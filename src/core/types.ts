@@ -41,6 +41,10 @@ export interface InstanceOptions {
   healthIntervalMs: number;
   /** Consecutive failed probes before a hung Jupyter is restarted. */
   healthRetries: number;
+  /** Size at which supervisor.log and jupyter.log are rotated (absent in older records: the default). */
+  logMaxBytes?: number;
+  /** Rotated files kept of each log (`.1` … `.N`). */
+  logKeep?: number;
   /** Set when the supervisor is the main step of a batch job (`start --scheduler slurm`). */
   scheduler?: "slurm";
   /** `--idle-timeout MINUTES`: Jupyter culls idle kernels, then shuts itself down; that ends the instance. */
@@ -70,10 +74,18 @@ export interface StateRecord {
   port: number | null;
   /** Unix socket path in socket mode (then port is null). */
   socket: string | null;
-  /** Jupyter's descendants (kernels) at the last snapshot, killed if they outlive an unclean exit. */
-  children: ProcessIdentity[];
+  /** The marker (JLREMOTE_INSTANCE) in Jupyter's environment and every descendant's: random, not the token. */
+  instanceId: string;
+  /** Deliberately detached processes of the instance left running at the last cleanup (nohup/setsid jobs). */
+  detachedProcesses: number;
+  /** Refreshed by a live supervisor (every heartbeatMs): a record elsewhere blocks the name only while recent. */
+  heartbeatAt: string | null;
   token: string;
   app: JupyterApp;
+  /** Jupyter's base_url as its runtime info file says ("/" by default); null before the first ready. */
+  baseUrl?: string | null;
+  /** When the listener was last verified to be this Jupyter's (ISO time); null while not verified. */
+  listenerVerifiedAt?: string | null;
   options: InstanceOptions;
   startedAt: string | null;
   restarts: number;
@@ -83,8 +95,6 @@ export interface StateRecord {
   jupyterLogFile: string;
   version: string;
   updatedAt: string;
-  /** Refreshed by a live supervisor, so a reader on another host can tell it is alive. */
-  heartbeatAt?: string;
   /** The address Jupyter listens on when it is not 127.0.0.1 (a compute node's cluster-facing address). */
   listenHost?: string | null;
   /** Set when the supervisor runs as a batch job. */

@@ -19,6 +19,8 @@ export interface TunnelRecord {
   app: JupyterApp | null;
   token: string;
   url: string;
+  /** The remote Jupyter's base_url (absent in records of older versions: "/"). */
+  baseUrl?: string;
   createdAt: string;
   /** A batch job's end by its time limit (as of the last connect), so `jllocal status` shows time left offline. */
   jobId?: string | null;

@@ -3,7 +3,7 @@ import { unitName } from "../../core/systemd-unit.js";
 import { validateStartOptions } from "../../core/instance-options.js";
 import { inspect } from "../../commands/instance-status.js";
 import type { Backend } from "../backend.js";
-import { stopInstance } from "../detached/supervisor-stop.js";
+import { stopInstance, stopMessage } from "../detached/supervisor-stop.js";
 import { observeLocal, restartUnderSupervisor } from "../local-restart.js";
 import { ignoredOptionNotes, startService, stopService } from "./service-control.js";
 
@@ -23,14 +23,14 @@ export const systemdBackend: Backend = {
     // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
     await stopService(ctx, name);
     const after = inspect(ctx.env, name, ctx.version);
-    // Anything still alive was not started by systemd (a `jlremote run` by hand): stop it the usual way.
-    if (after.supervisorAlive || after.jupyterAlive) await stopInstance(after);
-    return wasRunning ? `jlremote: stopped '${name}' (systemctl --user stop ${unitName(name)})` : `jlremote: instance '${name}' is not running (${after.report.state}); ${unitName(name)} is stopped`;
+    // Anything still alive (a `jlremote run` by hand, an unsupervised Jupyter) or left by a crash is stopped here.
+    const out = await stopInstance(after, ctx);
+    return stopMessage(wasRunning ? `stopped '${name}' (systemctl --user stop ${unitName(name)})` : `instance '${name}' is not running (${view.report.state}); ${unitName(name)} is stopped`, out);
   },
   async restart(view, ctx) {
     const done = await restartUnderSupervisor(view, ctx);
     if (done) return done;
-    if (view.jupyterAlive) await stopInstance(view);
+    if (view.jupyterAlive) await stopInstance(view, ctx);
     return startService(ctx, view.report.name);
   },
   observe: observeLocal,

@@ -45,11 +45,11 @@ test("sbatch --parsable output and --time-warning are validated", () => {
   assert.throws(() => parseTimeWarning("1m"), /--time-warning 1m: expected whole seconds/);
 });
 
-test("--idle-timeout becomes Jupyter's own culling options (NotebookApp for notebook 6) and survives the run argv", async () => {
-  const { idleArgs } = await import("../../../../src/core/jupyter-command.js");
+test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for notebook 6) and survives the run argv", async () => {
+  const { idleConfig } = await import("../../../../src/core/jupyter-config.js");
   const { runArgv, validateStartOptions } = await import("../../../../src/core/instance-options.js");
-  assert.deepEqual(idleArgs("lab", 1800), ["--MappingKernelManager.cull_idle_timeout=1800", "--MappingKernelManager.cull_interval=300", "--ServerApp.shutdown_no_activity_timeout=1800"]);
-  assert.deepEqual(idleArgs("notebook", 3), ["--MappingKernelManager.cull_idle_timeout=3", "--MappingKernelManager.cull_interval=2", "--NotebookApp.shutdown_no_activity_timeout=3"]);
+  assert.deepEqual(idleConfig("lab", { serverMajor: 2, notebookMajor: null }, 1800), { MappingKernelManager: { cull_idle_timeout: 1800, cull_interval: 300 }, ServerApp: { shutdown_no_activity_timeout: 1800 } });
+  assert.deepEqual(idleConfig("notebook", { serverMajor: 1, notebookMajor: 6 }, 3), { MappingKernelManager: { cull_idle_timeout: 3, cull_interval: 2 }, NotebookApp: { shutdown_no_activity_timeout: 3 } });
   const v = validateStartOptions({ name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [], idleTimeout: "30", scheduler: "slurm" });
   assert.equal(v.idleTimeoutMin, 30);
   const argv = runArgv({ ...v, app: "server", jupyter: "/j", rootDir: "/r" }, false);

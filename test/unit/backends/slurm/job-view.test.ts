@@ -13,12 +13,12 @@ const iso = (ms: number) => new Date(now + ms).toISOString();
 const options = { name: "gpu", app: "lab" as const, jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1, scheduler: "slurm" as const };
 const id = { pid: 10, startTime: 5, host: "node1", bootId: "b" };
 const record: StateRecord = {
-  schema: 1, name: "gpu", state: "running", host: "node1", supervisor: id, jupyter: { ...id, pid: 11 }, port: 24000, socket: null, children: [], token: "tok", app: "lab", options,
+  schema: 1, name: "gpu", state: "running", host: "node1", supervisor: id, jupyter: { ...id, pid: 11 }, port: 24000, socket: null, instanceId: "i", detachedProcesses: 0, token: "tok", app: "lab", options,
   startedAt: "t", restarts: 0, lastExit: null, reason: null, logFile: "/l", jupyterLogFile: "/j.log", version: "1", updatedAt: "t",
   heartbeatAt: iso(-5_000), listenHost: "10.0.0.2", job: { id: "42", node: "node1", endsAt: iso(3_600_000), warningAt: null, endReason: null },
 };
 const job: JobRecord = { schema: 1, jobId: "42", submittedAt: iso(-60_000), sbatchArgs: [], timeWarningSec: 600, options, end: null, seen: null };
-const base = (r: StateRecord | null) => buildStatus("gpu", r, { supervisorAlive: false, jupyterAlive: false }, { host: "login", version: "1", managedBy: "slurm" });
+const base = (r: StateRecord | null) => buildStatus("gpu", r, { supervisorAlive: false, jupyterAlive: false }, { host: "login", version: "1", managedBy: "slurm", now });
 
 test("a beating supervisor of this job: running on its node with time left, the URL on the node's address, no scheduler call", () => {
   const r = jobReport({ ...base(record), state: "running", url: "http://10.0.0.2:24000/lab?token=tok", token: "tok" }, job, record, now);
@@ -31,7 +31,7 @@ test("what the files say, and when they cannot answer (then one scheduler call)"
     ["queued, no record yet", { ...job, seen: { jobState: "PENDING", reason: "Resources", node: null, at: "t" } }, null, { state: "pending", reason: /job 42 PENDING \(Resources\)/ }, false],
     ["an older job's record", { ...job, seen: { jobState: "PENDING", reason: "Priority", node: null, at: "t" } }, { ...record, job: { ...record.job!, id: "41" } }, { state: "pending" }, false],
     ["running but the supervisor has not written yet", { ...job, seen: { jobState: "RUNNING", reason: null, node: "node1", at: "t" } }, null, { state: "starting" }, false],
-    ["a record of this job written just before its first heartbeat", { ...job, seen: { jobState: "RUNNING", reason: null, node: "node1", at: "t" } }, { ...record, state: "starting", heartbeatAt: undefined, updatedAt: iso(-1000) }, { state: "starting" }, true],
+    ["a record of this job written just before its first heartbeat", { ...job, seen: { jobState: "RUNNING", reason: null, node: "node1", at: "t" } }, { ...record, state: "starting", heartbeatAt: null, updatedAt: iso(-1000) }, { state: "starting" }, true],
     ["heartbeat stale", job, { ...record, heartbeatAt: iso(-heartbeatStaleMs - 1) }, { state: "failed", reason: /no heartbeat from the supervisor on node1/ }, false],
     ["the supervisor recorded a time-limit stop", job, { ...record, state: "stopped", reason: "time limit" }, { state: "stopped", reason: /time limit/ }, false],
     ["stopped, then Slurm has the job queued again (requeued)", { ...job, seen: { jobState: "PENDING", reason: "BeginTime", node: null, at: iso(0) } }, { ...record, state: "stopped", updatedAt: iso(-10_000) }, { state: "pending", reason: /job 42 requeued: PENDING \(BeginTime\)/ }, false],
