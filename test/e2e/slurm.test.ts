@@ -67,8 +67,8 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
   describe("lifecycle", () => {
     for (const f of flavours) {
-      test(`[${f.id}] start shows PENDING then RUNNING on node1; the URL answers from the login side with the token, 403 without; a kernel's hostname is node1`, { skip: f.skip, timeout: 120_000 }, withSandbox(async (sb) => {
-        const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(f), "--sbatch", "--begin=now+2"], env(sb), { timeoutMs: 90_000 });
+      test(`[${f.id}] start shows PENDING then RUNNING on node1; the URL answers from the login side with the token, 403 without; a kernel's hostname is node1`, { skip: f.skip, timeout: 240_000 }, withSandbox(async (sb) => {
+        const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(f), "--sbatch", "--begin=now+2", "--timeout", "180"], env(sb), { timeoutMs: 220_000 });
         assert.equal(r.code, 0, r.stderr);
         assert.match(r.stderr, /submitted batch job \d+/);
         assert.match(r.stderr, /job \d+: PENDING \(BeginTime\)/);
