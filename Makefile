@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 NAME ?= default
 TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook \
-             openssh-server openssh-client strace procps curl util-linux systemd chromium
+             openssh-server openssh-client strace procps curl util-linux systemd chromium \
+             slurm-wlm munge iproute2
 
 .PHONY: all deps build typecheck test-debs test-venv test test-unit test-systemd start stop status bench pack clean
 

@@ -10,6 +10,7 @@ import { idleFootprint } from "./figures/idle.mjs";
 import { laptopCold, laptopWarm } from "./figures/laptop.mjs";
 import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
 import { filesTouched, statusSpeed } from "./figures/status.mjs";
+import { slurmBenchSkip, slurmStart } from "./figures/slurm.mjs";
 import { CLI } from "./lib/jlremote.mjs";
 import { JLLOCAL } from "./lib/laptop.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
@@ -18,7 +19,8 @@ import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: "1,2,3,4,5,6,7,8,9" },
+    only: { type: "string", default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10" : "1,2,3,4,5,6,7,8,9" },
+    "slurm-rounds": { type: "string", default: "5" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
     idle: { type: "string", default: "60" },
@@ -50,13 +52,16 @@ const plan = [
   ["7", `jllocal warm (${slow} rounds)`, () => laptopWarm(sb, slow)],
   ["8", `jllocal cold (${Math.ceil(slow / 2)} pairs)`, () => laptopCold(sb, Math.ceil(slow / 2))],
   ["9", `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`, () => supervisorSoak(sb, Number(opt.soak))],
+  ["10", `start on a compute node through Slurm (${opt["slurm-rounds"]} pairs)`, () => slurmStart(sb, Number(opt["slurm-rounds"]))],
 ];
+if (slurmBenchSkip() !== null && only.has("10")) process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);
 const rows = [];
 const failures = [];
 const began = Date.now();
 try {
   for (const [id, what, fn] of plan) {
     if (!only.has(id) && !(id === "2" && only.has("1"))) continue;
+    if (id === "10" && slurmBenchSkip() !== null) continue;
     process.stderr.write(`bench: figure ${id}: ${what} …\n`);
     try {
       const got = await fn();

@@ -26,6 +26,14 @@ const startOpts = {
   "health-retries": { type: "string", default: "8", describe: "failed probes in a row before a hung Jupyter is restarted" },
   "log-max-size": { type: "string", default: "10", describe: "MB at which supervisor.log and jupyter.log are rotated" },
   "log-keep": { type: "string", default: "3", describe: "rotated files kept of each log" },
+  scheduler: { type: "string", describe: "slurm: run as a batch job on a compute node; none: here (default: as recorded)" },
+  "idle-timeout": { type: "string", describe: "minutes: Jupyter culls idle kernels, then shuts down with no activity; that ends the instance" },
+} as const;
+const slurmOpts = {
+  sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
+  "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
+  "time-warning": { type: "string", default: "600", describe: "seconds before the time limit at which the job is warned (USR1)" },
+  requeue: { type: "boolean", default: false, describe: "let Slurm requeue the job (preemption, node failure); it keeps its token" },
 } as const;
 
 const binDirOpts = {
@@ -40,6 +48,7 @@ function startFlags(a: Record<string, unknown>) {
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
     sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries, logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
+    scheduler: a.scheduler as string | undefined, idleTimeout: a.idleTimeout, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
   };
 }
 
@@ -51,7 +60,7 @@ const stopCommand: Command = async (a, ctx) => (await import("./commands/stop.js
 const restartCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
 /** Commands that parseCanonical may parse, with the same option specs yargs gets. */
 export const canonical = {
-  start: [{ ...startOpts, ...jsonOpt }, startCommand],
+  start: [{ ...startOpts, ...slurmOpts, ...jsonOpt }, startCommand],
   run: [{ ...startOpts, ...daemonChildOpt }, runCommand],
   stop: [nameOpt, stopCommand],
   restart: [nameOpt, restartCommand],
@@ -106,7 +115,8 @@ function build(y: Argv, ctx: CommandContext): Argv {
 }
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
-export async function runCommandLine(argv: string[], ctx: CommandContext): Promise<ExitCode> {
+export async function runCommandLine(argv0: string[], ctx: CommandContext): Promise<ExitCode> {
+  const argv = joinDashValues(argv0);
   const [name, ...rest] = argv;
   const fast = name !== undefined && Object.hasOwn(canonical, name) ? canonical[name as keyof typeof canonical] : undefined;
   const parsed = fast ? parseCanonical(rest, fast[0]) : null;
@@ -115,4 +125,16 @@ export async function runCommandLine(argv: string[], ctx: CommandContext): Promi
   const { default: yargs } = await import("yargs");
   await build(yargs(argv), ctx).parseAsync();
   return await result;
+}
+
+/** `--sbatch '-p gpu -t 1:00:00'`: a value that starts with a dash is still the option's value, not a flag. */
+export function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    if (a === "--") return [...out, ...argv.slice(i)];
+    if (a === "--sbatch" && i + 1 < argv.length) out.push(`--sbatch=${argv[(i += 1)] as string}`);
+    else out.push(a);
+  }
+  return out;
 }

@@ -19,6 +19,8 @@ export const connectOpts = {
   sock: { type: "boolean", default: false, describe: "when starting the remote instance, use a unix socket (jlremote start --sock)" },
   "remote-cmd": { type: "string", describe: "remote command line for jlremote (default: jlremote, then ~/.local/bin/jlremote)" },
   json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
+  scheduler: { type: "string", describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)" },
+  sbatch: { type: "string", describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'" },
   ...sshConfigOpt,
 } as const;
 
@@ -30,13 +32,15 @@ function build(y: Argv, ctx: LocalContext): Argv {
     .command("$0 [host]", "connect to Jupyter on HOST (one ssh login), print the local URL, open the browser", (c) => c.options(connectOpts),
       run(async (a) => (await import("./local/connect.js")).connectCommand(connectFlags({
         host: str(a.host), name: String(a.name), localPort: str(a.localPort), browser: Boolean(a.browser), start: Boolean(a.start), sock: Boolean(a.sock),
-        remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json),
+        remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json), scheduler: str(a.scheduler), sbatch: str(a.sbatch),
       }), ctx)))
     .command("status", "list the tunnels jllocal holds and whether they answer", (c) => c.options({ json: connectOpts.json }),
       run(async (a) => (await import("./local/status.js")).localStatusCommand({ json: Boolean(a.json) }, ctx)))
     .command("kill [host]", "close the tunnels to HOST and end the ssh connection jllocal started", (c) => c.options({
-      all: { type: "boolean", default: false, describe: "close every tunnel" }, ...sshConfigOpt }),
-      run(async (a) => (await import("./local/kill.js")).killCommand({ host: str(a.host), all: Boolean(a.all), sshConfig: str(a.sshConfig) }, ctx)))
+      all: { type: "boolean", default: false, describe: "close every tunnel" },
+      cancel: { type: "boolean", default: false, describe: "also stop the remote instance (a batch job is cancelled)" },
+      "remote-cmd": connectOpts["remote-cmd"], ...sshConfigOpt }),
+      run(async (a) => (await import("./local/kill.js")).killCommand({ host: str(a.host), all: Boolean(a.all), sshConfig: str(a.sshConfig), cancel: Boolean(a.cancel), remoteCmd: str(a.remoteCmd) }, ctx)))
     .strict()
     .exitProcess(false)
     .version(ctx.version)
@@ -49,6 +53,8 @@ function build(y: Argv, ctx: LocalContext): Argv {
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
 export async function runCommandLine(argv: string[], ctx: LocalContext): Promise<ExitCode> {
-  await build(yargs(argv), ctx).parseAsync();
+  // `--sbatch '-p gpu'`: a value starting with a dash is still the value.
+  const joined = argv.flatMap((a, i) => (a === "--sbatch" && i + 1 < argv.length ? [] : i > 0 && argv[i - 1] === "--sbatch" ? [`--sbatch=${a}`] : [a]));
+  await build(yargs(joined), ctx).parseAsync();
   return await result;
 }

@@ -3,10 +3,11 @@ import { ExitCode, JlremoteError } from "../core/errors.js";
 import { buildStatus, type StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
-import { hostName, isAlive } from "../io/process-identity.js";
-import { isServiceHere } from "../io/service-files.js";
+import { hostName } from "../io/process-identity.js";
 import { distrustDir } from "../io/private-file.js";
 import { readState } from "../io/state-file.js";
+import { backendFor } from "../backends/choose.js";
+import type { CommandContext } from "./context.js";
 
 /** An instance as seen now. */
 export interface InstanceView {
@@ -19,7 +20,7 @@ export interface InstanceView {
   jupyterAlive: boolean;
 }
 
-/** Look at the named instance: state file plus identity checks, no network, no daemon. Throws (exit 1) on an untrusted dir or file. */
+/** Look at the named instance: state file plus its backend's liveness checks, no network, no daemon. Throws (exit 1) on an untrusted dir or file. */
 export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
   const paths = instancePaths(env, name);
   const badDir = distrustDir(paths.dir);
@@ -27,11 +28,19 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const read = readState(paths.stateFile);
   if (read.kind === "untrusted") throw new JlremoteError(read.message, ExitCode.failure);
   const record = read.kind === "ok" ? read.record : null;
-  const supervisorAlive = isAlive(record?.supervisor);
-  const jupyterAlive = isAlive(record?.jupyter);
-  const managedBy = isServiceHere(env, name) ? "systemd" : "jlremote";
-  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy, now: Date.now() });
+  const backend = backendFor(env, name);
+  const seen = record ? backend.observe(record, env) : { supervisorAlive: false, jupyterAlive: false, hostBound: true };
+  const { supervisorAlive, jupyterAlive } = seen;
+  const managedBy = backend.kind === "detached" ? "jlremote" : backend.kind;
+  // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
+  const host = seen.hostBound || !record ? hostName() : record.host;
+  const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy, now: Date.now() }), record, env);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };
+}
+
+/** inspect(), then at most one question to the backend's authority when the files cannot answer (a queued job). */
+export async function inspectSettled(ctx: CommandContext, name: string): Promise<InstanceView> {
+  return backendFor(ctx.env, name).settle(inspect(ctx.env, name, ctx.version), ctx);
 }

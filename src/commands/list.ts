@@ -3,11 +3,11 @@ import { readdirSync } from "node:fs";
 import { ExitCode } from "../core/errors.js";
 import { stateRoot } from "../io/paths.js";
 import type { CommandContext } from "./context.js";
-import { inspect } from "./instance-status.js";
+import { inspectSettled } from "./instance-status.js";
 import { renderListRow } from "./render.js";
 
 /** Print all instances (a JSON array on one line with --json). */
-export function listCommand(flags: { json: boolean }, ctx: CommandContext): ExitCode {
+export async function listCommand(flags: { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
   let names: string[] = [];
   try {
     names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && d.name !== "local").map((d) => d.name).sort();
@@ -17,7 +17,7 @@ export function listCommand(flags: { json: boolean }, ctx: CommandContext): Exit
   const reports = [];
   for (const n of names.filter((x) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(x))) {
     try {
-      reports.push(inspect(ctx.env, n, ctx.version).report);
+      reports.push((await inspectSettled(ctx, n)).report);
     } catch (err) {
       // An untrusted instance dir or state file is skipped with its reason, never read.
       ctx.err(`jlremote: ${(err as Error).message}`);

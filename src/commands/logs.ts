@@ -1,5 +1,6 @@
 // `jlremote logs`: the supervisor's events and Jupyter's output, the last N lines of each, optionally followed.
-import { closeSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, openSync, readSync, statSync } from "node:fs";
+import { join } from "node:path";
 import { ExitCode } from "../core/errors.js";
 import { renderEventLine } from "../core/log-render.js";
 import { tailLines } from "../io/logs.js";
@@ -12,6 +13,8 @@ export async function logsCommand(flags: NameOption & { lines: number; follow: b
   const sources = [
     { label: "supervisor", file: paths.logFile, render: renderEventLine },
     { label: "jupyter", file: paths.jupyterLogFile, render: (l: string) => l },
+    // A batch job's own output (scheduler messages such as "CANCELLED DUE TO TIME LIMIT"), when the instance ran as one.
+    ...(existsSync(join(paths.dir, "job.out")) ? [{ label: "job", file: join(paths.dir, "job.out"), render: (l: string) => l }] : []),
   ];
   for (const s of sources) {
     ctx.out(`==> ${s.label}: ${s.file} <==`);

@@ -12,11 +12,23 @@ export function renderStatusText(r: StatusReport): string[] {
   if (r.restarts > 0) lines.push(`  restarts:   ${r.restarts}`);
   if (r.lastExit) lines.push(`  last exit:  ${r.lastExit.signal ?? `code ${r.lastExit.code}`} at ${r.lastExit.at}${r.lastExit.reason ? ` (${r.lastExit.reason})` : ""}`);
   if (r.reason) lines.push(`  reason:     ${r.reason}`);
+  if (r.jobId) lines.push(`  job:        ${r.jobId} ${r.jobState ?? "?"}${r.jobReason ? ` (${r.jobReason})` : ""}${r.node ? ` on ${r.node}` : ""}`);
+  if (r.secondsLeft !== undefined && r.secondsLeft !== null) lines.push(`  time left:  ${formatLeft(r.secondsLeft)} (until ${r.endsAt})${r.walltimeWarningAt ? `; walltime warning at ${r.walltimeWarningAt}` : ""}`);
+  if (r.endReason) lines.push(`  ended:      ${r.endReason}`);
   if (r.logFile) lines.push(`  logs:       ${r.logFile}, ${r.jupyterLogFile}`);
   return lines;
 }
 
 /** One table row for `jlremote list`. */
 export function renderListRow(r: StatusReport): string {
-  return [r.name.padEnd(16), r.state.padEnd(12), String(r.port ?? "-").padEnd(6), r.url ?? ""].join(" ").trimEnd();
+  const job = r.jobId ? ` job ${r.jobId} ${r.jobState ?? "?"}${r.node ? ` on ${r.node}` : ""}${r.secondsLeft != null ? `, ${formatLeft(r.secondsLeft)} left` : ""}${r.endReason ? ` (${r.endReason})` : ""}` : "";
+  return `${[r.name.padEnd(16), r.state.padEnd(12), String(r.port ?? "-").padEnd(6), r.url ?? ""].join(" ").trimEnd()}${job}`;
+}
+
+/** 3725 → "1h02m", 59 → "59s". */
+export function formatLeft(sec: number): string {
+  if (sec < 60) return `${sec}s`;
+  const h = Math.floor(sec / 3600);
+  const m = Math.floor((sec % 3600) / 60);
+  return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : `${m}m`;
 }

@@ -36,7 +36,9 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
   const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
-  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null } : undefined;
+  // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
+  const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
+  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });

@@ -15,7 +15,7 @@ import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
 import type { StartFlags } from "./start.js";
 import { resolveStartOptions } from "./start-options.js";
-import { inUnit, startService } from "./systemd-instance.js";
+import { inUnit, startService } from "../backends/systemd/index.js";
 
 /** Variables copied into the unit when set, so the service finds the same Jupyter, kernels and tools as this shell. */
 const passedEnv = ["PATH", "LANG", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JUPYTER_RUNTIME_DIR", "JUPYTER_PATH",

@@ -1,119 +1,18 @@
-// `jlremote start`: start (or find) the detached supervisor and print the URL once Jupyter answers.
-import { spawn } from "node:child_process";
-import { ExitCode, JlremoteError } from "../core/errors.js";
-import { runArgv, validateStartOptions, type RawStartOptions } from "../core/instance-options.js";
-import type { InstanceOptions } from "../core/types.js";
-import { acquireLock } from "../io/lock.js";
-import { tailLines } from "../io/logs.js";
-import { instancePaths, validateName } from "../io/paths.js";
-import { isPortFree } from "../io/ports.js";
-import { hostName } from "../io/process-identity.js";
-import { isServiceHere } from "../io/service-files.js";
-import { readState, ensurePrivateDir } from "../io/state-file.js";
+// `jlremote start`: start (or find) the instance through its backend and print the URL once Jupyter answers.
+import { ExitCode } from "../core/errors.js";
+import { validateName } from "../io/paths.js";
+import type { StartFlags } from "../backends/backend.js";
+import { backendFor } from "../backends/choose.js";
 import type { CommandContext } from "./context.js";
-import { inspect, type InstanceView } from "./instance-status.js";
-import { resolveStartOptions } from "./start-options.js";
-import { ignoredOptionNotes, startService } from "./systemd-instance.js";
 
-/** start's own flags besides the instance options. */
-export interface StartFlags extends RawStartOptions {
-  json: boolean;
-}
+export type { StartFlags } from "../backends/backend.js";
+export { ensureStarted } from "../backends/detached/index.js";
 
 /** Start the instance unless it runs; print its URL (or status JSON). */
 export async function startCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
-  if (isServiceHere(ctx.env, validateName(flags.name))) {
-    // Options come from the unit; resolving them here could fail where the service works (another PATH),
-    // but a malformed one is still a usage error, as for a detached instance.
-    validateStartOptions(flags);
-    for (const line of ignoredOptionNotes(flags)) ctx.err(line);
-    const view = await startService(ctx, flags.name);
-    ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
-    return ExitCode.ok;
-  }
-  const options = resolveStartOptions(flags, ctx);
-  const view = await ensureStarted(options, ctx);
-  ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
+  const backend = backendFor(ctx.env, validateName(flags.name), flags.scheduler);
+  const view = await backend.start(flags, ctx);
+  if (flags.json) ctx.out(JSON.stringify(view.report));
+  else if (view.report.url) ctx.out(view.report.url);
   return ExitCode.ok;
-}
-
-/** Make sure a supervisor runs for these options and wait until Jupyter is ready. */
-export async function ensureStarted(options: InstanceOptions, ctx: CommandContext): Promise<InstanceView> {
-  const paths = instancePaths(ctx.env, options.name);
-  ensurePrivateDir(paths.dir, ctx.err);
-  const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
-  let supervisorPid: number | null = null;
-  try {
-    const view = inspect(ctx.env, options.name, ctx.version);
-    if (view.report.elsewhere) {
-      throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
-    }
-    if (view.record && view.record.host !== hostName()) ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
-    if (!view.supervisorAlive || view.report.state === "failed" || view.report.state === "stopped") {
-      if (!view.jupyterAlive && options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
-        throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
-      }
-      supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);
-    } else if (view.record && (view.record.app !== options.app || (options.portExplicit && options.port !== view.record.port))) {
-      ctx.err(`note: '${options.name}' already runs (${view.record.app}, port ${view.record.port ?? "-"}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
-    }
-  } finally {
-    await release();
-  }
-  return waitReady(ctx, options, supervisorPid);
-}
-
-async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
-  const [cmd, ...pre] = ctx.self as [string, ...string[]];
-  // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
-  // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
-  // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
-  // A 1 MB young generation: the idle supervisor's RSS then stays put over months of loop turns (README, figure 9).
-  const child = spawn(cmd, ["--max-semi-space-size=1", ...pre, ...runArgv(options, true)], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
-  let exited: number | null = null;
-  let said = "";
-  child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });
-  const closed = new Promise<void>((r) => child.once("close", () => r()));
-  child.on("exit", (code) => { exited = code ?? 1; });
-  child.on("error", () => { exited = 1; });
-  child.unref();
-  const deadline = performance.now() + 15_000;
-  try {
-    for (;;) {
-      const read = readState(stateFile);
-      if (read.kind === "ok" && read.record.supervisor?.pid === child.pid && child.pid !== undefined) return child.pid;
-      if (exited !== null) {
-        await Promise.race([closed, sleep(500)]);
-        const why = said.split("\n").map((l) => l.replace(/^jlremote: /, "").trim()).filter(Boolean).pop();
-        throw new JlremoteError(why ? `the supervisor could not start: ${why}` : `the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``);
-      }
-      if (performance.now() > deadline) throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
-      await sleep(20);
-    }
-  } finally {
-    child.stderr?.destroy();
-  }
-}
-
-async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
-  const deadline = performance.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
-  for (;;) {
-    const view = inspect(ctx.env, options.name, ctx.version);
-    const state = view.report.state;
-    if (state === "running") return view;
-    const ours = spawned === null || view.record?.supervisor?.pid === spawned;
-    if (ours && (state === "failed" || state === "stopped" || !view.supervisorAlive)) {
-      const tail = tailLines(view.paths.jupyterLogFile, 15);
-      throw new JlremoteError(`Jupyter did not start: ${view.report.reason ?? state}`, ExitCode.failure, {
-        detail: tail ? `--- last lines of ${view.paths.jupyterLogFile} ---\n${tail}` : undefined,
-      });
-    }
-    if (performance.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
-    await sleep(20);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

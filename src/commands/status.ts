@@ -4,12 +4,12 @@ import type { ExitCode } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
 import { probeStatus } from "../io/http-probe.js";
 import type { CommandContext, NameOption } from "./context.js";
-import { inspect } from "./instance-status.js";
+import { inspectSettled } from "./instance-status.js";
 import { renderStatusText } from "./render.js";
 
 /** Print the instance status (one JSON line with --json); exit 0 only when Jupyter runs and answers. */
 export async function statusCommand(flags: NameOption & { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
-  const view = inspect(ctx.env, flags.name, ctx.version);
+  const view = await inspectSettled(ctx, flags.name);
   if (view.corrupt !== null) ctx.err(`jlremote: ${view.report.reason}`);
   const answering = await checkUnsupervised(view.report, view.record, ctx.env);
   if (flags.json) ctx.out(JSON.stringify(view.report));
@@ -19,7 +19,7 @@ export async function statusCommand(flags: NameOption & { json: boolean }, ctx: 
 
 /** Print the URL alone (nothing, exit 3, when not running). */
 export async function urlCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
-  const view = inspect(ctx.env, flags.name, ctx.version);
+  const view = await inspectSettled(ctx, flags.name);
   const code = (await checkUnsupervised(view.report, view.record, ctx.env)) ? statusExitCode(view.report) : 3;
   if (code === 0 && view.report.url) ctx.out(view.report.url);
   else ctx.err(`jlremote: instance '${flags.name}' is ${view.report.state}${view.report.elsewhere ? ` on ${view.report.host}` : ""}; \`jlremote start --name ${flags.name}\` starts it`);

@@ -7,6 +7,8 @@ export const ExitCode = {
   usage: 2,
   notRunning: 3,
   elsewhere: 4,
+  /** Interrupted (Ctrl-C) while waiting, e.g. for a queued batch job (which is then cancelled). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 

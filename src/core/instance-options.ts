@@ -18,6 +18,9 @@ export interface RawStartOptions {
   logMaxSize?: unknown;
   logKeep?: unknown;
   extraArgs: string[];
+  /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
+  scheduler?: string;
+  idleTimeout?: unknown;
 }
 
 /** Defaults of the health probe: a Jupyter blocked on a stalled filesystem gets ~4 minutes before it is restarted. */
@@ -77,7 +80,10 @@ export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions
     healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? healthDefaults.retries, true, 1_000_000)),
     logMaxBytes: Math.round(parsePositive("log-max-size", raw.logMaxSize ?? logDefaults.maxSizeMb, false, 1_000_000) * 1024 * 1024),
     logKeep: parsePositive("log-keep", raw.logKeep ?? logDefaults.keep, true, 100),
+    ...(raw.scheduler === "slurm" ? { scheduler: "slurm" as const } : {}),
+    ...(raw.idleTimeout !== undefined && Number(raw.idleTimeout) !== 0 ? { idleTimeoutMin: parsePositive("idle-timeout", raw.idleTimeout) } : {}),
   };
+  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
   if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
   if (v.logMaxBytes < 4096) throw usageError(`--log-max-size ${String(raw.logMaxSize)}: expected at least 0.004 (MB)`);
   return v;
@@ -92,6 +98,8 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
   if (o.logMaxBytes !== undefined) argv.push("--log-max-size", String(o.logMaxBytes / 1024 / 1024));
   if (o.logKeep !== undefined) argv.push("--log-keep", String(o.logKeep));
   if (o.sock) argv.push("--sock");
+  if (o.scheduler) argv.push("--scheduler", o.scheduler);
+  if (o.idleTimeoutMin) argv.push("--idle-timeout", String(o.idleTimeoutMin));
   if (o.portExplicit && o.port !== null) argv.push("--port", String(o.port));
   if (daemon) argv.push("--daemon-child");
   if (o.extraArgs.length > 0) argv.push("--", ...o.extraArgs);

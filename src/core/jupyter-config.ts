@@ -20,6 +20,8 @@ export interface JupyterConfigInput {
   /** Unix socket path, or null in TCP mode. */
   socket: string | null;
   asRoot: boolean;
+  /** Listen address in TCP mode: 127.0.0.1 unless a batch job's node must be reachable from the login node. */
+  host?: string;
 }
 
 /** A traitlets config object: section (class name) → option → value. */
@@ -50,7 +52,7 @@ export function jupyterConfig(input: JupyterConfigInput, extra: JupyterConfig = 
     server.sock_mode = "0600";
   } else if (input.port !== null) {
     // port_retries 0: a busy port is an error, never a silent move to a port we don't know.
-    Object.assign(server, { ip: "127.0.0.1", port: input.port, port_retries: 0 });
+    Object.assign(server, { ip: input.host ?? "127.0.0.1", port: input.port, port_retries: 0 });
   }
   if (input.asRoot) server.allow_root = true;
   const config: JupyterConfig = { [cls]: server };
@@ -137,4 +139,13 @@ export function configFileText(config: JupyterConfig, userNames: readonly string
     "    _logging.getLogger(_name).addFilter(_MaskSecrets(_secrets))",
     "",
   ].join("\n");
+}
+
+/** `--idle-timeout`: Jupyter culls idle kernels (checked every min(300, timeout/2) s), then shuts itself down (checked each minute). */
+export function idleConfig(app: JupyterApp, flavour: JupyterFlavour, seconds: number): JupyterConfig {
+  const s = Math.max(1, Math.round(seconds));
+  return {
+    MappingKernelManager: { cull_idle_timeout: s, cull_interval: Math.max(1, Math.min(300, Math.round(s / 2))) },
+    [serverClass(app, flavour)]: { shutdown_no_activity_timeout: s },
+  };
 }

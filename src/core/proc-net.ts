@@ -36,9 +36,19 @@ export function reaches127(l: TcpListener): boolean {
   return reaching127.has(l.address);
 }
 
-/** The listeners a connection to 127.0.0.1:port could reach. */
-export function listenersFor(port: number, listeners: readonly TcpListener[]): TcpListener[] {
-  return listeners.filter((l) => l.port === port && reaches127(l));
+/** The kernel's hex forms that a connection to IPv4 `host` reaches: the address itself, its v4-mapped form, the wildcards. */
+export function reachingHex(host: string): Set<string> {
+  if (host === "127.0.0.1") return reaching127;
+  const octets = host.split(".").map(Number);
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return new Set();
+  const le = octets.map((o) => o.toString(16).padStart(2, "0").toUpperCase()).reverse().join("");
+  return new Set([le, "00000000", "00000000000000000000000000000000", `0000000000000000FFFF0000${le}`, "0000000000000000FFFF000000000000"]);
+}
+
+/** The listeners a connection to host:port (127.0.0.1 unless a compute node's address) could reach. */
+export function listenersFor(port: number, listeners: readonly TcpListener[], host = "127.0.0.1"): TcpListener[] {
+  const reach = reachingHex(host);
+  return listeners.filter((l) => l.port === port && reach.has(l.address));
 }
 
 /** Verdict on who listens on 127.0.0.1:port, given the socket inodes our processes hold. */
@@ -48,8 +58,8 @@ export type ListenerVerdict =
   | { kind: "foreign"; uid: number; inode: number };
 
 /** Ours only when something listens and every listener that could take the connection is one of our sockets. */
-export function judgeListeners(port: number, listeners: readonly TcpListener[], ourInodes: ReadonlySet<number>): ListenerVerdict {
-  const relevant = listenersFor(port, listeners);
+export function judgeListeners(port: number, listeners: readonly TcpListener[], ourInodes: ReadonlySet<number>, host = "127.0.0.1"): ListenerVerdict {
+  const relevant = listenersFor(port, listeners, host);
   if (relevant.length === 0) return { kind: "none" };
   const stranger = relevant.find((l) => !ourInodes.has(l.inode));
   return stranger ? { kind: "foreign", uid: stranger.uid, inode: stranger.inode } : { kind: "ours" };

@@ -19,6 +19,13 @@ export interface RemoteStatus {
   /** When the remote verified that the TCP listener is its Jupyter's; null: not verified (never probe through it). */
   listenerVerifiedAt: string | null;
   reason: string | null;
+  /** A batch job's Jupyter listens on its node's address (forwarded from the login node); null: 127.0.0.1. */
+  listenHost: string | null;
+  jobId: string | null;
+  node: string | null;
+  secondsLeft: number | null;
+  endsAt: string | null;
+  walltimeWarningAt: string | null;
 }
 
 /** Parse the last JSON object line of `stdout` (login-shell noise before it is ignored); null if there is none. */
@@ -45,6 +52,12 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       baseUrl: typeof o.baseUrl === "string" && o.baseUrl.startsWith("/") ? normalizeBaseUrl(o.baseUrl) : "/",
       listenerVerifiedAt: typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
       reason: typeof o.reason === "string" ? o.reason : null,
+      listenHost: typeof o.listenHost === "string" && /^[0-9A-Za-z.:-]+$/.test(o.listenHost) ? o.listenHost : null,
+      jobId: typeof o.jobId === "string" ? o.jobId : null,
+      node: typeof o.node === "string" ? o.node : null,
+      secondsLeft: typeof o.secondsLeft === "number" ? o.secondsLeft : null,
+      endsAt: typeof o.endsAt === "string" && !Number.isNaN(Date.parse(o.endsAt)) ? o.endsAt : null,
+      walltimeWarningAt: typeof o.walltimeWarningAt === "string" ? o.walltimeWarningAt : null,
     };
   }
   return null;
@@ -63,16 +76,24 @@ export function isVerified(s: RemoteStatus): boolean {
 /** Where to forward to: the unix socket when the status has one, else the TCP port. */
 export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
   if (s.socket !== null) return { socket: s.socket };
-  if (s.port !== null) return { port: s.port };
+  if (s.port !== null) return s.listenHost !== null ? { port: s.port, host: s.listenHost } : { port: s.port };
   return null;
 }
 
 /** Same remote end? */
 export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
-  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port;
+  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port && (a.host ?? null) === (b.host ?? null);
 }
 
 /** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */
 export function localUrl(app: JupyterApp | null, localPort: number, token: string, baseUrl = "/"): string {
   return `http://127.0.0.1:${localPort}${appPath(app ?? "server", baseUrl)}?token=${encodeURIComponent(token)}`;
+}
+
+/** A warning for a batch job with little time left (after Slurm's walltime warning, or under 10 minutes), or null. */
+export function timeLeftWarning(s: RemoteStatus): string | null {
+  if (s.jobId === null || s.secondsLeft === null) return null;
+  if (s.walltimeWarningAt === null && s.secondsLeft >= 600) return null;
+  const left = s.secondsLeft < 120 ? `${s.secondsLeft} s` : `${Math.floor(s.secondsLeft / 60)} min`;
+  return `warning: job ${s.jobId}${s.node ? ` on ${s.node}` : ""} reaches its time limit in ${left}; save your work`;
 }

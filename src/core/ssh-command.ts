@@ -10,8 +10,9 @@ export interface SshTarget {
   sshConfig: string | null;
 }
 
-/** Where a forward ends on the remote side: Jupyter's TCP port on 127.0.0.1, or its unix socket. */
-export type ForwardTarget = { port: number } | { socket: string };
+/** Where a forward ends on the remote side: Jupyter's TCP port on 127.0.0.1 (or on `host`, a compute node's
+ * address reached from the login node), or its unix socket. */
+export type ForwardTarget = { port: number; host?: string } | { socket: string };
 
 /**
  * Everything after the master goes through its socket with no config read (-F /dev/null): the user's LocalForward,
@@ -57,7 +58,7 @@ export function controlArgs(t: SshTarget, op: "check" | "exit"): string[] {
 export function forwardSpec(localPort: number, target: ForwardTarget): string {
   return "socket" in target
     ? `127.0.0.1:${localPort}:${target.socket}`
-    : `127.0.0.1:${localPort}:127.0.0.1:${target.port}`;
+    : `127.0.0.1:${localPort}:${target.host ?? "127.0.0.1"}:${target.port}`;
 }
 
 /** argv that adds (forward) or removes (cancel) a local forward on the master. */

@@ -3,8 +3,8 @@ import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
-/** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive). */
-export type ReportedState = StateRecord["state"] | "unsupervised";
+/** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
+export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
 
 /** The status object printed by `status --json` (schema 1). */
 export interface StatusReport {
@@ -36,6 +36,21 @@ export interface StatusReport {
   /** Detached processes (nohup/setsid jobs) of the instance left running at its last cleanup. */
   detachedProcesses: number;
   version: string;
+  /** How the instance runs: detached, systemd or slurm (set by its backend). */
+  backend?: "detached" | "systemd" | "slurm";
+  /** Slurm only: the batch job and what the scheduler (or the supervisor's heartbeat) says about it. */
+  jobId?: string | null;
+  jobState?: string | null;
+  jobReason?: string | null;
+  node?: string | null;
+  endsAt?: string | null;
+  secondsLeft?: number | null;
+  /** The address Jupyter listens on when not 127.0.0.1 (a batch job's node): jllocal forwards there. */
+  listenHost?: string | null;
+  /** When the supervisor got the walltime warning signal. */
+  walltimeWarningAt?: string | null;
+  /** Why the job ended (time limit, cancelled, out of memory, node failure, preempted, failed with exit code). */
+  endReason?: string | null;
 }
 
 /** How often a live supervisor refreshes `heartbeatAt` in state.json. */
@@ -51,7 +66,7 @@ export function liveElsewhere(record: StateRecord, now: number): boolean {
 }
 
 /** Who starts and stops the instance's supervisor. */
-export type ManagedBy = "jlremote" | "systemd";
+export type ManagedBy = "jlremote" | "systemd" | "slurm";
 
 /** What the caller observed about the recorded processes (on this host). */
 export interface Liveness {
@@ -96,7 +111,7 @@ export function buildStatus(
     port: record.port,
     socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token, baseUrl) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, "127.0.0.1", baseUrl) : null,
+    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token, baseUrl) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, record.listenHost ?? "127.0.0.1", baseUrl) : null,
     app: record.app,
     baseUrl,
     listenerVerifiedAt: live_ ? (record.listenerVerifiedAt ?? null) : null,

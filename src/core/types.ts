@@ -45,6 +45,22 @@ export interface InstanceOptions {
   logMaxBytes?: number;
   /** Rotated files kept of each log (`.1` … `.N`). */
   logKeep?: number;
+  /** Set when the supervisor is the main step of a batch job (`start --scheduler slurm`). */
+  scheduler?: "slurm";
+  /** `--idle-timeout MINUTES`: Jupyter culls idle kernels, then shuts itself down; that ends the instance. */
+  idleTimeoutMin?: number;
+}
+
+/** What the supervisor of a batch job records about it (slurm backend). */
+export interface JobRuntime {
+  id: string;
+  node: string;
+  /** The job's end by its time limit (from the scheduler, once), or null when unlimited or not known yet. */
+  endsAt: string | null;
+  /** When the walltime warning signal (USR1) arrived. */
+  warningAt: string | null;
+  /** Why the supervisor was ended ("time limit", "terminated by Slurm"), or null. */
+  endReason: string | null;
 }
 
 /** The state.json record (schema 1). Written only by the supervisor while it lives. */
@@ -79,4 +95,8 @@ export interface StateRecord {
   jupyterLogFile: string;
   version: string;
   updatedAt: string;
+  /** The address Jupyter listens on when it is not 127.0.0.1 (a compute node's cluster-facing address). */
+  listenHost?: string | null;
+  /** Set when the supervisor runs as a batch job. */
+  job?: JobRuntime | null;
 }

@@ -1,7 +1,7 @@
 // Probes Jupyter's /api/status with the token, over TCP or a unix socket, always with a timeout.
 
 /** Where Jupyter listens. */
-export type Endpoint = { port: number } | { socket: string };
+export type Endpoint = { port: number; host?: string } | { socket: string };
 
 /** HTTP status of GET <baseUrl>api/status (with `Authorization: token`), or 0 when it did not answer in time. */
 export async function probeStatus(endpoint: Endpoint, token: string | null, timeoutMs = 2000, baseUrl = "/"): Promise<number> {
@@ -11,7 +11,7 @@ export async function probeStatus(endpoint: Endpoint, token: string | null, time
     const headers: Record<string, string> = token ? { Authorization: `token ${token}` } : {};
     const target = "socket" in endpoint
       ? { socketPath: endpoint.socket }
-      : { host: "127.0.0.1", port: endpoint.port };
+      : { host: endpoint.host ?? "127.0.0.1", port: endpoint.port };
     const req = request({ ...target, path: `${baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`}api/status`, method: "GET", headers, timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));

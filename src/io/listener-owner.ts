@@ -38,7 +38,7 @@ export function socketInodes(pid: number): number[] {
 }
 
 /** Does the listener on 127.0.0.1:port belong to `owner` (identity-checked now) or one of its descendants? */
-export function checkListener(port: number, owner: ProcessIdentity): ListenerCheck {
+export function checkListener(port: number, owner: ProcessIdentity, host = "127.0.0.1"): ListenerCheck {
   const listeners = readListeners();
   const ours = new Set<number>();
   if (isAlive(owner)) {
@@ -46,12 +46,12 @@ export function checkListener(port: number, owner: ProcessIdentity): ListenerChe
     // Re-check: a PID that died and was reused while we read its fds must not vouch for anything.
     if (!isAlive(owner)) ours.clear();
   }
-  return withHolder(judgeListeners(port, listeners, ours));
+  return withHolder(judgeListeners(port, listeners, ours, host));
 }
 
 /** Who listens on 127.0.0.1:port now, when it is not one of ours (our process is gone): null when nobody does. */
-export function portHolder(port: number): ForeignHolder | null {
-  const v = withHolder(judgeListeners(port, readListeners(), new Set()));
+export function portHolder(port: number, host = "127.0.0.1"): ForeignHolder | null {
+  const v = withHolder(judgeListeners(port, readListeners(), new Set(), host));
   return v.kind === "foreign" ? v.holder : null;
 }
 

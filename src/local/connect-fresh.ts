@@ -1,7 +1,7 @@
 // The full path of `jllocal [HOST]`, under the host lock: the master (opened with the one login when there is none),
 // the remote status and start over it, the forward, the ready probe through the tunnel, and the tunnel record.
 import { JlremoteError } from "../core/errors.js";
-import { forwardTarget, isVerified, localUrl, type RemoteStatus } from "../core/remote-status.js";
+import { forwardTarget, isVerified, localUrl, timeLeftWarning, type RemoteStatus } from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
@@ -41,9 +41,12 @@ export async function connectFresh(
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
     // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
+    const extra = [...(flags.scheduler ? ["--scheduler", flags.scheduler] : []), ...(flags.sbatch !== undefined ? [`--sbatch=${flags.sbatch}`] : [])];
     const [masterId, status] = await Promise.all([
-      master.id, ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock }, ctx, master.opened ? null : known),
+      master.id, ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock, extra }, ctx, master.opened ? null : known),
     ]);
+    const late = timeLeftWarning(status);
+    if (late) ctx.err(`jllocal: ${late}`);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${flags.name}' has no port, socket or token`);
     if (!isVerified(status)) {
@@ -58,6 +61,7 @@ export async function connectFresh(
       schema: 1, host: t.host, name: flags.name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: masterId, localPort, target,
       app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token, status.baseUrl), baseUrl: status.baseUrl,
       createdAt: prev?.createdAt ?? new Date().toISOString(),
+      ...(status.jobId !== null ? { jobId: status.jobId, endsAt: status.endsAt } : {}),
     };
     writeTunnel(file, record);
     return { record, reused: !master.opened && prev?.localPort === localPort };

@@ -23,6 +23,10 @@ export interface ConnectFlags {
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
+  /** `slurm`: start the remote instance as a batch job (`jlremote start --scheduler slurm`). */
+  scheduler?: string;
+  /** sbatch options passed to the remote `jlremote start --sbatch`. */
+  sbatch?: string;
 }
 
 /** Connect (or reuse the connection) to the instance on HOST, print its local URL and open the browser. */

@@ -7,7 +7,8 @@ import { readLocalConfig } from "./config.js";
 import type { LocalContext } from "./context.js";
 import { closeMaster } from "./master.js";
 import { controlPathFor, hostLockFor, localPaths, openFileFor } from "./paths.js";
-import { cancelForward, checkMaster } from "./ssh.js";
+import { cancelForward, checkMaster, runRemote } from "./ssh.js";
+import { remoteCommandLine } from "../core/ssh-command.js";
 import { listTunnels, removeFile } from "./tunnel-store.js";
 
 /** Flags of `jllocal kill`. */
@@ -15,6 +16,9 @@ export interface KillFlags {
   host: string | undefined;
   all: boolean;
   sshConfig: string | undefined;
+  /** Also stop the remote instances of these tunnels (`jlremote stop`: a batch job is cancelled). */
+  cancel?: boolean;
+  remoteCmd?: string;
 }
 
 /** Close the tunnels of one host (or all); exit 0 also when there was nothing to kill. */
@@ -40,6 +44,10 @@ export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<
     try {
       const live = await checkMaster(t);
       if (live === null && mine.length === 0) continue;
+      if (flags.cancel) {
+        if (live === null) ctx.err(`jllocal: no connection to ${host}; its instances keep running (\`jllocal ${host}\` reconnects, then \`jllocal kill --cancel ${host}\`)`);
+        else for (const { record: r } of mine) await stopRemote(t, flags.remoteCmd ?? cfg.remoteCmd, r.name, ctx);
+      }
       if (live !== null) for (const { record: r } of mine) await cancelForward(t, r.localPort, r.target);
       const gone = await closeMaster(t, mine.map((x) => x.record.master));
       if (!gone) ctx.err(`jllocal: warning: the ssh master for ${host} did not exit`);
@@ -55,4 +63,12 @@ export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<
   }
   if (closed === 0) ctx.err("jllocal: no tunnel to kill");
   return ExitCode.ok;
+}
+
+/** `jlremote stop --name NAME` over the master; its note (stopped, job state) is relayed. */
+async function stopRemote(t: SshTarget, remoteCmd: string | null, name: string, ctx: LocalContext): Promise<void> {
+  const r = await runRemote(t, remoteCommandLine(remoteCmd, ["stop", "--name", name]), 120_000);
+  const line = r.stderr.trim().split(/\r?\n/).pop() ?? "";
+  if (r.exitCode === 0) ctx.err(`jllocal: ${t.host}: ${line.replace(/^jlremote: /, "")}`);
+  else ctx.err(`jllocal: warning: \`jlremote stop --name ${name}\` failed on ${t.host}: ${line || `exit ${r.exitCode}`}`);
 }

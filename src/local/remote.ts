@@ -6,8 +6,8 @@ import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args)) {
-  const r = await runRemote(t, line, timeoutMs);
+async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void) {
+  const r = await runRemote(t, line, timeoutMs, onStderr);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
@@ -41,13 +41,17 @@ export async function remoteStatus(t: SshTarget, remoteCmd: string | null, name:
 
 /** The remote instance's status (`known`: one just read over this master), after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
-  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean }, ctx: Pick<LocalContext, "err">,
+  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean; extra?: string[] }, ctx: Pick<LocalContext, "err">,
   known: RemoteStatus | null = null,
 ): Promise<RemoteStatus> {
-  const startArgs = start.sock ? ["--sock"] : [];
+  const startArgs = [...(start.sock ? ["--sock"] : []), ...(start.extra ?? [])];
+  // A batch job (asked for now, or recorded remotely): `start` waits through the queue over the same connection.
+  const queued = startArgs.includes("--scheduler") || (known !== null && known.jobId !== null);
+  const startTimeout = queued ? 7 * 24 * 3_600_000 : 240_000;
+  const progress = queued ? relayLines((l) => ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`)) : undefined;
   // Cold path: status and, when it says "not running", start, in one round trip.
   const st = known !== null ? { status: known, stderr: "", stdout: "" }
-    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], 240_000, statusOrStartLine(remoteCmd, name, startArgs))
+    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs), progress)
     : await statusCall(t, remoteCmd, name);
   const marker = st.stdout.indexOf(START_MARKER);
   if (marker >= 0) {
@@ -66,9 +70,20 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...startArgs], 240_000);
+  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...startArgs], startTimeout, undefined, progress);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);
   }
   return started.status;
+}
+
+/** Calls `emit` once per complete line of a stream of chunks. */
+function relayLines(emit: (line: string) => void): (chunk: string) => void {
+  let buf = "";
+  return (chunk) => {
+    buf += chunk;
+    const lines = buf.split(/\r?\n/);
+    buf = lines.pop() ?? "";
+    for (const l of lines) if (l.trim() !== "") emit(l);
+  };
 }

@@ -13,7 +13,7 @@ export interface SshResult {
 }
 
 /** Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. */
-function ssh(args: string[], timeoutMs: number, interactive = false): Promise<SshResult> {
+function ssh(args: string[], timeoutMs: number, interactive = false, onStderr?: (chunk: string) => void): Promise<SshResult> {
   return new Promise((resolve, reject) => {
     // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin.
     const child = spawn("ssh", args, { stdio: [interactive ? "inherit" : "ignore", "pipe", "pipe"] });
@@ -23,7 +23,7 @@ function ssh(args: string[], timeoutMs: number, interactive = false): Promise<Ss
     let exitCode: number | null = null;
     const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
     child.stdout?.on("data", (d: Buffer) => out.push(d));
-    child.stderr?.on("data", (d: Buffer) => err.push(d));
+    child.stderr?.on("data", (d: Buffer) => { err.push(d); onStderr?.(d.toString()); });
     child.once("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       reject(e.code === "ENOENT" ? new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure) : e);
@@ -56,8 +56,8 @@ export async function openMaster(t: SshTarget): Promise<void> {
 }
 
 /** Run a remote command line over the master. */
-export function runRemote(t: SshTarget, command: string, timeoutMs: number): Promise<SshResult> {
-  return ssh(execArgs(t, command), timeoutMs);
+export function runRemote(t: SshTarget, command: string, timeoutMs: number, onStderr?: (chunk: string) => void): Promise<SshResult> {
+  return ssh(execArgs(t, command), timeoutMs, false, onStderr);
 }
 
 /** Add a local forward on the master; exit code 0 on success (255 e.g. when the local port is busy). */

@@ -22,6 +22,9 @@ export interface TunnelRecord {
   /** The remote Jupyter's base_url (absent in records of older versions: "/"). */
   baseUrl?: string;
   createdAt: string;
+  /** A batch job's end by its time limit (as of the last connect), so `jllocal status` shows time left offline. */
+  jobId?: string | null;
+  endsAt?: string | null;
 }
 
 /** Read one record; null when absent or unusable. */

@@ -5,7 +5,7 @@ import type pino from "pino";
 import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import { logDefaults } from "../core/instance-options.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
-import { configFileText, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
+import { configFileText, deepMerge, idleConfig, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
 import { decidePort } from "../core/port-decision.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import { heartbeatMs } from "../core/status-report.js";
@@ -26,6 +26,8 @@ import { listenerGate } from "./listener-gate.js";
 import { cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
+import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
+import { clusterAddress } from "../io/node-address.js";
 
 /** What the supervisor needs from its caller. */
 export interface SupervisorContext {
@@ -71,7 +73,21 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGUSR2", onUsr2).on("SIGHUP", onHup);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
+  let job: JobMode | null = null;
+  let signalled = false;
+  const onTermJob = () => { signalled = true; };
+  process.on("SIGTERM", onTermJob);
   try {
+    if (options.scheduler === "slurm") {
+      // A batch job: listen where the login node can reach us (the token guards it), tell readers we live.
+      try {
+        keeper.update({ listenHost: await clusterAddress() });
+      } catch (err) {
+        throw giveUp(keeper, (err as Error).message, err);
+      }
+      job = startJobMode(keeper, ctx.env, log);
+    }
+    const host = keeper.record.listenHost ?? undefined;
     if (!ctx.adopt) {
       if (ctx.resume?.instanceId) {
         // A crashed instance (supervisor and Jupyter gone): its kernels and children go before a new Jupyter starts.
@@ -79,7 +95,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null) });
+        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888) });
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
@@ -106,7 +122,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         flavour ??= await detectFlavour(options.jupyter, options.app, ctx.env, join(paths.dir, "flavour.json"));
         try {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files.
-          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0 }, ctx.jupyterConfigExtra);
+          const extra = options.idleTimeoutMin ? deepMerge(ctx.jupyterConfigExtra ?? {}, idleConfig(options.app, flavour, options.idleTimeoutMin * 60)) : ctx.jupyterConfigExtra;
+          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0, host }, extra);
           writeConfigFile(configFile, configFileText(config, userConfigNames(options.app, flavour)));
           current = await spawnJupyter(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env, instanceId), logFd);
         } catch (err) {
@@ -116,7 +133,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
       }
       const end = await watchJupyter(current, wake, {
-        gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket }, ctx.env),
+        gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket, host: keeper.record.listenHost ?? null }, ctx.env),
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, log, housekeeping,
         onReady: (baseUrl) => {
@@ -129,22 +146,30 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       await finishRun(current, end, options, keeper, log);
       current = null;
       if (end.why === "stop") {
-        keeper.update({ state: "stopped", reason: null });
+        const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
+        keeper.update({ state: "stopped", reason: jobEnd, ...(jobEnd && keeper.record.job ? { job: { ...keeper.record.job, endReason: jobEnd } } : {}) });
         if (keeper.record.socket) removeStaleSocket(keeper.record.socket);
         log.info("stopped");
         return;
       }
       if (end.why === "restart") { wake.clearRestart(); continue; }
+      if (end.why === "exit" && options.idleTimeoutMin && everReady && keeper.record.lastExit?.code === 0) {
+        // Jupyter's own idle shutdown (--idle-timeout): an end, not a crash; a batch job gives its allocation back.
+        const reason = `idle: Jupyter shut down after ${options.idleTimeoutMin} min without activity`;
+        keeper.update({ state: "stopped", reason, ...(keeper.record.job ? { job: { ...keeper.record.job, endReason: reason } } : {}) });
+        log.info({ idleTimeoutMin: options.idleTimeoutMin }, "jupyter shut down when idle; stopped");
+        return;
+      }
       if (end.why === "open" || end.why === "forbidden") throw giveUp(keeper, authProblem(end.why, ctx.env));
       const port = keeper.record.port;
       if (end.readyAt === null && !options.sock && port !== null) {
         // Someone else took our port while Jupyter was (re)starting: it got nothing; move on, or fail with --port.
-        const h = portHolder(port);
+        const h = portHolder(port, host);
         const holder = h === null ? null : describeHolder(h);
-        const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port));
+        const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port, host));
         const p = decidePort({ port, portExplicit: options.portExplicit, everReady, holder, busy, moves: failures });
         if (p.kind === "fail") throw giveUp(keeper, p.reason);
-        const next = p.kind === "move" ? await findFreePort(port + 1) : null;
+        const next = p.kind === "move" ? await findFreePort(port + 1, 100, host) : null;
         if (next !== null) {
           failures += 1;
           log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
@@ -166,6 +191,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
     }
   } finally {
+    job?.dispose();
+    process.off("SIGTERM", onTermJob);
     closeQuietly(logFd);
     process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
   }
@@ -211,14 +238,14 @@ function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteE
   return new JlremoteError(reason, code, { cause });
 }
 
-async function choosePort(options: InstanceOptions, previous: number | null): Promise<number> {
-  const wanted = options.port ?? 8888;
+async function choosePort(options: InstanceOptions, previous: number | null, host?: string, base = 8888): Promise<number> {
+  const wanted = options.port ?? base;
   if (options.portExplicit) {
-    if (!(await isPortFree(wanted))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
+    if (!(await isPortFree(wanted, host))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
     return wanted;
   }
-  if (previous !== null && (await isPortFree(previous))) return previous;
-  const free = await findFreePort(wanted);
+  if (previous !== null && (await isPortFree(previous, host))) return previous;
+  const free = await findFreePort(wanted, 100, host);
   if (free === null) throw new JlremoteError(`no free port from ${wanted} on; pass --port`, ExitCode.failure);
   return free;
 }
@@ -232,6 +259,8 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
     baseUrl: a?.baseUrl ?? null, listenerVerifiedAt: a?.listenerVerifiedAt ?? null, startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(), heartbeatAt: null,
+    // A supervisor run again inside the same batch job keeps what the job recorded (warning, end time).
+    ...(a?.job ? { job: a.job, listenHost: a.listenHost ?? null } : {}),
   };
 }
 

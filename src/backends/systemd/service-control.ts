@@ -1,13 +1,13 @@
 // start/stop of an instance installed as a systemd user service: through `systemctl --user`, so systemd and a
 // detached jlremote never supervise one Jupyter at the same time.
 import { readFileSync } from "node:fs";
-import { ExitCode, JlremoteError } from "../core/errors.js";
-import type { RawStartOptions } from "../core/instance-options.js";
-import { unitName } from "../core/systemd-unit.js";
-import { tailLines } from "../io/logs.js";
-import { checkManager, firstLine, systemctl, unitProperties } from "../io/systemctl.js";
-import type { CommandContext } from "./context.js";
-import { inspect, type InstanceView } from "./instance-status.js";
+import { ExitCode, JlremoteError } from "../../core/errors.js";
+import type { RawStartOptions } from "../../core/instance-options.js";
+import { unitName } from "../../core/systemd-unit.js";
+import { tailLines } from "../../io/logs.js";
+import { checkManager, firstLine, systemctl, unitProperties } from "../../io/systemctl.js";
+import type { CommandContext } from "../../commands/context.js";
+import { inspect, type InstanceView } from "../../commands/instance-status.js";
 
 /** Start the unit (a no-op when active) and wait until Jupyter answers; returns the running view. */
 export async function startService(ctx: CommandContext, name: string, timeoutMs?: number): Promise<InstanceView> {

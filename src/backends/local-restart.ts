@@ -1,0 +1,29 @@
+// Restart under a live supervisor on this host (SIGUSR2: same port and token); shared by detached and systemd.
+import { JlremoteError } from "../core/errors.js";
+import { signalOne } from "../io/process-tree.js";
+import { isAlive } from "../io/process-identity.js";
+import type { StateRecord } from "../core/types.js";
+import type { CommandContext } from "../commands/context.js";
+import { inspect, type InstanceView } from "../commands/instance-status.js";
+import type { Observed } from "./backend.js";
+
+/** SIGUSR2 to the live supervisor and wait for a new Jupyter; null when there is no live supervisor to ask. */
+export async function restartUnderSupervisor(view: InstanceView, ctx: CommandContext): Promise<InstanceView | null> {
+  const record = view.record;
+  if (!record || !view.supervisorAlive || !record.supervisor || view.report.state === "stopped") return null;
+  const before = record.jupyter?.pid;
+  signalOne(record.supervisor, "SIGUSR2");
+  const deadline = Date.now() + record.options.stopTimeoutMs + record.options.readyTimeoutMs + 5000;
+  for (;;) {
+    const now = inspect(ctx.env, record.name, ctx.version);
+    if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) return now;
+    if (!now.supervisorAlive || now.report.state === "failed") throw new JlremoteError(`restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${record.name}\``);
+    if (Date.now() > deadline) throw new JlremoteError("restart did not finish in time; see `jlremote logs`");
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** Liveness of a record's processes on this host (identity-checked PIDs). */
+export function observeLocal(record: StateRecord): Observed {
+  return { supervisorAlive: isAlive(record.supervisor), jupyterAlive: isAlive(record.jupyter), hostBound: true };
+}

@@ -1,0 +1,38 @@
+// The slurm backend: the instance's supervisor is the main step of a batch job on a compute node.
+import { existsSync } from "node:fs";
+import type { Backend } from "../backend.js";
+import { observeLocal } from "../local-restart.js";
+import { hostName } from "../../io/process-identity.js";
+import { jobFilePath, readJob } from "./job-file.js";
+import { heartbeatFresh, jobReport, recordOfJob } from "./job-view.js";
+import { settleJob } from "./settle.js";
+import { startJob, restartJob } from "./submit.js";
+import { stopJob } from "./stop.js";
+
+/** Has this instance recorded a batch job? */
+export function isSlurmInstance(env: Record<string, string | undefined>, name: string): boolean {
+  return existsSync(jobFilePath(env, name));
+}
+
+/** Run the instance as a Slurm batch job. */
+export const slurmBackend: Backend = {
+  kind: "slurm",
+  start: startJob,
+  stop: stopJob,
+  restart: restartJob,
+  observe(record, env) {
+    // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
+    if (record.host === hostName()) return observeLocal(record);
+    // Inside the same job run again elsewhere (requeued): the record's supervisor is the previous incarnation's.
+    if (env.SLURM_JOB_ID !== undefined && env.SLURM_JOB_ID === record.job?.id) return { supervisorAlive: false, jupyterAlive: false, hostBound: false };
+    const job = readJob(env, record.name);
+    const ours = job && !job.end ? recordOfJob(job, record) : null;
+    const alive = ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());
+    return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
+  },
+  details(base, record, env) {
+    const job = readJob(env, base.name);
+    return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "slurm" };
+  },
+  settle: settleJob,
+};

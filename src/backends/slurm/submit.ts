@@ -1,0 +1,88 @@
+// `start --scheduler slurm`: submit the batch job (or find the live one), then follow it until Jupyter answers.
+import { realpathSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { JlremoteError } from "../../core/errors.js";
+import { runArgv } from "../../core/instance-options.js";
+import type { InstanceOptions } from "../../core/types.js";
+import { acquireLock } from "../../io/lock.js";
+import { instancePaths, validateName } from "../../io/paths.js";
+import { ensurePrivateDir } from "../../io/state-file.js";
+import type { CommandContext } from "../../commands/context.js";
+import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import { resolveStartOptions } from "../../commands/start-options.js";
+import type { StartFlags } from "../backend.js";
+import { batchScript, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
+import { readJob, writeJob } from "./job-file.js";
+import { shellWords } from "./shell-words.js";
+import { sbatch, scancel } from "./slurm-commands.js";
+import { settleJob } from "./settle.js";
+import { waitForJob } from "./wait.js";
+
+/** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
+export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
+  validateName(flags.name);
+  const options = resolveStartOptions({ ...flags, scheduler: "slurm" }, ctx);
+  // Requeue is opt-in: a job that silently comes back elsewhere is a surprise unless asked for.
+  const job = { userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")], timeWarningSec: parseTimeWarning(flags.timeWarning) };
+  return submitAndWait(options, job, ctx, flags.noWait === true);
+}
+
+/** Restart: USR2 to a live supervisor (same port and token), else submit again from the recorded job. */
+export async function restartJob(view: InstanceView, ctx: CommandContext): Promise<InstanceView> {
+  const name = view.paths.name;
+  const job = readJob(ctx.env, name);
+  if (!job) throw new JlremoteError(`instance '${name}' has no batch job recorded; \`jlremote start --name ${name} --scheduler slurm\``);
+  const live = await settleJob(view, ctx);
+  if (live.supervisorAlive && live.record) {
+    const before = live.record.jupyter?.pid;
+    if (!(await scancel(job.jobId, ctx.env, { signal: "USR2", batchOnly: true }))) throw new JlremoteError(`scancel --signal=USR2 ${job.jobId} failed`);
+    const deadline = Date.now() + live.record.options.stopTimeoutMs + live.record.options.readyTimeoutMs + 15_000;
+    for (;;) {
+      const now = inspect(ctx.env, name, ctx.version);
+      if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) return now;
+      if (Date.now() > deadline) throw new JlremoteError(`restart did not finish in time; see \`jlremote logs --name ${name}\``);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  return submitAndWait(job.options, { userArgs: job.sbatchArgs, timeWarningSec: job.timeWarningSec }, ctx, false);
+}
+
+async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]; timeWarningSec: number }, ctx: CommandContext, noWait: boolean): Promise<InstanceView> {
+  const paths = instancePaths(ctx.env, options.name);
+  ensurePrivateDir(paths.dir, ctx.err);
+  const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  let jobId: string;
+  let submitted = false;
+  try {
+    const view = await settleJob(inspect(ctx.env, options.name, ctx.version), ctx);
+    const current = readJob(ctx.env, options.name);
+    if (current && !current.end && view.report.backend === "slurm" && view.report.state !== "failed" && view.report.state !== "stopped") {
+      jobId = current.jobId;
+      ctx.err(`jlremote: '${options.name}' is already job ${jobId} (${view.report.jobState ?? view.report.state}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
+    } else {
+      const plan: BatchPlan = {
+        name: options.name, supervisorArgv: [...absoluteSelf(ctx), ...runArgv(options, false)], outputFile: join(paths.dir, "job.out"),
+        rootDir: options.rootDir, timeWarningSec: job.timeWarningSec, userArgs: job.userArgs,
+      };
+      const script = join(paths.dir, "job.sbatch");
+      const argv = sbatchArgv(plan, script);
+      writeFileSync(script, batchScript(plan), { mode: 0o700 });
+      jobId = await sbatch(argv, ctx.env, options.rootDir);
+      submitted = true;
+      writeJob(ctx.env, options.name, { schema: 1, jobId, submittedAt: new Date().toISOString(), sbatchArgs: job.userArgs, timeWarningSec: job.timeWarningSec, options, end: null, seen: null });
+      ctx.err(`jlremote: submitted batch job ${jobId} for '${options.name}'`);
+    }
+  } finally {
+    await release();
+  }
+  if (noWait) return inspect(ctx.env, options.name, ctx.version);
+  return waitForJob(ctx, options, jobId, submitted);
+}
+
+/** argv that runs this jlremote on the node: absolute node and bundle paths (the job's PATH may differ). */
+function absoluteSelf(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
+  const [node, ...rest] = ctx.self;
+  const script = rest.pop() ?? "";
+  const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
+  return [abs(node ?? process.execPath), ...rest, abs(script)];
+}

@@ -1,0 +1,41 @@
+// The systemd backend: the instance is the user service jlremote@NAME (installed by `jlremote service install`).
+import { unitName } from "../../core/systemd-unit.js";
+import { validateStartOptions } from "../../core/instance-options.js";
+import { inspect } from "../../commands/instance-status.js";
+import type { Backend } from "../backend.js";
+import { stopInstance, stopMessage } from "../detached/supervisor-stop.js";
+import { observeLocal, restartUnderSupervisor } from "../local-restart.js";
+import { ignoredOptionNotes, startService, stopService } from "./service-control.js";
+
+/** Run the instance through `systemctl --user`. */
+export const systemdBackend: Backend = {
+  kind: "systemd",
+  async start(flags, ctx) {
+    // Options come from the unit; resolving them here could fail where the service works (another PATH),
+    // but a malformed one is still a usage error, as for a detached instance.
+    validateStartOptions(flags);
+    for (const line of ignoredOptionNotes(flags)) ctx.err(line);
+    return startService(ctx, flags.name);
+  },
+  async stop(view, ctx) {
+    const name = view.report.name;
+    const wasRunning = view.supervisorAlive || view.jupyterAlive;
+    // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
+    await stopService(ctx, name);
+    const after = inspect(ctx.env, name, ctx.version);
+    // Anything still alive (a `jlremote run` by hand, an unsupervised Jupyter) or left by a crash is stopped here.
+    const out = await stopInstance(after, ctx);
+    return stopMessage(wasRunning ? `stopped '${name}' (systemctl --user stop ${unitName(name)})` : `instance '${name}' is not running (${view.report.state}); ${unitName(name)} is stopped`, out);
+  },
+  async restart(view, ctx) {
+    const done = await restartUnderSupervisor(view, ctx);
+    if (done) return done;
+    if (view.jupyterAlive) await stopInstance(view, ctx);
+    return startService(ctx, view.report.name);
+  },
+  observe: observeLocal,
+  details: (base) => ({ ...base, backend: "systemd" }),
+  settle: async (view) => view,
+};
+
+export { inUnit, startService } from "./service-control.js";
