@@ -1,6 +1,6 @@
 // Who holds the TCP listener on 127.0.0.1:PORT: our identity-checked Jupyter (or a descendant), nobody, or someone else.
 import { readdirSync, readFileSync, readlinkSync } from "node:fs";
-import { judgeListeners, parseListeners, type ListenerVerdict, type TcpListener } from "../core/proc-net.js";
+import { judgeListeners, listenersFor, parseListeners, type ListenerVerdict, type TcpListener } from "../core/proc-net.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { isAlive } from "./process-identity.js";
 import { descendants } from "./process-tree.js";
@@ -41,6 +41,8 @@ export function socketInodes(pid: number): number[] {
 export function checkListener(port: number, owner: ProcessIdentity, host = "127.0.0.1"): ListenerCheck {
   const listeners = readListeners();
   const ours = new Set<number>();
+  // Nothing listens yet (Jupyter still starting): no need to read any process's open files.
+  if (listenersFor(port, listeners).length === 0) return { kind: "none" };
   if (isAlive(owner)) {
     for (const pid of [owner.pid, ...descendants(owner.pid).map((d) => d.pid)]) for (const i of socketInodes(pid)) ours.add(i);
     // Re-check: a PID that died and was reused while we read its fds must not vouch for anything.
