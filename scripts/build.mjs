@@ -3,7 +3,7 @@
 // first use (brotli-packed): `jlremote status --json` then reads ~135 KB and parses ~20 KB of code instead of ~600 KB
 // (see README, Benchmark).
 import { build } from "esbuild";
-import { chmodSync, readFileSync } from "node:fs";
+import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -93,3 +93,7 @@ for (const [entry, out, plugins] of [["src/cli.ts", "dist/jlremote.mjs", [embedC
   await build({ ...common, entryPoints: [entry], outfile: out, format: "esm", banner: { js: banner }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }
+
+// The keeper and the jupyter_server extension (python/) travel next to the bundle, which finds them as ./python/.
+rmSync(resolve(root, "dist/python"), { recursive: true, force: true });
+cpSync(resolve(root, "python"), resolve(root, "dist/python"), { recursive: true, filter: (src) => !src.includes("__pycache__") });

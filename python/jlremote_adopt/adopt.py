@@ -180,6 +180,7 @@ async def _watch(serverapp, mkm, kid, km):
     """What jupyter_server does once a kernel it started is ready: activity, auto-restart, control socket, culling."""
     try:
         mkm.start_watching_activity(kid)
+        km.execution_state = "idle"  # jupyter_server 1.x marks a watched kernel "starting" until its next status
         km.start_restarter()
         km._connect_control_socket()
         mkm.add_restart_callback(kid, lambda: mkm._handle_kernel_died(kid), "dead")

@@ -36,7 +36,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
   const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? view.record : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
-  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port } : undefined;
+  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, keepers: view.record.keepers ?? [] } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild);
   try {
     await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });

@@ -5,7 +5,7 @@ import type { StateRecord } from "../core/types.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalOne, waitGone } from "../io/process-tree.js";
 import { writeState } from "../io/state-file.js";
-import { killOrphans, stopJupyterTree } from "../supervisor/shutdown.js";
+import { killOrphans, leftovers, mergeIds, releaseKeepers, stopJupyterTree } from "../supervisor/shutdown.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
@@ -27,7 +27,8 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
   }
   if (!view.supervisorAlive && !view.jupyterAlive) {
     // Supervisor and Jupyter died uncleanly: kernels they left (identity-checked, never a reused PID) go too.
-    const orphans = view.record && !view.report.elsewhere ? await killOrphans(view.record.children ?? []) : 0;
+    const orphans = view.record && !view.report.elsewhere ? await killOrphans(leftovers(view.record)) : 0;
+    if (view.record && !view.report.elsewhere) releaseKeepers(view.record);
     ctx.err(`jlremote: instance '${flags.name}' is not running (${view.report.state})${orphans > 0 ? `; killed ${orphans} orphaned kernel process(es)` : ""}`);
     return ExitCode.ok;
   }
@@ -41,7 +42,7 @@ export async function stopInstance(view: InstanceView): Promise<void> {
   const record = view.record as StateRecord;
   const grace = record.options.stopTimeoutMs;
   // For the fallback only: a live supervisor has its own snapshot (record.children); walking /proc now would delay stop.
-  const tree = view.supervisorAlive ? record.children : record.jupyter && isAlive(record.jupyter) ? descendants(record.jupyter.pid) : [];
+  const tree = view.supervisorAlive ? record.children : mergeIds(leftovers(record), record.jupyter && isAlive(record.jupyter) ? descendants(record.jupyter.pid) : []);
   if (view.supervisorAlive && record.supervisor) {
     signalOne(record.supervisor, "SIGTERM");
     if (await waitGone([record.supervisor], grace + 5000)) return;
@@ -55,6 +56,9 @@ export async function stopInstance(view: InstanceView): Promise<void> {
     // Jupyter died with the supervisor: its kernels (identity-checked) may still hold memory and GPUs.
     await killOrphans(tree);
   }
+  // A SIGKILLed supervisor's kernels (kept by its keeper, or re-adopted): stopped too, then the keepers go.
+  await killOrphans(leftovers(record));
+  releaseKeepers(record);
   writeState(view.paths.stateFile, { ...record, state: "stopped", jupyter: null, updatedAt: new Date().toISOString() });
 }
 

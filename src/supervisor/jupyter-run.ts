@@ -35,7 +35,8 @@ export interface WatchOptions {
   healthRetries: number;
   snapshotIntervalMs: number;
   known: ProcessIdentity[];
-  onReady: (readyAt: number) => void;
+  /** Returns processes to watch from now on besides Jupyter's descendants (re-adopted kernels). */
+  onReady: (readyAt: number) => Promise<ProcessIdentity[]>;
   onChildren: (children: ProcessIdentity[]) => void;
   log: pino.Logger;
 }
@@ -52,7 +53,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
     if (w !== null) return { why: w, readyAt, known };
     if (Date.now() > deadline) return { why: "timeout", readyAt, known };
   }
-  o.onReady(readyAt);
+  known = mergeIds(known, await o.onReady(readyAt));
   const probeTimeout = Math.min(5000, o.healthIntervalMs);
   let nextProbe = Date.now() + o.healthIntervalMs;
   let nextSnap = Date.now();

@@ -1,5 +1,6 @@
 // Stops one Jupyter tree: SIGTERM (its clean shutdown stops kernels), a grace period, then SIGKILL of what is left.
 import type { ProcessIdentity } from "../core/types.js";
+import { isAlive } from "../io/process-identity.js";
 import { descendants, killTree, signalAll, signalOne, waitGone } from "../io/process-tree.js";
 
 /** Stop Jupyter and everything under it; `known` are descendants seen earlier (kernels may be orphans by now). */
@@ -25,6 +26,17 @@ export async function killOrphans(known: readonly ProcessIdentity[]): Promise<nu
   const n = signalAll(known, "SIGKILL");
   if (n > 0) await waitGone(known, 2000);
   return n;
+}
+
+/** What a dead supervisor left: recorded descendants and everything under its keepers (kept or re-adopted kernels). */
+export function leftovers(record: { children?: ProcessIdentity[]; keepers?: ProcessIdentity[] }): ProcessIdentity[] {
+  const keepers = (record.keepers ?? []).filter((k) => isAlive(k));
+  return mergeIds(record.children ?? [], keepers.flatMap((k) => descendants(k.pid)));
+}
+
+/** Let a dead supervisor's keepers go (each exits on SIGTERM; one with no children left has exited already). */
+export function releaseKeepers(record: { keepers?: ProcessIdentity[] }): void {
+  signalAll(record.keepers ?? [], "SIGTERM");
 }
 
 /** Union of identity lists by PID + start time. */

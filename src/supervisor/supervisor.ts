@@ -5,16 +5,16 @@ import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
-import type { InstanceOptions, StateRecord } from "../core/types.js";
-import { spawnJupyter } from "../io/jupyter-process.js";
+import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
 import { closeQuietly, rotateAndOpen } from "../io/logs.js";
 import type { InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import { hostName, identify } from "../io/process-identity.js";
-import { waitGone } from "../io/process-tree.js";
+import { signalOne, waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
-import { killOrphans, stopJupyterTree } from "./shutdown.js";
+import { KernelKeeping } from "./kernel-keeping.js";
+import { killOrphans, mergeIds, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 
@@ -28,7 +28,7 @@ export interface SupervisorContext {
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
   /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
-  resume?: { token: string; port: number | null };
+  resume?: { token: string; port: number | null; keepers?: ProcessIdentity[] };
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -46,6 +46,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   const onHup = () => log.info("SIGHUP ignored");
   process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGUSR2", onUsr2).on("SIGHUP", onHup);
   const logFd = rotateAndOpen(paths.jupyterLogFile);
+  const kernels = await KernelKeeping.start({ dir: paths.dir, jupyter: options.jupyter, env: ctx.env, logFd, log, formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [] });
+  keeper.update({ keepers: kernels.keepers() });
   try {
     if (!ctx.adopt) {
       try {
@@ -64,25 +66,28 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         const { token, port, socket } = keeper.record;
         const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
         try {
-          current = await spawnJupyter(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
+          current = await kernels.spawn(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting" });
+        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", keepers: kernels.keepers() });
         log.info({ jupyterPid: current.identity.pid }, "jupyter spawned");
       }
+      const watched = current;
       const end = await watchJupyter(current, wake, {
         endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0 },
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
-        onReady: (at) => {
+        onReady: async (at) => {
           everReady = true;
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? new Date(at).toISOString(), reason: null });
+          const { record, adopted } = await kernels.afterReady(watched.identity.pid);
+          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? new Date(at).toISOString(), reason: null, adoption: record, children: mergeIds(keeper.record.children, adopted) });
           log.info({ port: keeper.record.port, socket: keeper.record.socket }, "jupyter ready");
+          return adopted;
         },
         onChildren: (children) => keeper.update({ children }),
       });
-      await finishRun(current, end, options, keeper, log);
+      await finishRun(current, end, options, keeper, log, kernels);
       current = null;
       if (end.why === "stop") {
         keeper.update({ state: "stopped", reason: null, children: [] });
@@ -106,20 +111,27 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
     }
   } finally {
+    await kernels.close();
     closeQuietly(logFd);
     process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
   }
 }
 
 /** After a watch ended: stop what must be stopped, clean up orphans, record the exit. */
-async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger): Promise<void> {
-  if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
+async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger, kernels: KernelKeeping): Promise<void> {
+  // A Jupyter that loaded the extension leaves its kernels to the keeper: SIGKILL (its clean shutdown would stop them).
+  const keep = end.why !== "stop" && end.why !== "timeout" && kernels.survives(j.identity.pid);
+  if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
+  else if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
   const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested" }[end.why];
   const state = end.why === "stop" ? keeper.record.state : "restarting";
   keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
-  if (end.why === "exit") {
+  if (keep) {
+    const n = await kernels.collect();
+    if (n > 0) log.info({ kernels: n }, "kernels kept for the next Jupyter to re-adopt");
+  } else if (end.why === "exit") {
     const n = await killOrphans(end.known);
     if (n > 0) log.warn({ killed: n }, "killed orphaned kernels left by an unclean exit");
   }
@@ -162,5 +174,6 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
     startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
+    keepers: a?.keepers ?? [], adoption: a?.adoption ?? null,
   };
 }

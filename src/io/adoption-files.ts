@@ -1,0 +1,77 @@
+// Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the config file
+// that loads the extension, its report, and the kernel processes a crashed Jupyter left under a keeper.
+import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync } from "node:fs";
+import { delimiter, isAbsolute, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { kernelFromArgv, type KernelCandidate } from "../core/kernel-adoption.js";
+import type { ProcessIdentity } from "../core/types.js";
+import { writeFileAtomic } from "./atomic-file.js";
+import { childrenOf } from "./process-tree.js";
+
+/** dist/python in the bundle (the build copies python/ there), python/ when running from the sources. */
+export function bundledPythonDir(): string | null {
+  for (const rel of ["./python/", "../python/", "../../python/"]) {
+    const dir = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(dir, "jlremote_keeper.py"))) return dir;
+  }
+  return null;
+}
+
+/** The Python of a `jupyter` script (its #! line, also pip's long-path `exec` form), else `python3` from PATH. */
+export function pythonOf(jupyter: string, env: Record<string, string | undefined>): string {
+  const path = isAbsolute(jupyter) ? jupyter : (env.PATH ?? "").split(delimiter).map((d) => join(d, jupyter)).find((p) => existsSync(p));
+  if (path) {
+    const head = readHead(path);
+    const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
+    const interp = shebang?.[1]?.endsWith("/env") ? shebang[2] : shebang?.[1];
+    if (interp && /python[0-9.]*$/.test(interp)) return interp;
+    const exec = /^'''exec' '?"?([^'"\s]+)/m.exec(head);
+    if (exec?.[1]) return exec[1];
+  }
+  return "python3";
+}
+
+function readHead(path: string): string {
+  try {
+    const fd = openSync(path, "r");
+    try {
+      const buf = Buffer.alloc(512);
+      return buf.subarray(0, readSync(fd, buf, 0, 512, 0)).toString("utf8");
+    } finally { closeSync(fd); }
+  } catch {
+    return "";
+  }
+}
+
+/** Write Jupyter's config file (0600, atomically); the caller passes `--config=FILE`. */
+export function writeJupyterConfig(file: string, config: Record<string, unknown>): void {
+  writeFileAtomic(file, `${JSON.stringify(config)}\n`, 0o600);
+}
+
+/** The extension's report text, or null. */
+export function readReport(file: string): string | null {
+  try { return readFileSync(file, "utf8"); } catch { return null; }
+}
+
+/** Remove a report, so the next one read is the next Jupyter's. */
+export function removeReport(file: string): void {
+  rmSync(file, { force: true });
+}
+
+/** Kernels among the direct children of the keepers (where a crashed Jupyter's kernels are re-parented). */
+export function orphanedKernels(keepers: readonly ProcessIdentity[], exclude: ReadonlySet<number> = new Set()): { kernels: KernelCandidate[]; others: ProcessIdentity[] } {
+  const kernels: KernelCandidate[] = [];
+  const others: ProcessIdentity[] = [];
+  for (const k of keepers) {
+    for (const child of childrenOf(k.pid)) {
+      if (exclude.has(child.pid)) continue;
+      const found = kernelFromArgv(argvOf(child.pid));
+      if (found) kernels.push({ ...found, identity: child }); else others.push(child);
+    }
+  }
+  return { kernels, others };
+}
+
+function argvOf(pid: number): string[] {
+  try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== ""); } catch { return []; }
+}

@@ -1,0 +1,105 @@
+// Kernels outlive a crashed, hung or restarted Jupyter: a keeper holds them, the next Jupyter re-adopts them
+// (python/jlremote_adopt), and whatever is not adopted, or outlives the supervisor's end, is stopped.
+import { join } from "node:path";
+import type pino from "pino";
+import { adoptionConfig, adoptionRecord, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
+import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
+import { bundledPythonDir, orphanedKernels, pythonOf, readReport, removeReport, writeJupyterConfig } from "../io/adoption-files.js";
+import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
+import { startKeeper, type Keeper } from "../io/keeper.js";
+import { isAlive } from "../io/process-identity.js";
+import { descendants, signalAll, signalOne, waitGone } from "../io/process-tree.js";
+import { mergeIds } from "./shutdown.js";
+
+/** Kernel survival for one supervisor. */
+export class KernelKeeping {
+  /** Kernels waiting for the next Jupyter (or null: the current Jupyter was not started after a restart). */
+  private candidates: KernelCandidate[] | null = null;
+  private readonly report: string;
+  private readonly configFile: string;
+  private readonly sessionsDb: string;
+
+  private constructor(
+    private readonly keeper: Keeper | null,
+    private formerKeepers: ProcessIdentity[],
+    private readonly pythonDir: string | null,
+    dir: string,
+    private readonly log: pino.Logger,
+  ) {
+    this.report = join(dir, "adoption.json");
+    this.configFile = join(dir, "jupyter-config.json");
+    this.sessionsDb = join(dir, "sessions.db");
+  }
+
+  /** Start the keeper (Jupyter's Python runs it); without one, Jupyter is spawned directly and kernels end with it. */
+  static async start(o: { dir: string; jupyter: string; env: Record<string, string | undefined>; logFd: number; formerKeepers: ProcessIdentity[]; log: pino.Logger }): Promise<KernelKeeping> {
+    const pythonDir = bundledPythonDir();
+    const keeper = pythonDir === null ? null : await startKeeper(pythonOf(o.jupyter, o.env), join(pythonDir, "jlremote_keeper.py"), o.logFd);
+    if (keeper === null) o.log.warn({ pythonDir }, "no keeper (python3 not found?): kernels will not survive a Jupyter crash");
+    return new KernelKeeping(keeper, o.formerKeepers.filter((k) => isAlive(k)), pythonDir, o.dir, o.log);
+  }
+
+  /** Every live keeper of this instance (for state.json). */
+  keepers(): ProcessIdentity[] {
+    this.formerKeepers = this.formerKeepers.filter((k) => isAlive(k));
+    return this.keeper ? [this.keeper.identity, ...this.formerKeepers] : [...this.formerKeepers];
+  }
+
+  /** Spawn Jupyter with the extension loaded and told which kernels to adopt. */
+  async spawn(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
+    if (this.keeper === null || this.pythonDir === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
+    removeReport(this.report);
+    writeJupyterConfig(this.configFile, adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }));
+    // For the server process only: the extension removes its directory from PYTHONPATH when it loads.
+    const pythonPath = [this.pythonDir.replace(/\/$/, ""), ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(":");
+    return this.keeper.spawnJupyter(jupyter, [...args, `--config=${this.configFile}`], cwd, { ...env, PYTHONPATH: pythonPath });
+  }
+
+  /** Did this (now ending) Jupyter load the extension, so its kernels can be kept for the next one? */
+  survives(jupyterPid: number): boolean {
+    const r = parseReport(readReport(this.report));
+    return this.keepers().length > 0 && r !== null && r.pid === jupyterPid && r.supported;
+  }
+
+  /** After a Jupyter ended: keep its kernels (now the keepers' children) for the next one, stop its other orphans. */
+  async collect(): Promise<number> {
+    const { kernels, others } = orphanedKernels(this.keepers());
+    this.candidates = mergeCandidates(this.candidates ?? [], kernels);
+    const stray = others.flatMap((o) => [o, ...descendants(o.pid)]);
+    if (signalAll(stray, "SIGKILL") > 0) await waitGone(stray, 2000);
+    return this.candidates.length;
+  }
+
+  /** Once Jupyter answers: what it adopted; candidates it did not adopt are stopped. */
+  async afterReady(jupyterPid: number): Promise<{ record: AdoptionRecord; adopted: ProcessIdentity[] }> {
+    // The extension writes its report before the server listens: none now means it was not loaded.
+    const record = adoptionRecord(parseReport(readReport(this.report)), jupyterPid, this.candidates, new Date().toISOString());
+    const given = this.candidates ?? [];
+    this.candidates = null;
+    const lost = notAdopted(given, record);
+    if (lost.length > 0) await stopKernels(lost.map((k) => k.identity));
+    if (record.at !== null) this.log.info({ readopted: record.adopted.length, failed: record.failed }, `re-adopted ${record.adopted.length} of ${given.length} kernel(s)`);
+    return { record, adopted: given.filter((c) => !lost.includes(c)).map((c) => c.identity) };
+  }
+
+  /** The supervisor ends (stop or give-up): nothing of this instance may stay behind; the keepers leave. */
+  async close(): Promise<void> {
+    const left = this.keepers().flatMap((k) => descendants(k.pid));
+    await stopKernels(mergeIds(left, (this.candidates ?? []).map((c) => c.identity)));
+    this.candidates = null;
+    for (const k of this.formerKeepers) signalOne(k, "SIGTERM");
+    await this.keeper?.quit();
+  }
+}
+
+/** SIGTERM, a short grace, then SIGKILL. */
+async function stopKernels(ids: ProcessIdentity[]): Promise<void> {
+  if (signalAll(ids, "SIGTERM") > 0 && !(await waitGone(ids, 2000))) signalAll(ids, "SIGKILL");
+  await waitGone(ids, 2000);
+}
+
+function mergeCandidates(a: KernelCandidate[], b: KernelCandidate[]): KernelCandidate[] {
+  const seen = new Map<string, KernelCandidate>();
+  for (const c of [...a, ...b]) if (isAlive(c.identity)) seen.set(`${c.identity.pid}:${c.identity.startTime}`, c);
+  return [...seen.values()];
+}
