@@ -12,6 +12,9 @@ export function renderStatusText(r: StatusReport): string[] {
   if (r.restarts > 0) lines.push(`  restarts:   ${r.restarts}`);
   if (r.lastExit) lines.push(`  last exit:  ${r.lastExit.signal ?? `code ${r.lastExit.code}`} at ${r.lastExit.at}${r.lastExit.reason ? ` (${r.lastExit.reason})` : ""}`);
   if (r.reason) lines.push(`  reason:     ${r.reason}`);
+  const k = r.kernelAdoption;
+  if (k && !k.supported) lines.push(`  kernels:    end with Jupyter (${k.reason ?? "not supported"})`);
+  if (k && k.at !== null) lines.push(`  kernels:    ${k.adopted.length} re-adopted at the last restart (${k.at})${k.failed.length > 0 ? `; lost: ${k.failed.map((f) => `${f.id} (${f.reason})`).join(", ")}` : ""}`);
   if (r.logFile) lines.push(`  logs:       ${r.logFile}, ${r.jupyterLogFile}`);
   return lines;
 }

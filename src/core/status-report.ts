@@ -1,7 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
-import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive). */
 export type ReportedState = StateRecord["state"] | "unsupervised";
@@ -29,6 +29,8 @@ export interface StatusReport {
   jupyterLogFile: string | null;
   /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
   managedBy: ManagedBy;
+  /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
+  kernelAdoption: AdoptionRecord | null;
   version: string;
 }
 
@@ -53,7 +55,7 @@ export function buildStatus(
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
       port: null, socket: null, token: null, url: null, app: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy, version: here.version,
+      reason: null, logFile: null, jupyterLogFile: null, managedBy, kernelAdoption: null, version: here.version,
     };
   }
   const elsewhere = record.host !== here.host;
@@ -83,6 +85,7 @@ export function buildStatus(
     logFile: record.logFile,
     jupyterLogFile: record.jupyterLogFile,
     managedBy,
+    kernelAdoption: record.adoption ?? null,
     version: record.version,
   };
 }
