@@ -205,7 +205,14 @@ def _write(path, report):
     if not path:
         return
     tmp = "%s.%d.tmp" % (path, os.getpid())
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as f:
-        json.dump(report, f)
-    os.replace(tmp, path)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as f:
+            json.dump(report, f)
+        os.replace(tmp, path)
+    except OSError:
+        # A full state disk: the supervisor then sees no report and stops the kernels it handed over.
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass

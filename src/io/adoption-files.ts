@@ -1,6 +1,6 @@
 // Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the config file
 // that loads the extension, its report, and the kernel processes a crashed Jupyter left under a keeper.
-import { existsSync, openSync, readFileSync, readSync, closeSync, rmSync } from "node:fs";
+import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kernelFromArgv, type KernelCandidate } from "../core/kernel-adoption.js";
@@ -51,11 +51,6 @@ export function writeJupyterConfig(file: string, config: Record<string, unknown>
 /** The extension's report text, or null. */
 export function readReport(file: string): string | null {
   try { return readFileSync(file, "utf8"); } catch { return null; }
-}
-
-/** Remove a report, so the next one read is the next Jupyter's. */
-export function removeReport(file: string): void {
-  rmSync(file, { force: true });
 }
 
 /** Kernels among the direct children of the keepers (where a crashed Jupyter's kernels are re-parented). */

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import type pino from "pino";
 import { adoptionConfig, adoptionRecord, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
 import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
-import { bundledPythonDir, orphanedKernels, pythonOf, readReport, removeReport, writeJupyterConfig } from "../io/adoption-files.js";
+import { bundledPythonDir, orphanedKernels, pythonOf, readReport, writeJupyterConfig } from "../io/adoption-files.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
 import { startKeeper, type Keeper } from "../io/keeper.js";
 import { isAlive } from "../io/process-identity.js";
@@ -48,8 +48,13 @@ export class KernelKeeping {
   /** Spawn Jupyter with the extension loaded and told which kernels to adopt. */
   async spawn(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
     if (this.keeper === null || this.pythonDir === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
-    removeReport(this.report);
-    writeJupyterConfig(this.configFile, adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }));
+    try {
+      writeJupyterConfig(this.configFile, adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }));
+    } catch (err) {
+      // A full or read-only state disk: Jupyter still starts, without the extension (kernels then end with it).
+      this.log.warn({ err: (err as Error).message }, "cannot write Jupyter's config file; kernels will not be re-adopted");
+      return this.keeper.spawnJupyter(jupyter, args, cwd, env);
+    }
     // For the server process only: the extension removes its directory from PYTHONPATH when it loads.
     const pythonPath = [this.pythonDir.replace(/\/$/, ""), ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(":");
     return this.keeper.spawnJupyter(jupyter, [...args, `--config=${this.configFile}`], cwd, { ...env, PYTHONPATH: pythonPath });

@@ -96,11 +96,11 @@ test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsuperv
 });
 
 /** `jlremote run` under a child subreaper (as under systemd --user) with a kernel the supervisor has recorded. */
-async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }) {
+async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }, app = "server") {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
-  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", "--app", "server", "--port", String(port)], { env: sb.env, stdio: "ignore" });
+  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", "--app", app, "--port", String(port)], { env: sb.env, stdio: "ignore" });
   t.after(() => killPid(wrapper.pid));
   const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
   const kernel = await startKernel(port, s.token, s.jupyterPid);
@@ -109,8 +109,9 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
   return { sb, s, kernel };
 }
 
-test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
-  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
+test("kernels orphaned by a SIGKILLed Jupyter that cannot re-adopt them (notebook 6) are killed before the restart", async (t) => {
+  // jupyter_server Jupyters re-adopt them instead (test/e2e/kernel-adoption.test.ts).
+  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, "notebook");
   process.kill(s.jupyterPid, "SIGKILL");
   await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; });
   await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
