@@ -12,6 +12,8 @@ from concurrent.futures import Future
 from .provisioner import AdoptedProvisioner, proc_start_time
 
 VERIFY_TIMEOUT_S = 5.0
+# An idle kernel answers kernel_info on its shell within milliseconds; one running a cell (or in input()) does not.
+SHELL_GRACE_S = 0.5
 
 
 def load(serverapp, majors):
@@ -67,7 +69,7 @@ def _adopt_all(serverapp, kernels, report):
             pending.append((kid, pid, km))
         except Exception as err:
             report["failed"].append({"id": kid, "pid": pid, "reason": str(err) or type(err).__name__})
-    answered = _kernel_info_over_control([km for _, _, km in pending])
+    answered, idle = _kernel_info_over_control([km for _, _, km in pending])
     for kid, pid, km in pending:
         info = answered.get(id(km))
         if info is None:
@@ -76,6 +78,7 @@ def _adopt_all(serverapp, kernels, report):
         fut = Future()
         fut.set_result(info)
         km._kernel_info_future = fut  # the websocket asks the shell otherwise, which a busy kernel answers late
+        km.execution_state = "idle" if id(km) in idle else "busy"
         mkm._kernels[kid] = km
         mkm._kernel_connections[kid] = 0
         mkm._kernel_ports[kid] = km.ports
@@ -138,9 +141,13 @@ def _reserve_ports(prov, km):
 
 
 def _kernel_info_over_control(kms):
-    """Send kernel_info_request on each kernel's control channel; {id(km): reply content} for those that answered."""
+    """kernel_info_request on each kernel's control and shell channels.
+
+    Returns ({id(km): control reply content} for the kernels that answered, {id(km)} of those whose shell answered
+    within SHELL_GRACE_S, i.e. idle ones).
+    """
     if not kms:
-        return {}
+        return {}, set()
     import zmq
 
     ctx = zmq.Context()
@@ -148,28 +155,37 @@ def _kernel_info_over_control(kms):
     poller = zmq.Poller()
     try:
         for km in kms:
-            s = ctx.socket(zmq.DEALER)
-            s.linger = 0
-            if km.transport == "tcp":
-                s.connect("tcp://%s:%d" % (km.ip, km.control_port))
-            else:
-                s.connect("ipc://%s-%d" % (km.ip, km.control_port))
-            km.session.send(s, "kernel_info_request")
-            socks[s] = km
-            poller.register(s, zmq.POLLIN)
+            for channel in ("control", "shell"):
+                s = ctx.socket(zmq.DEALER)
+                s.linger = 0
+                port = km.control_port if channel == "control" else km.shell_port
+                if km.transport == "tcp":
+                    s.connect("tcp://%s:%d" % (km.ip, port))
+                else:
+                    s.connect("ipc://%s-%d" % (km.ip, port))
+                km.session.send(s, "kernel_info_request")
+                socks[s] = (km, channel)
+                poller.register(s, zmq.POLLIN)
         answered = {}
-        deadline = time.monotonic() + VERIFY_TIMEOUT_S
-        while len(answered) < len(kms):
-            left = deadline - time.monotonic()
-            if left <= 0:
+        idle = set()
+        start = time.monotonic()
+        deadline = start + VERIFY_TIMEOUT_S
+        while True:
+            now = time.monotonic()
+            if now >= deadline or (len(answered) == len(kms) and (len(idle) == len(kms) or now >= start + SHELL_GRACE_S)):
                 break
-            for s, _ in poller.poll(left * 1000):
-                km = socks[s]
+            wait = deadline - now if len(answered) < len(kms) else start + SHELL_GRACE_S - now
+            for s, _ in poller.poll(max(wait, 0.01) * 1000):
+                km, channel = socks[s]
                 _, msg = km.session.recv(s, mode=zmq.NOBLOCK)
-                if msg is not None and msg["msg_type"] == "kernel_info_reply":
+                if msg is None or msg["msg_type"] != "kernel_info_reply":
+                    continue
+                if channel == "control":
                     answered[id(km)] = msg["content"]
-                    poller.unregister(s)
-        return answered
+                else:
+                    idle.add(id(km))
+                poller.unregister(s)
+        return answered, idle
     finally:
         for s in socks:
             s.close(0)
@@ -179,8 +195,9 @@ def _kernel_info_over_control(kms):
 async def _watch(serverapp, mkm, kid, km):
     """What jupyter_server does once a kernel it started is ready: activity, auto-restart, control socket, culling."""
     try:
+        state = km.execution_state
         mkm.start_watching_activity(kid)
-        km.execution_state = "idle"  # jupyter_server 1.x marks a watched kernel "starting" until its next status
+        km.execution_state = state  # jupyter_server 1.x marks a watched kernel "starting" until its next status
         km.start_restarter()
         km._connect_control_socket()
         mkm.add_restart_callback(kid, lambda: mkm._handle_kernel_died(kid), "dead")

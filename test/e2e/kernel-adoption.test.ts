@@ -1,11 +1,12 @@
 // Kernels outlive a crashed, hung or restarted Jupyter and are re-adopted by the next one (real Jupyter, both flavours).
 // The kernel is driven through Jupyter's kernel websocket, as a browser tab does (test/fixtures/kernel-ws.py).
 import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
 import { test } from "node:test";
 import { alive, freePort, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
-import { deleteKernel, environOf, kernelIds, kernelPid, newKernel, runCode, zombieChildren } from "../helpers/kernels.js";
+import { deleteKernel, environOf, executionState, kernelAction, kernelIds, kernelPid, newKernel, runCode, zombieChildren } from "../helpers/kernels.js";
 
 type T = { after: (fn: () => unknown) => void };
 
@@ -83,6 +84,41 @@ for (const f of flavours) {
       await waitFor("no zombie under the keeper", () => zombieChildren(keeper).length === 0, 5000);
     }
     assert.deepEqual(await kernelIds(port, token), []);
+  });
+}
+
+for (const f of flavours) {
+  test(`${f.id}: a kernel busy in a cell during the crash answers soon after the reconnect; interrupt and restart work through the new server`, { skip: f.skip, timeout: 240_000 }, async (t) => {
+    const { sb, port, token } = await startInstance(t, flavourArgs(f));
+    const id = await newKernel(port, token);
+    const pid = await waitFor("kernel pid", () => kernelPid(id));
+    const keeper = await keeperPid(sb);
+    // Each long cell first creates a marker file: proof that it runs (a "busy" state may come from a kernel_info).
+    const marker = (n: string) => `${sb.dir}/${n}`;
+    const cut = runCode(port, token, id, `import time\nopen(${JSON.stringify(marker("m1"))}, "w").close()\ntime.sleep(20)\nx = 41`).catch(() => null);
+    await waitFor("the first cell running", () => existsSync(marker("m1")), 30_000);
+    const before = await status(sb);
+    process.kill(before.jupyterPid, "SIGKILL");
+    await cut;
+    await recovered(sb, before.jupyterPid, port, token, id);
+    // A tab's websocket must not wait for a kernel_info reply from the busy shell (up to 60 s): it is asked on control.
+    const t0 = Date.now();
+    assert.deepEqual(await runCode(port, token, id, ""), { status: "connected", text: "" });
+    assert.ok(Date.now() - t0 < 8000, `connecting to the busy kernel took ${Date.now() - t0} ms`);
+    assert.equal(await executionState(port, token, id), "busy");
+    assert.deepEqual(await runCode(port, token, id, "x + 1"), { status: "ok", text: "42" });
+    const long = runCode(port, token, id, `import time\nopen(${JSON.stringify(marker("m2"))}, "w").close()\ntime.sleep(120)`);
+    await waitFor("the long cell running", () => existsSync(marker("m2")), 30_000);
+    assert.equal(await kernelAction(port, token, id, "interrupt"), 204);
+    const interrupted = await long;
+    assert.equal(interrupted.status, "error");
+    assert.match(interrupted.text, /KeyboardInterrupt/);
+    assert.equal(kernelPid(id), pid);
+    assert.equal(await kernelAction(port, token, id, "restart"), 200);
+    const fresh = await waitFor("a new kernel process", () => { const p = kernelPid(id); return p !== null && p !== pid ? p : null; }, 30_000);
+    assert.ok(fresh > 0);
+    await waitFor("the adopted process gone, no zombie", () => !alive(pid) && zombieChildren(keeper).length === 0, 10_000);
+    assert.match((await runCode(port, token, id, "x")).text, /NameError/);
   });
 }
 

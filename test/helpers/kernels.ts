@@ -87,3 +87,20 @@ function stateOf(pid: number): string | null {
     return null;
   }
 }
+
+/** A kernel's execution_state from GET /api/kernels/ID (null when not answering). */
+export async function executionState(port: number, token: string, id: string): Promise<string | null> {
+  try {
+    const r = await fetch(`http://127.0.0.1:${port}/api/kernels/${id}`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(5000) });
+    return r.status === 200 ? ((await r.json()) as { execution_state: string }).execution_state : null;
+  } catch {
+    return null;
+  }
+}
+
+/** POST /api/kernels/ID/ACTION (interrupt, restart): its HTTP status. */
+export async function kernelAction(port: number, token: string, id: string, action: "interrupt" | "restart"): Promise<number> {
+  const r = await fetch(`http://127.0.0.1:${port}/api/kernels/${id}/${action}`, { method: "POST", headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(60_000) });
+  await r.arrayBuffer();
+  return r.status;
+}
