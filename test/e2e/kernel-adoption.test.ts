@@ -1,7 +1,7 @@
 // Kernels outlive a crashed, hung or restarted Jupyter and are re-adopted by the next one (real Jupyter, both flavours).
 // The kernel is driven through Jupyter's kernel websocket, as a browser tab does (test/fixtures/kernel-ws.py).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
 import { alive, freePort, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
@@ -95,7 +95,8 @@ for (const f of flavours) {
     const keeper = await keeperPid(sb);
     // Each long cell first creates a marker file: proof that it runs (a "busy" state may come from a kernel_info).
     const marker = (n: string) => `${sb.dir}/${n}`;
-    const cut = runCode(port, token, id, `import time\nopen(${JSON.stringify(marker("m1"))}, "w").close()\ntime.sleep(20)\nx = 41`).catch(() => null);
+    // The first cell runs until the test creates the file "go" (after the crash and the checks on the busy kernel).
+    const cut = runCode(port, token, id, `import os, time\nopen(${JSON.stringify(marker("m1"))}, "w").close()\nwhile not os.path.exists(${JSON.stringify(marker("go"))}): time.sleep(0.05)\nx = 41`).catch(() => null);
     await waitFor("the first cell running", () => existsSync(marker("m1")), 30_000);
     const before = await status(sb);
     process.kill(before.jupyterPid, "SIGKILL");
@@ -106,6 +107,7 @@ for (const f of flavours) {
     assert.deepEqual(await runCode(port, token, id, ""), { status: "connected", text: "" });
     assert.ok(Date.now() - t0 < 8000, `connecting to the busy kernel took ${Date.now() - t0} ms`);
     assert.equal(await executionState(port, token, id), "busy");
+    writeFileSync(marker("go"), "");
     assert.deepEqual(await runCode(port, token, id, "x + 1"), { status: "ok", text: "42" });
     const long = runCode(port, token, id, `import time\nopen(${JSON.stringify(marker("m2"))}, "w").close()\ntime.sleep(120)`);
     await waitFor("the long cell running", () => existsSync(marker("m2")), 30_000);
