@@ -1,4 +1,4 @@
-// `npm run bench`: the six figures of issue 6, interleaved against their baselines; prints a Markdown table and
+// `npm run bench`: the figures of issues 6 and 14, interleaved against their baselines; prints a Markdown table and
 // writes bench/results.json. Exits non-zero only when it cannot measure. Usage:
 //   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60]
 import { spawnSync } from "node:child_process";
@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { adoptionRecovery } from "./figures/adoption.mjs";
 import { idleFootprint } from "./figures/idle.mjs";
 import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
 import { filesTouched, statusSpeed } from "./figures/status.mjs";
@@ -15,7 +16,7 @@ import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: "1,2,3,4,5,6" },
+    only: { type: "string", default: "1,2,3,4,5,6,7" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
     idle: { type: "string", default: "60" },
@@ -43,6 +44,7 @@ const plan = [
   ["4", `recovery after SIGKILL (${slow} pairs)`, () => recovery(sb, slow)],
   ["5", `stop with an idle kernel (${slow} pairs)`, () => stopWithKernel(sb, slow)],
   ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
+  ["7", `kernel survival after SIGKILL (${slow} pairs)`, () => adoptionRecovery(sb, slow)],
 ];
 const rows = [];
 const failures = [];
