@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { alive, freePort, httpStatus, killPid, killRecorded, runCli, waitFor } from "../helpers/cli.js";
 import { cmdline, startKernel } from "../helpers/jupyter.js";
+import { kernelPid, newKernel, runCode } from "../helpers/kernels.js";
 
 const skip = process.env.JLREMOTE_TEST_SYSTEMD === "1" ? false : "run by `make test-systemd` (needs a systemd user manager)";
 const env: Record<string, string> = {};
@@ -30,15 +31,6 @@ function unitProp(prop: string, name = "default"): string {
   return r.stdout.trim();
 }
 
-function recordedChildren(): number[] {
-  try {
-    const rec = JSON.parse(readFileSync(join(env.XDG_STATE_HOME ?? "", "jlremote", "default", "state.json"), "utf8")) as { children: { pid: number }[] };
-    return rec.children.map((c) => c.pid);
-  } catch {
-    return [];
-  }
-}
-
 const apiOk = (s: Status) => httpStatus(`http://127.0.0.1:${s.port}/api/status`, { Authorization: `token ${s.token}` });
 
 after(() => {
@@ -49,6 +41,7 @@ after(() => {
 
 let port = 0;
 let first: Status;
+let adoptedKernel = { id: "", pid: 0 };
 
 test("service install starts Jupyter under systemd and prints a URL that answers 200", { skip }, async () => {
   mkdirSync(rootDir, { recursive: true });
@@ -106,9 +99,10 @@ test("service install refuses an instance that already runs detached, and leaves
   assert.ok(!alive(det.supervisorPid) && !alive(det.jupyterPid));
 });
 
-test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel is killed", { skip }, async () => {
-  const kernel = await startKernel(port, first.token, first.jupyterPid);
-  await waitFor(`kernel ${kernel} recorded in state.json`, () => recordedChildren().includes(kernel), 15_000);
+test("a SIGKILLed Jupyter is restarted on the same URL and its kernel is re-adopted: same id and PID, x + 1 is 42", { skip }, async () => {
+  const id = await newKernel(port, first.token);
+  assert.equal((await runCode(port, first.token, id, "x = 41")).status, "ok");
+  const kernel = await waitFor("kernel pid", () => kernelPid(id));
   killPid(first.jupyterPid, "SIGKILL");
   const after = await waitFor("Jupyter restarted", async () => {
     const s = await status();
@@ -117,17 +111,23 @@ test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel i
   assert.equal(after.url, first.url);
   assert.equal(after.supervisorPid, first.supervisorPid);
   assert.equal(await apiOk(after), 200);
-  await waitFor("orphaned kernel gone", () => !alive(kernel), 10_000);
+  assert.equal(kernelPid(id), kernel);
+  assert.deepEqual(await runCode(port, first.token, id, "x + 1"), { status: "ok", text: "42" });
+  // The kernel stays in the unit's cgroup (under jlremote's keeper): systemd's stop still reaches it.
+  assert.match(readFileSync(`/proc/${kernel}/cgroup`, "utf8"), /\/jlremote@default\.service$/m);
+  adoptedKernel = { id, pid: kernel };
   first = after;
 });
 
-test("jlremote restart goes through the supervisor: same URL, new Jupyter", { skip }, async () => {
+test("jlremote restart goes through the supervisor: same URL, new Jupyter, the kernel kept (x + 1 is 42)", { skip }, async () => {
   const r = await runCli(["restart"], env, { timeoutMs: 90_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   const s = await status();
   assert.notEqual(s.jupyterPid, first.jupyterPid);
   assert.equal(s.supervisorPid, first.supervisorPid);
+  assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
+  assert.deepEqual(await runCode(port, s.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
   first = s;
 });
 
