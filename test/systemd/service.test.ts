@@ -46,7 +46,7 @@ let adoptedKernel = { id: "", pid: 0 };
 test("service install starts Jupyter under systemd and prints a URL that answers 200", { skip }, async () => {
   mkdirSync(rootDir, { recursive: true });
   port = await freePort();
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   const url = r.stdout.trim();
   assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{48}$`));
@@ -71,14 +71,14 @@ test("service install starts Jupyter under systemd and prints a URL that answers
 });
 
 test("installing again with the same options keeps the running Jupyter and prints the same URL", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   assert.equal((await status()).jupyterPid, first.jupyterPid);
 });
 
 test("installing with other options keeps the running Jupyter and says how to apply them", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "6"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "6", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /keeps running with its old options .*`jlremote stop --name default` then `jlremote start --name default`/);
   assert.equal(r.stdout.trim(), first.url);
@@ -129,6 +129,18 @@ test("jlremote restart goes through the supervisor: same URL, new Jupyter, the k
   assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
   assert.deepEqual(await runCode(port, s.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
   first = s;
+});
+
+test("a hung (SIGSTOPped) Jupyter is replaced and the kernel re-adopted again: same PID, x + 1 is 42", { skip }, async () => {
+  killPid(first.jupyterPid, "SIGSTOP");
+  const after = await waitFor("Jupyter replaced", async () => {
+    const s = await status();
+    return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
+  }, 60_000);
+  assert.equal(alive(first.jupyterPid), false);
+  assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
+  assert.deepEqual(await runCode(port, after.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
+  first = after;
 });
 
 test("a SIGKILLed supervisor takes its cgroup (Jupyter, kernels) with it and systemd starts it again on the same URL", { skip }, async () => {
