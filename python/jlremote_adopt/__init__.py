@@ -1,8 +1,9 @@
 """jlremote's jupyter_server extension: re-adopt the kernels a crashed Jupyter left running.
 
-Loaded through the config file jlremote writes (ServerApp.jpserver_extensions). Its directory reaches Jupyter's
-sys.path through PYTHONPATH set for the server process only; it is removed from os.environ on import, so kernels
-and terminals (which copy the server's environment) never see it.
+Loaded through the config file jlremote writes (ServerApp.jpserver_extensions), which also puts this package's
+directory on the server's sys.path: no environment variable is involved, so kernels and terminals (which copy the
+server's environment) gain nothing. Should the directory arrive through PYTHONPATH all the same (set by hand), it is
+removed from os.environ on import.
 """
 import os
 

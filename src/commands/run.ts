@@ -8,7 +8,7 @@ import { ensurePrivateDir } from "../io/state-file.js";
 import { supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
-import { resolveStartOptions } from "./start-options.js";
+import { recordedOptions, resolveStartOptions } from "./start-options.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -34,7 +34,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
     throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
   }
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? view.record : undefined;
+  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
   const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, keepers: view.record.keepers ?? [] } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild);

@@ -9,6 +9,7 @@ import { killOrphans, leftovers, mergeIds, releaseKeepers, stopJupyterTree } fro
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
+import { recordedOptions } from "./start-options.js";
 import { startService, stopService } from "./systemd-instance.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
@@ -68,6 +69,8 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
   refuseElsewhere(view);
   if (view.record === null) throw new JlremoteError(`instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``, ExitCode.notRunning);
   const before = view.record.jupyter?.pid;
+  // Validated before anything is signalled: a bad recorded option stops nothing.
+  const options = view.report.managedBy === "systemd" ? null : recordedOptions(view.record.options, ctx);
   if (view.supervisorAlive && view.record.supervisor && view.report.state !== "stopped") {
     signalOne(view.record.supervisor, "SIGUSR2");
     const deadline = Date.now() + view.record.options.stopTimeoutMs + view.record.options.readyTimeoutMs + 5000;
@@ -80,7 +83,7 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
     }
   }
   if (view.jupyterAlive) await stopInstance(view);
-  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name) : await ensureStarted(view.record.options, ctx);
+  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name) : await ensureStarted(options ?? view.record.options, ctx);
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
 }

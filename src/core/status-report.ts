@@ -21,6 +21,10 @@ export interface StatusReport {
   token: string | null;
   url: string | null;
   app: JupyterApp | null;
+  /** Jupyter's base_url ("/" unless the user's config sets one); the URL and every probe use it. */
+  baseUrl: string;
+  /** When the supervisor verified that the TCP listener (or the socket file) is this Jupyter's; null: not verified. */
+  listenerVerifiedAt: string | null;
   startedAt: string | null;
   restarts: number;
   lastExit: ExitRecord | null;
@@ -54,7 +58,7 @@ export function buildStatus(
   if (record === null) {
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
-      port: null, socket: null, token: null, url: null, app: null, startedAt: null, restarts: 0, lastExit: null,
+      port: null, socket: null, token: null, url: null, app: null, baseUrl: "/", listenerVerifiedAt: null, startedAt: null, restarts: 0, lastExit: null,
       reason: null, logFile: null, jupyterLogFile: null, managedBy, kernelAdoption: null, version: here.version,
     };
   }
@@ -65,6 +69,7 @@ export function buildStatus(
       ? "the supervisor is gone and Jupyter with it (killed?); see the logs, then run `jlremote start`"
       : record.reason;
   const live_ = state === "running" || state === "unsupervised" || state === "restarting" || state === "starting";
+  const baseUrl = record.baseUrl ?? "/";
   return {
     schema: 1,
     name: record.name,
@@ -76,8 +81,10 @@ export function buildStatus(
     port: record.port,
     socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token) : record.port !== null ? jupyterUrl(record.app, record.port, record.token) : null,
+    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token, baseUrl) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, "127.0.0.1", baseUrl) : null,
     app: record.app,
+    baseUrl,
+    listenerVerifiedAt: live_ ? (record.listenerVerifiedAt ?? null) : null,
     startedAt: record.startedAt,
     restarts: record.restarts,
     lastExit: record.lastExit,
@@ -104,6 +111,6 @@ export function statusExitCode(report: StatusReport): ExitCode {
 }
 
 /** The http+unix URL Jupyter itself prints for a socket (the path percent-encoded as the host). */
-export function socketUrl(app: JupyterApp, socket: string, token: string): string {
-  return `http+unix://${encodeURIComponent(socket)}${appPath(app)}?token=${token}`;
+export function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
+  return `http+unix://${encodeURIComponent(socket)}${appPath(app, baseUrl)}?token=${token}`;
 }

@@ -58,6 +58,10 @@ export interface StateRecord {
   children: ProcessIdentity[];
   token: string;
   app: JupyterApp;
+  /** Jupyter's base_url as its runtime info file says ("/" by default); null before the first ready. */
+  baseUrl?: string | null;
+  /** When the listener was last verified to be this Jupyter's (ISO time); null while not verified. */
+  listenerVerifiedAt?: string | null;
   options: InstanceOptions;
   startedAt: string | null;
   restarts: number;

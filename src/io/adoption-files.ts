@@ -1,11 +1,10 @@
-// Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the config file
-// that loads the extension, its report, and the kernel processes a crashed Jupyter left under a keeper.
+// Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the extension's
+// report, and the kernel processes a crashed Jupyter left under a keeper.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { kernelFromArgv, type KernelCandidate } from "../core/kernel-adoption.js";
 import type { ProcessIdentity } from "../core/types.js";
-import { writeFileAtomic } from "./atomic-file.js";
 import { childrenOf } from "./process-tree.js";
 
 /** dist/python in the bundle (the build copies python/ there), python/ when running from the sources. */
@@ -41,11 +40,6 @@ function readHead(path: string): string {
   } catch {
     return "";
   }
-}
-
-/** Write Jupyter's config file (0600, atomically); the caller passes `--config=FILE`. */
-export function writeJupyterConfig(file: string, config: Record<string, unknown>): void {
-  writeFileAtomic(file, `${JSON.stringify(config)}\n`, 0o600);
 }
 
 /** The extension's report text, or null. */

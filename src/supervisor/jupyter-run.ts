@@ -1,9 +1,10 @@
 // One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, kernel snapshot).
 import type pino from "pino";
 import type { ProcessIdentity } from "../core/types.js";
-import { probeStatus, type Endpoint } from "../io/http-probe.js";
+import { probeStatus } from "../io/http-probe.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants } from "../io/process-tree.js";
+import type { Gate } from "./listener-gate.js";
 import { mergeIds } from "./shutdown.js";
 import type { Wake, Wakeup } from "./wakeup.js";
 
@@ -17,7 +18,7 @@ export interface WatchedJupyter {
 }
 
 /** Why watching ended. */
-export type RunEndReason = "exit" | Wake | "timeout" | "hung";
+export type RunEndReason = "exit" | Wake | "timeout" | "hung" | "open" | "forbidden";
 
 /** The outcome of watching one Jupyter process. */
 export interface RunEnd {
@@ -28,7 +29,8 @@ export interface RunEnd {
 
 /** Settings and callbacks for one watch. */
 export interface WatchOptions {
-  endpoint: Endpoint;
+  /** Checked before every request with the token: only a verified listener of ours gets it. */
+  gate: () => Gate;
   token: string;
   readyTimeoutMs: number;
   healthIntervalMs: number;
@@ -36,7 +38,7 @@ export interface WatchOptions {
   snapshotIntervalMs: number;
   known: ProcessIdentity[];
   /** Returns processes to watch from now on besides Jupyter's descendants (re-adopted kernels). */
-  onReady: (readyAt: number) => Promise<ProcessIdentity[]>;
+  onReady: (readyAt: number, baseUrl: string) => Promise<ProcessIdentity[]>;
   onChildren: (children: ProcessIdentity[]) => void;
   log: pino.Logger;
 }
@@ -47,13 +49,29 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
   const deadline = Date.now() + o.readyTimeoutMs;
   let known = o.known;
   let readyAt: number | null = null;
+  let baseUrl = "/";
+  let refused = "";
   for (;;) {
-    if ((await probeStatus(o.endpoint, o.token, 1000)) === 200) { readyAt = Date.now(); break; }
+    const g = o.gate();
+    if (g.ok) {
+      const code = await probeStatus(g.endpoint, o.token, 1000, g.baseUrl);
+      if (code === 403) return { why: "forbidden", readyAt, known };
+      // Authentication must be on: without the token the same request has to be refused (403 or a login redirect).
+      if (code === 200) {
+        if ((await probeStatus(g.endpoint, null, 2000, g.baseUrl)) === 200) return { why: "open", readyAt, known };
+        readyAt = Date.now();
+        baseUrl = g.baseUrl;
+        break;
+      }
+    } else if (g.foreign && g.why !== refused) {
+      refused = g.why;
+      o.log.warn({ reason: g.why }, "not sending the token: the listener is not our Jupyter");
+    }
     const w = await wake.raceFor(exit, readyPollMs);
     if (w !== null) return { why: w, readyAt, known };
     if (Date.now() > deadline) return { why: "timeout", readyAt, known };
   }
-  known = mergeIds(known, await o.onReady(readyAt));
+  known = mergeIds(known, await o.onReady(readyAt, baseUrl));
   const probeTimeout = Math.min(5000, o.healthIntervalMs);
   let nextProbe = Date.now() + o.healthIntervalMs;
   let nextSnap = Date.now();
@@ -67,7 +85,9 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
       nextSnap = now + o.snapshotIntervalMs;
     }
     if (now >= nextProbe) {
-      const code = await wake.race(Promise.race([probeStatus(o.endpoint, o.token, probeTimeout), exit]));
+      const g = o.gate();
+      if (!g.ok) o.log.warn({ reason: g.why }, "health probe not sent: the listener is not our Jupyter");
+      const code = g.ok ? await wake.race(Promise.race([probeStatus(g.endpoint, o.token, probeTimeout, g.baseUrl), exit])) : 0;
       if (code === "exit" || code === "stop" || code === "restart") return { why: code, readyAt, known };
       failures = code === 200 ? 0 : failures + 1;
       if (failures > 0) o.log.warn({ failures, status: code }, "health probe failed");

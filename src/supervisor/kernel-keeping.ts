@@ -1,10 +1,12 @@
 // Kernels outlive a crashed, hung or restarted Jupyter: a keeper holds them, the next Jupyter re-adopts them
 // (python/jlremote_adopt), and whatever is not adopted, or outlives the supervisor's end, is stopped.
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import type { JupyterConfig } from "../core/jupyter-config.js";
 import type pino from "pino";
 import { adoptionConfig, adoptionRecord, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
 import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
-import { bundledPythonDir, orphanedKernels, pythonOf, readReport, writeJupyterConfig } from "../io/adoption-files.js";
+import { bundledPythonDir, orphanedKernels, pythonOf, readReport } from "../io/adoption-files.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
 import { startKeeper, type Keeper } from "../io/keeper.js";
 import { isAlive } from "../io/process-identity.js";
@@ -16,7 +18,6 @@ export class KernelKeeping {
   /** Kernels waiting for the next Jupyter (or null: the current Jupyter was not started after a restart). */
   private candidates: KernelCandidate[] | null = null;
   private readonly report: string;
-  private readonly configFile: string;
   private readonly sessionsDb: string;
 
   private constructor(
@@ -27,7 +28,6 @@ export class KernelKeeping {
     private readonly log: pino.Logger,
   ) {
     this.report = join(dir, "adoption.json");
-    this.configFile = join(dir, "jupyter-config.json");
     this.sessionsDb = join(dir, "sessions.db");
   }
 
@@ -45,19 +45,31 @@ export class KernelKeeping {
     return this.keeper ? [this.keeper.identity, ...this.formerKeepers] : [...this.formerKeepers];
   }
 
-  /** Spawn Jupyter with the extension loaded and told which kernels to adopt. */
-  async spawn(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
-    if (this.keeper === null || this.pythonDir === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
+  /** Config keys for the next Jupyter: load the extension and tell it which kernels to adopt (none without a keeper). */
+  configExtra(): JupyterConfig {
+    if (this.keeper === null || this.pythonDir === null) return {};
+    return adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }) as JupyterConfig;
+  }
+
+  /** Where the extension is imported from (put on the server's sys.path by the config file, never in an environment). */
+  pythonPath(): string[] {
+    return this.keeper === null || this.pythonDir === null ? [] : [this.pythonDir.replace(/\/$/, "")];
+  }
+
+  /** Write the config file; on a full or read-only state disk the previous one is used (its kernel list may be stale: those not adopted are stopped). */
+  writeConfig(write: () => void, file: string): void {
     try {
-      writeJupyterConfig(this.configFile, adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }));
+      write();
     } catch (err) {
-      // A full or read-only state disk: Jupyter still starts, without the extension (kernels then end with it).
-      this.log.warn({ err: (err as Error).message }, "cannot write Jupyter's config file; kernels will not be re-adopted");
-      return this.keeper.spawnJupyter(jupyter, args, cwd, env);
+      if (!existsSync(file)) throw err;
+      this.log.warn({ err: (err as Error).message }, "cannot rewrite Jupyter's config file; starting with the previous one");
     }
-    // For the server process only: the extension removes its directory from PYTHONPATH when it loads.
-    const pythonPath = [this.pythonDir.replace(/\/$/, ""), ...(env.PYTHONPATH ? [env.PYTHONPATH] : [])].join(":");
-    return this.keeper.spawnJupyter(jupyter, [...args, `--config=${this.configFile}`], cwd, { ...env, PYTHONPATH: pythonPath });
+  }
+
+  /** Spawn Jupyter under the keeper (directly without one: its kernels then end with it). */
+  spawn(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
+    if (this.keeper === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
+    return this.keeper.spawnJupyter(jupyter, args, cwd, env);
   }
 
   /** Did this (now ending) Jupyter load the extension, so its kernels can be kept for the next one? */

@@ -4,8 +4,12 @@ import { join } from "node:path";
 import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
+import { configFileText, deepMerge, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
+import { decidePort } from "../core/port-decision.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
+import { detectFlavour } from "../io/jupyter-flavour.js";
+import { describeHolder, portHolder } from "../io/listener-owner.js";
 import { closeQuietly, rotateAndOpen } from "../io/logs.js";
 import type { InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
@@ -14,6 +18,8 @@ import { signalOne, waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
 import { KernelKeeping } from "./kernel-keeping.js";
+import { authProblem, writeConfigFile } from "./launch-config.js";
+import { listenerGate } from "./listener-gate.js";
 import { killOrphans, mergeIds, stopJupyterTree } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
@@ -29,6 +35,8 @@ export interface SupervisorContext {
   adopt?: StateRecord;
   /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
   resume?: { token: string; port: number | null; keepers?: ProcessIdentity[] };
+  /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
+  jupyterConfigExtra?: JupyterConfig;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -61,28 +69,35 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     let everReady = Boolean(ctx.adopt);
     let failures = 0;
     let current: WatchedJupyter | null = ctx.adopt?.jupyter ? adopted(ctx.adopt) : null;
+    let flavour: JupyterFlavour | null = null;
+    const configFile = join(paths.dir, "jupyter-config.py");
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
+        flavour ??= await detectFlavour(options.jupyter, options.app, ctx.env, join(paths.dir, "flavour.json"));
         try {
-          current = await kernels.spawn(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
+          // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
+          // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) are merged in.
+          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0 }, deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra()));
+          kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, userConfigNames(options.app, flavour as JupyterFlavour), kernels.pythonPath())), configFile);
+          current = await kernels.spawn(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", keepers: kernels.keepers() });
-        log.info({ jupyterPid: current.identity.pid }, "jupyter spawned");
+        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", listenerVerifiedAt: null, keepers: kernels.keepers() });
+        log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
       }
       const watched = current;
       const end = await watchJupyter(current, wake, {
-        endpoint: keeper.record.socket ? { socket: keeper.record.socket } : { port: keeper.record.port ?? 0 },
+        gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket }, ctx.env),
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
-        onReady: async (at) => {
+        onReady: async (at, baseUrl) => {
           everReady = true;
+          const verifiedAt = new Date(at).toISOString();
           const { record, adopted } = await kernels.afterReady(watched.identity.pid);
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? new Date(at).toISOString(), reason: null, adoption: record, children: mergeIds(keeper.record.children, adopted) });
-          log.info({ port: keeper.record.port, socket: keeper.record.socket }, "jupyter ready");
+          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt, adoption: record, children: mergeIds(keeper.record.children, adopted) });
+          log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
           return adopted;
         },
         onChildren: (children) => keeper.update({ children }),
@@ -96,9 +111,22 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         return;
       }
       if (end.why === "restart") { wake.clearRestart(); continue; }
-      if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port))) {
-        const next = await findFreePort(keeper.record.port + 1);
-        if (next !== null) { failures += 1; log.warn({ port: next }, "port taken meanwhile; trying the next free one"); keeper.update({ port: next }); continue; }
+      if (end.why === "open" || end.why === "forbidden") throw giveUp(keeper, authProblem(end.why, ctx.env));
+      const port = keeper.record.port;
+      if (end.readyAt === null && !options.sock && port !== null) {
+        // Someone else took our port while Jupyter was (re)starting: it got nothing; move on, or fail with --port.
+        const h = portHolder(port);
+        const holder = h === null ? null : describeHolder(h);
+        const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port));
+        const p = decidePort({ port, portExplicit: options.portExplicit, everReady, holder, busy, moves: failures });
+        if (p.kind === "fail") throw giveUp(keeper, p.reason);
+        const next = p.kind === "move" ? await findFreePort(port + 1) : null;
+        if (next !== null) {
+          failures += 1;
+          log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
+          keeper.update({ port: next });
+          continue;
+        }
       }
       const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : Date.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
       if (d.kind !== "restart") throw giveUp(keeper, end.why === "timeout" ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s` : d.kind === "give-up" ? d.reason : "stopped");
@@ -120,13 +148,13 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
 /** After a watch ended: stop what must be stopped, clean up orphans, record the exit. */
 async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger, kernels: KernelKeeping): Promise<void> {
   // A Jupyter that loaded the extension leaves its kernels to the keeper: SIGKILL (its clean shutdown would stop them).
-  const keep = end.why !== "stop" && end.why !== "timeout" && kernels.survives(j.identity.pid);
+  const keep = (end.why === "exit" || end.why === "hung" || end.why === "restart") && kernels.survives(j.identity.pid);
   if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
   else if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
-  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested" }[end.why];
+  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested", open: "served without authentication", forbidden: "refused jlremote's token" }[end.why];
   const state = end.why === "stop" ? keeper.record.state : "restarting";
-  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state });
+  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state, listenerVerifiedAt: null });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (keep) {
     const n = await kernels.collect();
@@ -172,7 +200,7 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     schema: 1, name: options.name, state: a ? "running" : "starting", host: hostName(), supervisor: identify(process.pid),
     jupyter: a?.jupyter ?? null, port: a ? a.port : null, socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
     children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
-    startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
+    baseUrl: a?.baseUrl ?? null, listenerVerifiedAt: a?.listenerVerifiedAt ?? null, startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
     keepers: a?.keepers ?? [], adoption: a?.adoption ?? null,
   };

@@ -48,3 +48,19 @@ test("managedBy is jlremote by default and systemd when the caller says the inst
   assert.equal(buildStatus("default", record, { supervisorAlive: true, jupyterAlive: true }, { ...here, managedBy: "systemd" }).managedBy, "systemd");
   assert.equal(buildStatus("x", null, { supervisorAlive: false, jupyterAlive: false }, { ...here, managedBy: "systemd" }).managedBy, "systemd");
 });
+
+test("baseUrl goes into the URL and the report; listenerVerifiedAt is reported only while the instance lives", () => {
+  const cases: [Partial<StateRecord>, { supervisorAlive: boolean; jupyterAlive: boolean }, string | null, string, string | null][] = [
+    [{}, { supervisorAlive: true, jupyterAlive: true }, "http://127.0.0.1:8888/tree?token=tok", "/", null],
+    [{ baseUrl: "/jl/", listenerVerifiedAt: "T1" }, { supervisorAlive: true, jupyterAlive: true }, "http://127.0.0.1:8888/jl/tree?token=tok", "/jl/", "T1"],
+    [{ baseUrl: "/jl/", listenerVerifiedAt: "T1", socket: "/s/j.sock", port: null }, { supervisorAlive: true, jupyterAlive: true }, "http+unix://%2Fs%2Fj.sock/jl/tree?token=tok", "/jl/", "T1"],
+    [{ listenerVerifiedAt: "T1" }, { supervisorAlive: false, jupyterAlive: false }, null, "/", null],
+    [{ state: "restarting", listenerVerifiedAt: null }, { supervisorAlive: true, jupyterAlive: false }, "http://127.0.0.1:8888/tree?token=tok", "/", null],
+  ];
+  for (const [change, live, url, baseUrl, verified] of cases) {
+    const r = buildStatus("default", { ...record, ...change }, live, here);
+    assert.equal(r.url, url, JSON.stringify(change));
+    assert.equal(r.baseUrl, baseUrl);
+    assert.equal(r.listenerVerifiedAt, verified, JSON.stringify(change));
+  }
+});
