@@ -23,7 +23,9 @@ const startOpts = {
   "stop-timeout": { type: "string", default: "10", describe: "seconds of grace after SIGTERM before SIGKILL" },
   sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
   "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
-  "health-retries": { type: "string", default: "3", describe: "failed probes in a row before a hung Jupyter is restarted" },
+  "health-retries": { type: "string", default: "8", describe: "failed probes in a row before a hung Jupyter is restarted" },
+  "log-max-size": { type: "string", default: "10", describe: "MB at which supervisor.log and jupyter.log are rotated" },
+  "log-keep": { type: "string", default: "3", describe: "rotated files kept of each log" },
 } as const;
 
 const binDirOpts = {
@@ -36,7 +38,7 @@ function startFlags(a: Record<string, unknown>) {
   return {
     name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
-    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries, logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
   };
 }

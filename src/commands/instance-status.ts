@@ -30,7 +30,7 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const supervisorAlive = isAlive(record?.supervisor);
   const jupyterAlive = isAlive(record?.jupyter);
   const managedBy = isServiceHere(env, name) ? "systemd" : "jlremote";
-  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy });
+  const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy, now: Date.now() });
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

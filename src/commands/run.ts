@@ -5,7 +5,7 @@ import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
-import { supervise } from "../supervisor/supervisor.js";
+import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
 import { recordedOptions, resolveStartOptions } from "./start-options.js";
@@ -36,8 +36,8 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
   const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
-  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, keepers: view.record.keepers ?? [] } : undefined;
-  const log = openEventLog(paths.logFile, !flags.daemonChild);
+  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null, keepers: view.record.keepers ?? [] } : undefined;
+  const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });
     return ExitCode.ok;

@@ -17,10 +17,11 @@ export function jupyterArgs(launch: JupyterLaunch): string[] {
 /** Variables that would hand a token to Jupyter, and through it to every kernel and terminal: never passed on. */
 export const droppedVariables = ["JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"] as const;
 
-/** The environment for Jupyter: the caller's, minus any token variable (an inherited one too). */
-export function jupyterEnv(base: Record<string, string | undefined>): Record<string, string> {
+/** The environment for Jupyter: the caller's minus any token variable (an inherited one too), plus the instance marker every descendant inherits. */
+export function jupyterEnv(base: Record<string, string | undefined>, instanceId: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) if (v !== undefined && !(droppedVariables as readonly string[]).includes(k)) env[k] = v;
+  env.JLREMOTE_INSTANCE = instanceId;
   return env;
 }
 

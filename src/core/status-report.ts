@@ -33,9 +33,23 @@ export interface StatusReport {
   jupyterLogFile: string | null;
   /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
   managedBy: ManagedBy;
+  /** Detached processes (nohup/setsid jobs) of the instance left running at its last cleanup. */
+  detachedProcesses: number;
   /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
   kernelAdoption: AdoptionRecord | null;
   version: string;
+}
+
+/** How often a live supervisor refreshes `heartbeatAt` in state.json. */
+export const heartbeatMs = 60_000;
+/** A record of another host blocks the name only while its heartbeat is younger than this (missed beats, clock skew). */
+export const heartbeatStaleMs = 5 * 60_000;
+
+/** Does a record written on another host describe a live instance (live state and a recent heartbeat)? */
+export function liveElsewhere(record: StateRecord, now: number): boolean {
+  if (record.state === "stopped" || record.state === "failed") return false;
+  const beat = Date.parse(record.heartbeatAt ?? record.updatedAt);
+  return Number.isFinite(beat) && now - beat < heartbeatStaleMs;
 }
 
 /** Who starts and stops the instance's supervisor. */
@@ -52,20 +66,23 @@ export function buildStatus(
   name: string,
   record: StateRecord | null,
   live: Liveness,
-  here: { host: string; version: string; managedBy?: ManagedBy },
+  here: { host: string; version: string; managedBy?: ManagedBy; now: number },
 ): StatusReport {
   const managedBy = here.managedBy ?? "jlremote";
   if (record === null) {
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
       port: null, socket: null, token: null, url: null, app: null, baseUrl: "/", listenerVerifiedAt: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy, kernelAdoption: null, version: here.version,
+      reason: null, logFile: null, jupyterLogFile: null, managedBy, detachedProcesses: 0, kernelAdoption: null, version: here.version,
     };
   }
-  const elsewhere = record.host !== here.host;
-  const state = elsewhere ? record.state : deriveState(record, live);
-  const reason =
-    !elsewhere && state === "failed" && record.state !== "failed"
+  const otherHost = record.host !== here.host;
+  const elsewhere = otherHost && liveElsewhere(record, here.now);
+  // A stopped, failed or silent record of another host does not block the name here: it is reported as not running.
+  const state = elsewhere ? record.state : otherHost ? (record.state === "stopped" ? "stopped" : "failed") : deriveState(record, live);
+  const reason = otherHost && !elsewhere
+    ? `last run on host ${record.host} (${record.state}${record.state === "stopped" || record.state === "failed" ? "" : `, no heartbeat since ${record.heartbeatAt ?? record.updatedAt}`}); \`jlremote start\` here takes it over`
+    : !elsewhere && state === "failed" && record.state !== "failed"
       ? "the supervisor is gone and Jupyter with it (killed?); see the logs, then run `jlremote start`"
       : record.reason;
   const live_ = state === "running" || state === "unsupervised" || state === "restarting" || state === "starting";
@@ -92,6 +109,7 @@ export function buildStatus(
     logFile: record.logFile,
     jupyterLogFile: record.jupyterLogFile,
     managedBy,
+    detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
     version: record.version,
   };

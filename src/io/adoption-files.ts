@@ -1,11 +1,8 @@
 // Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the extension's
-// report, and the kernel processes a crashed Jupyter left under a keeper.
+// report.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
 import { delimiter, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { kernelFromArgv, type KernelCandidate } from "../core/kernel-adoption.js";
-import type { ProcessIdentity } from "../core/types.js";
-import { childrenOf } from "./process-tree.js";
 
 /** dist/python in the bundle (the build copies python/ there), python/ when running from the sources. */
 export function bundledPythonDir(): string | null {
@@ -45,22 +42,4 @@ function readHead(path: string): string {
 /** The extension's report text, or null. */
 export function readReport(file: string): string | null {
   try { return readFileSync(file, "utf8"); } catch { return null; }
-}
-
-/** Kernels among the direct children of the keepers (where a crashed Jupyter's kernels are re-parented). */
-export function orphanedKernels(keepers: readonly ProcessIdentity[], exclude: ReadonlySet<number> = new Set()): { kernels: KernelCandidate[]; others: ProcessIdentity[] } {
-  const kernels: KernelCandidate[] = [];
-  const others: ProcessIdentity[] = [];
-  for (const k of keepers) {
-    for (const child of childrenOf(k.pid)) {
-      if (exclude.has(child.pid)) continue;
-      const found = kernelFromArgv(argvOf(child.pid));
-      if (found) kernels.push({ ...found, identity: child }); else others.push(child);
-    }
-  }
-  return { kernels, others };
-}
-
-function argvOf(pid: number): string[] {
-  try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a) => a !== ""); } catch { return []; }
 }

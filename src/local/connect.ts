@@ -34,14 +34,14 @@ export interface ConnectFlags {
 
 /** Poll /api/status through the tunnel until it answers 200 with the token. */
 async function waitHealthy(port: number, token: string, host: string, baseUrl: string, master: ProcessIdentity, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   let code = 0;
   for (;;) {
     const problem = localListenerProblem(port, master);
     if (problem !== null && problem.includes("another process")) throw new JlremoteError(`${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`);
     code = problem === null ? await probeStatus({ port }, token, 3000, baseUrl) : 0;
     if (code === 200) return;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
     }
     await new Promise((r) => setTimeout(r, 100));

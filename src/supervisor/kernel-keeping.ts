@@ -4,14 +4,15 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { JupyterConfig } from "../core/jupyter-config.js";
 import type pino from "pino";
-import { adoptionConfig, adoptionRecord, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
+import { adoptionConfig, adoptionRecord, kernelFromArgv, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
 import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
-import { bundledPythonDir, orphanedKernels, pythonOf, readReport } from "../io/adoption-files.js";
+import { bundledPythonDir, pythonOf, readReport } from "../io/adoption-files.js";
+import type { InstanceProcess } from "../io/instance-processes.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
 import { startKeeper, type Keeper } from "../io/keeper.js";
 import { isAlive } from "../io/process-identity.js";
-import { descendants, signalAll, signalOne, waitGone } from "../io/process-tree.js";
-import { mergeIds } from "./shutdown.js";
+import { signalAll, signalOne, waitGone } from "../io/process-tree.js";
+import { cleanupInstance } from "./shutdown.js";
 
 /** Kernel survival for one supervisor. */
 export class KernelKeeping {
@@ -78,17 +79,18 @@ export class KernelKeeping {
     return this.keepers().length > 0 && r !== null && r.pid === jupyterPid && r.supported;
   }
 
-  /** After a Jupyter ended: keep its kernels (now the keepers' children) for the next one, stop its other orphans. */
-  async collect(): Promise<number> {
-    const { kernels, others } = orphanedKernels(this.keepers());
-    this.candidates = mergeCandidates(this.candidates ?? [], kernels);
-    const stray = others.flatMap((o) => [o, ...descendants(o.pid)]);
-    if (signalAll(stray, "SIGKILL") > 0) await waitGone(stray, 2000);
+  /** After a Jupyter ended: keep its kernels (found by the instance marker, `adopt` of the cleanup) for the next one. */
+  collect(adopt: readonly InstanceProcess[]): number {
+    const found = adopt.flatMap((p) => {
+      const k = p.kind === "kernel" && p.connectionFile !== null ? kernelFromArgv([p.connectionFile]) : null;
+      return k === null ? [] : [{ ...k, identity: p.identity }];
+    });
+    this.candidates = mergeCandidates(this.candidates ?? [], found);
     return this.candidates.length;
   }
 
   /** Once Jupyter answers: what it adopted; candidates it did not adopt are stopped. */
-  async afterReady(jupyterPid: number): Promise<{ record: AdoptionRecord; adopted: ProcessIdentity[] }> {
+  async afterReady(jupyterPid: number): Promise<AdoptionRecord> {
     // The extension writes its report before the server listens: none now means it was not loaded.
     const record = adoptionRecord(parseReport(readReport(this.report)), jupyterPid, this.candidates, new Date().toISOString());
     const given = this.candidates ?? [];
@@ -96,14 +98,17 @@ export class KernelKeeping {
     const lost = notAdopted(given, record);
     if (lost.length > 0) await stopKernels(lost.map((k) => k.identity));
     if (record.at !== null) this.log.info({ readopted: record.adopted.length, failed: record.failed }, `re-adopted ${record.adopted.length} of ${given.length} kernel(s)`);
-    return { record, adopted: given.filter((c) => !lost.includes(c)).map((c) => c.identity) };
+    return record;
   }
 
-  /** The supervisor ends (stop or give-up): nothing of this instance may stay behind; the keepers leave. */
-  async close(): Promise<void> {
-    const left = this.keepers().flatMap((k) => descendants(k.pid));
-    await stopKernels(mergeIds(left, (this.candidates ?? []).map((c) => c.identity)));
+  /** The supervisor ends (stop or give-up): kept kernels not adopted yet are stopped (with whatever the policy kills), the keepers leave. */
+  async close(instanceId: string | null): Promise<void> {
+    const waiting = (this.candidates ?? []).map((c) => c.identity);
     this.candidates = null;
+    if (waiting.length > 0) {
+      await stopKernels(waiting);
+      await cleanupInstance(instanceId, 2000);
+    }
     for (const k of this.formerKeepers) signalOne(k, "SIGTERM");
     await this.keeper?.quit();
   }

@@ -2,15 +2,18 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type pino from "pino";
-import { ExitCode, JlremoteError } from "../core/errors.js";
+import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
+import { logDefaults } from "../core/instance-options.js";
 import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
 import { configFileText, deepMerge, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
 import { decidePort } from "../core/port-decision.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
+import { heartbeatMs } from "../core/status-report.js";
 import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
 import { detectFlavour } from "../io/jupyter-flavour.js";
+import { describeProcess } from "../io/instance-processes.js";
 import { describeHolder, portHolder } from "../io/listener-owner.js";
-import { closeQuietly, rotateAndOpen } from "../io/logs.js";
+import { capAppendLog, closeQuietly, rotateAndOpen, type RotationPolicy } from "../io/logs.js";
 import type { InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import { hostName, identify } from "../io/process-identity.js";
@@ -20,7 +23,7 @@ import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js
 import { KernelKeeping } from "./kernel-keeping.js";
 import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
-import { killOrphans, mergeIds, stopJupyterTree } from "./shutdown.js";
+import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 
@@ -33,12 +36,17 @@ export interface SupervisorContext {
   version: string;
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
-  /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
-  resume?: { token: string; port: number | null; keepers?: ProcessIdentity[] };
+  /** A crashed instance's token, port and marker (never after a clean stop): its URL keeps working, its leftovers are found. */
+  resume?: { token: string; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
   /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
   jupyterConfigExtra?: JupyterConfig;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
+}
+
+/** The rotation policy of an instance's logs. */
+export function logPolicy(options: InstanceOptions): RotationPolicy {
+  return { maxBytes: options.logMaxBytes ?? logDefaults.maxSizeMb * 1024 * 1024, keep: options.logKeep ?? logDefaults.keep };
 }
 
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
@@ -46,18 +54,32 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   const { paths, log } = ctx;
   const options = ctx.adopt?.options ?? ctx.options;
   const keeper = new StateKeeper(paths.stateFile, initialRecord(ctx, options), log);
-  keeper.update({});
+  try {
+    keeper.claim();
+  } catch (err) {
+    // Nothing is started yet: a supervisor no command could see must not run Jupyter.
+    const reason = `cannot record the instance: ${fsErrorText(err, paths.stateFile)}`;
+    log.error({ err: reason }, "supervisor cannot record itself; exiting");
+    throw new JlremoteError(reason, ExitCode.failure, { cause: err });
+  }
   ctx.onClaimed?.();
+  const instanceId = keeper.record.instanceId;
   const wake = new Wakeup();
   const onTerm = () => wake.fire("stop");
   const onUsr2 = () => wake.fire("restart");
   const onHup = () => log.info("SIGHUP ignored");
   process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGUSR2", onUsr2).on("SIGHUP", onHup);
-  const logFd = rotateAndOpen(paths.jupyterLogFile);
+  const policy = logPolicy(options);
+  const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
+  // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
   const kernels = await KernelKeeping.start({ dir: paths.dir, jupyter: options.jupyter, env: ctx.env, logFd, log, formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [] });
   keeper.update({ keepers: kernels.keepers() });
   try {
     if (!ctx.adopt) {
+      if (ctx.resume?.instanceId) {
+        // A crashed instance (supervisor and Jupyter gone): its kernels and children go before a new Jupyter starts.
+        recordCleanup(keeper, log, await cleanupInstance(ctx.resume.instanceId, 0), "left by the crashed instance");
+      }
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
         else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null) });
@@ -71,6 +93,13 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     let current: WatchedJupyter | null = ctx.adopt?.jupyter ? adopted(ctx.adopt) : null;
     let flavour: JupyterFlavour | null = null;
     const configFile = join(paths.dir, "jupyter-config.py");
+    const housekeeping = {
+      everyMs: Math.min(10_000, Math.max(100, options.healthIntervalMs)),
+      run: () => {
+        if (capAppendLog(paths.jupyterLogFile, policy)) log.info({ file: paths.jupyterLogFile }, "jupyter log rotated");
+        if (performance.now() - keeper.lastWriteAt >= heartbeatMs) keeper.update({});
+      },
+    };
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
@@ -79,8 +108,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
           // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) are merged in.
           const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0 }, deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra()));
-          kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, userConfigNames(options.app, flavour as JupyterFlavour), kernels.pythonPath())), configFile);
-          current = await kernels.spawn(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env), logFd);
+          const names = userConfigNames(options.app, flavour);
+          kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, names, kernels.pythonPath())), configFile);
+          current = await kernels.spawn(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env, instanceId), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
@@ -91,21 +121,19 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       const end = await watchJupyter(current, wake, {
         gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket }, ctx.env),
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
-        healthRetries: options.healthRetries, snapshotIntervalMs: 5000, known: keeper.record.children, log,
-        onReady: async (at, baseUrl) => {
+        healthRetries: options.healthRetries, log, housekeeping,
+        onReady: async (baseUrl) => {
           everReady = true;
-          const verifiedAt = new Date(at).toISOString();
-          const { record, adopted } = await kernels.afterReady(watched.identity.pid);
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt, adoption: record, children: mergeIds(keeper.record.children, adopted) });
+          const verifiedAt = new Date().toISOString();
+          const adoption = await kernels.afterReady(watched.identity.pid);
+          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt, adoption });
           log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
-          return adopted;
         },
-        onChildren: (children) => keeper.update({ children }),
       });
       await finishRun(current, end, options, keeper, log, kernels);
       current = null;
       if (end.why === "stop") {
-        keeper.update({ state: "stopped", reason: null, children: [] });
+        keeper.update({ state: "stopped", reason: null });
         if (keeper.record.socket) removeStaleSocket(keeper.record.socket);
         log.info("stopped");
         return;
@@ -128,42 +156,59 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           continue;
         }
       }
-      const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : Date.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
+      const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : performance.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
       if (d.kind !== "restart") throw giveUp(keeper, end.why === "timeout" ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s` : d.kind === "give-up" ? d.reason : "stopped");
       failures = d.failures;
       keeper.update({ state: "restarting", restarts: keeper.record.restarts + 1 });
       log.warn({ delayMs: d.delayMs, failures, after: end.why }, "restarting jupyter");
-      if (d.delayMs > 0 && (await wake.raceFor(new Promise<never>(() => {}), d.delayMs)) === "stop") {
-        keeper.update({ state: "stopped" });
-        return;
+      if (d.delayMs > 0) {
+        await wake.sleep(d.delayMs);
+        if (wake.pending === "stop") {
+          keeper.update({ state: "stopped" });
+          return;
+        }
       }
     }
   } finally {
-    await kernels.close();
+    await kernels.close(instanceId);
     closeQuietly(logFd);
     process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
   }
 }
 
-/** After a watch ended: stop what must be stopped, clean up orphans, record the exit. */
+/** After a watch ended: stop what must be stopped, clean up the instance's processes, record the exit. */
 async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger, kernels: KernelKeeping): Promise<void> {
-  // A Jupyter that loaded the extension leaves its kernels to the keeper: SIGKILL (its clean shutdown would stop them).
+  const id = keeper.record.instanceId;
+  // A Jupyter that loaded jlremote's extension leaves its kernels to the keeper for the next one to re-adopt.
   const keep = (end.why === "exit" || end.why === "hung" || end.why === "restart") && kernels.survives(j.identity.pid);
+  if (end.why === "hung") log.warn({ why: end.detail }, `jupyter counts as hung: restarting it (its kernels are ${keep ? "kept for the next one" : "killed with it"})`);
+  // Kept: SIGKILL, since Jupyter's clean shutdown would stop the kernels.
   if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
-  else if (end.why !== "exit") await stopJupyterTree(j.identity, j.exited, end.known, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
+  const cleanup = end.why === "exit" || keep
+    ? null
+    : await stopJupyterTree(j.identity, j.exited, id, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
-  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${options.healthRetries} probes failed)`, stop: "stop requested", restart: "restart requested", open: "served without authentication", forbidden: "refused jlremote's token" }[end.why];
+  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${end.detail ?? `${options.healthRetries} probes failed`})`, stop: "stop requested", restart: "restart requested", open: "served without authentication", forbidden: "refused jlremote's token" }[end.why];
   const state = end.why === "stop" ? keeper.record.state : "restarting";
   keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state, listenerVerifiedAt: null });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (keep) {
-    const n = await kernels.collect();
+    const c = await cleanupForAdoption(id);
+    recordCleanup(keeper, log, c, end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
+    const n = kernels.collect(c.adopt);
     if (n > 0) log.info({ kernels: n }, "kernels kept for the next Jupyter to re-adopt");
-  } else if (end.why === "exit") {
-    const n = await killOrphans(end.known);
-    if (n > 0) log.warn({ killed: n }, "killed orphaned kernels left by an unclean exit");
+    return;
   }
-  keeper.update({ children: [] });
+  // An unclean exit: the kernels lost their server; SIGKILL them at once (found by marker, however young).
+  recordCleanup(keeper, log, cleanup ?? (await cleanupInstance(id, 0)), end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
+}
+
+/** Log what a cleanup killed and kept, and record the count of detached processes left running. */
+function recordCleanup(keeper: StateKeeper, log: pino.Logger, c: Cleanup, when: string): void {
+  const kernels = c.killed.filter((p) => p.kind === "kernel").length;
+  if (c.killed.length > 0) log.warn({ killed: c.killed.map(describeProcess), kernels }, `killed ${kernels} orphaned kernels and ${c.killed.length - kernels} other processes ${when}`);
+  if (c.kept.length > 0) log.warn({ detached: c.kept.map(describeProcess) }, `left ${c.kept.length} detached processes running (nohup/setsid jobs of the instance)`);
+  if (keeper.record.detachedProcesses !== c.kept.length) keeper.update({ detachedProcesses: c.kept.length });
 }
 
 /** Watch a Jupyter that is not our child: its exit is seen by polling its identity. */
@@ -177,7 +222,7 @@ function adopted(record: StateRecord): WatchedJupyter {
 }
 
 function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {
-  keeper.update({ state: "failed", reason, jupyter: null, children: [] });
+  keeper.update({ state: "failed", reason, jupyter: null });
   const code = cause instanceof JlremoteError ? cause.exitCode : ExitCode.failure;
   return new JlremoteError(reason, code, { cause });
 }
@@ -199,9 +244,10 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
   return {
     schema: 1, name: options.name, state: a ? "running" : "starting", host: hostName(), supervisor: identify(process.pid),
     jupyter: a?.jupyter ?? null, port: a ? a.port : null, socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
-    children: a?.children ?? [], token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
+    instanceId: a?.instanceId ?? ctx.resume?.instanceId ?? randomBytes(16).toString("hex"), detachedProcesses: a?.detachedProcesses ?? 0,
+    token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
     baseUrl: a?.baseUrl ?? null, listenerVerifiedAt: a?.listenerVerifiedAt ?? null, startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
-    logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(),
+    logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(), heartbeatAt: null,
     keepers: a?.keepers ?? [], adoption: a?.adoption ?? null,
   };
 }

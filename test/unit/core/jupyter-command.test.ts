@@ -13,7 +13,11 @@ test("no token variable reaches Jupyter (an inherited one is dropped) and undefi
     [{ A: "1", JUPYTER_TOKEN: "inherited" }, { A: "1" }],
     [{ JUPYTER_TOKEN_FILE: "/f", PATH: "/bin" }, { PATH: "/bin" }],
   ];
-  for (const [input, want] of cases) assert.deepEqual(jupyterEnv(input), want);
+  for (const [input, want] of cases) assert.deepEqual(jupyterEnv(input, "abc"), { ...want, JLREMOTE_INSTANCE: "abc" });
+});
+
+test("the instance marker replaces an inherited one", () => {
+  assert.deepEqual(jupyterEnv({ A: "1", JLREMOTE_INSTANCE: "inherited" }, "abc"), { A: "1", JLREMOTE_INSTANCE: "abc" });
 });
 
 test("the URL path follows the app and Jupyter's base_url", () => {
