@@ -29,6 +29,7 @@ export function recordedOptions(recorded: unknown, ctx: Pick<CommandContext, "en
       name: str(o.name), app: str(o.app), jupyter: str(o.jupyter), port: o.portExplicit === true ? o.port : undefined, rootDir: o.rootDir,
       maxRestarts: o.maxRestarts, timeout: seconds(o.readyTimeoutMs), stopTimeout: seconds(o.stopTimeoutMs), sock: o.sock === true,
       healthInterval: seconds(o.healthIntervalMs), healthRetries: o.healthRetries, extraArgs: o.extraArgs as string[],
+      logMaxSize: typeof o.logMaxBytes === "number" ? o.logMaxBytes / 1024 / 1024 : o.logMaxBytes, logKeep: o.logKeep,
     }, ctx);
     return options;
   } catch (err) {

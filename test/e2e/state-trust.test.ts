@@ -151,7 +151,7 @@ test("recorded options are validated like command-line options before restart re
   const bad: [Record<string, unknown>, RegExp][] = [
     [{ jupyter: "/nonexistent/jupyter" }, /--jupyter \/nonexistent\/jupyter: not an executable file/],
     [{ rootDir: join(sb.dir, "gone") }, /--root-dir .*gone: no such directory/],
-    [{ maxRestarts: -3 }, /--max-restarts -3: expected a whole number >= 0/],
+    [{ maxRestarts: -3 }, /--max-restarts -3: expected a whole number/],
     [{ extraArgs: "--ServerApp.token=" }, /extra arguments: expected a list of strings/],
     [{ app: "bogus" }, /--app bogus: expected auto, lab, notebook or server/],
   ];
