@@ -90,7 +90,7 @@ test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsuperv
   const back = await waitFor("restart after adoption", async () => {
     const x = await status(sb);
     return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  });
+  }, 60_000);
   assert.equal(back.url, s.url);
   assert.ok(back.restarts >= 1);
   assert.equal(await httpStatus(s.url), 200);
