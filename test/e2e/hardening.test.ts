@@ -181,8 +181,8 @@ test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; th
   });
   assert.match(back.lastExit?.reason ?? "", /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/);
   assert.equal(alive(s.jupyterPid), false);
-  // The kill is logged with why (failed probes, the process state), and that kernels go with it.
-  assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are killed with it\)/);
+  // The kill is logged with why (failed probes, the process state), and that its kernels are kept for re-adoption.
+  assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are kept for the next one\)/);
   assert.equal(await httpStatus(back.url), 200);
 });
 
