@@ -1,4 +1,4 @@
-// `npm run bench`: the figures of issues 6 and 13, interleaved against their baselines; prints a Markdown table and
+// `npm run bench`: the figures of issues 6, 13, 12 and 14, interleaved against their baselines; prints a Markdown table and
 // writes bench/results.json. Exits non-zero only when it cannot measure. Usage:
 //   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60] [--soak 100000]
 import { spawnSync } from "node:child_process";
@@ -6,6 +6,7 @@ import { existsSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { adoptionRecovery } from "./figures/adoption.mjs";
 import { idleFootprint } from "./figures/idle.mjs";
 import { laptopCold, laptopWarm } from "./figures/laptop.mjs";
 import { coldStart, recovery, stopWithKernel } from "./figures/lifecycle.mjs";
@@ -19,7 +20,7 @@ import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10" : "1,2,3,4,5,6,7,8,9" },
+    only: { type: "string", default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11" : "1,2,3,4,5,6,7,8,9,11" },
     "slurm-rounds": { type: "string", default: "5" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
@@ -53,6 +54,7 @@ const plan = [
   ["8", `jllocal cold (${Math.ceil(slow / 2)} pairs)`, () => laptopCold(sb, Math.ceil(slow / 2))],
   ["9", `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`, () => supervisorSoak(sb, Number(opt.soak))],
   ["10", `start on a compute node through Slurm (${opt["slurm-rounds"]} pairs)`, () => slurmStart(sb, Number(opt["slurm-rounds"]))],
+  ["11", `kernel survival after SIGKILL (${slow} pairs)`, () => adoptionRecovery(sb, slow)],
 ];
 if (slurmBenchSkip() !== null && only.has("10")) process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);
 const rows = [];

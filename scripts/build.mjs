@@ -4,7 +4,7 @@
 // compiled on first use (brotli-packed): `jlremote status --json` and `jllocal HOST` then parse ~20–40 KB of code
 // instead of ~600 KB (see README, Benchmark).
 import { build } from "esbuild";
-import { chmodSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -107,3 +107,7 @@ for (const [entry, out, trees] of bins) {
   await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }
+
+// The keeper and the jupyter_server extension (python/) travel next to the bundle, which finds them as ./python/.
+rmSync(resolve(root, "dist/python"), { recursive: true, force: true });
+cpSync(resolve(root, "python"), resolve(root, "dist/python"), { recursive: true, filter: (src) => !src.includes("__pycache__") });

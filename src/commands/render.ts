@@ -15,6 +15,9 @@ export function renderStatusText(r: StatusReport): string[] {
   if (r.jobId) lines.push(`  job:        ${r.jobId} ${r.jobState ?? "?"}${r.jobReason ? ` (${r.jobReason})` : ""}${r.node ? ` on ${r.node}` : ""}`);
   if (r.secondsLeft !== undefined && r.secondsLeft !== null) lines.push(`  time left:  ${formatLeft(r.secondsLeft)} (until ${r.endsAt})${r.walltimeWarningAt ? `; walltime warning at ${r.walltimeWarningAt}` : ""}`);
   if (r.endReason) lines.push(`  ended:      ${r.endReason}`);
+  const k = r.kernelAdoption;
+  if (k && !k.supported) lines.push(`  kernels:    end with Jupyter (${k.reason ?? "not supported"})`);
+  if (k && k.at !== null) lines.push(`  kernels:    ${k.adopted.length} re-adopted at the last restart (${k.at})${k.failed.length > 0 ? `; lost: ${k.failed.map((f) => `${f.id} (${f.reason})`).join(", ")}` : ""}`);
   if (r.logFile) lines.push(`  logs:       ${r.logFile}, ${r.jupyterLogFile}`);
   return lines;
 }

@@ -38,7 +38,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
   // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
   const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
-  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null } : undefined;
+  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null, keepers: view.record.keepers ?? [] } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });

@@ -90,3 +90,27 @@ export function environValue(environ: string, name: string): string | null {
   for (const entry of environ.split("\0")) if (entry.startsWith(key)) return entry.slice(key.length);
   return null;
 }
+
+/**
+ * The policy when the next Jupyter re-adopts kernels (issue 14): kernels with a connection file on their command
+ * line, and the processes they started, are kept for it (`adopt`); detached jobs are kept as always; the rest is killed.
+ */
+export function partitionForAdoption<T extends { kind: ProcessKind; ppid: number; identity: { pid: number }; connectionFile: string | null }>(entries: readonly T[]): { kill: T[]; keep: T[]; adopt: T[] } {
+  const byPid = new Map(entries.map((e) => [e.identity.pid, e]));
+  const adoptable = (e: T) => e.kind === "kernel" && e.connectionFile !== null;
+  const underKernel = (e: T): boolean => {
+    const seen = new Set<number>();
+    for (let p = byPid.get(e.ppid); p !== undefined && !seen.has(p.identity.pid); p = byPid.get(p.ppid)) {
+      if (adoptable(p)) return true;
+      seen.add(p.identity.pid);
+    }
+    return false;
+  };
+  const out = { kill: [] as T[], keep: [] as T[], adopt: [] as T[] };
+  for (const e of entries) {
+    if (e.kind === "detached") out.keep.push(e);
+    else if (adoptable(e) || (e.kind === "child" && underKernel(e))) out.adopt.push(e);
+    else out.kill.push(e);
+  }
+  return out;
+}

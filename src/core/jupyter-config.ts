@@ -95,13 +95,16 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * The config file text: a Python config that first loads the user's config files `userNames` (from the config dir and
  * `jupyter --paths`, as Jupyter would), then the JSON object on top, wraps every `token` in a str whose repr is masked
  * (traitlets logs the whole config, "Config changed: …", under `--debug`) and masks the token in request log lines
- * (jupyter_server 1.x and notebook 6 log `GET /lab?token=…` under `--debug`).
+ * (jupyter_server 1.x and notebook 6 log `GET /lab?token=…` under `--debug`). `pythonPath` goes first on sys.path.
  */
-export function configFileText(config: JupyterConfig, userNames: readonly string[]): string {
+export function configFileText(config: JupyterConfig, userNames: readonly string[], pythonPath: readonly string[] = []): string {
   // A JSON string literal is also a valid Python string literal (same escapes), so the JSON needs no other quoting.
   const literal = JSON.stringify(JSON.stringify(config));
+  // Directories for the server's imports (jlremote's extension): on sys.path, never in an environment kernels inherit.
+  const path = pythonPath.length === 0 ? [] : [`import json as _json, sys as _sys`, `_sys.path[0:0] = _json.loads(${JSON.stringify(JSON.stringify(pythonPath))})`];
   return [
     "# Written by jlremote before each start (mode 0600): the settings it owns. Do not edit; it is rewritten.",
+    ...path,
     "import json as _json, logging as _logging",
     "from traitlets.config.application import Application as _Application",
     "from jupyter_core.paths import jupyter_config_dir as _config_dir, jupyter_config_path as _config_path",

@@ -1,7 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
-import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
 export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
@@ -35,6 +35,8 @@ export interface StatusReport {
   managedBy: ManagedBy;
   /** Detached processes (nohup/setsid jobs) of the instance left running at its last cleanup. */
   detachedProcesses: number;
+  /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
+  kernelAdoption: AdoptionRecord | null;
   version: string;
   /** How the instance runs: detached, systemd or slurm (set by its backend). */
   backend?: "detached" | "systemd" | "slurm";
@@ -86,7 +88,7 @@ export function buildStatus(
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
       port: null, socket: null, token: null, url: null, app: null, baseUrl: "/", listenerVerifiedAt: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy, detachedProcesses: 0, version: here.version,
+      reason: null, logFile: null, jupyterLogFile: null, managedBy, detachedProcesses: 0, kernelAdoption: null, version: here.version,
     };
   }
   const otherHost = record.host !== here.host;
@@ -123,6 +125,7 @@ export function buildStatus(
     jupyterLogFile: record.jupyterLogFile,
     managedBy,
     detachedProcesses: record.detachedProcesses ?? 0,
+    kernelAdoption: record.adoption ?? null,
     version: record.version,
   };
 }

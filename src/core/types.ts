@@ -99,4 +99,19 @@ export interface StateRecord {
   listenHost?: string | null;
   /** Set when the supervisor runs as a batch job. */
   job?: JobRuntime | null;
+  /** Child subreapers (python/jlremote_keeper.py) holding this instance's processes: this supervisor's, and earlier ones'. */
+  keepers?: ProcessIdentity[];
+  /** Whether kernels survive a Jupyter restart, and which were re-adopted at the last one. */
+  adoption?: AdoptionRecord | null;
+}
+
+/** Kernel survival as last seen: does the running Jupyter re-adopt kernels, and what happened at the last restart. */
+export interface AdoptionRecord {
+  supported: boolean;
+  /** Why kernels do not survive (null when they do). */
+  reason: string | null;
+  /** When the last restart's adoption happened (null: no restart yet). */
+  at: string | null;
+  adopted: { id: string; pid: number }[];
+  failed: { id: string; pid: number; reason: string }[];
 }

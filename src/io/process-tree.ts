@@ -9,11 +9,11 @@ export function descendants(root: number): ProcessIdentity[] {
   const host = hostName();
   const boot = bootId();
   const out: ProcessIdentity[] = [];
-  const childrenOf = hasChildrenFiles() ? childrenFromTasks : childrenFromScan();
+  const kidsOf = hasChildrenFiles() ? childrenFromTasks : childrenFromScan();
   const queue = [root];
   while (queue.length > 0) {
     const pid = queue.shift() as number;
-    for (const child of childrenOf(pid)) {
+    for (const child of kidsOf(pid)) {
       out.push({ pid: child.pid, startTime: child.startTime, host, bootId: boot });
       queue.push(child.pid);
     }
@@ -22,6 +22,7 @@ export function descendants(root: number): ProcessIdentity[] {
 }
 
 type Child = { pid: number; startTime: number };
+
 
 let childrenFiles: boolean | undefined;
 /** /proc/PID/task/TID/children exists on kernels built with CONFIG_PROC_CHILDREN (most distributions). */

@@ -40,7 +40,7 @@ export interface WatchOptions {
   readyTimeoutMs: number;
   healthIntervalMs: number;
   healthRetries: number;
-  onReady: (baseUrl: string) => void;
+  onReady: (baseUrl: string) => void | Promise<void>;
   /** Periodic work (heartbeat, log rotation), at most every `housekeepingMs`. */
   housekeeping?: { everyMs: number; run: () => void };
   log: pino.Logger;
@@ -95,7 +95,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
     if (w !== null) return { why: w, readyAt };
     if (performance.now() > deadline) return { why: "timeout", readyAt };
   }
-  o.onReady(baseUrl);
+  await o.onReady(baseUrl);
   const timeout = probeTimeoutMs(o.healthIntervalMs);
   let nextProbe = performance.now() + o.healthIntervalMs;
   let failures = 0;

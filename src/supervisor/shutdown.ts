@@ -1,6 +1,6 @@
 // Stops one Jupyter and cleans up its instance's processes by marker: SIGTERM (its clean shutdown stops kernels),
 // a grace period, SIGKILL; then what the policy kills among the marked processes left (core/instance-processes).
-import { partitionByFate } from "../core/instance-processes.js";
+import { partitionByFate, partitionForAdoption } from "../core/instance-processes.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { findInstanceProcesses, type InstanceProcess } from "../io/instance-processes.js";
 import { signalAll, signalOne, waitGone } from "../io/process-tree.js";
@@ -35,6 +35,21 @@ export async function cleanupInstance(instanceId: string | null, graceMs: number
   }
   await waitGone(ids, 2000);
   return { killed: kill, kept: keep };
+}
+
+/** After a Jupyter whose kernels the next one re-adopts ended: kill the rest per policy; `adopt` are the kept kernels (and their children). */
+export async function cleanupForAdoption(instanceId: string | null): Promise<Cleanup & { adopt: InstanceProcess[] }> {
+  if (instanceId === null) return { killed: [], kept: [], adopt: [] };
+  const { kill, keep, adopt } = partitionForAdoption(findInstanceProcesses(instanceId));
+  const ids = kill.map((p) => p.identity);
+  signalAll(ids, "SIGKILL");
+  await waitGone(ids, 2000);
+  return { killed: kill, kept: keep, adopt };
+}
+
+/** Let keepers go (each exits on SIGTERM; orphans left go to init; one with no children left has exited already). */
+export function releaseKeepers(record: { keepers?: ProcessIdentity[] }): void {
+  signalAll(record.keepers ?? [], "SIGTERM");
 }
 
 function delay(ms: number): Promise<void> {

@@ -9,21 +9,21 @@ import { configFileText, deepMerge, idleConfig, jupyterConfig, userConfigNames, 
 import { decidePort } from "../core/port-decision.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import { heartbeatMs } from "../core/status-report.js";
-import type { InstanceOptions, StateRecord } from "../core/types.js";
+import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
 import { detectFlavour } from "../io/jupyter-flavour.js";
 import { describeProcess } from "../io/instance-processes.js";
-import { spawnJupyter } from "../io/jupyter-process.js";
 import { describeHolder, portHolder } from "../io/listener-owner.js";
 import { capAppendLog, closeQuietly, rotateAndOpen, type RotationPolicy } from "../io/logs.js";
 import type { InstancePaths } from "../io/paths.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import { hostName, identify } from "../io/process-identity.js";
-import { waitGone } from "../io/process-tree.js";
+import { signalOne, waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
+import { KernelKeeping } from "./kernel-keeping.js";
 import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
-import { cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
+import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
@@ -39,7 +39,7 @@ export interface SupervisorContext {
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
   /** A crashed instance's token, port and marker (never after a clean stop): its URL keeps working, its leftovers are found. */
-  resume?: { token: string; port: number | null; instanceId: string | null };
+  resume?: { token: string; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
   /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
   jupyterConfigExtra?: JupyterConfig;
   /** Called once the state file names this supervisor (the start lock can be released then). */
@@ -77,6 +77,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   let signalled = false;
   const onTermJob = () => { signalled = true; };
   process.on("SIGTERM", onTermJob);
+  // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
+  const kernels = await KernelKeeping.start({ dir: paths.dir, jupyter: options.jupyter, env: ctx.env, logFd, log, formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [] });
+  keeper.update({ keepers: kernels.keepers() });
   try {
     if (options.scheduler === "slurm") {
       // A batch job: listen where the login node can reach us (the token guards it), tell readers we live.
@@ -121,29 +124,34 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         const { token, port, socket } = keeper.record;
         flavour ??= await detectFlavour(options.jupyter, options.app, ctx.env, join(paths.dir, "flavour.json"));
         try {
-          // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files.
-          const extra = options.idleTimeoutMin ? deepMerge(ctx.jupyterConfigExtra ?? {}, idleConfig(options.app, flavour, options.idleTimeoutMin * 60)) : ctx.jupyterConfigExtra;
-          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0, host }, extra);
-          writeConfigFile(configFile, configFileText(config, userConfigNames(options.app, flavour)));
-          current = await spawnJupyter(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env, instanceId), logFd);
+          // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
+          // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) and idle culling are merged in.
+          const extra = deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra());
+          const withIdle = options.idleTimeoutMin ? deepMerge(extra, idleConfig(options.app, flavour, options.idleTimeoutMin * 60)) : extra;
+          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0, host }, withIdle);
+          const names = userConfigNames(options.app, flavour);
+          kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, names, kernels.pythonPath())), configFile);
+          current = await kernels.spawn(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env, instanceId), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", listenerVerifiedAt: null });
+        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", listenerVerifiedAt: null, keepers: kernels.keepers() });
         log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
       }
+      const watched = current;
       const end = await watchJupyter(current, wake, {
         gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket, host: keeper.record.listenHost ?? null }, ctx.env),
         token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries, log, housekeeping,
-        onReady: (baseUrl) => {
+        onReady: async (baseUrl) => {
           everReady = true;
           const verifiedAt = new Date().toISOString();
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt });
+          const adoption = await kernels.afterReady(watched.identity.pid);
+          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt, adoption });
           log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
         },
       });
-      await finishRun(current, end, options, keeper, log);
+      await finishRun(current, end, options, keeper, log, kernels);
       current = null;
       if (end.why === "stop") {
         const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
@@ -193,16 +201,21 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   } finally {
     job?.dispose();
     process.off("SIGTERM", onTermJob);
+    await kernels.close(instanceId);
     closeQuietly(logFd);
     process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
   }
 }
 
 /** After a watch ended: stop what must be stopped, clean up the instance's processes, record the exit. */
-async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger): Promise<void> {
+async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger, kernels: KernelKeeping): Promise<void> {
   const id = keeper.record.instanceId;
-  if (end.why === "hung") log.warn({ why: end.detail }, "jupyter counts as hung: restarting it (its kernels are killed with it)");
-  const cleanup = end.why === "exit"
+  // A Jupyter that loaded jlremote's extension leaves its kernels to the keeper for the next one to re-adopt.
+  const keep = (end.why === "exit" || end.why === "hung" || end.why === "restart") && kernels.survives(j.identity.pid);
+  if (end.why === "hung") log.warn({ why: end.detail }, `jupyter counts as hung: restarting it (its kernels are ${keep ? "kept for the next one" : "killed with it"})`);
+  // Kept: SIGKILL, since Jupyter's clean shutdown would stop the kernels.
+  if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
+  const cleanup = end.why === "exit" || keep
     ? null
     : await stopJupyterTree(j.identity, j.exited, id, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
   const ex = await j.exited;
@@ -210,6 +223,13 @@ async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOption
   const state = end.why === "stop" ? keeper.record.state : "restarting";
   keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state, listenerVerifiedAt: null });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
+  if (keep) {
+    const c = await cleanupForAdoption(id);
+    recordCleanup(keeper, log, c, end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
+    const n = kernels.collect(c.adopt);
+    if (n > 0) log.info({ kernels: n }, "kernels kept for the next Jupyter to re-adopt");
+    return;
+  }
   // An unclean exit: the kernels lost their server; SIGKILL them at once (found by marker, however young).
   recordCleanup(keeper, log, cleanup ?? (await cleanupInstance(id, 0)), end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
 }
@@ -261,6 +281,7 @@ function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateR
     logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(), heartbeatAt: null,
     // A supervisor run again inside the same batch job keeps what the job recorded (warning, end time).
     ...(a?.job ? { job: a.job, listenHost: a.listenHost ?? null } : {}),
+    keepers: a?.keepers ?? [], adoption: a?.adoption ?? null,
   };
 }
 

@@ -126,9 +126,11 @@ export function killRecorded(root: string): void {
   let names: string[] = [];
   try { names = readdirSync(root); } catch { return; }
   for (const n of names) {
-    let rec: { supervisor?: { pid: number; startTime: number } | null; jupyter?: { pid: number; startTime: number } | null };
+    type Id = { pid: number; startTime: number };
+    let rec: { supervisor?: Id | null; jupyter?: Id | null; keepers?: Id[]; children?: Id[] };
     try { rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8")); } catch { continue; }
-    for (const id of [rec.supervisor, rec.jupyter]) {
+    // Keepers hold kernels kept across Jupyter restarts (also those of a supervisor SIGKILLed by the test).
+    for (const id of [rec.supervisor, rec.jupyter, ...(rec.keepers ?? []), ...(rec.children ?? [])]) {
       if (!id || startTime(id.pid) !== String(id.startTime)) continue;
       const pids = [id.pid, ...descendantsOf(id.pid)];
       for (const p of pids) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { alive, freePort, httpStatus, killPid, killRecorded, runCli, waitFor } from "../helpers/cli.js";
 import { cmdline, startKernel } from "../helpers/jupyter.js";
+import { kernelPid, newKernel, runCode } from "../helpers/kernels.js";
 
 const skip = process.env.JLREMOTE_TEST_SYSTEMD === "1" ? false : "run by `make test-systemd` (needs a systemd user manager)";
 const env: Record<string, string> = {};
@@ -40,11 +41,12 @@ after(() => {
 
 let port = 0;
 let first: Status;
+let adoptedKernel = { id: "", pid: 0 };
 
 test("service install starts Jupyter under systemd and prints a URL that answers 200", { skip }, async () => {
   mkdirSync(rootDir, { recursive: true });
   port = await freePort();
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   const url = r.stdout.trim();
   assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{48}$`));
@@ -69,14 +71,14 @@ test("service install starts Jupyter under systemd and prints a URL that answers
 });
 
 test("installing again with the same options keeps the running Jupyter and prints the same URL", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   assert.equal((await status()).jupyterPid, first.jupyterPid);
 });
 
 test("installing with other options keeps the running Jupyter and says how to apply them", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "6"], env, { timeoutMs: 120_000 });
+  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "6", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /keeps running with its old options .*`jlremote stop --name default` then `jlremote start --name default`/);
   assert.equal(r.stdout.trim(), first.url);
@@ -97,9 +99,10 @@ test("service install refuses an instance that already runs detached, and leaves
   assert.ok(!alive(det.supervisorPid) && !alive(det.jupyterPid));
 });
 
-test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel (0.5 s old) is killed", { skip }, async () => {
-  const kernel = await startKernel(port, first.token, first.jupyterPid);
-  await new Promise((r) => setTimeout(r, 500));
+test("a SIGKILLed Jupyter is restarted on the same URL and its kernel is re-adopted: same id and PID, x + 1 is 42", { skip }, async () => {
+  const id = await newKernel(port, first.token);
+  assert.equal((await runCode(port, first.token, id, "x = 41")).status, "ok");
+  const kernel = await waitFor("kernel pid", () => kernelPid(id));
   killPid(first.jupyterPid, "SIGKILL");
   const after = await waitFor("Jupyter restarted", async () => {
     const s = await status();
@@ -108,18 +111,36 @@ test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel (
   assert.equal(after.url, first.url);
   assert.equal(after.supervisorPid, first.supervisorPid);
   assert.equal(await apiOk(after), 200);
-  await waitFor("orphaned kernel gone", () => !alive(kernel), 10_000);
+  assert.equal(kernelPid(id), kernel);
+  assert.deepEqual(await runCode(port, first.token, id, "x + 1"), { status: "ok", text: "42" });
+  // The kernel stays in the unit's cgroup (under jlremote's keeper): systemd's stop still reaches it.
+  assert.match(readFileSync(`/proc/${kernel}/cgroup`, "utf8"), /\/jlremote@default\.service$/m);
+  adoptedKernel = { id, pid: kernel };
   first = after;
 });
 
-test("jlremote restart goes through the supervisor: same URL, new Jupyter", { skip }, async () => {
+test("jlremote restart goes through the supervisor: same URL, new Jupyter, the kernel kept (x + 1 is 42)", { skip }, async () => {
   const r = await runCli(["restart"], env, { timeoutMs: 90_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   const s = await status();
   assert.notEqual(s.jupyterPid, first.jupyterPid);
   assert.equal(s.supervisorPid, first.supervisorPid);
+  assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
+  assert.deepEqual(await runCode(port, s.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
   first = s;
+});
+
+test("a hung (SIGSTOPped) Jupyter is replaced and the kernel re-adopted again: same PID, x + 1 is 42", { skip }, async () => {
+  killPid(first.jupyterPid, "SIGSTOP");
+  const after = await waitFor("Jupyter replaced", async () => {
+    const s = await status();
+    return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
+  }, 60_000);
+  assert.equal(alive(first.jupyterPid), false);
+  assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
+  assert.deepEqual(await runCode(port, after.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
+  first = after;
 });
 
 test("the unit survives one kernel's OOM kill: OOMPolicy=continue, KillMode=process", { skip }, async () => {

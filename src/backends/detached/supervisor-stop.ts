@@ -6,7 +6,7 @@ import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
 import { readState, writeState } from "../../io/state-file.js";
-import { cleanupInstance, stopJupyterTree, type Cleanup } from "../../supervisor/shutdown.js";
+import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../supervisor/shutdown.js";
 import type { CommandContext } from "../../commands/context.js";
 import type { InstanceView } from "../../commands/instance-status.js";
 
@@ -54,6 +54,8 @@ export async function stopInstance(view: InstanceView, ctx: Pick<CommandContext,
       // Supervisor and Jupyter died uncleanly: their kernels (found by marker, identity-checked) lost their server.
       cleanup = await cleanupInstance(id, 0);
     }
+    // The keepers of a SIGKILLed supervisor held those kernels; they leave now (detached jobs go to init).
+    releaseKeepers(record);
     const unchanged = now.record.state === "stopped" && cleanup.killed.length === 0 && cleanup.kept.length === (now.record.detachedProcesses ?? 0);
     try {
       if (!unchanged) writeState(view.paths.stateFile, { ...now.record, state: "stopped", jupyter: null, detachedProcesses: cleanup.kept.length, updatedAt: new Date().toISOString() });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { classifyProcess, environValue, kernelConnectionFile, partitionByFate, processFate, sighupIgnoredFromStatus, type ProcessFacts, type ProcessKind } from "../../../src/core/instance-processes.js";
+import { classifyProcess, environValue, kernelConnectionFile, partitionByFate, partitionForAdoption, processFate, sighupIgnoredFromStatus, type ProcessFacts, type ProcessKind } from "../../../src/core/instance-processes.js";
 
 const JUPYTER = 100;
 const base: ProcessFacts = { pid: 0, ppid: JUPYTER, sid: 50, ttyNr: 0, argv: [], jpyParentPid: null, terminalEnv: false, sighupIgnored: false };
@@ -77,4 +77,17 @@ test("SIGHUP ignored is bit 0 of SigIgn; an environ value is found by exact name
   assert.equal(sighupIgnoredFromStatus("no mask"), false);
   assert.equal(environValue("A=1\0JPY_PARENT_PID=42\0XJPY_PARENT_PID=7\0", "JPY_PARENT_PID"), "42");
   assert.equal(environValue("A=1\0", "JPY_PARENT_PID"), null);
+});
+
+test("partitionForAdoption keeps kernels with a connection file and the processes they started; detached stay; the rest is killed", () => {
+  const p = (pid: number, ppid: number, kind: ProcessKind, connectionFile: string | null = null) => ({ identity: { pid }, ppid, kind, connectionFile });
+  const entries = [
+    p(10, 1, "kernel", "/rt/kernel-a.json"), p(11, 10, "child"), p(12, 11, "child"),
+    p(20, 1, "kernel", null), p(21, 20, "child"),
+    p(30, 1, "terminal"), p(31, 30, "child"), p(40, 10, "detached"), p(50, 1, "child"),
+  ];
+  const r = partitionForAdoption(entries);
+  assert.deepEqual(r.adopt.map((e) => e.identity.pid), [10, 11, 12]);
+  assert.deepEqual(r.keep.map((e) => e.identity.pid), [40]);
+  assert.deepEqual(r.kill.map((e) => e.identity.pid), [20, 21, 30, 31, 50]);
 });

@@ -66,3 +66,14 @@ test("the user's own config files are loaded first, as the app would without --c
   ];
   for (const [app, flavour, want] of cases) assert.deepEqual(userConfigNames(app, flavour), want, app);
 });
+
+test("configFileText puts pythonPath first on sys.path (jlremote's extension), and adds nothing without it", () => {
+  const config = { ServerApp: { jpserver_extensions: { jlremote_adopt: true } } };
+  const plain = configFileText(config, ["jupyter_server_config"]);
+  assert.doesNotMatch(plain, /sys\.path/);
+  const text = configFileText(config, ["jupyter_server_config"], ["/opt/jl remote/python"]);
+  const lines = text.split("\n");
+  assert.equal(lines[1], "import json as _json, sys as _sys");
+  assert.equal(lines[2], `_sys.path[0:0] = _json.loads(${JSON.stringify(JSON.stringify(["/opt/jl remote/python"]))})`);
+  assert.equal(lines.slice(3).join("\n"), plain.split("\n").slice(1).join("\n"));
+});

@@ -1,0 +1,138 @@
+"""jlremote's keeper: a child subreaper between the supervisor and Jupyter, so kernels outlive a crashed Jupyter.
+
+Kernels orphaned by Jupyter are re-parented here (not to init or a Node process, which never reaps non-children),
+stay alive for the next Jupyter to re-adopt, and are reaped when they end: no zombie is left.
+Protocol: JSON lines. stdin: {"op": "spawn", "argv", "cwd", "env"} | {"op": "quit"}. stdout: {"event": "ready"},
+{"event": "spawned", "pid"} | {"event": "spawn-error", "message"}, {"event": "exit", "pid", "code", "signal"}.
+Jupyter's stdout/stderr go to fd 3. Exits on "quit", SIGTERM, or once stdin is closed (supervisor gone) and no
+child is left. Standard library only: it runs on whatever Python 3 runs Jupyter.
+"""
+import ctypes
+import errno
+import json
+import os
+import select
+import signal
+import sys
+
+PR_SET_CHILD_SUBREAPER = 36
+LOG_FD = 3
+
+
+def emit(obj):
+    try:
+        os.write(1, (json.dumps(obj) + "\n").encode())
+    except OSError:
+        pass  # the supervisor is gone; keep reaping
+
+
+def spawn(argv, cwd, env):
+    """fork + exec with Jupyter's output on fd 3; an exec failure comes back through a close-on-exec pipe."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            for s in (signal.SIGINT, signal.SIGHUP, signal.SIGTERM, signal.SIGPIPE, signal.SIGCHLD):
+                signal.signal(s, signal.SIG_DFL)
+            signal.set_wakeup_fd(-1)
+            if cwd:
+                os.chdir(cwd)
+            null = os.open(os.devnull, os.O_RDONLY)
+            os.dup2(null, 0)
+            os.dup2(LOG_FD, 1)
+            os.dup2(LOG_FD, 2)
+            os.execvpe(argv[0], argv, env)
+        except OSError as e:
+            os.write(w, ("%s: %s" % (errno.errorcode.get(e.errno, "E?"), e.strerror)).encode())
+        finally:
+            os._exit(127)
+    os.close(w)
+    err = b""
+    while True:
+        chunk = os.read(r, 512)
+        if not chunk:
+            break
+        err += chunk
+    os.close(r)
+    if err:
+        os.waitpid(pid, 0)
+        return None, err.decode(errors="replace")
+    return pid, None
+
+
+def main():
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        emit({"event": "spawn-error", "message": "prctl(PR_SET_CHILD_SUBREAPER) failed"})
+        return 3
+    os.set_inheritable(LOG_FD, False)
+    # SIGINT (a Ctrl-C to the foreground `jlremote run` group) and SIGHUP are the supervisor's to handle.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGHUP, signal.SIG_IGN)
+    quitting = []
+    signal.signal(signal.SIGTERM, lambda *_: quitting.append(True))
+    wake_r, wake_w = os.pipe()
+    os.set_blocking(wake_w, False)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    jupyters = set()
+    stdin_open = True
+    buf = b""
+    emit({"event": "ready", "pid": os.getpid()})
+    while True:
+        has_children = reap(jupyters)
+        if quitting or (not stdin_open and not has_children):
+            return 0
+        fds = [wake_r] + ([0] if stdin_open else [])
+        try:
+            readable, _, _ = select.select(fds, [], [], 5.0)
+        except InterruptedError:
+            continue
+        if wake_r in readable:
+            try:
+                os.read(wake_r, 512)
+            except BlockingIOError:
+                pass
+        if 0 in readable:
+            chunk = os.read(0, 65536)
+            if not chunk:
+                stdin_open = False
+                continue
+            buf += chunk
+            while b"\n" in buf:
+                line, buf = buf.split(b"\n", 1)
+                if not line.strip():
+                    continue
+                msg = json.loads(line)
+                if msg.get("op") == "quit":
+                    return 0
+                if msg.get("op") == "spawn":
+                    pid, err = spawn(msg["argv"], msg.get("cwd"), msg.get("env") or {})
+                    if pid is None:
+                        emit({"event": "spawn-error", "message": err})
+                    else:
+                        jupyters.add(pid)
+                        emit({"event": "spawned", "pid": pid})
+
+
+def reap(jupyters):
+    """Reap every ended child (Jupyter or an orphan re-parented here); True while any child is left."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        except InterruptedError:
+            continue
+        if pid == 0:
+            return True
+        if pid in jupyters:
+            jupyters.discard(pid)
+            code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+            sig = signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else None
+            emit({"event": "exit", "pid": pid, "code": code, "signal": sig})
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+// The keeper (python/jlremote_keeper.py): a child subreaper that spawns Jupyter for the supervisor and reaps
+// every orphan, so kernels outlive a crashed Jupyter and no zombie is left (libuv reaps only its own children).
+import { spawn, type ChildProcess } from "node:child_process";
+import { createInterface } from "node:readline";
+import type { ProcessIdentity } from "../core/types.js";
+import type { JupyterChild } from "./jupyter-process.js";
+import { identify } from "./process-identity.js";
+
+type Exit = { code: number | null; signal: NodeJS.Signals | null };
+type Event = { event: string; pid?: number; code?: number | null; signal?: string | null; message?: string };
+
+/** A running keeper. */
+export interface Keeper {
+  identity: ProcessIdentity;
+  /** Spawn Jupyter as the keeper's child; rejects like child_process.spawn when it cannot run. */
+  spawnJupyter(jupyter: string, args: string[], cwd: string, env: Record<string, string>): Promise<JupyterChild>;
+  /** Ask the keeper to exit now (orphans left then go to init) and wait for it, bounded. */
+  quit(): Promise<void>;
+}
+
+/** Start the keeper with `python`; null when it cannot run (no python, prctl refused): kernels then end with Jupyter. */
+export function startKeeper(python: string, script: string, logFd: number): Promise<Keeper | null> {
+  return new Promise((resolve) => {
+    // -I -S: no PYTHON* variables, no user site, no site import: the keeper needs the standard library only.
+    const child = spawn(python, ["-I", "-S", script], { stdio: ["pipe", "pipe", logFd, logFd], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    const exits = new Map<number, (e: Exit) => void>();
+    const early = new Map<number, Exit>();
+    let pending: ((e: Event) => void) | null = null;
+    const gone = new Promise<void>((res) => child.once("exit", () => res()));
+    child.once("error", () => resolve(null));
+    const timer = setTimeout(() => { child.kill("SIGKILL"); resolve(null); }, 10_000);
+    const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> });
+    lines.on("line", (line) => {
+      let ev: Event;
+      try { ev = JSON.parse(line) as Event; } catch { return; }
+      if (ev.event === "ready") {
+        clearTimeout(timer);
+        const identity = child.pid === undefined ? null : identify(child.pid);
+        resolve(identity === null ? null : keeper(identity));
+      } else if (ev.event === "exit" && ev.pid !== undefined) {
+        const e = { code: ev.code ?? null, signal: (ev.signal ?? null) as NodeJS.Signals | null };
+        const done = exits.get(ev.pid);
+        if (done) done(e); else early.set(ev.pid, e);
+      } else if (ev.event === "spawned" || ev.event === "spawn-error") {
+        pending?.(ev);
+      }
+    });
+    child.once("exit", () => { clearTimeout(timer); resolve(null); });
+
+    function keeper(identity: ProcessIdentity): Keeper {
+      let queue = Promise.resolve();
+      return {
+        identity,
+        spawnJupyter(jupyter, args, cwd, env) {
+          const run = queue.then(() => new Promise<JupyterChild>((res, rej) => {
+            pending = (ev) => {
+              pending = null;
+              if (ev.event !== "spawned" || ev.pid === undefined) { rej(new Error(ev.message ?? "spawn failed")); return; }
+              const pid = ev.pid;
+              const exited = new Promise<Exit>((r) => {
+                const e = early.get(pid);
+                if (e) r(e); else exits.set(pid, r);
+              });
+              // The keeper going away (killed) loses the exit status: watch the process itself then.
+              void gone.then(async () => { while (identify(pid) !== null) await new Promise((w) => setTimeout(w, 250)); exits.get(pid)?.({ code: null, signal: null }); });
+              const id = identify(pid) ?? { pid, startTime: -1, host: "", bootId: "" };
+              res({ identity: id, exited });
+            };
+            if (child.stdin === null || child.exitCode !== null || child.signalCode !== null) { pending = null; rej(new Error("the keeper is gone")); return; }
+            child.stdin.write(`${JSON.stringify({ op: "spawn", argv: [jupyter, ...args], cwd, env })}\n`);
+          }));
+          queue = run.then(() => undefined, () => undefined);
+          return run;
+        },
+        async quit() {
+          try { child.stdin?.end(`${JSON.stringify({ op: "quit" })}\n`); } catch { /* already gone */ }
+          await Promise.race([gone, new Promise((r) => setTimeout(r, 2000).unref())]);
+          lines.close();
+          child.stdout?.destroy();
+          child.unref();
+        },
+      };
+    }
+  });
+}
