@@ -42,7 +42,7 @@ export function checkListener(port: number, owner: ProcessIdentity, host = "127.
   const listeners = readListeners();
   const ours = new Set<number>();
   // Nothing listens yet (Jupyter still starting): no need to read any process's open files.
-  if (listenersFor(port, listeners).length === 0) return { kind: "none" };
+  if (listenersFor(port, listeners, host).length === 0) return { kind: "none" };
   if (isAlive(owner)) {
     for (const pid of [owner.pid, ...descendants(owner.pid).map((d) => d.pid)]) for (const i of socketInodes(pid)) ours.add(i);
     // Re-check: a PID that died and was reused while we read its fds must not vouch for anything.

@@ -40,3 +40,12 @@ test("another user's listener is foreign, with its uid and (as root) its PID", {
   const v = await waitFor("foreign verdict", () => { const x = checkListener(port, me()); return x.kind === "foreign" ? x : null; });
   assert.deepEqual(v, { kind: "foreign", holder: { uid: 65534, pid } });
 });
+
+test("a listener on a compute node's own address (not 127.0.0.1) is found and judged ours", async (t) => {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.2", r));
+  t.after(() => srv.close());
+  const port = (srv.address() as { port: number }).port;
+  assert.deepEqual(checkListener(port, me(), "127.0.0.2"), { kind: "ours" });
+  assert.deepEqual(checkListener(port, me()), { kind: "none" }, "nothing listens on 127.0.0.1:port");
+});
