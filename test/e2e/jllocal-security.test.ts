@@ -1,13 +1,13 @@
 // jllocal over a real sshd: it follows the remote base_url, and never sends the token through the tunnel to a TCP port
 // the remote jlremote has not verified as its Jupyter's.
 import assert from "node:assert/strict";
-import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
+import { chmodSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CLI, httpStatus, killRecorded, sandbox, type Sandbox } from "../helpers/cli.js";
-import { killLocalMasters, runJllocal } from "../helpers/jllocal.js";
-import { startSshd, type Sshd } from "../helpers/sshd.js";
+import { killLocalMasters, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
+import type { Sshd } from "../helpers/sshd.js";
 
 describe("jllocal and the remote's listener checks", { skip: process.getuid?.() !== 0 && "sshd on loopback needs root here" }, () => {
   let sb: Sandbox;
@@ -20,23 +20,11 @@ describe("jllocal and the remote's listener checks", { skip: process.getuid?.() 
 
   before(async () => {
     sb = sandbox();
-    home = join(sb.dir, "remote-home");
-    remoteState = join(sb.dir, "remote-state");
-    mkdirSync(join(home, ".local", "bin"), { recursive: true });
-    mkdirSync(join(home, "work"));
-    mkdirSync(join(home, "jc"));
+    ({ sshd, home, remoteState } = await startRemoteHost(sb.dir));
     // The remote user's Jupyter config: a base_url, and auth switched off (jlremote's config file must win).
     for (const f of ["jupyter_notebook_config.py", "jupyter_server_config.py"]) {
       writeFileSync(join(home, "jc", f), "c.NotebookApp.base_url = '/jl/'\nc.ServerApp.base_url = '/jl/'\nc.NotebookApp.token = ''\nc.ServerApp.token = ''\n");
     }
-    const launcher = join(home, ".local", "bin", "jlremote");
-    writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
-    chmodSync(launcher, 0o755);
-    sshd = await startSshd(sb.dir, {
-      HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
-      JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-      IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
-    });
     env = { ...sb.env };
     localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
   });

@@ -5,8 +5,8 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, CLI, freePort, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
-import { killLocalMasters, localMasters, processesMentioning, runJllocal } from "../helpers/jllocal.js";
-import { startSshd, type Sshd } from "../helpers/sshd.js";
+import { killLocalMasters, localMasters, processesMentioning, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
+import type { Sshd } from "../helpers/sshd.js";
 
 /** Every line of stderr is a message, none a stack frame. */
 function assertOneClearLine(stderr: string, re: RegExp): void {
@@ -47,19 +47,9 @@ describe("jllocal over a real sshd on loopback", { skip: existsSync("/usr/sbin/s
   before(async () => {
     sb = sandbox();
     // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs.
-    const home = join(sb.dir, "remote-home");
-    remoteHome = home;
-    remoteState = join(sb.dir, "remote-state");
-    mkdirSync(join(home, ".local", "bin"), { recursive: true });
-    mkdirSync(join(home, "work"));
-    const launcher = join(home, ".local", "bin", "jlremote");
-    writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
-    chmodSync(launcher, 0o755);
-    sshd = await startSshd(sb.dir, {
-      HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
-      JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-      IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
-    });
+    const remote = await startRemoteHost(sb.dir);
+    ({ sshd, remoteState } = remote);
+    remoteHome = remote.home;
     env = { ...sb.env };
     localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
   });

@@ -1,8 +1,9 @@
 // Running the built jllocal in tests, and ending every ssh master it left, found through its records and sockets.
 import { spawn, spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { alive, killPid, waitFor, type RunResult } from "./cli.js";
+import { alive, CLI, killPid, waitFor, type RunResult } from "./cli.js";
+import { startSshd, type Sshd } from "./sshd.js";
 
 /** The built jllocal under test. */
 export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.cjs");
@@ -70,4 +71,29 @@ export async function killLocalMasters(localRoot: string, sshConfig: string): Pr
   const pids = localMasters(localRoot, sshConfig);
   for (const p of pids) killPid(p);
   await waitFor("ssh masters to exit", () => pids.every((p) => !alive(p)), 5000);
+}
+
+/** A jllocal test's "remote" account behind a real sshd on loopback: its HOME (with a jlremote launcher) and state. */
+export interface RemoteHost {
+  sshd: Sshd;
+  home: string;
+  remoteState: string;
+}
+
+/** Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter dirs. */
+export async function startRemoteHost(dir: string): Promise<RemoteHost> {
+  const home = join(dir, "remote-home");
+  const remoteState = join(dir, "remote-state");
+  mkdirSync(join(home, ".local", "bin"), { recursive: true });
+  mkdirSync(join(home, "work"));
+  mkdirSync(join(home, "jc"));
+  const launcher = join(home, ".local", "bin", "jlremote");
+  writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
+  chmodSync(launcher, 0o755);
+  const sshd = await startSshd(dir, {
+    HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
+    JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
+    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
+  });
+  return { sshd, home, remoteState };
 }
