@@ -9,10 +9,10 @@ export interface TcpListener {
   inode: number;
 }
 
-/** LISTEN entries (state 0A) of a /proc/net/tcp or tcp6 text. */
+/** LISTEN entries (state 0A) of a /proc/net/tcp or tcp6 text (with or without its header line). */
 export function parseListeners(text: string): TcpListener[] {
   const out: TcpListener[] = [];
-  for (const line of text.split("\n").slice(1)) {
+  for (const line of text.split("\n")) {
     const f = line.trim().split(/\s+/);
     if (f.length < 10 || f[3] !== "0A") continue;
     const [address, portHex] = (f[1] ?? "").split(":");

@@ -1,8 +1,9 @@
 // Who holds the TCP listener on 127.0.0.1:PORT: our identity-checked Jupyter (or a descendant), nobody, or someone else.
-import { readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { readdirSync, readlinkSync } from "node:fs";
 import { judgeListeners, listenersFor, parseListeners, type ListenerVerdict, type TcpListener } from "../core/proc-net.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { isAlive } from "./process-identity.js";
+import { grepLines } from "./proc-read.js";
 import { descendants } from "./process-tree.js";
 
 /** A listener that is not ours: its uid (from /proc/net) and PID when /proc lets us see it. */
@@ -14,11 +15,11 @@ export interface ForeignHolder {
 /** The verdict for `port`, with the holder's PID looked up when it is foreign. */
 export type ListenerCheck = { kind: "ours" } | { kind: "none" } | { kind: "foreign"; holder: ForeignHolder };
 
-/** Every LISTEN socket in /proc/net/tcp and tcp6. */
+/** Every LISTEN socket in /proc/net/tcp and tcp6 (only lines with state 0A are decoded: the files can be large). */
 export function readListeners(): TcpListener[] {
   const out: TcpListener[] = [];
   for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    try { out.push(...parseListeners(readFileSync(f, "utf8"))); } catch { /* no IPv6 */ }
+    try { out.push(...parseListeners(grepLines(f, " 0A ").join("\n"))); } catch { /* no IPv6 */ }
   }
   return out;
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { readSmallFile } from "../../../src/io/proc-read.js";
+import { grepLines, readSmallFile } from "../../../src/io/proc-read.js";
 
 test("readSmallFile reads /proc files and regular files of any size like readFileSync, and throws like it", () => {
   for (const p of [`/proc/${process.pid}/stat`, "/proc/self/status", `/proc/${process.pid}/task/${process.pid}/children`]) {
@@ -19,6 +19,32 @@ test("readSmallFile reads /proc files and regular files of any size like readFil
       assert.equal(readSmallFile(f), readFileSync(f, "utf8"), `size ${size}`);
     }
     assert.throws(() => readSmallFile(join(dir, "missing")), { code: "ENOENT" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("grepLines returns the lines containing the needle, whatever the chunk boundaries, like a split of the whole file", () => {
+  const naive = (text: string, needle: string) => text.split("\n").filter((l) => l.includes(needle));
+  // A /proc file itself (size 0) is read to its end; its content changes under a busy machine, so only the shape is checked.
+  for (const l of grepLines("/proc/net/tcp", " 0A ")) assert.match(l, /^\s*\d+: [0-9A-F]{8}:[0-9A-F]{4} [0-9A-F]{8}:[0-9A-F]{4} 0A /);
+  const dir = mkdtempSync(join(tmpdir(), "jlr-grep-"));
+  try {
+    const snapshot = join(dir, "tcp");
+    writeFileSync(snapshot, readFileSync("/proc/net/tcp"));
+    assert.deepEqual(grepLines(snapshot, " 0A "), naive(readFileSync(snapshot, "utf8"), " 0A "));
+    // Lines of varied length so matches fall on and across every 64 KiB boundary; one without a final newline.
+    const lines = Array.from({ length: 6000 }, (_, i) => `${i}: ${"x".repeat(i % 97)}${i % 3 === 0 ? " 0A " : " 01 "}${"y".repeat(i % 13)}`);
+    for (const [name, text] of [["nl", `${lines.join("\n")}\n`], ["no-nl", lines.join("\n")], ["empty", ""], ["hit-at-eof", "a 0A"], ["one", " 0A \n"]] as const) {
+      const f = join(dir, name);
+      writeFileSync(f, text);
+      assert.deepEqual(grepLines(f, " 0A "), naive(text, " 0A ").filter((l) => l !== "" || text === ""), name);
+    }
+    // A line longer than the buffer never matches; the lines around it still do.
+    const f = join(dir, "long");
+    writeFileSync(f, `a 0A 1\n${"z 0A ".repeat(30_000)}\nb 0A 2\n`);
+    assert.deepEqual(grepLines(f, " 0A "), ["a 0A 1", "b 0A 2"]);
+    assert.throws(() => grepLines(join(dir, "missing"), "x"), { code: "ENOENT" });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,6 +21,8 @@ test("only LISTEN entries are parsed, with port, uid and inode", () => {
   ]);
   assert.equal(parseListeners(tcp6).length, 2);
   assert.deepEqual(parseListeners("header only\n"), []);
+  // Without the header (only the LISTEN lines, as readListeners passes them), the first line counts too.
+  assert.deepEqual(parseListeners(tcp.split("\n").slice(1).filter((l) => l.includes(" 0A ")).join("\n")), parseListeners(tcp));
 });
 
 test("connections to 127.0.0.1 reach 127.0.0.1, 0.0.0.0, :: and ::ffff:127.0.0.1, not 127.0.0.2 or ::1", () => {
