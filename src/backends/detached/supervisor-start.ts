@@ -12,6 +12,13 @@ import { readState, ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
 
+/**
+ * Node flags of the long-running supervisor, for an RSS that stays put over months of loop turns (README, Benchmark,
+ * figure 9): a 1 MB young generation (it grew to 16 MB), and no V8 background threads (--single-threaded): each
+ * thread that compiles or collects in the background gets its own malloc arena, which kept ~3 MB of freed memory.
+ */
+export const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"];
+
 /** Make sure a supervisor runs for these options and wait until Jupyter is ready. */
 export async function ensureStarted(options: InstanceOptions, ctx: CommandContext): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
@@ -44,8 +51,7 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
   const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
-  // A 1 MB young generation: the idle supervisor's RSS then stays put over months of loop turns (README, figure 9).
-  const child = spawn(cmd, ["--max-semi-space-size=1", ...pre, ...runArgv(options, true)], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, [...SUPERVISOR_NODE_FLAGS, ...pre, ...runArgv(options, true)], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let exited: number | null = null;
   let said = "";
   child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });
