@@ -40,3 +40,28 @@ test("rawGetStatus sends the path and headers and returns the server's status; 0
   }
   assert.equal(await rawGetStatus(port, "/api/status", {}, 2000), 0, "nothing listens");
 });
+
+test("rawGetStatus reaches a unix socket and another address, with the Host header node:http would send; an endless status line gives up", async (t) => {
+  const { mkdtempSync, rmSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "jlr-rawhttp-"));
+  const hosts: (string | undefined)[] = [];
+  const srv = createServer((req, res) => { hosts.push(req.headers.host); res.writeHead(204).end(); });
+  const sock = join(dir, "j.sock");
+  await new Promise<void>((r) => srv.listen(sock, r));
+  const srv2 = createServer((req, res) => { hosts.push(req.headers.host); res.writeHead(200).end(); });
+  const port2 = await new Promise<number>((r) => srv2.listen(0, "127.0.0.2", () => r((srv2.address() as { port: number }).port)));
+  // Sends bytes without ever ending the status line.
+  const babbler = createTcpServer((s) => { s.resume(); s.write("H".repeat(10_000)); });
+  const port3 = await listening(babbler);
+  t.after(async () => {
+    for (const s of [srv, srv2]) { s.closeAllConnections(); await new Promise((r) => s.close(r)); }
+    await new Promise((r) => babbler.close(r));
+    rmSync(dir, { recursive: true, force: true });
+  });
+  assert.equal(await rawGetStatus({ socket: sock }, "/api/status", {}, 2000), 204);
+  assert.equal(await rawGetStatus({ port: port2, host: "127.0.0.2" }, "/api/status", {}, 2000), 200);
+  assert.deepEqual(hosts, ["localhost", `127.0.0.2:${port2}`]);
+  assert.equal(await rawGetStatus(port3, "/api/status", {}, 5000), 0);
+});
