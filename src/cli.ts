@@ -3,7 +3,8 @@
 import { writeSync } from "node:fs";
 import type { CommandContext } from "./commands/context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
-import { parseFastStatus } from "./core/fast-argv.js";
+import { parseFastStatus, parseOrStart } from "./core/fast-argv.js";
+import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { lineWriter } from "./io/output.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -21,11 +22,20 @@ const ctx: CommandContext = {
 /** Parse, run, and return the exit code; every error becomes one line on stderr. */
 export async function main(argv: string[]): Promise<ExitCode> {
   try {
+    // jllocal's cold path (src/core/ssh-command.ts): never inherited by the supervisor, Jupyter or its kernels.
+    const orStart = parseOrStart(ctx.env[OR_START_ENV]);
+    delete ctx.env[OR_START_ENV];
     const fast = parseFastStatus(argv);
     if (fast !== null) {
       const status = await import("./commands/status.js");
       const fastCtx = { ...ctx, out: writeStdout };
-      return fast.command === "status" ? await status.statusCommand(fast, fastCtx) : await status.urlCommand(fast, fastCtx);
+      if (fast.command !== "status") return await status.urlCommand(fast, fastCtx);
+      const code = await status.statusCommand(fast, fastCtx);
+      if (code !== 3 || orStart === null || !fast.json) return code;
+      // Not running: start it in this process (one node start less on jllocal's cold path); never exit 3 again.
+      writeStdout(START_MARKER);
+      const started = await (await import("./cli-commands.js")).runCommandLine(["start", "--json", "--name", fast.name, ...orStart], ctx);
+      return started === 3 ? 1 : started;
     }
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
     return await (await import("./cli-commands.js")).runCommandLine(argv, ctx);

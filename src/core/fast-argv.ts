@@ -72,3 +72,14 @@ const plainSpecKeys = new Set(["type", "default", "describe", "hidden"]);
 function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }
+
+/** The start options a status call is to go on with when not running (OR_START_ENV's JSON array of strings), or null. */
+export function parseOrStart(value: string | undefined): string[] | null {
+  if (value === undefined || value === "") return null;
+  try {
+    const v: unknown = JSON.parse(value);
+    return Array.isArray(v) && v.every((a) => typeof a === "string") ? (v as string[]) : null;
+  } catch {
+    return null;
+  }
+}

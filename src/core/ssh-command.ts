@@ -90,8 +90,16 @@ export function remoteCommandLine(remoteCmd: string | null, args: readonly strin
 export const START_MARKER = "jllocal:starting";
 
 /**
+ * Environment variable that asks `jlremote status --json` to go on with `start --json` (its value: a JSON array of the
+ * start options) in the same process when the instance is not running, after START_MARKER: the cold path then starts
+ * one node instead of two. A jlremote that does not know it exits 3 and the shell runs `start` itself.
+ */
+export const OR_START_ENV = "JLREMOTE_OR_START";
+
+/**
  * One round trip for the cold path: `jlremote status --json`, and only when it exits 3 (not running) `jlremote start
- * --json` right after it in the same remote shell (after START_MARKER on stdout); the exit code is the last command's.
+ * --json` after START_MARKER on stdout (in the same process when the remote jlremote knows OR_START_ENV, else run by
+ * the shell right after); the exit code is the last command's.
  */
 export function statusOrStartLine(remoteCmd: string | null, name: string, startArgs: readonly string[]): string {
   const lookup = remoteCmd === null
@@ -99,8 +107,9 @@ export function statusOrStartLine(remoteCmd: string | null, name: string, startA
       'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
       'else echo "jlremote: command not found" >&2; exit 127; fi'
     : `${remoteCmd} "$@"`;
-  const script = `j() { ${lookup}; }; j status --json --name "$1"; rc=$?; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift; j "$@"`;
-  return ["sh", "-c", shQuote(script), "jllocal", shQuote(name), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
+  const script = `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
+    `unset ${OR_START_ENV}; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift 2; j "$@"`;
+  return ["sh", "-c", shQuote(script), "jllocal", shQuote(name), shQuote(JSON.stringify(startArgs)), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
 }
 
 /** The master's PID from `ssh -O check` output ("Master running (pid=123)"), or null. */

@@ -181,3 +181,30 @@ test("an explicitly given busy port is a usage error", async (t) => {
   assert.equal(r.code, 2);
   assert.match(r.stderr, /port \d+ is busy/);
 });
+
+test("status --json with JLREMOTE_OR_START (jllocal's cold path) starts a stopped instance in the same process, after the marker; the variable reaches neither the supervisor nor Jupyter", async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const port = await freePort();
+  const env = { ...sb.env, JLREMOTE_OR_START: JSON.stringify(["--app", "server", "--port", String(port)]) };
+  const r = await runCli(["status", "--json", "--name", "os"], env);
+  assert.equal(r.code, 0, r.stderr);
+  const [before, marker, after, ...rest] = r.stdout.trim().split("\n");
+  assert.equal(rest.length, 0, r.stdout);
+  assert.notEqual((JSON.parse(before as string) as Status).state, "running");
+  assert.equal(marker, "jllocal:starting");
+  const s = JSON.parse(after as string) as Status;
+  assert.equal(s.state, "running");
+  assert.equal(s.port, port);
+  for (const pid of [s.supervisorPid, s.jupyterPid]) assert.ok(!readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").some((e) => e.startsWith("JLREMOTE_OR_START=")), `pid ${pid}`);
+  // Running: only reported, exit 0, nothing started.
+  const again = await runCli(["status", "--json", "--name", "os"], env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.stdout.trim().split("\n").length, 1);
+  assert.equal((JSON.parse(again.stdout) as Status).supervisorPid, s.supervisorPid);
+  // Without --json the variable is ignored: exit 3, nothing started.
+  await runCli(["stop", "--name", "os"], sb.env);
+  const plain = await runCli(["status", "--name", "os"], env);
+  assert.equal(plain.code, 3);
+  assert.ok(!plain.stdout.includes("jllocal:starting"));
+});

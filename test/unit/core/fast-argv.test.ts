@@ -38,3 +38,11 @@ test("anything outside the canonical form is left to yargs (null)", () => {
     ["--no-sock"], ["--lines", "3"], ["-n", "3"], ["--help"], ["--constructor", "x"]];
   for (const argv of cases) assert.equal(parseCanonical(argv, specs), null, argv.join(" "));
 });
+
+test("parseOrStart takes a JSON array of strings and nothing else", async () => {
+  const { parseOrStart } = await import("../../../src/core/fast-argv.js");
+  const cases: [string | undefined, string[] | null][] = [
+    ['["--sock"]', ["--sock"]], ["[]", []], [undefined, null], ["", null], ["--sock", null], ['[1]', null], ['{"a":1}', null], ["[", null],
+  ];
+  for (const [v, want] of cases) assert.deepEqual(parseOrStart(v), want, String(v));
+});

@@ -92,6 +92,17 @@ test("statusOrStartLine runs start only when status exits 3, after a marker line
       assert.equal(r.stdout.includes('"args":"start --json --name n 1 --sock"'), startRuns, `status exit ${code}`);
       assert.equal(r.status, startRuns ? 0 : Number(code));
     }
+    // A jlremote that knows JLREMOTE_OR_START goes on with start itself (status sees the options, start does not).
+    writeFileSync(fake, `#!/bin/sh
+if [ "$1" = status ]; then echo "{\\"or\\":$JLREMOTE_OR_START}"; echo ${START_MARKER}; echo started-in-process; exit 0; fi
+echo "shell-start env=\${JLREMOTE_OR_START-unset}"
+`, { mode: 0o755 });
+    const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock", "it's"])], { encoding: "utf8", env: { ...process.env } });
+    assert.equal(r.stdout, `{"or":["--sock","it's"]}\n${START_MARKER}\nstarted-in-process\n`);
+    assert.equal(r.status, 0);
+    // An older one exits 3: the shell starts, without the variable.
+    writeFileSync(fake, '#!/bin/sh\nif [ "$1" = status ]; then exit 3; fi\necho "shell-start env=${JLREMOTE_OR_START-unset}"\n', { mode: 0o755 });
+    assert.equal(spawnSync("sh", ["-c", statusOrStartLine(fake, "n", [])], { encoding: "utf8" }).stdout, `${START_MARKER}\nshell-start env=unset\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
