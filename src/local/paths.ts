@@ -20,13 +20,21 @@ export interface LocalPaths {
 export function localPaths(env: Record<string, string | undefined>, uid: number): LocalPaths {
   const root = join(stateRoot(env), "local");
   const controlDir = join(root, "cm");
-  const fits = join(controlDir, hostKey("x")).length <= MAX_CONTROL_PATH;
+  // Every host key is 12 characters long.
+  const fits = join(controlDir, "x".repeat(12)).length <= MAX_CONTROL_PATH;
   return { root, tunnelsDir: join(root, "tunnels"), controlDir: fits ? controlDir : `/tmp/jllocal-${uid}` };
 }
 
-/** A short, file-name-safe key for an ssh destination. */
+const keys = new Map<string, string>();
+
+/** A short, file-name-safe key for an ssh destination (hashed once per run: the SHA-256 is plain JavaScript). */
 export function hostKey(host: string): string {
-  return sha256Hex(host).slice(0, 12);
+  let key = keys.get(host);
+  if (key === undefined) {
+    key = sha256Hex(host).slice(0, 12);
+    keys.set(host, key);
+  }
+  return key;
 }
 
 /** The control socket of our master connection to `host`. */
