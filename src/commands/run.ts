@@ -8,7 +8,7 @@ import { ensurePrivateDir } from "../io/state-file.js";
 import { supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
-import { resolveStartOptions } from "./start-options.js";
+import { resolveStart } from "./start-options.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -18,7 +18,7 @@ export interface RunFlags extends RawStartOptions {
 
 /** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
 export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<ExitCode> {
-  const options = resolveStartOptions(flags, ctx);
+  const { options } = await resolveStart(flags, ctx);
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
   let release: Release | null = null;
@@ -39,7 +39,9 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild);
   try {
-    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });
+    // On `restart` the settings are read again (remembered ones changed by a later `start` apply then).
+    const reload = async (current: { rootDir: string }) => (await resolveStart(flags, ctx, { defaultRootDir: current.rootDir })).options;
+    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, reload, onClaimed: () => { void release?.(); } });
     return ExitCode.ok;
   } catch (err) {
     log.error({ err: (err as Error).message }, "supervisor gave up");

@@ -1,22 +1,26 @@
 // `jlremote start`: start (or find) the detached supervisor and print the URL once Jupyter answers.
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { runArgv, validateStartOptions, type RawStartOptions } from "../core/instance-options.js";
+import { validateStartOptions, type RawStartOptions } from "../core/instance-options.js";
+import type { Settings } from "../core/settings.js";
 import type { InstanceOptions } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
 import { tailLines } from "../io/logs.js";
 import { instancePaths, validateName } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
 import { isServiceHere } from "../io/service-files.js";
+import { forgetRemembered, writeRemembered } from "../io/settings-file.js";
 import { readState, ensurePrivateDir } from "../io/state-file.js";
 import type { CommandContext } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
-import { resolveStartOptions } from "./start-options.js";
+import { resolveStart } from "./start-options.js";
 import { ignoredOptionNotes, startService } from "./systemd-instance.js";
 
 /** start's own flags besides the instance options. */
 export interface StartFlags extends RawStartOptions {
   json: boolean;
+  /** Forget the remembered options first. */
+  reset?: boolean;
 }
 
 /** Start the instance unless it runs; print its URL (or status JSON). */
@@ -30,14 +34,17 @@ export async function startCommand(flags: StartFlags, ctx: CommandContext): Prom
     ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
     return ExitCode.ok;
   }
-  const options = resolveStartOptions(flags, ctx);
-  const view = await ensureStarted(options, ctx);
+  const r = await resolveStart(flags, ctx, { reset: flags.reset === true });
+  // The options of the last explicit start are the instance's settings (merged over what was remembered).
+  const remember = flags.reset === true || Object.keys(r.cli).length > 0 ? { ...r.remembered, ...r.cli } : null;
+  // A root dir that is only the current directory (no setting) does not count as a different option.
+  const view = await ensureStarted(r.options, ctx, remember, r.from.rootDir !== undefined);
   ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));
   return ExitCode.ok;
 }
 
 /** Make sure a supervisor runs for these options and wait until Jupyter is ready. */
-export async function ensureStarted(options: InstanceOptions, ctx: CommandContext): Promise<InstanceView> {
+export async function ensureStarted(options: InstanceOptions, ctx: CommandContext, remember: Settings | null = null, rootDirSet = true): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
   const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
@@ -47,13 +54,17 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
     if (view.report.elsewhere) {
       throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
     }
+    if (remember !== null) {
+      if (Object.keys(remember).length === 0) forgetRemembered(paths.dir);
+      else writeRemembered(paths.dir, remember);
+    }
     if (!view.supervisorAlive || view.report.state === "failed" || view.report.state === "stopped") {
       if (!view.jupyterAlive && options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
         throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
       }
       supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);
-    } else if (view.record && (view.record.app !== options.app || (options.portExplicit && options.port !== view.record.port))) {
-      ctx.err(`note: '${options.name}' already runs (${view.record.app}, port ${view.record.port ?? "-"}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
+    } else if (view.record && differs(view.record.options, rootDirSet ? options : { ...options, rootDir: view.record.options.rootDir })) {
+      ctx.err(`note: '${options.name}' already runs with other options; ${remember !== null ? "yours are remembered and apply" : "the current settings apply"} after \`jlremote restart --name ${options.name}\``);
     }
   } finally {
     await release();
@@ -64,7 +75,8 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
 async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
   const [cmd, ...pre] = ctx.self as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
-  const child = spawn(cmd, [...pre, ...runArgv(options, true)], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
+  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
+  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
   let exited: number | null = null;
   child.on("exit", (code) => { exited = code ?? 1; });
   child.on("error", () => { exited = 1; });
@@ -95,6 +107,13 @@ async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned:
     if (Date.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
     await sleep(20);
   }
+}
+
+/** Would these options run Jupyter differently from the recorded ones? */
+export function differs(running: Partial<InstanceOptions>, wanted: InstanceOptions): boolean {
+  const pick = (o: Partial<InstanceOptions>) => JSON.stringify([o.app, o.command ?? [o.jupyter, o.app], o.rootDir, o.sock, o.portExplicit ? o.port : null,
+    o.extraArgs, o.env ?? {}, o.prologue ?? null, o.maxRestarts, o.readyTimeoutMs, o.stopTimeoutMs, o.healthIntervalMs, o.healthRetries]);
+  return pick(running) !== pick(wanted);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,31 +1,27 @@
 // Validates raw start/run options into InstanceOptions and turns them back into `run` argv for the daemon.
 import { usageError } from "./errors.js";
+import { defaultSettings, layerSettings, parseCliSettings, type Settings } from "./settings.js";
 import type { InstanceOptions, JupyterApp } from "./types.js";
 
-/** Raw start/run options as parsed from argv. */
+/** Raw start/run options as parsed from argv (absent: not given on the command line). */
 export interface RawStartOptions {
   name: string;
-  app: string;
-  jupyter: string;
+  app?: string;
+  jupyter?: string;
   port?: unknown;
   rootDir?: string;
-  maxRestarts: unknown;
-  timeout: unknown;
-  stopTimeout: unknown;
+  maxRestarts?: unknown;
+  timeout?: unknown;
+  stopTimeout?: unknown;
   sock?: boolean;
   healthInterval?: unknown;
   healthRetries?: unknown;
-  extraArgs: string[];
+  extraArgs?: string[];
 }
 
 /** Parse a port value: an integer from 1 to 65535. */
 export function parsePort(raw: unknown): number {
-  const text = String(raw);
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw usageError(`--port ${text}: expected a port number from 1 to 65535`);
-  }
-  return n;
+  return parseCliSettings({ port: raw }).port as number;
 }
 
 /** Parse a positive number of seconds (or count) for option `flag`. */
@@ -39,32 +35,39 @@ export function parsePositive(flag: string, raw: unknown, integer = false): numb
 
 /** Validate the app choice (auto is resolved later, with the filesystem). */
 export function parseApp(raw: string): JupyterApp | "auto" {
-  if (raw === "auto" || raw === "lab" || raw === "notebook" || raw === "server") return raw;
-  throw usageError(`--app ${raw}: expected auto, lab, notebook or server`);
+  return parseCliSettings({ app: raw }).app as JupyterApp | "auto";
 }
 
-/** Everything but the filesystem-dependent parts (jupyter path, app auto, root dir), validated. */
-export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions, "app" | "jupyter" | "rootDir"> & { app: JupyterApp | "auto" } {
-  const port = raw.port === undefined ? null : parsePort(raw.port);
+/** The options that need no filesystem, from effective settings (defaults filled in), with the cross-checks. */
+export type PlainOptions = Omit<InstanceOptions, "app" | "jupyter" | "rootDir" | "command" | "env" | "prologue"> & { app: JupyterApp | "auto" };
+
+/** Everything but the filesystem-dependent parts, from effective settings. */
+export function finalizeSettings(name: string, s: Settings): PlainOptions {
+  const d = defaultSettings as Required<Settings>;
+  const port = s.port ?? null;
   const v = {
-    name: raw.name,
-    app: parseApp(raw.app),
+    name,
+    app: s.app ?? d.app,
     port,
     portExplicit: port !== null,
-    extraArgs: raw.extraArgs,
-    maxRestarts: parsePositive("max-restarts", raw.maxRestarts, true),
-    readyTimeoutMs: parsePositive("timeout", raw.timeout) * 1000,
-    stopTimeoutMs: parsePositive("stop-timeout", raw.stopTimeout) * 1000,
-    sock: raw.sock === true,
-    healthIntervalMs: parsePositive("health-interval", raw.healthInterval ?? 30) * 1000,
-    healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? 3, true)),
+    extraArgs: s.extraArgs ?? d.extraArgs,
+    maxRestarts: s.maxRestarts ?? d.maxRestarts,
+    readyTimeoutMs: (s.timeout ?? d.timeout) * 1000,
+    stopTimeoutMs: (s.stopTimeout ?? d.stopTimeout) * 1000,
+    sock: s.sock ?? d.sock,
+    healthIntervalMs: (s.healthInterval ?? d.healthInterval) * 1000,
+    healthRetries: Math.max(1, s.healthRetries ?? d.healthRetries),
   };
-  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
-  if (v.healthIntervalMs < 100) throw usageError(`--health-interval ${String(raw.healthInterval)}: expected at least 0.1 seconds`);
+  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port (`jlremote start --reset` forgets a remembered one)");
   return v;
 }
 
-/** The `run` argv (after the CLI prefix) that reproduces these options in the detached supervisor. */
+/** The command-line options alone, validated, over the defaults (what a service instance checks). */
+export function validateStartOptions(raw: RawStartOptions): PlainOptions {
+  return finalizeSettings(raw.name, layerSettings([{ source: "default", where: null, values: defaultSettings }, { source: "command line", where: null, values: parseCliSettings({ ...raw }) }]).values);
+}
+
+/** The `run` argv (after the CLI prefix) that reproduces these options in a foreground supervisor (systemd). */
 export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
   const argv = ["run", "--name", o.name, "--app", o.app, "--jupyter", o.jupyter, "--root-dir", o.rootDir,
     "--max-restarts", String(o.maxRestarts), "--timeout", String(o.readyTimeoutMs / 1000),

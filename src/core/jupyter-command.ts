@@ -14,7 +14,12 @@ export interface JupyterLaunch {
 
 /** The argv (without the executable) for `jupyter <app>` listening on 127.0.0.1 only. */
 export function jupyterArgs(launch: JupyterLaunch): string[] {
-  const args = [launch.app, "--no-browser"];
+  return [launch.app, ...jupyterOptions(launch)];
+}
+
+/** The options alone (after `jupyter lab`, `jupyter-lab` or `python -m jupyterlab`). */
+export function jupyterOptions(launch: JupyterLaunch): string[] {
+  const args = ["--no-browser"];
   if (launch.socket !== null) {
     args.push(`--sock=${launch.socket}`, "--sock-mode=0600");
   } else if (launch.port !== null) {

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
+import { jupyterEnv, jupyterOptions } from "../core/jupyter-command.js";
+import { withPrologue } from "../core/jupyter-install.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import type { InstanceOptions, StateRecord } from "../core/types.js";
 import { spawnJupyter } from "../io/jupyter-process.js";
@@ -29,6 +30,8 @@ export interface SupervisorContext {
   adopt?: StateRecord;
   /** A crashed instance's token and port (never after a clean stop): reused, so its URL and tunnels keep working. */
   resume?: { token: string; port: number | null };
+  /** The instance's settings read again (on `restart`); errors keep the current ones. */
+  reload?: (current: InstanceOptions) => Promise<InstanceOptions>;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -36,7 +39,7 @@ export interface SupervisorContext {
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
 export async function supervise(ctx: SupervisorContext): Promise<void> {
   const { paths, log } = ctx;
-  const options = ctx.adopt?.options ?? ctx.options;
+  let options = normalized(ctx.adopt?.options ?? ctx.options);
   const keeper = new StateKeeper(paths.stateFile, initialRecord(ctx, options), log);
   keeper.update({});
   ctx.onClaimed?.();
@@ -62,9 +65,11 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        const args = jupyterArgs({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
+        const flags = jupyterOptions({ jupyter: options.jupyter, app: options.app, port, socket, token, asRoot: process.getuid?.() === 0, extraArgs: options.extraArgs });
+        // With a prologue, sh runs it and execs Jupyter: same PID and start time, so the identity stays Jupyter's.
+        const [file, ...args] = withPrologue(options.prologue, [...options.command, ...flags]) as [string, ...string[]];
         try {
-          current = await spawnJupyter(options.jupyter, args, options.rootDir, jupyterEnv(ctx.env, token), logFd);
+          current = await spawnJupyter(file, args, options.rootDir, jupyterEnv({ ...ctx.env, ...options.env }, token), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
@@ -90,7 +95,11 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         log.info("stopped");
         return;
       }
-      if (end.why === "restart") { wake.clearRestart(); continue; }
+      if (end.why === "restart") {
+        wake.clearRestart();
+        options = await reloaded(ctx, options, keeper);
+        continue;
+      }
       if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port))) {
         const next = await findFreePort(keeper.record.port + 1);
         if (next !== null) { failures += 1; log.warn({ port: next }, "port taken meanwhile; trying the next free one"); keeper.update({ port: next }); continue; }
@@ -134,6 +143,36 @@ function adopted(record: StateRecord): WatchedJupyter {
     return { code: null, signal: null };
   })();
   return { identity, exited };
+}
+
+/** Options of an older state file lack the launch fields: derive them. */
+function normalized(o: InstanceOptions): InstanceOptions {
+  return { ...o, command: o.command ?? [o.jupyter, o.app], env: o.env ?? {}, prologue: o.prologue ?? null };
+}
+
+/** The settings read again for a restart; a new socket or port mode, or a new explicit port, takes effect now. */
+async function reloaded(ctx: SupervisorContext, old: InstanceOptions, keeper: StateKeeper): Promise<InstanceOptions> {
+  if (!ctx.reload) return old;
+  let next: InstanceOptions;
+  try {
+    next = normalized(await ctx.reload(old));
+  } catch (err) {
+    ctx.log.warn({ err: (err as Error).message }, "settings unreadable; restarting with the current ones");
+    return old;
+  }
+  if (next.sock !== old.sock || (next.portExplicit && next.port !== keeper.record.port)) {
+    try {
+      const socket = next.sock ? join(ctx.paths.dir, "jupyter.sock") : null;
+      if (socket !== null) removeStaleSocket(socket);
+      keeper.update({ socket, port: next.sock ? null : await choosePort(next, keeper.record.port) });
+    } catch (err) {
+      ctx.log.warn({ err: (err as Error).message }, "new port not usable; restarting with the current settings");
+      return old;
+    }
+  }
+  keeper.update({ options: next, app: next.app });
+  ctx.log.info({ app: next.app, command: next.command, rootDir: next.rootDir }, "settings applied");
+  return next;
 }
 
 function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {

@@ -23,6 +23,6 @@ test("a bad --app or --timeout is a usage error", () => {
 });
 
 test("runArgv reproduces the options for the detached supervisor", () => {
-  const argv = runArgv({ name: "x", app: "server", jupyter: "/j", port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
+  const argv = runArgv({ name: "x", app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
   assert.deepEqual(argv, ["run", "--name", "x", "--app", "server", "--jupyter", "/j", "--root-dir", "/r", "--max-restarts", "3", "--timeout", "5", "--stop-timeout", "2", "--health-interval", "30", "--health-retries", "3", "--port", "9000", "--daemon-child", "--", "--debug"]);
 });
