@@ -4,6 +4,7 @@ import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
 import { hostName, isAlive } from "../io/process-identity.js";
 import { isServiceHere } from "../io/service-files.js";
+import { peekRemembered } from "../io/settings-file.js";
 import { readState } from "../io/state-file.js";
 
 /** An instance as seen now. */
@@ -26,6 +27,7 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const jupyterAlive = isAlive(record?.jupyter);
   const managedBy = isServiceHere(env, name) ? "systemd" : "jlremote";
   const report = buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host: hostName(), version, managedBy });
+  report.settings = peekRemembered(paths.dir);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

@@ -9,6 +9,7 @@ import { killOrphans, stopJupyterTree } from "../supervisor/shutdown.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
+import { resolveStart } from "./start-options.js";
 import { startService, stopService } from "./systemd-instance.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
@@ -76,7 +77,9 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
     }
   }
   if (view.jupyterAlive) await stopInstance(view);
-  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name) : await ensureStarted(view.record.options, ctx);
+  // The settings as they are now (remembered, config file); the root dir defaults to the recorded one.
+  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name)
+    : await ensureStarted((await resolveStart({ name: flags.name }, ctx, { defaultRootDir: view.record.options.rootDir })).options, ctx);
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
 }

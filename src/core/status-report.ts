@@ -1,6 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
+import type { Settings } from "./settings.js";
 import type { ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive). */
@@ -30,6 +31,8 @@ export interface StatusReport {
   /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
   managedBy: ManagedBy;
   version: string;
+  /** The remembered settings (options of the last explicit start or service install), or null; never the token. */
+  settings?: Settings | null;
 }
 
 /** Who starts and stops the instance's supervisor. */
