@@ -3,15 +3,16 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import { flavourArgs, flavours, debian, type Flavour } from "../helpers/flavours.js";
 import { CLI, alive, freePort, httpStatus, killPid, killRecorded, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { startKernel, status, waitRecordedChild } from "../helpers/jupyter.js";
 
 const subreaper = resolve(import.meta.dirname, "../fixtures/subreaper.py");
 
-async function startServer(t: { after: (fn: () => unknown) => void }, extra: string[] = [], sb = sandbox()): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
+async function startServer(t: { after: (fn: () => unknown) => void }, extra: string[] = [], sb = sandbox(), f: Flavour = debian): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
   t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--app", "server", "--port", String(await freePort()), ...extra], sb.env);
+  const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), ...extra], sb.env);
   assert.equal(r.code, 0, r.stderr);
   return { sb, s: await status(sb) };
 }
@@ -65,71 +66,6 @@ test("a state written on another host is reported as there (exit 4) and never si
   assert.match(start.stderr, /othernode/);
   assert.ok(alive(st.supervisorPid) && alive(st.jupyterPid), "a process recorded by another host was signalled");
   assert.equal(await httpStatus(st.url), 200);
-});
-
-test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted", async (t) => {
-  const { sb, s } = await startServer(t);
-  const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-  t.after(() => killPid(kernel));
-  process.kill(s.supervisorPid, "SIGKILL");
-  await waitFor("supervisor gone", () => !alive(s.supervisorPid));
-  const un = await status(sb);
-  assert.equal(un.state, "unsupervised");
-  assert.equal(un.code, 0);
-  assert.ok(alive(s.jupyterPid) && alive(kernel));
-  const r = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), s.url);
-  const adopted = await status(sb);
-  assert.equal(adopted.state, "running");
-  assert.equal(adopted.jupyterPid, s.jupyterPid);
-  assert.notEqual(adopted.supervisorPid, s.supervisorPid);
-  assert.ok(alive(kernel), "adoption killed the kernel");
-  process.kill(s.jupyterPid, "SIGKILL");
-  const back = await waitFor("restart after adoption", async () => {
-    const x = await status(sb);
-    return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  });
-  assert.equal(back.url, s.url);
-  assert.ok(back.restarts >= 1);
-  assert.equal(await httpStatus(s.url), 200);
-});
-
-/** `jlremote run` under a child subreaper (as under systemd --user) with a kernel the supervisor has recorded. */
-async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }) {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  const port = await freePort();
-  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", "--app", "server", "--port", String(port)], { env: sb.env, stdio: "ignore" });
-  t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
-  const kernel = await startKernel(port, s.token, s.jupyterPid);
-  t.after(() => killPid(kernel));
-  await waitRecordedChild(sb, kernel);
-  return { sb, s, kernel };
-}
-
-test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
-  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
-  process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; });
-  await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
-  assert.equal(await httpStatus(s.url), 200);
-  const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
-  assert.match(log, /killed orphaned kernels/);
-});
-
-test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; the status says why", async (t) => {
-  const { sb, s } = await startServer(t, ["--health-interval", "0.3", "--health-retries", "2", "--stop-timeout", "1"]);
-  process.kill(s.jupyterPid, "SIGSTOP");
-  t.after(() => killPid(s.jupyterPid));
-  const back = await waitFor("restart of the hung Jupyter", async () => {
-    const x = await status(sb);
-    return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  });
-  assert.match(back.lastExit?.reason ?? "", /not answering/);
-  assert.equal(alive(s.jupyterPid), false);
-  assert.equal(await httpStatus(back.url), 200);
 });
 
 test("a damaged state.json: status exits 3 with a clear message, start recovers", async (t) => {
@@ -186,32 +122,101 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   JSON.parse(before);
 });
 
-test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
-  // Under the subreaper the kernel outlives its server instead of dying with it.
-  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
-  process.kill(s.supervisorPid, "SIGKILL");
-  process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
-  assert.ok(alive(kernel), "the kernel should have survived as an orphan");
-  const stop = await runCli(["stop"], sb.env);
-  assert.equal(stop.code, 0, stop.stderr);
-  assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
-  await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
-});
+/** `jlremote run` under a child subreaper (as under systemd --user) with a kernel the supervisor has recorded. */
+async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }, f: Flavour) {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const port = await freePort();
+  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
+  t.after(() => killPid(wrapper.pid));
+  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
+  const kernel = await startKernel(port, s.token, s.jupyterPid);
+  t.after(() => killPid(kernel));
+  await waitRecordedChild(sb, kernel);
+  return { sb, s, kernel };
+}
 
-test("after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token", async (t) => {
-  const { sb, s } = await startServer(t);
-  process.kill(s.supervisorPid, "SIGKILL");
-  process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
-  // No --port this time: the crashed instance's port is taken again while it is free.
-  const again = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(again.code, 0, again.stderr);
-  assert.equal(again.stdout.trim(), s.url, "the URL (port and token) survives the crash");
-  assert.equal(await httpStatus(s.url), 200);
-  assert.equal((await runCli(["stop"], sb.env)).code, 0);
-  const fresh = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(fresh.code, 0, fresh.stderr);
-  assert.notEqual(fresh.stdout.trim(), s.url);
-  assert.equal(await httpStatus(fresh.stdout.trim()), 200);
+for (const f of flavours) {
+describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.skip }, () => {
+  test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted", async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
+    t.after(() => killPid(kernel));
+    process.kill(s.supervisorPid, "SIGKILL");
+    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
+    const un = await status(sb);
+    assert.equal(un.state, "unsupervised");
+    assert.equal(un.code, 0);
+    assert.ok(alive(s.jupyterPid) && alive(kernel));
+    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.url);
+    const adopted = await status(sb);
+    assert.equal(adopted.state, "running");
+    assert.equal(adopted.jupyterPid, s.jupyterPid);
+    assert.notEqual(adopted.supervisorPid, s.supervisorPid);
+    assert.ok(alive(kernel), "adoption killed the kernel");
+    process.kill(s.jupyterPid, "SIGKILL");
+    const back = await waitFor("restart after adoption", async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+    });
+    assert.equal(back.url, s.url);
+    assert.ok(back.restarts >= 1);
+    assert.equal(await httpStatus(s.url), 200);
+  });
+
+  test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
+    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; });
+    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+    assert.equal(await httpStatus(s.url), 200);
+    const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
+    assert.match(log, /killed orphaned kernels/);
+  });
+
+  test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; the status says why", async (t) => {
+    const { sb, s } = await startServer(t, ["--health-interval", "0.3", "--health-retries", "2", "--stop-timeout", "1"], sandbox(), f);
+    process.kill(s.jupyterPid, "SIGSTOP");
+    t.after(() => killPid(s.jupyterPid));
+    const back = await waitFor("restart of the hung Jupyter", async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+    });
+    assert.match(back.lastExit?.reason ?? "", /not answering/);
+    assert.equal(alive(s.jupyterPid), false);
+    assert.equal(await httpStatus(back.url), 200);
+  });
+
+  test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
+    // Under the subreaper the kernel outlives its server instead of dying with it.
+    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
+    process.kill(s.supervisorPid, "SIGKILL");
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+    assert.ok(alive(kernel), "the kernel should have survived as an orphan");
+    const stop = await runCli(["stop"], sb.env);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
+    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+  });
+
+  test("after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token", async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    process.kill(s.supervisorPid, "SIGKILL");
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+    // No --port this time: the crashed instance's port is taken again while it is free.
+    const again = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), s.url, "the URL (port and token) survives the crash");
+    assert.equal(await httpStatus(s.url), 200);
+    assert.equal((await runCli(["stop"], sb.env)).code, 0);
+    const fresh = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.notEqual(fresh.stdout.trim(), s.url);
+    assert.equal(await httpStatus(fresh.stdout.trim()), 200);
+  });
 });
+}
