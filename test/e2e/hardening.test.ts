@@ -129,7 +129,7 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
   const port = await freePort();
   const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
   t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } });
+  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 60_000);
   const kernel = await startKernel(port, s.token, s.jupyterPid);
   t.after(() => killPid(kernel));
   await waitRecordedChild(sb, kernel);
@@ -160,7 +160,7 @@ describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.s
     const back = await waitFor("restart after adoption", async () => {
       const x = await status(sb);
       return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-    });
+    }, 60_000);
     assert.equal(back.url, s.url);
     assert.ok(back.restarts >= 1);
     assert.equal(await httpStatus(s.url), 200);
@@ -169,7 +169,7 @@ describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.s
   test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
     const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
     process.kill(s.jupyterPid, "SIGKILL");
-    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; });
+    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
     await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
     assert.equal(await httpStatus(s.url), 200);
     const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
@@ -183,7 +183,7 @@ describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.s
     const back = await waitFor("restart of the hung Jupyter", async () => {
       const x = await status(sb);
       return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-    });
+    }, 60_000);
     assert.match(back.lastExit?.reason ?? "", /not answering/);
     assert.equal(alive(s.jupyterPid), false);
     assert.equal(await httpStatus(back.url), 200);

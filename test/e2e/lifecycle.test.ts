@@ -82,7 +82,7 @@ describe(`lifecycle with ${f.id}`, { skip: f.skip }, () => {
     const after = await waitFor("restarted Jupyter", async () => {
       const s = await statusOf(sb);
       return s.state === "running" && s.jupyterPid !== status.jupyterPid ? s : null;
-    });
+    }, 60_000);
     assert.equal(after.url, status.url);
     assert.ok(after.restarts >= 1);
     assert.equal((after.lastExit as { signal: string }).signal, "SIGKILL");
