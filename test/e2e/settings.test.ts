@@ -1,9 +1,10 @@
 // Remembered options, the remote defaults file and `jlremote config`, end to end with Debian's Jupyter.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { freePort, httpStatus, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { jupyterlab4, labVenv } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
 function withConfig(sb: Sandbox, config: unknown): string {
@@ -120,4 +121,27 @@ test("a damaged settings.json is a usage error naming it; --reset starts afresh"
   const ok = await runCli(["start", "--reset", "--app", "server", "--port", String(await freePort())], sb.env);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal((await runCli(["stop"], sb.env)).code, 0);
+});
+
+test("doctor shows what a python interpreter, a lone jupyter-lab and jupyter offer and what --app auto runs", { skip: jupyterlab4.skip }, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  mkdirSync(join(sb.dir, "pipx"));
+  symlinkSync(join(labVenv, "bin", "jupyter-lab"), join(sb.dir, "pipx", "jupyter-lab"));
+  const cases: [string, RegExp][] = [
+    [join(labVenv, "bin", "python"), /\(a Python interpreter\).*apps: lab 4\.\d+\.\d+, server 2\.\d+\.\d+; --app auto picks lab \(.*bin\/python -m jupyterlab\)/],
+    [join(sb.dir, "pipx", "jupyter-lab"), /\(an app's own entry point\); apps: lab 4\.\d+\.\d+; --app auto picks lab \(.*pipx\/jupyter-lab\)/],
+    ["/usr/bin/jupyter", /apps: notebook 6\.\d+\.\d+, server 1\.\d+\.\d+; --app auto picks notebook \(\/usr\/bin\/jupyter notebook\)/],
+  ];
+  for (const [jupyter, re] of cases) {
+    const r = await runCli(["doctor", "--json", "--jupyter", jupyter], sb.env);
+    const check = (JSON.parse(r.stdout) as { checks: { id: string; status: string; message: string }[] }).checks.find((x) => x.id === "jupyter");
+    assert.equal(check?.status, "ok", jupyter);
+    assert.match(check?.message ?? "", re);
+  }
+  // Without --jupyter, doctor checks the instance's setting from the config file.
+  withConfig(sb, { defaults: { jupyter: join(sb.dir, "pipx", "jupyter-lab") } });
+  const r = await runCli(["doctor", "--json"], sb.env);
+  const check = (JSON.parse(r.stdout) as { checks: { id: string; message: string }[] }).checks.find((x) => x.id === "jupyter");
+  assert.match(check?.message ?? "", /pipx\/jupyter-lab/);
 });
