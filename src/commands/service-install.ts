@@ -16,6 +16,7 @@ import { inspect } from "./instance-status.js";
 import type { StartFlags } from "./start.js";
 import { resolveStart } from "./start-options.js";
 import { writeRemembered } from "../io/settings-file.js";
+import { mergeRemembered } from "../core/settings.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { inUnit, startService } from "./systemd-instance.js";
 
@@ -91,7 +92,7 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
   }
   // Like an explicit start, the installed options become the instance's remembered settings.
   ensurePrivateDir(running.paths.dir, ctx.err);
-  writeRemembered(running.paths.dir, { ...resolved.remembered, ...resolved.cli });
+  writeRemembered(running.paths.dir, mergeRemembered(resolved.remembered, resolved.cli));
   ctx.out(flags.json ? JSON.stringify(running.report) : (running.report.url ?? ""));
   ctx.err(`'${options.name}' runs as ${unit} (enabled: starts with your user manager)`);
   const user = loginName(ctx.env);

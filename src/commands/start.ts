@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { validateStartOptions, type RawStartOptions } from "../core/instance-options.js";
-import type { Settings } from "../core/settings.js";
+import { mergeRemembered, type Settings } from "../core/settings.js";
 import type { InstanceOptions } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
 import { tailLines } from "../io/logs.js";
@@ -36,7 +36,7 @@ export async function startCommand(flags: StartFlags, ctx: CommandContext): Prom
   }
   const r = await resolveStart(flags, ctx, { reset: flags.reset === true });
   // The options of the last explicit start are the instance's settings (merged over what was remembered).
-  const remember = flags.reset === true || Object.keys(r.cli).length > 0 ? { ...r.remembered, ...r.cli } : null;
+  const remember = flags.reset === true || Object.keys(r.cli).length > 0 ? mergeRemembered(r.remembered, r.cli) : null;
   // A root dir that is only the current directory (no setting) does not count as a different option.
   const view = await ensureStarted(r.options, ctx, remember, r.from.rootDir !== undefined);
   ctx.out(flags.json ? JSON.stringify(view.report) : (view.report.url ?? ""));

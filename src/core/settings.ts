@@ -131,6 +131,9 @@ export function layerSettings(layers: readonly SettingsLayer[]): { values: Setti
       values[key] = key === "env" ? { ...(values.env as object | undefined), ...(v as object) } : v;
       from[key] = { source: layer.source, where: layer.where };
     }
+    // Socket and TCP port exclude each other: a layer that picks one drops the other from the layers below.
+    if (layer.values.sock === true && layer.values.port === undefined) { delete values.port; delete from.port; }
+    if (layer.values.port !== undefined && layer.values.sock === undefined && values.sock === true) { values.sock = false; from.sock = { source: layer.source, where: layer.where }; }
   }
   return { values: values as Settings, from };
 }
@@ -146,4 +149,10 @@ export function expandEnv(add: Record<string, string>, base: Record<string, stri
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(add)) out[k] = expandEnvValue(v, { ...base, ...out }, home);
   return out;
+}
+
+/** What an explicit start remembers: its command-line settings over the remembered ones (socket and port exclusive). */
+export function mergeRemembered(remembered: Settings, cli: Settings): Settings {
+  const layer = (values: Settings) => ({ source: "remembered" as const, where: null, values });
+  return layerSettings([layer(remembered), layer(cli)]).values;
 }

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { JlremoteError } from "../../../src/core/errors.js";
 import { finalizeSettings } from "../../../src/core/instance-options.js";
 import { parseRememberedSettings, parseRemoteConfig } from "../../../src/core/remote-config.js";
-import { defaultSettings, expandEnv, layerSettings, parseCliSettings } from "../../../src/core/settings.js";
+import { defaultSettings, expandEnv, layerSettings, mergeRemembered, parseCliSettings } from "../../../src/core/settings.js";
 
 const usage = (re: RegExp) => (e: unknown) => e instanceof JlremoteError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
 
@@ -74,4 +74,12 @@ test("remembered settings are validated like command-line options and hold no en
 test("env additions expand $VAR, ${VAR} and ~, in order", () => {
   const out = expandEnv({ PATH: "~/env/bin:${PATH}:~", CONDA: "$HOME/c", LIB: "$CONDA/lib:$NOPE" }, { PATH: "/usr/bin:/bin", HOME: "/h" }, "/h");
   assert.deepEqual(out, { PATH: "/h/env/bin:/usr/bin:/bin:/h", CONDA: "/h/c", LIB: "/h/c/lib:" });
+});
+
+test("socket and TCP port exclude each other across layers: the later choice wins, also when remembered", () => {
+  const l = (values: object) => ({ source: "remembered" as const, where: null, values });
+  assert.deepEqual(layerSettings([l({ port: 9000, rootDir: "/r" }), l({ sock: true })]).values, { rootDir: "/r", sock: true });
+  assert.deepEqual(layerSettings([l({ sock: true }), l({ port: 9000 })]).values, { sock: false, port: 9000 });
+  assert.deepEqual(mergeRemembered({ port: 9000, jupyter: "/j" }, { sock: true }), { jupyter: "/j", sock: true });
+  assert.deepEqual(mergeRemembered({ sock: true }, { app: "lab" }), { sock: true, app: "lab" });
 });
