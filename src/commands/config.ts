@@ -27,7 +27,8 @@ export async function configCommand(flags: ConfigFlags, ctx: CommandContext): Pr
   }
   ctx.out(`${flags.name}: config file ${r.configFile}`);
   for (const s of settings) {
-    const shown = s.value === null ? "-" : typeof s.value === "string" ? s.value : JSON.stringify(s.value);
+    const value = s.key === "app" && r.values.app === "auto" ? `${o.app} (auto)` : s.value;
+    const shown = value === null ? "-" : typeof value === "string" ? value : JSON.stringify(value);
     ctx.out(`  ${s.key.padEnd(15)} ${shown.padEnd(40)} ${s.source}${s.where && s.source !== "config file" ? "" : s.where ? ` ${s.where.replace(`${r.configFile} `, "")}` : ""}`);
   }
   ctx.out(`  runs: ${o.prologue ? "(after the prologue) " : ""}${o.command.join(" ")}`);
