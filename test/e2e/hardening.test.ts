@@ -133,6 +133,9 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
   const kernel = await startKernel(port, s.token, s.jupyterPid);
   t.after(() => killPid(kernel));
   await waitRecordedChild(sb, kernel);
+  // ipykernel 7 (JupyterLab's venv) exits by itself once its parent is gone (its parent poller); a stopped kernel
+  // stands for one that cannot (stuck in C code), so the orphan is there for jlremote to find with both flavours.
+  process.kill(kernel, "SIGSTOP");
   return { sb, s, kernel };
 }
 
