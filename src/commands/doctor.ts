@@ -39,13 +39,13 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
   ]);
   const report = doctorReport([
     checkNode(process.versions.node, process.execPath),
-    checkConfig(config),
     checkJupyter(jupyter),
     checkStateDir(observeStateDir(root)),
     checkFilesystem(observeFilesystem(root)),
     checkPort({ preferred: PREFERRED_PORT, free, span: PORT_SPAN }),
     checkSystemd(systemd),
     checkLauncher(launcher),
+    checkConfig(config),
   ]);
   if (flags.json) ctx.out(JSON.stringify(report));
   else for (const line of renderDoctorText(report)) ctx.out(line);
