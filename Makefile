@@ -3,7 +3,6 @@ SHELL := /bin/bash
 NAME ?= default
 TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook \
              openssh-server openssh-client strace procps curl util-linux systemd chromium
-START_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook
 
 .PHONY: all deps build typecheck test-debs test-venv test test-unit test-systemd start stop status bench pack clean
 
@@ -42,13 +41,9 @@ test-systemd: deps test-debs
 	npm run build
 	./scripts/test-systemd.sh
 
-# Installs, builds, makes sure a Jupyter exists, then starts the default instance and prints its URL.
+# Installs, builds, makes sure JupyterLab exists (as root: from the package index), starts the instance, prints its URL.
 start: build
-	@if ! command -v jupyter >/dev/null 2>&1; then \
-	  if [ "$$(id -u)" -eq 0 ]; then ./scripts/ensure-debian.sh $(START_DEBS); \
-	  else echo "no jupyter on PATH: install JupyterLab (pip install --user jupyterlab) or ask for Debian's jupyter-notebook" >&2; exit 1; fi; \
-	fi
-	./dist/jlremote.mjs start --name $(NAME)
+	./scripts/start.sh $(NAME)
 
 stop:
 	./dist/jlremote.mjs stop --name $(NAME)
