@@ -16,6 +16,7 @@ import { waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
 import { killOrphans, stopJupyterTree } from "./shutdown.js";
+import { normalized, reloaded } from "./settings-reload.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 
@@ -97,7 +98,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       if (end.why === "restart") {
         wake.clearRestart();
-        options = await reloaded(ctx, options, keeper);
+        options = await reloaded(ctx, options, keeper, choosePort);
         continue;
       }
       if (!everReady && !options.portExplicit && !options.sock && keeper.record.port !== null && failures < 10 && !(await isPortFree(keeper.record.port))) {
@@ -143,36 +144,6 @@ function adopted(record: StateRecord): WatchedJupyter {
     return { code: null, signal: null };
   })();
   return { identity, exited };
-}
-
-/** Options of an older state file lack the launch fields: derive them. */
-function normalized(o: InstanceOptions): InstanceOptions {
-  return { ...o, command: o.command ?? [o.jupyter, o.app], env: o.env ?? {}, prologue: o.prologue ?? null };
-}
-
-/** The settings read again for a restart; a new socket or port mode, or a new explicit port, takes effect now. */
-async function reloaded(ctx: SupervisorContext, old: InstanceOptions, keeper: StateKeeper): Promise<InstanceOptions> {
-  if (!ctx.reload) return old;
-  let next: InstanceOptions;
-  try {
-    next = normalized(await ctx.reload(old));
-  } catch (err) {
-    ctx.log.warn({ err: (err as Error).message }, "settings unreadable; restarting with the current ones");
-    return old;
-  }
-  if (next.sock !== old.sock || (next.portExplicit && next.port !== keeper.record.port)) {
-    try {
-      const socket = next.sock ? join(ctx.paths.dir, "jupyter.sock") : null;
-      if (socket !== null) removeStaleSocket(socket);
-      keeper.update({ socket, port: next.sock ? null : await choosePort(next, keeper.record.port) });
-    } catch (err) {
-      ctx.log.warn({ err: (err as Error).message }, "new port not usable; restarting with the current settings");
-      return old;
-    }
-  }
-  keeper.update({ options: next, app: next.app });
-  ctx.log.info({ app: next.app, command: next.command, rootDir: next.rootDir }, "settings applied");
-  return next;
 }
 
 function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {
