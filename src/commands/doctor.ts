@@ -1,7 +1,7 @@
 // `jlremote doctor [--json]`: observe this machine (io/doctor-observe), judge it (core/doctor-*), print; exit 1 on a problem.
 import { checkSystemd, checkLauncher } from "../core/doctor-access.js";
 import { checkConfig, checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir } from "../core/doctor-checks.js";
-import { expandEnv, layerSettings } from "../core/settings.js";
+import { expandEnv, expandTilde, layerSettings } from "../core/settings.js";
 import { doctorReport, renderDoctorText } from "../core/doctor-report.js";
 import { ExitCode } from "../core/errors.js";
 import { observeConfig, observeFilesystem, observeJupyter, observeLauncher, observeStateDir } from "../io/doctor-observe.js";
@@ -32,7 +32,7 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
   const config = observeConfig(ctx.env);
   const s = instanceSettings(flags.name, ctx.env, config.error === null);
   const [jupyter, free, systemd, launcher] = await Promise.all([
-    observeJupyter(flags.jupyter ?? s.jupyter ?? "jupyter", { ...ctx.env, ...expandEnv(s.env ?? {}, ctx.env, home) }, ctx.cwd, s.prologue?.trim() ? s.prologue : null),
+    observeJupyter(flags.jupyter ?? expandTilde(s.jupyter ?? "jupyter", home), { ...ctx.env, ...expandEnv(s.env ?? {}, ctx.env, home) }, ctx.cwd, s.prologue?.trim() ? s.prologue : null),
     findFreePort(PREFERRED_PORT, PORT_SPAN),
     probeSystemd(ctx.env),
     observeLauncher(ctx.env, home, currentBundle(ctx.self), ctx.version),

@@ -1,7 +1,7 @@
 // Effective instance options: defaults < config file < remembered < command line, then the jupyter lookup and app detection.
 import { finalizeSettings, type RawStartOptions } from "../core/instance-options.js";
 import { commandFor, pickApp, type JupyterInstall } from "../core/jupyter-install.js";
-import { defaultSettings, expandEnv, layerSettings, parseCliSettings, type SettingKey, type SettingOrigin, type Settings, type SettingsLayer } from "../core/settings.js";
+import { defaultSettings, expandEnv, expandTilde, layerSettings, parseCliSettings, type SettingKey, type SettingOrigin, type Settings, type SettingsLayer } from "../core/settings.js";
 import type { InstanceOptions } from "../core/types.js";
 import { detectInstall } from "../io/jupyter-detect.js";
 import { homeDir, instancePaths, resolveRootDir, validateName } from "../io/paths.js";
@@ -29,7 +29,7 @@ export interface ResolveMode { reset?: boolean; defaultRootDir?: string }
 export async function resolveStart(raw: RawStartOptions, ctx: Pick<CommandContext, "env" | "cwd">, mode: ResolveMode = {}): Promise<ResolvedStart> {
   validateName(raw.name);
   const home = homeDir(ctx.env);
-  const tilde = (p: string) => (p === "~" ? home : p.startsWith("~/") ? `${home}${p.slice(1)}` : p);
+  const tilde = (p: string) => expandTilde(p, home);
   const cli = parseCliSettings({ ...raw });
   const { file, config } = readRemoteConfig(ctx.env);
   const remembered = mode.reset ? {} : readRemembered(instancePaths(ctx.env, raw.name).dir);

@@ -156,3 +156,8 @@ export function mergeRemembered(remembered: Settings, cli: Settings): Settings {
   const layer = (values: Settings) => ({ source: "remembered" as const, where: null, values });
   return layerSettings([layer(remembered), layer(cli)]).values;
 }
+
+/** A leading `~` of a path setting (jupyter, rootDir) is the home directory. */
+export function expandTilde(path: string, home: string): string {
+  return path === "~" ? home : path.startsWith("~/") ? `${home}${path.slice(1)}` : path;
+}

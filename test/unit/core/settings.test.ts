@@ -3,7 +3,7 @@ import { test } from "node:test";
 import { JlremoteError } from "../../../src/core/errors.js";
 import { finalizeSettings } from "../../../src/core/instance-options.js";
 import { parseRememberedSettings, parseRemoteConfig } from "../../../src/core/remote-config.js";
-import { defaultSettings, expandEnv, layerSettings, mergeRemembered, parseCliSettings } from "../../../src/core/settings.js";
+import { defaultSettings, expandEnv, expandTilde, layerSettings, mergeRemembered, parseCliSettings } from "../../../src/core/settings.js";
 
 const usage = (re: RegExp) => (e: unknown) => e instanceof JlremoteError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
 
@@ -82,4 +82,11 @@ test("socket and TCP port exclude each other across layers: the later choice win
   assert.deepEqual(layerSettings([l({ sock: true }), l({ port: 9000 })]).values, { sock: false, port: 9000 });
   assert.deepEqual(mergeRemembered({ port: 9000, jupyter: "/j" }, { sock: true }), { jupyter: "/j", sock: true });
   assert.deepEqual(mergeRemembered({ sock: true }, { app: "lab" }), { sock: true, app: "lab" });
+});
+
+test("a leading ~ of a path setting is the home", () => {
+  assert.equal(expandTilde("~/env/bin/python", "/h"), "/h/env/bin/python");
+  assert.equal(expandTilde("~", "/h"), "/h");
+  assert.equal(expandTilde("/x/~/y", "/h"), "/x/~/y");
+  assert.equal(expandTilde("~other/x", "/h"), "~other/x");
 });
