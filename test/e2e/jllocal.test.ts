@@ -143,8 +143,8 @@ for (const f of flavours) {
       await waitFor("Jupyter restarted by its supervisor", () => {
         const st = JSON.parse(readFileSync(stateFile, "utf8")) as { state: string; jupyter: { pid: number } | null };
         return st.state === "running" && st.jupyter !== null && st.jupyter.pid !== oldPid;
-      }, 20_000);
-      await waitFor("the same local URL to answer again", async () => (await httpStatus(info.url)) === 200, 20_000);
+      }, 60_000);
+      await waitFor("the same local URL to answer again", async () => (await httpStatus(info.url)) === 200, 60_000);
 
       // The laptop slept and the master died: the next run logs in once more and keeps the same local URL.
       process.kill(info.masterPid, "SIGKILL");

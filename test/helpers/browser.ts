@@ -26,8 +26,8 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     executablePath: "/usr/bin/chromium", headless: true, args: chromiumArgs, timeout: 60_000,
     env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, viewport: { width: 1280, height: 800 },
   });
+  const page = context.pages()[0] ?? (await context.newPage());
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
     page.setDefaultTimeout(60_000);
     await page.goto(url);
     await page.locator(".jp-LabShell .jp-Launcher").first().waitFor();
@@ -39,10 +39,15 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     await page.keyboard.type("1+1");
     await page.keyboard.press("Shift+Enter");
     const out = page.locator(".jp-NotebookPanel .jp-OutputArea-output").first();
-    await out.waitFor({ timeout: 120_000 });
+    await out.waitFor({ timeout: 180_000 });
     const output = ((await out.textContent()) ?? "").trim();
     await page.screenshot({ path: screenshot });
     return { launcherSeen, output, screenshot };
+  } catch (err) {
+    // What the page showed when it failed, for the test output.
+    const failed = screenshot.replace(/\.png$/, "-failed.png");
+    await page.screenshot({ path: failed }).catch(() => {});
+    throw new Error(`${(err as Error).message.split("\n")[0]} (screenshot: ${failed})`, { cause: err });
   } finally {
     // By PID as well: the browser processes are ours (children of this test process, with our profile dir).
     const ours = descendantsOf(process.pid).filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile); } catch { return false; } });
