@@ -35,11 +35,21 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     await page.locator('.jp-LauncherCard[data-category="Notebook"]').first().click();
     const editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first();
     await editor.waitFor();
+    // A cell run before the kernel is connected can be dropped: wait for "Python 3 (ipykernel) | Idle" first.
+    await page.getByText(/\(ipykernel\) \| Idle/).first().waitFor({ timeout: 180_000 });
     await editor.click();
     await page.keyboard.type("1+1");
-    await page.keyboard.press("Shift+Enter");
     const out = page.locator(".jp-NotebookPanel .jp-OutputArea-output").first();
-    await out.waitFor({ timeout: 180_000 });
+    for (let attempt = 1; ; attempt += 1) {
+      await editor.click();
+      await page.keyboard.press("Shift+Enter");
+      try {
+        await out.waitFor({ timeout: 60_000 });
+        break;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+      }
+    }
     const output = ((await out.textContent()) ?? "").trim();
     await page.screenshot({ path: screenshot });
     return { launcherSeen, output, screenshot };
