@@ -56,9 +56,10 @@ for (const f of flavours) {
       remoteState = join(sb.dir, "remote-state");
       mkdirSync(join(home, ".local", "bin"), { recursive: true });
       mkdirSync(join(home, "work"));
-      // The remote defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken').
+      // The remote defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a
+    // port away from 8888+, where other test runs on this machine put Jupyters and port squatters.
       mkdirSync(join(home, ".config", "jlremote"), { recursive: true });
-      writeFileSync(join(home, ".config", "jlremote", "config.json"), JSON.stringify({ instances: { default: { jupyter: f.jupyter }, socky: { jupyter: f.jupyter } } }));
+      writeFileSync(join(home, ".config", "jlremote", "config.json"), JSON.stringify({ instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } } }));
       const launcher = join(home, ".local", "bin", "jlremote");
       writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
       chmodSync(launcher, 0o755);
