@@ -24,7 +24,9 @@ const startOpts = {
   "stop-timeout": { type: "string", describe: "seconds of grace after SIGTERM before SIGKILL (default 10)" },
   sock: { type: "boolean", describe: "listen on a unix socket in the private state dir, not a TCP port" },
   "health-interval": { type: "string", describe: "seconds between /api/status health probes (default 30)" },
-  "health-retries": { type: "string", describe: "failed probes in a row before a hung Jupyter is restarted (default 3)" },
+  "health-retries": { type: "string", describe: "failed probes in a row before a hung Jupyter is restarted (default 8)" },
+  "log-max-size": { type: "string", describe: "MB at which supervisor.log and jupyter.log are rotated (default 10)" },
+  "log-keep": { type: "string", describe: "rotated files kept of each log (default 3)" },
 } as const;
 const resetOpt = { reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" } } as const;
 
@@ -39,6 +41,7 @@ function startFlags(a: Record<string, unknown>) {
     name: String(a.name), app: a.app as string | undefined, jupyter: a.jupyter as string | undefined, port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
     sock: a.sock as boolean | undefined, reset: Boolean(a.reset), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
   };
 }

@@ -15,7 +15,8 @@ export async function configCommand(flags: ConfigFlags, ctx: CommandContext): Pr
   const effective: Record<SettingKey, unknown> = {
     jupyter: o.jupyter, app: o.app, port: o.port, rootDir: o.rootDir, sock: o.sock, extraArgs: o.extraArgs,
     maxRestarts: o.maxRestarts, timeout: o.readyTimeoutMs / 1000, stopTimeout: o.stopTimeoutMs / 1000,
-    healthInterval: o.healthIntervalMs / 1000, healthRetries: o.healthRetries, env: o.env, prologue: o.prologue,
+    healthInterval: o.healthIntervalMs / 1000, healthRetries: o.healthRetries, logMaxSize: (o.logMaxBytes ?? 0) / 1024 / 1024, logKeep: o.logKeep ?? null,
+    env: o.env, prologue: o.prologue,
   };
   const settings = settingKeys.map((key) => ({
     key, value: effective[key], source: r.from[key]?.source ?? (key === "rootDir" ? "current directory" : key === "port" ? "next free port from 8888" : "default"),

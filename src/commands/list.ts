@@ -10,11 +10,19 @@ import { renderListRow } from "./render.js";
 export function listCommand(flags: { json: boolean }, ctx: CommandContext): ExitCode {
   let names: string[] = [];
   try {
-    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => d.isDirectory() && d.name !== "local").map((d) => d.name).sort();
+    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && d.name !== "local").map((d) => d.name).sort();
   } catch {
     names = [];
   }
-  const reports = names.filter((n) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(n)).map((n) => inspect(ctx.env, n, ctx.version).report);
+  const reports = [];
+  for (const n of names.filter((x) => /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(x))) {
+    try {
+      reports.push(inspect(ctx.env, n, ctx.version).report);
+    } catch (err) {
+      // An untrusted instance dir or state file is skipped with its reason, never read.
+      ctx.err(`jlremote: ${(err as Error).message}`);
+    }
+  }
   if (flags.json) ctx.out(JSON.stringify(reports));
   else if (reports.length === 0) ctx.err("no instances; `jlremote start` starts one");
   else for (const r of reports) ctx.out(renderListRow(r));

@@ -5,10 +5,10 @@ import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
-import { supervise } from "../supervisor/supervisor.js";
+import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
-import { resolveStart } from "./start-options.js";
+import { recordedOptions, resolveStart } from "./start-options.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -34,10 +34,10 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
     throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
   }
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? view.record : undefined;
+  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: await recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
-  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port } : undefined;
-  const log = openEventLog(paths.logFile, !flags.daemonChild);
+  const resume = !adopt && view.record && view.record.state !== "stopped" ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null } : undefined;
+  const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     // On `restart` the settings are read again (remembered ones changed by a later `start` apply then).
     const reload = async (current: { rootDir: string }) => (await resolveStart(flags, ctx, { defaultRootDir: current.rootDir })).options;

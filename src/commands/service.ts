@@ -30,7 +30,7 @@ export async function serviceUninstallCommand(flags: NameOption, ctx: CommandCon
   }
   // Whatever still runs (no manager, or a stop that timed out) is stopped the detached way.
   const after = inspect(ctx.env, name, ctx.version);
-  if (!after.report.elsewhere && (after.supervisorAlive || after.jupyterAlive)) await stopInstance(after);
+  if (!after.report.elsewhere && (after.supervisorAlive || after.jupyterAlive)) await stopInstance(after, ctx);
   for (const f of removeServiceFiles(paths)) ctx.err(`removed ${f}`);
   if (manager.ok) {
     await systemctl(["daemon-reload"], ctx.env);

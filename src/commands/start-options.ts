@@ -2,6 +2,7 @@
 import { finalizeSettings, type RawStartOptions } from "../core/instance-options.js";
 import { commandFor, pickApp, type JupyterInstall } from "../core/jupyter-install.js";
 import { defaultSettings, expandEnv, expandTilde, layerSettings, parseCliSettings, type SettingKey, type SettingOrigin, type Settings, type SettingsLayer } from "../core/settings.js";
+import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import type { InstanceOptions } from "../core/types.js";
 import { detectInstall } from "../io/jupyter-detect.js";
 import { homeDir, instancePaths, resolveRootDir, validateName } from "../io/paths.js";
@@ -72,4 +73,26 @@ async function detectDefault(jupyter: string, isDefault: boolean, env: Record<st
 /** Compatibility: the options alone. */
 export async function resolveStartOptions(raw: RawStartOptions, ctx: Pick<CommandContext, "env" | "cwd">, mode: ResolveMode = {}): Promise<InstanceOptions> {
   return (await resolveStart(raw, ctx, mode)).options;
+}
+
+/** Options recorded in state.json, put through the same validation as command-line options before they are reused. */
+export async function recordedOptions(recorded: unknown, ctx: Pick<CommandContext, "env" | "cwd">): Promise<InstanceOptions> {
+  const o = (typeof recorded === "object" && recorded !== null ? recorded : {}) as Record<string, unknown>;
+  const str = (v: unknown): string => (typeof v === "string" ? v : String(v));
+  const seconds = (v: unknown): unknown => (typeof v === "number" ? v / 1000 : v);
+  try {
+    if (!Array.isArray(o.extraArgs) || !o.extraArgs.every((a) => typeof a === "string")) throw usageError("extra arguments: expected a list of strings");
+    if (typeof o.rootDir !== "string" || !o.rootDir.startsWith("/")) throw usageError(`--root-dir ${str(o.rootDir)}: expected an absolute path`);
+    const { options } = await resolveStart({
+      name: str(o.name), app: str(o.app), jupyter: str(o.jupyter), port: o.portExplicit === true ? o.port : undefined, rootDir: o.rootDir,
+      maxRestarts: o.maxRestarts, timeout: seconds(o.readyTimeoutMs), stopTimeout: seconds(o.stopTimeoutMs), sock: o.sock === true,
+      healthInterval: seconds(o.healthIntervalMs), healthRetries: o.healthRetries, extraArgs: o.extraArgs as string[],
+      logMaxSize: typeof o.logMaxBytes === "number" ? o.logMaxBytes / 1024 / 1024 : undefined, logKeep: o.logKeep,
+    }, ctx, { reset: true });
+    // The recorded environment additions and prologue belong to the running Jupyter, whatever the config says now.
+    const env = o.env !== null && typeof o.env === "object" ? (o.env as Record<string, string>) : options.env;
+    return { ...options, env, prologue: typeof o.prologue === "string" ? o.prologue : o.prologue === null ? null : options.prologue };
+  } catch (err) {
+    throw new JlremoteError(`the options recorded in state.json are not valid (${(err as Error).message}); start it again with \`jlremote start\` and your options`, ExitCode.usage, { cause: err });
+  }
 }

@@ -8,6 +8,7 @@ import { acquireLock } from "../io/lock.js";
 import { tailLines } from "../io/logs.js";
 import { instancePaths, validateName } from "../io/paths.js";
 import { isPortFree } from "../io/ports.js";
+import { hostName } from "../io/process-identity.js";
 import { isServiceHere } from "../io/service-files.js";
 import { forgetRemembered, writeRemembered } from "../io/settings-file.js";
 import { readState, ensurePrivateDir } from "../io/state-file.js";
@@ -54,6 +55,7 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
     if (view.report.elsewhere) {
       throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
     }
+    if (view.record && view.record.host !== hostName()) ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
     if (remember !== null) {
       if (Object.keys(remember).length === 0) forgetRemembered(paths.dir);
       else writeRemembered(paths.dir, remember);
@@ -75,24 +77,38 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
 async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
   const [cmd, ...pre] = ctx.self as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
+  // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
+  // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
+  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
-  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env: ctx.env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
+  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let exited: number | null = null;
+  let said = "";
+  child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });
+  const closed = new Promise<void>((r) => child.once("close", () => r()));
   child.on("exit", (code) => { exited = code ?? 1; });
   child.on("error", () => { exited = 1; });
   child.unref();
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const read = readState(stateFile);
-    if (read.kind === "ok" && read.record.supervisor?.pid === child.pid && child.pid !== undefined) return child.pid;
-    if (exited !== null) throw new JlremoteError(`the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``);
-    if (Date.now() > deadline) throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
-    await sleep(20);
+  const deadline = performance.now() + 15_000;
+  try {
+    for (;;) {
+      const read = readState(stateFile);
+      if (read.kind === "ok" && read.record.supervisor?.pid === child.pid && child.pid !== undefined) return child.pid;
+      if (exited !== null) {
+        await Promise.race([closed, sleep(500)]);
+        const why = said.split("\n").map((l) => l.replace(/^jlremote: /, "").trim()).filter(Boolean).pop();
+        throw new JlremoteError(why ? `the supervisor could not start: ${why}` : `the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``);
+      }
+      if (performance.now() > deadline) throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
+      await sleep(20);
+    }
+  } finally {
+    child.stderr?.destroy();
   }
 }
 
 async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
-  const deadline = Date.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
+  const deadline = performance.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
   for (;;) {
     const view = inspect(ctx.env, options.name, ctx.version);
     const state = view.report.state;
@@ -104,7 +120,7 @@ async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned:
         detail: tail ? `--- last lines of ${view.paths.jupyterLogFile} ---\n${tail}` : undefined,
       });
     }
-    if (Date.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
+    if (performance.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
     await sleep(20);
   }
 }

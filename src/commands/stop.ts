@@ -1,62 +1,105 @@
-// `jlremote stop` and `jlremote restart`: signal the supervisor (or clean up an unsupervised Jupyter) and wait.
-import { ExitCode, JlremoteError } from "../core/errors.js";
+// `jlremote stop` and `jlremote restart`: signal the supervisor (or clean up an unsupervised or crashed instance
+// under the start lock) and wait.
+import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import { unitName } from "../core/systemd-unit.js";
-import type { StateRecord } from "../core/types.js";
-import { isAlive } from "../io/process-identity.js";
-import { descendants, signalOne, waitGone } from "../io/process-tree.js";
-import { writeState } from "../io/state-file.js";
-import { killOrphans, stopJupyterTree } from "../supervisor/shutdown.js";
+import type { ProcessIdentity, StateRecord } from "../core/types.js";
+import { describeProcess } from "../io/instance-processes.js";
+import { acquireLock } from "../io/lock.js";
+import { hostName, isAlive } from "../io/process-identity.js";
+import { signalOne, waitGone } from "../io/process-tree.js";
+import { readState, writeState } from "../io/state-file.js";
+import { cleanupInstance, stopJupyterTree, type Cleanup } from "../supervisor/shutdown.js";
 import type { CommandContext, NameOption } from "./context.js";
 import { inspect, type InstanceView } from "./instance-status.js";
 import { ensureStarted } from "./start.js";
 import { resolveStart } from "./start-options.js";
 import { startService, stopService } from "./systemd-instance.js";
 
+/** What a stop did besides stopping the supervisor and Jupyter. */
+export interface StopOutcome {
+  /** Processes killed by the stop itself (orphans of a crashed instance); a live supervisor's own cleanup is not counted. */
+  killed: number;
+  /** Detached processes left running, as described by the cleanup or recorded by the supervisor. */
+  detached: string[] | number;
+}
+
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
   let view = inspect(ctx.env, flags.name, ctx.version);
   refuseElsewhere(view);
-  if (view.report.managedBy === "systemd") {
-    const wasRunning = view.supervisorAlive || view.jupyterAlive;
+  const wasRunning = view.supervisorAlive || view.jupyterAlive;
+  const systemd = view.report.managedBy === "systemd";
+  if (systemd) {
     // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
     await stopService(ctx, flags.name);
     view = inspect(ctx.env, flags.name, ctx.version);
-    // Anything still alive was not started by systemd (a `jlremote run` by hand): stop it the usual way.
-    if (view.supervisorAlive || view.jupyterAlive) await stopInstance(view);
-    ctx.err(wasRunning ? `jlremote: stopped '${flags.name}' (systemctl --user stop ${unitName(flags.name)})` : `jlremote: instance '${flags.name}' is not running (${view.report.state}); ${unitName(flags.name)} is stopped`);
-    return ExitCode.ok;
   }
-  if (!view.supervisorAlive && !view.jupyterAlive) {
-    // Supervisor and Jupyter died uncleanly: kernels they left (identity-checked, never a reused PID) go too.
-    const orphans = view.record && !view.report.elsewhere ? await killOrphans(view.record.children ?? []) : 0;
-    ctx.err(`jlremote: instance '${flags.name}' is not running (${view.report.state})${orphans > 0 ? `; killed ${orphans} orphaned kernel process(es)` : ""}`);
-    return ExitCode.ok;
-  }
-  await stopInstance(view);
-  ctx.err(`jlremote: stopped '${flags.name}'`);
+  // Anything still alive (a `jlremote run` by hand, an unsupervised Jupyter) or left by a crash is stopped here.
+  const out = await stopInstance(view, ctx);
+  const extra = [
+    out.killed > 0 ? `killed ${out.killed} orphaned kernel process(es)` : "",
+    detachedNote(out.detached),
+  ].filter(Boolean).join("; ");
+  const head = systemd
+    ? wasRunning ? `stopped '${flags.name}' (systemctl --user stop ${unitName(flags.name)})` : `instance '${flags.name}' is not running (${view.report.state}); ${unitName(flags.name)} is stopped`
+    : wasRunning ? `stopped '${flags.name}'` : `instance '${flags.name}' is not running (${view.report.state})`;
+  ctx.err(`jlremote: ${head}${extra ? `; ${extra}` : ""}`);
   return ExitCode.ok;
 }
 
-/** Stop a live instance: SIGTERM to the supervisor (it stops the tree), with a SIGKILL fallback. */
-export async function stopInstance(view: InstanceView): Promise<void> {
-  const record = view.record as StateRecord;
+function detachedNote(d: string[] | number): string {
+  const n = typeof d === "number" ? d : d.length;
+  if (n === 0) return "";
+  const list = typeof d === "number" ? "" : `: ${d.join(", ")}`;
+  return `left ${n} detached process(es) running (nohup/setsid jobs; see \`jlremote logs\`)${list}`;
+}
+
+/** Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. */
+export async function stopInstance(view: InstanceView, ctx: Pick<CommandContext, "err">): Promise<StopOutcome> {
+  const record = view.record;
+  if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;
-  // For the fallback only: a live supervisor has its own snapshot (record.children); walking /proc now would delay stop.
-  const tree = view.supervisorAlive ? record.children : record.jupyter && isAlive(record.jupyter) ? descendants(record.jupyter.pid) : [];
   if (view.supervisorAlive && record.supervisor) {
     signalOne(record.supervisor, "SIGTERM");
-    if (await waitGone([record.supervisor], grace + 5000)) return;
+    if (await waitGone([record.supervisor], grace + 10_000)) {
+      const after = readState(view.paths.stateFile);
+      return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
+    }
     signalOne(record.supervisor, "SIGKILL");
   }
-  // No (working) supervisor: stop Jupyter's tree ourselves and record it.
-  if (record.jupyter && isAlive(record.jupyter)) {
-    const jupyter = record.jupyter;
-    await stopJupyterTree(jupyter, waitGone([jupyter], grace + 5000), tree, grace);
-  } else {
-    // Jupyter died with the supervisor: its kernels (identity-checked) may still hold memory and GPUs.
-    await killOrphans(tree);
+  if (record.host !== hostName()) return { killed: 0, detached: 0 };
+  const release = await acquireLock(view.paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  try {
+    const now = readState(view.paths.stateFile);
+    // A start that claimed the instance meanwhile owns it now: neither its processes nor its record are touched.
+    if (now.kind !== "ok" || !sameClaim(now.record, record)) return { killed: 0, detached: 0 };
+    const id = record.instanceId ?? null;
+    let cleanup: Cleanup;
+    if (record.jupyter && isAlive(record.jupyter)) {
+      const jupyter = record.jupyter;
+      cleanup = await stopJupyterTree(jupyter, waitGone([jupyter], grace + 5000), id, grace);
+    } else {
+      // Supervisor and Jupyter died uncleanly: their kernels (found by marker, identity-checked) lost their server.
+      cleanup = await cleanupInstance(id, 0);
+    }
+    const unchanged = now.record.state === "stopped" && cleanup.killed.length === 0 && cleanup.kept.length === (now.record.detachedProcesses ?? 0);
+    try {
+      if (!unchanged) writeState(view.paths.stateFile, { ...now.record, state: "stopped", jupyter: null, detachedProcesses: cleanup.kept.length, updatedAt: new Date().toISOString() });
+    } catch (err) {
+      ctx.err(`warning: could not record the stop: ${fsErrorText(err, view.paths.stateFile)}`);
+    }
+    return { killed: record.jupyter && view.jupyterAlive ? 0 : cleanup.killed.length, detached: cleanup.kept.map(describeProcess) };
+  } finally {
+    await release();
   }
-  writeState(view.paths.stateFile, { ...record, state: "stopped", jupyter: null, updatedAt: new Date().toISOString() });
+}
+
+function sameClaim(a: StateRecord, b: StateRecord): boolean {
+  return a.instanceId === b.instanceId && sameId(a.supervisor, b.supervisor);
+}
+
+function sameId(a: ProcessIdentity | null, b: ProcessIdentity | null): boolean {
+  return a === b || (a !== null && b !== null && a.pid === b.pid && a.startTime === b.startTime && a.host === b.host);
 }
 
 /** Restart Jupyter (same port and token) under a live supervisor, or start the instance again from its options. */
@@ -65,21 +108,22 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
   refuseElsewhere(view);
   if (view.record === null) throw new JlremoteError(`instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``, ExitCode.notRunning);
   const before = view.record.jupyter?.pid;
+  // The settings as they are now (remembered, config file; root dir: the recorded one unless set), validated before
+  // anything is signalled: a bad setting stops nothing.
+  const options = view.report.managedBy === "systemd" ? null : (await resolveStart({ name: flags.name }, ctx, { defaultRootDir: view.record.options.rootDir })).options;
   if (view.supervisorAlive && view.record.supervisor && view.report.state !== "stopped") {
     signalOne(view.record.supervisor, "SIGUSR2");
-    const deadline = Date.now() + view.record.options.stopTimeoutMs + view.record.options.readyTimeoutMs + 5000;
+    const deadline = performance.now() + view.record.options.stopTimeoutMs + view.record.options.readyTimeoutMs + 5000;
     for (;;) {
       const now = inspect(ctx.env, flags.name, ctx.version);
       if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) { ctx.out(now.report.url ?? ""); return ExitCode.ok; }
       if (!now.supervisorAlive || now.report.state === "failed") throw new JlremoteError(`restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${flags.name}\``);
-      if (Date.now() > deadline) throw new JlremoteError("restart did not finish in time; see `jlremote logs`");
+      if (performance.now() > deadline) throw new JlremoteError("restart did not finish in time; see `jlremote logs`");
       await new Promise((r) => setTimeout(r, 50));
     }
   }
-  if (view.jupyterAlive) await stopInstance(view);
-  // The settings as they are now (remembered, config file); the root dir defaults to the recorded one.
-  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name)
-    : await ensureStarted((await resolveStart({ name: flags.name }, ctx, { defaultRootDir: view.record.options.rootDir })).options, ctx);
+  if (view.jupyterAlive) await stopInstance(view, ctx);
+  const started = view.report.managedBy === "systemd" ? await startService(ctx, flags.name) : await ensureStarted(options ?? view.record.options, ctx);
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
 }

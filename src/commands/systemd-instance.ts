@@ -21,23 +21,23 @@ export async function startService(ctx: CommandContext, name: string, timeoutMs?
   if (r.code !== 0) throw await managerError(ctx, name, `systemctl --user start ${unit} failed: ${firstLine(r.stderr)}`);
   const old = before.supervisorAlive ? null : before.record?.supervisor ?? null;
   const opts = before.record?.options;
-  const deadline = Date.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
-  let nextUnitCheck = Date.now() + 1000;
+  const deadline = performance.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
+  let nextUnitCheck = performance.now() + 1000;
   for (;;) {
     const view = inspect(ctx.env, name, ctx.version);
     const state = view.report.state;
     if (state === "running" && view.supervisorAlive) return view;
     const fresh = view.record?.supervisor != null && (old === null || view.record.supervisor.pid !== old.pid || view.record.supervisor.startTime !== old.startTime);
     if (fresh && (state === "failed" || state === "stopped")) throw notStarted(view, view.report.reason ?? state, name);
-    if (Date.now() >= nextUnitCheck) {
-      nextUnitCheck = Date.now() + 1000;
+    if (performance.now() >= nextUnitCheck) {
+      nextUnitCheck = performance.now() + 1000;
       const p = await unitProperties(unit, ["ActiveState", "SubState", "Result", "ConditionResult"], ctx.env);
       if (p && (p.ActiveState === "failed" || (p.ActiveState === "inactive" && !(view.supervisorAlive && fresh)))) {
         const why = p.ConditionResult === "no" ? "its ConditionHost= does not match this host" : `the unit is ${p.ActiveState} (${p.Result ?? "?"})`;
         throw notStarted(view, `${why}; see \`journalctl --user -u ${unit}\``, name);
       }
     }
-    if (Date.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${name}\` and \`journalctl --user -u ${unit}\``);
+    if (performance.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${name}\` and \`journalctl --user -u ${unit}\``);
     await new Promise((res) => setTimeout(res, 50));
   }
 }

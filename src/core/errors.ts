@@ -30,11 +30,32 @@ export function usageError(message: string): JlremoteError {
   return new JlremoteError(message, ExitCode.usage);
 }
 
+const storageErrors: Record<string, string> = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+};
+
+/** Is this a full disk, an exceeded quota or a read-only file system (retrying cannot help)? */
+export function isStorageError(err: unknown): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return typeof code === "string" && Object.hasOwn(storageErrors, code);
+}
+
+/** One line for a file-system error: `no space left on device: PATH (ENOSPC)`, else the error's own message. */
+export function fsErrorText(err: unknown, fallbackPath?: string): string {
+  const e = err as NodeJS.ErrnoException | null;
+  const code = e?.code;
+  if (typeof code === "string" && Object.hasOwn(storageErrors, code)) return `${storageErrors[code]}: ${e?.path ?? fallbackPath ?? "?"} (${code})`;
+  return e?.message ?? String(err);
+}
+
 /** The stderr lines and exit code for an error that reached an entry point (`prog`: jlremote or jllocal). */
 export function errorOutcome(prog: string, err: unknown): { lines: string[]; exitCode: ExitCode } {
   if (err instanceof JlremoteError) {
     return { lines: err.detail ? [`${prog}: ${err.message}`, err.detail] : [`${prog}: ${err.message}`], exitCode: err.exitCode };
   }
+  if (isStorageError(err)) return { lines: [`${prog}: ${fsErrorText(err)}; free some space (or ask for more quota) and try again`], exitCode: ExitCode.failure };
   const e = err as NodeJS.ErrnoException;
   const what = `${e?.message ?? String(err)}${e?.code ? ` (${e.code})` : ""}`;
   return { lines: [`${prog}: unexpected error: ${what}; please report it`], exitCode: ExitCode.failure };

@@ -16,20 +16,36 @@ export interface RawStartOptions {
   sock?: boolean;
   healthInterval?: unknown;
   healthRetries?: unknown;
+  logMaxSize?: unknown;
+  logKeep?: unknown;
   extraArgs?: string[];
 }
+
+/** Defaults of the health probe: a Jupyter blocked on a stalled filesystem gets ~4 minutes before it is restarted. */
+export const healthDefaults = { intervalSec: 30, retries: 8 } as const;
+/** Default log rotation: 10 MB per file, 3 rotated files kept. */
+export const logDefaults = { maxSizeMb: 10, keep: 3 } as const;
+/** Upper bound of every duration option (1 day; timers overflow at 2^31 ms ≈ 24.8 days). */
+export const maxDurationSec = 86_400;
 
 /** Parse a port value: an integer from 1 to 65535. */
 export function parsePort(raw: unknown): number {
   return parseCliSettings({ port: raw }).port as number;
 }
 
-/** Parse a positive number of seconds (or count) for option `flag`. */
-export function parsePositive(flag: string, raw: unknown, integer = false): number {
+/** Parse a positive number of seconds (or count) for option `flag`, at most `max`. */
+export function parsePositive(flag: string, raw: unknown, integer = false, max = Number.MAX_SAFE_INTEGER): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || String(raw).trim() === "") {
-    throw usageError(`--${flag} ${String(raw)}: expected a ${integer ? "whole number" : "number"} >= 0`);
+  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || String(raw).trim() === "" || n > max) {
+    throw usageError(`--${flag} ${String(raw)}: expected a ${integer ? "whole number" : "number"} from 0 to ${max}`);
   }
+  return n;
+}
+
+/** Parse a duration option in seconds: a number from `min` to one day. */
+export function parseSeconds(flag: string, raw: unknown, min = 0): number {
+  const n = parsePositive(flag, raw, false, maxDurationSec);
+  if (n < min) throw usageError(`--${flag} ${String(raw)}: expected at least ${min} seconds`);
   return n;
 }
 
@@ -57,6 +73,8 @@ export function finalizeSettings(name: string, s: Settings): PlainOptions {
     sock: s.sock ?? d.sock,
     healthIntervalMs: (s.healthInterval ?? d.healthInterval) * 1000,
     healthRetries: Math.max(1, s.healthRetries ?? d.healthRetries),
+    logMaxBytes: Math.round((s.logMaxSize ?? d.logMaxSize) * 1024 * 1024),
+    logKeep: s.logKeep ?? d.logKeep,
   };
   if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port (`jlremote start --reset` forgets a remembered one)");
   return v;
@@ -73,6 +91,8 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
     "--max-restarts", String(o.maxRestarts), "--timeout", String(o.readyTimeoutMs / 1000),
     "--stop-timeout", String(o.stopTimeoutMs / 1000), "--health-interval", String(o.healthIntervalMs / 1000),
     "--health-retries", String(o.healthRetries)];
+  if (o.logMaxBytes !== undefined) argv.push("--log-max-size", String(o.logMaxBytes / 1024 / 1024));
+  if (o.logKeep !== undefined) argv.push("--log-keep", String(o.logKeep));
   if (o.sock) argv.push("--sock");
   if (o.portExplicit && o.port !== null) argv.push("--port", String(o.port));
   if (daemon) argv.push("--daemon-child");

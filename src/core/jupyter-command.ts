@@ -1,51 +1,44 @@
-// Builds the Jupyter command line and environment: argv carries no secret, the token travels in JUPYTER_TOKEN.
+// Builds the Jupyter command line and environment: neither carries the token, which travels in the 0600 config file.
 import type { JupyterApp } from "./types.js";
 
 /** Everything needed to build one Jupyter invocation. */
 export interface JupyterLaunch {
-  jupyter: string;
   app: JupyterApp;
-  port: number | null;
-  socket: string | null;
-  token: string;
-  asRoot: boolean;
+  /** The config file with the token and the settings jlremote owns (src/core/jupyter-config.ts). */
+  configFile: string;
   extraArgs: string[];
 }
 
-/** The argv (without the executable) for `jupyter <app>` listening on 127.0.0.1 only. */
+/** The argv (without the executable): `jupyter <app> --config=FILE`, then the user's extra arguments. */
 export function jupyterArgs(launch: JupyterLaunch): string[] {
   return [launch.app, ...jupyterOptions(launch)];
 }
 
 /** The options alone (after `jupyter lab`, `jupyter-lab` or `python -m jupyterlab`). */
 export function jupyterOptions(launch: JupyterLaunch): string[] {
-  const args = ["--no-browser"];
-  if (launch.socket !== null) {
-    args.push(`--sock=${launch.socket}`, "--sock-mode=0600");
-  } else if (launch.port !== null) {
-    // port-retries=0: a busy port is an error, never a silent move to a port we don't know.
-    args.push("--ip=127.0.0.1", `--port=${launch.port}`, "--port-retries=0");
-  }
-  if (launch.asRoot) args.push("--allow-root");
-  return [...args, ...launch.extraArgs];
+  return [`--config=${launch.configFile}`, ...launch.extraArgs];
 }
 
-/** The environment for Jupyter: the caller's, plus the token. */
-export function jupyterEnv(base: Record<string, string | undefined>, token: string): Record<string, string> {
+/** Variables that would hand a token to Jupyter, and through it to every kernel and terminal: never passed on. */
+export const droppedVariables = ["JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"] as const;
+
+/** The environment for Jupyter: the caller's minus any token variable (an inherited one too), plus the instance marker every descendant inherits. */
+export function jupyterEnv(base: Record<string, string | undefined>, instanceId: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined) env[k] = v;
-  env.JUPYTER_TOKEN = token;
+  for (const [k, v] of Object.entries(base)) if (v !== undefined && !(droppedVariables as readonly string[]).includes(k)) env[k] = v;
+  env.JLREMOTE_INSTANCE = instanceId;
   return env;
 }
 
-/** The browser path for an app: lab → /lab, notebook → /tree, server → /. */
-export function appPath(app: JupyterApp): string {
-  return app === "lab" ? "/lab" : app === "notebook" ? "/tree" : "/";
+/** The browser path for an app under Jupyter's base_url: lab → <base>lab, notebook → <base>tree, server → <base>. */
+export function appPath(app: JupyterApp, baseUrl = "/"): string {
+  const base = baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`;
+  return `${base}${app === "lab" ? "lab" : app === "notebook" ? "tree" : ""}`;
 }
 
 /** The full URL with token for a TCP instance. */
-export function jupyterUrl(app: JupyterApp, port: number, token: string, host = "127.0.0.1"): string {
-  return `http://${host}:${port}${appPath(app)}?token=${token}`;
+export function jupyterUrl(app: JupyterApp, port: number, token: string, host = "127.0.0.1", baseUrl = "/"): string {
+  return `http://${host}:${port}${appPath(app, baseUrl)}?token=${token}`;
 }
 
 /** Pick the app for `--app auto` from the jupyter subcommands found: lab, else notebook, else server. */

@@ -1,5 +1,6 @@
 // Reads the remote `jlremote status --json` / `start --json` output and derives the forward target and local URL.
 import { appPath } from "./jupyter-command.js";
+import { normalizeBaseUrl } from "./jupyter-paths.js";
 import type { ForwardTarget } from "./ssh-command.js";
 import type { JupyterApp } from "./types.js";
 
@@ -13,6 +14,10 @@ export interface RemoteStatus {
   socket: string | null;
   token: string | null;
   app: JupyterApp | null;
+  /** Jupyter's base_url ("/" when the remote does not say). */
+  baseUrl: string;
+  /** When the remote verified that the TCP listener is its Jupyter's; null: not verified (never probe through it). */
+  listenerVerifiedAt: string | null;
   reason: string | null;
 }
 
@@ -37,6 +42,8 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       socket: typeof o.socket === "string" && o.socket !== "" ? o.socket : null,
       token: typeof o.token === "string" && o.token !== "" ? o.token : null,
       app,
+      baseUrl: typeof o.baseUrl === "string" && o.baseUrl.startsWith("/") ? normalizeBaseUrl(o.baseUrl) : "/",
+      listenerVerifiedAt: typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
       reason: typeof o.reason === "string" ? o.reason : null,
     };
   }
@@ -46,6 +53,11 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
 /** Is the remote Jupyter up and usable through a tunnel (running, with a token and a port or socket)? */
 export function isUsable(s: RemoteStatus): boolean {
   return (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null);
+}
+
+/** May the token go through a tunnel to this instance? A TCP port needs a listener the remote verified as its Jupyter's. */
+export function isVerified(s: RemoteStatus): boolean {
+  return s.socket !== null || s.listenerVerifiedAt !== null;
 }
 
 /** Where to forward to: the unix socket when the status has one, else the TCP port. */
@@ -61,6 +73,6 @@ export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
 }
 
 /** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */
-export function localUrl(app: JupyterApp | null, localPort: number, token: string): string {
-  return `http://127.0.0.1:${localPort}${appPath(app ?? "server")}?token=${encodeURIComponent(token)}`;
+export function localUrl(app: JupyterApp | null, localPort: number, token: string, baseUrl = "/"): string {
+  return `http://127.0.0.1:${localPort}${appPath(app ?? "server", baseUrl)}?token=${encodeURIComponent(token)}`;
 }

@@ -15,6 +15,10 @@ export interface Settings {
   stopTimeout?: number;
   healthInterval?: number;
   healthRetries?: number;
+  /** MB at which supervisor.log and jupyter.log are rotated. */
+  logMaxSize?: number;
+  /** Rotated files kept of each log. */
+  logKeep?: number;
   /** Variables added to Jupyter's environment; `$VAR`/`${VAR}` and a leading `~` are expanded. */
   env?: Record<string, string>;
   /** Shell snippet run by sh before Jupyter (then exec'd), e.g. `module load x && conda activate lab`. */
@@ -23,7 +27,7 @@ export interface Settings {
 
 /** Every setting key, in display order. */
 export type SettingKey = keyof Settings;
-export const settingKeys: readonly SettingKey[] = ["jupyter", "app", "port", "rootDir", "sock", "extraArgs", "maxRestarts", "timeout", "stopTimeout", "healthInterval", "healthRetries", "env", "prologue"];
+export const settingKeys: readonly SettingKey[] = ["jupyter", "app", "port", "rootDir", "sock", "extraArgs", "maxRestarts", "timeout", "stopTimeout", "healthInterval", "healthRetries", "logMaxSize", "logKeep", "env", "prologue"];
 
 /** Keys that start takes on its command line (and so can remember); env and prologue live in the config file only. */
 export const cliKeys: readonly SettingKey[] = settingKeys.filter((k) => k !== "env" && k !== "prologue");
@@ -36,16 +40,19 @@ export function flagOf(key: SettingKey): string {
 /** Built-in defaults (port and rootDir have dynamic ones: the next free port, the current directory). */
 export const defaultSettings: Settings = {
   jupyter: "jupyter", app: "auto", sock: false, extraArgs: [], maxRestarts: 5, timeout: 60, stopTimeout: 10,
-  healthInterval: 30, healthRetries: 3, env: {},
+  healthInterval: 30, healthRetries: 8, logMaxSize: 10, logKeep: 3, env: {},
 };
 
 type Checked = { ok: true; value: unknown } | { ok: false; expected: string };
 const fail = (expected: string): Checked => ({ ok: false, expected });
 
-function number(v: unknown, integer: boolean): Checked {
+/** Longest duration option: one day. */
+const maxDurationSec = 86_400;
+
+function number(v: unknown, integer: boolean, max: number): Checked {
   const text = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : "";
   const n = Number(text);
-  if (text === "" || !Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n))) return fail(`expected a ${integer ? "whole number" : "number"} >= 0`);
+  if (text === "" || !Number.isFinite(n) || n < 0 || n > max || (integer && !Number.isInteger(n))) return fail(`expected a ${integer ? "whole number" : "number"} from 0 to ${max}`);
   return { ok: true, value: n };
 }
 
@@ -76,12 +83,19 @@ export function checkSetting(key: SettingKey, v: unknown): Checked {
       return { ok: true, value: { ...(v as Record<string, string>) } };
     }
     case "maxRestarts": case "healthRetries":
-      return number(v, true);
+      return number(v, true, 1_000_000);
+    case "logKeep":
+      return number(v, true, 100);
+    case "logMaxSize": {
+      const c = number(v, false, 1_000_000);
+      return c.ok && (c.value as number) < 0.004 ? fail("expected at least 0.004 (MB)") : c;
+    }
     case "timeout": case "stopTimeout":
-      return number(v, false);
+      return number(v, false, maxDurationSec);
     case "healthInterval": {
-      const c = number(v, false);
-      return c.ok && (c.value as number) < 0.1 ? fail("expected at least 0.1 seconds") : c;
+      // Down to 1 ms, so the watch loop can be run fast (memory checks over 100,000 iterations).
+      const c = number(v, false, maxDurationSec);
+      return c.ok && (c.value as number) < 0.001 ? fail("expected at least 0.001 seconds") : c;
     }
   }
 }

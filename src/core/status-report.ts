@@ -22,6 +22,10 @@ export interface StatusReport {
   token: string | null;
   url: string | null;
   app: JupyterApp | null;
+  /** Jupyter's base_url ("/" unless the user's config sets one); the URL and every probe use it. */
+  baseUrl: string;
+  /** When the supervisor verified that the TCP listener (or the socket file) is this Jupyter's; null: not verified. */
+  listenerVerifiedAt: string | null;
   startedAt: string | null;
   restarts: number;
   lastExit: ExitRecord | null;
@@ -30,9 +34,23 @@ export interface StatusReport {
   jupyterLogFile: string | null;
   /** `systemd` when the instance is installed as a systemd user service on this host (`jlremote service install`). */
   managedBy: ManagedBy;
+  /** Detached processes (nohup/setsid jobs) of the instance left running at its last cleanup. */
+  detachedProcesses: number;
   version: string;
   /** The remembered settings (options of the last explicit start or service install), or null; never the token. */
   settings?: Settings | null;
+}
+
+/** How often a live supervisor refreshes `heartbeatAt` in state.json. */
+export const heartbeatMs = 60_000;
+/** A record of another host blocks the name only while its heartbeat is younger than this (missed beats, clock skew). */
+export const heartbeatStaleMs = 5 * 60_000;
+
+/** Does a record written on another host describe a live instance (live state and a recent heartbeat)? */
+export function liveElsewhere(record: StateRecord, now: number): boolean {
+  if (record.state === "stopped" || record.state === "failed") return false;
+  const beat = Date.parse(record.heartbeatAt ?? record.updatedAt);
+  return Number.isFinite(beat) && now - beat < heartbeatStaleMs;
 }
 
 /** Who starts and stops the instance's supervisor. */
@@ -49,23 +67,27 @@ export function buildStatus(
   name: string,
   record: StateRecord | null,
   live: Liveness,
-  here: { host: string; version: string; managedBy?: ManagedBy },
+  here: { host: string; version: string; managedBy?: ManagedBy; now: number },
 ): StatusReport {
   const managedBy = here.managedBy ?? "jlremote";
   if (record === null) {
     return {
       schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
-      port: null, socket: null, token: null, url: null, app: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy, version: here.version,
+      port: null, socket: null, token: null, url: null, app: null, baseUrl: "/", listenerVerifiedAt: null, startedAt: null, restarts: 0, lastExit: null,
+      reason: null, logFile: null, jupyterLogFile: null, managedBy, detachedProcesses: 0, version: here.version,
     };
   }
-  const elsewhere = record.host !== here.host;
-  const state = elsewhere ? record.state : deriveState(record, live);
-  const reason =
-    !elsewhere && state === "failed" && record.state !== "failed"
+  const otherHost = record.host !== here.host;
+  const elsewhere = otherHost && liveElsewhere(record, here.now);
+  // A stopped, failed or silent record of another host does not block the name here: it is reported as not running.
+  const state = elsewhere ? record.state : otherHost ? (record.state === "stopped" ? "stopped" : "failed") : deriveState(record, live);
+  const reason = otherHost && !elsewhere
+    ? `last run on host ${record.host} (${record.state}${record.state === "stopped" || record.state === "failed" ? "" : `, no heartbeat since ${record.heartbeatAt ?? record.updatedAt}`}); \`jlremote start\` here takes it over`
+    : !elsewhere && state === "failed" && record.state !== "failed"
       ? "the supervisor is gone and Jupyter with it (killed?); see the logs, then run `jlremote start`"
       : record.reason;
   const live_ = state === "running" || state === "unsupervised" || state === "restarting" || state === "starting";
+  const baseUrl = record.baseUrl ?? "/";
   return {
     schema: 1,
     name: record.name,
@@ -77,8 +99,10 @@ export function buildStatus(
     port: record.port,
     socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token) : record.port !== null ? jupyterUrl(record.app, record.port, record.token) : null,
+    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token, baseUrl) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, "127.0.0.1", baseUrl) : null,
     app: record.app,
+    baseUrl,
+    listenerVerifiedAt: live_ ? (record.listenerVerifiedAt ?? null) : null,
     startedAt: record.startedAt,
     restarts: record.restarts,
     lastExit: record.lastExit,
@@ -86,6 +110,7 @@ export function buildStatus(
     logFile: record.logFile,
     jupyterLogFile: record.jupyterLogFile,
     managedBy,
+    detachedProcesses: record.detachedProcesses ?? 0,
     version: record.version,
   };
 }
@@ -104,6 +129,6 @@ export function statusExitCode(report: StatusReport): ExitCode {
 }
 
 /** The http+unix URL Jupyter itself prints for a socket (the path percent-encoded as the host). */
-export function socketUrl(app: JupyterApp, socket: string, token: string): string {
-  return `http+unix://${encodeURIComponent(socket)}${appPath(app)}?token=${token}`;
+export function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
+  return `http+unix://${encodeURIComponent(socket)}${appPath(app, baseUrl)}?token=${token}`;
 }

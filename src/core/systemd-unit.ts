@@ -35,8 +35,11 @@ export function renderTemplate(execPrefix: string): string {
     "[Service]",
     "Type=exec",
     `ExecStart=${execPrefix} run --name %i`,
-    // SIGTERM to the supervisor only (its clean Jupyter shutdown stops the kernels), then SIGKILL to the rest of the cgroup.
-    "KillMode=mixed",
+    // Signals go to the supervisor only: its stop path stops Jupyter and the kernels (found by marker) and leaves
+    // deliberately detached jobs; a SIGKILLed supervisor leaves Jupyter and kernels for its successor to adopt.
+    "KillMode=process",
+    // One kernel killed by the OOM killer is Jupyter's business (it restarts kernels), not a reason to stop the unit.
+    "OOMPolicy=continue",
     `TimeoutStopSec=${10 + stopSlackSec}`,
     "Restart=on-failure",
     "RestartSec=5",

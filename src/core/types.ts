@@ -47,6 +47,10 @@ export interface InstanceOptions {
   healthIntervalMs: number;
   /** Consecutive failed probes before a hung Jupyter is restarted. */
   healthRetries: number;
+  /** Size at which supervisor.log and jupyter.log are rotated (absent in older records: the default). */
+  logMaxBytes?: number;
+  /** Rotated files kept of each log (`.1` … `.N`). */
+  logKeep?: number;
 }
 
 /** The state.json record (schema 1). Written only by the supervisor while it lives. */
@@ -60,10 +64,18 @@ export interface StateRecord {
   port: number | null;
   /** Unix socket path in socket mode (then port is null). */
   socket: string | null;
-  /** Jupyter's descendants (kernels) at the last snapshot, killed if they outlive an unclean exit. */
-  children: ProcessIdentity[];
+  /** The marker (JLREMOTE_INSTANCE) in Jupyter's environment and every descendant's: random, not the token. */
+  instanceId: string;
+  /** Deliberately detached processes of the instance left running at the last cleanup (nohup/setsid jobs). */
+  detachedProcesses: number;
+  /** Refreshed by a live supervisor (every heartbeatMs): a record elsewhere blocks the name only while recent. */
+  heartbeatAt: string | null;
   token: string;
   app: JupyterApp;
+  /** Jupyter's base_url as its runtime info file says ("/" by default); null before the first ready. */
+  baseUrl?: string | null;
+  /** When the listener was last verified to be this Jupyter's (ISO time); null while not verified. */
+  listenerVerifiedAt?: string | null;
   options: InstanceOptions;
   startedAt: string | null;
   restarts: number;

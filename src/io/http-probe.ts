@@ -3,8 +3,8 @@
 /** Where Jupyter listens. */
 export type Endpoint = { port: number } | { socket: string };
 
-/** HTTP status of GET /api/status (with `Authorization: token`), or 0 when it did not answer in time. */
-export async function probeStatus(endpoint: Endpoint, token: string | null, timeoutMs = 2000): Promise<number> {
+/** HTTP status of GET <baseUrl>api/status (with `Authorization: token`), or 0 when it did not answer in time. */
+export async function probeStatus(endpoint: Endpoint, token: string | null, timeoutMs = 2000, baseUrl = "/"): Promise<number> {
   // Loaded on first use: `status` probes only an unsupervised Jupyter, and node:http costs startup time.
   const { request } = await import("node:http");
   return new Promise((resolve) => {
@@ -12,7 +12,7 @@ export async function probeStatus(endpoint: Endpoint, token: string | null, time
     const target = "socket" in endpoint
       ? { socketPath: endpoint.socket }
       : { host: "127.0.0.1", port: endpoint.port };
-    const req = request({ ...target, path: "/api/status", method: "GET", headers, timeout: timeoutMs, agent: false }, (res) => {
+    const req = request({ ...target, path: `${baseUrl.endsWith("/") ? baseUrl : `${baseUrl}/`}api/status`, method: "GET", headers, timeout: timeoutMs, agent: false }, (res) => {
       res.resume();
       res.on("end", () => resolve(res.statusCode ?? 0));
       res.on("error", () => resolve(0));

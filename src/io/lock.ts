@@ -1,34 +1,45 @@
-// The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home).
+// The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home). A full disk, an
+// exceeded quota or a read-only file system is reported as such at once, never as "another jlremote holds it".
 import lockfile from "proper-lockfile";
-import { ExitCode, JlremoteError } from "../core/errors.js";
+import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/errors.js";
 
 /** Release function returned by acquireLock. */
 export type Release = () => Promise<void>;
 
 /** Take the lock on `target` (its `.lock` dir), waiting up to about `waitMs` for another holder. */
 export async function acquireLock(target: string, waitMs = 30_000, onCompromised: (err: Error) => void = () => {}): Promise<Release> {
-  const retries = Math.max(1, Math.ceil(waitMs / 250));
-  try {
-    const release = await lockfile.lock(target, {
-      realpath: false,
-      stale: 30_000,
-      update: 10_000,
-      retries: { retries, factor: 1, minTimeout: 100, maxTimeout: 250 },
-      // The default throws from a timer and would crash the process; a compromised lock is reported instead.
-      onCompromised,
-    });
-    return async () => {
-      try {
-        await release();
-      } catch {
-        // Already released or compromised: nothing left to undo.
+  const deadline = performance.now() + waitMs;
+  for (;;) {
+    try {
+      const release = await lockfile.lock(target, {
+        realpath: false,
+        stale: 30_000,
+        update: 10_000,
+        retries: 0,
+        // The default throws from a timer and would crash the process; a compromised lock is reported instead.
+        onCompromised,
+      });
+      return async () => {
+        try {
+          await release();
+        } catch {
+          // Already released or compromised: nothing left to undo.
+        }
+      };
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (isStorageError(err)) {
+        throw new JlremoteError(`cannot take the start lock: ${fsErrorText(err, `${target}.lock`)}; free some space (or ask for more quota) and try again`, ExitCode.failure, { cause: err });
       }
-    };
-  } catch (err) {
-    throw new JlremoteError(
-      `another jlremote holds ${target}.lock (timed out after ${Math.round(waitMs / 1000)} s); try again, or remove it if no jlremote runs`,
-      ExitCode.failure,
-      { cause: err },
-    );
+      if (code !== "ELOCKED") throw new JlremoteError(`cannot take the start lock ${target}.lock: ${(err as Error).message}`, ExitCode.failure, { cause: err });
+      if (performance.now() >= deadline) {
+        throw new JlremoteError(
+          `another jlremote holds ${target}.lock (timed out after ${Math.round(waitMs / 1000)} s); try again, or remove it if no jlremote runs`,
+          ExitCode.failure,
+          { cause: err },
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100 + Math.random() * 150));
+    }
   }
 }

@@ -8,6 +8,10 @@ export interface ProcStat {
   pid: number;
   state: string;
   ppid: number;
+  /** Session id (field 6). */
+  sid: number;
+  /** Controlling terminal (field 7; 0 for none). */
+  ttyNr: number;
   startTime: number;
 }
 
@@ -31,9 +35,11 @@ export function parseProcStat(text: string): ProcStat | null {
   // rest[0] is field 3 (state); field N is rest[N - 3].
   const state = rest[0] ?? "?";
   const ppid = Number(rest[1]);
+  const sid = Number(rest[3]);
+  const ttyNr = Number(rest[4]);
   const startTime = Number(rest[19]);
   if (!Number.isFinite(pid) || !Number.isFinite(startTime)) return null;
-  return { pid, state, ppid, startTime };
+  return { pid, state, ppid, sid, ttyNr, startTime };
 }
 
 let cachedBootId: string | undefined;

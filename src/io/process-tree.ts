@@ -1,6 +1,5 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import treeKill from "tree-kill";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 
@@ -86,18 +85,12 @@ export function signalOne(id: ProcessIdentity | null | undefined, signal: NodeJS
   }
 }
 
-/** SIGKILL a verified live process and every current descendant (tree-kill walks the tree with ps). */
-export function killTree(id: ProcessIdentity): Promise<void> {
-  if (!isAlive(id)) return Promise.resolve();
-  return new Promise((resolve) => treeKill(id.pid, "SIGKILL", () => resolve()));
-}
-
 /** Poll until none of the processes is alive, or the deadline passes; true when all are gone. */
 export async function waitGone(ids: readonly ProcessIdentity[], timeoutMs: number, stepMs = 25): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     if (!ids.some((id) => isAlive(id))) return true;
-    if (Date.now() >= deadline) return false;
+    if (performance.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

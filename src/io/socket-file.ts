@@ -19,3 +19,18 @@ export function removeStaleSocket(path: string): void {
   if (!st.isSocket()) throw new JlremoteError(`${path} exists and is not a socket; remove it`, ExitCode.failure);
   unlinkSync(path);
 }
+
+/** Why the socket file is not ours to send the token to (not a socket, another owner, open mode), or null when it is. */
+export function distrustSocket(path: string): string | null {
+  let st;
+  try {
+    st = lstatSync(path);
+  } catch {
+    return `${path} does not exist (yet)`;
+  }
+  const uid = process.getuid?.();
+  if (!st.isSocket()) return `${path} is not a socket`;
+  if (uid !== undefined && st.uid !== uid) return `${path} belongs to uid ${st.uid}`;
+  if ((st.mode & 0o077) !== 0) return `${path} has mode ${(st.mode & 0o777).toString(8)}, not 600`;
+  return null;
+}

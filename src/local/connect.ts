@@ -1,6 +1,6 @@
 // `jllocal [HOST]`: one ssh master, remote status/start over it, the forward, a health check, the URL, the browser.
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
-import { forwardTarget, localUrl } from "../core/remote-status.js";
+import { forwardTarget, isVerified, localUrl } from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus } from "../io/http-probe.js";
@@ -11,6 +11,7 @@ import { openBrowser } from "./browser.js";
 import { readLocalConfig } from "./config.js";
 import type { LocalContext } from "./context.js";
 import { ensureForward } from "./forward.js";
+import { localListenerProblem } from "./local-listener.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { controlPathFor, hostLockFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
 import { ensureRemoteRunning } from "./remote.js";
@@ -32,13 +33,15 @@ export interface ConnectFlags {
 }
 
 /** Poll /api/status through the tunnel until it answers 200 with the token. */
-async function waitHealthy(port: number, token: string, host: string, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
+async function waitHealthy(port: number, token: string, host: string, baseUrl: string, master: ProcessIdentity, timeoutMs = 30_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
   let code = 0;
   for (;;) {
-    code = await probeStatus({ port }, token, 3000);
+    const problem = localListenerProblem(port, master);
+    if (problem !== null && problem.includes("another process")) throw new JlremoteError(`${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`);
+    code = problem === null ? await probeStatus({ port }, token, 3000, baseUrl) : 0;
     if (code === 200) return;
-    if (Date.now() > deadline) {
+    if (performance.now() > deadline) {
       throw new JlremoteError(`the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`);
     }
     await new Promise((r) => setTimeout(r, 100));
@@ -67,14 +70,18 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
     const status = await ensureRemoteRunning(t, flags.remoteCmd ?? cfg.remoteCmd, name, { allowed: flags.start, sock: flags.sock }, ctx);
     const target = forwardTarget(status);
     if (target === null || status.token === null) throw new JlremoteError(`the remote status of '${name}' has no port, socket or token`);
+    if (!isVerified(status)) {
+      // Whoever holds that remote port could be another user: the token goes only to a listener jlremote verified.
+      throw new JlremoteError(`the remote jlremote has not verified that port ${status.port ?? "?"} on ${host} is its Jupyter's (no listenerVerifiedAt); not sending the token. Run \`jlremote status\` there (and upgrade jlremote on ${host} if it is older)`);
+    }
     const prev = readTunnel(file);
     const localPort = await ensureForward(t, master.id, target, prev, flags.localPort);
     added = { port: localPort, target };
     reused = !master.opened && prev?.localPort === localPort;
-    await waitHealthy(localPort, status.token, host);
+    await waitHealthy(localPort, status.token, host, status.baseUrl, master.id);
     record = {
       schema: 1, host, name, controlPath: t.controlPath, sshConfig: t.sshConfig, master: master.id, localPort, target,
-      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token),
+      app: status.app, token: status.token, url: localUrl(status.app, localPort, status.token, status.baseUrl), baseUrl: status.baseUrl,
       createdAt: prev?.createdAt ?? new Date().toISOString(),
     };
     writeTunnel(file, record);

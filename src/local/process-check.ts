@@ -45,10 +45,10 @@ export function signalIfSame(id: ProcessIdentity, signal: NodeJS.Signals): void 
 
 /** Poll until none of the processes is the recorded one any more; true when all are gone in time. */
 export async function waitAllGone(ids: readonly ProcessIdentity[], timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
+  const deadline = performance.now() + timeoutMs;
   for (;;) {
     if (!ids.some((id) => isSameLocal(id))) return true;
-    if (Date.now() >= deadline) return false;
+    if (performance.now() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -1,6 +1,7 @@
 // `jllocal status`: the tunnels jllocal holds, each with its local URL and whether it answers now.
 import { ExitCode } from "../core/errors.js";
 import { probeStatus } from "../io/http-probe.js";
+import { localListenerProblem } from "./local-listener.js";
 import { isSameLocal } from "./process-check.js";
 import type { LocalContext } from "./context.js";
 import { localPaths } from "./paths.js";
@@ -12,7 +13,8 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
     const masterAlive = isSameLocal(r.master);
-    const healthy = masterAlive && (await probeStatus({ port: r.localPort }, r.token, 2000)) === 200;
+    // The token goes only to a local port our master holds (another local user could have taken a freed one).
+    const healthy = masterAlive && localListenerProblem(r.localPort, r.master) === null && (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
     rows.push({ host: r.host, name: r.name, url: r.url, localPort: r.localPort, target: r.target, masterPid: r.master.pid, masterAlive, healthy });
   }
   if (flags.json) ctx.out(JSON.stringify(rows));

@@ -19,6 +19,8 @@ export interface TunnelRecord {
   app: JupyterApp | null;
   token: string;
   url: string;
+  /** The remote Jupyter's base_url (absent in records of older versions: "/"). */
+  baseUrl?: string;
   createdAt: string;
 }
 

@@ -1,10 +1,11 @@
-// One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, kernel snapshot).
+// One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, housekeeping).
+// Every timing decision uses the monotonic clock (performance.now): a wall-clock step fakes no timeout.
+// No request carrying the token goes out before the gate has verified that the listener is our Jupyter.
 import type pino from "pino";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus, type Endpoint } from "../io/http-probe.js";
-import { isAlive } from "../io/process-identity.js";
-import { descendants } from "../io/process-tree.js";
-import { mergeIds } from "./shutdown.js";
+import { readProcStat } from "../io/process-identity.js";
+import type { Gate } from "./listener-gate.js";
 import type { Wake, Wakeup } from "./wakeup.js";
 
 /** How often a starting Jupyter is probed: its readiness is on the path of `start` and of every recovery. */
@@ -16,68 +17,119 @@ export interface WatchedJupyter {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-/** Why watching ended. */
-export type RunEndReason = "exit" | Wake | "timeout" | "hung";
+/** Why watching ended ("open": answers without the token; "forbidden": refuses ours). */
+export type RunEndReason = "exit" | Wake | "timeout" | "hung" | "open" | "forbidden";
 
 /** The outcome of watching one Jupyter process. */
 export interface RunEnd {
   why: RunEndReason;
+  /** performance.now() when it became ready, or null. */
   readyAt: number | null;
-  known: ProcessIdentity[];
+  /** For "hung": why it counts as hung (failed probes, process state). */
+  detail?: string;
 }
+
+/** A probe of <baseUrl>api/status: the HTTP status, 0 for no answer in time (token null: without one). */
+export type Probe = (endpoint: Endpoint, token: string | null, timeoutMs: number, baseUrl: string) => Promise<number>;
 
 /** Settings and callbacks for one watch. */
 export interface WatchOptions {
-  endpoint: Endpoint;
+  /** Checked before every request with the token: only a verified listener of ours gets it. */
+  gate: () => Gate;
   token: string;
   readyTimeoutMs: number;
   healthIntervalMs: number;
   healthRetries: number;
-  snapshotIntervalMs: number;
-  known: ProcessIdentity[];
-  onReady: (readyAt: number) => void;
-  onChildren: (children: ProcessIdentity[]) => void;
+  onReady: (baseUrl: string) => void;
+  /** Periodic work (heartbeat, log rotation), at most every `housekeepingMs`. */
+  housekeeping?: { everyMs: number; run: () => void };
   log: pino.Logger;
+  /** The health probe (tests pass their own). */
+  probe?: Probe;
+}
+
+/** The probe's timeout for a health interval: at least 1 s, at most 10 s (a slow answer is no hang). */
+export function probeTimeoutMs(healthIntervalMs: number): number {
+  return Math.min(10_000, Math.max(1000, healthIntervalMs));
 }
 
 /** Watch until Jupyter exits, hangs, or a stop/restart request arrives. */
 export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOptions): Promise<RunEnd> {
-  const exit = j.exited.then(() => "exit" as const);
-  const deadline = Date.now() + o.readyTimeoutMs;
-  let known = o.known;
+  const probe = o.probe ?? probeStatus;
+  let exited = false;
+  // One reaction per watched process (not per wait): a poke ends whatever wait is current.
+  void j.exited.then(() => { exited = true; wake.poke(); });
+  const ended = (): RunEndReason | null => wake.pending ?? (exited ? "exit" : null);
+  const deadline = performance.now() + o.readyTimeoutMs;
+  let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
+  const chores = () => {
+    if (o.housekeeping && performance.now() >= nextChores) {
+      o.housekeeping.run();
+      nextChores = performance.now() + o.housekeeping.everyMs;
+    }
+  };
   let readyAt: number | null = null;
+  let baseUrl = "/";
+  let refused = "";
   for (;;) {
-    if ((await probeStatus(o.endpoint, o.token, 1000)) === 200) { readyAt = Date.now(); break; }
-    const w = await wake.raceFor(exit, readyPollMs);
-    if (w !== null) return { why: w, readyAt, known };
-    if (Date.now() > deadline) return { why: "timeout", readyAt, known };
+    chores();
+    const g = o.gate();
+    if (g.ok) {
+      const code = await wake.race(probe(g.endpoint, o.token, 1000, g.baseUrl));
+      if (code === 403) return { why: "forbidden", readyAt };
+      if (code === 200) {
+        // Authentication must be on: without the token the same request has to be refused (403 or a login redirect).
+        if ((await wake.race(probe(g.endpoint, null, 2000, g.baseUrl))) === 200) return { why: "open", readyAt };
+        readyAt = performance.now();
+        baseUrl = g.baseUrl;
+        break;
+      }
+    } else if (g.foreign && g.why !== refused) {
+      refused = g.why;
+      o.log.warn({ reason: g.why }, "not sending the token: the listener is not our Jupyter");
+    }
+    const w0 = ended();
+    if (w0 !== null) return { why: w0, readyAt };
+    await wake.sleep(readyPollMs);
+    const w = ended();
+    if (w !== null) return { why: w, readyAt };
+    if (performance.now() > deadline) return { why: "timeout", readyAt };
   }
-  o.onReady(readyAt);
-  const probeTimeout = Math.min(5000, o.healthIntervalMs);
-  let nextProbe = Date.now() + o.healthIntervalMs;
-  let nextSnap = Date.now();
+  o.onReady(baseUrl);
+  const timeout = probeTimeoutMs(o.healthIntervalMs);
+  let nextProbe = performance.now() + o.healthIntervalMs;
   let failures = 0;
+  let failingSince = 0;
   for (;;) {
-    const now = Date.now();
-    if (now >= nextSnap) {
-      const seen = mergeIds(known.filter((k) => isAlive(k)), descendants(j.identity.pid));
-      if (keys(seen) !== keys(known)) o.onChildren(seen);
-      known = seen;
-      nextSnap = now + o.snapshotIntervalMs;
+    const w = ended();
+    if (w !== null) return { why: w, readyAt };
+    chores();
+    if (performance.now() >= nextProbe) {
+      const g = o.gate();
+      if (!g.ok) o.log.warn({ reason: g.why }, "health probe not sent: the listener is not our Jupyter");
+      const code = g.ok ? await wake.race(probe(g.endpoint, o.token, timeout, g.baseUrl)) : 0;
+      const w2 = ended();
+      if (w2 !== null) return { why: w2, readyAt };
+      if (code === 200) failures = 0;
+      else {
+        if (failures === 0) failingSince = performance.now();
+        failures += 1;
+        o.log.warn({ failures, of: o.healthRetries, status: code, process: processState(j.identity.pid) }, "health probe failed");
+        if (failures >= o.healthRetries) {
+          const secs = Math.round((performance.now() - failingSince) / 1000 + o.healthIntervalMs / 1000);
+          return { why: "hung", readyAt, detail: `${failures} probes failed over ~${secs} s; process state ${processState(j.identity.pid)}` };
+        }
+      }
+      nextProbe = performance.now() + o.healthIntervalMs;
     }
-    if (now >= nextProbe) {
-      const code = await wake.race(Promise.race([probeStatus(o.endpoint, o.token, probeTimeout), exit]));
-      if (code === "exit" || code === "stop" || code === "restart") return { why: code, readyAt, known };
-      failures = code === 200 ? 0 : failures + 1;
-      if (failures > 0) o.log.warn({ failures, status: code }, "health probe failed");
-      if (failures >= o.healthRetries) return { why: "hung", readyAt, known };
-      nextProbe = Date.now() + o.healthIntervalMs;
-    }
-    const w = await wake.raceFor(exit, Math.max(10, Math.min(nextSnap, nextProbe) - Date.now()));
-    if (w !== null) return { why: w, readyAt, known };
+    await wake.sleep(Math.min(nextProbe, nextChores) - performance.now());
   }
 }
 
-function keys(ids: readonly ProcessIdentity[]): string {
-  return ids.map((i) => `${i.pid}:${i.startTime}`).sort().join(",");
+/** A process's state letter with what it means, for the log (D: waiting on I/O such as a stalled filesystem). */
+export function processState(pid: number): string {
+  const st = readProcStat(pid);
+  if (st === null) return "gone";
+  const meaning: Record<string, string> = { R: "running", S: "sleeping", D: "uninterruptible I/O wait (a stalled filesystem?)", T: "stopped", t: "traced", Z: "zombie" };
+  return `${st.state} (${meaning[st.state] ?? "other"})`;
 }

@@ -1,37 +1,40 @@
-// Stops one Jupyter tree: SIGTERM (its clean shutdown stops kernels), a grace period, then SIGKILL of what is left.
+// Stops one Jupyter and cleans up its instance's processes by marker: SIGTERM (its clean shutdown stops kernels),
+// a grace period, SIGKILL; then what the policy kills among the marked processes left (core/instance-processes).
+import { partitionByFate } from "../core/instance-processes.js";
 import type { ProcessIdentity } from "../core/types.js";
-import { descendants, killTree, signalAll, signalOne, waitGone } from "../io/process-tree.js";
+import { findInstanceProcesses, type InstanceProcess } from "../io/instance-processes.js";
+import { signalAll, signalOne, waitGone } from "../io/process-tree.js";
 
-/** Stop Jupyter and everything under it; `known` are descendants seen earlier (kernels may be orphans by now). */
-export async function stopJupyterTree(
-  jupyter: ProcessIdentity,
-  exited: Promise<unknown>,
-  known: readonly ProcessIdentity[],
-  graceMs: number,
-): Promise<void> {
-  const tree = mergeIds(known, descendants(jupyter.pid));
+/** What a cleanup did: the processes it killed and the detached ones it left running. */
+export interface Cleanup {
+  killed: InstanceProcess[];
+  kept: InstanceProcess[];
+}
+
+/** Stop Jupyter (SIGTERM, `graceMs`, SIGKILL), then clean up the instance's other processes. */
+export async function stopJupyterTree(jupyter: ProcessIdentity, exited: Promise<unknown>, instanceId: string | null, graceMs: number): Promise<Cleanup> {
   signalOne(jupyter, "SIGTERM");
   signalOne(jupyter, "SIGCONT"); // a stopped (hung) process handles SIGTERM only once continued
   const clean = await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)]);
-  if (!clean) await killTree(jupyter);
+  if (!clean) signalOne(jupyter, "SIGKILL");
   await exited;
   // Kernels that outlived a clean shutdown get a short grace of their own, then SIGKILL.
-  if (signalAll(tree, "SIGTERM") > 0 && !(await waitGone(tree, Math.min(graceMs, 3000)))) signalAll(tree, "SIGKILL");
-  await waitGone(tree, 2000);
+  return cleanupInstance(instanceId, Math.min(graceMs, 3000));
 }
 
-/** Kill orphans left by an unclean exit: SIGKILL right away, they have lost their server anyway. */
-export async function killOrphans(known: readonly ProcessIdentity[]): Promise<number> {
-  const n = signalAll(known, "SIGKILL");
-  if (n > 0) await waitGone(known, 2000);
-  return n;
-}
-
-/** Union of identity lists by PID + start time. */
-export function mergeIds(a: readonly ProcessIdentity[], b: readonly ProcessIdentity[]): ProcessIdentity[] {
-  const seen = new Map<string, ProcessIdentity>();
-  for (const id of [...a, ...b]) seen.set(`${id.pid}:${id.startTime}`, id);
-  return [...seen.values()];
+/** Kill the instance's marked processes that the policy kills (SIGTERM, `graceMs`, SIGKILL; 0: SIGKILL at once). */
+export async function cleanupInstance(instanceId: string | null, graceMs: number, jupyter: ProcessIdentity | null = null): Promise<Cleanup> {
+  if (instanceId === null) return { killed: [], kept: [] };
+  const { kill, keep } = partitionByFate(findInstanceProcesses(instanceId, { jupyter }));
+  const ids = kill.map((p) => p.identity);
+  if (graceMs > 0 && signalAll(ids, "SIGTERM") > 0) {
+    signalAll(ids, "SIGCONT");
+    if (!(await waitGone(ids, graceMs))) signalAll(ids, "SIGKILL");
+  } else {
+    signalAll(ids, "SIGKILL");
+  }
+  await waitGone(ids, 2000);
+  return { killed: kill, kept: keep };
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,12 +1,12 @@
 // End-to-end faults caused for real: PID reuse, another host, supervisor SIGKILL, orphan kernels, hangs, bad state.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { describe, test } from "node:test";
-import { flavourArgs, flavours, debian, type Flavour } from "../helpers/flavours.js";
-import { CLI, alive, freePort, httpStatus, killPid, killRecorded, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
-import { startKernel, status, waitRecordedChild } from "../helpers/jupyter.js";
+import { test } from "node:test";
+import { CLI, alive, freePort, httpStatus, killPid, killRecorded, processesWithEnv, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { debian, flavourArgs, flavours, type Flavour } from "../helpers/flavours.js";
+import { execInKernel, instanceId, startKernel, status } from "../helpers/jupyter.js";
 
 const subreaper = resolve(import.meta.dirname, "../fixtures/subreaper.py");
 
@@ -68,6 +68,113 @@ test("a state written on another host is reported as there (exit 4) and never si
   assert.equal(await httpStatus(st.url), 200);
 });
 
+for (const f of flavours) {
+  test(`${f.id}: supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted`, { skip: f.skip }, async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
+    t.after(() => killPid(kernel));
+    process.kill(s.supervisorPid, "SIGKILL");
+    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
+    const un = await status(sb);
+    assert.equal(un.state, "unsupervised");
+    assert.equal(un.code, 0);
+    assert.ok(alive(s.jupyterPid) && alive(kernel));
+    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.url);
+    const adopted = await status(sb);
+    assert.equal(adopted.state, "running");
+    assert.equal(adopted.jupyterPid, s.jupyterPid);
+    assert.notEqual(adopted.supervisorPid, s.supervisorPid);
+    assert.ok(alive(kernel), "adoption killed the kernel");
+    process.kill(s.jupyterPid, "SIGKILL");
+    const back = await waitFor("restart after adoption", async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+    }, 60_000);
+    assert.equal(back.url, s.url);
+    assert.ok(back.restarts >= 1);
+    assert.equal(await httpStatus(s.url), 200);
+  });
+}
+
+/** `jlremote run` under a child subreaper (as under systemd --user) with a running kernel. */
+async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }, f: Flavour = debian) {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const port = await freePort();
+  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
+  t.after(() => killPid(wrapper.pid));
+  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 60_000);
+  const kernel = await startKernel(port, s.token, s.jupyterPid);
+  t.after(() => killPid(kernel));
+  return { sb, s, kernel };
+}
+
+for (const f of flavours) {
+  test(`${f.id}: a kernel started 0.5 s before Jupyter is SIGKILLed under a child subreaper is killed before the restart`, { skip: f.skip }, async (t) => {
+    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
+    // No snapshot to wait for: the kernel carries the instance's marker from its first instruction.
+    await new Promise((r) => setTimeout(r, 500));
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
+    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+    assert.equal(await httpStatus(s.url), 200);
+    const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
+    assert.match(log, /killed 1 orphaned kernels/);
+  });
+
+  test(`${f.id}: kernels of an instance whose supervisor and Jupyter both died are killed by the next stop, also after a start in between`, { skip: f.skip }, async (t) => {
+    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
+    process.kill(s.supervisorPid, "SIGKILL");
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+    assert.ok(alive(kernel), "the kernel should have survived as an orphan");
+    const start = await runCli(["start", ...flavourArgs(f)], sb.env, { timeoutMs: 90_000 });
+    assert.equal(start.code, 0, start.stderr);
+    const stop = await runCli(["stop"], sb.env);
+    assert.equal(stop.code, 0, stop.stderr);
+    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+  });
+
+  test(`${f.id}: a setsid job started from inside a kernel survives a crash restart and a stop, and is reported`, { skip: f.skip }, async (t) => {
+    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
+    const job = Number(execInKernel(kernel, 'import subprocess; p = subprocess.Popen(["setsid", "sleep", "300"]); print(p.pid)'));
+    t.after(() => killPid(job));
+    assert.ok(job > 0 && alive(job));
+    assert.match(readFileSync(`/proc/${job}/environ`, "utf8"), new RegExp(`JLREMOTE_INSTANCE=${instanceId(sb)}\0`));
+    process.kill(s.jupyterPid, "SIGKILL");
+    const back = await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 60_000);
+    await waitFor("kernel gone", () => !alive(kernel), 5000);
+    assert.ok(alive(job), "the detached job was killed by the crash cleanup");
+    assert.equal(back.detachedProcesses, 1);
+    const logs = await runCli(["logs", "-n", "50"], sb.env);
+    assert.match(logs.stdout, new RegExp(`left 1 detached processes running.*${job} \\(sleep 300\\)`));
+    const stop = await runCli(["stop"], sb.env);
+    assert.equal(stop.code, 0, stop.stderr);
+    assert.match(stop.stderr, /left 1 detached process\(es\) running/);
+    assert.ok(alive(job), "stop killed the detached job");
+    const after = await status(sb);
+    assert.equal(after.state, "stopped");
+    assert.equal(after.detachedProcesses, 1);
+  });
+}
+
+test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; the status says why", async (t) => {
+  const { sb, s } = await startServer(t, ["--health-interval", "0.3", "--health-retries", "2", "--stop-timeout", "1"]);
+  process.kill(s.jupyterPid, "SIGSTOP");
+  t.after(() => killPid(s.jupyterPid));
+  const back = await waitFor("restart of the hung Jupyter", async () => {
+    const x = await status(sb);
+    return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+  });
+  assert.match(back.lastExit?.reason ?? "", /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/);
+  assert.equal(alive(s.jupyterPid), false);
+  // The kill is logged with why (failed probes, the process state), and that kernels go with it.
+  assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are killed with it\)/);
+  assert.equal(await httpStatus(back.url), 200);
+});
+
 test("a damaged state.json: status exits 3 with a clear message, start recovers", async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
@@ -122,90 +229,46 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   JSON.parse(before);
 });
 
-/** `jlremote run` under a child subreaper (as under systemd --user) with a kernel the supervisor has recorded. */
-async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }, f: Flavour) {
+test("a state dir on a full tmpfs: start fails with the reason and leaves no process; after freeing space one start gives one Jupyter", { skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs" }, async (t) => {
   const sb = sandbox();
-  t.after(() => sb.cleanup());
+  const mnt = `${sb.dir}/state`;
+  mkdirSync(mnt, { recursive: true });
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", mnt]).status !== 0) return t.skip("cannot mount tmpfs here");
+  t.after(async () => {
+    for (const pid of processesWithEnv(`HOME=${sb.dir}`)) killPid(pid);
+    spawnSync("umount", ["-l", mnt]);
+    await sb.cleanup();
+  });
+  spawnSync("dd", ["if=/dev/zero", `of=${mnt}/filler`, "bs=4k"], { stdio: "ignore" });
   const port = await freePort();
-  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
-  t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 60_000);
-  const kernel = await startKernel(port, s.token, s.jupyterPid);
-  t.after(() => killPid(kernel));
-  await waitRecordedChild(sb, kernel);
-  // ipykernel 7 (JupyterLab's venv) exits by itself once its parent is gone (its parent poller); a stopped kernel
-  // stands for one that cannot (stuck in C code), so the orphan is there for jlremote to find with both flavours.
-  process.kill(kernel, "SIGSTOP");
-  return { sb, s, kernel };
-}
+  const r = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(r.code, 1, r.stderr);
+  assert.match(r.stderr, /no space left on device: .*state\.json.* \(ENOSPC\)/);
+  assert.doesNotMatch(r.stderr, /\n\s+at /);
+  // Nothing keeps running unseen: no supervisor, no Jupyter.
+  await waitFor("no process of the sandbox", () => processesWithEnv(`HOME=${sb.dir}`).length === 0, 10_000);
+  rmSync(`${mnt}/filler`);
+  const again = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(await httpStatus(again.stdout.trim()), 200);
+  assert.equal(processesWithEnv(`HOME=${sb.dir}`, /bin\/jupyter[- ]server /).length, 1, "one start gives one Jupyter");
+});
+
+test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
+  // Under the subreaper the kernel outlives its server instead of dying with it.
+  const { sb, s, kernel } = await runWithKernelUnderSubreaper(t);
+  process.kill(s.supervisorPid, "SIGKILL");
+  process.kill(s.jupyterPid, "SIGKILL");
+  await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+  assert.ok(alive(kernel), "the kernel should have survived as an orphan");
+  const stop = await runCli(["stop"], sb.env);
+  assert.equal(stop.code, 0, stop.stderr);
+  assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
+  await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
+});
 
 for (const f of flavours) {
-describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.skip }, () => {
-  test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted", async (t) => {
-    const { sb, s } = await startServer(t, [], sandbox(), f);
-    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-    t.after(() => killPid(kernel));
-    process.kill(s.supervisorPid, "SIGKILL");
-    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
-    const un = await status(sb);
-    assert.equal(un.state, "unsupervised");
-    assert.equal(un.code, 0);
-    assert.ok(alive(s.jupyterPid) && alive(kernel));
-    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), s.url);
-    const adopted = await status(sb);
-    assert.equal(adopted.state, "running");
-    assert.equal(adopted.jupyterPid, s.jupyterPid);
-    assert.notEqual(adopted.supervisorPid, s.supervisorPid);
-    assert.ok(alive(kernel), "adoption killed the kernel");
-    process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("restart after adoption", async () => {
-      const x = await status(sb);
-      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-    }, 60_000);
-    assert.equal(back.url, s.url);
-    assert.ok(back.restarts >= 1);
-    assert.equal(await httpStatus(s.url), 200);
-  });
-
-  test("kernels orphaned by a SIGKILLed Jupyter under a child subreaper are killed before the restart", async (t) => {
-    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
-    process.kill(s.jupyterPid, "SIGKILL");
-    await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
-    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
-    assert.equal(await httpStatus(s.url), 200);
-    const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
-    assert.match(log, /killed orphaned kernels/);
-  });
-
-  test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; the status says why", async (t) => {
-    const { sb, s } = await startServer(t, ["--health-interval", "0.3", "--health-retries", "2", "--stop-timeout", "1"], sandbox(), f);
-    process.kill(s.jupyterPid, "SIGSTOP");
-    t.after(() => killPid(s.jupyterPid));
-    const back = await waitFor("restart of the hung Jupyter", async () => {
-      const x = await status(sb);
-      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-    }, 60_000);
-    assert.match(back.lastExit?.reason ?? "", /not answering/);
-    assert.equal(alive(s.jupyterPid), false);
-    assert.equal(await httpStatus(back.url), 200);
-  });
-
-  test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels they orphaned (identity-checked)", async (t) => {
-    // Under the subreaper the kernel outlives its server instead of dying with it.
-    const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
-    process.kill(s.supervisorPid, "SIGKILL");
-    process.kill(s.jupyterPid, "SIGKILL");
-    await waitFor("supervisor and Jupyter gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
-    assert.ok(alive(kernel), "the kernel should have survived as an orphan");
-    const stop = await runCli(["stop"], sb.env);
-    assert.equal(stop.code, 0, stop.stderr);
-    assert.match(stop.stderr, /killed [1-9]\d* orphaned kernel process/);
-    await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
-  });
-
-  test("after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token", async (t) => {
+  test(`${f.id}: after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token`, { skip: f.skip }, async (t) => {
     const { sb, s } = await startServer(t, [], sandbox(), f);
     process.kill(s.supervisorPid, "SIGKILL");
     process.kill(s.jupyterPid, "SIGKILL");
@@ -221,5 +284,4 @@ describe(`adoption, orphan kernels and crash recovery with ${f.id}`, { skip: f.s
     assert.notEqual(fresh.stdout.trim(), s.url);
     assert.equal(await httpStatus(fresh.stdout.trim()), 200);
   });
-});
 }

@@ -157,3 +157,18 @@ export async function httpStatus(url: string, headers: Record<string, string> = 
 export function have(cmd: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" }).status === 0;
 }
+
+/** PIDs (not this process) whose environment contains `needle` (e.g. a sandbox's `HOME=<dir>`), optionally whose cmdline matches. */
+export function processesWithEnv(needle: string, cmd?: RegExp): number[] {
+  const out: number[] = [];
+  const want = Buffer.from(`\0${needle}\0`);
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid || !alive(Number(e))) continue;
+    try {
+      if (Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${e}/environ`)]).indexOf(want) < 0) continue;
+      if (cmd && !cmd.test(readFileSync(`/proc/${e}/cmdline`, "utf8").replaceAll("\0", " "))) continue;
+      out.push(Number(e));
+    } catch { /* gone */ }
+  }
+  return out;
+}

@@ -1,5 +1,7 @@
 // Helpers for tests that talk to a running instance: status, kernels, processes.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { descendantsOf, runCli, waitFor, type Sandbox } from "./cli.js";
 
 /** The fields of status --json the tests use. */
@@ -27,12 +29,22 @@ export function cmdline(pid: number): string {
   try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "); } catch { return ""; }
 }
 
-/** Wait until the supervisor has recorded `pid` among Jupyter's children in state.json. */
-export function waitRecordedChild(sb: Sandbox, pid: number, name = "default"): Promise<boolean> {
-  return waitFor(`child ${pid} in state.json`, () => {
-    try {
-      const rec = JSON.parse(readFileSync(`${sb.stateDir(name)}/state.json`, "utf8")) as { children: { pid: number }[] };
-      return rec.children.some((c) => c.pid === pid);
-    } catch { return false; }
-  }, 15_000);
+/** The connection file of a kernel process (from its `-f` argument). */
+export function connectionFile(pid: number): string {
+  const argv = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  const f = argv[argv.indexOf("-f") + 1];
+  if (!f) throw new Error(`no connection file in the command line of ${pid}`);
+  return f;
+}
+
+/** Run Python code in a kernel over its connection file (jupyter_client, real ZMQ); returns what it printed. */
+export function execInKernel(pid: number, code: string): string {
+  const r = spawnSync("/usr/bin/python3", [resolve(import.meta.dirname, "../fixtures/kernel-exec.py"), connectionFile(pid), code], { encoding: "utf8", timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`kernel exec failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+/** The instance marker recorded in state.json. */
+export function instanceId(sb: Sandbox, name = "default"): string {
+  return (JSON.parse(readFileSync(`${sb.stateDir(name)}/state.json`, "utf8")) as { instanceId: string }).instanceId;
 }

@@ -30,15 +30,6 @@ function unitProp(prop: string, name = "default"): string {
   return r.stdout.trim();
 }
 
-function recordedChildren(): number[] {
-  try {
-    const rec = JSON.parse(readFileSync(join(env.XDG_STATE_HOME ?? "", "jlremote", "default", "state.json"), "utf8")) as { children: { pid: number }[] };
-    return rec.children.map((c) => c.pid);
-  } catch {
-    return [];
-  }
-}
-
 const apiOk = (s: Status) => httpStatus(`http://127.0.0.1:${s.port}/api/status`, { Authorization: `token ${s.token}` });
 
 after(() => {
@@ -106,9 +97,9 @@ test("service install refuses an instance that already runs detached, and leaves
   assert.ok(!alive(det.supervisorPid) && !alive(det.jupyterPid));
 });
 
-test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel is killed", { skip }, async () => {
+test("a SIGKILLed Jupyter is restarted on the same URL and its orphaned kernel (0.5 s old) is killed", { skip }, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
-  await waitFor(`kernel ${kernel} recorded in state.json`, () => recordedChildren().includes(kernel), 15_000);
+  await new Promise((r) => setTimeout(r, 500));
   killPid(first.jupyterPid, "SIGKILL");
   const after = await waitFor("Jupyter restarted", async () => {
     const s = await status();
@@ -131,20 +122,71 @@ test("jlremote restart goes through the supervisor: same URL, new Jupyter", { sk
   first = s;
 });
 
-test("a SIGKILLed supervisor takes its cgroup (Jupyter, kernels) with it and systemd starts it again on the same URL", { skip }, async () => {
+test("the unit survives one kernel's OOM kill: OOMPolicy=continue, KillMode=process", { skip }, async () => {
+  assert.equal(unitProp("OOMPolicy"), "continue");
+  assert.equal(unitProp("KillMode"), "process");
+  const kernel = await startKernel(port, first.token, first.jupyterPid);
+  // What the OOM killer does to one kernel: SIGKILL. Jupyter notices, the unit and the URL stay.
+  killPid(kernel, "SIGKILL");
+  await waitFor("kernel gone", () => !alive(kernel));
+  await new Promise((r) => setTimeout(r, 1000));
+  assert.equal(unitProp("ActiveState"), "active");
+  const s = await status();
+  assert.equal(s.jupyterPid, first.jupyterPid);
+  assert.equal(await apiOk(s), 200);
+});
+
+test("where the user manager can limit memory, a kernel over MemoryMax dies alone and the unit stays active", { skip }, async (t) => {
+  const unit = "jlremote@default.service";
+  const set = spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=400M", "MemorySwapMax=0"], { env, encoding: "utf8", timeout: 10_000 });
+  t.after(() => spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=infinity", "MemorySwapMax=infinity"], { env, timeout: 10_000 }));
+  // The limit must really be in force on the unit's memory cgroup (v2 memory.max, or v1 memory.limit_in_bytes).
+  const lines = readFileSync(`/proc/${first.supervisorPid}/cgroup`, "utf8").split("\n");
+  const v1 = lines.find((l) => /^\d+:memory:/.test(l))?.split(":")[2];
+  const v2 = lines.find((l) => l.startsWith("0::"))?.slice(3);
+  const limits = [v1 && `/sys/fs/cgroup/memory${v1}/memory.limit_in_bytes`, v2 && `/sys/fs/cgroup${v2}/memory.max`, v2 && `/sys/fs/cgroup/unified${v2}/memory.max`]
+    .filter((f): f is string => Boolean(f) && existsSync(f as string));
+  const limited = limits.some((f) => readFileSync(f, "utf8").trim() === String(400 * 1024 * 1024));
+  if (set.status !== 0 || !limited) return t.skip(`this user manager cannot limit memory here (${set.stderr.trim() || `no memory limit in ${limits.join(", ") || "any cgroup file"}`})`);
+  const kernel = await startKernel(port, first.token, first.jupyterPid);
+  const { execInKernel } = await import("../helpers/jupyter.js");
+  try { execInKernel(kernel, "x = bytearray(800 * 1024 * 1024)"); } catch { /* the kernel died mid-request */ }
+  await waitFor("kernel killed by the OOM killer", () => !alive(kernel), 30_000);
+  assert.equal(unitProp("ActiveState"), "active");
+  assert.ok(alive(first.jupyterPid) && alive(first.supervisorPid));
+  assert.equal(await apiOk(await status()), 200);
+});
+
+test("a SIGKILLed supervisor leaves Jupyter and its kernel running (same PIDs); systemd restarts it and it adopts them", { skip }, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   killPid(first.supervisorPid, "SIGKILL");
-  const again = await waitFor("service restarted by systemd", async () => {
+  const again = await waitFor("supervisor restarted by systemd", async () => {
     const s = await status();
-    return s.state === "running" && s.supervisorPid !== first.supervisorPid ? s : null;
+    return s.state === "running" && s.supervisorPid !== first.supervisorPid && alive(s.supervisorPid) ? s : null;
   }, 60_000);
-  assert.ok(!alive(first.jupyterPid), "the old Jupyter is gone");
-  assert.ok(!alive(kernel), "the old kernel is gone");
+  assert.equal(again.jupyterPid, first.jupyterPid, "the restarted supervisor adopted the running Jupyter");
+  assert.ok(alive(first.jupyterPid), "Jupyter survived the supervisor's SIGKILL");
+  assert.ok(alive(kernel), "the kernel survived the supervisor's SIGKILL");
   assert.equal(Number(unitProp("NRestarts")), 1);
-  assert.equal(again.port, port);
-  assert.equal(again.url, first.url, "the crashed instance's token and port are reused");
+  assert.equal(Number(unitProp("MainPID")), again.supervisorPid);
+  assert.equal(again.url, first.url);
   assert.equal(await apiOk(again), 200);
+  const log = readFileSync(join(env.XDG_STATE_HOME ?? "", "jlremote", "default", "supervisor.log"), "utf8");
+  assert.match(log, /"adopted":true/);
   first = again;
+});
+
+test("systemctl --user stop leaves no Jupyter, kernel or supervisor behind (the supervisor's own stop path)", { skip }, async () => {
+  const kernel = await startKernel(port, first.token, first.jupyterPid);
+  const r = spawnSync("systemctl", ["--user", "stop", "jlremote@default.service"], { env, encoding: "utf8", timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(unitProp("ActiveState"), "inactive");
+  for (const pid of [first.supervisorPid, first.jupyterPid, kernel]) assert.ok(!alive(pid), `pid ${pid} is gone`);
+  const stopped = await status();
+  assert.equal(stopped.state, "stopped");
+  const start = await runCli(["start", "--json"], env, { timeoutMs: 90_000 });
+  assert.equal(start.code, 0, start.stderr);
+  first = JSON.parse(start.stdout) as Status;
 });
 
 test("jlremote stop stops the unit and leaves no process; jlremote start brings it back through systemd", { skip }, async () => {

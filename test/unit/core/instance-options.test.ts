@@ -26,3 +26,33 @@ test("runArgv reproduces the options for the detached supervisor", () => {
   const argv = runArgv({ name: "x", app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
   assert.deepEqual(argv, ["run", "--name", "x", "--app", "server", "--jupyter", "/j", "--root-dir", "/r", "--max-restarts", "3", "--timeout", "5", "--stop-timeout", "2", "--health-interval", "30", "--health-retries", "3", "--port", "9000", "--daemon-child", "--", "--debug"]);
 });
+
+for (const [flag, key, value] of [
+  ["--stop-timeout", "stopTimeout", "2147484"], ["--stop-timeout", "stopTimeout", "1e12"], ["--timeout", "timeout", "86401"],
+  ["--health-interval", "healthInterval", "3000000"], ["--health-interval", "healthInterval", "0"], ["--health-retries", "healthRetries", "1e9"],
+  ["--max-restarts", "maxRestarts", "1e300"], ["--log-max-size", "logMaxSize", "0"], ["--log-keep", "logKeep", "101"],
+] as const) {
+  test(`${flag} ${value} is out of bounds: a usage error naming the option (no timer overflow into an immediate SIGKILL)`, () => {
+    assert.throws(() => validateStartOptions({ ...raw, [key]: value }), (e: unknown) => e instanceof JlremoteError && e.exitCode === ExitCode.usage && e.message.includes(flag));
+  });
+}
+
+test("every duration fits a timer: one day at most, in milliseconds below 2^31", () => {
+  const v = validateStartOptions({ ...raw, stopTimeout: "86400", timeout: "86400", healthInterval: "86400" });
+  for (const ms of [v.stopTimeoutMs, v.readyTimeoutMs, v.healthIntervalMs]) assert.ok(ms < 2 ** 31, String(ms));
+  assert.equal(validateStartOptions({ ...raw, healthInterval: "0.001" }).healthIntervalMs, 1);
+});
+
+test("the hung-Jupyter defaults tolerate a few minutes of a stalled filesystem before a restart kills kernels", () => {
+  const v = validateStartOptions(raw);
+  assert.ok(v.healthIntervalMs * v.healthRetries >= 180_000, `${v.healthIntervalMs} ms x ${v.healthRetries}`);
+});
+
+test("log rotation defaults to 10 MB x 3 and can be changed", () => {
+  const d = validateStartOptions(raw);
+  assert.equal(d.logMaxBytes, 10 * 1024 * 1024);
+  assert.equal(d.logKeep, 3);
+  const v = validateStartOptions({ ...raw, logMaxSize: "0.5", logKeep: "1" });
+  assert.equal(v.logMaxBytes, 512 * 1024);
+  assert.deepEqual(runArgv({ ...v, app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, rootDir: "/r" }, false).slice(-4), ["--log-max-size", "0.5", "--log-keep", "1"]);
+});

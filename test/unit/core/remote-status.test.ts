@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { forwardTarget, isUsable, localUrl, parseRemoteStatus, sameTarget } from "../../../src/core/remote-status.js";
+import { forwardTarget, isUsable, isVerified, localUrl, parseRemoteStatus, sameTarget } from "../../../src/core/remote-status.js";
 
 const running = { schema: 1, name: "default", state: "running", host: "n1", elsewhere: false, port: 8890, socket: null, token: "abc", app: "notebook", reason: null };
 
@@ -38,4 +38,28 @@ test("the local URL takes the app's path and the token", () => {
   assert.equal(localUrl("notebook", 9000, "t0k"), "http://127.0.0.1:9000/tree?token=t0k");
   assert.equal(localUrl("server", 9000, "t0k"), "http://127.0.0.1:9000/?token=t0k");
   assert.equal(localUrl(null, 9000, "a&b"), "http://127.0.0.1:9000/?token=a%26b");
+});
+
+test("the token goes through a tunnel only to a TCP listener the remote verified (a socket is checked by file)", () => {
+  const cases: [Record<string, unknown>, boolean][] = [
+    [{ listenerVerifiedAt: "2026-12-01T10:00:00.000Z" }, true],
+    [{ listenerVerifiedAt: null }, false],
+    [{}, false],
+    [{ listenerVerifiedAt: "" }, false],
+    [{ listenerVerifiedAt: null, socket: "/s/j.sock", port: null }, true],
+  ];
+  for (const [change, want] of cases) {
+    const s = parseRemoteStatus(JSON.stringify({ ...running, ...change }));
+    assert.ok(s);
+    assert.equal(isVerified(s), want, JSON.stringify(change));
+  }
+});
+
+test("the local URL keeps the remote base_url", () => {
+  const s = parseRemoteStatus(JSON.stringify({ ...running, app: "lab", baseUrl: "/jl/" }));
+  assert.ok(s);
+  assert.equal(s.baseUrl, "/jl/");
+  assert.equal(localUrl(s.app, 9000, "t", s.baseUrl), "http://127.0.0.1:9000/jl/lab?token=t");
+  assert.equal(parseRemoteStatus(JSON.stringify(running))?.baseUrl, "/");
+  assert.equal(parseRemoteStatus(JSON.stringify({ ...running, baseUrl: "http://evil/" }))?.baseUrl, "/");
 });

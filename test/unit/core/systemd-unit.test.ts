@@ -19,7 +19,8 @@ test("the repository's systemd/jlremote@.service is the template rendered for ~/
 test("the template runs `jlremote run --name %i` with a mixed kill mode, restart on failure and an install section", () => {
   const t = renderTemplate('"/n" "/b.mjs"');
   assert.match(t, /^ExecStart="\/n" "\/b\.mjs" run --name %i$/m);
-  assert.match(t, /^KillMode=mixed$/m);
+  assert.match(t, /^KillMode=process$/m);
+  assert.match(t, /^OOMPolicy=continue$/m);
   assert.match(t, /^Restart=on-failure$/m);
   assert.match(t, /^RestartPreventExitStatus=2 4$/m);
   assert.match(t, /^TimeoutStopSec=30$/m);

@@ -2,13 +2,13 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseProcStat } from "../../../src/io/process-identity.js";
 
-test("parses state, ppid and start time even with spaces and parentheses in the name", () => {
+test("parses state, ppid, session, tty and start time even with spaces and parentheses in the name", () => {
   const fields = Array.from({ length: 50 }, (_, i) => String(i + 3));
   fields[0] = "S";
   fields[1] = "77";
   fields[19] = "123456";
   const st = parseProcStat(`4242 (we ird) (name) ${fields.join(" ")}`);
-  assert.deepEqual(st, { pid: 4242, state: "S", ppid: 77, startTime: 123456 });
+  assert.deepEqual(st, { pid: 4242, state: "S", ppid: 77, sid: 6, ttyNr: 7, startTime: 123456 });
 });
 
 test("garbage is null", () => {

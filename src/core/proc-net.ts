@@ -1,0 +1,56 @@
+// Parses /proc/net/tcp and tcp6 into LISTEN sockets, and says which of them take connections to 127.0.0.1.
+
+/** One listening TCP socket. */
+export interface TcpListener {
+  /** Local address as the kernel prints it (hex). */
+  address: string;
+  port: number;
+  uid: number;
+  inode: number;
+}
+
+/** LISTEN entries (state 0A) of a /proc/net/tcp or tcp6 text. */
+export function parseListeners(text: string): TcpListener[] {
+  const out: TcpListener[] = [];
+  for (const line of text.split("\n").slice(1)) {
+    const f = line.trim().split(/\s+/);
+    if (f.length < 10 || f[3] !== "0A") continue;
+    const [address, portHex] = (f[1] ?? "").split(":");
+    const port = Number.parseInt(portHex ?? "", 16);
+    const uid = Number(f[7]);
+    const inode = Number(f[9]);
+    if (!address || !Number.isInteger(port) || !Number.isInteger(uid) || !Number.isInteger(inode)) continue;
+    out.push({ address: address.toUpperCase(), port, uid, inode });
+  }
+  return out;
+}
+
+// 127.0.0.1 and 0.0.0.0 (IPv4, little-endian hex); ::, ::ffff:127.0.0.1 and ::ffff:0.0.0.0 (IPv6 words in host order).
+const reaching127 = new Set([
+  "0100007F", "00000000",
+  "00000000000000000000000000000000", "0000000000000000FFFF00000100007F", "0000000000000000FFFF000000000000",
+]);
+
+/** Would a connection to 127.0.0.1 reach this listener? */
+export function reaches127(l: TcpListener): boolean {
+  return reaching127.has(l.address);
+}
+
+/** The listeners a connection to 127.0.0.1:port could reach. */
+export function listenersFor(port: number, listeners: readonly TcpListener[]): TcpListener[] {
+  return listeners.filter((l) => l.port === port && reaches127(l));
+}
+
+/** Verdict on who listens on 127.0.0.1:port, given the socket inodes our processes hold. */
+export type ListenerVerdict =
+  | { kind: "ours" }
+  | { kind: "none" }
+  | { kind: "foreign"; uid: number; inode: number };
+
+/** Ours only when something listens and every listener that could take the connection is one of our sockets. */
+export function judgeListeners(port: number, listeners: readonly TcpListener[], ourInodes: ReadonlySet<number>): ListenerVerdict {
+  const relevant = listenersFor(port, listeners);
+  if (relevant.length === 0) return { kind: "none" };
+  const stranger = relevant.find((l) => !ourInodes.has(l.inode));
+  return stranger ? { kind: "foreign", uid: stranger.uid, inode: stranger.inode } : { kind: "ours" };
+}

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { JlremoteError } from "../../../src/core/errors.js";
+import { acquireLock } from "../../../src/io/lock.js";
+
+const asRoot = process.getuid?.() === 0 ? false : "needs root to mount a tmpfs";
+
+/** A tiny tmpfs of its own, unmounted (lazily) and removed when the test ends. */
+function tinyTmpfs(t: { after: (fn: () => unknown) => void; skip: (why: string) => void }, options: string): string | null {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-lock-"));
+  const mnt = join(dir, "mnt");
+  mkdirSync(mnt);
+  t.after(() => { spawnSync("umount", ["-l", mnt]); rmSync(dir, { recursive: true, force: true }); });
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", mnt]).status !== 0) { t.skip("cannot mount a tmpfs here"); return null; }
+  return mnt;
+}
+
+test("the lock reports a file system without free inodes as no space left, at once (not as a lock held by another jlremote)", { skip: asRoot }, async (t) => {
+  const mnt = tinyTmpfs(t, "size=1m,nr_inodes=64");
+  if (mnt === null) return;
+  // Use up the inodes: creating files fails with ENOSPC once they are gone.
+  for (let i = 0; ; i += 1) {
+    try { writeFileSync(join(mnt, `f${i}`), ""); } catch { break; }
+  }
+  const t0 = performance.now();
+  await assert.rejects(acquireLock(join(mnt, "start"), 30_000), (e: unknown) => {
+    assert.ok(e instanceof JlremoteError);
+    assert.match(e.message, /no space left on device: .*start\.lock \(ENOSPC\)/);
+    assert.doesNotMatch(e.message, /another jlremote/);
+    return true;
+  });
+  assert.ok(performance.now() - t0 < 2000, "the lock retried a full disk as if it were held");
+});
+
+test("the lock reports a read-only file system as such, at once", { skip: asRoot }, async (t) => {
+  const mnt = tinyTmpfs(t, "size=1m,ro");
+  if (mnt === null) return;
+  const t0 = performance.now();
+  await assert.rejects(acquireLock(join(mnt, "start"), 30_000), /read-only file system: .*\(EROFS\)/);
+  assert.ok(performance.now() - t0 < 2000);
+});
+
+test("a lock held by another is waited for, then reported as held", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-lock-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const release = await acquireLock(join(dir, "start"));
+  t.after(release);
+  const t0 = performance.now();
+  await assert.rejects(acquireLock(join(dir, "start"), 600), /another jlremote holds .*start\.lock/);
+  assert.ok(performance.now() - t0 >= 500);
+});
