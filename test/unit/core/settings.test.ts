@@ -31,7 +31,7 @@ test("command-line values are validated with messages naming the flag; absent on
   assert.deepEqual(parseCliSettings({ timeout: "2.5", maxRestarts: "0", app: "lab" }), { timeout: 2.5, maxRestarts: 0, app: "lab" });
   assert.throws(() => parseCliSettings({ port: "abc" }), usage(/^--port abc: expected a port number from 1 to 65535$/));
   assert.throws(() => parseCliSettings({ maxRestarts: "1.5" }), usage(/^--max-restarts 1\.5: expected a whole number/));
-  assert.throws(() => parseCliSettings({ healthInterval: "0.01" }), usage(/^--health-interval 0\.01: expected at least 0\.1 seconds/));
+  assert.throws(() => parseCliSettings({ healthInterval: "0.0001" }), usage(/^--health-interval 0\.0001: expected at least 0\.001 seconds/));
   assert.throws(() => finalizeSettings("x", { sock: true, port: 9000 }), usage(/--sock and --port exclude each other/));
 });
 
