@@ -57,8 +57,13 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
     }
     if (view.record && view.record.host !== hostName()) ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
     if (remember !== null) {
-      if (Object.keys(remember).length === 0) forgetRemembered(paths.dir);
-      else writeRemembered(paths.dir, remember);
+      // A full disk is reported by the supervisor (state.json) with its reason; here only a warning.
+      try {
+        if (Object.keys(remember).length === 0) forgetRemembered(paths.dir);
+        else writeRemembered(paths.dir, remember);
+      } catch (err) {
+        ctx.err(`warning: could not remember the options in ${paths.dir}/settings.json: ${(err as Error).message}`);
+      }
     }
     if (!view.supervisorAlive || view.report.state === "failed" || view.report.state === "stopped") {
       if (!view.jupyterAlive && options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
