@@ -1,6 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
+import type { Settings } from "./settings.js";
 import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
@@ -53,6 +54,8 @@ export interface StatusReport {
   walltimeWarningAt?: string | null;
   /** Why the job ended (time limit, cancelled, out of memory, node failure, preempted, failed with exit code). */
   endReason?: string | null;
+  /** The remembered settings (options of the last explicit start or service install), or null; never the token. */
+  settings?: Settings | null;
 }
 
 /** How often a live supervisor refreshes `heartbeatAt` in state.json. */

@@ -9,7 +9,9 @@ import { instancePaths, validateName } from "../../io/paths.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
-import { resolveStartOptions } from "../../commands/start-options.js";
+import { resolveStart } from "../../commands/start-options.js";
+import { mergeRemembered, type Settings } from "../../core/settings.js";
+import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import type { StartFlags } from "../backend.js";
 import { batchScript, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
 import { readJob, writeJob } from "./job-file.js";
@@ -21,7 +23,10 @@ import { waitForJob } from "./wait.js";
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
 export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
   validateName(flags.name);
-  const options = resolveStartOptions({ ...flags, scheduler: "slurm" }, ctx);
+  const r = await resolveStart({ ...flags, scheduler: "slurm" }, ctx, { reset: flags.reset === true });
+  const options = r.options;
+  // As for a detached start, the options given are remembered (the job file keeps the job's own for resubmission).
+  if (flags.reset === true || Object.keys(r.cli).length > 0) rememberQuietly(ctx, options.name, mergeRemembered(r.remembered, r.cli));
   // Requeue is opt-in: a job that silently comes back elsewhere is a surprise unless asked for.
   const job = { userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")], timeWarningSec: parseTimeWarning(flags.timeWarning) };
   return submitAndWait(options, job, ctx, flags.noWait === true);
@@ -85,4 +90,15 @@ function absoluteSelf(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
   const script = rest.pop() ?? "";
   const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
   return [abs(node ?? process.execPath), ...rest, abs(script)];
+}
+
+function rememberQuietly(ctx: CommandContext, name: string, settings: Settings): void {
+  const dir = instancePaths(ctx.env, name).dir;
+  try {
+    ensurePrivateDir(dir, ctx.err);
+    if (Object.keys(settings).length === 0) forgetRemembered(dir);
+    else writeRemembered(dir, settings);
+  } catch (err) {
+    ctx.err(`warning: could not remember the options in ${dir}/settings.json: ${(err as Error).message}`);
+  }
 }

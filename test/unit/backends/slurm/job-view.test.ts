@@ -10,7 +10,7 @@ import { joinDashValues } from "../../../../src/cli-commands.js";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
 const iso = (ms: number) => new Date(now + ms).toISOString();
-const options = { name: "gpu", app: "lab" as const, jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1, scheduler: "slurm" as const };
+const options = { name: "gpu", app: "lab" as const, jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1, scheduler: "slurm" as const, command: ["/j", "lab"], env: {}, prologue: null };
 const id = { pid: 10, startTime: 5, host: "node1", bootId: "b" };
 const record: StateRecord = {
   schema: 1, name: "gpu", state: "running", host: "node1", supervisor: id, jupyter: { ...id, pid: 11 }, port: 24000, socket: null, instanceId: "i", detachedProcesses: 0, token: "tok", app: "lab", options,
