@@ -57,7 +57,7 @@ export async function ensureRemoteRunning(
   if (marker >= 0) {
     const before = parseRemoteStatus(st.stdout.slice(0, marker));
     const after = parseRemoteStatus(st.stdout.slice(marker));
-    ctx.err(`jllocal: Jupyter '${name}' was ${before?.state ?? "not running"} on ${t.host}; started it`);
+    ctx.err(`jllocal: Jupyter '${name}' was not running on ${t.host}${before?.state ? ` (${before.state})` : ""}; started it`);
     if ("code" in st && st.code === 0 && after !== null && isUsable(after)) return after;
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, st.stderr, st.stdout.slice(marker + START_MARKER.length));
   }

@@ -67,8 +67,8 @@ describe(`lifecycle with ${f.id}`, { skip: f.skip }, () => {
     for (const r of runs) assert.equal(r.code, 0, r.stderr);
     assert.equal(new Set(runs.map((r) => r.stdout.trim())).size, 1);
     const s = await statusOf(sb);
-    // The supervisor's only child process is the one Jupyter.
-    const jupyters = descendantsOf(s.supervisorPid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("jupyter"));
+    // The supervisor's only Jupyter is the one recorded (the kernel keeper runs the venv's python: not counted).
+    const jupyters = descendantsOf(s.supervisorPid).filter((p) => { const c = readFileSync(`/proc/${p}/cmdline`, "utf8"); return c.includes("jupyter") && !c.includes("jlremote_keeper"); });
     assert.deepEqual(jupyters, [s.jupyterPid]);
     const supervisors = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
       try { return readFileSync(`/proc/${p}/environ`, "utf8").includes(`XDG_STATE_HOME=${sb.env.XDG_STATE_HOME}\0`) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("\0run\0"); } catch { return false; }

@@ -110,7 +110,7 @@ describe("the user's own Jupyter survives crashes with its settings, also throug
       // jllocal over ssh: the remote shell has the bare PATH; jllocal runs `jlremote start --json --name N`.
       const j = await runJllocal(["jlr-test", "--name", c.name, "--no-browser", "--json", "--ssh-config", (sshd as Sshd).sshConfig], localEnv, 180_000);
       assert.equal(j.code, 0, j.stderr);
-      assert.match(j.stderr, /starting it/);
+      assert.match(j.stderr, /started it/);
       const info = JSON.parse(j.stdout) as { url: string };
       assert.equal(await httpStatus(info.url), 200);
       const s3 = await assertSettings(c.name, c.wanted());
