@@ -46,9 +46,9 @@ export async function resolveStart(raw: RawStartOptions, ctx: Pick<CommandContex
   const plain = finalizeSettings(raw.name, values);
   const env = expandEnv(values.env ?? {}, ctx.env, home);
   const runEnv = { ...ctx.env, ...env };
-  const rootDir = resolveRootDir(values.rootDir === undefined ? undefined : tilde(values.rootDir), mode.defaultRootDir ?? ctx.cwd);
+  const rootDir = await saying(from.rootDir, raw.name, () => resolveRootDir(values.rootDir === undefined ? undefined : tilde(values.rootDir), mode.defaultRootDir ?? ctx.cwd));
   const prologue = values.prologue?.trim() ? values.prologue : null;
-  const { install } = await detectDefault(tilde(values.jupyter ?? "jupyter"), from.jupyter?.source === "default", runEnv, ctx.cwd, prologue);
+  const { install } = await saying(from.jupyter, raw.name, () => detectDefault(tilde(values.jupyter ?? "jupyter"), from.jupyter?.source === "default", runEnv, ctx.cwd, prologue));
   const app = plain.app === "auto" ? pickApp(install) : plain.app;
   const command = commandFor(install, app);
   if (cli.rootDir !== undefined) cli.rootDir = rootDir;
@@ -56,6 +56,19 @@ export async function resolveStart(raw: RawStartOptions, ctx: Pick<CommandContex
   if (cli.jupyter !== undefined) cli.jupyter = install.path;
   const options: InstanceOptions = { ...plain, ...scheduler, app, jupyter: install.path, command, env, prologue, rootDir };
   return { options, cli, remembered, values, from, install, configFile: file };
+}
+
+/** Run `f`; a usage error about a remembered or configured value says where the value came from and how to change it. */
+async function saying<T>(origin: SettingOrigin | undefined, name: string, f: () => T | Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (!(err instanceof JlremoteError) || err.exitCode !== ExitCode.usage || origin === undefined) throw err;
+    const whence = origin.source === "remembered" ? `remembered from an earlier start; \`jlremote start --name ${name} --reset\` forgets it`
+      : origin.source === "config file" ? `from ${origin.where ?? "the config file"}` : null;
+    if (whence === null) throw err;
+    throw new JlremoteError(`${err.message} (${whence})`, err.exitCode, { cause: err });
+  }
 }
 
 /** The default `jupyter` falls back to a lone jupyter-lab/-notebook/-server on PATH (a pipx or uv tool install). */

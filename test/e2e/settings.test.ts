@@ -123,6 +123,21 @@ test("a damaged settings.json is a usage error naming it; --reset starts afresh"
   assert.equal((await runCli(["stop"], sb.env)).code, 0);
 });
 
+test("a remembered or configured value that no longer works says where it came from and how to change it", async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  mkdirSync(sb.stateDir(), { recursive: true, mode: 0o700 });
+  writeFileSync(join(sb.stateDir(), "settings.json"), JSON.stringify({ schema: 1, settings: { rootDir: join(sb.dir, "gone") } }), { mode: 0o600 });
+  const r = await runCli(["start", "--app", "server"], sb.env);
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
+  assert.match(r.stderr, /--root-dir .*gone: no such directory.*\(remembered from an earlier start; `jlremote start --name default --reset` forgets it\)$/m);
+  withConfig(sb, JSON.stringify({ instances: { default: { jupyter: join(sb.dir, "gone", "bin", "jupyter") } } }));
+  const c = await runCli(["start", "--reset", "--app", "server"], sb.env);
+  assert.equal(c.code, 2, c.stderr);
+  assert.match(c.stderr, /gone\/bin\/jupyter: not an executable file.*\(from .*config\.json \(instances\.default\)\)$/m);
+});
+
 test("doctor shows what a python interpreter, a lone jupyter-lab and jupyter offer and what --app auto runs", { skip: jupyterlab4.skip }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
