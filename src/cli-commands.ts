@@ -33,10 +33,13 @@ const startOpts = {
 const slurmOpts = {
   sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
   "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
-  "time-warning": { type: "string", default: "600", describe: "seconds before the time limit at which the job is warned (USR1)" },
+  "time-warning": { type: "string", describe: "seconds before the time limit at which the job is warned (USR1; default 600)" },
   requeue: { type: "boolean", default: false, describe: "let Slurm requeue the job (preemption, node failure); it keeps its token" },
 } as const;
-const resetOpt = { reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" } } as const;
+const resetOpt = {
+  reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" },
+  profile: { type: "string", describe: "a named set of options from config.json's profiles (options given here win)" },
+} as const;
 
 const binDirOpts = {
   "bin-dir": { type: "string", describe: "directory of the launcher (default ~/.local/bin)" },
@@ -48,7 +51,7 @@ function startFlags(a: Record<string, unknown>) {
   return {
     name: String(a.name), app: a.app as string | undefined, jupyter: a.jupyter as string | undefined, port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
-    sock: a.sock as boolean | undefined, reset: Boolean(a.reset), healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    sock: a.sock as boolean | undefined, reset: Boolean(a.reset), profile: a.profile as string | undefined, healthInterval: a.healthInterval, healthRetries: a.healthRetries,
     logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
     scheduler: a.scheduler as string | undefined, idleTimeout: a.idleTimeout, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),

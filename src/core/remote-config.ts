@@ -1,5 +1,6 @@
 // The remote defaults file (${XDG_CONFIG_HOME:-~/.config}/jlremote/config.json): defaults, per-name sections, profiles.
 import { usageError } from "./errors.js";
+import { parseProfile, type Profile } from "./profiles.js";
 import { cliKeys, parseSettingsObject, type Settings } from "./settings.js";
 
 /** The parsed file. */
@@ -8,8 +9,8 @@ export interface RemoteConfig {
   defaults: Settings;
   /** Settings for one instance name, over the defaults. */
   instances: Record<string, Settings>;
-  /** Named profiles (Slurm options of issue 12); only their shape is checked here. */
-  profiles: Record<string, Record<string, unknown>>;
+  /** Named sets of start options, Slurm ones included (`jlremote start --profile NAME`). */
+  profiles: Record<string, Profile>;
 }
 
 /** An empty config (no file). */
@@ -34,11 +35,8 @@ export function parseRemoteConfig(text: string, file: string): RemoteConfig {
     if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) throw usageError(`${file}: instances.${name}: not a valid instance name`);
     instances[name] = parseSettingsObject(v, file, `instances.${name}`);
   }
-  const profiles: Record<string, Record<string, unknown>> = {};
-  for (const [name, v] of Object.entries(sectionMap(o.profiles, file, "profiles"))) {
-    if (v === null || typeof v !== "object" || Array.isArray(v)) throw usageError(`${file}: profiles.${name}: ${JSON.stringify(v)}: expected an object`);
-    profiles[name] = v as Record<string, unknown>;
-  }
+  const profiles: Record<string, Profile> = {};
+  for (const [name, v] of Object.entries(sectionMap(o.profiles, file, "profiles"))) profiles[name] = parseProfile(v, file, name);
   return { defaults: o.defaults === undefined ? {} : parseSettingsObject(o.defaults, file, "defaults"), instances, profiles };
 }
 

@@ -3,6 +3,7 @@ import { readFileSync, statSync, unlinkSync } from "node:fs";
 import { usageError } from "../core/errors.js";
 import { readPrivateFile } from "./private-file.js";
 import { join } from "node:path";
+import type { Profile } from "../core/profiles.js";
 import { emptyConfig, parseRememberedSettings, parseRemoteConfig, renderRememberedSettings, type RemoteConfig } from "../core/remote-config.js";
 import type { Settings } from "../core/settings.js";
 import { writeFileAtomic } from "./atomic-file.js";
@@ -70,4 +71,13 @@ export function writeRemembered(instanceDir: string, values: Settings): void {
 /** Forget the remembered settings. */
 export function forgetRemembered(instanceDir: string): void {
   try { unlinkSync(settingsFileOf(instanceDir)); } catch { /* none */ }
+}
+
+/** The named profile of the config file; a usage error naming the known ones when there is none. */
+export function readProfile(env: Env, name: string): Profile {
+  const { file, exists, config } = readRemoteConfig(env);
+  const p = config.profiles[name];
+  if (p !== undefined) return p;
+  const known = Object.keys(config.profiles);
+  throw usageError(`--profile ${name}: ${exists ? `no such profile in ${file}` : `${file} does not exist`}; ${known.length > 0 ? `known: ${known.join(", ")}` : `define it under "profiles"`}`);
 }

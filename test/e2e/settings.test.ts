@@ -138,6 +138,29 @@ test("a remembered or configured value that no longer works says where it came f
   assert.match(c.stderr, /gone\/bin\/jupyter: not an executable file.*\(from .*config\.json \(instances\.default\)\)$/m);
 });
 
+test("start --profile NAME: the profile's options, the command line's over them, remembered as options; an unknown profile is exit 2", async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const root = join(sb.dir, "proj");
+  mkdirSync(root);
+  const [port, other] = [await freePort(), await freePort()];
+  withConfig(sb, { profiles: { small: { app: "server", rootDir: root, port, timeout: 90 }, gpu: { scheduler: "slurm", sbatch: "-p gpu" } } });
+  const unknown = await runCli(["start", "--profile", "big"], sb.env);
+  assert.equal(unknown.code, 2, unknown.stderr);
+  assert.equal(unknown.stderr.trim().split("\n").length, 1, unknown.stderr);
+  assert.match(unknown.stderr, /^jlremote: --profile big: no such profile in .*config\.json; known: small, gpu$/m);
+  const r = await runCli(["start", "--profile", "small", "--port", String(other), "--json"], sb.env, { cwd: "/" });
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as { app: string; port: number; settings: unknown };
+  assert.equal(s.app, "server");
+  assert.equal(s.port, other, "the command line's --port wins over the profile's");
+  assert.deepEqual(s.settings, { app: "server", port: other, rootDir: root, timeout: 90 });
+  const cfg = await runCli(["config", "--json"], sb.env);
+  const rootDir = (JSON.parse(cfg.stdout) as { settings: { key: string; value: unknown; source: string }[] }).settings.find((x) => x.key === "rootDir");
+  assert.deepEqual([rootDir?.value, rootDir?.source], [root, "remembered"]);
+  assert.equal((await runCli(["stop"], sb.env)).code, 0);
+});
+
 test("doctor shows what a python interpreter, a lone jupyter-lab and jupyter offer and what --app auto runs", { skip: jupyterlab4.skip }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());

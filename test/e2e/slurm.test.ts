@@ -128,10 +128,15 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(after.endReason, "stopped (jlremote stop)");
     }));
 
-    test("an external scancel is reported with its reason", { timeout: 120_000 }, withSandbox(async (sb) => {
-      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
+    test("a --profile picks Slurm and its sbatch options (config.json); an external scancel is reported with its reason", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const dir = join(sb.env.XDG_CONFIG_HOME as string, "jlremote");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "config.json"), JSON.stringify({ profiles: { short: { scheduler: "slurm", sbatch: "--time=7", timeWarning: 30 } } }));
+      const r = await runCli(["start", "--profile", "short", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
       assert.equal(r.code, 0, r.stderr);
-      const s = await status(sb);
+      const s = await waitFor("the job's time limit known", async () => { const x = await status(sb); return x.secondsLeft !== null ? x : null; }, 30_000, 300);
+      assert.equal(s.backend, "slurm");
+      assert.ok(s.secondsLeft !== null && s.secondsLeft <= 7 * 60 && s.secondsLeft > 5 * 60, `time left ${s.secondsLeft}: the profile's --time=7`);
       assert.equal(cluster.slurm("scancel", [s.jobId]).code, 0);
       const ended = await waitFor("the cancelled end", async () => { const x = await status(sb); return x.endReason ? x : null; }, 60_000, 500);
       assert.equal(ended.jobState, "CANCELLED");

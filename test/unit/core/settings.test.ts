@@ -53,15 +53,15 @@ test("the config file: errors name the file, the key and the bad value", () => {
   for (const [text, re] of cases) assert.throws(() => parseRemoteConfig(text, f), usage(re), text);
 });
 
-test("a valid config file: defaults, instance sections and loosely checked profiles", () => {
+test("a valid config file: defaults, instance sections and profiles", () => {
   const c = parseRemoteConfig(JSON.stringify({
     defaults: { jupyter: "~/env/bin/python", env: { PATH: "~/bin:$PATH" }, prologue: "module load x" },
     instances: { gpu: { rootDir: "~/proj", sock: true, port: 9000, extraArgs: ["--debug"], timeout: "120" } },
-    profiles: { big: { sbatch: ["--mem=64G"], anything: { nested: true } } },
+    profiles: { big: { sbatch: "--mem=64G", scheduler: "slurm", rootDir: "~/big" } },
   }), "f");
   assert.equal(c.defaults.jupyter, "~/env/bin/python");
   assert.deepEqual(c.instances.gpu, { rootDir: "~/proj", sock: true, port: 9000, extraArgs: ["--debug"], timeout: 120 });
-  assert.deepEqual(Object.keys(c.profiles), ["big"]);
+  assert.deepEqual(c.profiles.big, { settings: { rootDir: "~/big" }, sbatch: "--mem=64G", scheduler: "slurm" });
 });
 
 test("remembered settings are validated like command-line options and hold no env or prologue", () => {
