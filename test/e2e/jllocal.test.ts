@@ -53,7 +53,7 @@ for (const f of flavours) {
       // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs. Its
       // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
       // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
-      const remote = await startRemoteHost(sb.dir, { instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } } });
+      const remote = await startRemoteHost(sb.dir, { instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } }, profiles: { sockp: { jupyter: f.jupyter, sock: true } } });
       ({ sshd, remoteState } = remote);
       remoteHome = remote.home;
       env = { ...sb.env };
@@ -227,6 +227,19 @@ for (const f of flavours) {
       assert.equal(info.target.port, undefined);
       assert.equal(await httpStatus(info.url), 200);
       assert.equal(await httpStatus(info.url.replace(/token=.*/, "token=wrong")), 302, "the tunnel reaches Jupyter's own auth");
+    });
+
+    test("--profile: the remote start takes the profile of the remote config.json, and remembers it", async () => {
+      const r = await runJllocal(args("jlr-test", "--no-browser", "--json", "--name", "prof", "--profile", "sockp"), env);
+      assert.equal(r.code, 0, r.stderr);
+      const info = JSON.parse(r.stdout.trim()) as { url: string; target: { socket?: string } };
+      assert.equal(info.target.socket, join(remoteState, "jlremote", "prof", "jupyter.sock"), "the profile's sock: true");
+      assert.equal(await httpStatus(info.url), 200);
+      const remembered = JSON.parse(readFileSync(join(remoteState, "jlremote", "prof", "settings.json"), "utf8")) as { settings: Record<string, unknown> };
+      assert.equal(remembered.settings.sock, true);
+      const bad = await runJllocal(args("jlr-test", "--no-browser", "--name", "prof2", "--profile", "nope"), env);
+      assert.equal(bad.code, 2, bad.stderr);
+      assertOneClearLine(bad.stderr, /^jllocal: `jlremote start` failed on jlr-test: --profile nope: no such profile in .*config\.json; known: sockp$/);
     });
 
     // Notebook 6's file browser renders without scripts; JupyterLab gets the Playwright test below.
