@@ -26,8 +26,10 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
       if (x !== "slurm" && x !== "none") throw bad("expected slurm or none");
       p.scheduler = x;
     } else if (k === "sbatch") {
-      if (typeof x !== "string") throw bad('expected the sbatch options as one string, e.g. "-p gpu -t 4:00:00"');
-      p.sbatch = x;
+      // One string as on the command line, or a list of words (each kept whole, e.g. a --wrap with spaces).
+      if (Array.isArray(x) && x.every((w) => typeof w === "string")) p.sbatch = (x as string[]).map(quoteWord).join(" ");
+      else if (typeof x === "string") p.sbatch = x;
+      else throw bad('expected the sbatch options as one string ("-p gpu -t 4:00:00") or a list of words');
     } else if (k === "timeWarning") {
       if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 65535) throw bad("expected whole seconds from 0 to 65535");
       p.timeWarning = x;
@@ -65,4 +67,9 @@ export function withProfile<F extends ProfileFlags>(flags: F, p: Profile): F {
   if (out.timeWarning === undefined && p.timeWarning !== undefined) out.timeWarning = p.timeWarning;
   if (out.requeue !== true && p.requeue === true) out.requeue = true;
   return out as F;
+}
+
+/** One word in single quotes when it needs them (read back by the --sbatch word splitter). */
+function quoteWord(w: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }

@@ -6,8 +6,8 @@ import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void) {
-  const r = await runRemote(t, line, timeoutMs, onStderr);
+async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void, holdStdin = false) {
+  const r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
@@ -50,11 +50,13 @@ export async function ensureRemoteRunning(
   // A profile may pick Slurm too: the queue wait gets the long timeout and the progress lines.
   const queued = startArgs.some((a) => a === "--scheduler" || a.startsWith("--profile=")) || (known !== null && known.jobId !== null);
   const startTimeout = queued ? 7 * 24 * 3_600_000 : 240_000;
+  // Queued: if jllocal ends (Ctrl-C) while the job waits, the remote start reads EOF and cancels the queued job.
+  const hangup: Record<string, string> = queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {};
   // Only the queue's progress is relayed as it comes; an error line is said once, by the failure below.
   const progress = queued ? relayLines((l) => { if (isProgress(l)) ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`); }) : undefined;
   // Cold path: status and, when it says "not running", start, in one round trip.
   const st = known !== null ? { status: known, stderr: "", stdout: "" }
-    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs), progress)
+    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs, hangup), progress, queued)
     : await statusCall(t, remoteCmd, name);
   const marker = st.stdout.indexOf(START_MARKER);
   if (marker >= 0) {
@@ -75,7 +77,8 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...startArgs], startTimeout, undefined, progress);
+  const startArgv = ["start", "--json", "--name", name, ...startArgs];
+  const started = await callJlremote(t, remoteCmd, startArgv, startTimeout, remoteCommandLine(remoteCmd, startArgv, hangup), progress, queued);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout, started.code);
   }

@@ -283,7 +283,7 @@ for (const f of flavours) {
       assert.equal(before.length, 1, "the earlier tests left one master up");
       const r = await runJllocal(["kill", "--all"], env);
       assert.equal(r.code, 0, r.stderr);
-      assert.match(r.stdout, /^closed jlr-test \(default on port \d+, socky on port \d+\)$/m);
+      assert.match(r.stdout, /^closed jlr-test \(default on port \d+, prof on port \d+, socky on port \d+\)$/m);
       assert.equal(alive(before[0] as number), false);
       assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
       assert.deepEqual(JSON.parse((await runJllocal(["status", "--json"], env)).stdout), []);

@@ -82,9 +82,9 @@ export interface RemoteHost {
 
 /**
  * Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter
- * dirs, and `config` (when given) as its defaults file ~/.config/jlremote/config.json.
+ * dirs, `config` (when given) as its defaults file ~/.config/jlremote/config.json, and `extraEnv` for its sessions.
  */
-export async function startRemoteHost(dir: string, config?: unknown): Promise<RemoteHost> {
+export async function startRemoteHost(dir: string, config?: unknown, extraEnv: Record<string, string> = {}): Promise<RemoteHost> {
   const home = join(dir, "remote-home");
   const remoteState = join(dir, "remote-state");
   mkdirSync(join(home, ".local", "bin"), { recursive: true });
@@ -100,7 +100,7 @@ export async function startRemoteHost(dir: string, config?: unknown): Promise<Re
   const sshd = await startSshd(dir, {
     HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
     JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
+    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", ...extraEnv,
   });
   return { sshd, home, remoteState };
 }

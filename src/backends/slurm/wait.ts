@@ -18,6 +18,9 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
   let interrupted = false;
   const onInt = () => { interrupted = true; };
   process.on("SIGINT", onInt);
+  // Run by jllocal over ssh (JLREMOTE_CANCEL_ON_EOF=1, stdin a pipe it holds): its end (Ctrl-C) reads as EOF here.
+  const onEof = ctx.env.JLREMOTE_CANCEL_ON_EOF === "1" && !process.stdin.isTTY;
+  if (onEof) process.stdin.on("end", onInt).on("error", onInt).resume();
   const tty = process.stderr.isTTY === true;
   let last = "";
   let runningSince: number | null = null;
@@ -60,6 +63,8 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
     }
   } finally {
     process.off("SIGINT", onInt);
+    // Nothing else reads stdin: let it go, so it does not keep the process alive.
+    if (onEof) process.stdin.off("end", onInt).destroy();
   }
 }
 

@@ -8,13 +8,19 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
   const cases: [unknown, RegExp][] = [
     [[], /\/c\.json: profiles\.gpu: \[\]: expected an object of start options$/],
     [{ scheduler: "pbs" }, /\/c\.json: profiles\.gpu\.scheduler: "pbs": expected slurm or none$/],
-    [{ sbatch: ["-p", "gpu"] }, /profiles\.gpu\.sbatch: \["-p","gpu"\]: expected the sbatch options as one string/],
+    [{ sbatch: 42 }, /profiles\.gpu\.sbatch: 42: expected the sbatch options as one string/],
     [{ timeWarning: -1 }, /profiles\.gpu\.timeWarning: -1: expected whole seconds from 0 to 65535/],
     [{ requeue: "yes" }, /profiles\.gpu\.requeue: "yes": expected true or false/],
     [{ port: "http" }, /profiles\.gpu\.port: "http": expected a port number/],
     [{ prologue: "module load x" }, /profiles\.gpu\.prologue: unknown option; known: .*sbatch.*\(env and prologue go in defaults or instances\)/],
   ];
   for (const [v, re] of cases) assert.throws(() => parseProfile(v, "/c.json", "gpu"), re, JSON.stringify(v));
+});
+
+test("an sbatch list keeps each word whole", async () => {
+  const { shellWords } = await import("../../../src/backends/slurm/shell-words.js");
+  const p = parseProfile({ sbatch: ["-p", "gpu", "--comment=it's a test", "--mem=1G"] }, "/c", "x");
+  assert.deepEqual(shellWords(p.sbatch as string), ["-p", "gpu", "--comment=it's a test", "--mem=1G"]);
 });
 
 test("withProfile fills in only what the command line did not give", () => {
