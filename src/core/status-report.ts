@@ -48,6 +48,8 @@ export interface StatusReport {
   node?: string | null;
   endsAt?: string | null;
   secondsLeft?: number | null;
+  /** A pending job's start as Slurm estimates it (backfill, --begin), or null when it has none. */
+  expectedStartAt?: string | null;
   /** The address Jupyter listens on when not 127.0.0.1 (a batch job's node): jllocal forwards there. */
   listenHost?: string | null;
   /** When the supervisor got the walltime warning signal. */

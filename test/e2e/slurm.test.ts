@@ -13,7 +13,7 @@ import { startSshd } from "../helpers/sshd.js";
 
 interface Status { state: string; url: string | null; token: string | null; port: number | null; jupyterPid: number | null; supervisorPid: number | null;
   backend: string; jobId: string; jobState: string | null; jobReason: string | null; node: string | null; endsAt: string | null;
-  secondsLeft: number | null; walltimeWarningAt: string | null; endReason: string | null; reason: string | null }
+  secondsLeft: number | null; walltimeWarningAt: string | null; endReason: string | null; reason: string | null; expectedStartAt?: string | null }
 
 describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency: 2 }, () => {
   let cluster: Cluster;
@@ -206,6 +206,9 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(queued.state, "pending");
       assert.equal(queued.jobState, "PENDING");
       assert.equal(queued.jobReason, "BeginTime");
+      // Slurm's StartTime of a job held by --begin is its begin time: the estimate, a few seconds ahead.
+      const eta = Date.parse(queued.expectedStartAt ?? "") - Date.now();
+      assert.ok(eta > -30_000 && eta < 10_000, `expectedStartAt ${queued.expectedStartAt}`);
       const running = await waitFor("the job to run", async () => { const s = await status(sb); return s.state === "running" ? s : null; }, 60_000, 500);
       assert.equal(running.node, "node1");
       assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${running.port}/api/status`, { Authorization: `token ${running.token}` }), 200);

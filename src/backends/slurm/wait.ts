@@ -34,10 +34,10 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
       const key = `${shown}|${r.jobReason ?? ""}`;
       if (key !== last) {
         if (tty) process.stderr.write("\r\x1b[K");
-        ctx.err(progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000));
+        ctx.err(progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000, { at: r.expectedStartAt ?? null, now: Date.now() }));
         last = key;
       } else if (tty) {
-        process.stderr.write(`\r\x1b[K${progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000)}`);
+        process.stderr.write(`\r\x1b[K${progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000, { at: r.expectedStartAt ?? null, now: Date.now() })}`);
       }
       if (r.state === "running") {
         if (tty) process.stderr.write("\r\x1b[K");
