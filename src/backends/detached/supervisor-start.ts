@@ -57,7 +57,8 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
+  // jllocal's hangup flag (JLREMOTE_CANCEL_ON_EOF) is for its start command only, never Jupyter's environment.
+  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined, JLREMOTE_CANCEL_ON_EOF: undefined } as NodeJS.ProcessEnv;
   // A 1 MB young generation: the idle supervisor's RSS then stays put over months of loop turns (README, figure 9).
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
   const child = spawn(cmd, ["--max-semi-space-size=1", ...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });

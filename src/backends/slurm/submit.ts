@@ -18,7 +18,7 @@ import { readJob, writeJob } from "./job-file.js";
 import { shellWords } from "./shell-words.js";
 import { sbatch, scancel } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { waitForJob } from "./wait.js";
+import { CANCEL_ON_EOF, waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
 export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
@@ -72,7 +72,8 @@ async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
-      jobId = await sbatch(argv, ctx.env, options.rootDir);
+      // sbatch exports this environment into the job: jllocal's hangup flag is for this start only.
+      jobId = await sbatch(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, { schema: 1, jobId, submittedAt: new Date().toISOString(), sbatchArgs: job.userArgs, timeWarningSec: job.timeWarningSec, options, end: null, seen: null });
       ctx.err(`jlremote: submitted batch job ${jobId} for '${options.name}'`);

@@ -12,6 +12,9 @@ import { settleJob } from "./settle.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
 
+/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
+export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(ctx: CommandContext, options: InstanceOptions, jobId: string, submitted: boolean): Promise<InstanceView> {
   const started = Date.now();
@@ -19,7 +22,7 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
   const onInt = () => { interrupted = true; };
   process.on("SIGINT", onInt);
   // Run by jllocal over ssh (JLREMOTE_CANCEL_ON_EOF=1, stdin a pipe it holds): its end (Ctrl-C) reads as EOF here.
-  const onEof = ctx.env.JLREMOTE_CANCEL_ON_EOF === "1" && !process.stdin.isTTY;
+  const onEof = ctx.env[CANCEL_ON_EOF] === "1" && !process.stdin.isTTY;
   if (onEof) process.stdin.on("end", onInt).on("error", onInt).resume();
   const tty = process.stderr.isTTY === true;
   let last = "";
