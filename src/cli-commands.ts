@@ -12,28 +12,33 @@ const run = (h: Handler) => (argv: Record<string, unknown>) => { result = h(argv
 
 const nameOpt = { name: { type: "string", default: "default", describe: "instance name" } } as const;
 const jsonOpt = { json: { type: "boolean", default: false, describe: "print JSON" } } as const;
+// No defaults here: an absent option falls through to the remembered settings, the config file, then the defaults.
 const startOpts = {
   ...nameOpt,
-  app: { type: "string", default: "auto", describe: "auto | lab | notebook | server" },
-  jupyter: { type: "string", default: "jupyter", describe: "jupyter executable (path or name on PATH)" },
+  app: { type: "string", describe: "auto | lab | notebook | server (default auto)" },
+  jupyter: { type: "string", describe: "jupyter, jupyter-lab/-notebook/-server, or an env's python (path or name on PATH)" },
   port: { type: "string", describe: "port (default: 8888 or the next free one)" },
   "root-dir": { type: "string", describe: "directory Jupyter serves (default: current directory)" },
-  "max-restarts": { type: "string", default: "5", describe: "consecutive failed restarts before giving up" },
-  timeout: { type: "string", default: "60", describe: "seconds to wait for Jupyter to be ready" },
-  "stop-timeout": { type: "string", default: "10", describe: "seconds of grace after SIGTERM before SIGKILL" },
-  sock: { type: "boolean", default: false, describe: "listen on a unix socket in the private state dir, not a TCP port" },
-  "health-interval": { type: "string", default: "30", describe: "seconds between /api/status health probes" },
-  "health-retries": { type: "string", default: "8", describe: "failed probes in a row before a hung Jupyter is restarted" },
-  "log-max-size": { type: "string", default: "10", describe: "MB at which supervisor.log and jupyter.log are rotated" },
-  "log-keep": { type: "string", default: "3", describe: "rotated files kept of each log" },
+  "max-restarts": { type: "string", describe: "consecutive failed restarts before giving up (default 5)" },
+  timeout: { type: "string", describe: "seconds to wait for Jupyter to be ready (default 60)" },
+  "stop-timeout": { type: "string", describe: "seconds of grace after SIGTERM before SIGKILL (default 10)" },
+  sock: { type: "boolean", describe: "listen on a unix socket in the private state dir, not a TCP port" },
+  "health-interval": { type: "string", describe: "seconds between /api/status health probes (default 30)" },
+  "health-retries": { type: "string", describe: "failed probes in a row before a hung Jupyter is restarted (default 8)" },
+  "log-max-size": { type: "string", describe: "MB at which supervisor.log and jupyter.log are rotated (default 10)" },
+  "log-keep": { type: "string", describe: "rotated files kept of each log (default 3)" },
   scheduler: { type: "string", describe: "slurm: run as a batch job on a compute node; none: here (default: as recorded)" },
   "idle-timeout": { type: "string", describe: "minutes: Jupyter culls idle kernels, then shuts down with no activity; that ends the instance" },
 } as const;
 const slurmOpts = {
   sbatch: { type: "string", describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)" },
   "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
-  "time-warning": { type: "string", default: "600", describe: "seconds before the time limit at which the job is warned (USR1)" },
+  "time-warning": { type: "string", describe: "seconds before the time limit at which the job is warned (USR1; default 600)" },
   requeue: { type: "boolean", default: false, describe: "let Slurm requeue the job (preemption, node failure); it keeps its token" },
+} as const;
+const resetOpt = {
+  reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" },
+  profile: { type: "string", describe: "a named set of options from config.json's profiles (options given here win)" },
 } as const;
 
 const binDirOpts = {
@@ -44,9 +49,10 @@ const binDirFlags = (a: Record<string, unknown>) => ({ binDir: a.binDir as strin
 
 function startFlags(a: Record<string, unknown>) {
   return {
-    name: String(a.name), app: String(a.app), jupyter: String(a.jupyter), port: a.port,
+    name: String(a.name), app: a.app as string | undefined, jupyter: a.jupyter as string | undefined, port: a.port,
     rootDir: a.rootDir as string | undefined, maxRestarts: a.maxRestarts, timeout: a.timeout, stopTimeout: a.stopTimeout,
-    sock: Boolean(a.sock), healthInterval: a.healthInterval, healthRetries: a.healthRetries, logMaxSize: a.logMaxSize, logKeep: a.logKeep,
+    sock: a.sock as boolean | undefined, reset: Boolean(a.reset), profile: a.profile as string | undefined, healthInterval: a.healthInterval, healthRetries: a.healthRetries,
+    logMaxSize: a.logMaxSize, logKeep: a.logKeep,
     extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String), json: Boolean(a.json), daemonChild: Boolean(a.daemonChild),
     scheduler: a.scheduler as string | undefined, idleTimeout: a.idleTimeout, sbatch: a.sbatch as string | undefined, noWait: Boolean(a.noWait), timeWarning: a.timeWarning, requeue: Boolean(a.requeue),
   };
@@ -60,7 +66,7 @@ const stopCommand: Command = async (a, ctx) => (await import("./commands/stop.js
 const restartCommand: Command = async (a, ctx) => (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
 /** Commands that parseCanonical may parse, with the same option specs yargs gets. */
 export const canonical = {
-  start: [{ ...startOpts, ...slurmOpts, ...jsonOpt }, startCommand],
+  start: [{ ...startOpts, ...slurmOpts, ...resetOpt, ...jsonOpt }, startCommand],
   run: [{ ...startOpts, ...daemonChildOpt }, runCommand],
   stop: [nameOpt, stopCommand],
   restart: [nameOpt, restartCommand],
@@ -92,9 +98,11 @@ function build(y: Argv, ctx: CommandContext): Argv {
       run(async (a) => (await import("./commands/install.js")).installCommand(binDirFlags(a), ctx)))
     .command("uninstall", "remove the launcher written by install", (c) => c.options({ "bin-dir": binDirOpts["bin-dir"] }),
       run(async (a) => (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx)))
-    .command("doctor", "check this machine for jlremote (exit 1 on a problem)", (c) => c.options({ ...jsonOpt,
-      jupyter: { type: "string", default: "jupyter", describe: "jupyter executable to check (path or name on PATH)" } }),
-      run(async (a) => (await import("./commands/doctor.js")).doctorCommand({ json: Boolean(a.json), jupyter: String(a.jupyter) }, ctx)))
+    .command("doctor", "check this machine for jlremote (exit 1 on a problem)", (c) => c.options({ ...jsonOpt, ...nameOpt,
+      jupyter: { type: "string", describe: "jupyter to check (default: the instance's setting, else jupyter on PATH)" } }),
+      run(async (a) => (await import("./commands/doctor.js")).doctorCommand({ json: Boolean(a.json), name: String(a.name), jupyter: a.jupyter as string | undefined }, ctx)))
+    .command("config", "print the effective settings of an instance and where each comes from", (c) => c.options({ ...nameOpt, ...jsonOpt }),
+      run(async (a) => (await import("./commands/config.js")).configCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
     .command("service", "run an instance as a systemd user service (install, uninstall, status)", (c) => c
       .command("install", "install the instance as a systemd user service, start it, print its URL", (s) => s.options({ ...startOpts, ...jsonOpt }),
         run(async (a) => (await import("./commands/service-install.js")).serviceInstallCommand(startFlags(a), ctx)))
@@ -103,7 +111,7 @@ function build(y: Argv, ctx: CommandContext): Argv {
       .command("status", "the service as systemd sees it (exit 0 active, 3 not)", (s) => s.options({ ...nameOpt, ...jsonOpt }),
         run(async (a) => (await import("./commands/service.js")).serviceStatusCommand({ name: String(a.name), json: Boolean(a.json) }, ctx)))
       .demandCommand(1, "name a service command: install, uninstall, status"), () => {})
-    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, service, install, uninstall, doctor")
+    .demandCommand(1, "name a command: start, status, url, stop, restart, logs, list, run, service, install, uninstall, doctor, config")
     .strict()
     .exitProcess(false)
     .version(ctx.version)

@@ -21,6 +21,7 @@ export const connectOpts = {
   json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
   scheduler: { type: "string", describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)" },
   sbatch: { type: "string", describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'" },
+  profile: { type: "string", describe: "when starting the remote instance, a profile of its config.json (jlremote start --profile)" },
   ...sshConfigOpt,
 } as const;
 
@@ -32,7 +33,7 @@ function build(y: Argv, ctx: LocalContext): Argv {
     .command("$0 [host]", "connect to Jupyter on HOST (one ssh login), print the local URL, open the browser", (c) => c.options(connectOpts),
       run(async (a) => (await import("./local/connect.js")).connectCommand(connectFlags({
         host: str(a.host), name: String(a.name), localPort: str(a.localPort), browser: Boolean(a.browser), start: Boolean(a.start), sock: Boolean(a.sock),
-        remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json), scheduler: str(a.scheduler), sbatch: str(a.sbatch),
+        remoteCmd: str(a.remoteCmd), sshConfig: str(a.sshConfig), json: Boolean(a.json), scheduler: str(a.scheduler), sbatch: str(a.sbatch), profile: str(a.profile),
       }), ctx)))
     .command("status", "list the tunnels jllocal holds and whether they answer", (c) => c.options({ json: connectOpts.json }),
       run(async (a) => (await import("./local/status.js")).localStatusCommand({ json: Boolean(a.json) }, ctx)))

@@ -12,6 +12,10 @@ export type BackendKind = "detached" | "systemd" | "slurm";
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to slurm). */
 export interface StartFlags extends RawStartOptions {
   json: boolean;
+  /** Forget the remembered options first (`start --reset`). */
+  reset?: boolean;
+  /** A named set of options from the config file's `profiles` (applied by the start command). */
+  profile?: string;
   /** `--scheduler slurm` submits a batch job; `none` runs here; unset: what the instance recorded. */
   scheduler?: string;
   /** Extra sbatch options, one shell-like string (`-p gpu -t 4:00:00`). */

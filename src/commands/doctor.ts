@@ -1,9 +1,12 @@
 // `jlremote doctor [--json]`: observe this machine (io/doctor-observe), judge it (core/doctor-*), print; exit 1 on a problem.
 import { checkSystemd, checkLauncher } from "../core/doctor-access.js";
-import { checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir } from "../core/doctor-checks.js";
+import { checkConfig, checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir } from "../core/doctor-checks.js";
+import { expandEnv, expandTilde, layerSettings } from "../core/settings.js";
 import { doctorReport, renderDoctorText } from "../core/doctor-report.js";
 import { ExitCode } from "../core/errors.js";
-import { observeFilesystem, observeJupyter, observeLauncher, observeStateDir } from "../io/doctor-observe.js";
+import { observeConfig, observeFilesystem, observeJupyter, observeLauncher, observeStateDir } from "../io/doctor-observe.js";
+import { instancePaths } from "../io/paths.js";
+import { peekRemembered, readRemoteConfig } from "../io/settings-file.js";
 import { currentBundle } from "../io/launcher-file.js";
 import { homeDir, stateRoot } from "../io/paths.js";
 import { findFreePort } from "../io/ports.js";
@@ -13,8 +16,10 @@ import type { CommandContext } from "./context.js";
 /** doctor's flags. */
 export interface DoctorFlags {
   json: boolean;
-  /** The jupyter to check (like start's --jupyter). */
-  jupyter: string;
+  /** The jupyter to check (like start's --jupyter); default: the instance's setting, else `jupyter`. */
+  jupyter: string | undefined;
+  /** The instance whose settings (config file, remembered) say which jupyter, env and prologue. */
+  name: string;
 }
 
 const PREFERRED_PORT = 8888;
@@ -24,8 +29,10 @@ const PORT_SPAN = 100;
 export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Promise<ExitCode> {
   const root = stateRoot(ctx.env);
   const home = homeDir(ctx.env);
+  const config = observeConfig(ctx.env);
+  const s = instanceSettings(flags.name, ctx.env, config.error === null);
   const [jupyter, free, systemd, launcher] = await Promise.all([
-    observeJupyter(flags.jupyter, ctx.env, ctx.cwd),
+    observeJupyter(flags.jupyter ?? expandTilde(s.jupyter ?? "jupyter", home), { ...ctx.env, ...expandEnv(s.env ?? {}, ctx.env, home) }, ctx.cwd, s.prologue?.trim() ? s.prologue : null),
     findFreePort(PREFERRED_PORT, PORT_SPAN),
     probeSystemd(ctx.env),
     observeLauncher(ctx.env, home, currentBundle(ctx.self), ctx.version),
@@ -38,8 +45,17 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
     checkPort({ preferred: PREFERRED_PORT, free, span: PORT_SPAN }),
     checkSystemd(systemd),
     checkLauncher(launcher),
+    checkConfig(config),
   ]);
   if (flags.json) ctx.out(JSON.stringify(report));
   else for (const line of renderDoctorText(report)) ctx.out(line);
   return report.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** jupyter, env and prologue as start would take them (no command line); defaults only when the config is invalid. */
+function instanceSettings(name: string, env: Record<string, string | undefined>, configOk: boolean) {
+  const config = configOk ? readRemoteConfig(env).config : { defaults: {}, instances: {} as Record<string, object> };
+  let remembered = {};
+  try { remembered = peekRemembered(instancePaths(env, name).dir) ?? {}; } catch { /* invalid name: defaults */ }
+  return layerSettings([config.defaults, config.instances[name] ?? {}, remembered].map((values) => ({ source: "config file" as const, where: null, values }))).values;
 }

@@ -4,6 +4,7 @@ import { buildStatus, type StatusReport } from "../core/status-report.js";
 import type { StateRecord } from "../core/types.js";
 import { instancePaths, type InstancePaths } from "../io/paths.js";
 import { hostName } from "../io/process-identity.js";
+import { peekRemembered } from "../io/settings-file.js";
 import { distrustDir } from "../io/private-file.js";
 import { readState } from "../io/state-file.js";
 import { backendFor } from "../backends/choose.js";
@@ -35,6 +36,7 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
   const host = seen.hostBound || !record ? hostName() : record.host;
   const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy, now: Date.now() }), record, env);
+  report.settings = peekRemembered(paths.dir);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;
   return { paths, record, corrupt, report, supervisorAlive, jupyterAlive };

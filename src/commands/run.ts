@@ -8,7 +8,7 @@ import { ensurePrivateDir } from "../io/state-file.js";
 import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
-import { recordedOptions, resolveStartOptions } from "./start-options.js";
+import { recordedOptions, resolveStart } from "./start-options.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -18,7 +18,7 @@ export interface RunFlags extends RawStartOptions {
 
 /** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
 export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<ExitCode> {
-  const options = resolveStartOptions(flags, ctx);
+  const { options } = await resolveStart(flags, ctx);
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
   let release: Release | null = null;
@@ -34,14 +34,16 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
     throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
   }
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: recordedOptions(view.record.options, ctx) } : undefined;
+  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: await recordedOptions(view.record.options, ctx) } : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
   // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
   const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
   const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null, keepers: view.record.keepers ?? [] } : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
-    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, onClaimed: () => { void release?.(); } });
+    // On `restart` the settings are read again (remembered ones changed by a later `start` apply then).
+    const reload = async (current: { rootDir: string }) => (await resolveStart(flags, ctx, { defaultRootDir: current.rootDir })).options;
+    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, reload, onClaimed: () => { void release?.(); } });
     return ExitCode.ok;
   } catch (err) {
     log.error({ err: (err as Error).message }, "supervisor gave up");

@@ -14,7 +14,10 @@ import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
 import type { StartFlags } from "./start.js";
-import { resolveStartOptions } from "./start-options.js";
+import { resolveStart } from "./start-options.js";
+import { writeRemembered } from "../io/settings-file.js";
+import { mergeRemembered } from "../core/settings.js";
+import { ensurePrivateDir } from "../io/state-file.js";
 import { inUnit, startService } from "../backends/systemd/index.js";
 
 /** Variables copied into the unit when set, so the service finds the same Jupyter, kernels and tools as this shell. */
@@ -23,7 +26,8 @@ const passedEnv = ["PATH", "LANG", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "JU
 
 /** Install (or update) the instance as a systemd user service and start it; prints its URL. */
 export async function serviceInstallCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
-  const options = resolveStartOptions(flags, ctx);
+  const resolved = await resolveStart(flags, ctx);
+  const options = resolved.options;
   // Before asking systemd: on a shared home another login node's service is never taken over.
   const owner = installedHost(ctx.env, options.name);
   if (owner !== null && owner !== hostName()) {
@@ -86,6 +90,9 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
     if (err instanceof JlremoteError) throw new JlremoteError(`${err.message}; ${undone}`, err.exitCode, { detail: err.detail });
     throw err;
   }
+  // Like an explicit start, the installed options become the instance's remembered settings.
+  ensurePrivateDir(running.paths.dir, ctx.err);
+  writeRemembered(running.paths.dir, mergeRemembered(resolved.remembered, resolved.cli));
   ctx.out(flags.json ? JSON.stringify(running.report) : (running.report.url ?? ""));
   ctx.err(`'${options.name}' runs as ${unit} (enabled: starts with your user manager)`);
   const user = loginName(ctx.env);

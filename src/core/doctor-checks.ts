@@ -45,7 +45,9 @@ export function parseJupyterVersions(text: string): Record<string, string> {
 /** What doctor saw of Jupyter. */
 export type JupyterObservation =
   | { found: false; name: string; searched: string }
-  | { found: true; path: string; runs: boolean; error: string | null; versions: Record<string, string>; apps: JupyterApp[] };
+  | { found: true; path: string; runs: boolean; error: string | null; versions: Record<string, string>; apps: JupyterApp[];
+      /** How the install was recognized (jupyter, entry = jupyter-lab & co., python) and what auto runs. */
+      kind?: string; autoCommand?: string[]; prologue?: boolean };
 
 const APP_PACKAGE: Record<JupyterApp, string> = { lab: "jupyterlab", notebook: "notebook", server: "jupyter_server" };
 
@@ -65,11 +67,12 @@ export function checkJupyter(o: JupyterObservation): Check {
   if (o.apps.length === 0) {
     return { id, status: "problem", message: `${o.path}${core} has none of lab, notebook, server`, hint: "pip install --user jupyterlab in that environment" };
   }
-  const message = `${o.path}${core}; apps: ${apps}`;
+  const message = `${o.path}${o.kind && o.kind !== "jupyter" ? ` (${o.kind === "python" ? "a Python interpreter" : "an app's own entry point"})` : ""}${core}; apps: ${apps}`;
   if (!o.apps.includes("lab") && !o.apps.includes("notebook")) {
     return { id, status: "warning", message: `${message} (jupyter server alone has no web UI)`, hint: "pip install --user jupyterlab for the browser UI" };
   }
-  return { id, status: "ok", message: `${message}; --app auto picks ${o.apps.includes("lab") ? "lab" : "notebook"}`, hint: null };
+  const how = o.autoCommand ? ` (${o.prologue ? "after the prologue: " : ""}${o.autoCommand.join(" ")})` : "";
+  return { id, status: "ok", message: `${message}; --app auto picks ${o.apps.includes("lab") ? "lab" : "notebook"}${how}`, hint: null };
 }
 
 /** What doctor saw of the state root and its instance directories. */
@@ -135,4 +138,16 @@ export function checkFilesystem(o: { path: string; type: number | null; error: s
   return { id, status: "ok",
     message: `${o.path} is on ${net}: the start lock is an atomic mkdir (safe there); an instance started on another login node shows as elsewhere (exit 4)`,
     hint: "run jlremote commands for an instance on the node that started it; for per-node state, set XDG_STATE_HOME to a local directory" };
+}
+
+/** What doctor saw of the remote defaults file. */
+export type ConfigObservation = { file: string; exists: boolean; error: string | null; instances: string[]; profiles: string[] };
+
+/** The remote defaults file: absent is fine, invalid is a problem (every start would fail with exit 2). */
+export function checkConfig(o: ConfigObservation): Check {
+  const id = "config";
+  if (o.error !== null) return { id, status: "problem", message: o.error, hint: `fix ${o.file} (see README, "Settings"), or move it away` };
+  if (!o.exists) return { id, status: "ok", message: `no ${o.file} (built-in defaults)`, hint: null };
+  const parts = [o.instances.length > 0 && `instances: ${o.instances.join(", ")}`, o.profiles.length > 0 && `profiles: ${o.profiles.join(", ")}`].filter(Boolean);
+  return { id, status: "ok", message: `${o.file} is valid${parts.length > 0 ? ` (${parts.join("; ")})` : ""}`, hint: null };
 }

@@ -1,23 +1,24 @@
 // Validates raw start/run options into InstanceOptions and turns them back into `run` argv for the daemon.
 import { usageError } from "./errors.js";
+import { defaultSettings, layerSettings, parseCliSettings, type Settings } from "./settings.js";
 import type { InstanceOptions, JupyterApp } from "./types.js";
 
-/** Raw start/run options as parsed from argv. */
+/** Raw start/run options as parsed from argv (absent: not given on the command line). */
 export interface RawStartOptions {
   name: string;
-  app: string;
-  jupyter: string;
+  app?: string;
+  jupyter?: string;
   port?: unknown;
   rootDir?: string;
-  maxRestarts: unknown;
-  timeout: unknown;
-  stopTimeout: unknown;
+  maxRestarts?: unknown;
+  timeout?: unknown;
+  stopTimeout?: unknown;
   sock?: boolean;
   healthInterval?: unknown;
   healthRetries?: unknown;
   logMaxSize?: unknown;
   logKeep?: unknown;
-  extraArgs: string[];
+  extraArgs?: string[];
   /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
   scheduler?: string;
   idleTimeout?: unknown;
@@ -32,12 +33,7 @@ export const maxDurationSec = 86_400;
 
 /** Parse a port value: an integer from 1 to 65535. */
 export function parsePort(raw: unknown): number {
-  const text = String(raw);
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isInteger(n) || n < 1 || n > 65535) {
-    throw usageError(`--port ${text}: expected a port number from 1 to 65535`);
-  }
-  return n;
+  return parseCliSettings({ port: raw }).port as number;
 }
 
 /** Parse a positive number of seconds (or count) for option `flag`, at most `max`. */
@@ -58,38 +54,49 @@ export function parseSeconds(flag: string, raw: unknown, min = 0): number {
 
 /** Validate the app choice (auto is resolved later, with the filesystem). */
 export function parseApp(raw: string): JupyterApp | "auto" {
-  if (raw === "auto" || raw === "lab" || raw === "notebook" || raw === "server") return raw;
-  throw usageError(`--app ${raw}: expected auto, lab, notebook or server`);
+  return parseCliSettings({ app: raw }).app as JupyterApp | "auto";
 }
 
-/** Everything but the filesystem-dependent parts (jupyter path, app auto, root dir), validated. */
-export function validateStartOptions(raw: RawStartOptions): Omit<InstanceOptions, "app" | "jupyter" | "rootDir"> & { app: JupyterApp | "auto" } {
-  const port = raw.port === undefined ? null : parsePort(raw.port);
+/** The options that need no filesystem, from effective settings (defaults filled in), with the cross-checks. */
+export type PlainOptions = Omit<InstanceOptions, "app" | "jupyter" | "rootDir" | "command" | "env" | "prologue"> & { app: JupyterApp | "auto" };
+
+/** Everything but the filesystem-dependent parts, from effective settings. */
+export function finalizeSettings(name: string, s: Settings): PlainOptions {
+  const d = defaultSettings as Required<Settings>;
+  const port = s.port ?? null;
   const v = {
-    name: raw.name,
-    app: parseApp(raw.app),
+    name,
+    app: s.app ?? d.app,
     port,
     portExplicit: port !== null,
-    extraArgs: raw.extraArgs,
-    maxRestarts: parsePositive("max-restarts", raw.maxRestarts, true, 1_000_000),
-    readyTimeoutMs: parseSeconds("timeout", raw.timeout) * 1000,
-    stopTimeoutMs: parseSeconds("stop-timeout", raw.stopTimeout) * 1000,
-    sock: raw.sock === true,
-    // Down to 1 ms, so the watch loop can be run fast (memory checks over 100,000 iterations).
-    healthIntervalMs: parseSeconds("health-interval", raw.healthInterval ?? healthDefaults.intervalSec, 0.001) * 1000,
-    healthRetries: Math.max(1, parsePositive("health-retries", raw.healthRetries ?? healthDefaults.retries, true, 1_000_000)),
-    logMaxBytes: Math.round(parsePositive("log-max-size", raw.logMaxSize ?? logDefaults.maxSizeMb, false, 1_000_000) * 1024 * 1024),
-    logKeep: parsePositive("log-keep", raw.logKeep ?? logDefaults.keep, true, 100),
-    ...(raw.scheduler === "slurm" ? { scheduler: "slurm" as const } : {}),
-    ...(raw.idleTimeout !== undefined && Number(raw.idleTimeout) !== 0 ? { idleTimeoutMin: parsePositive("idle-timeout", raw.idleTimeout) } : {}),
+    extraArgs: s.extraArgs ?? d.extraArgs,
+    maxRestarts: s.maxRestarts ?? d.maxRestarts,
+    readyTimeoutMs: (s.timeout ?? d.timeout) * 1000,
+    stopTimeoutMs: (s.stopTimeout ?? d.stopTimeout) * 1000,
+    sock: s.sock ?? d.sock,
+    healthIntervalMs: (s.healthInterval ?? d.healthInterval) * 1000,
+    healthRetries: Math.max(1, s.healthRetries ?? d.healthRetries),
+    logMaxBytes: Math.round((s.logMaxSize ?? d.logMaxSize) * 1024 * 1024),
+    logKeep: s.logKeep ?? d.logKeep,
+    ...(s.idleTimeout !== undefined && s.idleTimeout !== 0 ? { idleTimeoutMin: s.idleTimeout } : {}),
   };
-  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
-  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port");
-  if (v.logMaxBytes < 4096) throw usageError(`--log-max-size ${String(raw.logMaxSize)}: expected at least 0.004 (MB)`);
+  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port (`jlremote start --reset` forgets a remembered one)");
   return v;
 }
 
-/** The `run` argv (after the CLI prefix) that reproduces these options in the detached supervisor. */
+/** The scheduler a start or run asks for: `slurm`, or nothing for `none`/unset; anything else is a usage error. */
+export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: "slurm" } {
+  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
+  return raw.scheduler === "slurm" ? { scheduler: "slurm" } : {};
+}
+
+/** The command-line options alone, validated, over the defaults (what a service instance checks). */
+export function validateStartOptions(raw: RawStartOptions): PlainOptions {
+  const scheduler = schedulerOf(raw);
+  return { ...finalizeSettings(raw.name, layerSettings([{ source: "default", where: null, values: defaultSettings }, { source: "command line", where: null, values: parseCliSettings({ ...raw }) }]).values), ...scheduler };
+}
+
+/** The `run` argv (after the CLI prefix) that reproduces these options in a foreground supervisor (systemd). */
 export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
   const argv = ["run", "--name", o.name, "--app", o.app, "--jupyter", o.jupyter, "--root-dir", o.rootDir,
     "--max-restarts", String(o.maxRestarts), "--timeout", String(o.readyTimeoutMs / 1000),
@@ -104,4 +111,11 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
   if (daemon) argv.push("--daemon-child");
   if (o.extraArgs.length > 0) argv.push("--", ...o.extraArgs);
   return argv;
+}
+
+/** Would these options run Jupyter differently from the recorded ones (what `start` on a running instance notes)? */
+export function differs(running: Partial<InstanceOptions>, wanted: InstanceOptions): boolean {
+  const pick = (o: Partial<InstanceOptions>) => JSON.stringify([o.app, o.command ?? [o.jupyter, o.app], o.rootDir, o.sock, o.portExplicit ? o.port : null,
+    o.extraArgs, o.env ?? {}, o.prologue ?? null, o.maxRestarts, o.readyTimeoutMs, o.stopTimeoutMs, o.healthIntervalMs, o.healthRetries, o.idleTimeoutMin ?? null]);
+  return pick(running) !== pick(wanted);
 }

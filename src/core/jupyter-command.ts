@@ -11,7 +11,12 @@ export interface JupyterLaunch {
 
 /** The argv (without the executable): `jupyter <app> --config=FILE`, then the user's extra arguments. */
 export function jupyterArgs(launch: JupyterLaunch): string[] {
-  return [launch.app, `--config=${launch.configFile}`, ...launch.extraArgs];
+  return [launch.app, ...jupyterOptions(launch)];
+}
+
+/** The options alone (after `jupyter lab`, `jupyter-lab` or `python -m jupyterlab`). */
+export function jupyterOptions(launch: JupyterLaunch): string[] {
+  return [`--config=${launch.configFile}`, ...launch.extraArgs];
 }
 
 /** Variables that would hand a token to Jupyter, and through it to every kernel and terminal: never passed on. */

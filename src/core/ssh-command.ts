@@ -81,9 +81,15 @@ const DEFAULT_REMOTE_SCRIPT =
  * The command string ssh sends to the remote login shell. It always runs `sh -c` so the lookup works whatever the
  * login shell is (bash, zsh, tcsh, fish); `remoteCmd` (words, ~ allowed) replaces the default lookup.
  */
-export function remoteCommandLine(remoteCmd: string | null, args: readonly string[]): string {
+export function remoteCommandLine(remoteCmd: string | null, args: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   const script = remoteCmd === null ? DEFAULT_REMOTE_SCRIPT : `${remoteCmd} "$@"`;
-  return ["sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
+  return [...envPrefix(env), "sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
+}
+
+/** `env K=V …` before the command: variables for the remote jlremote whatever the login shell (fish, tcsh too). */
+function envPrefix(env: Readonly<Record<string, string>>): string[] {
+  const pairs = Object.entries(env).map(([k, v]) => shQuote(`${k}=${v}`));
+  return pairs.length === 0 ? [] : ["env", ...pairs];
 }
 
 /** The line statusOrStartLine prints on stdout between the status and the start. */
@@ -101,7 +107,7 @@ export const OR_START_ENV = "JLREMOTE_OR_START";
  * --json` after START_MARKER on stdout (in the same process when the remote jlremote knows OR_START_ENV, else run by
  * the shell right after); the exit code is the last command's.
  */
-export function statusOrStartLine(remoteCmd: string | null, name: string, startArgs: readonly string[]): string {
+export function statusOrStartLine(remoteCmd: string | null, name: string, startArgs: readonly string[], env: Readonly<Record<string, string>> = {}): string {
   const lookup = remoteCmd === null
     ? 'if command -v jlremote >/dev/null 2>&1; then jlremote "$@"; ' +
       'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
@@ -109,7 +115,7 @@ export function statusOrStartLine(remoteCmd: string | null, name: string, startA
     : `${remoteCmd} "$@"`;
   const script = `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
     `unset ${OR_START_ENV}; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift 2; j "$@"`;
-  return ["sh", "-c", shQuote(script), "jllocal", shQuote(name), shQuote(JSON.stringify(startArgs)), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
+  return [...envPrefix(env), "sh", "-c", shQuote(script), "jllocal", shQuote(name), shQuote(JSON.stringify(startArgs)), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
 }
 
 /** The master's PID from `ssh -O check` output ("Master running (pid=123)"), or null. */

@@ -1,6 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
+import type { Settings } from "./settings.js";
 import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
@@ -47,12 +48,16 @@ export interface StatusReport {
   node?: string | null;
   endsAt?: string | null;
   secondsLeft?: number | null;
+  /** A pending job's start as Slurm estimates it (backfill, --begin), or null when it has none. */
+  expectedStartAt?: string | null;
   /** The address Jupyter listens on when not 127.0.0.1 (a batch job's node): jllocal forwards there. */
   listenHost?: string | null;
   /** When the supervisor got the walltime warning signal. */
   walltimeWarningAt?: string | null;
   /** Why the job ended (time limit, cancelled, out of memory, node failure, preempted, failed with exit code). */
   endReason?: string | null;
+  /** The remembered settings (options of the last explicit start or service install), or null; never the token. */
+  settings?: Settings | null;
 }
 
 /** How often a live supervisor refreshes `heartbeatAt` in state.json. */

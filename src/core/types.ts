@@ -28,6 +28,12 @@ export interface InstanceOptions {
   name: string;
   app: JupyterApp;
   jupyter: string;
+  /** The argv prefix that starts the app with this install (`jupyter lab`, `jupyter-lab`, `python -m jupyterlab`). */
+  command: string[];
+  /** Variables added to Jupyter's environment (config file `env`, expanded). */
+  env: Record<string, string>;
+  /** Shell snippet run before Jupyter under `sh -c`, which then execs Jupyter (config file `prologue`), or null. */
+  prologue: string | null;
   port: number | null;
   portExplicit: boolean;
   rootDir: string;

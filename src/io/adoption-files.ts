@@ -1,7 +1,7 @@
 // Files and processes behind kernel adoption: the bundled Python dir, the Python that runs Jupyter, the extension's
 // report.
 import { closeSync, existsSync, openSync, readFileSync, readSync } from "node:fs";
-import { delimiter, isAbsolute, join } from "node:path";
+import { basename, delimiter, isAbsolute, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** dist/python in the bundle (the build copies python/ there), python/ when running from the sources. */
@@ -17,6 +17,8 @@ export function bundledPythonDir(): string | null {
 export function pythonOf(jupyter: string, env: Record<string, string | undefined>): string {
   const path = isAbsolute(jupyter) ? jupyter : (env.PATH ?? "").split(delimiter).map((d) => join(d, jupyter)).find((p) => existsSync(p));
   if (path) {
+    // An env's interpreter given as --jupyter (`python -m jupyterlab`) is the keeper's python too.
+    if (/^python[0-9.]*$/.test(basename(path))) return path;
     const head = readHead(path);
     const shebang = /^#!\s*(\S+)(?:\s+(\S+))?/.exec(head);
     const interp = shebang?.[1]?.endsWith("/env") ? shebang[2] : shebang?.[1];

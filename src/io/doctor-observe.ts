@@ -1,29 +1,38 @@
 // Gathers what `jlremote doctor` judges: jupyter, the state dir, a port, the filesystem, the launcher over ssh.
 import { accessSync, constants, readdirSync, statfsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseJupyterVersions, type JupyterObservation, type StateDirObservation } from "../core/doctor-checks.js";
+import { parseJupyterVersions, type ConfigObservation, type JupyterObservation, type StateDirObservation } from "../core/doctor-checks.js";
+import { readRemoteConfig, remoteConfigFile } from "./settings-file.js";
 import type { LauncherObservation } from "../core/doctor-access.js";
 import { pathAdvice } from "../core/launcher.js";
 import { remoteCommandLine } from "../core/ssh-command.js";
-import { availableApps, resolveJupyter } from "./jupyter-detect.js";
+import { pickApp } from "../core/jupyter-install.js";
+import type { JupyterApp } from "../core/types.js";
+import { detectInstall } from "./jupyter-detect.js";
 import { findOnPath, inspectLauncherFile } from "./launcher-file.js";
 import { runCommand } from "./run-command.js";
 import { nonInteractivePath, runLikeSsh } from "./ssh-shell.js";
 
 type Env = Record<string, string | undefined>;
 
-/** Find jupyter (`--jupyter`, default on PATH), run `jupyter --version`, list its apps. */
-export async function observeJupyter(jupyter: string, env: Env, cwd: string): Promise<JupyterObservation> {
-  let path: string;
+/** Find jupyter (`--jupyter`, default on PATH), detect what it offers, run its `--version`. */
+export async function observeJupyter(jupyter: string, env: Env, cwd: string, prologue: string | null = null): Promise<JupyterObservation> {
+  let found;
   try {
-    path = resolveJupyter(jupyter, env, cwd);
+    found = await detectInstall(jupyter, env, cwd, prologue);
   } catch {
     return { found: false, name: jupyter, searched: env.PATH ?? "" };
   }
-  const r = await runCommand(path, ["--version"], { env, cwd, timeoutMs: 20_000 });
+  const { install } = found;
+  const [file, ...args] = install.kind === "python" ? [install.path, "-m", "jupyter", "--version"] : [install.path, "--version"];
+  const r = await runCommand(file as string, args, { env: found.env, cwd, timeoutMs: 20_000 });
   const runs = r.code === 0;
-  const error = runs ? null : r.timedOut ? "`jupyter --version` timed out after 20 s" : (r.stderr.trim().split("\n").pop() || r.spawnError || `exit ${r.code}`);
-  return { found: true, path, runs, error, versions: parseJupyterVersions(r.stdout), apps: [...availableApps(path, env)] };
+  const error = runs ? null : r.timedOut ? "`--version` timed out after 20 s" : (r.stderr.trim().split("\n").pop() || r.spawnError || `exit ${r.code}`);
+  const versions = parseJupyterVersions(r.stdout);
+  // jupyter-lab --version prints the bare version of its own package.
+  if (install.kind === "entry" && install.entryApp !== null && /^\d[\w.]*$/.test(r.stdout.trim())) versions[{ lab: "jupyterlab", notebook: "notebook", server: "jupyter_server" }[install.entryApp]] = r.stdout.trim();
+  const apps = (["lab", "notebook", "server"] as JupyterApp[]).filter((a) => install.commands[a] !== undefined);
+  return { found: true, path: install.path, runs, error, versions, apps, kind: install.kind, autoCommand: install.commands[pickApp(install)], prologue: prologue !== null };
 }
 
 function writable(dir: string): boolean {
@@ -99,4 +108,14 @@ export async function observeLauncher(env: Env, home: string, runningBundle: str
     lookup: { code: lookup.code, stdout: lookup.stdout, stderr: lookup.stderr, error: lookup.timedOut ? "timed out" : lookup.spawnError },
     advice: pathAdvice(dirname(defaultFile), home, ssh.shell),
   };
+}
+
+/** The remote defaults file, parsed (the error message when it is invalid). */
+export function observeConfig(env: Env): ConfigObservation {
+  try {
+    const { file, exists, config } = readRemoteConfig(env);
+    return { file, exists, error: null, instances: Object.keys(config.instances), profiles: Object.keys(config.profiles) };
+  } catch (err) {
+    return { file: remoteConfigFile(env), exists: true, error: (err as Error).message, instances: [], profiles: [] };
+  }
 }

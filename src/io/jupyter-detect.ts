@@ -1,8 +1,13 @@
-// Finds the jupyter executable and which apps (lab/notebook/server) it has, the way jupyter_core finds subcommands.
+// Finds the `--jupyter` executable and what it offers (lab/notebook/server), as jupyter_core finds subcommands:
+// `jupyter-<app>` next to it or on PATH; for a Python interpreter, the importable modules; with a prologue, inside it.
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { JlremoteError, ExitCode } from "../core/errors.js";
+import { classifyJupyter, installCommands, pythonModule, withPrologue, type JupyterInstall } from "../core/jupyter-install.js";
 import type { JupyterApp } from "../core/types.js";
+import { runCommand } from "./run-command.js";
+
+type Env = Record<string, string | undefined>;
 
 function isExecutableFile(path: string): boolean {
   try {
@@ -15,11 +20,11 @@ function isExecutableFile(path: string): boolean {
 }
 
 /** Resolve `--jupyter` (a path or a name on PATH) to an absolute executable path. */
-export function resolveJupyter(jupyter: string, env: Record<string, string | undefined>, cwd: string): string {
+export function resolveJupyter(jupyter: string, env: Env, cwd: string): string {
   if (jupyter.includes("/")) {
     const abs = isAbsolute(jupyter) ? jupyter : resolve(cwd, jupyter);
     if (isExecutableFile(abs)) return abs;
-    throw new JlremoteError(`--jupyter ${jupyter}: not an executable file; pass the path of a jupyter executable`, ExitCode.usage);
+    throw new JlremoteError(`--jupyter ${jupyter}: not an executable file; pass the path of jupyter, jupyter-lab or an env's python`, ExitCode.usage);
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (dir && isExecutableFile(join(dir, jupyter))) return join(dir, jupyter);
@@ -30,12 +35,46 @@ export function resolveJupyter(jupyter: string, env: Record<string, string | und
   );
 }
 
-/** Which apps are installed next to that jupyter or on PATH (jupyter-lab, jupyter-notebook, jupyter-server). */
-export function availableApps(jupyterPath: string, env: Record<string, string | undefined>): Set<JupyterApp> {
-  const dirs = [dirname(jupyterPath), ...(env.PATH ?? "").split(delimiter).filter(Boolean)];
-  const found = new Set<JupyterApp>();
-  for (const app of ["lab", "notebook", "server"] as const) {
-    if (dirs.some((d) => isExecutableFile(join(d, `jupyter-${app}`)))) found.add(app);
+/** Resolve a bare name after running the prologue (module load, conda activate); returns the path and that PATH. */
+async function resolveAfterPrologue(name: string, env: Env, cwd: string, prologue: string): Promise<{ path: string; env: Env }> {
+  const argv = withPrologue(prologue, ["/bin/sh", "-c", 'command -v -- "$0" && printf "%s\\n" "$PATH"', name]);
+  const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 120_000 });
+  const [path, pathVar] = r.stdout.trim().split("\n").slice(-2);
+  if (r.code !== 0 || !path?.startsWith("/")) {
+    const why = r.timedOut ? "timed out after 120 s" : r.stderr.trim().split("\n").pop() || `'${name}' not found on its PATH`;
+    throw new JlremoteError(`no '${name}' after the prologue (${why}); fix the prologue in the jlremote config, or pass --jupyter PATH`, ExitCode.failure);
   }
-  return found;
+  return { path, env: { ...env, PATH: pathVar ?? env.PATH } };
+}
+
+/** Which Python modules of the apps an interpreter can import (run inside the prologue, if any). */
+async function importableApps(python: string, env: Env, cwd: string, prologue: string | null): Promise<JupyterApp[]> {
+  const mods = Object.entries(pythonModule);
+  const script = `import importlib.util as u\nfor a, m in ${JSON.stringify(mods)}:\n    print(a if u.find_spec(m) else "")`;
+  const argv = withPrologue(prologue, [python, "-c", script]);
+  const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 60_000 });
+  if (r.code !== 0) {
+    throw new JlremoteError(`${python} -c 'import …' failed (${r.timedOut ? "timed out" : r.stderr.trim().split("\n").pop() || `exit ${r.code}`}); is it a working Python?`, ExitCode.failure);
+  }
+  return r.stdout.split("\n").map((l) => l.trim()).filter((l): l is JupyterApp => l === "lab" || l === "notebook" || l === "server");
+}
+
+/** Find the executable and detect the install: its kind and the argv prefix of each app it offers. */
+export async function detectInstall(jupyter: string, env: Env, cwd: string, prologue: string | null): Promise<{ install: JupyterInstall; env: Env }> {
+  let path: string;
+  let seen = env;
+  if (prologue !== null && !jupyter.includes("/")) ({ path, env: seen } = await resolveAfterPrologue(jupyter, env, cwd, prologue));
+  else path = resolveJupyter(jupyter, env, cwd);
+  const { kind } = classifyJupyter(path);
+  if (kind === "python") return { install: installCommands(path, { entries: {}, sibling: null, modules: await importableApps(path, env, cwd, prologue) }), env: seen };
+  const here = dirname(path);
+  // jupyter_core looks next to `jupyter`, then on PATH; an app's own entry point only has its siblings.
+  const dirs = kind === "jupyter" ? [here, ...(seen.PATH ?? "").split(delimiter).filter(Boolean)] : [here];
+  const entries: Partial<Record<JupyterApp, string>> = {};
+  for (const app of ["lab", "notebook", "server"] as const) {
+    const dir = dirs.find((d) => isExecutableFile(join(d, `jupyter-${app}`)));
+    if (dir !== undefined) entries[app] = join(dir, `jupyter-${app}`);
+  }
+  const sibling = isExecutableFile(join(here, "jupyter")) ? join(here, "jupyter") : null;
+  return { install: installCommands(path, { entries, sibling, modules: [] }), env: seen };
 }

@@ -17,10 +17,13 @@ const probe = [
   "print(json.dumps({'jupyter_server': v('jupyter_server'), 'notebook': v('notebook')}))",
 ].join("\n");
 
-/** The flavour of the install that `jupyter <app>` runs; cached in `cacheFile` until the app's script changes. */
-export async function detectFlavour(jupyter: string, app: JupyterApp, env: Record<string, string | undefined>, cacheFile: string): Promise<JupyterFlavour> {
-  const script = appScript(jupyter, app, env);
-  const python = script === null ? null : interpreterOf(script, env);
+/** The flavour of the install that `command` (argv prefix of the app) runs; cached in `cacheFile` until its script changes. */
+export async function detectFlavour(command: readonly string[], app: JupyterApp, env: Record<string, string | undefined>, cacheFile: string): Promise<JupyterFlavour> {
+  const [exe = "jupyter", second] = command;
+  // `python -m jupyterlab`: the interpreter itself; `jupyter-lab`: that script; `jupyter lab`: jupyter-lab beside it.
+  const viaPython = second === "-m";
+  const script = viaPython ? exe : command.length === 1 ? exe : appScript(exe, app, env);
+  const python = script === null ? null : viaPython ? exe : interpreterOf(script, env);
   if (script === null || python === null) return { serverMajor: null, notebookMajor: null };
   const st = statSync(script);
   const key = [script, python, st.mtimeMs, st.size, env.PYTHONPATH ?? "", env.PYTHONNOUSERSITE ?? ""].join("|");

@@ -12,6 +12,6 @@ function localPort(raw: string | undefined): number | undefined {
 }
 
 /** ConnectFlags from the raw options; a bad --local-port is a usage error. */
-export function connectFlags(a: FastConnectArgs & { scheduler?: string; sbatch?: string }): ConnectFlags {
+export function connectFlags(a: FastConnectArgs & { scheduler?: string; sbatch?: string; profile?: string }): ConnectFlags {
   return { ...a, localPort: localPort(a.localPort) };
 }

@@ -41,7 +41,8 @@ export async function connectFresh(
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
     // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
-    const extra = [...(flags.scheduler ? ["--scheduler", flags.scheduler] : []), ...(flags.sbatch !== undefined ? [`--sbatch=${flags.sbatch}`] : [])];
+    const extra = [...(flags.scheduler ? ["--scheduler", flags.scheduler] : []), ...(flags.sbatch !== undefined ? [`--sbatch=${flags.sbatch}`] : []),
+      ...(flags.profile !== undefined ? [`--profile=${flags.profile}`] : [])];
     const [masterId, status] = await Promise.all([
       master.id, ensureRemoteRunning(t, flags.remoteCmd, flags.name, { allowed: flags.start, sock: flags.sock, extra }, ctx, master.opened ? null : known),
     ]);

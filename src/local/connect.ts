@@ -19,6 +19,8 @@ export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
   scheduler?: string;
   /** sbatch options passed to the remote `jlremote start --sbatch`. */
   sbatch?: string;
+  /** A profile of the remote config file (`jlremote start --profile`). */
+  profile?: string;
 };
 
 /** Connect (or reuse the connection) to the instance on HOST, print its local URL and open the browser. */

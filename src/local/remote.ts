@@ -6,8 +6,8 @@ import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void) {
-  const r = await runRemote(t, line, timeoutMs, onStderr);
+async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void, holdStdin = false) {
+  const r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
@@ -22,10 +22,11 @@ async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string
   return { code: r.exitCode, status, stderr: r.stderr, stdout: r.stdout };
 }
 
-function remoteFailure(prefix: string, stderr: string, stdout: string): JlremoteError {
+function remoteFailure(prefix: string, stderr: string, stdout: string, code: number | null = null): JlremoteError {
   const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== "");
   const first = (lines[0] ?? lastMeaningfulLine(stdout) ?? "").replace(/^jlremote: /, "");
-  return new JlremoteError(`${prefix}: ${first || "no output"}`, ExitCode.failure, {
+  // The remote's usage errors (a bad --profile, a bad remembered option) are the user's to fix: exit 2 here too.
+  return new JlremoteError(`${prefix}: ${first || "no output"}`, code === ExitCode.usage ? ExitCode.usage : ExitCode.failure, {
     detail: lines.length > 1 ? lines.slice(1).join("\n") : undefined,
   });
 }
@@ -46,20 +47,26 @@ export async function ensureRemoteRunning(
 ): Promise<RemoteStatus> {
   const startArgs = [...(start.sock ? ["--sock"] : []), ...(start.extra ?? [])];
   // A batch job (asked for now, or recorded remotely): `start` waits through the queue over the same connection.
-  const queued = startArgs.includes("--scheduler") || (known !== null && known.jobId !== null);
+  // A profile may pick Slurm too: the queue wait gets the long timeout and the progress lines.
+  const queued = startArgs.some((a) => a === "--scheduler" || a.startsWith("--profile=")) || (known !== null && known.jobId !== null);
   const startTimeout = queued ? 7 * 24 * 3_600_000 : 240_000;
-  const progress = queued ? relayLines((l) => ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`)) : undefined;
+  // Queued: if jllocal ends (Ctrl-C) while the job waits, the remote start reads EOF and cancels the queued job.
+  const hangup: Record<string, string> = queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {};
+  // Only the queue's progress is relayed as it comes; an error line is said once, by the failure below.
+  const progress = queued ? relayLines((l) => { if (isProgress(l)) ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`); }) : undefined;
   // Cold path: status and, when it says "not running", start, in one round trip.
   const st = known !== null ? { status: known, stderr: "", stdout: "" }
-    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs), progress)
+    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs, hangup), progress, queued)
     : await statusCall(t, remoteCmd, name);
   const marker = st.stdout.indexOf(START_MARKER);
   if (marker >= 0) {
     const before = parseRemoteStatus(st.stdout.slice(0, marker));
     const after = parseRemoteStatus(st.stdout.slice(marker));
-    ctx.err(`jllocal: Jupyter '${name}' was ${before?.state ?? "not running"} on ${t.host}; started it`);
-    if ("code" in st && st.code === 0 && after !== null && isUsable(after)) return after;
-    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, st.stderr, st.stdout.slice(marker + START_MARKER.length));
+    if ("code" in st && st.code === 0 && after !== null && isUsable(after)) {
+      ctx.err(`jllocal: Jupyter '${name}' was not running on ${t.host}${before?.state ? ` (${before.state})` : ""}; started it`);
+      return after;
+    }
+    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, st.stderr, st.stdout.slice(marker + START_MARKER.length), "code" in st ? st.code : null);
   }
   if (st.status === null) throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
   if (st.status.elsewhere) {
@@ -70,11 +77,17 @@ export async function ensureRemoteRunning(
     throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
-  const started = await callJlremote(t, remoteCmd, ["start", "--json", "--name", name, ...startArgs], startTimeout, undefined, progress);
+  const startArgv = ["start", "--json", "--name", name, ...startArgs];
+  const started = await callJlremote(t, remoteCmd, startArgv, startTimeout, remoteCommandLine(remoteCmd, startArgv, hangup), progress, queued);
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
-    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout);
+    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout, started.code);
   }
   return started.status;
+}
+
+/** A progress line of a queued start (`job 42: PENDING (Priority), 3 s`, `submitted batch job 42 …`), not an error. */
+function isProgress(line: string): boolean {
+  return /^(jlremote: )?(job \d+: |submitted batch job )/.test(line);
 }
 
 /** Calls `emit` once per complete line of a stream of chunks. */

@@ -13,10 +13,11 @@ export interface SshResult {
 }
 
 /** Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. */
-function ssh(args: string[], timeoutMs: number, interactive = false, onStderr?: (chunk: string) => void): Promise<SshResult> {
+function ssh(args: string[], timeoutMs: number, interactive = false, onStderr?: (chunk: string) => void, holdStdin = false): Promise<SshResult> {
   return new Promise((resolve, reject) => {
-    // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin.
-    const child = spawn("ssh", args, { stdio: [interactive ? "inherit" : "ignore", "pipe", "pipe"] });
+    // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin. A held stdin
+    // is a pipe never written to: when jllocal ends (Ctrl-C), the remote command reads EOF.
+    const child = spawn("ssh", args, { stdio: [interactive ? "inherit" : holdStdin ? "pipe" : "ignore", "pipe", "pipe"] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -56,8 +57,8 @@ export async function openMaster(t: SshTarget): Promise<void> {
 }
 
 /** Run a remote command line over the master. */
-export function runRemote(t: SshTarget, command: string, timeoutMs: number, onStderr?: (chunk: string) => void): Promise<SshResult> {
-  return ssh(execArgs(t, command), timeoutMs, false, onStderr);
+export function runRemote(t: SshTarget, command: string, timeoutMs: number, onStderr?: (chunk: string) => void, holdStdin = false): Promise<SshResult> {
+  return ssh(execArgs(t, command), timeoutMs, false, onStderr, holdStdin);
 }
 
 /** Add a local forward on the master; exit code 0 on success (255 e.g. when the local port is busy). */

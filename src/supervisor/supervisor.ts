@@ -4,9 +4,10 @@ import { join } from "node:path";
 import type pino from "pino";
 import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import { logDefaults } from "../core/instance-options.js";
-import { jupyterArgs, jupyterEnv } from "../core/jupyter-command.js";
+import { jupyterEnv, jupyterOptions } from "../core/jupyter-command.js";
 import { configFileText, deepMerge, idleConfig, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
 import { decidePort } from "../core/port-decision.js";
+import { withPrologue } from "../core/jupyter-install.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
 import { heartbeatMs } from "../core/status-report.js";
 import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
@@ -24,6 +25,7 @@ import { KernelKeeping } from "./kernel-keeping.js";
 import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
 import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
+import { normalized, reloaded } from "./settings-reload.js";
 import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
@@ -42,6 +44,8 @@ export interface SupervisorContext {
   resume?: { token: string; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
   /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
   jupyterConfigExtra?: JupyterConfig;
+  /** The instance's settings read again (on `restart`); errors keep the current ones. */
+  reload?: (current: InstanceOptions) => Promise<InstanceOptions>;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
 }
@@ -54,7 +58,7 @@ export function logPolicy(options: InstanceOptions): RotationPolicy {
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
 export async function supervise(ctx: SupervisorContext): Promise<void> {
   const { paths, log } = ctx;
-  const options = ctx.adopt?.options ?? ctx.options;
+  let options = normalized(ctx.adopt?.options ?? ctx.options);
   const keeper = new StateKeeper(paths.stateFile, initialRecord(ctx, options), log);
   try {
     keeper.claim();
@@ -122,7 +126,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        flavour ??= await detectFlavour(options.jupyter, options.app, ctx.env, join(paths.dir, "flavour.json"));
+        flavour ??= await detectFlavour(options.command, options.app, { ...ctx.env, ...options.env }, join(paths.dir, "flavour.json"));
         try {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
           // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) and idle culling are merged in.
@@ -131,7 +135,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0, host }, withIdle);
           const names = userConfigNames(options.app, flavour);
           kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, names, kernels.pythonPath())), configFile);
-          current = await kernels.spawn(options.jupyter, jupyterArgs({ app: options.app, configFile, extraArgs: options.extraArgs }), options.rootDir, jupyterEnv(ctx.env, instanceId), logFd);
+          // With a prologue, sh runs it and execs Jupyter: same PID and start time, so the identity stays Jupyter's.
+          const [file, ...args] = withPrologue(options.prologue, [...options.command, ...jupyterOptions({ app: options.app, configFile, extraArgs: options.extraArgs })]) as [string, ...string[]];
+          current = await kernels.spawn(file, args, options.rootDir, jupyterEnv({ ...ctx.env, ...options.env }, instanceId), logFd);
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
@@ -160,7 +166,12 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         log.info("stopped");
         return;
       }
-      if (end.why === "restart") { wake.clearRestart(); continue; }
+      if (end.why === "restart") {
+        wake.clearRestart();
+        options = await reloaded(ctx, options, keeper, (o, previous) => choosePort(o, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888));
+        flavour = null;
+        continue;
+      }
       if (end.why === "exit" && options.idleTimeoutMin && everReady && keeper.record.lastExit?.code === 0) {
         // Jupyter's own idle shutdown (--idle-timeout): an end, not a crash; a batch job gives its allocation back.
         const reason = `idle: Jupyter shut down after ${options.idleTimeoutMin} min without activity`;

@@ -30,7 +30,7 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   assert.equal(code, 0, JSON.stringify(report));
   assert.equal(report.ok, true);
   assert.equal(report.schema, 1);
-  assert.deepEqual(report.checks.map((c) => c.id), ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher"]);
+  assert.deepEqual(report.checks.map((c) => c.id), ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"]);
   for (const c of report.checks) assert.ok(["ok", "warning"].includes(c.status) && c.message !== "", JSON.stringify(c));
   assert.equal(check("jupyter").status, "ok");
   assert.match(check("jupyter").message, /^\/\S+\/jupyter \(jupyter_core [\d.]+\); apps: .*server [\d.]+/);
@@ -40,9 +40,9 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   const text = await runCli(["doctor"], sb.env);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.trim().split("\n");
-  assert.equal(lines.length, 8);
-  for (const l of lines.slice(0, 7)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
-  assert.match(lines[7] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
+  assert.equal(lines.length, 9);
+  for (const l of lines.slice(0, 8)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
+  assert.match(lines[8] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
 });
 
 test("without jupyter on PATH, doctor reports a problem with a hint and exits 1", async (t) => {

@@ -10,9 +10,9 @@ import { execInKernel, instanceId, startKernel, status } from "../helpers/jupyte
 
 const subreaper = resolve(import.meta.dirname, "../fixtures/subreaper.py");
 
-async function startServer(t: { after: (fn: () => unknown) => void }, extra: string[] = [], sb = sandbox()): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
+async function startServer(t: { after: (fn: () => unknown) => void }, extra: string[] = [], sb = sandbox(), f: Flavour = debian): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
   t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--app", "server", "--port", String(await freePort()), ...extra], sb.env);
+  const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), ...extra], sb.env);
   assert.equal(r.code, 0, r.stderr);
   return { sb, s: await status(sb) };
 }
@@ -68,33 +68,35 @@ test("a state written on another host is reported as there (exit 4) and never si
   assert.equal(await httpStatus(st.url), 200);
 });
 
-test("supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted", async (t) => {
-  const { sb, s } = await startServer(t);
-  const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-  t.after(() => killPid(kernel));
-  process.kill(s.supervisorPid, "SIGKILL");
-  await waitFor("supervisor gone", () => !alive(s.supervisorPid));
-  const un = await status(sb);
-  assert.equal(un.state, "unsupervised");
-  assert.equal(un.code, 0);
-  assert.ok(alive(s.jupyterPid) && alive(kernel));
-  const r = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout.trim(), s.url);
-  const adopted = await status(sb);
-  assert.equal(adopted.state, "running");
-  assert.equal(adopted.jupyterPid, s.jupyterPid);
-  assert.notEqual(adopted.supervisorPid, s.supervisorPid);
-  assert.ok(alive(kernel), "adoption killed the kernel");
-  process.kill(s.jupyterPid, "SIGKILL");
-  const back = await waitFor("restart after adoption", async () => {
-    const x = await status(sb);
-    return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  }, 60_000);
-  assert.equal(back.url, s.url);
-  assert.ok(back.restarts >= 1);
-  assert.equal(await httpStatus(s.url), 200);
-});
+for (const f of flavours) {
+  test(`${f.id}: supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted`, { skip: f.skip }, async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
+    t.after(() => killPid(kernel));
+    process.kill(s.supervisorPid, "SIGKILL");
+    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
+    const un = await status(sb);
+    assert.equal(un.state, "unsupervised");
+    assert.equal(un.code, 0);
+    assert.ok(alive(s.jupyterPid) && alive(kernel));
+    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), s.url);
+    const adopted = await status(sb);
+    assert.equal(adopted.state, "running");
+    assert.equal(adopted.jupyterPid, s.jupyterPid);
+    assert.notEqual(adopted.supervisorPid, s.supervisorPid);
+    assert.ok(alive(kernel), "adoption killed the kernel");
+    process.kill(s.jupyterPid, "SIGKILL");
+    const back = await waitFor("restart after adoption", async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+    }, 60_000);
+    assert.equal(back.url, s.url);
+    assert.ok(back.restarts >= 1);
+    assert.equal(await httpStatus(s.url), 200);
+  });
+}
 
 /** `jlremote run` under a child subreaper (as under systemd --user) with a running kernel. */
 async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => void }, f: Flavour = debian) {
@@ -278,19 +280,21 @@ test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels th
   await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
 });
 
-test("after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token", async (t) => {
-  const { sb, s } = await startServer(t);
-  process.kill(s.supervisorPid, "SIGKILL");
-  process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
-  // No --port this time: the crashed instance's port is taken again while it is free.
-  const again = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(again.code, 0, again.stderr);
-  assert.equal(again.stdout.trim(), s.url, "the URL (port and token) survives the crash");
-  assert.equal(await httpStatus(s.url), 200);
-  assert.equal((await runCli(["stop"], sb.env)).code, 0);
-  const fresh = await runCli(["start", "--app", "server"], sb.env);
-  assert.equal(fresh.code, 0, fresh.stderr);
-  assert.notEqual(fresh.stdout.trim(), s.url);
-  assert.equal(await httpStatus(fresh.stdout.trim()), 200);
-});
+for (const f of flavours) {
+  test(`${f.id}: after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token`, { skip: f.skip }, async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    process.kill(s.supervisorPid, "SIGKILL");
+    process.kill(s.jupyterPid, "SIGKILL");
+    await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+    // No --port this time: the crashed instance's port is taken again while it is free.
+    const again = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim(), s.url, "the URL (port and token) survives the crash");
+    assert.equal(await httpStatus(s.url), 200);
+    assert.equal((await runCli(["stop"], sb.env)).code, 0);
+    const fresh = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(fresh.code, 0, fresh.stderr);
+    assert.notEqual(fresh.stdout.trim(), s.url);
+    assert.equal(await httpStatus(fresh.stdout.trim()), 200);
+  });
+}

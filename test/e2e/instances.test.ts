@@ -5,6 +5,7 @@ import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { test } from "node:test";
 import { alive, freePort, httpStatus, runCli, sandbox } from "../helpers/cli.js";
+import { flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
 function curlUnix(socket: string, token: string | null): string {
@@ -13,28 +14,30 @@ function curlUnix(socket: string, token: string | null): string {
   return spawnSync("curl", [...args, "http://localhost/api/status"], { encoding: "utf8" }).stdout;
 }
 
-test("--sock serves Jupyter on a 0600 unix socket in the state dir, no TCP port; the socket goes away on stop", async (t) => {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  // A stale socket file from a crashed run is replaced.
-  const stale = `${sb.stateDir()}/jupyter.sock`;
-  await new Promise<void>((res) => {
-    spawnSync("mkdir", ["-p", "-m", "700", sb.stateDir()]);
-    const srv = createServer().listen(stale, () => { srv.close(() => res()); });
+for (const f of flavours) {
+  test(`--sock serves ${f.id} on a 0600 unix socket in the state dir, no TCP port; the socket goes away on stop`, { skip: f.skip }, async (t) => {
+    const sb = sandbox();
+    t.after(() => sb.cleanup());
+    // A stale socket file from a crashed run is replaced.
+    const stale = `${sb.stateDir()}/jupyter.sock`;
+    await new Promise<void>((res) => {
+      spawnSync("mkdir", ["-p", "-m", "700", sb.stateDir()]);
+      const srv = createServer().listen(stale, () => { srv.close(() => res()); });
+    });
+    const r = await runCli(["start", "--sock", ...flavourArgs(f), "--json"], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = JSON.parse(r.stdout) as { socket: string; port: number | null; token: string; url: string };
+    assert.equal(s.socket, stale);
+    assert.equal(s.port, null);
+    assert.match(s.url, f.app === "lab" ? /^http\+unix:\/\/%2F.*jupyter\.sock\/lab\?token=/ : /^http\+unix:\/\/%2F.*jupyter\.sock\/\?token=/);
+    assert.equal(statSync(s.socket).mode & 0o777, 0o600);
+    assert.equal(curlUnix(s.socket, s.token), "200");
+    assert.equal(curlUnix(s.socket, null), "403");
+    assert.equal((await status(sb)).code, 0);
+    assert.equal((await runCli(["stop"], sb.env)).code, 0);
+    assert.equal(existsSync(s.socket), false);
   });
-  const r = await runCli(["start", "--sock", "--app", "server", "--json"], sb.env);
-  assert.equal(r.code, 0, r.stderr);
-  const s = JSON.parse(r.stdout) as { socket: string; port: number | null; token: string; url: string };
-  assert.equal(s.socket, stale);
-  assert.equal(s.port, null);
-  assert.match(s.url, /^http\+unix:\/\/%2F.*jupyter\.sock\/\?token=/);
-  assert.equal(statSync(s.socket).mode & 0o777, 0o600);
-  assert.equal(curlUnix(s.socket, s.token), "200");
-  assert.equal(curlUnix(s.socket, null), "403");
-  assert.equal((await status(sb)).code, 0);
-  assert.equal((await runCli(["stop"], sb.env)).code, 0);
-  assert.equal(existsSync(s.socket), false);
-});
+}
 
 test("--sock with --port is a usage error", async (t) => {
   const sb = sandbox();

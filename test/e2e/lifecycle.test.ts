@@ -1,17 +1,18 @@
-// End-to-end: the built CLI against a real Debian Jupyter, in a private sandbox per test.
+// End-to-end: the built CLI against real Jupyters (Debian's and JupyterLab 4: the flavour matrix), a sandbox per test.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import { flavourArgs, flavours, type Flavour } from "../helpers/flavours.js";
 import { CLI, alive, descendantsOf, freePort, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 
 interface Status { state: string; url: string; token: string; port: number; supervisorPid: number; jupyterPid: number; restarts: number; [k: string]: unknown }
 
-async function started(t: { after: (fn: () => Promise<void>) => void }, extra: string[] = [], app = "server"): Promise<{ sb: Sandbox; status: Status; port: number }> {
+async function started(t: { after: (fn: () => Promise<void>) => void }, extra: string[] = [], app = "server", f: Flavour | null = null): Promise<{ sb: Sandbox; status: Status; port: number }> {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
-  const r = await runCli(["start", "--app", app, "--port", String(port), "--json", ...extra], sb.env);
+  const r = await runCli(["start", ...(f ? flavourArgs(f) : ["--app", app]), "--port", String(port), "--json", ...extra], sb.env);
   assert.equal(r.code, 0, r.stderr);
   return { sb, status: JSON.parse(r.stdout) as Status, port };
 }
@@ -21,95 +22,118 @@ async function statusOf(sb: Sandbox): Promise<Status> {
   return JSON.parse(r.stdout) as Status;
 }
 
-test("start prints a URL that answers 200 with the token and 403 without", async (t) => {
-  const { status, port } = await started(t);
-  assert.equal(status.state, "running");
-  assert.match(status.url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{48}$`));
-  assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: `token ${status.token}` }), 200);
-  assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`), 403);
-  assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: "token wrong" }), 403);
-});
+for (const f of flavours) {
+describe(`lifecycle with ${f.id}`, { skip: f.skip }, () => {
+  test("start prints a URL that answers 200 with the token and 403 without", async (t) => {
+    const { status, port } = await started(t, [], "", f);
+    assert.equal(status.state, "running");
+    assert.match(status.url, new RegExp(`^http://127\\.0\\.0\\.1:${port}${f.app === "lab" ? "/lab" : "/"}\\?token=[0-9a-f]{48}$`));
+    assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: `token ${status.token}` }), 200);
+    assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`), 403);
+    assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: "token wrong" }), 403);
+  });
 
-test("status --json prints one line with every documented field, and exits 0", async (t) => {
-  const { sb } = await started(t);
-  const r = await runCli(["status", "--json"], sb.env);
-  assert.equal(r.code, 0);
-  assert.equal(r.stdout.trim().split("\n").length, 1);
-  const s = JSON.parse(r.stdout) as Status;
-  for (const k of ["schema", "name", "state", "host", "supervisorPid", "jupyterPid", "port", "token", "url", "app", "startedAt", "restarts", "lastExit", "logFile", "version"]) {
-    assert.ok(k in s, `missing ${k}`);
-  }
-  assert.equal(s.schema, 1);
-  assert.equal(s.app, "server");
-  assert.ok(alive(s.supervisorPid) && alive(s.jupyterPid));
-  const url = await runCli(["url"], sb.env);
-  assert.equal(url.stdout.trim(), s.url);
+  test("status --json prints one line with every documented field, and exits 0", async (t) => {
+    const { sb } = await started(t, [], "", f);
+    const r = await runCli(["status", "--json"], sb.env);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout.trim().split("\n").length, 1);
+    const s = JSON.parse(r.stdout) as Status;
+    for (const k of ["schema", "name", "state", "host", "supervisorPid", "jupyterPid", "port", "token", "url", "app", "startedAt", "restarts", "lastExit", "logFile", "version"]) {
+      assert.ok(k in s, `missing ${k}`);
+    }
+    assert.equal(s.schema, 1);
+    assert.equal(s.app, f.app);
+    assert.ok(alive(s.supervisorPid) && alive(s.jupyterPid));
+    const url = await runCli(["url"], sb.env);
+    assert.equal(url.stdout.trim(), s.url);
+  });
+
+  test("a second start prints the same URL and starts nothing", async (t) => {
+    const { sb, status } = await started(t, [], "", f);
+    const again = await runCli(["start", ...flavourArgs(f), "--json"], sb.env);
+    assert.equal(again.code, 0, again.stderr);
+    const s2 = JSON.parse(again.stdout) as Status;
+    assert.equal(s2.url, status.url);
+    assert.equal(s2.supervisorPid, status.supervisorPid);
+    assert.equal(s2.jupyterPid, status.jupyterPid);
+  });
+
+  test("concurrent starts give exactly one supervisor and one Jupyter, all printing the same URL", async (t) => {
+    const sb = sandbox();
+    t.after(() => sb.cleanup());
+    const port = await freePort();
+    const runs = await Promise.all([1, 2, 3, 4].map(() => runCli(["start", ...flavourArgs(f), "--port", String(port)], sb.env)));
+    for (const r of runs) assert.equal(r.code, 0, r.stderr);
+    assert.equal(new Set(runs.map((r) => r.stdout.trim())).size, 1);
+    const s = await statusOf(sb);
+    // The supervisor's only Jupyter is the one recorded (the kernel keeper runs the venv's python: not counted).
+    const jupyters = descendantsOf(s.supervisorPid).filter((p) => { const c = readFileSync(`/proc/${p}/cmdline`, "utf8"); return c.includes("jupyter") && !c.includes("jlremote_keeper"); });
+    assert.deepEqual(jupyters, [s.jupyterPid]);
+    const supervisors = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return readFileSync(`/proc/${p}/environ`, "utf8").includes(`XDG_STATE_HOME=${sb.env.XDG_STATE_HOME}\0`) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("\0run\0"); } catch { return false; }
+    });
+    assert.deepEqual(supervisors.map(Number), [s.supervisorPid]);
+  });
+
+  test("SIGKILL of Jupyter is followed by a restart on the same URL, counted in restarts", async (t) => {
+    const { sb, status } = await started(t, [], "", f);
+    process.kill(status.jupyterPid, "SIGKILL");
+    const after = await waitFor("restarted Jupyter", async () => {
+      const s = await statusOf(sb);
+      return s.state === "running" && s.jupyterPid !== status.jupyterPid ? s : null;
+    }, 60_000);
+    assert.equal(after.url, status.url);
+    assert.ok(after.restarts >= 1);
+    assert.equal((after.lastExit as { signal: string }).signal, "SIGKILL");
+    assert.equal(await httpStatus(status.url), 200);
+  });
+
+  test("stop ends Jupyter, the supervisor and a kernel started through the API", async (t) => {
+    const { sb, status, port } = await started(t, [], "", f);
+    const res = await fetch(`http://127.0.0.1:${port}/api/kernels`, { method: "POST", headers: { Authorization: `token ${status.token}` }, body: JSON.stringify({ name: "python3" }) });
+    assert.equal(res.status, 201);
+    const kernels = await waitFor("kernel process", () => {
+      const k = descendantsOf(status.jupyterPid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("ipykernel"));
+      return k.length > 0 ? k : null;
+    });
+    t.after(() => { for (const k of kernels) try { process.kill(k, "SIGKILL"); } catch { /* gone */ } });
+    const stop = await runCli(["stop"], sb.env);
+    assert.equal(stop.code, 0, stop.stderr);
+    for (const pid of [status.supervisorPid, status.jupyterPid, ...kernels]) assert.equal(alive(pid), false, `pid ${pid} still alive`);
+    const st = await runCli(["status", "--json"], sb.env);
+    assert.equal(st.code, 3);
+    assert.equal(JSON.parse(st.stdout).state, "stopped");
+    const again = await runCli(["stop"], sb.env);
+    assert.equal(again.code, 0);
+    assert.match(again.stderr, /not running/);
+  });
+
+  test("the token is in no /proc/*/cmdline and no log; state dir is 0700 and files 0600", async (t) => {
+    const { sb, status } = await started(t, [], "", f);
+    for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
+      let cmd = "";
+      try { cmd = readFileSync(`/proc/${p}/cmdline`, "utf8"); } catch { continue; }
+      assert.ok(!cmd.includes(status.token), `token in cmdline of ${p}`);
+    }
+    const dir = sb.stateDir();
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    for (const f of readdirSync(dir)) {
+      const st = statSync(`${dir}/${f}`);
+      if (st.isFile()) assert.equal(st.mode & 0o777, 0o600, f);
+      if (f.endsWith(".log")) assert.ok(!readFileSync(`${dir}/${f}`, "utf8").includes(status.token), `token in ${f}`);
+    }
+    const logs = await runCli(["logs"], sb.env);
+    assert.match(logs.stdout, /jupyter ready/);
+    assert.ok(!logs.stdout.includes(status.token));
+  });
 });
+}
 
 test("the notebook app serves /tree with the token", async (t) => {
   const { status } = await started(t, [], "notebook");
   assert.match(status.url, /\/tree\?token=/);
   assert.equal(await httpStatus(status.url), 200);
-});
-
-test("a second start prints the same URL and starts nothing", async (t) => {
-  const { sb, status } = await started(t);
-  const again = await runCli(["start", "--app", "server", "--json"], sb.env);
-  assert.equal(again.code, 0, again.stderr);
-  const s2 = JSON.parse(again.stdout) as Status;
-  assert.equal(s2.url, status.url);
-  assert.equal(s2.supervisorPid, status.supervisorPid);
-  assert.equal(s2.jupyterPid, status.jupyterPid);
-});
-
-test("concurrent starts give exactly one supervisor and one Jupyter, all printing the same URL", async (t) => {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  const port = await freePort();
-  const runs = await Promise.all([1, 2, 3, 4].map(() => runCli(["start", "--app", "server", "--port", String(port)], sb.env)));
-  for (const r of runs) assert.equal(r.code, 0, r.stderr);
-  assert.equal(new Set(runs.map((r) => r.stdout.trim())).size, 1);
-  const s = await statusOf(sb);
-  // The supervisor's only child process is the one Jupyter.
-  const jupyters = descendantsOf(s.supervisorPid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("jupyter"));
-  assert.deepEqual(jupyters, [s.jupyterPid]);
-  const supervisors = readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
-    try { return readFileSync(`/proc/${p}/environ`, "utf8").includes(`XDG_STATE_HOME=${sb.env.XDG_STATE_HOME}\0`) && readFileSync(`/proc/${p}/cmdline`, "utf8").includes("\0run\0"); } catch { return false; }
-  });
-  assert.deepEqual(supervisors.map(Number), [s.supervisorPid]);
-});
-
-test("SIGKILL of Jupyter is followed by a restart on the same URL, counted in restarts", async (t) => {
-  const { sb, status } = await started(t);
-  process.kill(status.jupyterPid, "SIGKILL");
-  const after = await waitFor("restarted Jupyter", async () => {
-    const s = await statusOf(sb);
-    return s.state === "running" && s.jupyterPid !== status.jupyterPid ? s : null;
-  });
-  assert.equal(after.url, status.url);
-  assert.ok(after.restarts >= 1);
-  assert.equal((after.lastExit as { signal: string }).signal, "SIGKILL");
-  assert.equal(await httpStatus(status.url), 200);
-});
-
-test("stop ends Jupyter, the supervisor and a kernel started through the API", async (t) => {
-  const { sb, status, port } = await started(t);
-  const res = await fetch(`http://127.0.0.1:${port}/api/kernels`, { method: "POST", headers: { Authorization: `token ${status.token}` }, body: JSON.stringify({ name: "python3" }) });
-  assert.equal(res.status, 201);
-  const kernels = await waitFor("kernel process", () => {
-    const k = descendantsOf(status.jupyterPid).filter((p) => readFileSync(`/proc/${p}/cmdline`, "utf8").includes("ipykernel"));
-    return k.length > 0 ? k : null;
-  });
-  t.after(() => { for (const k of kernels) try { process.kill(k, "SIGKILL"); } catch { /* gone */ } });
-  const stop = await runCli(["stop"], sb.env);
-  assert.equal(stop.code, 0, stop.stderr);
-  for (const pid of [status.supervisorPid, status.jupyterPid, ...kernels]) assert.equal(alive(pid), false, `pid ${pid} still alive`);
-  const st = await runCli(["status", "--json"], sb.env);
-  assert.equal(st.code, 3);
-  assert.equal(JSON.parse(st.stdout).state, "stopped");
-  const again = await runCli(["stop"], sb.env);
-  assert.equal(again.code, 0);
-  assert.match(again.stderr, /not running/);
 });
 
 test("--jupyter /bin/false fails with a one-line error, a non-zero exit, and nothing left running", async (t) => {
@@ -124,25 +148,6 @@ test("--jupyter /bin/false fails with a one-line error, a non-zero exit, and not
   await waitFor("supervisor exit", () => !alive(state.supervisor.pid), 5000);
   const st = await runCli(["status"], sb.env);
   assert.equal(st.code, 3);
-});
-
-test("the token is in no /proc/*/cmdline and no log; state dir is 0700 and files 0600", async (t) => {
-  const { sb, status } = await started(t);
-  for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
-    let cmd = "";
-    try { cmd = readFileSync(`/proc/${p}/cmdline`, "utf8"); } catch { continue; }
-    assert.ok(!cmd.includes(status.token), `token in cmdline of ${p}`);
-  }
-  const dir = sb.stateDir();
-  assert.equal(statSync(dir).mode & 0o777, 0o700);
-  for (const f of readdirSync(dir)) {
-    const st = statSync(`${dir}/${f}`);
-    if (st.isFile()) assert.equal(st.mode & 0o777, 0o600, f);
-    if (f.endsWith(".log")) assert.ok(!readFileSync(`${dir}/${f}`, "utf8").includes(status.token), `token in ${f}`);
-  }
-  const logs = await runCli(["logs"], sb.env);
-  assert.match(logs.stdout, /jupyter ready/);
-  assert.ok(!logs.stdout.includes(status.token));
 });
 
 test("`start | cat` returns as soon as Jupyter is ready (no inherited stdout)", async (t) => {

@@ -8,12 +8,12 @@ import { after, before, describe, test } from "node:test";
 import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { cancelRecordedJobs, clusterUp, kernelHostname, kernelRun, slurmSkip, type Cluster } from "../helpers/slurm.js";
-import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
+import { JLLOCAL, killLocalMasters, localMasters, processesMentioning, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
 import { startSshd } from "../helpers/sshd.js";
 
 interface Status { state: string; url: string | null; token: string | null; port: number | null; jupyterPid: number | null; supervisorPid: number | null;
   backend: string; jobId: string; jobState: string | null; jobReason: string | null; node: string | null; endsAt: string | null;
-  secondsLeft: number | null; walltimeWarningAt: string | null; endReason: string | null; reason: string | null }
+  secondsLeft: number | null; walltimeWarningAt: string | null; endReason: string | null; reason: string | null; expectedStartAt?: string | null }
 
 describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency: 2 }, () => {
   let cluster: Cluster;
@@ -128,10 +128,15 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(after.endReason, "stopped (jlremote stop)");
     }));
 
-    test("an external scancel is reported with its reason", { timeout: 120_000 }, withSandbox(async (sb) => {
-      const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
+    test("a --profile picks Slurm and its sbatch options (config.json); an external scancel is reported with its reason", { timeout: 120_000 }, withSandbox(async (sb) => {
+      const dir = join(sb.env.XDG_CONFIG_HOME as string, "jlremote");
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(join(dir, "config.json"), JSON.stringify({ profiles: { short: { scheduler: "slurm", sbatch: "--time=7", timeWarning: 30 } } }));
+      const r = await runCli(["start", "--profile", "short", ...flavourArgs(debian)], env(sb), { timeoutMs: 60_000 });
       assert.equal(r.code, 0, r.stderr);
-      const s = await status(sb);
+      const s = await waitFor("the job's time limit known", async () => { const x = await status(sb); return x.secondsLeft !== null ? x : null; }, 30_000, 300);
+      assert.equal(s.backend, "slurm");
+      assert.ok(s.secondsLeft !== null && s.secondsLeft <= 7 * 60 && s.secondsLeft > 5 * 60, `time left ${s.secondsLeft}: the profile's --time=7`);
       assert.equal(cluster.slurm("scancel", [s.jobId]).code, 0);
       const ended = await waitFor("the cancelled end", async () => { const x = await status(sb); return x.endReason ? x : null; }, 60_000, 500);
       assert.equal(ended.jobState, "CANCELLED");
@@ -201,27 +206,59 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(queued.state, "pending");
       assert.equal(queued.jobState, "PENDING");
       assert.equal(queued.jobReason, "BeginTime");
+      // Slurm's StartTime of a job held by --begin is its begin time: the estimate, a few seconds ahead.
+      const eta = Date.parse(queued.expectedStartAt ?? "") - Date.now();
+      assert.ok(eta > -30_000 && eta < 10_000, `expectedStartAt ${queued.expectedStartAt}`);
       const running = await waitFor("the job to run", async () => { const s = await status(sb); return s.state === "running" ? s : null; }, 60_000, 500);
       assert.equal(running.node, "node1");
       assert.equal(await httpStatus(`http://${cluster.nodeAddr}:${running.port}/api/status`, { Authorization: `token ${running.token}` }), 200);
     }));
   });
 
-  test("jllocal HOST --scheduler slurm: one ssh login for the queue wait and the tunnel (local → login → node1); kill --cancel ends the job", { timeout: 150_000 }, async () => {
+  /** A login node for jllocal: the remote account behind a loopback sshd, with this cluster's SLURM_CONF. */
+  const loginNode = async () => {
     const sb = sandbox();
-    const home = join(sb.dir, "remote-home");
-    const remoteState = join(sb.dir, "remote-state");
-    mkdirSync(join(home, ".local", "bin"), { recursive: true });
-    mkdirSync(join(home, "work"));
-    const launcher = join(home, ".local", "bin", "jlremote");
-    writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
-    chmodSync(launcher, 0o755);
-    const sshd = await startSshd(sb.dir, {
-      HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
-      JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-      IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", SLURM_CONF: cluster.env.SLURM_CONF as string,
-    });
+    const remote = await startRemoteHost(sb.dir, undefined, { SLURM_CONF: cluster.env.SLURM_CONF as string });
     const localRoot = join(sb.env.XDG_STATE_HOME as string, "jlremote", "local");
+    const remoteEnv = { ...sb.env, HOME: remote.home, XDG_STATE_HOME: remote.remoteState, ...cluster.env };
+    const end = async () => {
+      await killLocalMasters(localRoot, remote.sshd.sshConfig).catch(() => {});
+      await cancelRecordedJobs(cluster, join(remote.remoteState, "jlremote"));
+      await remote.sshd.stop();
+      await sb.cleanup();
+    };
+    return { sb, sshd: remote.sshd, localRoot, remoteEnv, end };
+  };
+
+  test("jllocal HOST --scheduler slurm: Ctrl-C while the job is queued cancels it on the login node; no ssh of ours is left", { timeout: 120_000 }, async () => {
+    const { sb, sshd, localRoot, remoteEnv, end } = await loginNode();
+    try {
+      const child = spawn(process.execPath, [JLLOCAL, "jlr-test", "--ssh-config", sshd.sshConfig, "--no-browser", "--scheduler", "slurm", "--sbatch", "-p held"], { env: sb.env, stdio: ["ignore", "pipe", "pipe"] });
+      let stderr = "";
+      child.stderr.on("data", (d) => { stderr += d; });
+      const exited = new Promise<number | null>((res) => child.on("close", (code) => res(code)));
+      try {
+        await waitFor("PENDING relayed", () => /jllocal: jlr-test: job \d+: PENDING \(PartitionDown\)/.test(stderr), 60_000);
+        // Only jllocal gets the signal (a terminal's Ctrl-C would reach its ssh too): the remote side still sees the end.
+        child.kill("SIGINT");
+        await exited;
+      } finally {
+        child.kill("SIGKILL");
+      }
+      const jobId = /job (\d+): PENDING/.exec(stderr)?.[1] as string;
+      await waitFor("the queued job cancelled", () => cluster.jobState(jobId) === "CANCELLED", 30_000, 200);
+      const s = JSON.parse((await runCli(["status", "--json"], remoteEnv)).stdout) as Status;
+      assert.equal(s.state, "stopped");
+      assert.match(s.endReason ?? "", /cancelled while queued/);
+      // The ssh that ran the remote start ended with it; only the master connection (kept for the next jllocal) is left.
+      await waitFor("only the master left", () => { const masters = localMasters(localRoot, sshd.sshConfig); return processesMentioning(sshd.sshConfig).every((p) => masters.includes(p)); }, 15_000);
+    } finally {
+      await end();
+    }
+  });
+
+  test("jllocal HOST --scheduler slurm: one ssh login for the queue wait and the tunnel (local → login → node1); kill --cancel ends the job", { timeout: 150_000 }, async () => {
+    const { sb, sshd, localRoot, remoteEnv, end } = await loginNode();
     try {
       const r = await runJllocal(["jlr-test", "--ssh-config", sshd.sshConfig, "--no-browser", "--json", "--scheduler", "slurm", "--sbatch", "--begin=now+2 --time=10"], sb.env, 120_000);
       assert.equal(r.code, 0, r.stderr);
@@ -235,7 +272,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.equal(info.target.host, cluster.nodeAddr, "forwarded through the login node to node1");
       assert.match(info.url, /^http:\/\/127\.0\.0\.1:\d+\/tree\?token=/);
       assert.equal(await httpStatus(info.url), 200);
-      const remote = JSON.parse((await runCli(["status", "--json"], { ...sb.env, HOME: home, XDG_STATE_HOME: remoteState, ...cluster.env })).stdout) as Status;
+      const remote = JSON.parse((await runCli(["status", "--json"], remoteEnv)).stdout) as Status;
       assert.equal(remote.node, "node1");
       const kill = await runJllocal(["kill", "--cancel", "jlr-test", "--ssh-config", sshd.sshConfig], sb.env, 90_000);
       assert.equal(kill.code, 0, kill.stderr);
@@ -244,10 +281,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       assert.deepEqual(cluster.jobPids(remote.jobId), []);
       assert.deepEqual(localMasters(localRoot, sshd.sshConfig), []);
     } finally {
-      await killLocalMasters(localRoot, sshd.sshConfig).catch(() => {});
-      await cancelRecordedJobs(cluster, join(remoteState, "jlremote"));
-      await sshd.stop();
-      await sb.cleanup();
+      await end();
     }
   });
 });

@@ -141,26 +141,33 @@ test("jllocal's ControlPath fallback owned by another user: refused in one line"
   assert.deepEqual(readdirSync(fallback), []);
 });
 
-test("recorded options are validated like command-line options before restart reuses them: exit 2, nothing signalled", async (t) => {
+test("restart validates the settings it will use (remembered, config file, recorded root dir) before anything is signalled: exit 2", async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
   mkdirSync(sb.stateDir(), { recursive: true, mode: 0o700 });
   const rec = JSON.parse(text) as { state: string; supervisor: unknown; options: Record<string, unknown> };
-  // A stopped instance whose recorded process is gone from the supervisor's view, and a bad recorded option each time.
-  const bad: [Record<string, unknown>, RegExp][] = [
-    [{ jupyter: "/nonexistent/jupyter" }, /--jupyter \/nonexistent\/jupyter: not an executable file/],
+  const configFile = join(sb.env.XDG_CONFIG_HOME as string, "jlremote", "config.json");
+  mkdirSync(join(sb.env.XDG_CONFIG_HOME as string, "jlremote"), { recursive: true });
+  // A stopped instance whose recorded Jupyter (identity-checked) still lives, and one bad setting each time.
+  const bad: [{ remembered?: unknown; config?: unknown; rootDir?: string }, RegExp][] = [
+    [{ remembered: { jupyter: "/nonexistent/jupyter" } }, /\/nonexistent\/jupyter/],
+    [{ remembered: { rootDir: join(sb.dir, "gone") } }, /--root-dir .*gone: no such directory/],
+    [{ remembered: { maxRestarts: -3 } }, /settings\.json: settings\.maxRestarts: -3: expected a whole number/],
+    [{ config: { defaults: { extraArgs: "--ServerApp.token=" } } }, /config\.json: defaults\.extraArgs: "--ServerApp\.token=": expected an array of strings/],
+    [{ config: { instances: { default: { app: "bogus" } } } }, /config\.json: instances\.default\.app: "bogus": expected auto, lab, notebook or server/],
     [{ rootDir: join(sb.dir, "gone") }, /--root-dir .*gone: no such directory/],
-    [{ maxRestarts: -3 }, /--max-restarts -3: expected a whole number/],
-    [{ extraArgs: "--ServerApp.token=" }, /extra arguments: expected a list of strings/],
-    [{ app: "bogus" }, /--app bogus: expected auto, lab, notebook or server/],
   ];
   for (const [change, message] of bad) {
-    writeFileSync(join(sb.stateDir(), "state.json"), JSON.stringify({ ...rec, state: "stopped", supervisor: null, options: { ...rec.options, ...change } }), { mode: 0o600 });
+    const options = { ...rec.options, ...(change.rootDir ? { rootDir: change.rootDir } : {}) };
+    writeFileSync(join(sb.stateDir(), "state.json"), JSON.stringify({ ...rec, state: "stopped", supervisor: null, options }), { mode: 0o600 });
+    rmSync(join(sb.stateDir(), "settings.json"), { force: true });
+    rmSync(configFile, { force: true });
+    if (change.remembered) writeFileSync(join(sb.stateDir(), "settings.json"), JSON.stringify({ schema: 1, settings: change.remembered }), { mode: 0o600 });
+    if (change.config) writeFileSync(configFile, JSON.stringify(change.config), { mode: 0o600 });
     const r = await runCli(["restart"], sb.env);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
-    assert.match(r.stderr, /^jlremote: the options recorded in state\.json are not valid \(/);
     assert.match(r.stderr, message);
     assert.ok(alive(pid), "restart signalled the recorded process");
     assert.ok(!existsSync(join(sb.stateDir(), "supervisor.log")), "restart started something");

@@ -2,7 +2,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { test } from "node:test";
+import { describe, test } from "node:test";
+import { flavourArgs, flavours } from "../helpers/flavours.js";
 import { alive, descendantsOf, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
 
@@ -41,45 +42,50 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
   assert.equal(rec.state, "failed");
 });
 
-test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--app", "server", "--port", String(await freePort())], sb.env);
-  assert.equal(r.code, 0, r.stderr);
-  const s = await status(sb);
-  process.kill(s.supervisorPid, "SIGHUP");
-  await waitFor("SIGHUP logged", () => readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8").includes("SIGHUP ignored"));
-  assert.equal((await status(sb)).state, "running");
-  assert.equal(await httpStatus(s.url), 200);
-  const tree = descendantsOf(s.supervisorPid);
-  process.kill(s.supervisorPid, "SIGINT");
-  await waitFor("supervisor exit", () => !alive(s.supervisorPid), 15_000);
-  assert.deepEqual(tree.filter(alive), []);
-  assert.equal((await status(sb)).state, "stopped");
-});
+for (const f of flavours) {
+describe(`crash recovery and restart with ${f.id}`, { skip: f.skip }, () => {
+  test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
+    const sb = sandbox();
+    t.after(() => sb.cleanup());
+    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = await status(sb);
+    process.kill(s.supervisorPid, "SIGHUP");
+    await waitFor("SIGHUP logged", () => readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8").includes("SIGHUP ignored"));
+    assert.equal((await status(sb)).state, "running");
+    assert.equal(await httpStatus(s.url), 200);
+    const tree = descendantsOf(s.supervisorPid);
+    process.kill(s.supervisorPid, "SIGINT");
+    await waitFor("supervisor exit", () => !alive(s.supervisorPid), 15_000);
+    assert.deepEqual(tree.filter(alive), []);
+    assert.equal((await status(sb)).state, "stopped");
+  });
 
-test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
-  const sb = sandbox();
-  t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--app", "server", "--port", String(await freePort())], sb.env);
-  assert.equal(r.code, 0, r.stderr);
-  const s = await status(sb);
-  const rr = await runCli(["restart"], sb.env);
-  assert.equal(rr.code, 0, rr.stderr);
-  assert.equal(rr.stdout.trim(), s.url);
-  const after = await status(sb);
-  assert.notEqual(after.jupyterPid, s.jupyterPid);
-  assert.equal(after.supervisorPid, s.supervisorPid);
-  assert.equal(alive(s.jupyterPid), false);
-  assert.equal(await httpStatus(s.url), 200);
-  const logs = await runCli(["logs", "-n", "100"], sb.env);
-  assert.match(logs.stdout, /==> supervisor: .*supervisor\.log <==/);
-  assert.match(logs.stdout, /restart requested/);
-  assert.match(logs.stdout, /==> jupyter: .*jupyter\.log <==/);
-  assert.match(logs.stdout, /Jupyter Server .* is running at/);
-  assert.equal((await runCli(["stop"], sb.env)).code, 0);
-  const again = await runCli(["restart"], sb.env);
-  assert.equal(again.code, 0, again.stderr);
-  assert.equal(again.stdout.trim() === s.url, false, "a fresh start gets a fresh token");
-  assert.equal(await httpStatus(again.stdout.trim()), 200);
+  test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
+    const sb = sandbox();
+    t.after(() => sb.cleanup());
+    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    const s = await status(sb);
+    const rr = await runCli(["restart"], sb.env);
+    assert.equal(rr.code, 0, rr.stderr);
+    assert.equal(rr.stdout.trim(), s.url);
+    const after = await status(sb);
+    assert.notEqual(after.jupyterPid, s.jupyterPid);
+    assert.equal(after.supervisorPid, s.supervisorPid);
+    assert.equal(alive(s.jupyterPid), false);
+    assert.equal(await httpStatus(s.url), 200);
+    const logs = await runCli(["logs", "-n", "100"], sb.env);
+    assert.match(logs.stdout, /==> supervisor: .*supervisor\.log <==/);
+    assert.match(logs.stdout, /restart requested/);
+    assert.match(logs.stdout, /==> jupyter: .*jupyter\.log <==/);
+    assert.match(logs.stdout, /Jupyter Server .* is running at/);
+    assert.match(logs.stdout, /settings applied/);
+    assert.equal((await runCli(["stop"], sb.env)).code, 0);
+    const again = await runCli(["restart"], sb.env);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.stdout.trim() === s.url, false, "a fresh start gets a fresh token");
+    assert.equal(await httpStatus(again.stdout.trim()), 200);
+  });
 });
+}

@@ -80,8 +80,11 @@ export interface RemoteHost {
   remoteState: string;
 }
 
-/** Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter dirs. */
-export async function startRemoteHost(dir: string): Promise<RemoteHost> {
+/**
+ * Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter
+ * dirs, `config` (when given) as its defaults file ~/.config/jlremote/config.json, and `extraEnv` for its sessions.
+ */
+export async function startRemoteHost(dir: string, config?: unknown, extraEnv: Record<string, string> = {}): Promise<RemoteHost> {
   const home = join(dir, "remote-home");
   const remoteState = join(dir, "remote-state");
   mkdirSync(join(home, ".local", "bin"), { recursive: true });
@@ -90,10 +93,14 @@ export async function startRemoteHost(dir: string): Promise<RemoteHost> {
   const launcher = join(home, ".local", "bin", "jlremote");
   writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
   chmodSync(launcher, 0o755);
+  if (config !== undefined) {
+    mkdirSync(join(home, ".config", "jlremote"), { recursive: true });
+    writeFileSync(join(home, ".config", "jlremote", "config.json"), JSON.stringify(config));
+  }
   const sshd = await startSshd(dir, {
     HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
     JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
+    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", ...extraEnv,
   });
   return { sshd, home, remoteState };
 }

@@ -1,13 +1,15 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
-import { runArgv } from "../../core/instance-options.js";
+import { differs } from "../../core/instance-options.js";
+import type { Settings } from "../../core/settings.js";
 import type { InstanceOptions } from "../../core/types.js";
 import { acquireLock } from "../../io/lock.js";
 import { tailLines } from "../../io/logs.js";
 import { instancePaths } from "../../io/paths.js";
 import { isPortFree } from "../../io/ports.js";
 import { hostName } from "../../io/process-identity.js";
+import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import { readState, ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
@@ -19,8 +21,11 @@ import { inspect, type InstanceView } from "../../commands/instance-status.js";
  */
 export const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"];
 
-/** Make sure a supervisor runs for these options and wait until Jupyter is ready. */
-export async function ensureStarted(options: InstanceOptions, ctx: CommandContext): Promise<InstanceView> {
+/**
+ * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit
+ * start remembers (null: none given); `rootDirSet`: the root dir was a setting, not just the current directory.
+ */
+export async function ensureStarted(options: InstanceOptions, ctx: CommandContext, remember: Settings | null = null, rootDirSet = true): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
   const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
@@ -31,13 +36,22 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
       throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
     }
     if (view.record && view.record.host !== hostName()) ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
+    if (remember !== null) {
+      // A full disk is reported by the supervisor (state.json) with its reason; here only a warning.
+      try {
+        if (Object.keys(remember).length === 0) forgetRemembered(paths.dir);
+        else writeRemembered(paths.dir, remember);
+      } catch (err) {
+        ctx.err(`warning: could not remember the options in ${paths.dir}/settings.json: ${(err as Error).message}`);
+      }
+    }
     if (!view.supervisorAlive || view.report.state === "failed" || view.report.state === "stopped") {
       if (!view.jupyterAlive && options.portExplicit && options.port !== null && !(await isPortFree(options.port))) {
         throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
       }
       supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);
-    } else if (view.record && (view.record.app !== options.app || (options.portExplicit && options.port !== view.record.port))) {
-      ctx.err(`note: '${options.name}' already runs (${view.record.app}, port ${view.record.port ?? "-"}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
+    } else if (view.record && differs(view.record.options, rootDirSet ? options : { ...options, rootDir: view.record.options.rootDir })) {
+      ctx.err(`note: '${options.name}' already runs with other options; ${remember !== null ? "yours are remembered and apply" : "the current settings apply"} after \`jlremote restart --name ${options.name}\``);
     }
   } finally {
     await release();
@@ -50,8 +64,10 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined } as NodeJS.ProcessEnv;
-  const child = spawn(cmd, [...SUPERVISOR_NODE_FLAGS, ...pre, ...runArgv(options, true)], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  // jllocal's hangup flag (JLREMOTE_CANCEL_ON_EOF) is for its start command only, never Jupyter's environment.
+  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined, JLREMOTE_CANCEL_ON_EOF: undefined } as NodeJS.ProcessEnv;
+  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
+  const child = spawn(cmd, [...SUPERVISOR_NODE_FLAGS, ...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let exited: number | null = null;
   let said = "";
   child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });

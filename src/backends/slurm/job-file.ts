@@ -20,7 +20,7 @@ export interface JobRecord {
   /** The end, once a terminal job state was seen. */
   end: JobEnd | null;
   /** The scheduler's last answer (state, pending reason, node), for status while the job waits. */
-  seen?: { jobState: string; reason: string | null; node: string | null; at: string } | null;
+  seen?: { jobState: string; reason: string | null; node: string | null; at: string; expectedStart?: string | null } | null;
 }
 
 /** Path of the job file of an instance. */

@@ -47,7 +47,8 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
     const phase = job.seen ? phaseOf(job.seen.jobState) : "pending";
     const state = phase === "running" ? "starting" : "pending";
     const why = job.seen?.reason ? ` (${job.seen.reason})` : "";
-    return { ...out, state, reason: `job ${job.jobId} ${job.seen?.jobState ?? "submitted"}${why}`, url: null, token: null, supervisorPid: null, jupyterPid: null, restarts: 0, lastExit: null, startedAt: null };
+    const expectedStartAt = state === "pending" ? (job.seen?.expectedStart ?? null) : null;
+    return { ...out, state, expectedStartAt, reason: `job ${job.jobId} ${job.seen?.jobState ?? "submitted"}${why}`, url: null, token: null, supervisorPid: null, jupyterPid: null, restarts: 0, lastExit: null, startedAt: null };
   }
   if (ours.state === "stopped" || ours.state === "failed") {
     // Requeued (preemption, node failure, `scontrol requeue`): Slurm has the job again after the supervisor ended.
@@ -62,7 +63,9 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
   return { ...out, jobState: "RUNNING", state: ours.state, listenHost: ours.listenHost ?? null };
 }
 
-/** One progress line while waiting: job id, state, pending reason, elapsed seconds. */
-export function progressLine(jobId: string, jobState: string, reason: string | null, elapsedSec: number): string {
-  return `job ${jobId}: ${jobState}${reason ? ` (${reason})` : ""}, ${Math.round(elapsedSec)} s`;
+/** One progress line while waiting: job id, state, pending reason, elapsed seconds, and Slurm's start estimate if any. */
+export function progressLine(jobId: string, jobState: string, reason: string | null, elapsedSec: number, expected: { at: string | null; now: number } | null = null): string {
+  const inSec = expected?.at ? Math.round((Date.parse(expected.at) - expected.now) / 1000) : null;
+  const eta = inSec === null || !Number.isFinite(inSec) ? "" : inSec <= 0 ? ", Slurm expects it to start now" : `, Slurm expects it to start in ${inSec < 120 ? `${inSec} s` : `${Math.round(inSec / 60)} min`}`;
+  return `job ${jobId}: ${jobState}${reason ? ` (${reason})` : ""}, ${Math.round(elapsedSec)} s${eta}`;
 }

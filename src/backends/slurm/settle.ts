@@ -7,6 +7,7 @@ import { describeEnd, phaseOf, refineEnd } from "./job-state.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
 import { showJob } from "./slurm-commands.js";
+import { slurmTimeToIso } from "./scontrol-parse.js";
 
 /** The view after at most one `scontrol show job` (none when the job file or a live heartbeat answers). */
 export async function settleJob(view: InstanceView, ctx: CommandContext): Promise<InstanceView> {
@@ -24,7 +25,9 @@ export async function refreshJob(job: JobRecord, view: InstanceView, ctx: Comman
   let next: JobRecord = job;
   if (q.kind === "known") {
     const { info } = q;
-    next = { ...job, seen: { jobState: info.jobState, reason: info.reason, node: info.node, at: now } };
+    // A pending job's StartTime is Slurm's estimate (backfill, --begin), when it has one.
+    const expectedStart = phaseOf(info.jobState) === "pending" ? slurmTimeToIso(info.startTime) : null;
+    next = { ...job, seen: { jobState: info.jobState, reason: info.reason, node: info.node, at: now, expectedStart } };
     if (phaseOf(info.jobState) === "ended") {
       const end = refineEnd(describeEnd(info.jobState, info.exitCode, now), tailLines(join(view.paths.dir, "job.out"), 20));
       // The supervisor knows a time-limit end before Slurm's state says TIMEOUT; Slurm's word wins otherwise.

@@ -9,19 +9,24 @@ import { instancePaths, validateName } from "../../io/paths.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
-import { resolveStartOptions } from "../../commands/start-options.js";
+import { resolveStart } from "../../commands/start-options.js";
+import { mergeRemembered, type Settings } from "../../core/settings.js";
+import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import type { StartFlags } from "../backend.js";
 import { batchScript, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
 import { readJob, writeJob } from "./job-file.js";
 import { shellWords } from "./shell-words.js";
 import { sbatch, scancel } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { waitForJob } from "./wait.js";
+import { CANCEL_ON_EOF, waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
 export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
   validateName(flags.name);
-  const options = resolveStartOptions({ ...flags, scheduler: "slurm" }, ctx);
+  const r = await resolveStart({ ...flags, scheduler: "slurm" }, ctx, { reset: flags.reset === true });
+  const options = r.options;
+  // As for a detached start, the options given are remembered (the job file keeps the job's own for resubmission).
+  if (flags.reset === true || Object.keys(r.cli).length > 0) rememberQuietly(ctx, options.name, mergeRemembered(r.remembered, r.cli));
   // Requeue is opt-in: a job that silently comes back elsewhere is a surprise unless asked for.
   const job = { userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")], timeWarningSec: parseTimeWarning(flags.timeWarning) };
   return submitAndWait(options, job, ctx, flags.noWait === true);
@@ -67,7 +72,8 @@ async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
-      jobId = await sbatch(argv, ctx.env, options.rootDir);
+      // sbatch exports this environment into the job: jllocal's hangup flag is for this start only.
+      jobId = await sbatch(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, { schema: 1, jobId, submittedAt: new Date().toISOString(), sbatchArgs: job.userArgs, timeWarningSec: job.timeWarningSec, options, end: null, seen: null });
       ctx.err(`jlremote: submitted batch job ${jobId} for '${options.name}'`);
@@ -85,4 +91,15 @@ function absoluteSelf(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
   const script = rest.pop() ?? "";
   const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
   return [abs(node ?? process.execPath), ...rest, abs(script)];
+}
+
+function rememberQuietly(ctx: CommandContext, name: string, settings: Settings): void {
+  const dir = instancePaths(ctx.env, name).dir;
+  try {
+    ensurePrivateDir(dir, ctx.err);
+    if (Object.keys(settings).length === 0) forgetRemembered(dir);
+    else writeRemembered(dir, settings);
+  } catch (err) {
+    ctx.err(`warning: could not remember the options in ${dir}/settings.json: ${(err as Error).message}`);
+  }
 }

@@ -12,12 +12,18 @@ import { settleJob } from "./settle.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
 
+/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
+export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(ctx: CommandContext, options: InstanceOptions, jobId: string, submitted: boolean): Promise<InstanceView> {
   const started = Date.now();
   let interrupted = false;
   const onInt = () => { interrupted = true; };
   process.on("SIGINT", onInt);
+  // Run by jllocal over ssh (JLREMOTE_CANCEL_ON_EOF=1, stdin a pipe it holds): its end (Ctrl-C) reads as EOF here.
+  const onEof = ctx.env[CANCEL_ON_EOF] === "1" && !process.stdin.isTTY;
+  if (onEof) process.stdin.on("end", onInt).on("error", onInt).resume();
   const tty = process.stderr.isTTY === true;
   let last = "";
   let runningSince: number | null = null;
@@ -31,10 +37,10 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
       const key = `${shown}|${r.jobReason ?? ""}`;
       if (key !== last) {
         if (tty) process.stderr.write("\r\x1b[K");
-        ctx.err(progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000));
+        ctx.err(progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000, { at: r.expectedStartAt ?? null, now: Date.now() }));
         last = key;
       } else if (tty) {
-        process.stderr.write(`\r\x1b[K${progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000)}`);
+        process.stderr.write(`\r\x1b[K${progressLine(jobId, shown, r.jobReason ?? null, (Date.now() - started) / 1000, { at: r.expectedStartAt ?? null, now: Date.now() })}`);
       }
       if (r.state === "running") {
         if (tty) process.stderr.write("\r\x1b[K");
@@ -60,6 +66,8 @@ export async function waitForJob(ctx: CommandContext, options: InstanceOptions, 
     }
   } finally {
     process.off("SIGINT", onInt);
+    // Nothing else reads stdin: let it go, so it does not keep the process alive.
+    if (onEof) process.stdin.off("end", onInt).destroy();
   }
 }
 

@@ -45,8 +45,8 @@ export async function startService(ctx: CommandContext, name: string, timeoutMs?
 /** Notes for start options given on the command line that a service instance ignores (its options are in the unit). */
 export function ignoredOptionNotes(flags: RawStartOptions): string[] {
   const given = [
-    flags.app !== "auto" && "--app", flags.jupyter !== "jupyter" && "--jupyter", flags.port !== undefined && "--port",
-    flags.rootDir !== undefined && "--root-dir", flags.sock === true && "--sock", flags.extraArgs.length > 0 && "extra Jupyter arguments",
+    flags.app !== undefined && "--app", flags.jupyter !== undefined && "--jupyter", flags.port !== undefined && "--port",
+    flags.rootDir !== undefined && "--root-dir", flags.sock !== undefined && "--sock", (flags.extraArgs ?? []).length > 0 && "extra Jupyter arguments",
   ].filter((x): x is string => typeof x === "string");
   if (given.length === 0) return [];
   return [`note: '${flags.name}' is a systemd service; its options come from \`jlremote service install\` (run it again to change them); ignoring ${given.join(", ")}`];

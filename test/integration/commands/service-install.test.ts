@@ -24,11 +24,11 @@ function verify(env: Record<string, string>, unitFile: string): { status: number
   return { status: r.status, stderr: r.stderr };
 }
 
-test("the generated template and drop-in (odd root dir, extra args with $ and %) verify cleanly", { skip }, (t) => {
+test("the generated template and drop-in (odd root dir, extra args with $ and %) verify cleanly", { skip }, async (t) => {
   const { dir, env, unitDir } = home(t);
   const root = join(dir, "my proj 100%");
   mkdirSync(root);
-  const options = resolveStartOptions({ name: "lab-1.x", app: "server", jupyter: "jupyter", port: "9123", rootDir: root, maxRestarts: 5, timeout: 60, stopTimeout: 7, healthInterval: 30, healthRetries: 3, extraArgs: ["--ServerApp.base_url=/a$b%c/", 'quote"d'] }, { env, cwd: dir });
+  const options = await resolveStartOptions({ name: "lab-1.x", app: "server", jupyter: "jupyter", port: "9123", rootDir: root, maxRestarts: 5, timeout: 60, stopTimeout: 7, healthInterval: 30, healthRetries: 3, extraArgs: ["--ServerApp.base_url=/a$b%c/", 'quote"d'] }, { env, cwd: dir });
   const files = renderServiceFiles(options, { env, cwd: dir, self: [process.execPath, CLI] });
   mkdirSync(join(unitDir, "jlremote@lab-1.x.service.d"), { recursive: true });
   writeFileSync(join(unitDir, "jlremote@.service"), files.template);
@@ -40,9 +40,9 @@ test("the generated template and drop-in (odd root dir, extra args with $ and %)
   assert.equal(r.status, 0);
 });
 
-test("a drop-in with a bad key makes the check fail (the check can fail)", { skip }, (t) => {
+test("a drop-in with a bad key makes the check fail (the check can fail)", { skip }, async (t) => {
   const { env, unitDir } = home(t);
-  const options = resolveStartOptions({ name: "x", app: "server", jupyter: "jupyter", rootDir: "/", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [] }, { env, cwd: "/" });
+  const options = await resolveStartOptions({ name: "x", app: "server", jupyter: "jupyter", rootDir: "/", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [] }, { env, cwd: "/" });
   const files = renderServiceFiles(options, { env, cwd: "/", self: [process.execPath, CLI] });
   mkdirSync(join(unitDir, "jlremote@x.service.d"), { recursive: true });
   writeFileSync(join(unitDir, "jlremote@.service"), files.template);
@@ -50,7 +50,7 @@ test("a drop-in with a bad key makes the check fail (the check can fail)", { ski
   assert.match(verify(env, join(unitDir, "jlremote@x.service")).stderr, /Unknown key/);
 });
 
-test("the repository's template verifies cleanly for a user whose ~/.local/bin/jlremote exists", { skip }, (t) => {
+test("the repository's template verifies cleanly for a user whose ~/.local/bin/jlremote exists", { skip }, async (t) => {
   const { dir, env, unitDir } = home(t);
   mkdirSync(join(dir, ".local", "bin"), { recursive: true });
   symlinkSync(CLI, join(dir, ".local", "bin", "jlremote"));

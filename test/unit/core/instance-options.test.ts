@@ -23,7 +23,7 @@ test("a bad --app or --timeout is a usage error", () => {
 });
 
 test("runArgv reproduces the options for the detached supervisor", () => {
-  const argv = runArgv({ name: "x", app: "server", jupyter: "/j", port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
+  const argv = runArgv({ name: "x", app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
   assert.deepEqual(argv, ["run", "--name", "x", "--app", "server", "--jupyter", "/j", "--root-dir", "/r", "--max-restarts", "3", "--timeout", "5", "--stop-timeout", "2", "--health-interval", "30", "--health-retries", "3", "--port", "9000", "--daemon-child", "--", "--debug"]);
 });
 
@@ -54,5 +54,5 @@ test("log rotation defaults to 10 MB x 3 and can be changed", () => {
   assert.equal(d.logKeep, 3);
   const v = validateStartOptions({ ...raw, logMaxSize: "0.5", logKeep: "1" });
   assert.equal(v.logMaxBytes, 512 * 1024);
-  assert.deepEqual(runArgv({ ...v, app: "server", jupyter: "/j", rootDir: "/r" }, false).slice(-4), ["--log-max-size", "0.5", "--log-keep", "1"]);
+  assert.deepEqual(runArgv({ ...v, app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, rootDir: "/r" }, false).slice(-4), ["--log-max-size", "0.5", "--log-keep", "1"]);
 });

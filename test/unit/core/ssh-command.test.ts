@@ -107,3 +107,12 @@ echo "shell-start env=\${JLREMOTE_OR_START-unset}"
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("variables for the remote jlremote go first as `env K=V`, whatever the login shell; none: no env word", () => {
+  const echoVar = 'sh -c \'echo "$JLREMOTE_CANCEL_ON_EOF" "$@"\' x';
+  const line = remoteCommandLine(echoVar, ["start"], { JLREMOTE_CANCEL_ON_EOF: "1" });
+  assert.match(line, /^env JLREMOTE_CANCEL_ON_EOF=1 sh -c /);
+  assert.equal(runAsRemote(line, "/usr/bin:/bin", "/home/u").stdout, "1 start\n");
+  assert.doesNotMatch(remoteCommandLine(null, ["status"]), /^env /);
+  assert.match(statusOrStartLine(null, "n", ["--scheduler", "slurm"], { JLREMOTE_CANCEL_ON_EOF: "1" }), /^env JLREMOTE_CANCEL_ON_EOF=1 sh -c /);
+});

@@ -9,7 +9,7 @@ const id = { pid: 10, startTime: 5, host: "h1", bootId: "b" };
 const record: StateRecord = {
   schema: 1, name: "default", state: "running", host: "h1", supervisor: id, jupyter: { ...id, pid: 11 }, port: 8888, socket: null, instanceId: "0123456789abcdef", detachedProcesses: 0,
   token: "tok", app: "notebook",
-  options: { name: "default", app: "notebook", jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1 },
+  options: { name: "default", app: "notebook", jupyter: "/j", command: ["/j", "notebook"], env: {}, prologue: null, port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1 },
   startedAt: "t", restarts: 2, lastExit: null, reason: null, logFile: "/l", jupyterLogFile: "/j.log", version: "1.0.0", updatedAt: "2026-12-01T11:59:00Z", heartbeatAt: "2026-12-01T11:59:00Z",
 };
 

@@ -52,7 +52,7 @@ test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for noteb
   assert.deepEqual(idleConfig("notebook", { serverMajor: 1, notebookMajor: 6 }, 3), { MappingKernelManager: { cull_idle_timeout: 3, cull_interval: 2 }, NotebookApp: { shutdown_no_activity_timeout: 3 } });
   const v = validateStartOptions({ name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [], idleTimeout: "30", scheduler: "slurm" });
   assert.equal(v.idleTimeoutMin, 30);
-  const argv = runArgv({ ...v, app: "server", jupyter: "/j", rootDir: "/r" }, false);
+  const argv = runArgv({ ...v, app: "server", jupyter: "/j", rootDir: "/r", command: ["/j", "server"], env: {}, prologue: null }, false);
   assert.deepEqual(argv.slice(argv.indexOf("--scheduler"), argv.indexOf("--scheduler") + 4), ["--scheduler", "slurm", "--idle-timeout", "30"]);
   assert.throws(() => validateStartOptions({ name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [], idleTimeout: "soon" }), /--idle-timeout soon/);
 });

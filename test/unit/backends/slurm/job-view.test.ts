@@ -10,7 +10,7 @@ import { joinDashValues } from "../../../../src/cli-commands.js";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
 const iso = (ms: number) => new Date(now + ms).toISOString();
-const options = { name: "gpu", app: "lab" as const, jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1, scheduler: "slurm" as const };
+const options = { name: "gpu", app: "lab" as const, jupyter: "/j", port: null, portExplicit: false, rootDir: "/", extraArgs: [], maxRestarts: 5, readyTimeoutMs: 1, stopTimeoutMs: 1, sock: false, healthIntervalMs: 1, healthRetries: 1, scheduler: "slurm" as const, command: ["/j", "lab"], env: {}, prologue: null };
 const id = { pid: 10, startTime: 5, host: "node1", bootId: "b" };
 const record: StateRecord = {
   schema: 1, name: "gpu", state: "running", host: "node1", supervisor: id, jupyter: { ...id, pid: 11 }, port: 24000, socket: null, instanceId: "i", detachedProcesses: 0, token: "tok", app: "lab", options,
@@ -52,6 +52,20 @@ test("what the files say, and when they cannot answer (then one scheduler call)"
 test("progress lines name the job, its state, why it waits and the elapsed time", () => {
   assert.equal(progressLine("42", "PENDING", "Resources", 3.4), "job 42: PENDING (Resources), 3 s");
   assert.equal(progressLine("42", "RUNNING on node1, Jupyter starting", null, 10), "job 42: RUNNING on node1, Jupyter starting, 10 s");
+  const t0 = Date.parse("2026-12-01T10:00:00Z");
+  const eta = (at: string | null) => progressLine("42", "PENDING", "Priority", 3, { at, now: t0 });
+  assert.equal(eta(null), "job 42: PENDING (Priority), 3 s");
+  assert.equal(eta("2026-12-01T10:00:45Z"), "job 42: PENDING (Priority), 3 s, Slurm expects it to start in 45 s");
+  assert.equal(eta("2026-12-01T10:25:10Z"), "job 42: PENDING (Priority), 3 s, Slurm expects it to start in 25 min");
+  assert.equal(eta("2026-12-01T09:59:00Z"), "job 42: PENDING (Priority), 3 s, Slurm expects it to start now");
+});
+
+test("a pending job reports Slurm's start estimate (expectedStartAt), a running one does not", () => {
+  const at = iso(600_000);
+  const pending = jobReport(base(null), { ...job, seen: { jobState: "PENDING", reason: "Priority", node: null, at: "t", expectedStart: at } }, null, now);
+  assert.equal(pending.expectedStartAt, at);
+  const starting = jobReport(base(null), { ...job, seen: { jobState: "RUNNING", reason: null, node: "node1", at: "t", expectedStart: null } }, null, now);
+  assert.equal(starting.expectedStartAt, null);
 });
 
 test("jllocal forwards to the node's address and warns when the job's time is nearly up", () => {
