@@ -1,6 +1,5 @@
 // The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home). A full disk, an
 // exceeded quota or a read-only file system is reported as such at once, never as "another jlremote holds it".
-import lockfile from "proper-lockfile";
 import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/errors.js";
 
 /** Release function returned by acquireLock. */
@@ -8,6 +7,9 @@ export type Release = () => Promise<void>;
 
 /** Take the lock on `target` (its `.lock` dir), waiting up to about `waitMs` for another holder. */
 export async function acquireLock(target: string, waitMs = 30_000, onCompromised: (err: Error) => void = () => {}): Promise<Release> {
+  // Loaded on first use: its graceful-fs patches node:fs (and loads fs streams) at load, ~15 ms that the supervisor,
+  // which never locks, paid before spawning Jupyter (README, Benchmark, figure 8).
+  const lockfile = (await import("proper-lockfile")).default;
   const deadline = performance.now() + waitMs;
   for (;;) {
     try {
