@@ -13,6 +13,7 @@ import { installedHost, readIfExists, removeServiceFiles, servicePaths, writeUni
 import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext } from "./context.js";
 import { inspect } from "./instance-status.js";
+import { absoluteSupervisorArgv } from "../io/supervisor-argv.js";
 import type { StartFlags } from "./start.js";
 import { resolveStart } from "./start-options.js";
 import { writeRemembered } from "../io/settings-file.js";
@@ -102,19 +103,11 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
 
 /** The template and this instance's drop-in, pointing at this node and bundle by absolute path. */
 export function renderServiceFiles(options: InstanceOptions, ctx: Pick<CommandContext, "env" | "cwd" | "self">): { template: string; dropIn: string } {
-  const self = selfArgv(ctx);
+  const self = absoluteSupervisorArgv(ctx.self, ctx.cwd);
   return {
     template: renderTemplate(quoteExec(self)),
     dropIn: renderDropIn({ execArgv: [...self, ...runArgv(options, false)], environment: serviceEnv(ctx.env), host: hostName(), stopTimeoutSec: options.stopTimeoutMs / 1000 }),
   };
-}
-
-/** argv that runs this jlremote again, with absolute node and bundle paths (a bare PATH under systemd finds neither). */
-function selfArgv(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
-  const [node, ...rest] = ctx.self;
-  const script = rest.pop() ?? "";
-  const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
-  return [abs(node ?? process.execPath), ...rest, abs(script)];
 }
 
 /** The environment the supervisor gets under systemd: our state dir, plus the passed variables that are set. */

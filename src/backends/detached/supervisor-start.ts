@@ -13,13 +13,8 @@ import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import { readState, ensurePrivateDir } from "../../io/state-file.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import { withSupervisorFlags } from "../../io/supervisor-argv.js";
 
-/**
- * Node flags of the long-running supervisor, for an RSS that stays put over months of loop turns (README, Benchmark,
- * figure 9): a 1 MB young generation (it grew to 16 MB), and no V8 background threads (--single-threaded): each
- * thread that compiles or collects in the background gets its own malloc arena, which kept ~3 MB of freed memory.
- */
-export const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"];
 
 /**
  * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit
@@ -60,14 +55,14 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
 }
 
 async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
-  const [cmd, ...pre] = ctx.self as [string, ...string[]];
+  const [cmd, ...pre] = withSupervisorFlags(ctx.self) as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
   // jllocal's hangup flag (JLREMOTE_CANCEL_ON_EOF) is for its start command only, never Jupyter's environment.
   const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined, JLREMOTE_CANCEL_ON_EOF: undefined } as NodeJS.ProcessEnv;
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
-  const child = spawn(cmd, [...SUPERVISOR_NODE_FLAGS, ...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
   let exited: number | null = null;
   let said = "";
   child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });

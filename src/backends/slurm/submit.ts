@@ -1,12 +1,13 @@
 // `start --scheduler slurm`: submit the batch job (or find the live one), then follow it until Jupyter answers.
-import { realpathSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { JlremoteError } from "../../core/errors.js";
 import { runArgv } from "../../core/instance-options.js";
 import type { InstanceOptions } from "../../core/types.js";
 import { acquireLock } from "../../io/lock.js";
 import { instancePaths, validateName } from "../../io/paths.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
+import { absoluteSupervisorArgv } from "../../io/supervisor-argv.js";
 import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
 import { resolveStart } from "../../commands/start-options.js";
@@ -66,7 +67,7 @@ async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]
       ctx.err(`jlremote: '${options.name}' is already job ${jobId} (${view.report.jobState ?? view.report.state}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
     } else {
       const plan: BatchPlan = {
-        name: options.name, supervisorArgv: [...absoluteSelf(ctx), ...runArgv(options, false)], outputFile: join(paths.dir, "job.out"),
+        name: options.name, supervisorArgv: [...absoluteSupervisorArgv(ctx.self, ctx.cwd), ...runArgv(options, false)], outputFile: join(paths.dir, "job.out"),
         rootDir: options.rootDir, timeWarningSec: job.timeWarningSec, userArgs: job.userArgs,
       };
       const script = join(paths.dir, "job.sbatch");
@@ -83,14 +84,6 @@ async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]
   }
   if (noWait) return inspect(ctx.env, options.name, ctx.version);
   return waitForJob(ctx, options, jobId, submitted);
-}
-
-/** argv that runs this jlremote on the node: absolute node and bundle paths (the job's PATH may differ). */
-function absoluteSelf(ctx: Pick<CommandContext, "cwd" | "self">): string[] {
-  const [node, ...rest] = ctx.self;
-  const script = rest.pop() ?? "";
-  const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(ctx.cwd, p); } };
-  return [abs(node ?? process.execPath), ...rest, abs(script)];
 }
 
 function rememberQuietly(ctx: CommandContext, name: string, settings: Settings): void {

@@ -34,7 +34,7 @@ test("the generated template and drop-in (odd root dir, extra args with $ and %)
   writeFileSync(join(unitDir, "jlremote@.service"), files.template);
   writeFileSync(join(unitDir, "jlremote@lab-1.x.service.d", "options.conf"), files.dropIn);
   assert.match(files.dropIn, /"--root-dir" "[^"]*my proj 100%%"/);
-  assert.match(files.dropIn, new RegExp(`^ExecStart="${process.execPath}" "${CLI}" "run" "--name" "lab-1.x" `, "m"));
+  assert.match(files.dropIn, new RegExp(`^ExecStart="${process.execPath}" "--max-semi-space-size=1" "--single-threaded" "${CLI}" "run" "--name" "lab-1.x" `, "m"));
   const r = verify(env, join(unitDir, "jlremote@lab-1.x.service"));
   assert.equal(r.stderr.trim(), "", "systemd-analyze printed warnings");
   assert.equal(r.status, 0);
