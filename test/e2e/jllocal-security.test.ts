@@ -5,36 +5,27 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CLI, httpStatus, killRecorded, sandbox, type Sandbox } from "../helpers/cli.js";
-import { killLocalMasters, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
+import { CLI, httpStatus } from "../helpers/cli.js";
+import { runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import type { Sshd } from "../helpers/sshd.js";
 
 describe("jllocal and the remote's listener checks", { skip: process.getuid?.() !== 0 && "sshd on loopback needs root here" }, () => {
-  let sb: Sandbox;
   let sshd: Sshd | undefined;
   let env: Record<string, string> = {};
   let home = "";
-  let remoteState = "";
-  let localRoot = "";
   const args = (...rest: string[]) => [...rest, "--ssh-config", (sshd as Sshd).sshConfig];
 
+  let world: JllocalWorld | undefined;
   before(async () => {
-    sb = sandbox();
-    ({ sshd, home, remoteState } = await startRemoteHost(sb.dir));
+    world = await startJllocalWorld();
+    ({ sshd, home, env } = world);
     // The remote user's Jupyter config: a base_url, and auth switched off (jlremote's config file must win).
     for (const f of ["jupyter_notebook_config.py", "jupyter_server_config.py"]) {
       writeFileSync(join(home, "jc", f), "c.NotebookApp.base_url = '/jl/'\nc.ServerApp.base_url = '/jl/'\nc.NotebookApp.token = ''\nc.ServerApp.token = ''\n");
     }
-    env = { ...sb.env };
-    localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
   });
 
-  after(async () => {
-    if (sshd) await killLocalMasters(localRoot, sshd.sshConfig).catch(() => {});
-    killRecorded(join(remoteState, "jlremote"));
-    if (sshd) await sshd.stop();
-    if (sb) await sb.cleanup();
-  });
+  after(async () => { await world?.end(); });
 
   test("the local URL and the health check follow the remote base_url", async () => {
     const r = await runJllocal(args("jlr-test", "--no-browser", "--json"), env, 120_000);

@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { flavours } from "../helpers/flavours.js";
 import { runNotebookInBrowser } from "../helpers/browser.js";
-import { alive, CLI, freePort, httpStatus, killPid, killRecorded, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
-import { killLocalMasters, localMasters, processesMentioning, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
+import { alive, CLI, freePort, httpStatus, killPid, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { localMasters, processesMentioning, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import type { Sshd } from "../helpers/sshd.js";
 
 /** Every line of stderr is a message, none a stack frame. */
@@ -48,24 +48,17 @@ for (const f of flavours) {
     let localRoot = "";
     const args = (...rest: string[]) => [...rest, "--ssh-config", (sshd as Sshd).sshConfig];
 
+    let world: JllocalWorld | undefined;
     before(async () => {
-      sb = sandbox();
       // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs. Its
       // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
       // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
-      const remote = await startRemoteHost(sb.dir, { instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } }, profiles: { sockp: { jupyter: f.jupyter, sock: true } } });
-      ({ sshd, remoteState } = remote);
-      remoteHome = remote.home;
-      env = { ...sb.env };
-      localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
+      world = await startJllocalWorld({ instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } }, profiles: { sockp: { jupyter: f.jupyter, sock: true } } });
+      ({ sb, sshd, remoteState, env, localRoot } = world);
+      remoteHome = world.home;
     });
 
-    after(async () => {
-      if (sshd) await killLocalMasters(localRoot, sshd.sshConfig).catch(() => {});
-      killRecorded(join(remoteState, "jlremote"));
-      if (sshd) await sshd.stop();
-      if (sb) await sb.cleanup();
-    });
+    after(async () => { await world?.end(); });
 
     test("fails with one clear line for an unreachable host, a wrong key, a missing jlremote, and leaves no ssh behind", async () => {
       const closed = await runJllocal(args((sshd as Sshd).closedAlias, "--no-browser"), env);

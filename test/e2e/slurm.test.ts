@@ -2,14 +2,13 @@
 // network and UTS namespace (scripts/slurm-cluster.sh). Root only; the whole cluster is torn down after the file.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { cancelRecordedJobs, clusterUp, kernelHostname, kernelRun, slurmSkip, type Cluster } from "../helpers/slurm.js";
-import { JLLOCAL, killLocalMasters, localMasters, processesMentioning, runJllocal, startRemoteHost } from "../helpers/jllocal.js";
-import { startSshd } from "../helpers/sshd.js";
+import { JLLOCAL, localMasters, processesMentioning, runJllocal, startJllocalWorld } from "../helpers/jllocal.js";
 
 interface Status { state: string; url: string | null; token: string | null; port: number | null; jupyterPid: number | null; supervisorPid: number | null;
   backend: string; jobId: string; jobState: string | null; jobReason: string | null; node: string | null; endsAt: string | null;
@@ -217,17 +216,13 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
   /** A login node for jllocal: the remote account behind a loopback sshd, with this cluster's SLURM_CONF. */
   const loginNode = async () => {
-    const sb = sandbox();
-    const remote = await startRemoteHost(sb.dir, undefined, { SLURM_CONF: cluster.env.SLURM_CONF as string });
-    const localRoot = join(sb.env.XDG_STATE_HOME as string, "jlremote", "local");
-    const remoteEnv = { ...sb.env, HOME: remote.home, XDG_STATE_HOME: remote.remoteState, ...cluster.env };
+    const w = await startJllocalWorld(undefined, { SLURM_CONF: cluster.env.SLURM_CONF as string });
+    const remoteEnv = { ...w.sb.env, HOME: w.home, XDG_STATE_HOME: w.remoteState, ...cluster.env };
     const end = async () => {
-      await killLocalMasters(localRoot, remote.sshd.sshConfig).catch(() => {});
-      await cancelRecordedJobs(cluster, join(remote.remoteState, "jlremote"));
-      await remote.sshd.stop();
-      await sb.cleanup();
+      await cancelRecordedJobs(cluster, join(w.remoteState, "jlremote"));
+      await w.end();
     };
-    return { sb, sshd: remote.sshd, localRoot, remoteEnv, end };
+    return { sb: w.sb, sshd: w.sshd, localRoot: w.localRoot, remoteEnv, end };
   };
 
   test("jllocal HOST --scheduler slurm: Ctrl-C while the job is queued cancels it on the login node; no ssh of ours is left", { timeout: 120_000 }, async () => {

@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { alive, CLI, killPid, waitFor, type RunResult } from "./cli.js";
+import { alive, CLI, killPid, killRecorded, sandbox, waitFor, type RunResult, type Sandbox } from "./cli.js";
 import { startSshd, type Sshd } from "./sshd.js";
 
 /** The built jllocal under test. */
@@ -103,4 +103,29 @@ export async function startRemoteHost(dir: string, config?: unknown, extraEnv: R
     IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", ...extraEnv,
   });
   return { sshd, home, remoteState };
+}
+
+/** A jllocal test's world: the laptop's sandbox, the remote account behind a loopback sshd, and jllocal's state root. */
+export interface JllocalWorld extends RemoteHost {
+  sb: Sandbox;
+  /** The laptop's environment for jllocal. */
+  env: Record<string, string>;
+  localRoot: string;
+  /** End it all: jllocal's masters, every process the remote instances recorded, sshd, the sandbox. */
+  end: () => Promise<void>;
+}
+
+/** Start a JllocalWorld (`config` and `extraEnv` as for startRemoteHost). */
+export async function startJllocalWorld(config?: unknown, extraEnv: Record<string, string> = {}): Promise<JllocalWorld> {
+  const sb = sandbox();
+  const remote = await startRemoteHost(sb.dir, config, extraEnv);
+  const env = { ...sb.env };
+  const localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
+  const end = async () => {
+    await killLocalMasters(localRoot, remote.sshd.sshConfig).catch(() => {});
+    killRecorded(join(remote.remoteState, "jlremote"));
+    await remote.sshd.stop();
+    await sb.cleanup();
+  };
+  return { ...remote, sb, env, localRoot, end };
 }
