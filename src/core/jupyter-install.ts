@@ -77,8 +77,7 @@ export function describeInstall(install: JupyterInstall): string {
 /** argv that runs `prologue` in sh and then execs `command` (same PID, so its identity is Jupyter's). */
 export function withPrologue(prologue: string | null, command: readonly string[]): string[] {
   if (prologue === null || prologue.trim() === "") return [...command];
-  // The token is held in an unexported variable while the prologue runs: its commands (module, conda) never see it.
-  const script = `__jlr_t=\${JUPYTER_TOKEN-}; unset JUPYTER_TOKEN\n{\n${prologue}\n} || { s=$?; echo "jlremote: the prologue failed (exit $s)" >&2; exit 126; }\n` +
-    `[ -n "$__jlr_t" ] && JUPYTER_TOKEN=$__jlr_t && export JUPYTER_TOKEN; unset __jlr_t\nexec "$0" "$@"`;
+  // The token is in no environment (it travels in the config file), so the prologue's commands cannot see it.
+  const script = `{\n${prologue}\n} || { s=$?; echo "jlremote: the prologue failed (exit $s)" >&2; exit 126; }\nexec "$0" "$@"`;
   return ["/bin/sh", "-c", script, ...command];
 }
