@@ -5,7 +5,7 @@ TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykerne
              openssh-server openssh-client strace procps curl util-linux systemd chromium \
              slurm-wlm munge iproute2
 
-.PHONY: all deps build typecheck test-debs test-venv test test-unit test-systemd start stop status bench pack clean
+.PHONY: all deps build typecheck lint test-debs test-venv test test-unit test-systemd start stop status bench pack clean
 
 all: build
 
@@ -21,6 +21,10 @@ build: deps
 typecheck: deps
 	npm run typecheck
 
+# Formatter and linter (Biome): `npm run format` rewrites, `npm run lint` checks.
+lint: deps
+	npm run lint
+
 test-debs:
 	./scripts/ensure-debian.sh $(TEST_DEBS)
 
@@ -30,6 +34,7 @@ test-venv:
 
 # Installs what the tests need (npm packages; Debian packages as root), builds, type-checks, runs every test.
 test: deps test-debs test-venv
+	npm run lint
 	npm run typecheck
 	npm run build
 	npm test

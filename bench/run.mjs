@@ -36,11 +36,17 @@ function cannot(msg) {
   process.stderr.write(`bench: ${msg}\n`);
   process.exit(1);
 }
-if (!existsSync(CLI) || !existsSync(JLLOCAL)) cannot(`${CLI} or ${JLLOCAL} not found; run \`npm run build\` (or \`make bench\`) first`);
-if (spawnSync("jupyter", ["server", "--version"], { stdio: "ignore" }).status !== 0) cannot("no `jupyter server` on PATH; `make test` installs Debian's jupyter-server");
+if (!existsSync(CLI) || !existsSync(JLLOCAL))
+  cannot(`${CLI} or ${JLLOCAL} not found; run \`npm run build\` (or \`make bench\`) first`);
+if (spawnSync("jupyter", ["server", "--version"], { stdio: "ignore" }).status !== 0)
+  cannot("no `jupyter server` on PATH; `make test` installs Debian's jupyter-server");
 
 const sb = makeSandbox();
-const onSignal = (sig) => { sb.cleanup(); process.stderr.write(`bench: interrupted (${sig}); cleaned up\n`); process.exit(130); };
+const onSignal = (sig) => {
+  sb.cleanup();
+  process.stderr.write(`bench: interrupted (${sig}); cleaned up\n`);
+  process.exit(130);
+};
 process.on("SIGINT", onSignal).on("SIGTERM", onSignal).on("SIGHUP", onSignal);
 
 const plan = [
@@ -52,11 +58,20 @@ const plan = [
   ["6", `idle footprint (${opt.idle} s)`, () => idleFootprint(sb, Number(opt.idle))],
   ["7", `jllocal warm (${slow} rounds)`, () => laptopWarm(sb, slow)],
   ["8", `jllocal cold (${Math.ceil(slow / 2)} pairs)`, () => laptopCold(sb, Math.ceil(slow / 2))],
-  ["9", `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`, () => supervisorSoak(sb, Number(opt.soak))],
-  ["10", `start on a compute node through Slurm (${opt["slurm-rounds"]} pairs)`, () => slurmStart(sb, Number(opt["slurm-rounds"]))],
+  [
+    "9",
+    `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`,
+    () => supervisorSoak(sb, Number(opt.soak)),
+  ],
+  [
+    "10",
+    `start on a compute node through Slurm (${opt["slurm-rounds"]} pairs)`,
+    () => slurmStart(sb, Number(opt["slurm-rounds"])),
+  ],
   ["11", `kernel survival after SIGKILL (${slow} pairs)`, () => adoptionRecovery(sb, slow)],
 ];
-if (slurmBenchSkip() !== null && only.has("10")) process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);
+if (slurmBenchSkip() !== null && only.has("10"))
+  process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);
 const rows = [];
 const failures = [];
 const began = Date.now();
@@ -78,8 +93,23 @@ try {
 } finally {
   sb.cleanup();
 }
-const machine = { node: process.version, cpus: cpus().length, cpu: cpus()[0]?.model ?? "?", loadavg: loadavg().map((l) => l.toFixed(2)) };
-const result = { date: new Date().toISOString(), seconds: Math.round((Date.now() - began) / 1000), machine, rounds, slowRounds: slow, figures: rows, failures };
+const machine = {
+  node: process.version,
+  cpus: cpus().length,
+  cpu: cpus()[0]?.model ?? "?",
+  loadavg: loadavg().map((l) => l.toFixed(2)),
+};
+const result = {
+  date: new Date().toISOString(),
+  seconds: Math.round((Date.now() - began) / 1000),
+  machine,
+  rounds,
+  slowRounds: slow,
+  figures: rows,
+  failures,
+};
 writeFileSync(resolve(import.meta.dirname, "results.json"), `${JSON.stringify(result, null, 2)}\n`);
-process.stdout.write(`${renderTable(rows)}\n\n${result.date.slice(0, 16)}Z, node ${process.version}, ${machine.cpus} × ${machine.cpu}, load ${machine.loadavg.join(" ")}, ${result.seconds} s\n`);
+process.stdout.write(
+  `${renderTable(rows)}\n\n${result.date.slice(0, 16)}Z, node ${process.version}, ${machine.cpus} × ${machine.cpu}, load ${machine.loadavg.join(" ")}, ${result.seconds} s\n`,
+);
 if (failures.length > 0) cannot(`not measured: ${failures.join("; ")}`);

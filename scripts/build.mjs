@@ -93,11 +93,15 @@ ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  ret
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used].
 const bins = [
   ["src/cli.ts", "dist/jlremote.cjs", [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]]],
-  ["src/jllocal.ts", "dist/jllocal.cjs", [
-    ["jllocal-commands", "src/jllocal-commands.ts", ["runCommandLine"]],
-    // jllocal's full connect path (lock, master, start, forward): the warm path never needs it.
-    ["connect-fresh", "src/local/connect-fresh.ts", ["connectFresh"]],
-  ]],
+  [
+    "src/jllocal.ts",
+    "dist/jllocal.cjs",
+    [
+      ["jllocal-commands", "src/jllocal-commands.ts", ["runCommandLine"]],
+      // jllocal's full connect path (lock, master, start, forward): the warm path never needs it.
+      ["connect-fresh", "src/local/connect-fresh.ts", ["connectFresh"]],
+    ],
+  ],
 ];
 // Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
@@ -110,4 +114,7 @@ for (const [entry, out, trees] of bins) {
 
 // The keeper and the jupyter_server extension (python/) travel next to the bundle, which finds them as ./python/.
 rmSync(resolve(root, "dist/python"), { recursive: true, force: true });
-cpSync(resolve(root, "python"), resolve(root, "dist/python"), { recursive: true, filter: (src) => !src.includes("__pycache__") });
+cpSync(resolve(root, "python"), resolve(root, "dist/python"), {
+  recursive: true,
+  filter: (src) => !src.includes("__pycache__"),
+});

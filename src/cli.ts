@@ -34,7 +34,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
       if (code !== 3 || orStart === null || !fast.json) return code;
       // Not running: start it in this process (one node start less on jllocal's cold path); never exit 3 again.
       writeStdout(START_MARKER);
-      const started = await (await import("./cli-commands.js")).runCommandLine(["start", "--json", "--name", fast.name, ...orStart], ctx);
+      const started = await (await import("./cli-commands.js")).runCommandLine(
+        ["start", "--json", "--name", fast.name, ...orStart],
+        ctx,
+      );
       return started === 3 ? 1 : started;
     }
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
@@ -58,4 +61,6 @@ function writeStdout(line: string): void {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -22,7 +22,10 @@ export async function main(argv: string[]): Promise<ExitCode> {
   try {
     const fast = parseFastConnect(argv);
     if (fast !== null) {
-      const [{ connectCommand }, { connectFlags }] = await Promise.all([import("./local/connect.js"), import("./local/connect-flags.js")]);
+      const [{ connectCommand }, { connectFlags }] = await Promise.all([
+        import("./local/connect.js"),
+        import("./local/connect-flags.js"),
+      ]);
       return await connectCommand(connectFlags(fast), ctx);
     }
     return await (await import("./jllocal-commands.js")).runCommandLine(argv, ctx);
@@ -33,4 +36,6 @@ export async function main(argv: string[]): Promise<ExitCode> {
   }
 }
 
-void main(process.argv.slice(2)).then((code) => { process.exitCode = code; });
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

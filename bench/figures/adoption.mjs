@@ -13,7 +13,14 @@ async function kernelAnswers(port, token, kernelId, jupyterPid, timeoutMs = 60_0
     if (!alive(jupyterPid)) {
       const ws = await openChannels(port, token, kernelId);
       if (ws) {
-        try { await kernelInfo(ws, 30_000); return now(); } catch { /* reconnect */ } finally { ws.close(); }
+        try {
+          await kernelInfo(ws, 30_000);
+          return now();
+        } catch {
+          /* reconnect */
+        } finally {
+          ws.close();
+        }
       }
     }
     if (Date.now() > deadline) throw new Error(`kernel ${kernelId} did not answer within ${timeoutMs} ms`);
@@ -31,7 +38,14 @@ export async function adoptionRecovery(sb, rounds, pairs = 2) {
     const { status } = await start(sb, n);
     readyAt.set(n, Date.now());
     if (!n.startsWith("bench-adopt")) continue;
-    const r = await httpGet(status.port, "/api/kernels", status.token, 20_000, "POST", JSON.stringify({ name: "python3" }));
+    const r = await httpGet(
+      status.port,
+      "/api/kernels",
+      status.token,
+      20_000,
+      "POST",
+      JSON.stringify({ name: "python3" }),
+    );
     if (r.status !== 201) throw new Error(`POST /api/kernels: HTTP ${r.status}`);
     const id = JSON.parse(r.text).id;
     const ws = await openChannels(status.port, status.token, id, 20_000);
@@ -45,8 +59,14 @@ export async function adoptionRecovery(sb, rounds, pairs = 2) {
     if (wait > 0) await sleep(wait);
     // The supervisor records "running" after its own probe, which may come just after ours.
     let rec = state(sb, name);
-    for (let i = 0; i < 250 && (rec.state !== "running" || !rec.jupyter); i += 1) { await sleep(20); rec = state(sb, name); }
-    if (rec.state !== "running" || !rec.jupyter) throw new Error(`instance ${name} is ${rec.state} (${JSON.stringify(rec.lastExit)}), not running, before the kill`);
+    for (let i = 0; i < 250 && (rec.state !== "running" || !rec.jupyter); i += 1) {
+      await sleep(20);
+      rec = state(sb, name);
+    }
+    if (rec.state !== "running" || !rec.jupyter)
+      throw new Error(
+        `instance ${name} is ${rec.state} (${JSON.stringify(rec.lastExit)}), not running, before the kill`,
+      );
     const t0 = now();
     process.kill(rec.jupyter.pid, "SIGKILL");
     const t1 = kernels.has(name)
@@ -60,8 +80,23 @@ export async function adoptionRecovery(sb, rounds, pairs = 2) {
   for (let i = 0; i < rounds + 1; i += 1) {
     const ta = await turn(withKernel[i % pairs]);
     const tb = await turn(without[i % pairs]);
-    if (i > 0) { a.push(ta); b.push(tb); }
+    if (i > 0) {
+      a.push(ta);
+      b.push(tb);
+    }
   }
   for (const n of [...withKernel, ...without]) await stop(sb, n);
-  return [{ id: "11", figure: "kernel survival: SIGKILL of Jupyter until the re-adopted kernel answers kernel_info on its websocket vs until the URL answers 200 (no kernel)", a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.5, n: rounds, samples: { adopted: a, recovery: b } }];
+  return [
+    {
+      id: "11",
+      figure:
+        "kernel survival: SIGKILL of Jupyter until the re-adopted kernel answers kernel_info on its websocket vs until the URL answers 200 (no kernel)",
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.5,
+      n: rounds,
+      samples: { adopted: a, recovery: b },
+    },
+  ];
 }

@@ -23,11 +23,30 @@ export async function idleFootprint(sb, seconds) {
       rss[k] = Math.max(rss[k], r);
     }
   }
-  const cpu = { supervisor: (cpuTicks(pids.supervisor) - cpu0.supervisor) / hz, node: (cpuTicks(pids.node) - cpu0.node) / hz };
+  const cpu = {
+    supervisor: (cpuTicks(pids.supervisor) - cpu0.supervisor) / hz,
+    node: (cpuTicks(pids.node) - cpu0.node) / hz,
+  };
   bare.kill("SIGKILL");
   sb.forget(bare.pid);
   return [
-    { id: "6a", figure: `idle supervisor: CPU time over ${seconds} s (bare node alongside)`, a: cpu.supervisor, b: cpu.node, value: cpu.supervisor, target: 0.1, unit: "s" },
-    { id: "6b", figure: "idle supervisor: max RSS (bare node alongside)", a: rss.supervisor, b: rss.node, value: rss.supervisor, target: 60, unit: "MB" },
+    {
+      id: "6a",
+      figure: `idle supervisor: CPU time over ${seconds} s (bare node alongside)`,
+      a: cpu.supervisor,
+      b: cpu.node,
+      value: cpu.supervisor,
+      target: 0.1,
+      unit: "s",
+    },
+    {
+      id: "6b",
+      figure: "idle supervisor: max RSS (bare node alongside)",
+      a: rss.supervisor,
+      b: rss.node,
+      value: rss.supervisor,
+      target: 60,
+      unit: "MB",
+    },
   ];
 }

@@ -2,7 +2,7 @@
 // account, warm (7: master, Jupyter and tunnel up) and cold (8: no master, Jupyter stopped), each against doing it
 // without jlremote: the seed's shell function, the floor (one status exec over the master + one request), by hand.
 import { randomBytes } from "node:crypto";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freePort, httpGet, pollReady } from "../lib/jupyter.mjs";
 import { JLLOCAL, killRecordedMasters, listenerPid, startRemote, writeSeedFunction } from "../lib/laptop.mjs";
@@ -21,20 +21,31 @@ async function getRemote(sb) {
 
 /** Kill a local process we found (the seed's `ssh -fN`), identity-checked by its start time. */
 function killFound(pid, startTime) {
-  if (pid !== null && sameProcess(pid, startTime)) { try { process.kill(pid, "SIGKILL"); } catch { /* gone */ } }
+  if (pid !== null && sameProcess(pid, startTime)) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 /** jllocal's URL run: checks exit 0 and a URL on stdout. */
 async function jllocal(r, extra = []) {
   const res = expectOk(await r.jllocal([r.host, "--no-browser", "--name", NAME, ...extra]), "jllocal --no-browser");
-  if (!/http:\/\/127\.0\.0\.1:\d+\/\S*\?token=/.test(res.stdout)) throw new Error(`jllocal printed no URL: ${res.stdout.trim()}`);
+  if (!/http:\/\/127\.0\.0\.1:\d+\/\S*\?token=/.test(res.stdout))
+    throw new Error(`jllocal printed no URL: ${res.stdout.trim()}`);
   return res;
 }
 
 /** CPU seconds (user + system) of `argv` and every child it waited for: bash's `times` after running it. */
 async function cpuOf(sb, argv) {
   const out = join(sb.dir, "times.txt");
-  const r = await timed(["bash", "-c", '"$@"; rc=$?; times > "$TIMES_OUT"; exit $rc', "bash", ...argv], { env: { ...sb.env, TIMES_OUT: out }, cwd: sb.rootDir, track: sb.inflight });
+  const r = await timed(["bash", "-c", '"$@"; rc=$?; times > "$TIMES_OUT"; exit $rc', "bash", ...argv], {
+    env: { ...sb.env, TIMES_OUT: out },
+    cwd: sb.rootDir,
+    track: sb.inflight,
+  });
   expectOk(r, argv.slice(1, 3).join(" "));
   // Second line: the children's user and system time, e.g. "0m0.123s 0m0.045s".
   const line = readFileSync(out, "utf8").trim().split("\n")[1] ?? "";
@@ -49,7 +60,9 @@ export async function laptopWarm(sb, rounds) {
   // Warm state: one cold jllocal run opens the master, starts Jupyter and adds the tunnel.
   const first = await jllocal(r, ["--json"]);
   const info = JSON.parse(first.stdout);
-  const status = JSON.parse(expectOk(await r.ssh([r.host, `~/.local/bin/jlremote status --json --name ${NAME}`]), "remote status").stdout);
+  const status = JSON.parse(
+    expectOk(await r.ssh([r.host, `~/.local/bin/jlremote status --json --name ${NAME}`]), "remote status").stdout,
+  );
   if (status.app !== r.jupyter.app) throw new Error(`remote Jupyter is ${status.app}, expected ${r.jupyter.app}`);
   const seed = writeSeedFunction(sb, r.sshd.sshConfig);
   const seedPort = await freePort();
@@ -60,37 +73,93 @@ export async function laptopWarm(sb, rounds) {
   const seedStart = seedPid === null ? null : procStat(seedPid).startTime;
   sb.onCleanup(() => killFound(seedPid, seedStart));
   const ctl = r.controlPath();
-  const floorSsh = ["-S", ctl, "-o", "ControlMaster=no", "-T", r.host, `~/.local/bin/jlremote status --json --name ${NAME}`];
+  const floorSsh = [
+    "-S",
+    ctl,
+    "-o",
+    "ControlMaster=no",
+    "-T",
+    r.host,
+    `~/.local/bin/jlremote status --json --name ${NAME}`,
+  ];
   try {
-    const samples = await interleave({
-      jllocal: async () => {
-        const res = await jllocal(r);
-        if (!res.stdout.includes(`127.0.0.1:${info.localPort}/`)) throw new Error("warm jllocal changed its local port");
-        return res.ms;
+    const samples = await interleave(
+      {
+        jllocal: async () => {
+          const res = await jllocal(r);
+          if (!res.stdout.includes(`127.0.0.1:${info.localPort}/`))
+            throw new Error("warm jllocal changed its local port");
+          return res.ms;
+        },
+        seed: async () => {
+          const res = expectOk(
+            await timed(seedArgs, { env: sb.env, cwd: sb.rootDir, track: sb.inflight }),
+            "seed function",
+          );
+          if (!res.stdout.includes(`localhost:${seedPort}/`) || !res.stdout.includes("token="))
+            throw new Error(`seed printed no URL: ${res.stdout.trim()}`);
+          return res.ms;
+        },
+        floor: async () => {
+          const s = expectOk(await r.ssh(floorSsh), "status over the master");
+          const t0 = now();
+          const h = await httpGet(info.localPort, "/api/status", JSON.parse(s.stdout).token, 5000);
+          if (h.status !== 200) throw new Error(`request through the tunnel: HTTP ${h.status}`);
+          return s.ms + (now() - t0);
+        },
       },
-      seed: async () => {
-        const res = expectOk(await timed(seedArgs, { env: sb.env, cwd: sb.rootDir, track: sb.inflight }), "seed function");
-        if (!res.stdout.includes(`localhost:${seedPort}/`) || !res.stdout.includes("token=")) throw new Error(`seed printed no URL: ${res.stdout.trim()}`);
-        return res.ms;
-      },
-      floor: async () => {
-        const s = expectOk(await r.ssh(floorSsh), "status over the master");
-        const t0 = now();
-        const h = await httpGet(info.localPort, "/api/status", JSON.parse(s.stdout).token, 5000);
-        if (h.status !== 200) throw new Error(`request through the tunnel: HTTP ${h.status}`);
-        return s.ms + (now() - t0);
-      },
-    }, rounds, 2);
+      rounds,
+      2,
+    );
     const cpu = [];
     for (let i = 0; i < Math.max(5, Math.ceil(rounds / 2)); i += 1) {
-      cpu.push(await cpuOf(sb, [process.execPath, JLLOCAL, r.host, "--no-browser", "--name", NAME, "--ssh-config", r.sshd.sshConfig]));
+      cpu.push(
+        await cpuOf(sb, [
+          process.execPath,
+          JLLOCAL,
+          r.host,
+          "--no-browser",
+          "--name",
+          NAME,
+          "--ssh-config",
+          r.sshd.sshConfig,
+        ]),
+      );
     }
     const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
     const where = `${r.jupyter.label}, remote account ${r.account.user}`;
     return [
-      { id: "7a", figure: `\`jllocal HOST --no-browser\` warm vs the seed's shell function (${where})`, a: m.jllocal, b: m.seed, ratio: m.jllocal / m.seed, target: 0.15, n: rounds, samples: { jllocal: samples.jllocal, seed: samples.seed } },
-      { id: "7b", figure: "warm `jllocal` vs the floor: one `jlremote status --json` over the master + one request through the tunnel", a: m.jllocal, b: m.floor, ratio: m.jllocal / m.floor, target: 1.5, n: rounds, samples: { floor: samples.floor } },
-      { id: "7c", figure: "warm `jllocal`: CPU time with the ssh children it waits for", a: median(cpu), b: null, value: median(cpu), target: 0.15, unit: "s", samples: { cpu } },
+      {
+        id: "7a",
+        figure: `\`jllocal HOST --no-browser\` warm vs the seed's shell function (${where})`,
+        a: m.jllocal,
+        b: m.seed,
+        ratio: m.jllocal / m.seed,
+        target: 0.15,
+        n: rounds,
+        samples: { jllocal: samples.jllocal, seed: samples.seed },
+      },
+      {
+        id: "7b",
+        figure:
+          "warm `jllocal` vs the floor: one `jlremote status --json` over the master + one request through the tunnel",
+        a: m.jllocal,
+        b: m.floor,
+        ratio: m.jllocal / m.floor,
+        target: 1.5,
+        n: rounds,
+        samples: { floor: samples.floor },
+      },
+      {
+        id: "7c",
+        figure: "warm `jllocal`: CPU time with the ssh children it waits for",
+        a: median(cpu),
+        b: null,
+        value: median(cpu),
+        target: 0.15,
+        unit: "s",
+        samples: { cpu },
+      },
     ];
   } finally {
     killFound(seedPid, seedStart);
@@ -107,7 +176,7 @@ async function makeCold(r) {
  * Jupyter by hand over ssh: one login that starts it detached (token on stdin, never in argv), `ssh -fN -L`, then
  * /api/status polled through the tunnel every 20 ms. Returns ms until 200; kills what it started before returning.
  */
-async function byHandOverSsh(sb, r) {
+async function byHandOverSsh(_sb, r) {
   const port = await freePort();
   const lport = await freePort();
   const token = randomBytes(24).toString("hex");
@@ -122,7 +191,7 @@ async function byHandOverSsh(sb, r) {
   try {
     expectOk(await r.ssh(["-fN", "-L", `${lport}:127.0.0.1:${port}`, r.host]), "ssh -fN -L");
     tunnelPid = listenerPid(lport);
-    tunnelStart = tunnelPid === null ? null : procStat(tunnelPid)?.startTime ?? null;
+    tunnelStart = tunnelPid === null ? null : (procStat(tunnelPid)?.startTime ?? null);
     const ready = await pollReady(lport, token, { timeoutMs: 120_000 });
     return ready - t0;
   } finally {
@@ -144,8 +213,22 @@ export async function laptopCold(sb, rounds) {
     await makeCold(r);
     const res = await jllocal(r);
     const h = await byHandOverSsh(sb, r);
-    if (i > 0) { a.push(res.ms); b.push(h); }
+    if (i > 0) {
+      a.push(res.ms);
+      b.push(h);
+    }
   }
   await makeCold(r);
-  return [{ id: "8", figure: `\`jllocal HOST --no-browser\` cold (no master, Jupyter stopped) vs by hand: ssh login starting Jupyter detached, \`ssh -fN -L\`, poll through the tunnel (${r.jupyter.label})`, a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.2, n: rounds, samples: { jllocal: a, byHand: b } }];
+  return [
+    {
+      id: "8",
+      figure: `\`jllocal HOST --no-browser\` cold (no master, Jupyter stopped) vs by hand: ssh login starting Jupyter detached, \`ssh -fN -L\`, poll through the tunnel (${r.jupyter.label})`,
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.2,
+      n: rounds,
+      samples: { jllocal: a, byHand: b },
+    },
+  ];
 }

@@ -26,9 +26,23 @@ export async function coldStart(sb, rounds) {
     const s = await start(sb, "bench-start");
     await stop(sb, "bench-start");
     const h = await byHand(sb);
-    if (i > 0) { a.push(s.ms); b.push(h.ready); }
+    if (i > 0) {
+      a.push(s.ms);
+      b.push(h.ready);
+    }
   }
-  return [{ id: "3", figure: "`start` (cold, until the URL) vs Jupyter by hand until /api/status 200", a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.4, n: rounds, samples: { start: a, byHand: b } }];
+  return [
+    {
+      id: "3",
+      figure: "`start` (cold, until the URL) vs Jupyter by hand until /api/status 200",
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.4,
+      n: rounds,
+      samples: { start: a, byHand: b },
+    },
+  ];
 }
 
 /**
@@ -38,7 +52,10 @@ export async function coldStart(sb, rounds) {
 export async function recovery(sb, rounds, instances = 4) {
   const names = Array.from({ length: instances }, (_, i) => `bench-recover-${i}`);
   const readyAt = new Map();
-  for (const n of names) { await start(sb, n); readyAt.set(n, Date.now()); }
+  for (const n of names) {
+    await start(sb, n);
+    readyAt.set(n, Date.now());
+  }
   const a = [];
   const b = [];
   for (let i = 0; i < rounds + 1; i += 1) {
@@ -46,16 +63,31 @@ export async function recovery(sb, rounds, instances = 4) {
     const wait = readyAt.get(name) + 11_000 - Date.now();
     if (wait > 0) await sleep(wait);
     const rec = state(sb, name);
-    if (rec.state !== "running" || !rec.jupyter) throw new Error(`instance ${name} is ${rec.state}, not running, before the kill`);
+    if (rec.state !== "running" || !rec.jupyter)
+      throw new Error(`instance ${name} is ${rec.state}, not running, before the kill`);
     const t0 = now();
     process.kill(rec.jupyter.pid, "SIGKILL");
     const up = await pollReady(rec.port, rec.token, { before: () => !alive(rec.jupyter.pid) });
     readyAt.set(name, Date.now());
     const h = await byHand(sb);
-    if (i > 0) { a.push(up - t0); b.push(h.ready); }
+    if (i > 0) {
+      a.push(up - t0);
+      b.push(h.ready);
+    }
   }
   for (const n of names) await stop(sb, n);
-  return [{ id: "4", figure: "recovery: SIGKILL of Jupyter until the same URL answers 200 vs by-hand spawn-to-ready", a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.5, n: rounds, samples: { recovery: a, byHand: b } }];
+  return [
+    {
+      id: "4",
+      figure: "recovery: SIGKILL of Jupyter until the same URL answers 200 vs by-hand spawn-to-ready",
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.5,
+      n: rounds,
+      samples: { recovery: a, byHand: b },
+    },
+  ];
 }
 
 /** Figure 5: `jlremote stop` until every process is gone (one idle kernel) vs SIGTERM of Jupyter by hand (one idle kernel). */
@@ -68,7 +100,21 @@ export async function stopWithKernel(sb, rounds) {
     const s = await stop(sb, "bench-stop");
     if (s.pids.length < 3) throw new Error(`expected supervisor, Jupyter and kernel, found ${s.pids.length} processes`);
     const h = await byHand(sb, { kernel: true });
-    if (i > 0) { a.push(s.ms); b.push(h.stop); }
+    if (i > 0) {
+      a.push(s.ms);
+      b.push(h.stop);
+    }
   }
-  return [{ id: "5", figure: "`stop` until the whole tree is gone vs Jupyter's own SIGTERM shutdown (one idle kernel each)", a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.3, n: rounds, samples: { stop: a, sigterm: b } }];
+  return [
+    {
+      id: "5",
+      figure: "`stop` until the whole tree is gone vs Jupyter's own SIGTERM shutdown (one idle kernel each)",
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.3,
+      n: rounds,
+      samples: { stop: a, sigterm: b },
+    },
+  ];
 }

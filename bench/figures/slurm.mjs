@@ -18,7 +18,10 @@ export function slurmBenchSkip() {
 
 async function answers(host, port, token) {
   try {
-    const r = await fetch(`http://${host}:${port}/api/status`, { headers: { Authorization: `token ${token}` }, signal: AbortSignal.timeout(1000) });
+    const r = await fetch(`http://${host}:${port}/api/status`, {
+      headers: { Authorization: `token ${token}` },
+      signal: AbortSignal.timeout(1000),
+    });
     await r.arrayBuffer();
     return r.status === 200;
   } catch {
@@ -40,26 +43,62 @@ async function ended(env, jobId) {
 export async function slurmStart(sb, rounds) {
   const dir = mkdtempSync(join(tmpdir(), "jlr-bench-slurm-"));
   const up = spawnSync(script, ["up", dir], { encoding: "utf8", timeout: 60_000 });
-  if (up.status !== 0) { rmSync(dir, { recursive: true, force: true }); throw new Error(`test cluster: ${up.stderr.trim()}`); }
-  const vars = Object.fromEntries(readFileSync(join(dir, "cluster.env"), "utf8").trim().split("\n").map((l) => l.split("=", 2)));
+  if (up.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`test cluster: ${up.stderr.trim()}`);
+  }
+  const vars = Object.fromEntries(
+    readFileSync(join(dir, "cluster.env"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=", 2)),
+  );
   const env = { ...sb.env, SLURM_CONF: vars.SLURM_CONF };
   const node = vars.NODE_ADDR;
   const a = [];
   const b = [];
   try {
     for (let i = 0; i < rounds + 1; i += 1) {
-      const s = expectOk(await timed(cli("start", "--scheduler", "slurm", "--app", "server", "--name", "bench-slurm", "--root-dir", sb.rootDir, "--json"), { env, cwd: sb.rootDir, timeoutMs: 120_000, track: sb.inflight }), "jlremote start --scheduler slurm");
+      const s = expectOk(
+        await timed(
+          cli(
+            "start",
+            "--scheduler",
+            "slurm",
+            "--app",
+            "server",
+            "--name",
+            "bench-slurm",
+            "--root-dir",
+            sb.rootDir,
+            "--json",
+          ),
+          { env, cwd: sb.rootDir, timeoutMs: 120_000, track: sb.inflight },
+        ),
+        "jlremote start --scheduler slurm",
+      );
       const st = JSON.parse(s.stdout);
-      if (st.state !== "running" || !(await answers(node, st.port, st.token))) throw new Error(`start --scheduler slurm returned ${st.state} without a working URL`);
-      expectOk(await timed(cli("stop", "--name", "bench-slurm"), { env, cwd: sb.rootDir, timeoutMs: 120_000 }), "jlremote stop");
+      if (st.state !== "running" || !(await answers(node, st.port, st.token)))
+        throw new Error(`start --scheduler slurm returned ${st.state} without a working URL`);
+      expectOk(
+        await timed(cli("stop", "--name", "bench-slurm"), { env, cwd: sb.rootDir, timeoutMs: 120_000 }),
+        "jlremote stop",
+      );
       await ended(env, st.jobId);
       // By hand: a batch job running Jupyter on the node's address; the token travels in the environment.
       const token = randomBytes(24).toString("hex");
       const port = 18000 + i;
       const job = join(dir, `byhand-${i}.sh`);
-      writeFileSync(job, `#!/bin/sh\nexec jupyter server --no-browser --ip=${node} --port=${port} --port-retries=0 --allow-root\n`, { mode: 0o700 });
+      writeFileSync(
+        job,
+        `#!/bin/sh\nexec jupyter server --no-browser --ip=${node} --port=${port} --port-retries=0 --allow-root\n`,
+        { mode: 0o700 },
+      );
       const t0 = now();
-      const sub = spawnSync("sbatch", ["--parsable", "--output=/dev/null", `--chdir=${sb.rootDir}`, job], { env: { ...env, JUPYTER_TOKEN: token }, encoding: "utf8" });
+      const sub = spawnSync("sbatch", ["--parsable", "--output=/dev/null", `--chdir=${sb.rootDir}`, job], {
+        env: { ...env, JUPYTER_TOKEN: token },
+        encoding: "utf8",
+      });
       if (sub.status !== 0) throw new Error(`sbatch: ${sub.stderr.trim()}`);
       while (!(await answers(node, port, token))) {
         if (now() - t0 > 120_000) throw new Error("the by-hand job's Jupyter did not answer within 120 s");
@@ -68,11 +107,25 @@ export async function slurmStart(sb, rounds) {
       const byHand = now() - t0;
       spawnSync("scancel", [sub.stdout.trim()], { env });
       await ended(env, sub.stdout.trim());
-      if (i > 0) { a.push(s.ms); b.push(byHand); }
+      if (i > 0) {
+        a.push(s.ms);
+        b.push(byHand);
+      }
     }
   } finally {
     spawnSync(script, ["down", dir], { timeout: 60_000 });
     rmSync(dir, { recursive: true, force: true });
   }
-  return [{ id: "10", figure: "`start --scheduler slurm` until the URL vs `sbatch` of a bare Jupyter job polled until /api/status 200", a: median(a), b: median(b), ratio: median(a) / median(b), target: 1.2, n: rounds, samples: { start: a, sbatchByHand: b } }];
+  return [
+    {
+      id: "10",
+      figure: "`start --scheduler slurm` until the URL vs `sbatch` of a bare Jupyter job polled until /api/status 200",
+      a: median(a),
+      b: median(b),
+      ratio: median(a) / median(b),
+      target: 1.2,
+      n: rounds,
+      samples: { start: a, sbatchByHand: b },
+    },
+  ];
 }

@@ -14,36 +14,73 @@ export async function statusSpeed(sb, rounds) {
   const empty = join(sb.dir, "empty.mjs");
   writeFileSync(empty, "");
   const opts = { env: sb.env, cwd: sb.rootDir, track: sb.inflight };
-  const samples = await interleave({
-    status: async () => {
-      const r = expectOk(await run(sb, ["status", "--json", "--name", "bench-status"]), "jlremote status --json");
-      if (JSON.parse(r.stdout).state !== "running") throw new Error("status --json did not report running");
-      return r.ms;
+  const samples = await interleave(
+    {
+      status: async () => {
+        const r = expectOk(await run(sb, ["status", "--json", "--name", "bench-status"]), "jlremote status --json");
+        if (JSON.parse(r.stdout).state !== "running") throw new Error("status --json did not report running");
+        return r.ms;
+      },
+      node: async () => expectOk(await timed([process.execPath, "-e", "0"], opts), "node -e 0").ms,
+      emptyMjs: async () => expectOk(await timed([process.execPath, empty], opts), "node empty.mjs").ms,
+      jupyterList: async () => {
+        const r = expectOk(await timed(["jupyter", "server", "list", "--json"], opts), "jupyter server list --json");
+        if (!r.stdout.includes('"port"')) throw new Error("jupyter server list --json did not list the running server");
+        return r.ms;
+      },
     },
-    node: async () => expectOk(await timed([process.execPath, "-e", "0"], opts), "node -e 0").ms,
-    emptyMjs: async () => expectOk(await timed([process.execPath, empty], opts), "node empty.mjs").ms,
-    jupyterList: async () => {
-      const r = expectOk(await timed(["jupyter", "server", "list", "--json"], opts), "jupyter server list --json");
-      if (!r.stdout.includes('"port"')) throw new Error("jupyter server list --json did not list the running server");
-      return r.ms;
-    },
-  }, rounds, 3);
+    rounds,
+    3,
+  );
   const m = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   return [
-    { id: "1a", figure: "`status --json` vs `node -e 0`", a: m.status, b: m.node, ratio: m.status / m.node, target: 1.25, n: rounds, samples: { status: samples.status, node: samples.node } },
-    { id: "1·", figure: "(reference) an empty `.mjs` file vs `node -e 0`", a: m.emptyMjs, b: m.node, ratio: m.emptyMjs / m.node, target: null, n: rounds, samples: { emptyMjs: samples.emptyMjs } },
-    { id: "1b", figure: "`status --json` vs `jupyter server list --json`", a: m.status, b: m.jupyterList, ratio: m.status / m.jupyterList, target: 0.3, n: rounds, samples: { status: samples.status, jupyterList: samples.jupyterList } },
+    {
+      id: "1a",
+      figure: "`status --json` vs `node -e 0`",
+      a: m.status,
+      b: m.node,
+      ratio: m.status / m.node,
+      target: 1.25,
+      n: rounds,
+      samples: { status: samples.status, node: samples.node },
+    },
+    {
+      id: "1·",
+      figure: "(reference) an empty `.mjs` file vs `node -e 0`",
+      a: m.emptyMjs,
+      b: m.node,
+      ratio: m.emptyMjs / m.node,
+      target: null,
+      n: rounds,
+      samples: { emptyMjs: samples.emptyMjs },
+    },
+    {
+      id: "1b",
+      figure: "`status --json` vs `jupyter server list --json`",
+      a: m.status,
+      b: m.jupyterList,
+      ratio: m.status / m.jupyterList,
+      target: 0.3,
+      n: rounds,
+      samples: { status: samples.status, jupyterList: samples.jupyterList },
+    },
   ];
 }
 
 /** Figure 2: file syscalls (strace -f -c -e trace=%file) of status --json, with node -e 0 for reference. */
 export function filesTouched(sb) {
   const probe = spawnSync("strace", ["-V"], { stdio: "ignore" });
-  if (probe.error || probe.status !== 0) throw new Error("strace not found (apt-get install strace) — cannot count files touched");
+  if (probe.error || probe.status !== 0)
+    throw new Error("strace not found (apt-get install strace) — cannot count files touched");
   const count = (argv) => {
     const out = join(sb.dir, "strace.txt");
-    const r = spawnSync("strace", ["-f", "-c", "-e", "trace=%file", "-o", out, ...argv], { env: sb.env, cwd: sb.rootDir, stdio: "ignore" });
-    if (r.status !== 0 && argv.includes("status")) throw new Error(`strace of ${argv.slice(1).join(" ")} exited ${r.status}`);
+    const r = spawnSync("strace", ["-f", "-c", "-e", "trace=%file", "-o", out, ...argv], {
+      env: sb.env,
+      cwd: sb.rootDir,
+      stdio: "ignore",
+    });
+    if (r.status !== 0 && argv.includes("status"))
+      throw new Error(`strace of ${argv.slice(1).join(" ")} exited ${r.status}`);
     const total = /^\S+\s+\S+\s+\S+\s+(\d+)(?:\s+\d+)?\s+total$/m.exec(readFileSync(out, "utf8"));
     if (!total) throw new Error("could not read strace's summary");
     return Number(total[1]);
@@ -51,5 +88,15 @@ export function filesTouched(sb) {
   const runs = (argv) => median([count(argv), count(argv), count(argv)]);
   const status = runs(cli("status", "--json", "--name", "bench-status"));
   const node = runs([process.execPath, "-e", "0"]);
-  return [{ id: "2", figure: "file syscalls of `status --json` (strace -f -c -e trace=%file)", a: status, b: node, value: status, target: 60, unit: "calls" }];
+  return [
+    {
+      id: "2",
+      figure: "file syscalls of `status --json` (strace -f -c -e trace=%file)",
+      a: status,
+      b: node,
+      value: status,
+      target: 60,
+      unit: "calls",
+    },
+  ];
 }

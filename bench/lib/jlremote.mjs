@@ -19,7 +19,10 @@ export function run(sb, args, timeoutMs = 120_000) {
 
 /** `jlremote start --app server` (timed); checks it returned a URL. */
 export async function start(sb, name) {
-  const r = expectOk(await run(sb, ["start", "--app", "server", "--name", name, "--root-dir", sb.rootDir, "--json"]), `jlremote start --name ${name}`);
+  const r = expectOk(
+    await run(sb, ["start", "--app", "server", "--name", name, "--root-dir", sb.rootDir, "--json"]),
+    `jlremote start --name ${name}`,
+  );
   const st = JSON.parse(r.stdout);
   if (st.state !== "running" || !st.url) throw new Error(`jlremote start --name ${name} returned state ${st.state}`);
   return { ms: r.ms, status: st };

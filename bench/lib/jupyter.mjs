@@ -17,7 +17,11 @@ export async function spawnByHand(sb) {
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
   const t0 = now();
-  const child = spawn("jupyter", serverArgs(port), { cwd: sb.rootDir, env: { ...sb.env, JUPYTER_TOKEN: token }, stdio: "ignore" });
+  const child = spawn("jupyter", serverArgs(port), {
+    cwd: sb.rootDir,
+    env: { ...sb.env, JUPYTER_TOKEN: token },
+    stdio: "ignore",
+  });
   sb.remember(child.pid);
   const exited = new Promise((r) => child.once("exit", r));
   return { pid: child.pid, t0, token, port, exited };
@@ -26,12 +30,25 @@ export async function spawnByHand(sb) {
 /** HTTP status of GET path with the token (0 when nothing answers within timeoutMs). */
 export function httpGet(port, path, token, timeoutMs = 2000, method = "GET", body) {
   return new Promise((resolve) => {
-    const req = request({ host: "127.0.0.1", port, path, method, headers: { Authorization: `token ${token}` }, timeout: timeoutMs, agent: false }, (res) => {
-      let text = "";
-      res.on("data", (d) => { text += d; });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on("error", () => resolve({ status: 0, text: "" }));
-    });
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method,
+        headers: { Authorization: `token ${token}` },
+        timeout: timeoutMs,
+        agent: false,
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (d) => {
+          text += d;
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on("error", () => resolve({ status: 0, text: "" }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("timeout")));
     req.on("error", () => resolve({ status: 0, text: "" }));
     req.end(body);
@@ -43,7 +60,8 @@ export async function pollReady(port, token, { timeoutMs = 60_000, stepMs = 20, 
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (before() && (await httpGet(port, "/api/status", token, 1000)).status === 200) return now();
-    if (Date.now() > deadline) throw new Error(`Jupyter on port ${port} did not answer /api/status within ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`Jupyter on port ${port} did not answer /api/status within ${timeoutMs} ms`);
     await sleep(stepMs);
   }
 }

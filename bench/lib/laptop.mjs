@@ -37,15 +37,27 @@ export async function startRemote(sb) {
   const host = sshd.alias;
   const base = ["-F", sshd.sshConfig];
   const ctx = {
-    account, jupyter, home, host, sshd, sessionEnv,
+    account,
+    jupyter,
+    home,
+    host,
+    sshd,
+    sessionEnv,
     /** A plain ssh command (its own login unless `-S` says otherwise), timed. */
-    ssh: (args, opts = {}) => timed(["ssh", ...base, ...args], { env: sb.env, cwd: sb.rootDir, track: sb.inflight, ...opts }),
+    ssh: (args, opts = {}) =>
+      timed(["ssh", ...base, ...args], { env: sb.env, cwd: sb.rootDir, track: sb.inflight, ...opts }),
     /** `jllocal ...args --ssh-config FILE`, timed. */
-    jllocal: (args) => timed([process.execPath, JLLOCAL, ...args, "--ssh-config", sshd.sshConfig], { env: sb.env, cwd: sb.rootDir, track: sb.inflight }),
+    jllocal: (args) =>
+      timed([process.execPath, JLLOCAL, ...args, "--ssh-config", sshd.sshConfig], {
+        env: sb.env,
+        cwd: sb.rootDir,
+        track: sb.inflight,
+      }),
     /** jllocal's control socket for the host (the master's), read from its tunnel records. */
     controlPath: () => {
       const dir = join(sb.env.XDG_STATE_HOME, "jlremote", "local", "tunnels");
-      for (const f of readdirSync(dir).filter((n) => n.endsWith(".json"))) return JSON.parse(readFileSync(join(dir, f), "utf8")).controlPath;
+      for (const f of readdirSync(dir).filter((n) => n.endsWith(".json")))
+        return JSON.parse(readFileSync(join(dir, f), "utf8")).controlPath;
       throw new Error("no tunnel record");
     },
   };
@@ -61,16 +73,30 @@ export async function startRemote(sb) {
 export function killRecordedMasters(sb) {
   const cm = join(sb.env.XDG_STATE_HOME, "jlremote", "local", "cm");
   let sockets = [];
-  try { sockets = readdirSync(cm); } catch { /* none */ }
-  for (const s of sockets) spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${join(cm, s)}`, "-O", "exit", "x"], { stdio: "ignore", timeout: 5000 });
+  try {
+    sockets = readdirSync(cm);
+  } catch {
+    /* none */
+  }
+  for (const s of sockets)
+    spawnSync("ssh", ["-F", "/dev/null", "-o", `ControlPath=${join(cm, s)}`, "-O", "exit", "x"], {
+      stdio: "ignore",
+      timeout: 5000,
+    });
   const dir = join(sb.env.XDG_STATE_HOME, "jlremote", "local", "tunnels");
   let files = [];
-  try { files = readdirSync(dir).filter((n) => n.endsWith(".json")); } catch { return; }
+  try {
+    files = readdirSync(dir).filter((n) => n.endsWith(".json"));
+  } catch {
+    return;
+  }
   for (const f of files) {
     try {
       const { master } = JSON.parse(readFileSync(join(dir, f), "utf8"));
       if (sameProcess(master.pid, master.startTime)) process.kill(master.pid, "SIGKILL");
-    } catch { /* gone or unreadable */ }
+    } catch {
+      /* gone or unreadable */
+    }
   }
 }
 
@@ -86,9 +112,17 @@ export function listenerPid(port) {
   for (const e of readdirSync("/proc")) {
     if (!/^\d+$/.test(e)) continue;
     let fds = [];
-    try { fds = readdirSync(`/proc/${e}/fd`); } catch { continue; }
+    try {
+      fds = readdirSync(`/proc/${e}/fd`);
+    } catch {
+      continue;
+    }
     for (const fd of fds) {
-      try { if (inodes.has(readlinkSync(`/proc/${e}/fd/${fd}`))) return Number(e); } catch { /* gone */ }
+      try {
+        if (inodes.has(readlinkSync(`/proc/${e}/fd/${fd}`))) return Number(e);
+      } catch {
+        /* gone */
+      }
     }
   }
   return null;
@@ -97,7 +131,9 @@ export function listenerPid(port) {
 /** The seed's shell function, as the blog post has it: a tunnel with `ssh -fN -L` if none runs, then the URL from `jupyter server list`. */
 export function writeSeedFunction(sb, sshConfig) {
   const file = join(sb.dir, "seed-jllocal.sh");
-  writeFileSync(file, `# jllocal HOST LOCALPORT REMOTEPORT: the seed workflow's shell function (bench copy; -F for the bench's ssh config).
+  writeFileSync(
+    file,
+    `# jllocal HOST LOCALPORT REMOTEPORT: the seed workflow's shell function (bench copy; -F for the bench's ssh config).
 jllocal() {
   host=$1 lport=$2 rport=$3
   if ! pgrep -f "ssh -F ${sshConfig} -fN -L $lport:localhost:$rport $host" >/dev/null; then
@@ -107,6 +143,7 @@ jllocal() {
   echo "$url" | sed "s#//[^/]*/#//localhost:$lport/#"
 }
 jllocal "$@"
-`);
+`,
+  );
   return file;
 }

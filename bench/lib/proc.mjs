@@ -4,10 +4,20 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Fields of /proc/PID/stat, or null when the process is gone. */
 export function procStat(pid) {
   let text;
-  try { text = readFileSync(`/proc/${pid}/stat`, "utf8"); } catch { return null; }
+  try {
+    text = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
   const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
   // rest[N - 3] is field N of proc(5).
-  return { state: rest[0], ppid: Number(rest[1]), utime: Number(rest[11]), stime: Number(rest[12]), startTime: Number(rest[19]) };
+  return {
+    state: rest[0],
+    ppid: Number(rest[1]),
+    utime: Number(rest[11]),
+    stime: Number(rest[12]),
+    startTime: Number(rest[19]),
+  };
 }
 
 /** A live, non-zombie process? */
@@ -33,7 +43,11 @@ export function descendants(root) {
   }
   const out = [];
   const queue = [root];
-  while (queue.length > 0) for (const c of kids.get(queue.shift()) ?? []) { out.push(c); queue.push(c); }
+  while (queue.length > 0)
+    for (const c of kids.get(queue.shift()) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
   return out;
 }
 
@@ -42,7 +56,8 @@ export async function waitAllGone(pids, timeoutMs = 30_000, stepMs = 2) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!pids.some(alive)) return now();
-    if (Date.now() > deadline) throw new Error(`processes ${pids.filter(alive).join(", ")} still alive after ${timeoutMs} ms`);
+    if (Date.now() > deadline)
+      throw new Error(`processes ${pids.filter(alive).join(", ")} still alive after ${timeoutMs} ms`);
     await sleep(stepMs);
   }
 }
@@ -76,12 +91,18 @@ export function rssMb(pid) {
   try {
     const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
     return m ? Number(m[1]) / 1024 : null;
-  } catch { return null; }
+  } catch {
+    return null;
+  }
 }
 
 /** Command line of a process ('' when gone). */
 export function cmdline(pid) {
-  try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "); } catch { return ""; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 /** Monotonic milliseconds. */

@@ -26,14 +26,23 @@ export function makeSandbox() {
   const started = new Map();
   /** PIDs of commands in flight (killed on interrupt). */
   const inflight = new Set();
-  const remember = (pid) => { const st = procStat(pid); if (st) started.set(pid, st.startTime); };
+  const remember = (pid) => {
+    const st = procStat(pid);
+    if (st) started.set(pid, st.startTime);
+  };
   const forget = (pid) => started.delete(pid);
   /** More state roots whose recorded processes cleanup kills (the remote account's, figures 7-8). */
   const killRoots = [join(env.XDG_STATE_HOME, "jlremote")];
   /** More things to end at cleanup, run first (synchronous: cleanup also runs from a signal handler). */
   const hooks = [];
   const cleanup = () => {
-    for (const h of hooks.splice(0)) { try { h(); } catch { /* best effort */ } }
+    for (const h of hooks.splice(0)) {
+      try {
+        h();
+      } catch {
+        /* best effort */
+      }
+    }
     for (const pid of inflight) killQuietly(pid);
     for (const [pid, startTime] of started) killTree(pid, startTime);
     for (const root of killRoots) killRecorded(root);
@@ -51,14 +60,26 @@ export function killTree(pid, startTime) {
 /** Kill every supervisor and Jupyter tree recorded in the sandbox's state files (identity-checked). */
 function killRecorded(root) {
   let names = [];
-  try { names = readdirSync(root); } catch { return; }
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
   for (const n of names) {
     let rec;
-    try { rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8")); } catch { continue; }
+    try {
+      rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8"));
+    } catch {
+      continue;
+    }
     for (const id of [rec.supervisor, rec.jupyter, ...(rec.children ?? [])]) if (id) killTree(id.pid, id.startTime);
   }
 }
 
 function killQuietly(pid) {
-  try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    /* already gone */
+  }
 }

@@ -6,17 +6,30 @@ import { now } from "./proc.mjs";
 export function timed(argv, { env, cwd, timeoutMs = 60_000, track, input } = {}) {
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
+    const child = spawn(argv[0], argv.slice(1), {
+      env,
+      cwd,
+      stdio: [input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    });
     if (input !== undefined) child.stdin.end(input);
     track?.add(child.pid);
     let stdout = "";
     let stderr = "";
     let ms = 0;
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", (err) => { clearTimeout(timer); reject(err); });
-    child.on("exit", () => { ms = now() - t0; });
+    child.on("error", (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.on("exit", () => {
+      ms = now() - t0;
+    });
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       track?.delete(child.pid);
@@ -47,6 +60,7 @@ export function median(xs) {
 
 /** Throw with the command's own words when a measured run did not succeed. */
 export function expectOk(r, what) {
-  if (r.code !== 0) throw new Error(`${what} exited ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
+  if (r.code !== 0)
+    throw new Error(`${what} exited ${r.code ?? r.signal}: ${r.stderr.trim().split("\n").slice(-3).join(" | ")}`);
   return r;
 }

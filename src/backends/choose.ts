@@ -6,7 +6,11 @@ import { detachedBackend } from "./detached/index.js";
 import { systemdBackend } from "./systemd/index.js";
 import { slurmBackend, isSlurmInstance } from "./slurm/index.js";
 
-const backends: Record<BackendKind, Backend> = { detached: detachedBackend, systemd: systemdBackend, slurm: slurmBackend };
+const backends: Record<BackendKind, Backend> = {
+  detached: detachedBackend,
+  systemd: systemdBackend,
+  slurm: slurmBackend,
+};
 
 /** What the caller knows about an instance when choosing its backend. */
 export interface BackendFacts {
@@ -31,5 +35,7 @@ export function chooseKind(f: BackendFacts): BackendKind {
 
 /** The backend of the named instance (`requested` only from start's --scheduler). */
 export function backendFor(env: Record<string, string | undefined>, name: string, requested?: string): Backend {
-  return backends[chooseKind({ requested, serviceHere: isServiceHere(env, name), recordedSlurm: isSlurmInstance(env, name) })];
+  return backends[
+    chooseKind({ requested, serviceHere: isServiceHere(env, name), recordedSlurm: isSlurmInstance(env, name) })
+  ];
 }

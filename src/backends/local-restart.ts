@@ -16,8 +16,12 @@ export async function restartUnderSupervisor(view: InstanceView, ctx: CommandCon
   const deadline = Date.now() + record.options.stopTimeoutMs + record.options.readyTimeoutMs + 5000;
   for (;;) {
     const now = inspect(ctx.env, record.name, ctx.version);
-    if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) return now;
-    if (!now.supervisorAlive || now.report.state === "failed") throw new JlremoteError(`restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${record.name}\``);
+    if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before)
+      return now;
+    if (!now.supervisorAlive || now.report.state === "failed")
+      throw new JlremoteError(
+        `restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${record.name}\``,
+      );
     if (Date.now() > deadline) throw new JlremoteError("restart did not finish in time; see `jlremote logs`");
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -1,10 +1,23 @@
 // `jlremote doctor [--json]`: observe this machine (io/doctor-observe), judge it (core/doctor-*), print; exit 1 on a problem.
 import { checkSystemd, checkLauncher } from "../core/doctor-access.js";
-import { checkConfig, checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir } from "../core/doctor-checks.js";
+import {
+  checkConfig,
+  checkFilesystem,
+  checkJupyter,
+  checkNode,
+  checkPort,
+  checkStateDir,
+} from "../core/doctor-checks.js";
 import { expandEnv, expandTilde, layerSettings } from "../core/settings.js";
 import { doctorReport, renderDoctorText } from "../core/doctor-report.js";
 import { ExitCode } from "../core/errors.js";
-import { observeConfig, observeFilesystem, observeJupyter, observeLauncher, observeStateDir } from "../io/doctor-observe.js";
+import {
+  observeConfig,
+  observeFilesystem,
+  observeJupyter,
+  observeLauncher,
+  observeStateDir,
+} from "../io/doctor-observe.js";
 import { instancePaths } from "../io/paths.js";
 import { peekRemembered, readRemoteConfig } from "../io/settings-file.js";
 import { currentBundle } from "../io/launcher-file.js";
@@ -32,7 +45,12 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
   const config = observeConfig(ctx.env);
   const s = instanceSettings(flags.name, ctx.env, config.error === null);
   const [jupyter, free, systemd, launcher] = await Promise.all([
-    observeJupyter(flags.jupyter ?? expandTilde(s.jupyter ?? "jupyter", home), { ...ctx.env, ...expandEnv(s.env ?? {}, ctx.env, home) }, ctx.cwd, s.prologue?.trim() ? s.prologue : null),
+    observeJupyter(
+      flags.jupyter ?? expandTilde(s.jupyter ?? "jupyter", home),
+      { ...ctx.env, ...expandEnv(s.env ?? {}, ctx.env, home) },
+      ctx.cwd,
+      s.prologue?.trim() ? s.prologue : null,
+    ),
     findFreePort(PREFERRED_PORT, PORT_SPAN),
     probeSystemd(ctx.env),
     observeLauncher(ctx.env, home, currentBundle(ctx.self), ctx.version),
@@ -56,6 +74,16 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
 function instanceSettings(name: string, env: Record<string, string | undefined>, configOk: boolean) {
   const config = configOk ? readRemoteConfig(env).config : { defaults: {}, instances: {} as Record<string, object> };
   let remembered = {};
-  try { remembered = peekRemembered(instancePaths(env, name).dir) ?? {}; } catch { /* invalid name: defaults */ }
-  return layerSettings([config.defaults, config.instances[name] ?? {}, remembered].map((values) => ({ source: "config file" as const, where: null, values }))).values;
+  try {
+    remembered = peekRemembered(instancePaths(env, name).dir) ?? {};
+  } catch {
+    /* invalid name: defaults */
+  }
+  return layerSettings(
+    [config.defaults, config.instances[name] ?? {}, remembered].map((values) => ({
+      source: "config file" as const,
+      where: null,
+      values,
+    })),
+  ).values;
 }

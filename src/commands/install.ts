@@ -2,7 +2,14 @@
 import { join, resolve } from "node:path";
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import { describeReach, isTemporaryLocation, renderLauncher } from "../core/launcher.js";
-import { currentTarget, findOnPath, inspectLauncherFile, removeLauncherFile, temporaryDirs, writeLauncherFile } from "../io/launcher-file.js";
+import {
+  currentTarget,
+  findOnPath,
+  inspectLauncherFile,
+  removeLauncherFile,
+  temporaryDirs,
+  writeLauncherFile,
+} from "../io/launcher-file.js";
 import { homeDir } from "../io/paths.js";
 import { nonInteractivePath } from "../io/ssh-shell.js";
 import type { CommandContext } from "./context.js";
@@ -34,17 +41,32 @@ export async function installCommand(flags: InstallFlags, ctx: CommandContext): 
   }
   if (ownLink) ctx.err(`note: replacing ${file}, npm's link to this jlremote (it needs node on PATH), with a launcher`);
   if (isTemporaryLocation(target.bundle, temporaryDirs(ctx.env))) {
-    ctx.err(`warning: jlremote runs from a temporary location (${target.bundle}); the launcher breaks when it is cleaned up: install the package (npm install -g jlremote-*.tgz) and run its \`jlremote install\``);
+    ctx.err(
+      `warning: jlremote runs from a temporary location (${target.bundle}); the launcher breaks when it is cleaned up: install the package (npm install -g jlremote-*.tgz) and run its \`jlremote install\``,
+    );
   }
   try {
     writeLauncherFile(file, renderLauncher(target));
   } catch (err) {
-    throw new JlremoteError(`cannot write ${file}: ${(err as Error).message}; choose a writable --bin-dir`, ExitCode.failure, { cause: err });
+    throw new JlremoteError(
+      `cannot write ${file}: ${(err as Error).message}; choose a writable --bin-dir`,
+      ExitCode.failure,
+      { cause: err },
+    );
   }
   ctx.out(`${existing.kind === "ours" ? "updated" : "wrote"} ${file} (runs ${target.node} ${target.bundle})`);
   const ssh = await nonInteractivePath(ctx.env);
   if (ssh.note) ctx.err(`note: ${ssh.note}`);
-  ctx.out(describeReach({ file, dir, home: homeDir(ctx.env), sshPath: ssh.path, shell: ssh.shell, firstOnPath: findOnPath("jlremote", ssh.path) }));
+  ctx.out(
+    describeReach({
+      file,
+      dir,
+      home: homeDir(ctx.env),
+      sshPath: ssh.path,
+      shell: ssh.shell,
+      firstOnPath: findOnPath("jlremote", ssh.path),
+    }),
+  );
   return ExitCode.ok;
 }
 
@@ -57,7 +79,10 @@ export function uninstallCommand(flags: InstallFlags, ctx: CommandContext): Exit
     return ExitCode.ok;
   }
   if (existing.kind === "foreign") {
-    throw new JlremoteError(`${file} is ${existing.what}, not a jlremote launcher; leaving it alone (remove it yourself if you mean to)`, ExitCode.failure);
+    throw new JlremoteError(
+      `${file} is ${existing.what}, not a jlremote launcher; leaving it alone (remove it yourself if you mean to)`,
+      ExitCode.failure,
+    );
   }
   removeLauncherFile(file);
   ctx.out(`removed ${file}`);

@@ -35,7 +35,11 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
   const managedBy = backend.kind === "detached" ? "jlremote" : backend.kind;
   // A record from a compute node is not "elsewhere": its backend vouches for it (heartbeat, job state).
   const host = seen.hostBound || !record ? hostName() : record.host;
-  const report = backend.details(buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy, now: Date.now() }), record, env);
+  const report = backend.details(
+    buildStatus(name, record, { supervisorAlive, jupyterAlive }, { host, version, managedBy, now: Date.now() }),
+    record,
+    env,
+  );
   report.settings = peekRemembered(paths.dir);
   const corrupt = read.kind === "corrupt" ? read.message : null;
   if (corrupt !== null) report.reason = `${corrupt}; \`jlremote start --name ${name}\` will start afresh`;

@@ -10,7 +10,10 @@ import { renderListRow } from "./render.js";
 export async function listCommand(flags: { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
   let names: string[] = [];
   try {
-    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true }).filter((d) => (d.isDirectory() || d.isSymbolicLink()) && d.name !== "local").map((d) => d.name).sort();
+    names = readdirSync(stateRoot(ctx.env), { withFileTypes: true })
+      .filter((d) => (d.isDirectory() || d.isSymbolicLink()) && d.name !== "local")
+      .map((d) => d.name)
+      .sort();
   } catch {
     names = [];
   }

@@ -8,13 +8,18 @@ import { instancePaths } from "../io/paths.js";
 import type { CommandContext, NameOption } from "./context.js";
 
 /** Print the last `lines` lines of both logs; with `follow`, keep printing what is appended until interrupted. */
-export async function logsCommand(flags: NameOption & { lines: number; follow: boolean }, ctx: CommandContext): Promise<ExitCode> {
+export async function logsCommand(
+  flags: NameOption & { lines: number; follow: boolean },
+  ctx: CommandContext,
+): Promise<ExitCode> {
   const paths = instancePaths(ctx.env, flags.name);
   const sources = [
     { label: "supervisor", file: paths.logFile, render: renderEventLine },
     { label: "jupyter", file: paths.jupyterLogFile, render: (l: string) => l },
     // A batch job's own output (scheduler messages such as "CANCELLED DUE TO TIME LIMIT"), when the instance ran as one.
-    ...(existsSync(join(paths.dir, "job.out")) ? [{ label: "job", file: join(paths.dir, "job.out"), render: (l: string) => l }] : []),
+    ...(existsSync(join(paths.dir, "job.out"))
+      ? [{ label: "job", file: join(paths.dir, "job.out"), render: (l: string) => l }]
+      : []),
   ];
   for (const s of sources) {
     ctx.out(`==> ${s.label}: ${s.file} <==`);
@@ -37,7 +42,11 @@ export async function logsCommand(flags: NameOption & { lines: number; follow: b
 }
 
 function sizeOf(file: string): number {
-  try { return statSync(file).size; } catch { return 0; }
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
+  }
 }
 
 function readRange(file: string, from: number, length: number): Buffer {

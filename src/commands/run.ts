@@ -23,27 +23,60 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   ensurePrivateDir(paths.dir, ctx.err);
   let release: Release | null = null;
   // A daemon child runs under its parent's start lock; a foreground run takes the lock itself.
-  if (!flags.daemonChild) release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  if (!flags.daemonChild)
+    release = await acquireLock(paths.lockFile, 30_000, (e) =>
+      ctx.err(`warning: start lock compromised: ${e.message}`),
+    );
   const view = inspect(ctx.env, options.name, ctx.version);
   if (view.report.elsewhere) {
     await release?.();
-    throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
+    throw new JlremoteError(
+      `instance '${options.name}' runs on host ${view.report.host}; run jlremote there`,
+      ExitCode.elsewhere,
+    );
   }
   if (view.supervisorAlive && view.report.state !== "failed" && view.report.state !== "stopped") {
     await release?.();
-    throw new JlremoteError(`instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`, ExitCode.failure);
+    throw new JlremoteError(
+      `instance '${options.name}' already runs (supervisor pid ${view.report.supervisorPid}); \`jlremote stop --name ${options.name}\` first`,
+      ExitCode.failure,
+    );
   }
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt = !view.supervisorAlive && view.jupyterAlive && view.record ? { ...view.record, options: await recordedOptions(view.record.options, ctx) } : undefined;
+  const adopt =
+    !view.supervisorAlive && view.jupyterAlive && view.record
+      ? { ...view.record, options: await recordedOptions(view.record.options, ctx) }
+      : undefined;
   // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
   // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
   const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
-  const resume = !adopt && view.record && (view.record.state !== "stopped" || requeued) ? { token: view.record.token, port: view.record.port, instanceId: view.record.instanceId ?? null, keepers: view.record.keepers ?? [] } : undefined;
+  const resume =
+    !adopt && view.record && (view.record.state !== "stopped" || requeued)
+      ? {
+          token: view.record.token,
+          port: view.record.port,
+          instanceId: view.record.instanceId ?? null,
+          keepers: view.record.keepers ?? [],
+        }
+      : undefined;
   const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     // On `restart` the settings are read again (remembered ones changed by a later `start` apply then).
-    const reload = async (current: { rootDir: string }) => (await resolveStart(flags, ctx, { defaultRootDir: current.rootDir })).options;
-    await supervise({ paths, options, env: ctx.env, log, version: ctx.version, adopt, resume, reload, onClaimed: () => { void release?.(); } });
+    const reload = async (current: { rootDir: string }) =>
+      (await resolveStart(flags, ctx, { defaultRootDir: current.rootDir })).options;
+    await supervise({
+      paths,
+      options,
+      env: ctx.env,
+      log,
+      version: ctx.version,
+      adopt,
+      resume,
+      reload,
+      onClaimed: () => {
+        void release?.();
+      },
+    });
     return ExitCode.ok;
   } catch (err) {
     log.error({ err: (err as Error).message }, "supervisor gave up");

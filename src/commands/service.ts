@@ -20,7 +20,11 @@ export async function serviceUninstallCommand(flags: NameOption, ctx: CommandCon
     return ExitCode.ok;
   }
   // A shared NFS home: the files belong to another login node's user manager, which still runs the unit.
-  if (host !== hostName()) throw new JlremoteError(`'${name}' is installed as a service for host ${host}; run \`jlremote service uninstall --name ${name}\` there`, ExitCode.elsewhere);
+  if (host !== hostName())
+    throw new JlremoteError(
+      `'${name}' is installed as a service for host ${host}; run \`jlremote service uninstall --name ${name}\` there`,
+      ExitCode.elsewhere,
+    );
   const manager = await checkManager(ctx.env);
   if (manager.ok) {
     const view = inspect(ctx.env, name, ctx.version);
@@ -36,26 +40,42 @@ export async function serviceUninstallCommand(flags: NameOption, ctx: CommandCon
     await systemctl(["daemon-reload"], ctx.env);
     await systemctl(["reset-failed", unit], ctx.env);
   }
-  ctx.err(`jlremote: '${name}' is no longer a service; its state and logs stay; \`jlremote start --name ${name}\` runs it detached`);
+  ctx.err(
+    `jlremote: '${name}' is no longer a service; its state and logs stay; \`jlremote start --name ${name}\` runs it detached`,
+  );
   return ExitCode.ok;
 }
 
 /** The service as systemd sees it plus the instance status; exit 0 when installed and active, 3 otherwise. */
-export async function serviceStatusCommand(flags: NameOption & { json: boolean }, ctx: CommandContext): Promise<ExitCode> {
+export async function serviceStatusCommand(
+  flags: NameOption & { json: boolean },
+  ctx: CommandContext,
+): Promise<ExitCode> {
   const name = validateName(flags.name);
   const paths = servicePaths(ctx.env, name);
   const unit = unitName(name);
   const host = installedHost(ctx.env, name);
   const manager = await checkManager(ctx.env);
-  const props = manager.ok && host !== null
-    ? await unitProperties(unit, ["ActiveState", "SubState", "UnitFileState", "MainPID", "NRestarts", "Result"], ctx.env)
-    : null;
+  const props =
+    manager.ok && host !== null
+      ? await unitProperties(
+          unit,
+          ["ActiveState", "SubState", "UnitFileState", "MainPID", "NRestarts", "Result"],
+          ctx.env,
+        )
+      : null;
   const linger = await lingerOf(loginName(ctx.env), ctx.env);
   const report = {
-    name, unit, installed: host !== null, host, unitFile: host !== null ? paths.template : null, dropIn: host !== null ? paths.dropIn : null,
+    name,
+    unit,
+    installed: host !== null,
+    host,
+    unitFile: host !== null ? paths.template : null,
+    dropIn: host !== null ? paths.dropIn : null,
     manager: manager.ok ? "running" : `unreachable: ${manager.why}`,
     enabled: props ? props.UnitFileState === "enabled" : null,
-    activeState: props?.ActiveState ?? null, subState: props?.SubState ?? null,
+    activeState: props?.ActiveState ?? null,
+    subState: props?.SubState ?? null,
     mainPid: props?.MainPID && props.MainPID !== "0" ? Number(props.MainPID) : null,
     serviceRestarts: props?.NRestarts !== undefined ? Number(props.NRestarts) : null,
     linger: linger.kind,
@@ -66,7 +86,9 @@ export async function serviceStatusCommand(flags: NameOption & { json: boolean }
     ctx.out(`${unit}: ${host === null ? "not installed" : `installed for host ${host}`}`);
     if (host !== null) {
       ctx.out(`  files:      ${paths.template}, ${paths.dropIn}`);
-      ctx.out(`  systemd:    ${props ? `${props.ActiveState} (${props.SubState}), ${props.UnitFileState}, service restarts ${props.NRestarts ?? "?"}` : report.manager}`);
+      ctx.out(
+        `  systemd:    ${props ? `${props.ActiveState} (${props.SubState}), ${props.UnitFileState}, service restarts ${props.NRestarts ?? "?"}` : report.manager}`,
+      );
     }
     ctx.out(`  linger:     ${linger.kind === "unknown" ? `unknown (${linger.why})` : linger.kind}`);
     ctx.out(`  instance:   ${report.instance.state}${report.instance.url ? ` ${report.instance.url}` : ""}`);

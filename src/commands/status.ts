@@ -22,12 +22,19 @@ export async function urlCommand(flags: NameOption, ctx: CommandContext): Promis
   const view = await inspectSettled(ctx, flags.name);
   const code = (await checkUnsupervised(view.report, view.record, ctx.env)) ? statusExitCode(view.report) : 3;
   if (code === 0 && view.report.url) ctx.out(view.report.url);
-  else ctx.err(`jlremote: instance '${flags.name}' is ${view.report.state}${view.report.elsewhere ? ` on ${view.report.host}` : ""}; \`jlremote start --name ${flags.name}\` starts it`);
+  else
+    ctx.err(
+      `jlremote: instance '${flags.name}' is ${view.report.state}${view.report.elsewhere ? ` on ${view.report.host}` : ""}; \`jlremote start --name ${flags.name}\` starts it`,
+    );
   return code;
 }
 
 /** With no supervisor to vouch for it, an unsupervised Jupyter counts as running only if its own listener answers now. */
-async function checkUnsupervised(report: StatusReport, record: StateRecord | null, env: Record<string, string | undefined>): Promise<boolean> {
+async function checkUnsupervised(
+  report: StatusReport,
+  record: StateRecord | null,
+  env: Record<string, string | undefined>,
+): Promise<boolean> {
   if (report.state !== "unsupervised" || report.token === null || !record?.jupyter) return true;
   // The token goes only to a listener verified to be that Jupyter's (never to whoever holds the port now).
   const { listenerGate } = await import("../supervisor/listener-gate.js");

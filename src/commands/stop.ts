@@ -26,7 +26,11 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
 export async function restartCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
   const view = inspect(ctx.env, flags.name, ctx.version);
   refuseElsewhere(view);
-  if (view.record === null) throw new JlremoteError(`instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``, ExitCode.notRunning);
+  if (view.record === null)
+    throw new JlremoteError(
+      `instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``,
+      ExitCode.notRunning,
+    );
   const started = await backendFor(ctx.env, flags.name).restart(view, ctx);
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
@@ -34,6 +38,9 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
 
 function refuseElsewhere(view: InstanceView): void {
   if (view.report.elsewhere) {
-    throw new JlremoteError(`instance '${view.report.name}' runs on host ${view.report.host}, not here; run jlremote on ${view.report.host}`, ExitCode.elsewhere);
+    throw new JlremoteError(
+      `instance '${view.report.name}' runs on host ${view.report.host}, not here; run jlremote on ${view.report.host}`,
+      ExitCode.elsewhere,
+    );
   }
 }

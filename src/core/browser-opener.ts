@@ -7,10 +7,17 @@ export interface OpenerCommand {
 }
 
 /** Candidates in order: each `$BROWSER` entry (colon-separated, `%s` = target), then the platform's opener. */
-export function openerCommands(platform: NodeJS.Platform, env: Record<string, string | undefined>, target: string): OpenerCommand[] {
+export function openerCommands(
+  platform: NodeJS.Platform,
+  env: Record<string, string | undefined>,
+  target: string,
+): OpenerCommand[] {
   const out: OpenerCommand[] = [];
   for (const entry of (env.BROWSER ?? "").split(":")) {
-    const words = entry.trim().split(/\s+/).filter((w) => w !== "");
+    const words = entry
+      .trim()
+      .split(/\s+/)
+      .filter((w) => w !== "");
     const [cmd, ...rest] = words;
     if (cmd === undefined) continue;
     const args = rest.some((w) => w.includes("%s")) ? rest.map((w) => w.replaceAll("%s", target)) : [...rest, target];

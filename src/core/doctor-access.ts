@@ -16,14 +16,27 @@ export function checkSystemd(o: SystemdObservation): Check {
   const id = "systemd";
   const detached = "detached `jlremote start` works without it (but is not started again after a reboot)";
   if (!o.manager) {
-    return { id, status: "warning", message: `no systemd user manager (${o.managerError ?? "systemctl --user failed"}): \`jlremote service\` is unavailable`, hint: detached };
+    return {
+      id,
+      status: "warning",
+      message: `no systemd user manager (${o.managerError ?? "systemctl --user failed"}): \`jlremote service\` is unavailable`,
+      hint: detached,
+    };
   }
   if (o.linger === true) {
-    return { id, status: "ok", message: "systemd user manager runs; lingering is on: a service survives logout and starts at boot", hint: null };
+    return {
+      id,
+      status: "ok",
+      message: "systemd user manager runs; lingering is on: a service survives logout and starts at boot",
+      hint: null,
+    };
   }
-  return { id, status: "warning",
+  return {
+    id,
+    status: "warning",
     message: `systemd user manager runs; lingering is ${o.linger === false ? "off" : "unknown"}: a \`jlremote service\` stops when your last session ends`,
-    hint: `loginctl enable-linger ${o.user} (some sites need an admin for it); ${detached}` };
+    hint: `loginctl enable-linger ${o.user} (some sites need an admin for it); ${detached}`,
+  };
 }
 
 /** What doctor saw of the launcher and of `jlremote` under a non-interactive ssh command. */
@@ -49,7 +62,13 @@ export interface LauncherObservation {
 }
 
 function lastLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "";
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean)
+      .pop() ?? ""
+  );
 }
 
 /** Can `ssh host jlremote ...` (and jllocal's lookup) run jlremote, and is it this one? */
@@ -57,18 +76,31 @@ export function checkLauncher(o: LauncherObservation): Check {
   const id = "launcher";
   const pathNote = o.pathNote ? ` (${o.pathNote})` : "";
   if (o.lookup.code === null) {
-    return { id, status: "warning", message: `could not run your login shell like sshd does: ${o.lookup.error ?? "no result"}`,
-      hint: `check that ${o.shell} -c true works with a bare environment (rc files that wait for input hang ssh commands too)` };
+    return {
+      id,
+      status: "warning",
+      message: `could not run your login shell like sshd does: ${o.lookup.error ?? "no result"}`,
+      hint: `check that ${o.shell} -c true works with a bare environment (rc files that wait for input hang ssh commands too)`,
+    };
   }
   if (o.lookup.code === 127 && o.firstOnPath === null && o.file.kind === "absent") {
-    return { id, status: "warning", message: `no jlremote for ssh: none on the non-interactive PATH (${o.sshPath})${pathNote}, no ${o.defaultFile}`,
-      hint: "run `jlremote install` (writes ~/.local/bin/jlremote, which jllocal finds)" };
+    return {
+      id,
+      status: "warning",
+      message: `no jlremote for ssh: none on the non-interactive PATH (${o.sshPath})${pathNote}, no ${o.defaultFile}`,
+      hint: "run `jlremote install` (writes ~/.local/bin/jlremote, which jllocal finds)",
+    };
   }
   if (o.lookup.code !== 0) {
     const runs = o.firstOnPath ?? o.defaultFile;
-    const fix = o.firstOnPath !== null && o.firstOnPath !== o.defaultFile ? `remove or fix ${o.firstOnPath}, then ` : "";
-    return { id, status: "problem", message: `\`ssh HOST jlremote\` runs ${runs} and it fails (exit ${o.lookup.code}): ${lastLine(o.lookup.stderr) || "no output"}`,
-      hint: `${fix}run \`jlremote install\` (a launcher with absolute paths of node and jlremote)` };
+    const fix =
+      o.firstOnPath !== null && o.firstOnPath !== o.defaultFile ? `remove or fix ${o.firstOnPath}, then ` : "";
+    return {
+      id,
+      status: "problem",
+      message: `\`ssh HOST jlremote\` runs ${runs} and it fails (exit ${o.lookup.code}): ${lastLine(o.lookup.stderr) || "no output"}`,
+      hint: `${fix}run \`jlremote install\` (a launcher with absolute paths of node and jlremote)`,
+    };
   }
   const version = lastLine(o.lookup.stdout);
   const notes: string[] = [];
@@ -85,9 +117,14 @@ export function checkLauncher(o: LauncherObservation): Check {
   }
   if (o.firstOnPath === null) {
     status = "warning";
-    notes.push(`its dir is not on the non-interactive PATH (${o.sshPath})${pathNote}, so plain \`ssh HOST jlremote\` fails`);
+    notes.push(
+      `its dir is not on the non-interactive PATH (${o.sshPath})${pathNote}, so plain \`ssh HOST jlremote\` fails`,
+    );
     hint = hint ?? `use \`ssh HOST ~/.local/bin/jlremote ...\`, or ${o.advice}`;
   }
-  const head = o.firstOnPath !== null ? `\`ssh HOST jlremote\` runs ${o.firstOnPath} (jlremote ${version})` : `jllocal finds jlremote ${version} at ${o.defaultFile}`;
+  const head =
+    o.firstOnPath !== null
+      ? `\`ssh HOST jlremote\` runs ${o.firstOnPath} (jlremote ${version})`
+      : `jllocal finds jlremote ${version} at ${o.defaultFile}`;
   return { id, status, message: [head, ...notes].join("; "), hint };
 }

@@ -20,7 +20,12 @@ export function doctorReport(checks: Check[]): DoctorReport {
 
 /** One line per check ("ok      jupyter     ...  → hint") and a summary line. */
 export function renderDoctorText(r: DoctorReport): string[] {
-  const lines = r.checks.map((c) => `${c.status.padEnd(8)}${c.id.padEnd(12)}${c.message}${c.hint ? `  → ${c.hint}` : ""}`);
-  const sum = r.problems === 0 && r.warnings === 0 ? "all good" : `${r.problems} problem${r.problems === 1 ? "" : "s"}, ${r.warnings} warning${r.warnings === 1 ? "" : "s"}`;
+  const lines = r.checks.map(
+    (c) => `${c.status.padEnd(8)}${c.id.padEnd(12)}${c.message}${c.hint ? `  → ${c.hint}` : ""}`,
+  );
+  const sum =
+    r.problems === 0 && r.warnings === 0
+      ? "all good"
+      : `${r.problems} problem${r.problems === 1 ? "" : "s"}, ${r.warnings} warning${r.warnings === 1 ? "" : "s"}`;
   return [...lines, `doctor: ${sum}`];
 }

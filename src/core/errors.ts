@@ -48,16 +48,24 @@ export function isStorageError(err: unknown): boolean {
 export function fsErrorText(err: unknown, fallbackPath?: string): string {
   const e = err as NodeJS.ErrnoException | null;
   const code = e?.code;
-  if (typeof code === "string" && Object.hasOwn(storageErrors, code)) return `${storageErrors[code]}: ${e?.path ?? fallbackPath ?? "?"} (${code})`;
+  if (typeof code === "string" && Object.hasOwn(storageErrors, code))
+    return `${storageErrors[code]}: ${e?.path ?? fallbackPath ?? "?"} (${code})`;
   return e?.message ?? String(err);
 }
 
 /** The stderr lines and exit code for an error that reached an entry point (`prog`: jlremote or jllocal). */
 export function errorOutcome(prog: string, err: unknown): { lines: string[]; exitCode: ExitCode } {
   if (err instanceof JlremoteError) {
-    return { lines: err.detail ? [`${prog}: ${err.message}`, err.detail] : [`${prog}: ${err.message}`], exitCode: err.exitCode };
+    return {
+      lines: err.detail ? [`${prog}: ${err.message}`, err.detail] : [`${prog}: ${err.message}`],
+      exitCode: err.exitCode,
+    };
   }
-  if (isStorageError(err)) return { lines: [`${prog}: ${fsErrorText(err)}; free some space (or ask for more quota) and try again`], exitCode: ExitCode.failure };
+  if (isStorageError(err))
+    return {
+      lines: [`${prog}: ${fsErrorText(err)}; free some space (or ask for more quota) and try again`],
+      exitCode: ExitCode.failure,
+    };
   const e = err as NodeJS.ErrnoException;
   const what = `${e?.message ?? String(err)}${e?.code ? ` (${e.code})` : ""}`;
   return { lines: [`${prog}: unexpected error: ${what}; please report it`], exitCode: ExitCode.failure };

@@ -21,7 +21,8 @@ export function parseFastStatus(argv: readonly string[]): FastStatusArgs | null 
       named = true;
     }
     if (a === "--json" && command === "status") out.json = true;
-    else if (a === "--name" && i + 1 < rest.length && !(rest[i + 1] as string).startsWith("-")) out.name = rest[(i += 1)] as string;
+    else if (a === "--name" && i + 1 < rest.length && !(rest[i + 1] as string).startsWith("-"))
+      out.name = rest[(i += 1)] as string;
     else if (a.startsWith("--name=") && a.length > "--name=".length) out.name = a.slice("--name=".length);
     else return null;
   }
@@ -38,7 +39,10 @@ export interface OptionSpec {
  * Parse the canonical argv that jlremote itself, systemd units and jllocal send (`--opt value`, `--opt=value`, `--flag`,
  * `-- extra…`) into what yargs would give a handler (defaults, camelCase keys, `--`); null for anything else.
  */
-export function parseCanonical(args: readonly string[], specs: Readonly<Record<string, OptionSpec>>): Record<string, unknown> | null {
+export function parseCanonical(
+  args: readonly string[],
+  specs: Readonly<Record<string, OptionSpec>>,
+): Record<string, unknown> | null {
   // A spec with more than these (choices, coerce, alias, conflicts…) needs yargs' own validation.
   if (Object.values(specs).some((spec) => Object.keys(spec).some((k) => !plainSpecKeys.has(k)))) return null;
   const out: Record<string, unknown> = { "--": [] };

@@ -20,11 +20,15 @@ export type ForwardPlan =
  * Otherwise the ports to try, in order: `--local-port` alone, else the previous local port (a stable URL), then the
  * remote port (8888 for a socket); after these the caller tries kernel-chosen free ports.
  */
-export function planForward(prev: PreviousForward | null, target: ForwardTarget, wanted: number | undefined): ForwardPlan {
-  if (prev !== null && prev.onLiveMaster && sameTarget(prev.target, target) && (wanted === undefined || wanted === prev.localPort)) {
+export function planForward(
+  prev: PreviousForward | null,
+  target: ForwardTarget,
+  wanted: number | undefined,
+): ForwardPlan {
+  if (prev?.onLiveMaster && sameTarget(prev.target, target) && (wanted === undefined || wanted === prev.localPort)) {
     return { kind: "keep", localPort: prev.localPort };
   }
-  const cancelFirst = prev !== null && prev.onLiveMaster ? prev : null;
+  const cancelFirst = prev?.onLiveMaster ? prev : null;
   if (wanted !== undefined) return { kind: "new", cancelFirst, ports: [wanted] };
   const ports = [prev?.localPort, "port" in target ? target.port : 8888].filter((p): p is number => p !== undefined);
   return { kind: "new", cancelFirst, ports: [...new Set(ports)] };

@@ -58,7 +58,9 @@ export function parseApp(raw: string): JupyterApp | "auto" {
 }
 
 /** The options that need no filesystem, from effective settings (defaults filled in), with the cross-checks. */
-export type PlainOptions = Omit<InstanceOptions, "app" | "jupyter" | "rootDir" | "command" | "env" | "prologue"> & { app: JupyterApp | "auto" };
+export type PlainOptions = Omit<InstanceOptions, "app" | "jupyter" | "rootDir" | "command" | "env" | "prologue"> & {
+  app: JupyterApp | "auto";
+};
 
 /** Everything but the filesystem-dependent parts, from effective settings. */
 export function finalizeSettings(name: string, s: Settings): PlainOptions {
@@ -80,28 +82,58 @@ export function finalizeSettings(name: string, s: Settings): PlainOptions {
     logKeep: s.logKeep ?? d.logKeep,
     ...(s.idleTimeout !== undefined && s.idleTimeout !== 0 ? { idleTimeoutMin: s.idleTimeout } : {}),
   };
-  if (v.sock && v.portExplicit) throw usageError("--sock and --port exclude each other: a socket instance has no TCP port (`jlremote start --reset` forgets a remembered one)");
+  if (v.sock && v.portExplicit)
+    throw usageError(
+      "--sock and --port exclude each other: a socket instance has no TCP port (`jlremote start --reset` forgets a remembered one)",
+    );
   return v;
 }
 
 /** The scheduler a start or run asks for: `slurm`, or nothing for `none`/unset; anything else is a usage error. */
 export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: "slurm" } {
-  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none") throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
+  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none")
+    throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
   return raw.scheduler === "slurm" ? { scheduler: "slurm" } : {};
 }
 
 /** The command-line options alone, validated, over the defaults (what a service instance checks). */
 export function validateStartOptions(raw: RawStartOptions): PlainOptions {
   const scheduler = schedulerOf(raw);
-  return { ...finalizeSettings(raw.name, layerSettings([{ source: "default", where: null, values: defaultSettings }, { source: "command line", where: null, values: parseCliSettings({ ...raw }) }]).values), ...scheduler };
+  return {
+    ...finalizeSettings(
+      raw.name,
+      layerSettings([
+        { source: "default", where: null, values: defaultSettings },
+        { source: "command line", where: null, values: parseCliSettings({ ...raw }) },
+      ]).values,
+    ),
+    ...scheduler,
+  };
 }
 
 /** The `run` argv (after the CLI prefix) that reproduces these options in a foreground supervisor (systemd). */
 export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
-  const argv = ["run", "--name", o.name, "--app", o.app, "--jupyter", o.jupyter, "--root-dir", o.rootDir,
-    "--max-restarts", String(o.maxRestarts), "--timeout", String(o.readyTimeoutMs / 1000),
-    "--stop-timeout", String(o.stopTimeoutMs / 1000), "--health-interval", String(o.healthIntervalMs / 1000),
-    "--health-retries", String(o.healthRetries)];
+  const argv = [
+    "run",
+    "--name",
+    o.name,
+    "--app",
+    o.app,
+    "--jupyter",
+    o.jupyter,
+    "--root-dir",
+    o.rootDir,
+    "--max-restarts",
+    String(o.maxRestarts),
+    "--timeout",
+    String(o.readyTimeoutMs / 1000),
+    "--stop-timeout",
+    String(o.stopTimeoutMs / 1000),
+    "--health-interval",
+    String(o.healthIntervalMs / 1000),
+    "--health-retries",
+    String(o.healthRetries),
+  ];
   if (o.logMaxBytes !== undefined) argv.push("--log-max-size", String(o.logMaxBytes / 1024 / 1024));
   if (o.logKeep !== undefined) argv.push("--log-keep", String(o.logKeep));
   if (o.sock) argv.push("--sock");
@@ -115,7 +147,22 @@ export function runArgv(o: InstanceOptions, daemon: boolean): string[] {
 
 /** Would these options run Jupyter differently from the recorded ones (what `start` on a running instance notes)? */
 export function differs(running: Partial<InstanceOptions>, wanted: InstanceOptions): boolean {
-  const pick = (o: Partial<InstanceOptions>) => JSON.stringify([o.app, o.command ?? [o.jupyter, o.app], o.rootDir, o.sock, o.portExplicit ? o.port : null,
-    o.extraArgs, o.env ?? {}, o.prologue ?? null, o.maxRestarts, o.readyTimeoutMs, o.stopTimeoutMs, o.healthIntervalMs, o.healthRetries, o.idleTimeoutMin ?? null]);
+  const pick = (o: Partial<InstanceOptions>) =>
+    JSON.stringify([
+      o.app,
+      o.command ?? [o.jupyter, o.app],
+      o.rootDir,
+      o.sock,
+      o.portExplicit ? o.port : null,
+      o.extraArgs,
+      o.env ?? {},
+      o.prologue ?? null,
+      o.maxRestarts,
+      o.readyTimeoutMs,
+      o.stopTimeoutMs,
+      o.healthIntervalMs,
+      o.healthRetries,
+      o.idleTimeoutMin ?? null,
+    ]);
   return pick(running) !== pick(wanted);
 }

@@ -33,7 +33,12 @@ export interface ClassifyContext {
 export function kernelConnectionFile(argv: readonly string[]): string | null {
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i] as string;
-    const value = a === "-f" || a === "--f" || a === "--connection-file" ? argv[i + 1] : /^--(?:f|connection-file)=/.test(a) ? a.slice(a.indexOf("=") + 1) : null;
+    const value =
+      a === "-f" || a === "--f" || a === "--connection-file"
+        ? argv[i + 1]
+        : /^--(?:f|connection-file)=/.test(a)
+          ? a.slice(a.indexOf("=") + 1)
+          : null;
     if (value && /(^|\/)kernel-[^/]*\.json$/.test(value)) return value;
   }
   return null;
@@ -58,7 +63,8 @@ function treeRole(p: ProcessFacts, ctx: ClassifyContext): "jupyter" | "kernel" |
   // A kernel whose spec passes no connection file on its command line: its own session, started by the kernel manager.
   if (p.jpyParentPid !== null && p.ppid === p.jpyParentPid && p.sid === p.pid) return "kernel";
   // A terminal's shell: session leader on its pty, with the terminal manager's environment.
-  if (p.terminalEnv && p.sid === p.pid && p.ttyNr !== 0 && (p.ppid === ctx.jupyterPid || !ctx.byPid.has(p.ppid))) return "terminal";
+  if (p.terminalEnv && p.sid === p.pid && p.ttyNr !== 0 && (p.ppid === ctx.jupyterPid || !ctx.byPid.has(p.ppid)))
+    return "terminal";
   return null;
 }
 
@@ -95,7 +101,9 @@ export function environValue(environ: string, name: string): string | null {
  * The policy when the next Jupyter re-adopts kernels (issue 14): kernels with a connection file on their command
  * line, and the processes they started, are kept for it (`adopt`); detached jobs are kept as always; the rest is killed.
  */
-export function partitionForAdoption<T extends { kind: ProcessKind; ppid: number; identity: { pid: number }; connectionFile: string | null }>(entries: readonly T[]): { kill: T[]; keep: T[]; adopt: T[] } {
+export function partitionForAdoption<
+  T extends { kind: ProcessKind; ppid: number; identity: { pid: number }; connectionFile: string | null },
+>(entries: readonly T[]): { kill: T[]; keep: T[]; adopt: T[] } {
   const byPid = new Map(entries.map((e) => [e.identity.pid, e]));
   const adoptable = (e: T) => e.kind === "kernel" && e.connectionFile !== null;
   const underKernel = (e: T): boolean => {

@@ -25,7 +25,8 @@ export const droppedVariables = ["JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"] as const
 /** The environment for Jupyter: the caller's minus any token variable (an inherited one too), plus the instance marker every descendant inherits. */
 export function jupyterEnv(base: Record<string, string | undefined>, instanceId: string): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [k, v] of Object.entries(base)) if (v !== undefined && !(droppedVariables as readonly string[]).includes(k)) env[k] = v;
+  for (const [k, v] of Object.entries(base))
+    if (v !== undefined && !(droppedVariables as readonly string[]).includes(k)) env[k] = v;
   env.JLREMOTE_INSTANCE = instanceId;
   return env;
 }

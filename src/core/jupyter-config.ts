@@ -97,11 +97,21 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
  * (traitlets logs the whole config, "Config changed: …", under `--debug`) and masks the token in request log lines
  * (jupyter_server 1.x and notebook 6 log `GET /lab?token=…` under `--debug`). `pythonPath` goes first on sys.path.
  */
-export function configFileText(config: JupyterConfig, userNames: readonly string[], pythonPath: readonly string[] = []): string {
+export function configFileText(
+  config: JupyterConfig,
+  userNames: readonly string[],
+  pythonPath: readonly string[] = [],
+): string {
   // A JSON string literal is also a valid Python string literal (same escapes), so the JSON needs no other quoting.
   const literal = JSON.stringify(JSON.stringify(config));
   // Directories for the server's imports (jlremote's extension): on sys.path, never in an environment kernels inherit.
-  const path = pythonPath.length === 0 ? [] : [`import json as _json, sys as _sys`, `_sys.path[0:0] = _json.loads(${JSON.stringify(JSON.stringify(pythonPath))})`];
+  const path =
+    pythonPath.length === 0
+      ? []
+      : [
+          `import json as _json, sys as _sys`,
+          `_sys.path[0:0] = _json.loads(${JSON.stringify(JSON.stringify(pythonPath))})`,
+        ];
   return [
     "# Written by jlremote before each start (mode 0600): the settings it owns. Do not edit; it is rewritten.",
     ...path,

@@ -18,7 +18,11 @@ export interface JupyterInstall {
 const apps: readonly JupyterApp[] = ["lab", "notebook", "server"];
 
 /** The Python module that `python -m` runs for an app. */
-export const pythonModule: Record<JupyterApp, string> = { lab: "jupyterlab", notebook: "notebook", server: "jupyter_server" };
+export const pythonModule: Record<JupyterApp, string> = {
+  lab: "jupyterlab",
+  notebook: "notebook",
+  server: "jupyter_server",
+};
 
 /** Kind from the executable's file name: jupyter-lab/-notebook/-server, python*, anything else is jupyter-like. */
 export function classifyJupyter(path: string): { kind: JupyterKind; entryApp: JupyterApp | null } {
@@ -33,7 +37,10 @@ export function classifyJupyter(path: string): { kind: JupyterKind; entryApp: Ju
  * The argv prefix per offered app. `found` lists what detection saw: for jupyter and entry kinds, the executables
  * `jupyter-<app>` (absolute paths) next to it or on PATH, plus a sibling `jupyter`; for python, the importable modules.
  */
-export function installCommands(path: string, found: { entries: Partial<Record<JupyterApp, string>>; sibling: string | null; modules: JupyterApp[] }): JupyterInstall {
+export function installCommands(
+  path: string,
+  found: { entries: Partial<Record<JupyterApp, string>>; sibling: string | null; modules: JupyterApp[] },
+): JupyterInstall {
   const { kind, entryApp } = classifyJupyter(path);
   const commands: Partial<Record<JupyterApp, string[]>> = {};
   for (const app of apps) {
@@ -64,14 +71,18 @@ export function commandFor(install: JupyterInstall, app: JupyterApp): string[] {
   if (known !== undefined) return known;
   if (install.kind === "jupyter") return [install.path, app];
   const offered = apps.filter((a) => install.commands[a] !== undefined);
-  throw usageError(`--app ${app}: ${install.path} offers ${offered.length > 0 ? offered.join(", ") : "no Jupyter app"}; ` +
-    `pass --app ${offered[0] ?? "auto"} or another --jupyter`);
+  throw usageError(
+    `--app ${app}: ${install.path} offers ${offered.length > 0 ? offered.join(", ") : "no Jupyter app"}; ` +
+      `pass --app ${offered[0] ?? "auto"} or another --jupyter`,
+  );
 }
 
 /** The one-line description doctor and `config` print: "python -m jupyterlab (lab); also: server". */
 export function describeInstall(install: JupyterInstall): string {
   const offered = apps.filter((a) => install.commands[a] !== undefined);
-  return offered.length === 0 ? "no app found" : offered.map((a) => `${a}: ${(install.commands[a] as string[]).join(" ")}`).join("; ");
+  return offered.length === 0
+    ? "no app found"
+    : offered.map((a) => `${a}: ${(install.commands[a] as string[]).join(" ")}`).join("; ");
 }
 
 /** argv that runs `prologue` in sh and then execs `command` (same PID, so its identity is Jupyter's). */

@@ -2,13 +2,21 @@
 import { join } from "node:path";
 
 /** jupyter_core's runtime dir: $JUPYTER_RUNTIME_DIR, else <data dir>/runtime (Linux data dir: ${XDG_DATA_HOME:-~/.local/share}/jupyter). */
-export function jupyterRuntimeDir(env: Record<string, string | undefined>, home: string, platform: NodeJS.Platform): string {
+export function jupyterRuntimeDir(
+  env: Record<string, string | undefined>,
+  home: string,
+  platform: NodeJS.Platform,
+): string {
   if (env.JUPYTER_RUNTIME_DIR) return env.JUPYTER_RUNTIME_DIR;
   return join(jupyterDataDir(env, home, platform), "runtime");
 }
 
 /** jupyter_core's data dir. */
-export function jupyterDataDir(env: Record<string, string | undefined>, home: string, platform: NodeJS.Platform): string {
+export function jupyterDataDir(
+  env: Record<string, string | undefined>,
+  home: string,
+  platform: NodeJS.Platform,
+): string {
   if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
   if (platform === "darwin") return join(home, "Library", "Jupyter");
   return join(env.XDG_DATA_HOME || join(home, ".local", "share"), "jupyter");

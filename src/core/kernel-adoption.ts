@@ -31,14 +31,23 @@ export function kernelFromArgv(argv: readonly string[]): { id: string; connectio
 }
 
 /** The config sections that load the extension and hand it the kernels to adopt (deep-merged into Jupyter's config). */
-export function adoptionConfig(o: { report: string; sessionsDb: string; kernels: readonly KernelCandidate[] }): Record<string, unknown> {
+export function adoptionConfig(o: {
+  report: string;
+  sessionsDb: string;
+  kernels: readonly KernelCandidate[];
+}): Record<string, unknown> {
   return {
     ServerApp: { jpserver_extensions: { jlremote_adopt: true } },
     // JupyterLab drops a tab's session unless /api/sessions still lists it after the restart.
     SessionManager: { database_filepath: o.sessionsDb },
     JlremoteAdopt: {
       report: o.report,
-      kernels: o.kernels.map((k) => ({ id: k.id, pid: k.identity.pid, startTime: k.identity.startTime, connectionFile: k.connectionFile })),
+      kernels: o.kernels.map((k) => ({
+        id: k.id,
+        pid: k.identity.pid,
+        startTime: k.identity.startTime,
+        connectionFile: k.connectionFile,
+      })),
     },
   };
 }
@@ -49,17 +58,29 @@ export function parseReport(text: string | null): AdoptionReport | null {
   try {
     const r = JSON.parse(text) as Partial<AdoptionReport>;
     if (typeof r.pid !== "number" || typeof r.supported !== "boolean") return null;
-    return { pid: r.pid, supported: r.supported, reason: r.reason ?? null, adopted: r.adopted ?? [], failed: r.failed ?? [] };
+    return {
+      pid: r.pid,
+      supported: r.supported,
+      reason: r.reason ?? null,
+      adopted: r.adopted ?? [],
+      failed: r.failed ?? [],
+    };
   } catch {
     return null;
   }
 }
 
 /** The reason given when a Jupyter never loaded the extension (notebook 6 reads no jpserver_extensions). */
-export const notLoadedReason = "this Jupyter did not load jlremote's extension (e.g. notebook 6): kernels end with the server";
+export const notLoadedReason =
+  "this Jupyter did not load jlremote's extension (e.g. notebook 6): kernels end with the server";
 
 /** What status reports after a Jupyter became ready: support, and (after a restart) which candidates it adopted. */
-export function adoptionRecord(report: AdoptionReport | null, jupyterPid: number, candidates: readonly KernelCandidate[] | null, at: string): AdoptionRecord {
+export function adoptionRecord(
+  report: AdoptionReport | null,
+  jupyterPid: number,
+  candidates: readonly KernelCandidate[] | null,
+  at: string,
+): AdoptionRecord {
   const r = report !== null && report.pid === jupyterPid ? report : null;
   const supported = r?.supported ?? false;
   const reason = r === null ? notLoadedReason : r.reason;
@@ -67,7 +88,11 @@ export function adoptionRecord(report: AdoptionReport | null, jupyterPid: number
   const adopted = r?.adopted ?? [];
   const failed = candidates
     .filter((c) => !adopted.some((a) => a.id === c.id))
-    .map((c) => ({ id: c.id, pid: c.identity.pid, reason: r?.failed.find((f) => f.id === c.id)?.reason ?? reason ?? "not adopted" }));
+    .map((c) => ({
+      id: c.id,
+      pid: c.identity.pid,
+      reason: r?.failed.find((f) => f.id === c.id)?.reason ?? reason ?? "not adopted",
+    }));
   return { supported, reason, at, adopted: adopted.filter((a) => candidates.some((c) => c.id === a.id)), failed };
 }
 

@@ -65,7 +65,8 @@ function homeRelative(dir: string, home: string): string {
 export function pathAdvice(dir: string, home: string, loginShell: string): string {
   const d = homeRelative(dir, home);
   const shell = loginShell.split("/").pop() ?? "";
-  if (shell === "bash") return `add 'export PATH="${d}:$PATH"' as the first line of ~/.bashrc (above its "not running interactively" return; ssh commands read only that file)`;
+  if (shell === "bash")
+    return `add 'export PATH="${d}:$PATH"' as the first line of ~/.bashrc (above its "not running interactively" return; ssh commands read only that file)`;
   if (shell === "zsh") return `add 'export PATH="${d}:$PATH"' to ~/.zshenv (the file zsh reads for ssh commands)`;
   if (shell === "fish") return `add 'fish_add_path ${d}' to ~/.config/fish/config.fish`;
   if (shell === "tcsh" || shell === "csh") return `add 'setenv PATH "${d}:$PATH"' to ~/.cshrc`;
@@ -92,7 +93,11 @@ export function describeReach(i: ReachInput): string {
   if (i.firstOnPath !== null) {
     return `\`ssh HOST jlremote\` runs ${i.firstOnPath}, which comes first on ${where}, not this launcher; remove that one, or ${advice} (in front of it)`;
   }
-  const shown = i.home !== "" && i.home !== "/" && i.file.startsWith(`${i.home}/`) ? `~${i.file.slice(i.home.length)}` : i.file;
-  const byJllocal = i.file === `${i.home}/.local/bin/jlremote` ? "jllocal finds it there by itself; " : `jllocal needs --remote-cmd ${shown}; `;
+  const shown =
+    i.home !== "" && i.home !== "/" && i.file.startsWith(`${i.home}/`) ? `~${i.file.slice(i.home.length)}` : i.file;
+  const byJllocal =
+    i.file === `${i.home}/.local/bin/jlremote`
+      ? "jllocal finds it there by itself; "
+      : `jllocal needs --remote-cmd ${shown}; `;
   return `${i.dir} is not on ${where}: use \`ssh HOST ${shown} ...\` (${byJllocal}for plain \`ssh HOST jlremote\`, ${advice})`;
 }

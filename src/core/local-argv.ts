@@ -13,7 +13,12 @@ export interface FastConnectArgs {
   json: boolean;
 }
 
-const strings = { name: "name", "local-port": "localPort", "remote-cmd": "remoteCmd", "ssh-config": "sshConfig" } as const;
+const strings = {
+  name: "name",
+  "local-port": "localPort",
+  "remote-cmd": "remoteCmd",
+  "ssh-config": "sshConfig",
+} as const;
 const flags = { browser: "browser", start: "start", sock: "sock", json: "json" } as const;
 /** Words yargs takes as a command, not as HOST. */
 const commands = new Set(["status", "kill"]);
@@ -24,7 +29,15 @@ const commands = new Set(["status", "kill"]);
  */
 export function parseFastConnect(argv: readonly string[]): FastConnectArgs | null {
   const out: FastConnectArgs = {
-    host: undefined, name: "default", localPort: undefined, browser: true, start: true, sock: false, remoteCmd: undefined, sshConfig: undefined, json: false,
+    host: undefined,
+    name: "default",
+    localPort: undefined,
+    browser: true,
+    start: true,
+    sock: false,
+    remoteCmd: undefined,
+    sshConfig: undefined,
+    json: false,
   };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i += 1) {

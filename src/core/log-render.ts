@@ -12,7 +12,9 @@ export function renderEventLine(line: string): string {
     return line;
   }
   if (ev === null || typeof ev !== "object") return line;
-  const extras = Object.entries(ev).filter(([k]) => !skip.has(k)).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
+  const extras = Object.entries(ev)
+    .filter(([k]) => !skip.has(k))
+    .map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`);
   const level = levels[Number(ev.level)] ?? String(ev.level ?? "");
   return [String(ev.time ?? ""), level, String(ev.msg ?? ""), ...extras].filter((s) => s !== "").join(" ");
 }

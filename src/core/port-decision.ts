@@ -20,7 +20,10 @@ export type PortDecision = { kind: "keep" } | { kind: "move" } | { kind: "fail";
 /** Someone else holds the port: with --port fail naming them, else move; a busy port on a first start moves too. */
 export function decidePort(f: PortFacts): PortDecision {
   if (f.holder !== null && f.portExplicit) {
-    return { kind: "fail", reason: `port ${f.port} is held by another process (${f.holder}); jlremote sent it nothing. Free the port, or start without --port` };
+    return {
+      kind: "fail",
+      reason: `port ${f.port} is held by another process (${f.holder}); jlremote sent it nothing. Free the port, or start without --port`,
+    };
   }
   if (f.portExplicit || f.moves >= 10) return { kind: "keep" };
   if (f.holder !== null || (!f.everReady && f.busy)) return { kind: "move" };

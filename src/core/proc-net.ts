@@ -27,8 +27,11 @@ export function parseListeners(text: string): TcpListener[] {
 
 // 127.0.0.1 and 0.0.0.0 (IPv4, little-endian hex); ::, ::ffff:127.0.0.1 and ::ffff:0.0.0.0 (IPv6 words in host order).
 const reaching127 = new Set([
-  "0100007F", "00000000",
-  "00000000000000000000000000000000", "0000000000000000FFFF00000100007F", "0000000000000000FFFF000000000000",
+  "0100007F",
+  "00000000",
+  "00000000000000000000000000000000",
+  "0000000000000000FFFF00000100007F",
+  "0000000000000000FFFF000000000000",
 ]);
 
 /** Would a connection to 127.0.0.1 reach this listener? */
@@ -41,8 +44,17 @@ export function reachingHex(host: string): Set<string> {
   if (host === "127.0.0.1") return reaching127;
   const octets = host.split(".").map(Number);
   if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return new Set();
-  const le = octets.map((o) => o.toString(16).padStart(2, "0").toUpperCase()).reverse().join("");
-  return new Set([le, "00000000", "00000000000000000000000000000000", `0000000000000000FFFF0000${le}`, "0000000000000000FFFF000000000000"]);
+  const le = octets
+    .map((o) => o.toString(16).padStart(2, "0").toUpperCase())
+    .reverse()
+    .join("");
+  return new Set([
+    le,
+    "00000000",
+    "00000000000000000000000000000000",
+    `0000000000000000FFFF0000${le}`,
+    "0000000000000000FFFF000000000000",
+  ]);
 }
 
 /** The listeners a connection to host:port (127.0.0.1 unless a compute node's address) could reach. */
@@ -52,13 +64,15 @@ export function listenersFor(port: number, listeners: readonly TcpListener[], ho
 }
 
 /** Verdict on who listens on 127.0.0.1:port, given the socket inodes our processes hold. */
-export type ListenerVerdict =
-  | { kind: "ours" }
-  | { kind: "none" }
-  | { kind: "foreign"; uid: number; inode: number };
+export type ListenerVerdict = { kind: "ours" } | { kind: "none" } | { kind: "foreign"; uid: number; inode: number };
 
 /** Ours only when something listens and every listener that could take the connection is one of our sockets. */
-export function judgeListeners(port: number, listeners: readonly TcpListener[], ourInodes: ReadonlySet<number>, host = "127.0.0.1"): ListenerVerdict {
+export function judgeListeners(
+  port: number,
+  listeners: readonly TcpListener[],
+  ourInodes: ReadonlySet<number>,
+  host = "127.0.0.1",
+): ListenerVerdict {
   const relevant = listenersFor(port, listeners, host);
   if (relevant.length === 0) return { kind: "none" };
   const stranger = relevant.find((l) => !ourInodes.has(l.inode));

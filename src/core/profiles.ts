@@ -17,7 +17,8 @@ const jobKeys = ["scheduler", "sbatch", "timeWarning", "requeue"] as const;
 /** Validate `profiles.NAME` of `file`; errors name the file, the key and the value. */
 export function parseProfile(v: unknown, file: string, name: string): Profile {
   const at = `profiles.${name}`;
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw usageError(`${file}: ${at}: ${JSON.stringify(v)}: expected an object of start options`);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw usageError(`${file}: ${at}: ${JSON.stringify(v)}: expected an object of start options`);
   const plain: Record<string, unknown> = {};
   const p: Profile = { settings: {} };
   for (const [k, x] of Object.entries(v)) {
@@ -27,11 +28,13 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
       p.scheduler = x;
     } else if (k === "sbatch") {
       // One string as on the command line, or a list of words (each kept whole, e.g. a --wrap with spaces).
-      if (Array.isArray(x) && x.every((w) => typeof w === "string")) p.sbatch = (x as string[]).map(quoteWord).join(" ");
+      if (Array.isArray(x) && x.every((w) => typeof w === "string"))
+        p.sbatch = (x as string[]).map(quoteWord).join(" ");
       else if (typeof x === "string") p.sbatch = x;
       else throw bad('expected the sbatch options as one string ("-p gpu -t 4:00:00") or a list of words');
     } else if (k === "timeWarning") {
-      if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 65535) throw bad("expected whole seconds from 0 to 65535");
+      if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 65535)
+        throw bad("expected whole seconds from 0 to 65535");
       p.timeWarning = x;
     } else if (k === "requeue") {
       if (typeof x !== "boolean") throw bad("expected true or false");
@@ -39,7 +42,9 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
     } else if ((cliKeys as readonly string[]).includes(k)) {
       plain[k] = x;
     } else {
-      throw usageError(`${file}: ${at}.${k}: unknown option; known: ${[...cliKeys, ...jobKeys].join(", ")} (env and prologue go in defaults or instances)`);
+      throw usageError(
+        `${file}: ${at}.${k}: unknown option; known: ${[...cliKeys, ...jobKeys].join(", ")} (env and prologue go in defaults or instances)`,
+      );
     }
   }
   p.settings = parseSettingsObject(plain, file, at, cliKeys);

@@ -26,23 +26,32 @@ export function parseRemoteConfig(text: string, file: string): RemoteConfig {
   } catch (err) {
     throw usageError(`${file}: not valid JSON (${(err as Error).message}); fix or remove it`);
   }
-  if (obj === null || typeof obj !== "object" || Array.isArray(obj)) throw usageError(`${file}: expected a JSON object with defaults, instances, profiles`);
+  if (obj === null || typeof obj !== "object" || Array.isArray(obj))
+    throw usageError(`${file}: expected a JSON object with defaults, instances, profiles`);
   const o = obj as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!topKeys.includes(k)) throw usageError(`${file}: ${k}: unknown key; known: ${topKeys.join(", ")}`);
+  for (const k of Object.keys(o))
+    if (!topKeys.includes(k)) throw usageError(`${file}: ${k}: unknown key; known: ${topKeys.join(", ")}`);
   const instances: Record<string, Settings> = {};
   const rawInstances = sectionMap(o.instances, file, "instances");
   for (const [name, v] of Object.entries(rawInstances)) {
-    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) throw usageError(`${file}: instances.${name}: not a valid instance name`);
+    if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name))
+      throw usageError(`${file}: instances.${name}: not a valid instance name`);
     instances[name] = parseSettingsObject(v, file, `instances.${name}`);
   }
   const profiles: Record<string, Profile> = {};
-  for (const [name, v] of Object.entries(sectionMap(o.profiles, file, "profiles"))) profiles[name] = parseProfile(v, file, name);
-  return { defaults: o.defaults === undefined ? {} : parseSettingsObject(o.defaults, file, "defaults"), instances, profiles };
+  for (const [name, v] of Object.entries(sectionMap(o.profiles, file, "profiles")))
+    profiles[name] = parseProfile(v, file, name);
+  return {
+    defaults: o.defaults === undefined ? {} : parseSettingsObject(o.defaults, file, "defaults"),
+    instances,
+    profiles,
+  };
 }
 
 function sectionMap(v: unknown, file: string, key: string): Record<string, unknown> {
   if (v === undefined) return {};
-  if (v === null || typeof v !== "object" || Array.isArray(v)) throw usageError(`${file}: ${key}: ${JSON.stringify(v)}: expected an object of named sections`);
+  if (v === null || typeof v !== "object" || Array.isArray(v))
+    throw usageError(`${file}: ${key}: ${JSON.stringify(v)}: expected an object of named sections`);
   return v as Record<string, unknown>;
 }
 
@@ -55,7 +64,8 @@ export function parseRememberedSettings(text: string, file: string): Settings {
     throw usageError(`${file} is damaged (not valid JSON); \`jlremote start --reset\` forgets the remembered options`);
   }
   const o = obj as { schema?: unknown; settings?: unknown } | null;
-  if (o === null || typeof o !== "object" || o.schema !== 1) throw usageError(`${file}: not a jlremote settings file (schema 1); \`jlremote start --reset\` forgets it`);
+  if (o === null || typeof o !== "object" || o.schema !== 1)
+    throw usageError(`${file}: not a jlremote settings file (schema 1); \`jlremote start --reset\` forgets it`);
   return parseSettingsObject(o.settings, file, "settings", cliKeys);
 }
 

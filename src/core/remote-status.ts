@@ -30,7 +30,10 @@ export interface RemoteStatus {
 
 /** Parse the last JSON object line of `stdout` (login-shell noise before it is ignored); null if there is none. */
 export function parseRemoteStatus(stdout: string): RemoteStatus | null {
-  const lines = stdout.split(/\r?\n/).map((l) => l.trim()).filter((l) => l.startsWith("{"));
+  const lines = stdout
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith("{"));
   for (let i = lines.length - 1; i >= 0; i--) {
     let o: Record<string, unknown>;
     try {
@@ -50,7 +53,8 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       token: typeof o.token === "string" && o.token !== "" ? o.token : null,
       app,
       baseUrl: typeof o.baseUrl === "string" && o.baseUrl.startsWith("/") ? normalizeBaseUrl(o.baseUrl) : "/",
-      listenerVerifiedAt: typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
+      listenerVerifiedAt:
+        typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
       reason: typeof o.reason === "string" ? o.reason : null,
       listenHost: typeof o.listenHost === "string" && /^[0-9A-Za-z.:-]+$/.test(o.listenHost) ? o.listenHost : null,
       jobId: typeof o.jobId === "string" ? o.jobId : null,
@@ -65,7 +69,9 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
 
 /** Is the remote Jupyter up and usable through a tunnel (running, with a token and a port or socket)? */
 export function isUsable(s: RemoteStatus): boolean {
-  return (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null);
+  return (
+    (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null)
+  );
 }
 
 /** May the token go through a tunnel to this instance? A TCP port needs a listener the remote verified as its Jupyter's. */
@@ -82,7 +88,9 @@ export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
 
 /** Same remote end? */
 export function sameTarget(a: ForwardTarget, b: ForwardTarget): boolean {
-  return "socket" in a ? "socket" in b && a.socket === b.socket : "port" in b && a.port === b.port && (a.host ?? null) === (b.host ?? null);
+  return "socket" in a
+    ? "socket" in b && a.socket === b.socket
+    : "port" in b && a.port === b.port && (a.host ?? null) === (b.host ?? null);
 }
 
 /** The URL to open locally: the app's path (/lab, /tree, /) on the local port, with the token. */

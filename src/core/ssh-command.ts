@@ -26,18 +26,29 @@ function viaMaster(t: SshTarget): string[] {
 export function masterArgs(t: SshTarget): string[] {
   return [
     ...(t.sshConfig === null ? [] : ["-F", t.sshConfig]),
-    "-o", `ControlPath=${t.controlPath}`,
-    "-o", "ControlMaster=yes",
-    "-o", "ControlPersist=yes",
+    "-o",
+    `ControlPath=${t.controlPath}`,
+    "-o",
+    "ControlMaster=yes",
+    "-o",
+    "ControlPersist=yes",
     // A busy port makes `-O forward` fail instead of silently not listening.
-    "-o", "ExitOnForwardFailure=yes",
+    "-o",
+    "ExitOnForwardFailure=yes",
     // Forwards and a RemoteCommand the user configured for this host are not ours to open.
-    "-o", "ClearAllForwardings=yes",
-    "-o", "RemoteCommand=none",
-    "-o", "ConnectTimeout=20",
-    "-o", "ServerAliveInterval=30",
-    "-f", "-N", "-T",
-    "--", t.host,
+    "-o",
+    "ClearAllForwardings=yes",
+    "-o",
+    "RemoteCommand=none",
+    "-o",
+    "ConnectTimeout=20",
+    "-o",
+    "ServerAliveInterval=30",
+    "-f",
+    "-N",
+    "-T",
+    "--",
+    t.host,
   ];
 }
 
@@ -46,7 +57,19 @@ export function masterArgs(t: SshTarget): string[] {
  * back to a direct connection, which ProxyCommand=false fails at once (and BatchMode never prompts).
  */
 export function execArgs(t: SshTarget, command: string): string[] {
-  return [...viaMaster(t), "-o", "ControlMaster=no", "-o", "BatchMode=yes", "-o", "ProxyCommand=false", "-T", "--", t.host, command];
+  return [
+    ...viaMaster(t),
+    "-o",
+    "ControlMaster=no",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ProxyCommand=false",
+    "-T",
+    "--",
+    t.host,
+    command,
+  ];
 }
 
 /** argv of a control command to the master: check, exit. */
@@ -62,7 +85,12 @@ export function forwardSpec(localPort: number, target: ForwardTarget): string {
 }
 
 /** argv that adds (forward) or removes (cancel) a local forward on the master. */
-export function forwardArgs(t: SshTarget, op: "forward" | "cancel", localPort: number, target: ForwardTarget): string[] {
+export function forwardArgs(
+  t: SshTarget,
+  op: "forward" | "cancel",
+  localPort: number,
+  target: ForwardTarget,
+): string[] {
   return [...viaMaster(t), "-O", op, "-L", forwardSpec(localPort, target), "--", t.host];
 }
 
@@ -81,7 +109,11 @@ const DEFAULT_REMOTE_SCRIPT =
  * The command string ssh sends to the remote login shell. It always runs `sh -c` so the lookup works whatever the
  * login shell is (bash, zsh, tcsh, fish); `remoteCmd` (words, ~ allowed) replaces the default lookup.
  */
-export function remoteCommandLine(remoteCmd: string | null, args: readonly string[], env: Readonly<Record<string, string>> = {}): string {
+export function remoteCommandLine(
+  remoteCmd: string | null,
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): string {
   const script = remoteCmd === null ? DEFAULT_REMOTE_SCRIPT : `${remoteCmd} "$@"`;
   return [...envPrefix(env), "sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
 }
@@ -107,15 +139,31 @@ export const OR_START_ENV = "JLREMOTE_OR_START";
  * --json` after START_MARKER on stdout (in the same process when the remote jlremote knows OR_START_ENV, else run by
  * the shell right after); the exit code is the last command's.
  */
-export function statusOrStartLine(remoteCmd: string | null, name: string, startArgs: readonly string[], env: Readonly<Record<string, string>> = {}): string {
-  const lookup = remoteCmd === null
-    ? 'if command -v jlremote >/dev/null 2>&1; then jlremote "$@"; ' +
-      'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
-      'else echo "jlremote: command not found" >&2; exit 127; fi'
-    : `${remoteCmd} "$@"`;
-  const script = `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
+export function statusOrStartLine(
+  remoteCmd: string | null,
+  name: string,
+  startArgs: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): string {
+  const lookup =
+    remoteCmd === null
+      ? 'if command -v jlremote >/dev/null 2>&1; then jlremote "$@"; ' +
+        'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
+        'else echo "jlremote: command not found" >&2; exit 127; fi'
+      : `${remoteCmd} "$@"`;
+  const script =
+    `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
     `unset ${OR_START_ENV}; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift 2; j "$@"`;
-  return [...envPrefix(env), "sh", "-c", shQuote(script), "jllocal", shQuote(name), shQuote(JSON.stringify(startArgs)), ...["start", "--json", "--name", name, ...startArgs].map(shQuote)].join(" ");
+  return [
+    ...envPrefix(env),
+    "sh",
+    "-c",
+    shQuote(script),
+    "jllocal",
+    shQuote(name),
+    shQuote(JSON.stringify(startArgs)),
+    ...["start", "--json", "--name", name, ...startArgs].map(shQuote),
+  ].join(" ");
 }
 
 /** The master's PID from `ssh -O check` output ("Master running (pid=123)"), or null. */

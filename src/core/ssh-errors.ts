@@ -5,7 +5,9 @@ export function lastMeaningfulLine(text: string): string {
   const lines = text
     .split(/\r?\n/)
     .map((l) => l.trim())
-    .filter((l) => l !== "" && !/^Warning: Permanently added/.test(l) && !/^Pseudo-terminal will not be allocated/.test(l));
+    .filter(
+      (l) => l !== "" && !/^Warning: Permanently added/.test(l) && !/^Pseudo-terminal will not be allocated/.test(l),
+    );
   return lines[lines.length - 1] ?? "";
 }
 

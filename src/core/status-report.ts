@@ -91,20 +91,48 @@ export function buildStatus(
   const managedBy = here.managedBy ?? "jlremote";
   if (record === null) {
     return {
-      schema: 1, name, state: "stopped", host: here.host, elsewhere: false, supervisorPid: null, jupyterPid: null,
-      port: null, socket: null, token: null, url: null, app: null, baseUrl: "/", listenerVerifiedAt: null, startedAt: null, restarts: 0, lastExit: null,
-      reason: null, logFile: null, jupyterLogFile: null, managedBy, detachedProcesses: 0, kernelAdoption: null, version: here.version,
+      schema: 1,
+      name,
+      state: "stopped",
+      host: here.host,
+      elsewhere: false,
+      supervisorPid: null,
+      jupyterPid: null,
+      port: null,
+      socket: null,
+      token: null,
+      url: null,
+      app: null,
+      baseUrl: "/",
+      listenerVerifiedAt: null,
+      startedAt: null,
+      restarts: 0,
+      lastExit: null,
+      reason: null,
+      logFile: null,
+      jupyterLogFile: null,
+      managedBy,
+      detachedProcesses: 0,
+      kernelAdoption: null,
+      version: here.version,
     };
   }
   const otherHost = record.host !== here.host;
   const elsewhere = otherHost && liveElsewhere(record, here.now);
   // A stopped, failed or silent record of another host does not block the name here: it is reported as not running.
-  const state = elsewhere ? record.state : otherHost ? (record.state === "stopped" ? "stopped" : "failed") : deriveState(record, live);
-  const reason = otherHost && !elsewhere
-    ? `last run on host ${record.host} (${record.state}${record.state === "stopped" || record.state === "failed" ? "" : `, no heartbeat since ${record.heartbeatAt ?? record.updatedAt}`}); \`jlremote start\` here takes it over`
-    : !elsewhere && state === "failed" && record.state !== "failed"
-      ? "the supervisor is gone and Jupyter with it (killed?); see the logs, then run `jlremote start`"
-      : record.reason;
+  const state = elsewhere
+    ? record.state
+    : otherHost
+      ? record.state === "stopped"
+        ? "stopped"
+        : "failed"
+      : deriveState(record, live);
+  const reason =
+    otherHost && !elsewhere
+      ? `last run on host ${record.host} (${record.state}${record.state === "stopped" || record.state === "failed" ? "" : `, no heartbeat since ${record.heartbeatAt ?? record.updatedAt}`}); \`jlremote start\` here takes it over`
+      : !elsewhere && state === "failed" && record.state !== "failed"
+        ? "the supervisor is gone and Jupyter with it (killed?); see the logs, then run `jlremote start`"
+        : record.reason;
   const live_ = state === "running" || state === "unsupervised" || state === "restarting" || state === "starting";
   const baseUrl = record.baseUrl ?? "/";
   return {
@@ -118,7 +146,13 @@ export function buildStatus(
     port: record.port,
     socket: record.socket ?? null,
     token: live_ ? record.token : null,
-    url: !live_ ? null : record.socket ? socketUrl(record.app, record.socket, record.token, baseUrl) : record.port !== null ? jupyterUrl(record.app, record.port, record.token, record.listenHost ?? "127.0.0.1", baseUrl) : null,
+    url: !live_
+      ? null
+      : record.socket
+        ? socketUrl(record.app, record.socket, record.token, baseUrl)
+        : record.port !== null
+          ? jupyterUrl(record.app, record.port, record.token, record.listenHost ?? "127.0.0.1", baseUrl)
+          : null,
     app: record.app,
     baseUrl,
     listenerVerifiedAt: live_ ? (record.listenerVerifiedAt ?? null) : null,

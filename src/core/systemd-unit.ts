@@ -76,7 +76,8 @@ export function quoteExec(argv: readonly string[]): string {
 
 /** Quote one Environment= assignment (no `$` expansion there). */
 export function quoteEnv(key: string, value: string): string {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw usageError(`environment variable name '${key}' cannot go into a systemd unit`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key))
+    throw usageError(`environment variable name '${key}' cannot go into a systemd unit`);
   return `"${key}=${escapeWord(value)}"`;
 }
 
@@ -87,7 +88,8 @@ export function parseConditionHost(text: string): string | null {
 }
 
 function escapeWord(s: string): string {
-  if (/[\n\r\0]/.test(s)) throw usageError(`'${s.replace(/[\n\r\0]/g, "?")}': a newline or NUL cannot go into a systemd unit`);
+  if (/[\n\r\0]/.test(s))
+    throw usageError(`'${s.replace(/[\n\r\0]/g, "?")}': a newline or NUL cannot go into a systemd unit`);
   return escapeSpecifiers(s.replaceAll("\\", "\\\\").replaceAll('"', '\\"'));
 }
 

@@ -15,7 +15,12 @@ export function bundledPythonDir(): string | null {
 
 /** The Python of a `jupyter` script (its #! line, also pip's long-path `exec` form), else `python3` from PATH. */
 export function pythonOf(jupyter: string, env: Record<string, string | undefined>): string {
-  const path = isAbsolute(jupyter) ? jupyter : (env.PATH ?? "").split(delimiter).map((d) => join(d, jupyter)).find((p) => existsSync(p));
+  const path = isAbsolute(jupyter)
+    ? jupyter
+    : (env.PATH ?? "")
+        .split(delimiter)
+        .map((d) => join(d, jupyter))
+        .find((p) => existsSync(p));
   if (path) {
     // An env's interpreter given as --jupyter (`python -m jupyterlab`) is the keeper's python too.
     if (/^python[0-9.]*$/.test(basename(path))) return path;
@@ -35,7 +40,9 @@ function readHead(path: string): string {
     try {
       const buf = Buffer.alloc(512);
       return buf.subarray(0, readSync(fd, buf, 0, 512, 0)).toString("utf8");
-    } finally { closeSync(fd); }
+    } finally {
+      closeSync(fd);
+    }
   } catch {
     return "";
   }
@@ -43,5 +50,9 @@ function readHead(path: string): string {
 
 /** The extension's report text, or null. */
 export function readReport(file: string): string | null {
-  try { return readFileSync(file, "utf8"); } catch { return null; }
+  try {
+    return readFileSync(file, "utf8");
+  } catch {
+    return null;
+  }
 }

@@ -4,7 +4,11 @@ import { chmodSync, closeSync, constants, fsyncSync, openSync, renameSync, unlin
 /** Write `text` to `file` atomically with `mode` (set exactly, whatever the umask); on failure the old file stays and the error is thrown. */
 export function writeFileAtomic(file: string, text: string, mode: number): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  try { unlinkSync(tmp); } catch { /* no stale temp file */ }
+  try {
+    unlinkSync(tmp);
+  } catch {
+    /* no stale temp file */
+  }
   // O_EXCL|O_NOFOLLOW: a symlink planted under the temp name (a shared --bin-dir) is never written through.
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
   try {
@@ -16,8 +20,16 @@ export function writeFileAtomic(file: string, text: string, mode: number): void 
     chmodSync(tmp, mode);
     renameSync(tmp, file);
   } catch (err) {
-    try { closeSync(fd); } catch { /* already closed */ }
-    try { unlinkSync(tmp); } catch { /* never created fully */ }
+    try {
+      closeSync(fd);
+    } catch {
+      /* already closed */
+    }
+    try {
+      unlinkSync(tmp);
+    } catch {
+      /* never created fully */
+    }
     throw err;
   }
 }

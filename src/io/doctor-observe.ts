@@ -1,7 +1,12 @@
 // Gathers what `jlremote doctor` judges: jupyter, the state dir, a port, the filesystem, the launcher over ssh.
 import { accessSync, constants, readdirSync, statfsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseJupyterVersions, type ConfigObservation, type JupyterObservation, type StateDirObservation } from "../core/doctor-checks.js";
+import {
+  parseJupyterVersions,
+  type ConfigObservation,
+  type JupyterObservation,
+  type StateDirObservation,
+} from "../core/doctor-checks.js";
 import { readRemoteConfig, remoteConfigFile } from "./settings-file.js";
 import type { LauncherObservation } from "../core/doctor-access.js";
 import { pathAdvice } from "../core/launcher.js";
@@ -16,7 +21,12 @@ import { nonInteractivePath, runLikeSsh } from "./ssh-shell.js";
 type Env = Record<string, string | undefined>;
 
 /** Find jupyter (`--jupyter`, default on PATH), detect what it offers, run its `--version`. */
-export async function observeJupyter(jupyter: string, env: Env, cwd: string, prologue: string | null = null): Promise<JupyterObservation> {
+export async function observeJupyter(
+  jupyter: string,
+  env: Env,
+  cwd: string,
+  prologue: string | null = null,
+): Promise<JupyterObservation> {
   let found;
   try {
     found = await detectInstall(jupyter, env, cwd, prologue);
@@ -24,15 +34,31 @@ export async function observeJupyter(jupyter: string, env: Env, cwd: string, pro
     return { found: false, name: jupyter, searched: env.PATH ?? "" };
   }
   const { install } = found;
-  const [file, ...args] = install.kind === "python" ? [install.path, "-m", "jupyter", "--version"] : [install.path, "--version"];
+  const [file, ...args] =
+    install.kind === "python" ? [install.path, "-m", "jupyter", "--version"] : [install.path, "--version"];
   const r = await runCommand(file as string, args, { env: found.env, cwd, timeoutMs: 20_000 });
   const runs = r.code === 0;
-  const error = runs ? null : r.timedOut ? "`--version` timed out after 20 s" : (r.stderr.trim().split("\n").pop() || r.spawnError || `exit ${r.code}`);
+  const error = runs
+    ? null
+    : r.timedOut
+      ? "`--version` timed out after 20 s"
+      : r.stderr.trim().split("\n").pop() || r.spawnError || `exit ${r.code}`;
   const versions = parseJupyterVersions(r.stdout);
   // jupyter-lab --version prints the bare version of its own package.
-  if (install.kind === "entry" && install.entryApp !== null && /^\d[\w.]*$/.test(r.stdout.trim())) versions[{ lab: "jupyterlab", notebook: "notebook", server: "jupyter_server" }[install.entryApp]] = r.stdout.trim();
+  if (install.kind === "entry" && install.entryApp !== null && /^\d[\w.]*$/.test(r.stdout.trim()))
+    versions[{ lab: "jupyterlab", notebook: "notebook", server: "jupyter_server" }[install.entryApp]] = r.stdout.trim();
   const apps = (["lab", "notebook", "server"] as JupyterApp[]).filter((a) => install.commands[a] !== undefined);
-  return { found: true, path: install.path, runs, error, versions, apps, kind: install.kind, autoCommand: install.commands[pickApp(install)], prologue: prologue !== null };
+  return {
+    found: true,
+    path: install.path,
+    runs,
+    error,
+    versions,
+    apps,
+    kind: install.kind,
+    autoCommand: install.commands[pickApp(install)],
+    prologue: prologue !== null,
+  };
 }
 
 function writable(dir: string): boolean {
@@ -50,7 +76,9 @@ export function existingAncestor(path: string): string {
   for (;;) {
     try {
       if (statSync(p).isDirectory()) return p;
-    } catch { /* keep climbing */ }
+    } catch {
+      /* keep climbing */
+    }
     const up = dirname(p);
     if (up === p) return p;
     p = up;
@@ -64,19 +92,34 @@ export function observeStateDir(root: string): StateDirObservation {
   try {
     st = statSync(root);
   } catch {
-    return { root, exists: false, uid: null, mode: null, myUid, writable: writable(existingAncestor(root)), open: [], foreign: [] };
+    return {
+      root,
+      exists: false,
+      uid: null,
+      mode: null,
+      myUid,
+      writable: writable(existingAncestor(root)),
+      open: [],
+      foreign: [],
+    };
   }
   const open: string[] = [];
   const foreign: string[] = [];
   let names: string[] = [];
-  try { names = readdirSync(root); } catch { /* unreadable: writable() below says so */ }
+  try {
+    names = readdirSync(root);
+  } catch {
+    /* unreadable: writable() below says so */
+  }
   for (const n of names) {
     for (const p of [join(root, n), join(root, n, "state.json")]) {
       try {
         const s = statSync(p);
         if (s.uid !== myUid && p === join(root, n)) foreign.push(p);
         else if ((s.mode & 0o077) !== 0) open.push(`${p} (${(s.mode & 0o777).toString(8)})`);
-      } catch { /* no state.json */ }
+      } catch {
+        /* no state.json */
+      }
     }
   }
   return { root, exists: true, uid: st.uid, mode: st.mode, myUid, writable: writable(root), open, foreign };
@@ -93,19 +136,34 @@ export function observeFilesystem(path: string): { path: string; type: number | 
 }
 
 /** The launcher at ~/.local/bin and what `ssh host jlremote --version` (jllocal's lookup) does on this machine. */
-export async function observeLauncher(env: Env, home: string, runningBundle: string, runningVersion: string): Promise<LauncherObservation> {
+export async function observeLauncher(
+  env: Env,
+  home: string,
+  runningBundle: string,
+  runningVersion: string,
+): Promise<LauncherObservation> {
   const defaultFile = join(home, ".local", "bin", "jlremote");
   const [ssh, lookup] = await Promise.all([
     nonInteractivePath(env),
     runLikeSsh(remoteCommandLine(null, ["--version"]), env, 15_000),
   ]);
   const seen = inspectLauncherFile(defaultFile);
-  const file: LauncherObservation["file"] = seen.kind === "ours"
-    ? { kind: "ours", bundle: seen.target.bundle } : seen;
+  const file: LauncherObservation["file"] = seen.kind === "ours" ? { kind: "ours", bundle: seen.target.bundle } : seen;
   return {
-    defaultFile, file, runningBundle, runningVersion, sshPath: ssh.path, shell: ssh.shell, pathNote: ssh.note,
+    defaultFile,
+    file,
+    runningBundle,
+    runningVersion,
+    sshPath: ssh.path,
+    shell: ssh.shell,
+    pathNote: ssh.note,
     firstOnPath: findOnPath("jlremote", ssh.path),
-    lookup: { code: lookup.code, stdout: lookup.stdout, stderr: lookup.stderr, error: lookup.timedOut ? "timed out" : lookup.spawnError },
+    lookup: {
+      code: lookup.code,
+      stdout: lookup.stdout,
+      stderr: lookup.stderr,
+      error: lookup.timedOut ? "timed out" : lookup.spawnError,
+    },
     advice: pathAdvice(dirname(defaultFile), home, ssh.shell),
   };
 }
@@ -114,7 +172,13 @@ export async function observeLauncher(env: Env, home: string, runningBundle: str
 export function observeConfig(env: Env): ConfigObservation {
   try {
     const { file, exists, config } = readRemoteConfig(env);
-    return { file, exists, error: null, instances: Object.keys(config.instances), profiles: Object.keys(config.profiles) };
+    return {
+      file,
+      exists,
+      error: null,
+      instances: Object.keys(config.instances),
+      profiles: Object.keys(config.profiles),
+    };
   } catch (err) {
     return { file: remoteConfigFile(env), exists: true, error: (err as Error).message, instances: [], profiles: [] };
   }

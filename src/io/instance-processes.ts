@@ -1,7 +1,14 @@
 // Finds an instance's processes at any moment: every process of this user whose environment carries the instance's
 // marker (JLREMOTE_INSTANCE, inherited by all of Jupyter's descendants), identity-checked and classified.
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { classifyProcess, environValue, kernelConnectionFile, sighupIgnoredFromStatus, type ProcessFacts, type ProcessKind } from "../core/instance-processes.js";
+import {
+  classifyProcess,
+  environValue,
+  kernelConnectionFile,
+  sighupIgnoredFromStatus,
+  type ProcessFacts,
+  type ProcessKind,
+} from "../core/instance-processes.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 
@@ -37,7 +44,11 @@ export function findInstanceProcesses(instanceId: string, opts: ScanOptions = {}
   const boot = bootId();
   const facts = new Map<number, ProcessFacts & { startTime: number }>();
   let entries: string[];
-  try { entries = readdirSync("/proc"); } catch { return []; }
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
@@ -51,8 +62,14 @@ export function findInstanceProcesses(instanceId: string, opts: ScanOptions = {}
       const env = environ.toString("utf8");
       const jpy = environValue(env, "JPY_PARENT_PID");
       facts.set(pid, {
-        pid, ppid: st.ppid, sid: st.sid, ttyNr: st.ttyNr, startTime: st.startTime,
-        argv: readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter((a, i, all) => a !== "" || i < all.length - 1),
+        pid,
+        ppid: st.ppid,
+        sid: st.sid,
+        ttyNr: st.ttyNr,
+        startTime: st.startTime,
+        argv: readFileSync(`/proc/${pid}/cmdline`, "utf8")
+          .split("\0")
+          .filter((a, i, all) => a !== "" || i < all.length - 1),
         jpyParentPid: jpy !== null && /^\d+$/.test(jpy) ? Number(jpy) : null,
         terminalEnv: environValue(env, "JUPYTER_SERVER_ROOT") !== null,
         sighupIgnored: sighupIgnoredFromStatus(readFileSync(`/proc/${pid}/status`, "utf8")),

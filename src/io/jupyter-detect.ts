@@ -3,7 +3,13 @@
 import { accessSync, constants, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { JlremoteError, ExitCode } from "../core/errors.js";
-import { classifyJupyter, installCommands, pythonModule, withPrologue, type JupyterInstall } from "../core/jupyter-install.js";
+import {
+  classifyJupyter,
+  installCommands,
+  pythonModule,
+  withPrologue,
+  type JupyterInstall,
+} from "../core/jupyter-install.js";
 import type { JupyterApp } from "../core/types.js";
 import { runCommand } from "./run-command.js";
 
@@ -24,7 +30,10 @@ export function resolveJupyter(jupyter: string, env: Env, cwd: string): string {
   if (jupyter.includes("/")) {
     const abs = isAbsolute(jupyter) ? jupyter : resolve(cwd, jupyter);
     if (isExecutableFile(abs)) return abs;
-    throw new JlremoteError(`--jupyter ${jupyter}: not an executable file; pass the path of jupyter, jupyter-lab or an env's python`, ExitCode.usage);
+    throw new JlremoteError(
+      `--jupyter ${jupyter}: not an executable file; pass the path of jupyter, jupyter-lab or an env's python`,
+      ExitCode.usage,
+    );
   }
   for (const dir of (env.PATH ?? "").split(delimiter)) {
     if (dir && isExecutableFile(join(dir, jupyter))) return join(dir, jupyter);
@@ -36,13 +45,23 @@ export function resolveJupyter(jupyter: string, env: Env, cwd: string): string {
 }
 
 /** Resolve a bare name after running the prologue (module load, conda activate); returns the path and that PATH. */
-async function resolveAfterPrologue(name: string, env: Env, cwd: string, prologue: string): Promise<{ path: string; env: Env }> {
+async function resolveAfterPrologue(
+  name: string,
+  env: Env,
+  cwd: string,
+  prologue: string,
+): Promise<{ path: string; env: Env }> {
   const argv = withPrologue(prologue, ["/bin/sh", "-c", 'command -v -- "$0" && printf "%s\\n" "$PATH"', name]);
   const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 120_000 });
   const [path, pathVar] = r.stdout.trim().split("\n").slice(-2);
   if (r.code !== 0 || !path?.startsWith("/")) {
-    const why = r.timedOut ? "timed out after 120 s" : r.stderr.trim().split("\n").pop() || `'${name}' not found on its PATH`;
-    throw new JlremoteError(`no '${name}' after the prologue (${why}); fix the prologue in the jlremote config, or pass --jupyter PATH`, ExitCode.failure);
+    const why = r.timedOut
+      ? "timed out after 120 s"
+      : r.stderr.trim().split("\n").pop() || `'${name}' not found on its PATH`;
+    throw new JlremoteError(
+      `no '${name}' after the prologue (${why}); fix the prologue in the jlremote config, or pass --jupyter PATH`,
+      ExitCode.failure,
+    );
   }
   return { path, env: { ...env, PATH: pathVar ?? env.PATH } };
 }
@@ -54,19 +73,39 @@ async function importableApps(python: string, env: Env, cwd: string, prologue: s
   const argv = withPrologue(prologue, [python, "-c", script]);
   const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 60_000 });
   if (r.code !== 0) {
-    throw new JlremoteError(`${python} -c 'import …' failed (${r.timedOut ? "timed out" : r.stderr.trim().split("\n").pop() || `exit ${r.code}`}); is it a working Python?`, ExitCode.failure);
+    throw new JlremoteError(
+      `${python} -c 'import …' failed (${r.timedOut ? "timed out" : r.stderr.trim().split("\n").pop() || `exit ${r.code}`}); is it a working Python?`,
+      ExitCode.failure,
+    );
   }
-  return r.stdout.split("\n").map((l) => l.trim()).filter((l): l is JupyterApp => l === "lab" || l === "notebook" || l === "server");
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l): l is JupyterApp => l === "lab" || l === "notebook" || l === "server");
 }
 
 /** Find the executable and detect the install: its kind and the argv prefix of each app it offers. */
-export async function detectInstall(jupyter: string, env: Env, cwd: string, prologue: string | null): Promise<{ install: JupyterInstall; env: Env }> {
+export async function detectInstall(
+  jupyter: string,
+  env: Env,
+  cwd: string,
+  prologue: string | null,
+): Promise<{ install: JupyterInstall; env: Env }> {
   let path: string;
   let seen = env;
-  if (prologue !== null && !jupyter.includes("/")) ({ path, env: seen } = await resolveAfterPrologue(jupyter, env, cwd, prologue));
+  if (prologue !== null && !jupyter.includes("/"))
+    ({ path, env: seen } = await resolveAfterPrologue(jupyter, env, cwd, prologue));
   else path = resolveJupyter(jupyter, env, cwd);
   const { kind } = classifyJupyter(path);
-  if (kind === "python") return { install: installCommands(path, { entries: {}, sibling: null, modules: await importableApps(path, env, cwd, prologue) }), env: seen };
+  if (kind === "python")
+    return {
+      install: installCommands(path, {
+        entries: {},
+        sibling: null,
+        modules: await importableApps(path, env, cwd, prologue),
+      }),
+      env: seen,
+    };
   const here = dirname(path);
   // jupyter_core looks next to `jupyter`, then on PATH; an app's own entry point only has its siblings.
   const dirs = kind === "jupyter" ? [here, ...(seen.PATH ?? "").split(delimiter).filter(Boolean)] : [here];

@@ -18,7 +18,12 @@ const probe = [
 ].join("\n");
 
 /** The flavour of the install that `command` (argv prefix of the app) runs; cached in `cacheFile` until its script changes. */
-export async function detectFlavour(command: readonly string[], app: JupyterApp, env: Record<string, string | undefined>, cacheFile: string): Promise<JupyterFlavour> {
+export async function detectFlavour(
+  command: readonly string[],
+  app: JupyterApp,
+  env: Record<string, string | undefined>,
+  cacheFile: string,
+): Promise<JupyterFlavour> {
   const [exe = "jupyter", second] = command;
   // `python -m jupyterlab`: the interpreter itself; `jupyter-lab`: that script; `jupyter lab`: jupyter-lab beside it.
   const viaPython = second === "-m";
@@ -32,14 +37,19 @@ export async function detectFlavour(command: readonly string[], app: JupyterApp,
   const r = await runCommand(python, ["-c", probe], { env, timeoutMs: 15_000 });
   const flavour = parseVersions(r.code === 0 ? r.stdout : "");
   if (r.code === 0) {
-    try { writeFileAtomic(cacheFile, `${JSON.stringify({ key, flavour })}\n`, 0o600); } catch { /* a cache only */ }
+    try {
+      writeFileAtomic(cacheFile, `${JSON.stringify({ key, flavour })}\n`, 0o600);
+    } catch {
+      /* a cache only */
+    }
   }
   return flavour;
 }
 
 /** Majors from the probe's JSON line (nulls when unreadable). */
 export function parseVersions(stdout: string): JupyterFlavour {
-  const major = (v: unknown): number | null => (typeof v === "string" && /^\d+/.test(v) ? Number.parseInt(v, 10) : null);
+  const major = (v: unknown): number | null =>
+    typeof v === "string" && /^\d+/.test(v) ? Number.parseInt(v, 10) : null;
   try {
     const o = JSON.parse(stdout.trim().split("\n").pop() ?? "") as Record<string, unknown>;
     return { serverMajor: major(o.jupyter_server), notebookMajor: major(o.notebook) };
@@ -65,7 +75,11 @@ function appScript(jupyter: string, app: JupyterApp, env: Record<string, string 
   const dirs = [dirname(jupyter), ...(env.PATH ?? "").split(delimiter).filter(Boolean)];
   for (const d of dirs) {
     const f = join(d, `jupyter-${app}`);
-    try { if (statSync(f).isFile()) return f; } catch { /* next */ }
+    try {
+      if (statSync(f).isFile()) return f;
+    } catch {
+      /* next */
+    }
   }
   return null;
 }
@@ -89,7 +103,11 @@ function interpreterOf(script: string, env: Record<string, string | undefined>):
   if (!basename(cmd).startsWith("python")) return null;
   if (isAbsolute(cmd)) return cmd;
   for (const d of (env.PATH ?? "").split(delimiter).filter(Boolean)) {
-    try { if (statSync(join(d, cmd)).isFile()) return join(d, cmd); } catch { /* next */ }
+    try {
+      if (statSync(join(d, cmd)).isFile()) return join(d, cmd);
+    } catch {
+      /* next */
+    }
   }
   return null;
 }

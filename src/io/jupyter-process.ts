@@ -11,7 +11,13 @@ export interface JupyterChild {
 }
 
 /** Spawn `jupyter args…` in `cwd` with `env`, stdout/stderr appended to `logFd`. */
-export function spawnJupyter(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
+export function spawnJupyter(
+  jupyter: string,
+  args: string[],
+  cwd: string,
+  env: Record<string, string>,
+  logFd: number,
+): Promise<JupyterChild> {
   return new Promise((resolve, reject) => {
     const child = spawn(jupyter, args, { cwd, env, stdio: ["ignore", logFd, logFd] });
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => {

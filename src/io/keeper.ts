@@ -22,17 +22,27 @@ export interface Keeper {
 export function startKeeper(python: string, script: string, logFd: number): Promise<Keeper | null> {
   return new Promise((resolve) => {
     // -I -S: no PYTHON* variables, no user site, no site import: the keeper needs the standard library only.
-    const child = spawn(python, ["-I", "-S", script], { stdio: ["pipe", "pipe", logFd, logFd], env: { PATH: process.env.PATH ?? "/usr/bin:/bin" } });
+    const child = spawn(python, ["-I", "-S", script], {
+      stdio: ["pipe", "pipe", logFd, logFd],
+      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    });
     const exits = new Map<number, (e: Exit) => void>();
     const early = new Map<number, Exit>();
     let pending: ((e: Event) => void) | null = null;
     const gone = new Promise<void>((res) => child.once("exit", () => res()));
     child.once("error", () => resolve(null));
-    const timer = setTimeout(() => { child.kill("SIGKILL"); resolve(null); }, 10_000);
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve(null);
+    }, 10_000);
     const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> });
     lines.on("line", (line) => {
       let ev: Event;
-      try { ev = JSON.parse(line) as Event; } catch { return; }
+      try {
+        ev = JSON.parse(line) as Event;
+      } catch {
+        return;
+      }
       if (ev.event === "ready") {
         clearTimeout(timer);
         const identity = child.pid === undefined ? null : identify(child.pid);
@@ -40,40 +50,65 @@ export function startKeeper(python: string, script: string, logFd: number): Prom
       } else if (ev.event === "exit" && ev.pid !== undefined) {
         const e = { code: ev.code ?? null, signal: (ev.signal ?? null) as NodeJS.Signals | null };
         const done = exits.get(ev.pid);
-        if (done) done(e); else early.set(ev.pid, e);
+        if (done) done(e);
+        else early.set(ev.pid, e);
       } else if (ev.event === "spawned" || ev.event === "spawn-error") {
         pending?.(ev);
       }
     });
-    child.once("exit", () => { clearTimeout(timer); resolve(null); });
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve(null);
+    });
 
     function keeper(identity: ProcessIdentity): Keeper {
       let queue = Promise.resolve();
       return {
         identity,
         spawnJupyter(jupyter, args, cwd, env) {
-          const run = queue.then(() => new Promise<JupyterChild>((res, rej) => {
-            pending = (ev) => {
-              pending = null;
-              if (ev.event !== "spawned" || ev.pid === undefined) { rej(new Error(ev.message ?? "spawn failed")); return; }
-              const pid = ev.pid;
-              const exited = new Promise<Exit>((r) => {
-                const e = early.get(pid);
-                if (e) r(e); else exits.set(pid, r);
-              });
-              // The keeper going away (killed) loses the exit status: watch the process itself then.
-              void gone.then(async () => { while (identify(pid) !== null) await new Promise((w) => setTimeout(w, 250)); exits.get(pid)?.({ code: null, signal: null }); });
-              const id = identify(pid) ?? { pid, startTime: -1, host: "", bootId: "" };
-              res({ identity: id, exited });
-            };
-            if (child.stdin === null || child.exitCode !== null || child.signalCode !== null) { pending = null; rej(new Error("the keeper is gone")); return; }
-            child.stdin.write(`${JSON.stringify({ op: "spawn", argv: [jupyter, ...args], cwd, env })}\n`);
-          }));
-          queue = run.then(() => undefined, () => undefined);
+          const run = queue.then(
+            () =>
+              new Promise<JupyterChild>((res, rej) => {
+                pending = (ev) => {
+                  pending = null;
+                  if (ev.event !== "spawned" || ev.pid === undefined) {
+                    rej(new Error(ev.message ?? "spawn failed"));
+                    return;
+                  }
+                  const pid = ev.pid;
+                  const exited = new Promise<Exit>((r) => {
+                    const e = early.get(pid);
+                    if (e) r(e);
+                    else exits.set(pid, r);
+                  });
+                  // The keeper going away (killed) loses the exit status: watch the process itself then.
+                  void gone.then(async () => {
+                    while (identify(pid) !== null) await new Promise((w) => setTimeout(w, 250));
+                    exits.get(pid)?.({ code: null, signal: null });
+                  });
+                  const id = identify(pid) ?? { pid, startTime: -1, host: "", bootId: "" };
+                  res({ identity: id, exited });
+                };
+                if (child.stdin === null || child.exitCode !== null || child.signalCode !== null) {
+                  pending = null;
+                  rej(new Error("the keeper is gone"));
+                  return;
+                }
+                child.stdin.write(`${JSON.stringify({ op: "spawn", argv: [jupyter, ...args], cwd, env })}\n`);
+              }),
+          );
+          queue = run.then(
+            () => undefined,
+            () => undefined,
+          );
           return run;
         },
         async quit() {
-          try { child.stdin?.end(`${JSON.stringify({ op: "quit" })}\n`); } catch { /* already gone */ }
+          try {
+            child.stdin?.end(`${JSON.stringify({ op: "quit" })}\n`);
+          } catch {
+            /* already gone */
+          }
           await Promise.race([gone, new Promise((r) => setTimeout(r, 2000).unref())]);
           lines.close();
           child.stdout?.destroy();

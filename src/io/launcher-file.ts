@@ -1,5 +1,15 @@
 // Reads, writes (atomically, mode 0755) and removes the launcher file; finds the real paths a launcher should run.
-import { accessSync, constants, lstatSync, mkdirSync, readFileSync, readlinkSync, realpathSync, statSync, unlinkSync } from "node:fs";
+import {
+  accessSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  statSync,
+  unlinkSync,
+} from "node:fs";
 import { writeFileAtomic } from "./atomic-file.js";
 import { tmpdir } from "node:os";
 import { delimiter, dirname, join } from "node:path";
@@ -22,14 +32,26 @@ export function inspectLauncherFile(path: string): LauncherFile {
   if (st.isSymbolicLink()) {
     let to = "?";
     let resolved: string | undefined;
-    try { to = readlinkSync(path); } catch { /* unreadable link */ }
-    try { resolved = realpathSync(path); } catch { /* dangling */ }
+    try {
+      to = readlinkSync(path);
+    } catch {
+      /* unreadable link */
+    }
+    try {
+      resolved = realpathSync(path);
+    } catch {
+      /* dangling */
+    }
     return { kind: "foreign", what: `a symlink to ${to}`, resolved };
   }
   if (st.isDirectory()) return { kind: "foreign", what: "a directory" };
   if (!st.isFile() || st.size > 64 * 1024) return { kind: "foreign", what: "a file not written by `jlremote install`" };
   let text = "";
-  try { text = readFileSync(path, "utf8"); } catch { /* unreadable: foreign */ }
+  try {
+    text = readFileSync(path, "utf8");
+  } catch {
+    /* unreadable: foreign */
+  }
   const target = parseLauncher(text);
   return target ? { kind: "ours", target } : { kind: "foreign", what: "a file not written by `jlremote install`" };
 }
@@ -48,7 +70,11 @@ export function removeLauncherFile(path: string): void {
 /** The absolute, symlink-free path of the running bundle (the last word of ctx.self), as given when unresolvable. */
 export function currentBundle(self: readonly string[]): string {
   const script = self[self.length - 1] ?? "";
-  try { return realpathSync(script); } catch { return script; }
+  try {
+    return realpathSync(script);
+  } catch {
+    return script;
+  }
 }
 
 /** The absolute, symlink-free paths of this node binary and this bundle (what a launcher must run). */
@@ -61,7 +87,11 @@ export function temporaryDirs(env: Record<string, string | undefined>): string[]
   const dirs = new Set(["/tmp", "/var/tmp", "/dev/shm", tmpdir()]);
   if (env.TMPDIR) dirs.add(env.TMPDIR);
   for (const d of [...dirs]) {
-    try { dirs.add(realpathSync(d)); } catch { /* absent */ }
+    try {
+      dirs.add(realpathSync(d));
+    } catch {
+      /* absent */
+    }
   }
   return [...dirs];
 }
@@ -75,7 +105,9 @@ export function findOnPath(name: string, path: string): string | null {
       if (!statSync(p).isFile()) continue;
       accessSync(p, constants.X_OK);
       return p;
-    } catch { /* not here */ }
+    } catch {
+      /* not here */
+    }
   }
   return null;
 }

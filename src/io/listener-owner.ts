@@ -1,6 +1,12 @@
 // Who holds the TCP listener on 127.0.0.1:PORT: our identity-checked Jupyter (or a descendant), nobody, or someone else.
 import { readdirSync, readlinkSync } from "node:fs";
-import { judgeListeners, listenersFor, parseListeners, type ListenerVerdict, type TcpListener } from "../core/proc-net.js";
+import {
+  judgeListeners,
+  listenersFor,
+  parseListeners,
+  type ListenerVerdict,
+  type TcpListener,
+} from "../core/proc-net.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { isAlive } from "./process-identity.js";
 import { grepLines } from "./proc-read.js";
@@ -19,7 +25,11 @@ export type ListenerCheck = { kind: "ours" } | { kind: "none" } | { kind: "forei
 export function readListeners(): TcpListener[] {
   const out: TcpListener[] = [];
   for (const f of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    try { out.push(...parseListeners(grepLines(f, " 0A ").join("\n"))); } catch { /* no IPv6 */ }
+    try {
+      out.push(...parseListeners(grepLines(f, " 0A ").join("\n")));
+    } catch {
+      /* no IPv6 */
+    }
   }
   return out;
 }
@@ -27,11 +37,19 @@ export function readListeners(): TcpListener[] {
 /** Socket inodes among a process's open files (empty when it is gone or not ours to read). */
 export function socketInodes(pid: number): number[] {
   let fds: string[];
-  try { fds = readdirSync(`/proc/${pid}/fd`); } catch { return []; }
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
   const out: number[] = [];
   for (const fd of fds) {
     let link = "";
-    try { link = readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { continue; }
+    try {
+      link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      continue;
+    }
     const m = /^socket:\[(\d+)\]$/.exec(link);
     if (m) out.push(Number(m[1]));
   }
@@ -45,7 +63,8 @@ export function checkListener(port: number, owner: ProcessIdentity, host = "127.
   // Nothing listens yet (Jupyter still starting): no need to read any process's open files.
   if (listenersFor(port, listeners, host).length === 0) return { kind: "none" };
   if (isAlive(owner)) {
-    for (const pid of [owner.pid, ...descendants(owner.pid).map((d) => d.pid)]) for (const i of socketInodes(pid)) ours.add(i);
+    for (const pid of [owner.pid, ...descendants(owner.pid).map((d) => d.pid)])
+      for (const i of socketInodes(pid)) ours.add(i);
     // Re-check: a PID that died and was reused while we read its fds must not vouch for anything.
     if (!isAlive(owner)) ours.clear();
   }
@@ -66,7 +85,11 @@ function withHolder(v: ListenerVerdict): ListenerCheck {
 /** The PID holding a socket inode, when /proc shows it to us (root, or the same user); else null. */
 function pidHolding(inode: number): number | null {
   let pids: string[] = [];
-  try { pids = readdirSync("/proc").filter((e) => /^\d+$/.test(e)); } catch { return null; }
+  try {
+    pids = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
+  } catch {
+    return null;
+  }
   for (const p of pids) if (socketInodes(Number(p)).includes(inode)) return Number(p);
   return null;
 }

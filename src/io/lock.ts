@@ -6,7 +6,11 @@ import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/er
 export type Release = () => Promise<void>;
 
 /** Take the lock on `target` (its `.lock` dir), waiting up to about `waitMs` for another holder. */
-export async function acquireLock(target: string, waitMs = 30_000, onCompromised: (err: Error) => void = () => {}): Promise<Release> {
+export async function acquireLock(
+  target: string,
+  waitMs = 30_000,
+  onCompromised: (err: Error) => void = () => {},
+): Promise<Release> {
   // Loaded on first use: its graceful-fs patches node:fs (and loads fs streams) at load, ~15 ms that the supervisor,
   // which never locks, paid before spawning Jupyter (README, Benchmark, figure 8).
   const lockfile = (await import("proper-lockfile")).default;
@@ -31,9 +35,18 @@ export async function acquireLock(target: string, waitMs = 30_000, onCompromised
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (isStorageError(err)) {
-        throw new JlremoteError(`cannot take the start lock: ${fsErrorText(err, `${target}.lock`)}; free some space (or ask for more quota) and try again`, ExitCode.failure, { cause: err });
+        throw new JlremoteError(
+          `cannot take the start lock: ${fsErrorText(err, `${target}.lock`)}; free some space (or ask for more quota) and try again`,
+          ExitCode.failure,
+          { cause: err },
+        );
       }
-      if (code !== "ELOCKED") throw new JlremoteError(`cannot take the start lock ${target}.lock: ${(err as Error).message}`, ExitCode.failure, { cause: err });
+      if (code !== "ELOCKED")
+        throw new JlremoteError(
+          `cannot take the start lock ${target}.lock: ${(err as Error).message}`,
+          ExitCode.failure,
+          { cause: err },
+        );
       if (performance.now() >= deadline) {
         throw new JlremoteError(
           `another jlremote holds ${target}.lock (timed out after ${Math.round(waitMs / 1000)} s); try again, or remove it if no jlremote runs`,

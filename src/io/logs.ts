@@ -1,7 +1,18 @@
 // Log files with a size cap: the supervisor's pino event log (synchronous, rotated by rename when it grows past the
 // cap) and Jupyter's output log (rotated by copy + truncate, so the fd Jupyter holds, also an adopted Jupyter's,
 // keeps working); reading the last lines reads only the end of a file.
-import { closeSync, copyFileSync, fstatSync, openSync, readSync, renameSync, statSync, truncateSync, unlinkSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  copyFileSync,
+  fstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  truncateSync,
+  unlinkSync,
+  writeSync,
+} from "node:fs";
 import pino from "pino";
 
 /** Size cap and number of rotated files kept (`file.1` … `file.N`). */
@@ -12,14 +23,30 @@ export interface RotationPolicy {
 
 /** Shift `file.1` … to `file.2` …, dropping what is beyond `keep`, and move `file` to `file.1` (by rename). */
 export function shiftRotated(file: string, keep: number): void {
-  try { unlinkSync(`${file}.${keep}`); } catch { /* not there */ }
+  try {
+    unlinkSync(`${file}.${keep}`);
+  } catch {
+    /* not there */
+  }
   for (let i = keep - 1; i >= 1; i -= 1) {
-    try { renameSync(`${file}.${i}`, `${file}.${i + 1}`); } catch { /* not there */ }
+    try {
+      renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+    } catch {
+      /* not there */
+    }
   }
   if (keep >= 1) {
-    try { renameSync(file, `${file}.1`); } catch { /* not there */ }
+    try {
+      renameSync(file, `${file}.1`);
+    } catch {
+      /* not there */
+    }
   } else {
-    try { unlinkSync(file); } catch { /* not there */ }
+    try {
+      unlinkSync(file);
+    } catch {
+      /* not there */
+    }
   }
 }
 
@@ -28,7 +55,10 @@ export class RotatingFile {
   private fd: number;
   private size: number;
 
-  constructor(private readonly file: string, private readonly policy: RotationPolicy) {
+  constructor(
+    private readonly file: string,
+    private readonly policy: RotationPolicy,
+  ) {
     this.fd = openSync(file, "a", 0o600);
     this.size = fstatSync(this.fd).size;
   }
@@ -50,7 +80,11 @@ export class RotatingFile {
   private rotate(): void {
     shiftRotated(this.file, this.policy.keep);
     const fd = openSync(this.file, "a", 0o600);
-    try { closeSync(this.fd); } catch { /* already closed */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
     this.fd = fd;
     this.size = 0;
   }
@@ -67,7 +101,11 @@ export function openEventLog(file: string, alsoStderr: boolean, policy: Rotation
 
 /** Rotate Jupyter's log at a supervisor's start (when not empty; not when adopting) and open it (0600) for appending. */
 export function rotateAndOpen(file: string, keep: number, rotate = true): number {
-  try { if (rotate && statSync(file).size > 0) shiftRotated(file, keep); } catch { /* no log yet */ }
+  try {
+    if (rotate && statSync(file).size > 0) shiftRotated(file, keep);
+  } catch {
+    /* no log yet */
+  }
   return openSync(file, "a", 0o600);
 }
 
@@ -78,9 +116,17 @@ export function rotateAndOpen(file: string, keep: number, rotate = true): number
 export function capAppendLog(file: string, policy: RotationPolicy): boolean {
   try {
     if (statSync(file).size <= policy.maxBytes) return false;
-    try { unlinkSync(`${file}.${policy.keep}`); } catch { /* not there */ }
+    try {
+      unlinkSync(`${file}.${policy.keep}`);
+    } catch {
+      /* not there */
+    }
     for (let i = policy.keep - 1; i >= 1; i -= 1) {
-      try { renameSync(`${file}.${i}`, `${file}.${i + 1}`); } catch { /* not there */ }
+      try {
+        renameSync(`${file}.${i}`, `${file}.${i + 1}`);
+      } catch {
+        /* not there */
+      }
     }
     if (policy.keep >= 1) copyFileSync(file, `${file}.1`);
     truncateSync(file, 0);
@@ -92,13 +138,21 @@ export function capAppendLog(file: string, policy: RotationPolicy): boolean {
 
 /** Close an fd, ignoring errors. */
 export function closeQuietly(fd: number): void {
-  try { closeSync(fd); } catch { /* already closed */ }
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed */
+  }
 }
 
 /** The last `n` lines of a file ('' when it does not exist), reading backwards from its end only as far as needed. */
 export function tailLines(file: string, n: number): string {
   let fd: number;
-  try { fd = openSync(file, "r"); } catch { return ""; }
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return "";
+  }
   try {
     let pos = fstatSync(fd).size;
     const chunks: Buffer[] = [];

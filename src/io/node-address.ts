@@ -7,7 +7,9 @@ export async function clusterAddress(): Promise<string> {
   try {
     const { address } = await lookup(hostname(), { family: 4 });
     if (!address.startsWith("127.")) return address;
-  } catch { /* not resolvable: use the interfaces */ }
+  } catch {
+    /* not resolvable: use the interfaces */
+  }
   for (const list of Object.values(networkInterfaces())) {
     for (const a of list ?? []) if (a.family === "IPv4" && !a.internal) return a.address;
   }

@@ -9,7 +9,9 @@ export function lineWriter(get: () => NodeJS.WriteStream): (line: string) => voi
   return (line) => {
     if (stream === null) {
       stream = get();
-      stream.on("error", (err: NodeJS.ErrnoException) => { if (err.code !== "EPIPE") throw err; });
+      stream.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code !== "EPIPE") throw err;
+      });
     }
     stream.write(`${line}\n`);
   };

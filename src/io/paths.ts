@@ -20,9 +20,13 @@ export function homeDir(env: Record<string, string | undefined>): string {
 }
 
 /** An XDG base directory: the variable when it is absolute (the spec ignores relative ones), else ~/fallback. */
-export function xdgDir(env: Record<string, string | undefined>, variable: "XDG_STATE_HOME" | "XDG_CONFIG_HOME", fallback: string): string {
+export function xdgDir(
+  env: Record<string, string | undefined>,
+  variable: "XDG_STATE_HOME" | "XDG_CONFIG_HOME",
+  fallback: string,
+): string {
   const xdg = env[variable];
-  return xdg && xdg.startsWith("/") ? xdg : join(homeDir(env), fallback);
+  return xdg?.startsWith("/") ? xdg : join(homeDir(env), fallback);
 }
 
 /** The jlremote state root for an environment. */
@@ -33,7 +37,9 @@ export function stateRoot(env: Record<string, string | undefined>): string {
 /** Instance names are path components: letters, digits, dot, dash, underscore. */
 export function validateName(name: string): string {
   if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) {
-    throw usageError(`invalid --name '${name}': use letters, digits, '.', '-', '_' (at most 64, not starting with '.' or '-')`);
+    throw usageError(
+      `invalid --name '${name}': use letters, digits, '.', '-', '_' (at most 64, not starting with '.' or '-')`,
+    );
   }
   return name;
 }

@@ -5,8 +5,10 @@ import { closeSync, constants, fstatSync, lstatSync, openSync, readFileSync, typ
 export function distrust(path: string, st: Stats, kind: "file" | "directory", uid = process.getuid?.()): string | null {
   if (st.isSymbolicLink()) return `${path} is a symbolic link; refusing to follow it: remove it`;
   if (kind === "file" ? !st.isFile() : !st.isDirectory()) return `${path} is not a regular ${kind}; remove it`;
-  if (uid !== undefined && st.uid !== uid) return `${path} belongs to uid ${st.uid}, not to you (uid ${uid}); refusing to use it: remove it or set XDG_STATE_HOME to a directory of your own`;
-  if ((st.mode & 0o022) !== 0) return `${path} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it: remove it`;
+  if (uid !== undefined && st.uid !== uid)
+    return `${path} belongs to uid ${st.uid}, not to you (uid ${uid}); refusing to use it: remove it or set XDG_STATE_HOME to a directory of your own`;
+  if ((st.mode & 0o022) !== 0)
+    return `${path} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it: remove it`;
   return null;
 }
 
@@ -21,7 +23,8 @@ export function readPrivateFile(path: string): PrivateRead {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return { kind: "absent" };
-    if (code === "ELOOP") return { kind: "untrusted", message: `${path} is a symbolic link; refusing to follow it: remove it` };
+    if (code === "ELOOP")
+      return { kind: "untrusted", message: `${path} is a symbolic link; refusing to follow it: remove it` };
     throw err;
   }
   try {

@@ -52,7 +52,11 @@ export function grepLines(path: string, needle: string): string[] {
         stop = end;
         start = end;
       }
-      for (let at = chunk.indexOf(needle, start, "latin1"); at !== -1 && at < stop; at = chunk.indexOf(needle, at + 1, "latin1")) {
+      for (
+        let at = chunk.indexOf(needle, start, "latin1");
+        at !== -1 && at < stop;
+        at = chunk.indexOf(needle, at + 1, "latin1")
+      ) {
         let to = chunk.indexOf(10, at);
         if (to === -1 || to > stop) to = stop;
         // At EOF a match may run into stale bytes past the data.

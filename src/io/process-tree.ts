@@ -1,5 +1,5 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 import { readSmallFile } from "./proc-read.js";
@@ -23,7 +23,6 @@ export function descendants(root: number): ProcessIdentity[] {
 
 type Child = { pid: number; startTime: number };
 
-
 let childrenFiles: boolean | undefined;
 /** /proc/PID/task/TID/children exists on kernels built with CONFIG_PROC_CHILDREN (most distributions). */
 function hasChildrenFiles(): boolean {
@@ -34,11 +33,19 @@ function hasChildrenFiles(): boolean {
 /** Children of one process from its threads' children files: a few reads instead of one per process on the host. */
 function childrenFromTasks(pid: number): Child[] {
   let tasks: string[];
-  try { tasks = readdirSync(`/proc/${pid}/task`); } catch { return []; }
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
   const out: Child[] = [];
   for (const task of tasks) {
     let text = "";
-    try { text = readSmallFile(`/proc/${pid}/task/${task}/children`); } catch { continue; }
+    try {
+      text = readSmallFile(`/proc/${pid}/task/${task}/children`);
+    } catch {
+      continue;
+    }
     for (const word of text.split(" ")) {
       const st = word === "" ? null : readProcStat(Number(word));
       if (st !== null && st.state !== "Z" && st.ppid === pid) out.push({ pid: st.pid, startTime: st.startTime });

@@ -7,7 +7,12 @@ import { connect } from "node:net";
 export type Endpoint = { port: number; host?: string } | { socket: string };
 
 /** HTTP status of `GET path` on the endpoint (a port: 127.0.0.1) with the given headers, or 0 when nothing answered in time. */
-export function rawGetStatus(to: number | Endpoint, path: string, headers: Record<string, string>, timeoutMs: number): Promise<number> {
+export function rawGetStatus(
+  to: number | Endpoint,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<number> {
   const endpoint = typeof to === "number" ? { port: to } : to;
   // The Host header node:http would send.
   const hostHeader = "socket" in endpoint ? "localhost" : `${endpoint.host ?? "127.0.0.1"}:${endpoint.port}`;
@@ -20,12 +25,20 @@ export function rawGetStatus(to: number | Endpoint, path: string, headers: Recor
       socket.destroy();
       resolve(code);
     };
-    const socket = "socket" in endpoint ? connect({ path: endpoint.socket }) : connect({ host: endpoint.host ?? "127.0.0.1", port: endpoint.port });
+    const socket =
+      "socket" in endpoint
+        ? connect({ path: endpoint.socket })
+        : connect({ host: endpoint.host ?? "127.0.0.1", port: endpoint.port });
     socket.setTimeout(timeoutMs, () => finish(0));
     socket.once("error", () => finish(0));
     socket.once("close", () => finish(statusCode(head)));
     socket.once("connect", () => {
-      const lines = [`GET ${path} HTTP/1.1`, `Host: ${hostHeader}`, ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`), "Connection: close"];
+      const lines = [
+        `GET ${path} HTTP/1.1`,
+        `Host: ${hostHeader}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        "Connection: close",
+      ];
       socket.write(`${lines.join("\r\n")}\r\n\r\n`);
     });
     socket.on("data", (d: Buffer) => {

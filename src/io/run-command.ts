@@ -13,24 +13,39 @@ export interface CommandResult {
 
 /** Run `file args` with stdin closed; after `timeoutMs` its whole process group (ours, by PID) is SIGKILLed. */
 export function runCommand(
-  file: string, args: readonly string[], opts: { env: Record<string, string | undefined>; cwd?: string; timeoutMs: number },
+  file: string,
+  args: readonly string[],
+  opts: { env: Record<string, string | undefined>; cwd?: string; timeoutMs: number },
 ): Promise<CommandResult> {
   return new Promise((resolve) => {
     let stdout = "";
     let stderr = "";
     let timedOut = false;
     // Own process group, so a timeout also ends what it started (a login shell's rc files, say).
-    const child = spawn(file, [...args], { env: opts.env as NodeJS.ProcessEnv, cwd: opts.cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(file, [...args], {
+      env: opts.env as NodeJS.ProcessEnv,
+      cwd: opts.cwd,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
     const timer = setTimeout(() => {
       timedOut = true;
-      try { if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        /* already gone */
+      }
       // Something in another session may still hold the pipes open: stop reading and answer now.
       child.stdout.destroy();
       child.stderr.destroy();
       resolve({ code: null, stdout, stderr, timedOut, spawnError: null });
     }, opts.timeoutMs);
-    child.stdout.on("data", (d: Buffer) => { if (stdout.length < 1_000_000) stdout += d.toString(); });
-    child.stderr.on("data", (d: Buffer) => { if (stderr.length < 1_000_000) stderr += d.toString(); });
+    child.stdout.on("data", (d: Buffer) => {
+      if (stdout.length < 1_000_000) stdout += d.toString();
+    });
+    child.stderr.on("data", (d: Buffer) => {
+      if (stderr.length < 1_000_000) stderr += d.toString();
+    });
     child.on("error", (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       resolve({ code: null, stdout, stderr, timedOut, spawnError: err.code ?? err.message });

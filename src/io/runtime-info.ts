@@ -9,7 +9,11 @@ export function readBaseUrl(env: Record<string, string | undefined>, pid: number
   const dir = jupyterRuntimeDir(env, env.HOME || homedir(), process.platform);
   for (const name of runtimeInfoNames(pid)) {
     let read;
-    try { read = readPrivateFile(join(dir, name)); } catch { continue; }
+    try {
+      read = readPrivateFile(join(dir, name));
+    } catch {
+      continue;
+    }
     if (read.kind === "ok") return baseUrlFromInfo(read.text, pid);
   }
   return null;

@@ -67,10 +67,18 @@ export function writeUnitFile(file: string, text: string): void {
 export function removeServiceFiles(p: ServicePaths): string[] {
   const removed: string[] = [];
   for (const f of [p.dropInDir, p.wantsLink]) {
-    if (exists(f)) { rmSync(f, { recursive: true, force: true }); removed.push(f); }
+    if (exists(f)) {
+      rmSync(f, { recursive: true, force: true });
+      removed.push(f);
+    }
   }
-  const others = listDir(p.unitDir).filter((e) => /^jlremote@.+\.service\.d$/.test(e) && exists(join(p.unitDir, e, "options.conf")));
-  if (others.length === 0 && exists(p.template)) { rmSync(p.template, { force: true }); removed.push(p.template); }
+  const others = listDir(p.unitDir).filter(
+    (e) => /^jlremote@.+\.service\.d$/.test(e) && exists(join(p.unitDir, e, "options.conf")),
+  );
+  if (others.length === 0 && exists(p.template)) {
+    rmSync(p.template, { force: true });
+    removed.push(p.template);
+  }
   return removed;
 }
 

@@ -4,7 +4,13 @@ import { usageError } from "../core/errors.js";
 import { readPrivateFile } from "./private-file.js";
 import { join } from "node:path";
 import type { Profile } from "../core/profiles.js";
-import { emptyConfig, parseRememberedSettings, parseRemoteConfig, renderRememberedSettings, type RemoteConfig } from "../core/remote-config.js";
+import {
+  emptyConfig,
+  parseRememberedSettings,
+  parseRemoteConfig,
+  renderRememberedSettings,
+  type RemoteConfig,
+} from "../core/remote-config.js";
 import type { Settings } from "../core/settings.js";
 import { writeFileAtomic } from "./atomic-file.js";
 import { xdgDir } from "./paths.js";
@@ -38,8 +44,14 @@ export function readRemoteConfig(env: Env): { file: string; exists: boolean; con
   if (text !== null) {
     const st = statSync(file);
     const uid = process.getuid?.();
-    if (uid !== undefined && st.uid !== uid && st.uid !== 0) throw usageError(`${file} belongs to uid ${st.uid}, not to you; refusing to use it (its prologue would run as you): remove it or fix its owner`);
-    if ((st.mode & 0o022) !== 0) throw usageError(`${file} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it (its prologue would run as you): chmod go-w ${file}`);
+    if (uid !== undefined && st.uid !== uid && st.uid !== 0)
+      throw usageError(
+        `${file} belongs to uid ${st.uid}, not to you; refusing to use it (its prologue would run as you): remove it or fix its owner`,
+      );
+    if ((st.mode & 0o022) !== 0)
+      throw usageError(
+        `${file} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it (its prologue would run as you): chmod go-w ${file}`,
+      );
   }
   return { file, exists: text !== null, config: text === null ? emptyConfig : parseRemoteConfig(text, file) };
 }
@@ -70,7 +82,11 @@ export function writeRemembered(instanceDir: string, values: Settings): void {
 
 /** Forget the remembered settings. */
 export function forgetRemembered(instanceDir: string): void {
-  try { unlinkSync(settingsFileOf(instanceDir)); } catch { /* none */ }
+  try {
+    unlinkSync(settingsFileOf(instanceDir));
+  } catch {
+    /* none */
+  }
 }
 
 /** The named profile of the config file; a usage error naming the known ones when there is none. */
@@ -79,5 +95,7 @@ export function readProfile(env: Env, name: string): Profile {
   const p = config.profiles[name];
   if (p !== undefined) return p;
   const known = Object.keys(config.profiles);
-  throw usageError(`--profile ${name}: ${exists ? `no such profile in ${file}` : `${file} does not exist`}; ${known.length > 0 ? `known: ${known.join(", ")}` : `define it under "profiles"`}`);
+  throw usageError(
+    `--profile ${name}: ${exists ? `no such profile in ${file}` : `${file} does not exist`}; ${known.length > 0 ? `known: ${known.join(", ")}` : `define it under "profiles"`}`,
+  );
 }

@@ -8,7 +8,10 @@ export const maxSocketPath = 107;
 /** Remove the socket file if one is there (a stale one from a crash); refuse to touch anything that is not a socket. */
 export function removeStaleSocket(path: string): void {
   if (Buffer.byteLength(path) > maxSocketPath) {
-    throw new JlremoteError(`socket path ${path} is longer than ${maxSocketPath} bytes; set XDG_STATE_HOME to a shorter directory`, ExitCode.usage);
+    throw new JlremoteError(
+      `socket path ${path} is longer than ${maxSocketPath} bytes; set XDG_STATE_HOME to a shorter directory`,
+      ExitCode.usage,
+    );
   }
   let st;
   try {

@@ -12,7 +12,9 @@ export function sshBasePath(env: Record<string, string | undefined>): string {
   try {
     const m = /^\s*PATH=["']?([^"'\n]*)["']?\s*$/m.exec(readFileSync("/etc/environment", "utf8"));
     if (m?.[1]) return m[1];
-  } catch { /* no /etc/environment */ }
+  } catch {
+    /* no /etc/environment */
+  }
   return SSHD_DEFAULT_PATH;
 }
 
@@ -43,7 +45,11 @@ export function sshSessionEnv(env: Record<string, string | undefined>): Record<s
 }
 
 /** Run `command` as `ssh host command` would on this machine (login shell -c, ssh's environment, in HOME). */
-export function runLikeSsh(command: string, env: Record<string, string | undefined>, timeoutMs = 5000): Promise<CommandResult> {
+export function runLikeSsh(
+  command: string,
+  env: Record<string, string | undefined>,
+  timeoutMs = 5000,
+): Promise<CommandResult> {
   const sessionEnv = sshSessionEnv(env);
   const cwd = existsSync(sessionEnv.HOME as string) ? sessionEnv.HOME : "/";
   return runCommand(loginShell(), ["-c", command], { env: sessionEnv, cwd, timeoutMs });
@@ -61,8 +67,16 @@ export interface SshPath {
 export async function nonInteractivePath(env: Record<string, string | undefined>): Promise<SshPath> {
   const shell = loginShell();
   const r = await runLikeSsh("env", env);
-  const line = r.stdout.split("\n").filter((l) => l.startsWith("PATH=")).pop();
+  const line = r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("PATH="))
+    .pop();
   if (r.code === 0 && line !== undefined) return { path: line.slice(5), shell, observed: true, note: null };
-  const why = r.timedOut ? "timed out" : r.spawnError ?? `exit ${r.code}`;
-  return { path: sshBasePath(env), shell, observed: false, note: `could not run ${shell} -c env like sshd (${why}); assuming sshd's PATH` };
+  const why = r.timedOut ? "timed out" : (r.spawnError ?? `exit ${r.code}`);
+  return {
+    path: sshBasePath(env),
+    shell,
+    observed: false,
+    note: `could not run ${shell} -c env like sshd (${why}); assuming sshd's PATH`,
+  };
 }

@@ -18,6 +18,12 @@ export function withSupervisorFlags(self: readonly string[]): string[] {
 export function absoluteSupervisorArgv(self: readonly string[], cwd: string): string[] {
   const [node, ...rest] = self;
   const script = rest.pop() ?? "";
-  const abs = (p: string) => { try { return realpathSync(p); } catch { return resolve(cwd, p); } };
+  const abs = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return resolve(cwd, p);
+    }
+  };
   return withSupervisorFlags([abs(node ?? process.execPath), ...rest, abs(script)]);
 }

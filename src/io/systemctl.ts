@@ -33,15 +33,25 @@ export function managerEnv(env: Record<string, string | undefined>): NodeJS.Proc
 }
 
 /** Run a program with a timeout; never throws (a missing program or a timeout is a non-zero code with a message). */
-export async function runCtl(file: string, args: string[], env: Record<string, string | undefined>, timeoutMs: number): Promise<CtlResult> {
+export async function runCtl(
+  file: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs: number,
+): Promise<CtlResult> {
   const r = await runCommand(file, args, { env: managerEnv(env), timeoutMs });
   if (r.spawnError === "ENOENT") return { code: 127, stdout: "", stderr: `${file}: not found` };
-  if (r.timedOut) return { code: 124, stdout: r.stdout, stderr: `${file} ${args.join(" ")}: no answer within ${timeoutMs / 1000} s` };
+  if (r.timedOut)
+    return { code: 124, stdout: r.stdout, stderr: `${file} ${args.join(" ")}: no answer within ${timeoutMs / 1000} s` };
   return { code: r.code ?? 1, stdout: r.stdout, stderr: r.spawnError ? `${file}: ${r.spawnError}` : r.stderr };
 }
 
 /** `systemctl --user ARGS`. */
-export function systemctl(args: string[], env: Record<string, string | undefined>, timeoutMs = 15_000): Promise<CtlResult> {
+export function systemctl(
+  args: string[],
+  env: Record<string, string | undefined>,
+  timeoutMs = 15_000,
+): Promise<CtlResult> {
   return runCtl("systemctl", ["--user", ...args], env, timeoutMs);
 }
 
@@ -54,7 +64,11 @@ export async function checkManager(env: Record<string, string | undefined>): Pro
 }
 
 /** Unit properties (`systemctl --user show -p A,B UNIT`) as a map. */
-export async function unitProperties(unit: string, props: string[], env: Record<string, string | undefined>): Promise<Record<string, string> | null> {
+export async function unitProperties(
+  unit: string,
+  props: string[],
+  env: Record<string, string | undefined>,
+): Promise<Record<string, string> | null> {
   const r = await systemctl(["show", `--property=${props.join(",")}`, unit], env, 10_000);
   if (r.code !== 0) return null;
   const out: Record<string, string> = {};
@@ -70,7 +84,8 @@ export async function lingerOf(user: string, env: Record<string, string | undefi
   const r = await runCtl("loginctl", ["show-user", user, "--property=Linger"], env, 10_000);
   const m = /^Linger=(yes|no)$/m.exec(r.stdout);
   if (r.code === 0 && m) return { kind: m[1] === "yes" ? "yes" : "no" };
-  if (existsSync("/var/lib/systemd/linger")) return { kind: existsSync(`/var/lib/systemd/linger/${user}`) ? "yes" : "no" };
+  if (existsSync("/var/lib/systemd/linger"))
+    return { kind: existsSync(`/var/lib/systemd/linger/${user}`) ? "yes" : "no" };
   return { kind: "unknown", why: firstLine(r.stderr) || "loginctl gave no answer" };
 }
 
@@ -81,5 +96,10 @@ export function loginName(env: Record<string, string | undefined>): string {
 
 /** The first non-empty line of a text. */
 export function firstLine(text: string): string {
-  return text.split("\n").map((l) => l.trim()).find(Boolean) ?? "";
+  return (
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .find(Boolean) ?? ""
+  );
 }

@@ -10,9 +10,18 @@ type Outcome = "ok" | "missing" | { code: number };
 function tryOpener(c: OpenerCommand, env: Record<string, string | undefined>, graceMs: number): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(c.cmd, c.args, { env: env as NodeJS.ProcessEnv, detached: true, stdio: "ignore" });
-    const timer = setTimeout(() => { child.unref(); resolve("ok"); }, graceMs);
-    child.once("error", () => { clearTimeout(timer); resolve("missing"); });
-    child.once("exit", (code) => { clearTimeout(timer); resolve(code === 0 ? "ok" : { code: code ?? 1 }); });
+    const timer = setTimeout(() => {
+      child.unref();
+      resolve("ok");
+    }, graceMs);
+    child.once("error", () => {
+      clearTimeout(timer);
+      resolve("missing");
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve(code === 0 ? "ok" : { code: code ?? 1 });
+    });
   });
 }
 

@@ -7,11 +7,14 @@ import type { ConnectFlags } from "./connect.js";
 function localPort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n < 1 || n > 65535) throw usageError(`--local-port ${raw}: expected a port number from 1 to 65535`);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 65535)
+    throw usageError(`--local-port ${raw}: expected a port number from 1 to 65535`);
   return n;
 }
 
 /** ConnectFlags from the raw options; a bad --local-port is a usage error. */
-export function connectFlags(a: FastConnectArgs & { scheduler?: string; sbatch?: string; profile?: string }): ConnectFlags {
+export function connectFlags(
+  a: FastConnectArgs & { scheduler?: string; sbatch?: string; profile?: string },
+): ConnectFlags {
   return { ...a, localPort: localPort(a.localPort) };
 }

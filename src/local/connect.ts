@@ -27,7 +27,8 @@ export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
 export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Promise<ExitCode> {
   const cfg = readLocalConfig(ctx.env);
   const host = flags.host ?? cfg.defaultHost;
-  if (host === null) throw usageError("no HOST given and no defaultHost in the config; run `jllocal HOST` (an ssh alias or user@host)");
+  if (host === null)
+    throw usageError("no HOST given and no defaultHost in the config; run `jllocal HOST` (an ssh alias or user@host)");
   if (host.startsWith("-")) throw usageError(`invalid HOST '${host}'`);
   const name = validateName(flags.name);
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
@@ -39,11 +40,28 @@ export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Pr
   // Warm: the recorded tunnel still works as recorded (no lock, no write, no `ssh -O`); else the full path below.
   const warm = prev === null ? null : await reuseTunnel(t, prev, flags.localPort, remoteCmd, name);
   // The full path is packed in the bundle and compiled only when needed (scripts/build.mjs), like the yargs tree.
-  const { record, reused } = warm?.kind === "ready"
-    ? { record: warm.record, reused: true }
-    : await (await import("./connect-fresh.js")).connectFresh(t, { ...flags, name, remoteCmd }, file, warm?.status ?? null, ctx);
+  const { record, reused } =
+    warm?.kind === "ready"
+      ? { record: warm.record, reused: true }
+      : await (await import("./connect-fresh.js")).connectFresh(
+          t,
+          { ...flags, name, remoteCmd },
+          file,
+          warm?.status ?? null,
+          ctx,
+        );
   if (flags.json) {
-    ctx.out(JSON.stringify({ host, name, url: record.url, localPort: record.localPort, target: record.target, masterPid: record.master.pid, reused }));
+    ctx.out(
+      JSON.stringify({
+        host,
+        name,
+        url: record.url,
+        localPort: record.localPort,
+        target: record.target,
+        masterPid: record.master.pid,
+        reused,
+      }),
+    );
   } else {
     ctx.out(record.url);
   }

@@ -23,10 +23,18 @@ function ephemeralPort(): Promise<number> {
 
 /** Make sure the master forwards a local port to `target`; returns that port. */
 export async function ensureForward(
-  t: SshTarget, master: ProcessIdentity, target: ForwardTarget, prev: TunnelRecord | null, wanted: number | undefined,
+  t: SshTarget,
+  master: ProcessIdentity,
+  target: ForwardTarget,
+  prev: TunnelRecord | null,
+  wanted: number | undefined,
 ): Promise<number> {
   const onLiveMaster = prev !== null && prev.master.pid === master.pid && prev.master.startTime === master.startTime;
-  const plan = planForward(prev === null ? null : { localPort: prev.localPort, target: prev.target, onLiveMaster }, target, wanted);
+  const plan = planForward(
+    prev === null ? null : { localPort: prev.localPort, target: prev.target, onLiveMaster },
+    target,
+    wanted,
+  );
   if (plan.kind === "keep") {
     // Idempotent on the master: succeeds when the forward is there, re-adds it when it was lost.
     if ((await addForward(t, plan.localPort, target)).exitCode === 0) return plan.localPort;
@@ -43,9 +51,14 @@ export async function ensureForward(
     if (r.exitCode === 0) return port;
     last = lastMeaningfulLine(r.stderr);
     if (wanted !== undefined) {
-      throw new JlremoteError(`cannot forward local port ${wanted} (${last || "busy?"}); choose another --local-port or omit it`, ExitCode.usage);
+      throw new JlremoteError(
+        `cannot forward local port ${wanted} (${last || "busy?"}); choose another --local-port or omit it`,
+        ExitCode.usage,
+      );
     }
     // Otherwise someone took the port between the check and the forward: try another.
   }
-  throw new JlremoteError(`could not add the port forward on the ssh connection to ${t.host}: ${last || "unknown error"}`);
+  throw new JlremoteError(
+    `could not add the port forward on the ssh connection to ${t.host}: ${last || "unknown error"}`,
+  );
 }

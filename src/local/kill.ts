@@ -38,25 +38,35 @@ export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<
     const mine = tunnels.filter((x) => x.record.host === host);
     const first = mine[0]?.record;
     const t: SshTarget = {
-      host, controlPath: first?.controlPath ?? controlPathFor(paths, host), sshConfig: first?.sshConfig ?? flags.sshConfig ?? cfg.sshConfig,
+      host,
+      controlPath: first?.controlPath ?? controlPathFor(paths, host),
+      sshConfig: first?.sshConfig ?? flags.sshConfig ?? cfg.sshConfig,
     };
     const release = await acquireLock(hostLockFor(paths, host), 60_000);
     try {
       const live = await checkMaster(t);
       if (live === null && mine.length === 0) continue;
       if (flags.cancel) {
-        if (live === null) ctx.err(`jllocal: no connection to ${host}; its instances keep running (\`jllocal ${host}\` reconnects, then \`jllocal kill --cancel ${host}\`)`);
+        if (live === null)
+          ctx.err(
+            `jllocal: no connection to ${host}; its instances keep running (\`jllocal ${host}\` reconnects, then \`jllocal kill --cancel ${host}\`)`,
+          );
         else for (const { record: r } of mine) await stopRemote(t, flags.remoteCmd ?? cfg.remoteCmd, r.name, ctx);
       }
       if (live !== null) for (const { record: r } of mine) await cancelForward(t, r.localPort, r.target);
-      const gone = await closeMaster(t, mine.map((x) => x.record.master));
+      const gone = await closeMaster(
+        t,
+        mine.map((x) => x.record.master),
+      );
       if (!gone) ctx.err(`jllocal: warning: the ssh master for ${host} did not exit`);
       for (const { file, record: r } of mine) {
         removeFile(file);
         removeFile(openFileFor(paths, host, r.name));
       }
       closed += 1;
-      ctx.out(`closed ${host}${mine.length > 0 ? ` (${mine.map((x) => `${x.record.name} on port ${x.record.localPort}`).join(", ")})` : ""}`);
+      ctx.out(
+        `closed ${host}${mine.length > 0 ? ` (${mine.map((x) => `${x.record.name} on port ${x.record.localPort}`).join(", ")})` : ""}`,
+      );
     } finally {
       await release();
     }
@@ -70,5 +80,6 @@ async function stopRemote(t: SshTarget, remoteCmd: string | null, name: string, 
   const r = await runRemote(t, remoteCommandLine(remoteCmd, ["stop", "--name", name]), 120_000);
   const line = r.stderr.trim().split(/\r?\n/).pop() ?? "";
   if (r.exitCode === 0) ctx.err(`jllocal: ${t.host}: ${line.replace(/^jlremote: /, "")}`);
-  else ctx.err(`jllocal: warning: \`jlremote stop --name ${name}\` failed on ${t.host}: ${line || `exit ${r.exitCode}`}`);
+  else
+    ctx.err(`jllocal: warning: \`jlremote stop --name ${name}\` failed on ${t.host}: ${line || `exit ${r.exitCode}`}`);
 }

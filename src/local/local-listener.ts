@@ -8,5 +8,7 @@ export function localListenerProblem(port: number, master: ProcessIdentity): str
   if (!existsSync("/proc/net/tcp")) return null;
   const v = checkListener(port, master);
   if (v.kind === "ours") return null;
-  return v.kind === "none" ? `nothing listens on local port ${port}` : `local port ${port} is held by another process (${describeHolder(v.holder)}), not by the ssh master`;
+  return v.kind === "none"
+    ? `nothing listens on local port ${port}`
+    : `local port ${port} is held by another process (${describeHolder(v.holder)}), not by the ssh master`;
 }

@@ -21,7 +21,10 @@ export async function ensureMaster(t: SshTarget): Promise<{ id: Promise<ProcessI
   await openMaster(t);
   const id = checkMaster(t).then((pid) => {
     const live = pid === null ? null : identifyLocal(pid);
-    if (live === null) throw new JlremoteError(`the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`);
+    if (live === null)
+      throw new JlremoteError(
+        `the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`,
+      );
     return live;
   });
   // Handled here too: the caller may fail on something else first and await it only in its cleanup.

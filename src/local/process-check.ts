@@ -10,10 +10,16 @@ const PS_BOOT = "ps";
 
 function psProbe(pid: number): { startTime: number; zombie: boolean } | null {
   try {
-    const out = execFileSync("ps", ["-o", "stat=,lstart=", "-p", String(pid)], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], timeout: 5000 }).trim();
+    const out = execFileSync("ps", ["-o", "stat=,lstart=", "-p", String(pid)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"],
+      timeout: 5000,
+    }).trim();
     const m = /^(\S+)\s+(.+)$/.exec(out);
     const ms = m ? Date.parse(m[2] as string) : Number.NaN;
-    return m && Number.isFinite(ms) ? { startTime: Math.round(ms / 1000), zombie: (m[1] as string).startsWith("Z") } : null;
+    return m && Number.isFinite(ms)
+      ? { startTime: Math.round(ms / 1000), zombie: (m[1] as string).startsWith("Z") }
+      : null;
   } catch {
     return null;
   }

@@ -6,7 +6,15 @@ import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
-async function callJlremote(t: SshTarget, remoteCmd: string | null, args: string[], timeoutMs: number, line = remoteCommandLine(remoteCmd, args), onStderr?: (chunk: string) => void, holdStdin = false) {
+async function callJlremote(
+  t: SshTarget,
+  remoteCmd: string | null,
+  args: string[],
+  timeoutMs: number,
+  line = remoteCommandLine(remoteCmd, args),
+  onStderr?: (chunk: string) => void,
+  holdStdin = false,
+) {
   const r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
@@ -26,9 +34,13 @@ function remoteFailure(prefix: string, stderr: string, stdout: string, code: num
   const lines = stderr.split(/\r?\n/).filter((l) => l.trim() !== "");
   const first = (lines[0] ?? lastMeaningfulLine(stdout) ?? "").replace(/^jlremote: /, "");
   // The remote's usage errors (a bad --profile, a bad remembered option) are the user's to fix: exit 2 here too.
-  return new JlremoteError(`${prefix}: ${first || "no output"}`, code === ExitCode.usage ? ExitCode.usage : ExitCode.failure, {
-    detail: lines.length > 1 ? lines.slice(1).join("\n") : undefined,
-  });
+  return new JlremoteError(
+    `${prefix}: ${first || "no output"}`,
+    code === ExitCode.usage ? ExitCode.usage : ExitCode.failure,
+    {
+      detail: lines.length > 1 ? lines.slice(1).join("\n") : undefined,
+    },
+  );
 }
 
 function statusCall(t: SshTarget, remoteCmd: string | null, name: string) {
@@ -42,43 +54,85 @@ export async function remoteStatus(t: SshTarget, remoteCmd: string | null, name:
 
 /** The remote instance's status (`known`: one just read over this master), after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
-  t: SshTarget, remoteCmd: string | null, name: string, start: { allowed: boolean; sock: boolean; extra?: string[] }, ctx: Pick<LocalContext, "err">,
+  t: SshTarget,
+  remoteCmd: string | null,
+  name: string,
+  start: { allowed: boolean; sock: boolean; extra?: string[] },
+  ctx: Pick<LocalContext, "err">,
   known: RemoteStatus | null = null,
 ): Promise<RemoteStatus> {
   const startArgs = [...(start.sock ? ["--sock"] : []), ...(start.extra ?? [])];
   // A batch job (asked for now, or recorded remotely): `start` waits through the queue over the same connection.
   // A profile may pick Slurm too: the queue wait gets the long timeout and the progress lines.
-  const queued = startArgs.some((a) => a === "--scheduler" || a.startsWith("--profile=")) || (known !== null && known.jobId !== null);
+  const queued =
+    startArgs.some((a) => a === "--scheduler" || a.startsWith("--profile=")) ||
+    (known !== null && known.jobId !== null);
   const startTimeout = queued ? 7 * 24 * 3_600_000 : 240_000;
   // Queued: if jllocal ends (Ctrl-C) while the job waits, the remote start reads EOF and cancels the queued job.
   const hangup: Record<string, string> = queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {};
   // Only the queue's progress is relayed as it comes; an error line is said once, by the failure below.
-  const progress = queued ? relayLines((l) => { if (isProgress(l)) ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`); }) : undefined;
+  const progress = queued
+    ? relayLines((l) => {
+        if (isProgress(l)) ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`);
+      })
+    : undefined;
   // Cold path: status and, when it says "not running", start, in one round trip.
-  const st = known !== null ? { status: known, stderr: "", stdout: "" }
-    : start.allowed ? await callJlremote(t, remoteCmd, ["status"], startTimeout, statusOrStartLine(remoteCmd, name, startArgs, hangup), progress, queued)
-    : await statusCall(t, remoteCmd, name);
+  const st =
+    known !== null
+      ? { status: known, stderr: "", stdout: "" }
+      : start.allowed
+        ? await callJlremote(
+            t,
+            remoteCmd,
+            ["status"],
+            startTimeout,
+            statusOrStartLine(remoteCmd, name, startArgs, hangup),
+            progress,
+            queued,
+          )
+        : await statusCall(t, remoteCmd, name);
   const marker = st.stdout.indexOf(START_MARKER);
   if (marker >= 0) {
     const before = parseRemoteStatus(st.stdout.slice(0, marker));
     const after = parseRemoteStatus(st.stdout.slice(marker));
     if ("code" in st && st.code === 0 && after !== null && isUsable(after)) {
-      ctx.err(`jllocal: Jupyter '${name}' was not running on ${t.host}${before?.state ? ` (${before.state})` : ""}; started it`);
+      ctx.err(
+        `jllocal: Jupyter '${name}' was not running on ${t.host}${before?.state ? ` (${before.state})` : ""}; started it`,
+      );
       return after;
     }
-    throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, st.stderr, st.stdout.slice(marker + START_MARKER.length), "code" in st ? st.code : null);
+    throw remoteFailure(
+      `\`jlremote start\` failed on ${t.host}`,
+      st.stderr,
+      st.stdout.slice(marker + START_MARKER.length),
+      "code" in st ? st.code : null,
+    );
   }
-  if (st.status === null) throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
+  if (st.status === null)
+    throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
   if (st.status.elsewhere) {
-    throw new JlremoteError(`instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`);
+    throw new JlremoteError(
+      `instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`,
+    );
   }
   if (isUsable(st.status)) return st.status;
   if (!start.allowed) {
-    throw new JlremoteError(`instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`, ExitCode.notRunning);
+    throw new JlremoteError(
+      `instance '${name}' is ${st.status.state} on ${t.host}; run jllocal without --no-start to start it`,
+      ExitCode.notRunning,
+    );
   }
   ctx.err(`jllocal: Jupyter '${name}' is ${st.status.state} on ${t.host}; starting it...`);
   const startArgv = ["start", "--json", "--name", name, ...startArgs];
-  const started = await callJlremote(t, remoteCmd, startArgv, startTimeout, remoteCommandLine(remoteCmd, startArgv, hangup), progress, queued);
+  const started = await callJlremote(
+    t,
+    remoteCmd,
+    startArgv,
+    startTimeout,
+    remoteCommandLine(remoteCmd, startArgv, hangup),
+    progress,
+    queued,
+  );
   if (started.code !== 0 || started.status === null || !isUsable(started.status)) {
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout, started.code);
   }

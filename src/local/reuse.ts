@@ -13,7 +13,13 @@ import type { TunnelRecord } from "./tunnel-store.js";
 export type Reuse = { kind: "ready"; record: TunnelRecord } | { kind: "changed"; status: RemoteStatus };
 
 /** Can the recorded tunnel be used as it is? null when its master is gone (or the status could not be read over it). */
-export async function reuseTunnel(t: SshTarget, prev: TunnelRecord, wantedPort: number | undefined, remoteCmd: string | null, name: string): Promise<Reuse | null> {
+export async function reuseTunnel(
+  t: SshTarget,
+  prev: TunnelRecord,
+  wantedPort: number | undefined,
+  remoteCmd: string | null,
+  name: string,
+): Promise<Reuse | null> {
   if (prev.controlPath !== t.controlPath || prev.sshConfig !== t.sshConfig) return null;
   if (wantedPort !== undefined && wantedPort !== prev.localPort) return null;
   if (!isSameLocal(prev.master)) return null;
@@ -26,11 +32,19 @@ export async function reuseTunnel(t: SshTarget, prev: TunnelRecord, wantedPort: 
   }
   if (status === null) return null;
   const target = forwardTarget(status);
-  const same = isUsable(status) && isVerified(status) && !status.elsewhere && target !== null && sameTarget(target, prev.target)
-    && status.token === prev.token && status.app === prev.app && status.baseUrl === (prev.baseUrl ?? "/");
+  const same =
+    isUsable(status) &&
+    isVerified(status) &&
+    !status.elsewhere &&
+    target !== null &&
+    sameTarget(target, prev.target) &&
+    status.token === prev.token &&
+    status.app === prev.app &&
+    status.baseUrl === (prev.baseUrl ?? "/");
   if (!same) return { kind: "changed", status };
   // No /proc to see who listens (macOS): ask the master, which re-adds the forward if it was lost (idempotent).
-  if (!existsSync("/proc/net/tcp") && (await addForward(t, prev.localPort, prev.target)).exitCode !== 0) return { kind: "changed", status };
+  if (!existsSync("/proc/net/tcp") && (await addForward(t, prev.localPort, prev.target)).exitCode !== 0)
+    return { kind: "changed", status };
   // The probe first checks (Linux /proc) that the local port is our master's; anything else takes the full path.
   const code = await probeTunnel(status, prev.localPort, prev.master, t.host, 3000).catch(() => 0);
   if (code !== 200) return { kind: "changed", status };

@@ -1,7 +1,15 @@
 // Runs ssh for jllocal (node:child_process, nothing heavier): the master connection, commands over it, forwards, exit.
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { controlArgs, execArgs, forwardArgs, masterArgs, parseMasterPid, type ForwardTarget, type SshTarget } from "../core/ssh-command.js";
+import {
+  controlArgs,
+  execArgs,
+  forwardArgs,
+  masterArgs,
+  parseMasterPid,
+  type ForwardTarget,
+  type SshTarget,
+} from "../core/ssh-command.js";
 import { describeSshFailure } from "../core/ssh-errors.js";
 
 /** Outcome of one ssh run. */
@@ -13,31 +21,60 @@ export interface SshResult {
 }
 
 /** Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. */
-function ssh(args: string[], timeoutMs: number, interactive = false, onStderr?: (chunk: string) => void, holdStdin = false): Promise<SshResult> {
+function ssh(
+  args: string[],
+  timeoutMs: number,
+  interactive = false,
+  onStderr?: (chunk: string) => void,
+  holdStdin = false,
+): Promise<SshResult> {
   return new Promise((resolve, reject) => {
     // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin. A held stdin
     // is a pipe never written to: when jllocal ends (Ctrl-C), the remote command reads EOF.
-    const child = spawn("ssh", args, { stdio: [interactive ? "inherit" : holdStdin ? "pipe" : "ignore", "pipe", "pipe"] });
+    const child = spawn("ssh", args, {
+      stdio: [interactive ? "inherit" : holdStdin ? "pipe" : "ignore", "pipe", "pipe"],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
     let exitCode: number | null = null;
-    const timer = setTimeout(() => { timedOut = true; child.kill("SIGKILL"); }, timeoutMs);
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill("SIGKILL");
+    }, timeoutMs);
     child.stdout?.on("data", (d: Buffer) => out.push(d));
-    child.stderr?.on("data", (d: Buffer) => { err.push(d); onStderr?.(d.toString()); });
+    child.stderr?.on("data", (d: Buffer) => {
+      err.push(d);
+      onStderr?.(d.toString());
+    });
     child.once("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(e.code === "ENOENT" ? new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure) : e);
+      reject(
+        e.code === "ENOENT"
+          ? new JlremoteError("ssh not found on PATH; install the OpenSSH client", ExitCode.failure)
+          : e,
+      );
     });
     const finish = () => {
       clearTimeout(timer);
-      resolve({ exitCode: exitCode ?? 255, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), timedOut });
+      resolve({
+        exitCode: exitCode ?? 255,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        timedOut,
+      });
     };
-    child.once("close", (code) => { exitCode ??= code; finish(); });
+    child.once("close", (code) => {
+      exitCode ??= code;
+      finish();
+    });
     // A background child of ssh that kept the pipes (never ours: `ssh -f` points them at /dev/null) must not hold us up.
     child.once("exit", (code) => {
       exitCode = code;
-      setTimeout(() => { child.stdout?.destroy(); child.stderr?.destroy(); }, 200).unref();
+      setTimeout(() => {
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }, 200).unref();
     });
   });
 }
@@ -52,12 +89,21 @@ export async function checkMaster(t: SshTarget): Promise<number | null> {
 export async function openMaster(t: SshTarget): Promise<void> {
   const r = await ssh(masterArgs(t), 300_000, true);
   if (r.exitCode !== 0 || r.timedOut) {
-    throw new JlremoteError(describeSshFailure(t.host, r.exitCode, r.timedOut ? "timed out" : r.stderr), ExitCode.failure);
+    throw new JlremoteError(
+      describeSshFailure(t.host, r.exitCode, r.timedOut ? "timed out" : r.stderr),
+      ExitCode.failure,
+    );
   }
 }
 
 /** Run a remote command line over the master. */
-export function runRemote(t: SshTarget, command: string, timeoutMs: number, onStderr?: (chunk: string) => void, holdStdin = false): Promise<SshResult> {
+export function runRemote(
+  t: SshTarget,
+  command: string,
+  timeoutMs: number,
+  onStderr?: (chunk: string) => void,
+  holdStdin = false,
+): Promise<SshResult> {
   return ssh(execArgs(t, command), timeoutMs, false, onStderr, holdStdin);
 }
 

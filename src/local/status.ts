@@ -14,16 +14,34 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
     const masterAlive = isSameLocal(r.master);
     // The token goes only to a local port our master holds (another local user could have taken a freed one).
-    const healthy = masterAlive && localListenerProblem(r.localPort, r.master) === null && (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
+    const healthy =
+      masterAlive &&
+      localListenerProblem(r.localPort, r.master) === null &&
+      (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
     const secondsLeft = r.endsAt ? Math.max(0, Math.floor((Date.parse(r.endsAt) - Date.now()) / 1000)) : null;
-    rows.push({ host: r.host, name: r.name, url: r.url, localPort: r.localPort, target: r.target, masterPid: r.master.pid, masterAlive, healthy,
-      ...(r.jobId ? { jobId: r.jobId, endsAt: r.endsAt ?? null, secondsLeft } : {}) });
+    rows.push({
+      host: r.host,
+      name: r.name,
+      url: r.url,
+      localPort: r.localPort,
+      target: r.target,
+      masterPid: r.master.pid,
+      masterAlive,
+      healthy,
+      ...(r.jobId ? { jobId: r.jobId, endsAt: r.endsAt ?? null, secondsLeft } : {}),
+    });
   }
   if (flags.json) ctx.out(JSON.stringify(rows));
   else if (rows.length === 0) ctx.err("jllocal: no tunnels; `jllocal HOST` opens one");
-  else for (const r of rows) {
-    const left = "secondsLeft" in r && r.secondsLeft !== null && r.secondsLeft !== undefined ? `  job ${r.jobId}, ${Math.floor(r.secondsLeft / 60)} min left` : "";
-    ctx.out(`${r.host}  ${r.name}  ${r.healthy ? "healthy" : r.masterAlive ? "not answering" : "down (ssh gone)"}  ${r.url}${left}`);
-  }
+  else
+    for (const r of rows) {
+      const left =
+        "secondsLeft" in r && r.secondsLeft !== null && r.secondsLeft !== undefined
+          ? `  job ${r.jobId}, ${Math.floor(r.secondsLeft / 60)} min left`
+          : "";
+      ctx.out(
+        `${r.host}  ${r.name}  ${r.healthy ? "healthy" : r.masterAlive ? "not answering" : "down (ssh gone)"}  ${r.url}${left}`,
+      );
+    }
   return ExitCode.ok;
 }

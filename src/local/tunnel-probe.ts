@@ -10,12 +10,25 @@ import { localListenerProblem } from "./local-listener.js";
  * HTTP status of <baseUrl>api/status through the tunnel on `localPort` (0: no answer in time, or nothing of ours
  * listens there yet); throws when another process holds the port. Every jllocal probe with the token goes here.
  */
-export async function probeTunnel(status: Pick<RemoteStatus, "token" | "baseUrl">, localPort: number, master: ProcessIdentity, host: string, timeoutMs: number): Promise<number> {
+export async function probeTunnel(
+  status: Pick<RemoteStatus, "token" | "baseUrl">,
+  localPort: number,
+  master: ProcessIdentity,
+  host: string,
+  timeoutMs: number,
+): Promise<number> {
   const problem = localListenerProblem(localPort, master);
-  if (problem !== null && problem.includes("another process")) {
-    throw new JlremoteError(`${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`);
+  if (problem?.includes("another process")) {
+    throw new JlremoteError(
+      `${problem}; not sending the token. \`jllocal kill ${host}\` and retry with another --local-port`,
+    );
   }
   if (problem !== null) return 0;
   const base = status.baseUrl.endsWith("/") ? status.baseUrl : `${status.baseUrl}/`;
-  return rawGetStatus(localPort, `${base}api/status`, status.token === null ? {} : { Authorization: `token ${status.token}` }, timeoutMs);
+  return rawGetStatus(
+    localPort,
+    `${base}api/status`,
+    status.token === null ? {} : { Authorization: `token ${status.token}` },
+    timeoutMs,
+  );
 }

@@ -31,7 +31,14 @@ export interface TunnelRecord {
 export function readTunnel(file: string): TunnelRecord | null {
   try {
     const r = JSON.parse(readFileSync(file, "utf8")) as TunnelRecord;
-    if (r === null || typeof r !== "object" || r.schema !== 1 || typeof r.host !== "string" || typeof r.localPort !== "number") return null;
+    if (
+      r === null ||
+      typeof r !== "object" ||
+      r.schema !== 1 ||
+      typeof r.host !== "string" ||
+      typeof r.localPort !== "number"
+    )
+      return null;
     return r;
   } catch {
     return null;
@@ -47,7 +54,9 @@ export function writeTunnel(file: string, record: TunnelRecord): void {
 export function listTunnels(dir: string): { file: string; record: TunnelRecord }[] {
   let names: string[] = [];
   try {
-    names = readdirSync(dir).filter((n) => n.endsWith(".json")).sort();
+    names = readdirSync(dir)
+      .filter((n) => n.endsWith(".json"))
+      .sort();
   } catch {
     return [];
   }

@@ -58,7 +58,10 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
   const probe = o.probe ?? probeStatus;
   let exited = false;
   // One reaction per watched process (not per wait): a poke ends whatever wait is current.
-  void j.exited.then(() => { exited = true; wake.poke(); });
+  void j.exited.then(() => {
+    exited = true;
+    wake.poke();
+  });
   const ended = (): RunEndReason | null => wake.pending ?? (exited ? "exit" : null);
   const deadline = performance.now() + o.readyTimeoutMs;
   let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
@@ -114,10 +117,17 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
       else {
         if (failures === 0) failingSince = performance.now();
         failures += 1;
-        o.log.warn({ failures, of: o.healthRetries, status: code, process: processState(j.identity.pid) }, "health probe failed");
+        o.log.warn(
+          { failures, of: o.healthRetries, status: code, process: processState(j.identity.pid) },
+          "health probe failed",
+        );
         if (failures >= o.healthRetries) {
           const secs = Math.round((performance.now() - failingSince) / 1000 + o.healthIntervalMs / 1000);
-          return { why: "hung", readyAt, detail: `${failures} probes failed over ~${secs} s; process state ${processState(j.identity.pid)}` };
+          return {
+            why: "hung",
+            readyAt,
+            detail: `${failures} probes failed over ~${secs} s; process state ${processState(j.identity.pid)}`,
+          };
         }
       }
       nextProbe = performance.now() + o.healthIntervalMs;
@@ -130,6 +140,13 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
 export function processState(pid: number): string {
   const st = readProcStat(pid);
   if (st === null) return "gone";
-  const meaning: Record<string, string> = { R: "running", S: "sleeping", D: "uninterruptible I/O wait (a stalled filesystem?)", T: "stopped", t: "traced", Z: "zombie" };
+  const meaning: Record<string, string> = {
+    R: "running",
+    S: "sleeping",
+    D: "uninterruptible I/O wait (a stalled filesystem?)",
+    T: "stopped",
+    t: "traced",
+    Z: "zombie",
+  };
   return `${st.state} (${meaning[st.state] ?? "other"})`;
 }

@@ -4,7 +4,14 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { JupyterConfig } from "../core/jupyter-config.js";
 import type pino from "pino";
-import { adoptionConfig, adoptionRecord, kernelFromArgv, notAdopted, parseReport, type KernelCandidate } from "../core/kernel-adoption.js";
+import {
+  adoptionConfig,
+  adoptionRecord,
+  kernelFromArgv,
+  notAdopted,
+  parseReport,
+  type KernelCandidate,
+} from "../core/kernel-adoption.js";
 import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
 import { bundledPythonDir, pythonOf, readReport } from "../io/adoption-files.js";
 import type { InstanceProcess } from "../io/instance-processes.js";
@@ -33,11 +40,28 @@ export class KernelKeeping {
   }
 
   /** Start the keeper (Jupyter's Python runs it); without one, Jupyter is spawned directly and kernels end with it. */
-  static async start(o: { dir: string; jupyter: string; env: Record<string, string | undefined>; logFd: number; formerKeepers: ProcessIdentity[]; log: pino.Logger }): Promise<KernelKeeping> {
+  static async start(o: {
+    dir: string;
+    jupyter: string;
+    env: Record<string, string | undefined>;
+    logFd: number;
+    formerKeepers: ProcessIdentity[];
+    log: pino.Logger;
+  }): Promise<KernelKeeping> {
     const pythonDir = bundledPythonDir();
-    const keeper = pythonDir === null ? null : await startKeeper(pythonOf(o.jupyter, o.env), join(pythonDir, "jlremote_keeper.py"), o.logFd);
-    if (keeper === null) o.log.warn({ pythonDir }, "no keeper (python3 not found?): kernels will not survive a Jupyter crash");
-    return new KernelKeeping(keeper, o.formerKeepers.filter((k) => isAlive(k)), pythonDir, o.dir, o.log);
+    const keeper =
+      pythonDir === null
+        ? null
+        : await startKeeper(pythonOf(o.jupyter, o.env), join(pythonDir, "jlremote_keeper.py"), o.logFd);
+    if (keeper === null)
+      o.log.warn({ pythonDir }, "no keeper (python3 not found?): kernels will not survive a Jupyter crash");
+    return new KernelKeeping(
+      keeper,
+      o.formerKeepers.filter((k) => isAlive(k)),
+      pythonDir,
+      o.dir,
+      o.log,
+    );
   }
 
   /** Every live keeper of this instance (for state.json). */
@@ -49,7 +73,11 @@ export class KernelKeeping {
   /** Config keys for the next Jupyter: load the extension and tell it which kernels to adopt (none without a keeper). */
   configExtra(): JupyterConfig {
     if (this.keeper === null || this.pythonDir === null) return {};
-    return adoptionConfig({ report: this.report, sessionsDb: this.sessionsDb, kernels: this.candidates ?? [] }) as JupyterConfig;
+    return adoptionConfig({
+      report: this.report,
+      sessionsDb: this.sessionsDb,
+      kernels: this.candidates ?? [],
+    }) as JupyterConfig;
   }
 
   /** Where the extension is imported from (put on the server's sys.path by the config file, never in an environment). */
@@ -63,12 +91,21 @@ export class KernelKeeping {
       write();
     } catch (err) {
       if (!existsSync(file)) throw err;
-      this.log.warn({ err: (err as Error).message }, "cannot rewrite Jupyter's config file; starting with the previous one");
+      this.log.warn(
+        { err: (err as Error).message },
+        "cannot rewrite Jupyter's config file; starting with the previous one",
+      );
     }
   }
 
   /** Spawn Jupyter under the keeper (directly without one: its kernels then end with it). */
-  spawn(jupyter: string, args: string[], cwd: string, env: Record<string, string>, logFd: number): Promise<JupyterChild> {
+  spawn(
+    jupyter: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    logFd: number,
+  ): Promise<JupyterChild> {
     if (this.keeper === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
     return this.keeper.spawnJupyter(jupyter, args, cwd, env);
   }
@@ -92,12 +129,21 @@ export class KernelKeeping {
   /** Once Jupyter answers: what it adopted; candidates it did not adopt are stopped. */
   async afterReady(jupyterPid: number): Promise<AdoptionRecord> {
     // The extension writes its report before the server listens: none now means it was not loaded.
-    const record = adoptionRecord(parseReport(readReport(this.report)), jupyterPid, this.candidates, new Date().toISOString());
+    const record = adoptionRecord(
+      parseReport(readReport(this.report)),
+      jupyterPid,
+      this.candidates,
+      new Date().toISOString(),
+    );
     const given = this.candidates ?? [];
     this.candidates = null;
     const lost = notAdopted(given, record);
     if (lost.length > 0) await stopKernels(lost.map((k) => k.identity));
-    if (record.at !== null) this.log.info({ readopted: record.adopted.length, failed: record.failed }, `re-adopted ${record.adopted.length} of ${given.length} kernel(s)`);
+    if (record.at !== null)
+      this.log.info(
+        { readopted: record.adopted.length, failed: record.failed },
+        `re-adopted ${record.adopted.length} of ${given.length} kernel(s)`,
+      );
     return record;
   }
 

@@ -9,20 +9,31 @@ import { distrustSocket } from "../io/socket-file.js";
 export type Gate = { ok: true; endpoint: Endpoint; baseUrl: string } | { ok: false; why: string; foreign: boolean };
 
 /** Checks for one Jupyter process; base_url is read from its info file once that appears. */
-export function listenerGate(jupyter: ProcessIdentity, where: { port: number | null; socket: string | null; host?: string | null }, env: Record<string, string | undefined>): () => Gate {
+export function listenerGate(
+  jupyter: ProcessIdentity,
+  where: { port: number | null; socket: string | null; host?: string | null },
+  env: Record<string, string | undefined>,
+): () => Gate {
   let baseUrl: string | null = null;
   return () => {
     baseUrl ??= readBaseUrl(env, jupyter.pid);
     if (where.socket !== null) {
       const why = distrustSocket(where.socket);
-      return why === null ? { ok: true, endpoint: { socket: where.socket }, baseUrl: baseUrl ?? "/" } : { ok: false, why, foreign: false };
+      return why === null
+        ? { ok: true, endpoint: { socket: where.socket }, baseUrl: baseUrl ?? "/" }
+        : { ok: false, why, foreign: false };
     }
     const port = where.port ?? 0;
     // A batch job's Jupyter listens on its node's address: verified the same way, on that address.
     const host = where.host ?? "127.0.0.1";
     const v = checkListener(port, jupyter, host);
-    if (v.kind === "ours") return { ok: true, endpoint: host === "127.0.0.1" ? { port } : { port, host }, baseUrl: baseUrl ?? "/" };
+    if (v.kind === "ours")
+      return { ok: true, endpoint: host === "127.0.0.1" ? { port } : { port, host }, baseUrl: baseUrl ?? "/" };
     if (v.kind === "none") return { ok: false, why: `nothing listens on ${host}:${port} yet`, foreign: false };
-    return { ok: false, why: `port ${port} is held by another process (${describeHolder(v.holder)}), not by Jupyter pid ${jupyter.pid}`, foreign: true };
+    return {
+      ok: false,
+      why: `port ${port} is held by another process (${describeHolder(v.holder)}), not by Jupyter pid ${jupyter.pid}`,
+      foreign: true,
+    };
   };
 }

@@ -12,7 +12,9 @@ export function normalized(o: InstanceOptions): InstanceOptions {
 
 /** The settings read again for a restart; a new socket or port mode, or a new explicit port, takes effect now. */
 export async function reloaded(
-  ctx: Pick<SupervisorContext, "reload" | "log" | "paths">, old: InstanceOptions, keeper: StateKeeper,
+  ctx: Pick<SupervisorContext, "reload" | "log" | "paths">,
+  old: InstanceOptions,
+  keeper: StateKeeper,
   choosePort: (o: InstanceOptions, previous: number | null) => Promise<number>,
 ): Promise<InstanceOptions> {
   if (!ctx.reload) return old;

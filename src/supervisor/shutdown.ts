@@ -12,7 +12,12 @@ export interface Cleanup {
 }
 
 /** Stop Jupyter (SIGTERM, `graceMs`, SIGKILL), then clean up the instance's other processes. */
-export async function stopJupyterTree(jupyter: ProcessIdentity, exited: Promise<unknown>, instanceId: string | null, graceMs: number): Promise<Cleanup> {
+export async function stopJupyterTree(
+  jupyter: ProcessIdentity,
+  exited: Promise<unknown>,
+  instanceId: string | null,
+  graceMs: number,
+): Promise<Cleanup> {
   signalOne(jupyter, "SIGTERM");
   signalOne(jupyter, "SIGCONT"); // a stopped (hung) process handles SIGTERM only once continued
   const clean = await Promise.race([exited.then(() => true), delay(graceMs).then(() => false)]);
@@ -23,7 +28,11 @@ export async function stopJupyterTree(jupyter: ProcessIdentity, exited: Promise<
 }
 
 /** Kill the instance's marked processes that the policy kills (SIGTERM, `graceMs`, SIGKILL; 0: SIGKILL at once). */
-export async function cleanupInstance(instanceId: string | null, graceMs: number, jupyter: ProcessIdentity | null = null): Promise<Cleanup> {
+export async function cleanupInstance(
+  instanceId: string | null,
+  graceMs: number,
+  jupyter: ProcessIdentity | null = null,
+): Promise<Cleanup> {
   if (instanceId === null) return { killed: [], kept: [] };
   const { kill, keep } = partitionByFate(findInstanceProcesses(instanceId, { jupyter }));
   const ids = kill.map((p) => p.identity);

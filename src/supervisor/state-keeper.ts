@@ -34,7 +34,8 @@ export class StateKeeper {
       if (this.failing) this.log.info("state.json written again");
       this.failing = false;
     } catch (err) {
-      if (!this.failing) this.log.error({ err: fsErrorText(err, this.file) }, "could not write state.json; keeping Jupyter running");
+      if (!this.failing)
+        this.log.error({ err: fsErrorText(err, this.file) }, "could not write state.json; keeping Jupyter running");
       this.failing = true;
     }
   }

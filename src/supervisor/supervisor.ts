@@ -5,7 +5,15 @@ import type pino from "pino";
 import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import { logDefaults } from "../core/instance-options.js";
 import { jupyterEnv, jupyterOptions } from "../core/jupyter-command.js";
-import { configFileText, deepMerge, idleConfig, jupyterConfig, userConfigNames, type JupyterConfig, type JupyterFlavour } from "../core/jupyter-config.js";
+import {
+  configFileText,
+  deepMerge,
+  idleConfig,
+  jupyterConfig,
+  userConfigNames,
+  type JupyterConfig,
+  type JupyterFlavour,
+} from "../core/jupyter-config.js";
 import { decidePort } from "../core/port-decision.js";
 import { withPrologue } from "../core/jupyter-install.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
@@ -52,7 +60,10 @@ export interface SupervisorContext {
 
 /** The rotation policy of an instance's logs. */
 export function logPolicy(options: InstanceOptions): RotationPolicy {
-  return { maxBytes: options.logMaxBytes ?? logDefaults.maxSizeMb * 1024 * 1024, keep: options.logKeep ?? logDefaults.keep };
+  return {
+    maxBytes: options.logMaxBytes ?? logDefaults.maxSizeMb * 1024 * 1024,
+    keep: options.logKeep ?? logDefaults.keep,
+  };
 }
 
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
@@ -79,10 +90,19 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   let job: JobMode | null = null;
   let signalled = false;
-  const onTermJob = () => { signalled = true; };
+  const onTermJob = () => {
+    signalled = true;
+  };
   process.on("SIGTERM", onTermJob);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
-  const kernels = await KernelKeeping.start({ dir: paths.dir, jupyter: options.jupyter, env: ctx.env, logFd, log, formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [] });
+  const kernels = await KernelKeeping.start({
+    dir: paths.dir,
+    jupyter: options.jupyter,
+    env: ctx.env,
+    logFd,
+    log,
+    formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [],
+  });
   keeper.update({ keepers: kernels.keepers() });
   try {
     if (options.scheduler === "slurm") {
@@ -102,12 +122,29 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else keeper.update({ port: await choosePort(options, ctx.resume?.port ?? null, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888) });
+        else
+          keeper.update({
+            port: await choosePort(
+              options,
+              ctx.resume?.port ?? null,
+              host,
+              job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888,
+            ),
+          });
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
     }
-    log.info({ name: options.name, app: options.app, port: keeper.record.port, socket: keeper.record.socket, adopted: Boolean(ctx.adopt) }, "supervisor started");
+    log.info(
+      {
+        name: options.name,
+        app: options.app,
+        port: keeper.record.port,
+        socket: keeper.record.socket,
+        adopted: Boolean(ctx.adopt),
+      },
+      "supervisor started",
+    );
     let everReady = Boolean(ctx.adopt);
     let failures = 0;
     let current: WatchedJupyter | null = ctx.adopt?.jupyter ? adopted(ctx.adopt) : null;
@@ -126,34 +163,85 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     for (;;) {
       if (current === null) {
         const { token, port, socket } = keeper.record;
-        flavour ??= await detectFlavour(options.command, options.app, { ...ctx.env, ...options.env }, join(paths.dir, "flavour.json"));
+        flavour ??= await detectFlavour(
+          options.command,
+          options.app,
+          { ...ctx.env, ...options.env },
+          join(paths.dir, "flavour.json"),
+        );
         try {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
           // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) and idle culling are merged in.
           const extra = deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra());
-          const withIdle = options.idleTimeoutMin ? deepMerge(extra, idleConfig(options.app, flavour, options.idleTimeoutMin * 60)) : extra;
-          const config = jupyterConfig({ app: options.app, flavour, token, rootDir: options.rootDir, port, socket, asRoot: process.getuid?.() === 0, host }, withIdle);
+          const withIdle = options.idleTimeoutMin
+            ? deepMerge(extra, idleConfig(options.app, flavour, options.idleTimeoutMin * 60))
+            : extra;
+          const config = jupyterConfig(
+            {
+              app: options.app,
+              flavour,
+              token,
+              rootDir: options.rootDir,
+              port,
+              socket,
+              asRoot: process.getuid?.() === 0,
+              host,
+            },
+            withIdle,
+          );
           const names = userConfigNames(options.app, flavour);
-          kernels.writeConfig(() => writeConfigFile(configFile, configFileText(config, names, kernels.pythonPath())), configFile);
+          kernels.writeConfig(
+            () => writeConfigFile(configFile, configFileText(config, names, kernels.pythonPath())),
+            configFile,
+          );
           // With a prologue, sh runs it and execs Jupyter: same PID and start time, so the identity stays Jupyter's.
-          const [file, ...args] = withPrologue(options.prologue, [...options.command, ...jupyterOptions({ app: options.app, configFile, extraArgs: options.extraArgs })]) as [string, ...string[]];
-          current = await kernels.spawn(file, args, options.rootDir, jupyterEnv({ ...ctx.env, ...options.env }, instanceId), logFd);
+          const [file, ...args] = withPrologue(options.prologue, [
+            ...options.command,
+            ...jupyterOptions({ app: options.app, configFile, extraArgs: options.extraArgs }),
+          ]) as [string, ...string[]];
+          current = await kernels.spawn(
+            file,
+            args,
+            options.rootDir,
+            jupyterEnv({ ...ctx.env, ...options.env }, instanceId),
+            logFd,
+          );
         } catch (err) {
           throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({ jupyter: current.identity, state: everReady ? "restarting" : "starting", listenerVerifiedAt: null, keepers: kernels.keepers() });
+        keeper.update({
+          jupyter: current.identity,
+          state: everReady ? "restarting" : "starting",
+          listenerVerifiedAt: null,
+          keepers: kernels.keepers(),
+        });
         log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
       }
       const watched = current;
       const end = await watchJupyter(current, wake, {
-        gate: listenerGate(current.identity, { port: keeper.record.port, socket: keeper.record.socket, host: keeper.record.listenHost ?? null }, ctx.env),
-        token: keeper.record.token, readyTimeoutMs: options.readyTimeoutMs, healthIntervalMs: options.healthIntervalMs,
-        healthRetries: options.healthRetries, log, housekeeping,
+        gate: listenerGate(
+          current.identity,
+          { port: keeper.record.port, socket: keeper.record.socket, host: keeper.record.listenHost ?? null },
+          ctx.env,
+        ),
+        token: keeper.record.token,
+        readyTimeoutMs: options.readyTimeoutMs,
+        healthIntervalMs: options.healthIntervalMs,
+        healthRetries: options.healthRetries,
+        log,
+        housekeeping,
         onReady: async (baseUrl) => {
           everReady = true;
           const verifiedAt = new Date().toISOString();
           const adoption = await kernels.afterReady(watched.identity.pid);
-          keeper.update({ state: "running", startedAt: keeper.record.startedAt ?? verifiedAt, reason: null, baseUrl, listenerVerifiedAt: verifiedAt, adoption });
+          keeper.update({
+            state: "running",
+            startedAt: keeper.record.startedAt ?? verifiedAt,
+            reason: null,
+            baseUrl,
+            listenerVerifiedAt: verifiedAt,
+            adoption,
+          });
           log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
         },
       });
@@ -161,21 +249,31 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       current = null;
       if (end.why === "stop") {
         const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
-        keeper.update({ state: "stopped", reason: jobEnd, ...(jobEnd && keeper.record.job ? { job: { ...keeper.record.job, endReason: jobEnd } } : {}) });
+        keeper.update({
+          state: "stopped",
+          reason: jobEnd,
+          ...(jobEnd && keeper.record.job ? { job: { ...keeper.record.job, endReason: jobEnd } } : {}),
+        });
         if (keeper.record.socket) removeStaleSocket(keeper.record.socket);
         log.info("stopped");
         return;
       }
       if (end.why === "restart") {
         wake.clearRestart();
-        options = await reloaded(ctx, options, keeper, (o, previous) => choosePort(o, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888));
+        options = await reloaded(ctx, options, keeper, (o, previous) =>
+          choosePort(o, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888),
+        );
         flavour = null;
         continue;
       }
       if (end.why === "exit" && options.idleTimeoutMin && everReady && keeper.record.lastExit?.code === 0) {
         // Jupyter's own idle shutdown (--idle-timeout): an end, not a crash; a batch job gives its allocation back.
         const reason = `idle: Jupyter shut down after ${options.idleTimeoutMin} min without activity`;
-        keeper.update({ state: "stopped", reason, ...(keeper.record.job ? { job: { ...keeper.record.job, endReason: reason } } : {}) });
+        keeper.update({
+          state: "stopped",
+          reason,
+          ...(keeper.record.job ? { job: { ...keeper.record.job, endReason: reason } } : {}),
+        });
         log.info({ idleTimeoutMin: options.idleTimeoutMin }, "jupyter shut down when idle; stopped");
         return;
       }
@@ -196,8 +294,25 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           continue;
         }
       }
-      const d = decideRestart({ becameReady: end.readyAt !== null, readyForMs: end.readyAt === null ? 0 : performance.now() - end.readyAt, everReady, failuresBefore: failures, stopping: false }, { ...defaultRestartPolicy, maxRestarts: options.maxRestarts });
-      if (d.kind !== "restart") throw giveUp(keeper, end.why === "timeout" ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s` : d.kind === "give-up" ? d.reason : "stopped");
+      const d = decideRestart(
+        {
+          becameReady: end.readyAt !== null,
+          readyForMs: end.readyAt === null ? 0 : performance.now() - end.readyAt,
+          everReady,
+          failuresBefore: failures,
+          stopping: false,
+        },
+        { ...defaultRestartPolicy, maxRestarts: options.maxRestarts },
+      );
+      if (d.kind !== "restart")
+        throw giveUp(
+          keeper,
+          end.why === "timeout"
+            ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s`
+            : d.kind === "give-up"
+              ? d.reason
+              : "stopped",
+        );
       failures = d.failures;
       keeper.update({ state: "restarting", restarts: keeper.record.restarts + 1 });
       log.warn({ delayMs: d.delayMs, failures, after: end.why }, "restarting jupyter");
@@ -219,20 +334,50 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
 }
 
 /** After a watch ended: stop what must be stopped, clean up the instance's processes, record the exit. */
-async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOptions, keeper: StateKeeper, log: pino.Logger, kernels: KernelKeeping): Promise<void> {
+async function finishRun(
+  j: WatchedJupyter,
+  end: RunEnd,
+  options: InstanceOptions,
+  keeper: StateKeeper,
+  log: pino.Logger,
+  kernels: KernelKeeping,
+): Promise<void> {
   const id = keeper.record.instanceId;
   // A Jupyter that loaded jlremote's extension leaves its kernels to the keeper for the next one to re-adopt.
   const keep = (end.why === "exit" || end.why === "hung" || end.why === "restart") && kernels.survives(j.identity.pid);
-  if (end.why === "hung") log.warn({ why: end.detail }, `jupyter counts as hung: restarting it (its kernels are ${keep ? "kept for the next one" : "killed with it"})`);
+  if (end.why === "hung")
+    log.warn(
+      { why: end.detail },
+      `jupyter counts as hung: restarting it (its kernels are ${keep ? "kept for the next one" : "killed with it"})`,
+    );
   // Kept: SIGKILL, since Jupyter's clean shutdown would stop the kernels.
   if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
-  const cleanup = end.why === "exit" || keep
-    ? null
-    : await stopJupyterTree(j.identity, j.exited, id, end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs);
+  const cleanup =
+    end.why === "exit" || keep
+      ? null
+      : await stopJupyterTree(
+          j.identity,
+          j.exited,
+          id,
+          end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs,
+        );
   const ex = await j.exited;
-  const reason = { exit: "exited", timeout: `not ready within ${options.readyTimeoutMs / 1000} s`, hung: `not answering /api/status (${end.detail ?? `${options.healthRetries} probes failed`})`, stop: "stop requested", restart: "restart requested", open: "served without authentication", forbidden: "refused jlremote's token" }[end.why];
+  const reason = {
+    exit: "exited",
+    timeout: `not ready within ${options.readyTimeoutMs / 1000} s`,
+    hung: `not answering /api/status (${end.detail ?? `${options.healthRetries} probes failed`})`,
+    stop: "stop requested",
+    restart: "restart requested",
+    open: "served without authentication",
+    forbidden: "refused jlremote's token",
+  }[end.why];
   const state = end.why === "stop" ? keeper.record.state : "restarting";
-  keeper.update({ lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason }, jupyter: null, state, listenerVerifiedAt: null });
+  keeper.update({
+    lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason },
+    jupyter: null,
+    state,
+    listenerVerifiedAt: null,
+  });
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (keep) {
     const c = await cleanupForAdoption(id);
@@ -242,14 +387,27 @@ async function finishRun(j: WatchedJupyter, end: RunEnd, options: InstanceOption
     return;
   }
   // An unclean exit: the kernels lost their server; SIGKILL them at once (found by marker, however young).
-  recordCleanup(keeper, log, cleanup ?? (await cleanupInstance(id, 0)), end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
+  recordCleanup(
+    keeper,
+    log,
+    cleanup ?? (await cleanupInstance(id, 0)),
+    end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`,
+  );
 }
 
 /** Log what a cleanup killed and kept, and record the count of detached processes left running. */
 function recordCleanup(keeper: StateKeeper, log: pino.Logger, c: Cleanup, when: string): void {
   const kernels = c.killed.filter((p) => p.kind === "kernel").length;
-  if (c.killed.length > 0) log.warn({ killed: c.killed.map(describeProcess), kernels }, `killed ${kernels} orphaned kernels and ${c.killed.length - kernels} other processes ${when}`);
-  if (c.kept.length > 0) log.warn({ detached: c.kept.map(describeProcess) }, `left ${c.kept.length} detached processes running (nohup/setsid jobs of the instance)`);
+  if (c.killed.length > 0)
+    log.warn(
+      { killed: c.killed.map(describeProcess), kernels },
+      `killed ${kernels} orphaned kernels and ${c.killed.length - kernels} other processes ${when}`,
+    );
+  if (c.kept.length > 0)
+    log.warn(
+      { detached: c.kept.map(describeProcess) },
+      `left ${c.kept.length} detached processes running (nohup/setsid jobs of the instance)`,
+    );
   if (keeper.record.detachedProcesses !== c.kept.length) keeper.update({ detachedProcesses: c.kept.length });
 }
 
@@ -257,7 +415,9 @@ function recordCleanup(keeper: StateKeeper, log: pino.Logger, c: Cleanup, when: 
 function adopted(record: StateRecord): WatchedJupyter {
   const identity = record.jupyter as NonNullable<StateRecord["jupyter"]>;
   const exited = (async () => {
-    while (!(await waitGone([identity], 3_600_000, 250))) { /* keep watching */ }
+    while (!(await waitGone([identity], 3_600_000, 250))) {
+      /* keep watching */
+    }
     return { code: null, signal: null };
   })();
   return { identity, exited };
@@ -269,10 +429,16 @@ function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteE
   return new JlremoteError(reason, code, { cause });
 }
 
-async function choosePort(options: InstanceOptions, previous: number | null, host?: string, base = 8888): Promise<number> {
+async function choosePort(
+  options: InstanceOptions,
+  previous: number | null,
+  host?: string,
+  base = 8888,
+): Promise<number> {
   const wanted = options.port ?? base;
   if (options.portExplicit) {
-    if (!(await isPortFree(wanted, host))) throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
+    if (!(await isPortFree(wanted, host)))
+      throw new JlremoteError(`port ${wanted} is busy; choose another --port or omit it`, ExitCode.usage);
     return wanted;
   }
   if (previous !== null && (await isPortFree(previous, host))) return previous;
@@ -284,15 +450,34 @@ async function choosePort(options: InstanceOptions, previous: number | null, hos
 function initialRecord(ctx: SupervisorContext, options: InstanceOptions): StateRecord {
   const a = ctx.adopt;
   return {
-    schema: 1, name: options.name, state: a ? "running" : "starting", host: hostName(), supervisor: identify(process.pid),
-    jupyter: a?.jupyter ?? null, port: a ? a.port : null, socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
-    instanceId: a?.instanceId ?? ctx.resume?.instanceId ?? randomBytes(16).toString("hex"), detachedProcesses: a?.detachedProcesses ?? 0,
-    token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"), app: options.app, options,
-    baseUrl: a?.baseUrl ?? null, listenerVerifiedAt: a?.listenerVerifiedAt ?? null, startedAt: a?.startedAt ?? null, restarts: a?.restarts ?? 0, lastExit: a?.lastExit ?? null, reason: null,
-    logFile: ctx.paths.logFile, jupyterLogFile: ctx.paths.jupyterLogFile, version: ctx.version, updatedAt: new Date().toISOString(), heartbeatAt: null,
+    schema: 1,
+    name: options.name,
+    state: a ? "running" : "starting",
+    host: hostName(),
+    supervisor: identify(process.pid),
+    jupyter: a?.jupyter ?? null,
+    port: a ? a.port : null,
+    socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
+    instanceId: a?.instanceId ?? ctx.resume?.instanceId ?? randomBytes(16).toString("hex"),
+    detachedProcesses: a?.detachedProcesses ?? 0,
+    token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"),
+    app: options.app,
+    options,
+    baseUrl: a?.baseUrl ?? null,
+    listenerVerifiedAt: a?.listenerVerifiedAt ?? null,
+    startedAt: a?.startedAt ?? null,
+    restarts: a?.restarts ?? 0,
+    lastExit: a?.lastExit ?? null,
+    reason: null,
+    logFile: ctx.paths.logFile,
+    jupyterLogFile: ctx.paths.jupyterLogFile,
+    version: ctx.version,
+    updatedAt: new Date().toISOString(),
+    heartbeatAt: null,
     // A supervisor run again inside the same batch job keeps what the job recorded (warning, end time).
     ...(a?.job ? { job: a.job, listenHost: a.listenHost ?? null } : {}),
-    keepers: a?.keepers ?? [], adoption: a?.adoption ?? null,
+    keepers: a?.keepers ?? [],
+    adoption: a?.adoption ?? null,
   };
 }
 

@@ -44,9 +44,15 @@ export class Wakeup {
   race<T>(p: Promise<T>): Promise<T | null> {
     if (this.pending) return Promise.resolve(null);
     return new Promise<T | null>((resolve) => {
-      const done = () => { if (this.waiter === done) this.waiter = null; resolve(null); };
+      const done = () => {
+        if (this.waiter === done) this.waiter = null;
+        resolve(null);
+      };
       this.waiter = done;
-      p.then((v) => { if (this.waiter === done) this.waiter = null; resolve(v); }, done);
+      p.then((v) => {
+        if (this.waiter === done) this.waiter = null;
+        resolve(v);
+      }, done);
     });
   }
 

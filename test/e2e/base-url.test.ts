@@ -15,21 +15,42 @@ const cases: { f: Flavour; line: string }[] = [
 ];
 
 for (const { f, line } of cases) {
-  test(`${f.id} (--app ${f.app}) with \`${line}\`: the URL, the probes and status use /jl/, also after a crash`, { skip: f.skip }, async (t) => {
+  test(`${f.id} (--app ${f.app}) with \`${line}\`: the URL, the probes and status use /jl/, also after a crash`, {
+    skip: f.skip,
+  }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
     const dir = sb.env.JUPYTER_CONFIG_DIR as string;
     mkdirSync(dir, { recursive: true });
-    for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py"]) writeFileSync(join(dir, file), `${line}\n`);
+    for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py"])
+      writeFileSync(join(dir, file), `${line}\n`);
     // An explicit port: tests running in parallel must not take it during the crash restart (jlremote would move).
-    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--port", String(await freePort()), "--health-interval", "1", "--health-retries", "3"], sb.env, { timeoutMs: 240_000 });
+    const r = await runCli(
+      [
+        "start",
+        ...flavourArgs(f),
+        "--timeout",
+        "150",
+        "--port",
+        String(await freePort()),
+        "--health-interval",
+        "1",
+        "--health-retries",
+        "3",
+      ],
+      sb.env,
+      { timeoutMs: 240_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     assert.equal(s.baseUrl, "/jl/");
     assert.match(r.stdout.trim(), new RegExp(`^http://127\\.0\\.0\\.1:${s.port}/jl/(lab|tree)?\\?token=`));
     const page = await httpStatus(s.url);
     assert.ok(page === 200 || page === 302, `printed URL answered ${page}`);
-    assert.equal(await httpStatus(`http://127.0.0.1:${s.port}/jl/api/status`, { Authorization: `token ${s.token}` }), 200);
+    assert.equal(
+      await httpStatus(`http://127.0.0.1:${s.port}/jl/api/status`, { Authorization: `token ${s.token}` }),
+      200,
+    );
     // Health probes every second against /jl/api/status: a wrong path would count as hung and restart it.
     await new Promise((res) => setTimeout(res, 3500));
     const later = await status(sb);
@@ -37,7 +58,14 @@ for (const { f, line } of cases) {
     assert.equal(later.restarts, 0);
     assert.equal(later.jupyterPid, s.jupyterPid);
     process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("running again", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 60_000);
+    const back = await waitFor(
+      "running again",
+      async () => {
+        const x = await status(sb);
+        return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+      },
+      60_000,
+    );
     assert.equal(back.url, s.url);
     assert.equal(back.baseUrl, "/jl/");
   });

@@ -7,8 +7,19 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { CLI, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 
-interface Check { id: string; status: string; message: string; hint: string | null }
-interface Report { schema: number; ok: boolean; problems: number; warnings: number; checks: Check[] }
+interface Check {
+  id: string;
+  status: string;
+  message: string;
+  hint: string | null;
+}
+interface Report {
+  schema: number;
+  ok: boolean;
+  problems: number;
+  warnings: number;
+  checks: Check[];
+}
 
 /** A sandbox with sshd's base PATH pinned, so what ssh would find does not depend on this machine's /usr/local. */
 function doctorSandbox(t: { after: (fn: () => unknown) => void }, extra: Record<string, string> = {}): Sandbox {
@@ -30,7 +41,10 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   assert.equal(code, 0, JSON.stringify(report));
   assert.equal(report.ok, true);
   assert.equal(report.schema, 1);
-  assert.deepEqual(report.checks.map((c) => c.id), ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"]);
+  assert.deepEqual(
+    report.checks.map((c) => c.id),
+    ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"],
+  );
   for (const c of report.checks) assert.ok(["ok", "warning"].includes(c.status) && c.message !== "", JSON.stringify(c));
   assert.equal(check("jupyter").status, "ok");
   assert.match(check("jupyter").message, /^\/\S+\/jupyter \(jupyter_core [\d.]+\); apps: .*server [\d.]+/);
@@ -51,7 +65,10 @@ test("without jupyter on PATH, doctor reports a problem with a hint and exits 1"
   assert.equal(code, 1);
   assert.equal(report.ok, false);
   assert.equal(report.problems, 1);
-  assert.deepEqual([check("jupyter").status, check("jupyter").message], ["problem", "no 'jupyter' on PATH (/nonexistent)"]);
+  assert.deepEqual(
+    [check("jupyter").status, check("jupyter").message],
+    ["problem", "no 'jupyter' on PATH (/nonexistent)"],
+  );
   assert.match(check("jupyter").hint ?? "", /pip install --user jupyterlab .*--jupyter PATH/);
   const text = await runCli(["doctor"], sb.env);
   assert.equal(text.code, 1);
@@ -75,7 +92,10 @@ test("a state dir readable by others is a warning; one owned by another user is 
   const open = await doctorJson(sb);
   assert.equal(open.code, 0);
   assert.equal(open.check("state-dir").status, "warning");
-  assert.match(open.check("state-dir").message, new RegExp(`readable by others: ${root} \\(755\\), ${root}/default \\(755\\)`));
+  assert.match(
+    open.check("state-dir").message,
+    new RegExp(`readable by others: ${root} \\(755\\), ${root}/default \\(755\\)`),
+  );
   assert.match(open.check("state-dir").hint ?? "", /chmod -R go-rwx/);
 
   if (process.getuid?.() !== 0) return t.skip("chown to another user needs root");
@@ -93,13 +113,19 @@ test("doctor follows the launcher: off the ssh PATH a warning, on it via ~/.bash
   assert.equal((await runCli(["install"], sb.env)).code, 0);
   const off = await doctorJson(sb);
   assert.equal(off.check("launcher").status, "warning");
-  assert.match(off.check("launcher").message, /^jllocal finds jlremote 0\.1\.0 at .*\.local\/bin\/jlremote; its dir is not on the non-interactive PATH \(\/usr\/bin:\/bin\)/);
+  assert.match(
+    off.check("launcher").message,
+    /^jllocal finds jlremote 0\.1\.0 at .*\.local\/bin\/jlremote; its dir is not on the non-interactive PATH \(\/usr\/bin:\/bin\)/,
+  );
 
   if ((userInfo().shell ?? "").endsWith("/bash")) {
     writeFileSync(join(sb.dir, ".bashrc"), 'export PATH="$HOME/.local/bin:$PATH"\n');
     const on = await doctorJson(sb);
     assert.equal(on.check("launcher").status, "ok", on.check("launcher").message);
-    assert.match(on.check("launcher").message, /^`ssh HOST jlremote` runs .*\.local\/bin\/jlremote \(jlremote 0\.1\.0\)$/);
+    assert.match(
+      on.check("launcher").message,
+      /^`ssh HOST jlremote` runs .*\.local\/bin\/jlremote \(jlremote 0\.1\.0\)$/,
+    );
   }
 
   // A launcher whose bundle was removed (an uninstalled package, a cleaned temp dir).
@@ -110,6 +136,9 @@ test("doctor follows the launcher: off the ssh PATH a warning, on it via ~/.bash
   const broken = await doctorJson(sb);
   assert.equal(broken.code, 1);
   assert.equal(broken.check("launcher").status, "problem");
-  assert.match(broken.check("launcher").message, /jlremote and it fails \(exit 127\): jlremote: this launcher .* which is gone/);
+  assert.match(
+    broken.check("launcher").message,
+    /jlremote and it fails \(exit 127\): jlremote: this launcher .* which is gone/,
+  );
   assert.match(broken.check("launcher").hint ?? "", /run `jlremote install`/);
 });

@@ -4,13 +4,30 @@ import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { CLI, alive, freePort, httpStatus, killPid, killRecorded, processesWithEnv, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import {
+  CLI,
+  alive,
+  freePort,
+  httpStatus,
+  killPid,
+  killRecorded,
+  processesWithEnv,
+  runCli,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
 import { debian, flavourArgs, flavours, type Flavour } from "../helpers/flavours.js";
 import { execInKernel, instanceId, startKernel, status } from "../helpers/jupyter.js";
 
 const subreaper = resolve(import.meta.dirname, "../fixtures/subreaper.py");
 
-async function startServer(t: { after: (fn: () => unknown) => void }, extra: string[] = [], sb = sandbox(), f: Flavour = debian): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
+async function startServer(
+  t: { after: (fn: () => unknown) => void },
+  extra: string[] = [],
+  sb = sandbox(),
+  f: Flavour = debian,
+): Promise<{ sb: Sandbox; s: Awaited<ReturnType<typeof status>> }> {
   t.after(() => sb.cleanup());
   const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), ...extra], sb.env);
   assert.equal(r.code, 0, r.stderr);
@@ -31,7 +48,13 @@ test("PIDs reused by unrelated processes: status says not running, stop signals 
   const [a, b] = [sleeper(t), sleeper(t)];
   // Same PIDs as recorded processes would have, but other processes: the start times cannot match.
   rec.state = "running";
-  rec.supervisor = { ...s, pid: a, startTime: 1, host: rec.host, bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() };
+  rec.supervisor = {
+    ...s,
+    pid: a,
+    startTime: 1,
+    host: rec.host,
+    bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(),
+  };
   rec.jupyter = { ...rec.supervisor, pid: b };
   writeFileSync(file, JSON.stringify(rec));
   const st = await status(sb);
@@ -47,11 +70,22 @@ test("PIDs reused by unrelated processes: status says not running, stop signals 
   assert.ok(alive(a) && alive(b));
 });
 
-test("a state written on another host is reported as there (exit 4) and never signalled from here", { skip: process.getuid?.() !== 0 && "unshare --uts needs root" }, async (t) => {
+test("a state written on another host is reported as there (exit 4) and never signalled from here", {
+  skip: process.getuid?.() !== 0 && "unshare --uts needs root",
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
-  const r = spawnSync("unshare", ["--uts", "sh", "-c", `hostname othernode && exec "${process.execPath}" "${CLI}" start --app server --port ${port}`], { env: sb.env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(
+    "unshare",
+    [
+      "--uts",
+      "sh",
+      "-c",
+      `hostname othernode && exec "${process.execPath}" "${CLI}" start --app server --port ${port}`,
+    ],
+    { env: sb.env, encoding: "utf8", timeout: 60_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   const st = await status(sb);
   assert.equal(st.code, 4);
@@ -69,7 +103,9 @@ test("a state written on another host is reported as there (exit 4) and never si
 });
 
 for (const f of flavours) {
-  test(`${f.id}: supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: supervisor SIGKILLed: Jupyter and its kernel live on, status says unsupervised, start adopts, a later crash is restarted`, {
+    skip: f.skip,
+  }, async (t) => {
     const { sb, s } = await startServer(t, [], sandbox(), f);
     const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
     t.after(() => killPid(kernel));
@@ -88,10 +124,14 @@ for (const f of flavours) {
     assert.notEqual(adopted.supervisorPid, s.supervisorPid);
     assert.ok(alive(kernel), "adoption killed the kernel");
     process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("restart after adoption", async () => {
-      const x = await status(sb);
-      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-    }, 60_000);
+    const back = await waitFor(
+      "restart after adoption",
+      async () => {
+        const x = await status(sb);
+        return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+      },
+      60_000,
+    );
     assert.equal(back.url, s.url);
     assert.ok(back.restarts >= 1);
     assert.equal(await httpStatus(s.url), 200);
@@ -103,9 +143,23 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
-  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], { env: sb.env, stdio: "ignore" });
+  const wrapper = spawn(subreaper, [process.execPath, CLI, "run", ...flavourArgs(f), "--port", String(port)], {
+    env: sb.env,
+    stdio: "ignore",
+  });
   t.after(() => killPid(wrapper.pid));
-  const s = await waitFor("running", async () => { try { const x = await status(sb); return x.state === "running" ? x : null; } catch { return null; } }, 120_000);
+  const s = await waitFor(
+    "running",
+    async () => {
+      try {
+        const x = await status(sb);
+        return x.state === "running" ? x : null;
+      } catch {
+        return null;
+      }
+    },
+    120_000,
+  );
   const kernel = await startKernel(port, s.token, s.jupyterPid);
   t.after(() => killPid(kernel));
   return { sb, s, kernel };
@@ -115,18 +169,32 @@ async function runWithKernelUnderSubreaper(t: { after: (fn: () => unknown) => vo
 const notebook6: Flavour = { ...debian, id: "notebook6", app: "notebook" };
 
 for (const f of flavours) {
-  test(`${f.id}: a kernel started 0.5 s before Jupyter is SIGKILLed under a child subreaper is re-adopted by the restarted Jupyter`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: a kernel started 0.5 s before Jupyter is SIGKILLed under a child subreaper is re-adopted by the restarted Jupyter`, {
+    skip: f.skip,
+  }, async (t) => {
     const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
     // No snapshot to wait for: the kernel carries the instance's marker from its first instruction.
     await new Promise((r) => setTimeout(r, 500));
     process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 120_000);
+    const back = await waitFor(
+      "restart",
+      async () => {
+        const x = await status(sb);
+        return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+      },
+      120_000,
+    );
     assert.ok(alive(kernel), "the kernel was killed instead of re-adopted");
-    assert.deepEqual((back.kernelAdoption as { adopted: { pid: number }[] }).adopted.map((k) => k.pid), [kernel]);
+    assert.deepEqual(
+      (back.kernelAdoption as { adopted: { pid: number }[] }).adopted.map((k) => k.pid),
+      [kernel],
+    );
     assert.equal(await httpStatus(s.url), 200);
   });
 
-  test(`${f.id}: kernels of an instance whose supervisor and Jupyter both died are killed by the next stop, also after a start in between`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: kernels of an instance whose supervisor and Jupyter both died are killed by the next stop, also after a start in between`, {
+    skip: f.skip,
+  }, async (t) => {
     const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
     process.kill(s.supervisorPid, "SIGKILL");
     process.kill(s.jupyterPid, "SIGKILL");
@@ -139,14 +207,25 @@ for (const f of flavours) {
     await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
   });
 
-  test(`${f.id}: a setsid job started from inside a kernel survives a crash restart (the kernel is re-adopted) and a stop, and is reported`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: a setsid job started from inside a kernel survives a crash restart (the kernel is re-adopted) and a stop, and is reported`, {
+    skip: f.skip,
+  }, async (t) => {
     const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, f);
-    const job = Number(execInKernel(kernel, 'import subprocess; p = subprocess.Popen(["setsid", "sleep", "300"]); print(p.pid)'));
+    const job = Number(
+      execInKernel(kernel, 'import subprocess; p = subprocess.Popen(["setsid", "sleep", "300"]); print(p.pid)'),
+    );
     t.after(() => killPid(job));
     assert.ok(job > 0 && alive(job));
     assert.match(readFileSync(`/proc/${job}/environ`, "utf8"), new RegExp(`JLREMOTE_INSTANCE=${instanceId(sb)}\0`));
     process.kill(s.jupyterPid, "SIGKILL");
-    const back = await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null; }, 120_000);
+    const back = await waitFor(
+      "restart",
+      async () => {
+        const x = await status(sb);
+        return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+      },
+      120_000,
+    );
     assert.ok(alive(kernel), "the kernel was not kept for re-adoption");
     assert.ok(alive(job), "the detached job was killed by the crash cleanup");
     assert.equal(back.detachedProcesses, 1);
@@ -167,7 +246,14 @@ test("notebook 6: a kernel started 0.5 s before Jupyter is SIGKILLed under a chi
   const { sb, s, kernel } = await runWithKernelUnderSubreaper(t, notebook6);
   await new Promise((r) => setTimeout(r, 500));
   process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("restart", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
+  await waitFor(
+    "restart",
+    async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid;
+    },
+    60_000,
+  );
   await waitFor("orphan kernel gone", () => !alive(kernel), 5000);
   assert.equal(await httpStatus(s.url), 200);
   assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /killed 1 orphaned kernels/);
@@ -177,14 +263,24 @@ test("a hung Jupyter (SIGSTOP) is detected by the health probe and restarted; th
   const { sb, s } = await startServer(t, ["--health-interval", "0.3", "--health-retries", "2", "--stop-timeout", "1"]);
   process.kill(s.jupyterPid, "SIGSTOP");
   t.after(() => killPid(s.jupyterPid));
-  const back = await waitFor("restart of the hung Jupyter", async () => {
-    const x = await status(sb);
-    return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
-  }, 120_000);
-  assert.match(back.lastExit?.reason ?? "", /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/);
+  const back = await waitFor(
+    "restart of the hung Jupyter",
+    async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+    },
+    120_000,
+  );
+  assert.match(
+    back.lastExit?.reason ?? "",
+    /not answering \/api\/status \(2 probes failed over ~\d+ s; process state T \(stopped\)\)/,
+  );
   assert.equal(alive(s.jupyterPid), false);
   // The kill is logged with why (failed probes, the process state), and that its kernels are kept for re-adoption.
-  assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are kept for the next one\)/);
+  assert.match(
+    readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"),
+    /"why":"2 probes failed over ~\d+ s; process state T \(stopped\)".*counts as hung: restarting it \(its kernels are kept for the next one\)/,
+  );
   assert.equal(await httpStatus(back.url), 200);
 });
 
@@ -202,7 +298,9 @@ test("a damaged state.json: status exits 3 with a clear message, start recovers"
   assert.equal((await status(sb)).state, "running");
 });
 
-test("a too-open state dir is tightened to 0700 with a note; one owned by another user is refused", { skip: process.getuid?.() !== 0 && "chown to another user needs root" }, async (t) => {
+test("a too-open state dir is tightened to 0700 with a note; one owned by another user is refused", {
+  skip: process.getuid?.() !== 0 && "chown to another user needs root",
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   mkdirSync(sb.stateDir(), { recursive: true, mode: 0o755 });
@@ -218,11 +316,14 @@ test("a too-open state dir is tightened to 0700 with a note; one owned by anothe
   assert.match(other.stderr, /belongs to uid 65534/);
 });
 
-test("with the state disk full the supervisor keeps Jupyter running and the last good state.json stays", { skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs" }, async (t) => {
+test("with the state disk full the supervisor keeps Jupyter running and the last good state.json stays", {
+  skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs",
+}, async (t) => {
   const sb = sandbox();
   const mnt = `${sb.dir}/state`;
   mkdirSync(mnt, { recursive: true });
-  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt]).status !== 0) return t.skip("cannot mount tmpfs here");
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mnt]).status !== 0)
+    return t.skip("cannot mount tmpfs here");
   t.after(async () => {
     killRecorded(`${mnt}/jlremote`);
     spawnSync("umount", ["-l", mnt]);
@@ -242,11 +343,14 @@ test("with the state disk full the supervisor keeps Jupyter running and the last
   JSON.parse(before);
 });
 
-test("a state dir on a full tmpfs: start fails with the reason and leaves no process; after freeing space one start gives one Jupyter", { skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs" }, async (t) => {
+test("a state dir on a full tmpfs: start fails with the reason and leaves no process; after freeing space one start gives one Jupyter", {
+  skip: process.getuid?.() !== 0 && "needs root to mount a tmpfs",
+}, async (t) => {
   const sb = sandbox();
   const mnt = `${sb.dir}/state`;
   mkdirSync(mnt, { recursive: true });
-  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", mnt]).status !== 0) return t.skip("cannot mount tmpfs here");
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=256k,mode=0700", "tmpfs", mnt]).status !== 0)
+    return t.skip("cannot mount tmpfs here");
   t.after(async () => {
     for (const pid of processesWithEnv(`HOME=${sb.dir}`)) killPid(pid);
     spawnSync("umount", ["-l", mnt]);
@@ -281,7 +385,9 @@ test("stop after supervisor and Jupyter were both SIGKILLed kills the kernels th
 });
 
 for (const f of flavours) {
-  test(`${f.id}: after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: after supervisor and Jupyter were both SIGKILLed, start comes back on the same URL; a clean stop gives a new token`, {
+    skip: f.skip,
+  }, async (t) => {
     const { sb, s } = await startServer(t, [], sandbox(), f);
     process.kill(s.supervisorPid, "SIGKILL");
     process.kill(s.jupyterPid, "SIGKILL");

@@ -1,7 +1,17 @@
 // End-to-end: `jlremote install` writes a launcher that works with an empty environment and over a real sshd.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { userInfo } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -27,14 +37,20 @@ describe("the launcher with nothing but HOME", () => {
   let sb: Sandbox;
   let launcher = "";
   let url = "";
-  before(() => { sb = homeSandbox(); launcher = join(sb.dir, ".local", "bin", "jlremote"); });
+  before(() => {
+    sb = homeSandbox();
+    launcher = join(sb.dir, ".local", "bin", "jlremote");
+  });
   after(() => sb.cleanup());
 
   test("install writes ~/.local/bin/jlremote (mode 755) that runs this node and bundle, and says so", async () => {
     const r = await runCli(["install"], sb.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^wrote ${launcher} \\(runs ${process.execPath} ${CLI}\\)\n`));
-    assert.match(r.stdout, /\.local\/bin is not on the PATH of non-interactive ssh commands .*: use `ssh HOST ~\/\.local\/bin\/jlremote \.\.\.` \(jllocal finds it there/);
+    assert.match(
+      r.stdout,
+      /\.local\/bin is not on the PATH of non-interactive ssh commands .*: use `ssh HOST ~\/\.local\/bin\/jlremote \.\.\.` \(jllocal finds it there/,
+    );
     assert.equal(statSync(launcher).mode & 0o777, 0o755);
     assert.match(readFileSync(launcher, "utf8"), /^#!\/bin\/sh\n# jlremote launcher/);
   });
@@ -58,10 +74,13 @@ describe("the launcher with nothing but HOME", () => {
     assert.equal(bare(sb.dir, launcher, ["url"]).stdout.trim(), url);
   });
 
-  test("over a real sshd with a bare PATH, `ssh host ~/.local/bin/jlremote status --json` and jllocal's lookup answer", { skip: existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd" }, async () => {
+  test("over a real sshd with a bare PATH, `ssh host ~/.local/bin/jlremote status --json` and jllocal's lookup answer", {
+    skip: existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd",
+  }, async () => {
     const sshd: Sshd = await startSshd(sb.dir, { HOME: sb.dir, PATH: "/usr/bin:/bin" });
     try {
-      const ssh = (cmd: string) => spawnSync("ssh", ["-F", sshd.sshConfig, sshd.alias, cmd], { encoding: "utf8", timeout: 30_000 });
+      const ssh = (cmd: string) =>
+        spawnSync("ssh", ["-F", sshd.sshConfig, sshd.alias, cmd], { encoding: "utf8", timeout: 30_000 });
       const direct = ssh("~/.local/bin/jlremote status --json");
       assert.equal(direct.status, 0, direct.stderr);
       assert.equal((JSON.parse(direct.stdout) as { url: string }).url, url);
@@ -85,7 +104,10 @@ test("install then uninstall round trip; a foreign file is refused by both, and 
 
   const refused = await runCli(["install", "--bin-dir", dir], sb.env);
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /^jlremote: .*bin dir\/jlremote exists and is a file not written by `jlremote install`; not replacing it: pass --force/);
+  assert.match(
+    refused.stderr,
+    /^jlremote: .*bin dir\/jlremote exists and is a file not written by `jlremote install`; not replacing it: pass --force/,
+  );
   assert.equal(readFileSync(file, "utf8"), "#!/bin/sh\necho mine\n");
   const keep = await runCli(["uninstall", "--bin-dir", dir], sb.env);
   assert.equal(keep.code, 1);
@@ -119,21 +141,32 @@ test("install then uninstall round trip; a foreign file is refused by both, and 
   symlinkSync(CLI, file);
   const npmLink = await runCli(["install", "--bin-dir", dir], sb.env);
   assert.equal(npmLink.code, 0, npmLink.stderr);
-  assert.match(npmLink.stderr, /^note: replacing .*, npm's link to this jlremote \(it needs node on PATH\), with a launcher$/m);
+  assert.match(
+    npmLink.stderr,
+    /^note: replacing .*, npm's link to this jlremote \(it needs node on PATH\), with a launcher$/m,
+  );
   assert.ok(lstatSync(file).isFile());
   assert.equal((await runCli(["install", "--bin-dir", ""], sb.env)).code, 2);
 });
 
-test("install tells whether the bin dir is on the PATH that ~/.bashrc gives ssh commands", { skip: bash ? false : "login shell is not bash" }, async (t) => {
+test("install tells whether the bin dir is on the PATH that ~/.bashrc gives ssh commands", {
+  skip: bash ? false : "login shell is not bash",
+}, async (t) => {
   const sb = homeSandbox();
   t.after(() => sb.cleanup());
   const off = await runCli(["install"], sb.env);
   assert.equal(off.code, 0, off.stderr);
-  assert.match(off.stdout, /is not on the PATH of non-interactive ssh commands \(\/bin\/bash -c: \/usr\/bin:\/bin\).*first line of ~\/\.bashrc/);
+  assert.match(
+    off.stdout,
+    /is not on the PATH of non-interactive ssh commands \(\/bin\/bash -c: \/usr\/bin:\/bin\).*first line of ~\/\.bashrc/,
+  );
   writeFileSync(join(sb.dir, ".bashrc"), 'export PATH="$HOME/.local/bin:$PATH"\n');
   const on = await runCli(["install"], sb.env);
   assert.equal(on.code, 0, on.stderr);
-  assert.match(on.stdout, new RegExp(`\\n${sb.dir}/\\.local/bin is on the PATH of non-interactive ssh commands .*runs this launcher\\n$`));
+  assert.match(
+    on.stdout,
+    new RegExp(`\\n${sb.dir}/\\.local/bin is on the PATH of non-interactive ssh commands .*runs this launcher\\n$`),
+  );
 });
 
 test("install from a bundle in a temp dir warns that the launcher breaks when it is cleaned up", async (t) => {

@@ -15,21 +15,30 @@ function curlUnix(socket: string, token: string | null): string {
 }
 
 for (const f of flavours) {
-  test(`--sock serves ${f.id} on a 0600 unix socket in the state dir, no TCP port; the socket goes away on stop`, { skip: f.skip }, async (t) => {
+  test(`--sock serves ${f.id} on a 0600 unix socket in the state dir, no TCP port; the socket goes away on stop`, {
+    skip: f.skip,
+  }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
     // A stale socket file from a crashed run is replaced.
     const stale = `${sb.stateDir()}/jupyter.sock`;
     await new Promise<void>((res) => {
       spawnSync("mkdir", ["-p", "-m", "700", sb.stateDir()]);
-      const srv = createServer().listen(stale, () => { srv.close(() => res()); });
+      const srv = createServer().listen(stale, () => {
+        srv.close(() => res());
+      });
     });
     const r = await runCli(["start", "--sock", ...flavourArgs(f), "--json"], sb.env);
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { socket: string; port: number | null; token: string; url: string };
     assert.equal(s.socket, stale);
     assert.equal(s.port, null);
-    assert.match(s.url, f.app === "lab" ? /^http\+unix:\/\/%2F.*jupyter\.sock\/lab\?token=/ : /^http\+unix:\/\/%2F.*jupyter\.sock\/\?token=/);
+    assert.match(
+      s.url,
+      f.app === "lab"
+        ? /^http\+unix:\/\/%2F.*jupyter\.sock\/lab\?token=/
+        : /^http\+unix:\/\/%2F.*jupyter\.sock\/\?token=/,
+    );
     assert.equal(statSync(s.socket).mode & 0o777, 0o600);
     assert.equal(curlUnix(s.socket, s.token), "200");
     assert.equal(curlUnix(s.socket, null), "403");
@@ -56,10 +65,26 @@ test("named instances run side by side; list shows all; stopping one leaves the 
   assert.equal(b.code, 0, b.stderr);
   const list = await runCli(["list", "--json"], sb.env);
   const rows = JSON.parse(list.stdout) as { name: string; state: string; jupyterPid: number }[];
-  assert.deepEqual(rows.map((x) => [x.name, x.state]), [["alpha", "running"], ["beta", "running"]]);
+  assert.deepEqual(
+    rows.map((x) => [x.name, x.state]),
+    [
+      ["alpha", "running"],
+      ["beta", "running"],
+    ],
+  );
   assert.equal((await runCli(["stop", "--name", "alpha"], sb.env)).code, 0);
-  const after = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as { name: string; state: string; jupyterPid: number }[];
-  assert.deepEqual(after.map((x) => [x.name, x.state]), [["alpha", "stopped"], ["beta", "running"]]);
+  const after = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as {
+    name: string;
+    state: string;
+    jupyterPid: number;
+  }[];
+  assert.deepEqual(
+    after.map((x) => [x.name, x.state]),
+    [
+      ["alpha", "stopped"],
+      ["beta", "running"],
+    ],
+  );
   assert.ok(alive(rows[1]?.jupyterPid ?? 0));
   assert.equal(await httpStatus(a.stdout.trim()), 0);
   const text = await runCli(["list"], sb.env);

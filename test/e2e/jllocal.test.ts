@@ -2,13 +2,30 @@
 // of the flavour matrix (chosen by the remote's config file), and a real browser on JupyterLab through the tunnel.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { flavours } from "../helpers/flavours.js";
 import { runNotebookInBrowser } from "../helpers/browser.js";
 import { alive, CLI, freePort, httpStatus, killPid, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
-import { localMasters, processesMentioning, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
+import {
+  localMasters,
+  processesMentioning,
+  runJllocal,
+  startJllocalWorld,
+  type JllocalWorld,
+} from "../helpers/jllocal.js";
 import type { Sshd } from "../helpers/sshd.js";
 
 /** Every line of stderr is a message, none a stack frame. */
@@ -39,7 +56,13 @@ test("bad input is one usage line with exit 2 and touches no ssh", async () => {
 });
 
 for (const f of flavours) {
-  describe(`jllocal over a real sshd on loopback, remote ${f.id}`, { skip: f.skip || (existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd (apt-get install openssh-server; make test installs it as root)") }, () => {
+  describe(`jllocal over a real sshd on loopback, remote ${f.id}`, {
+    skip:
+      f.skip ||
+      (existsSync("/usr/sbin/sshd")
+        ? false
+        : "no /usr/sbin/sshd (apt-get install openssh-server; make test installs it as root)"),
+  }, () => {
     let sb: Sandbox | undefined;
     let sshd: Sshd | undefined;
     let env: Record<string, string> = {};
@@ -53,12 +76,17 @@ for (const f of flavours) {
       // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs. Its
       // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
       // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
-      world = await startJllocalWorld({ instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } }, profiles: { sockp: { jupyter: f.jupyter, sock: true } } });
+      world = await startJllocalWorld({
+        instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } },
+        profiles: { sockp: { jupyter: f.jupyter, sock: true } },
+      });
       ({ sb, sshd, remoteState, env, localRoot } = world);
       remoteHome = world.home;
     });
 
-    after(async () => { await world?.end(); });
+    after(async () => {
+      await world?.end();
+    });
 
     test("fails with one clear line for an unreachable host, a wrong key, a missing jlremote, and leaves no ssh behind", async () => {
       const closed = await runJllocal(args((sshd as Sshd).closedAlias, "--no-browser"), env);
@@ -78,23 +106,48 @@ for (const f of flavours) {
         renameSync(`${launcher}.away`, launcher);
       }
       assert.equal(absent.code, 1);
-      assertOneClearLine(absent.stderr, /^jllocal: jlremote not found on jlr-test \(not on PATH, no ~\/\.local\/bin\/jlremote\); install it there and run `jlremote install`/);
+      assertOneClearLine(
+        absent.stderr,
+        /^jllocal: jlremote not found on jlr-test \(not on PATH, no ~\/\.local\/bin\/jlremote\); install it there and run `jlremote install`/,
+      );
 
       const missing = await runJllocal(args("jlr-test", "--no-browser", "--remote-cmd", "/nonexistent/jlremote"), env);
       assert.equal(missing.code, 1);
-      assertOneClearLine(missing.stderr, /^jllocal: --remote-cmd '\/nonexistent\/jlremote' not found on jlr-test .*run `jlremote install`/);
+      assertOneClearLine(
+        missing.stderr,
+        /^jllocal: --remote-cmd '\/nonexistent\/jlremote' not found on jlr-test .*run `jlremote install`/,
+      );
 
       const idle = await runJllocal(args("jlr-test", "--no-browser", "--no-start", "--name", "idle"), env);
       assert.equal(idle.code, 3);
-      assertOneClearLine(idle.stderr, /^jllocal: instance 'idle' is stopped on jlr-test; run jllocal without --no-start/);
+      assertOneClearLine(
+        idle.stderr,
+        /^jllocal: instance 'idle' is stopped on jlr-test; run jllocal without --no-start/,
+      );
 
-      const broken = await runJllocal(args("jlr-test", "--no-browser", "--name", "broken", "--remote-cmd", `env PATH=/nonexistent ${process.execPath} ${CLI}`), env);
+      const broken = await runJllocal(
+        args(
+          "jlr-test",
+          "--no-browser",
+          "--name",
+          "broken",
+          "--remote-cmd",
+          `env PATH=/nonexistent ${process.execPath} ${CLI}`,
+        ),
+        env,
+      );
       assert.equal(broken.code, 1);
       assert.match(broken.stderr, /^jllocal: `jlremote start` failed on jlr-test: no 'jupyter' found on PATH/m);
 
       const busy = await runJllocal(args("jlr-test", "--no-browser", "--local-port", String((sshd as Sshd).port)), env);
       assert.equal(busy.code, 2);
-      assert.match(busy.stderr, new RegExp(`^jllocal: cannot forward local port ${(sshd as Sshd).port} \\(.*\\); choose another --local-port`, "m"));
+      assert.match(
+        busy.stderr,
+        new RegExp(
+          `^jllocal: cannot forward local port ${(sshd as Sshd).port} \\(.*\\); choose another --local-port`,
+          "m",
+        ),
+      );
 
       assert.deepEqual(localMasters(localRoot, (sshd as Sshd).sshConfig), [], "a failed run leaves no ssh master");
     });
@@ -104,8 +157,18 @@ for (const f of flavours) {
       const loginsBefore = s.logins();
       const first = await runJllocal(args("jlr-test", "--no-browser", "--json"), env);
       assert.equal(first.code, 0, first.stderr);
-      const info = JSON.parse(first.stdout.trim()) as { url: string; localPort: number; masterPid: number; reused: boolean };
-      assert.match(info.url, f.app === "lab" ? /^http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]{16,}$/ : /^http:\/\/127\.0\.0\.1:\d+\/tree\?token=[0-9a-f]{16,}$/);
+      const info = JSON.parse(first.stdout.trim()) as {
+        url: string;
+        localPort: number;
+        masterPid: number;
+        reused: boolean;
+      };
+      assert.match(
+        info.url,
+        f.app === "lab"
+          ? /^http:\/\/127\.0\.0\.1:\d+\/lab\?token=[0-9a-f]{16,}$/
+          : /^http:\/\/127\.0\.0\.1:\d+\/tree\?token=[0-9a-f]{16,}$/,
+      );
       assert.equal(await httpStatus(info.url), 200);
       assert.equal(s.logins() - loginsBefore, 1, "one authentication for the whole command");
       const token = new URL(info.url).searchParams.get("token") as string;
@@ -122,17 +185,27 @@ for (const f of flavours) {
       const stateFile = join(remoteState, "jlremote", "default", "state.json");
       const oldPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { jupyter: { pid: number } }).jupyter.pid;
       process.kill(oldPid, "SIGKILL");
-      await waitFor("Jupyter restarted by its supervisor", () => {
-        const st = JSON.parse(readFileSync(stateFile, "utf8")) as { state: string; jupyter: { pid: number } | null };
-        return st.state === "running" && st.jupyter !== null && st.jupyter.pid !== oldPid;
-      }, 60_000);
+      await waitFor(
+        "Jupyter restarted by its supervisor",
+        () => {
+          const st = JSON.parse(readFileSync(stateFile, "utf8")) as { state: string; jupyter: { pid: number } | null };
+          return st.state === "running" && st.jupyter !== null && st.jupyter.pid !== oldPid;
+        },
+        60_000,
+      );
       await waitFor("the same local URL to answer again", async () => (await httpStatus(info.url)) === 200, 60_000);
 
       // The laptop slept and the master died: the next run logs in once more and keeps the same local URL.
       process.kill(info.masterPid, "SIGKILL");
       await waitFor("the master to die", () => !alive(info.masterPid), 5000);
-      const down = JSON.parse((await runJllocal(["status", "--json"], env)).stdout) as { healthy: boolean; masterAlive: boolean }[];
-      assert.deepEqual(down.map((r) => [r.masterAlive, r.healthy]), [[false, false]]);
+      const down = JSON.parse((await runJllocal(["status", "--json"], env)).stdout) as {
+        healthy: boolean;
+        masterAlive: boolean;
+      }[];
+      assert.deepEqual(
+        down.map((r) => [r.masterAlive, r.healthy]),
+        [[false, false]],
+      );
       const third = await runJllocal(args("jlr-test", "--no-browser", "--json"), env);
       assert.equal(third.code, 0, third.stderr);
       const info3 = JSON.parse(third.stdout.trim()) as { url: string; masterPid: number };
@@ -144,7 +217,10 @@ for (const f of flavours) {
       const status = await runJllocal(["status", "--json"], env);
       assert.equal(status.code, 0);
       const rows = JSON.parse(status.stdout) as { host: string; name: string; url: string; healthy: boolean }[];
-      assert.deepEqual(rows.map((r) => [r.host, r.name, r.url, r.healthy]), [["jlr-test", "default", info.url, true]]);
+      assert.deepEqual(
+        rows.map((r) => [r.host, r.name, r.url, r.healthy]),
+        [["jlr-test", "default", info.url, true]],
+      );
 
       const kill = await runJllocal(["kill", "jlr-test"], env);
       assert.equal(kill.code, 0, kill.stderr);
@@ -171,17 +247,23 @@ for (const f of flavours) {
     test("two jllocal runs at once for one host share one login and one master", async () => {
       const s = sshd as Sshd;
       const before = s.logins();
-      const [a, b] = await Promise.all([runJllocal(args("jlr-test", "--no-browser", "--json"), env), runJllocal(args("jlr-test", "--no-browser", "--json"), env)]);
+      const [a, b] = await Promise.all([
+        runJllocal(args("jlr-test", "--no-browser", "--json"), env),
+        runJllocal(args("jlr-test", "--no-browser", "--json"), env),
+      ]);
       assert.equal(a.code, 0, a.stderr);
       assert.equal(b.code, 0, b.stderr);
-      const [ia, ib] = [JSON.parse(a.stdout) as { url: string; masterPid: number }, JSON.parse(b.stdout) as { url: string; masterPid: number }];
+      const [ia, ib] = [
+        JSON.parse(a.stdout) as { url: string; masterPid: number },
+        JSON.parse(b.stdout) as { url: string; masterPid: number },
+      ];
       assert.equal(ia.url, ib.url);
       assert.equal(ia.masterPid, ib.masterPid);
       assert.equal(s.logins() - before, 1);
     });
 
     test("opens the browser with the opener on PATH on a private redirect page, and only warns without an opener", async () => {
-      const s = sshd as Sshd;
+      const _s = sshd as Sshd;
       const bin = join((sb as Sandbox).dir, "fakebin");
       mkdirSync(bin);
       const record = join((sb as Sandbox).dir, "opened.txt");
@@ -193,7 +275,10 @@ for (const f of flavours) {
       const opened = readFileSync(record, "utf8").trim().split("\n");
       assert.equal(opened.length, 1);
       const page = opened[0] as string;
-      assert.ok(!page.includes(new URL(url).searchParams.get("token") as string), "the token is not in the opener's argv");
+      assert.ok(
+        !page.includes(new URL(url).searchParams.get("token") as string),
+        "the token is not in the opener's argv",
+      );
       assert.ok(readFileSync(page, "utf8").includes(`url=${url}"`), "the page redirects to the URL");
       assert.equal(statSync(page).mode & 0o777, 0o600);
 
@@ -209,66 +294,120 @@ for (const f of flavours) {
     test("with defaultHost from local.json, --sock starts the remote on a unix socket and the tunnel forwards to it", async (t) => {
       const cfgDir = join(env.XDG_CONFIG_HOME as string, "jlremote");
       mkdirSync(cfgDir, { recursive: true });
-      writeFileSync(join(cfgDir, "local.json"), JSON.stringify({ defaultHost: "jlr-test", sshConfig: (sshd as Sshd).sshConfig }));
+      writeFileSync(
+        join(cfgDir, "local.json"),
+        JSON.stringify({ defaultHost: "jlr-test", sshConfig: (sshd as Sshd).sshConfig }),
+      );
       t.after(() => rmSync(join(cfgDir, "local.json")));
       const wanted = await freePort();
-      const r = await runJllocal(["--no-browser", "--json", "--sock", "--name", "socky", "--local-port", String(wanted)], env);
+      const r = await runJllocal(
+        ["--no-browser", "--json", "--sock", "--name", "socky", "--local-port", String(wanted)],
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
-      const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: { socket?: string; port?: number } };
+      const info = JSON.parse(r.stdout.trim()) as {
+        url: string;
+        localPort: number;
+        target: { socket?: string; port?: number };
+      };
       assert.equal(info.localPort, wanted);
       assert.equal(info.target.socket, join(remoteState, "jlremote", "socky", "jupyter.sock"));
       assert.equal(info.target.port, undefined);
       assert.equal(await httpStatus(info.url), 200);
-      assert.equal(await httpStatus(info.url.replace(/token=.*/, "token=wrong")), 302, "the tunnel reaches Jupyter's own auth");
+      assert.equal(
+        await httpStatus(info.url.replace(/token=.*/, "token=wrong")),
+        302,
+        "the tunnel reaches Jupyter's own auth",
+      );
     });
 
     test("--profile: the remote start takes the profile of the remote config.json, and remembers it", async () => {
-      const r = await runJllocal(args("jlr-test", "--no-browser", "--json", "--name", "prof", "--profile", "sockp"), env);
+      const r = await runJllocal(
+        args("jlr-test", "--no-browser", "--json", "--name", "prof", "--profile", "sockp"),
+        env,
+      );
       assert.equal(r.code, 0, r.stderr);
       const info = JSON.parse(r.stdout.trim()) as { url: string; target: { socket?: string } };
-      assert.equal(info.target.socket, join(remoteState, "jlremote", "prof", "jupyter.sock"), "the profile's sock: true");
+      assert.equal(
+        info.target.socket,
+        join(remoteState, "jlremote", "prof", "jupyter.sock"),
+        "the profile's sock: true",
+      );
       assert.equal(await httpStatus(info.url), 200);
-      const remembered = JSON.parse(readFileSync(join(remoteState, "jlremote", "prof", "settings.json"), "utf8")) as { settings: Record<string, unknown> };
+      const remembered = JSON.parse(readFileSync(join(remoteState, "jlremote", "prof", "settings.json"), "utf8")) as {
+        settings: Record<string, unknown>;
+      };
       assert.equal(remembered.settings.sock, true);
       const bad = await runJllocal(args("jlr-test", "--no-browser", "--name", "prof2", "--profile", "nope"), env);
       assert.equal(bad.code, 2, bad.stderr);
-      assertOneClearLine(bad.stderr, /^jllocal: `jlremote start` failed on jlr-test: --profile nope: no such profile in .*config\.json; known: sockp$/);
+      assertOneClearLine(
+        bad.stderr,
+        /^jllocal: `jlremote start` failed on jlr-test: --profile nope: no such profile in .*config\.json; known: sockp$/,
+      );
     });
 
     // Notebook 6's file browser renders without scripts; JupyterLab gets the Playwright test below.
-    if (f.app !== "lab") test("headless Chromium on the printed URL shows the notebook file browser", {
-      skip: existsSync("/usr/bin/chromium") ? false : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
-    }, async (t) => {
-      const r = await runJllocal(args("jlr-test", "--no-browser"), env);
-      assert.equal(r.code, 0, r.stderr);
-      const profile = mkdtempSync(join((sb as Sandbox).dir, "chromium-"));
-      const child = spawn("/usr/bin/chromium", [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", `--user-data-dir=${profile}`, "--virtual-time-budget=5000", "--dump-dom", r.stdout.trim(),
-      ], { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"] });
-      t.after(() => killPid(child.pid));
-      let dom = "";
-      child.stdout.on("data", (d) => { dom += d; });
-      const code = await new Promise<number | null>((res) => {
-        const timer = setTimeout(() => killPid(child.pid), 45_000);
-        child.on("close", (c) => { clearTimeout(timer); res(c); });
+    if (f.app !== "lab")
+      test("headless Chromium on the printed URL shows the notebook file browser", {
+        skip: existsSync("/usr/bin/chromium")
+          ? false
+          : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
+      }, async (t) => {
+        const r = await runJllocal(args("jlr-test", "--no-browser"), env);
+        assert.equal(r.code, 0, r.stderr);
+        const profile = mkdtempSync(join((sb as Sandbox).dir, "chromium-"));
+        const child = spawn(
+          "/usr/bin/chromium",
+          [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            `--user-data-dir=${profile}`,
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            r.stdout.trim(),
+          ],
+          { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"] },
+        );
+        t.after(() => killPid(child.pid));
+        let dom = "";
+        child.stdout.on("data", (d) => {
+          dom += d;
+        });
+        const code = await new Promise<number | null>((res) => {
+          const timer = setTimeout(() => killPid(child.pid), 45_000);
+          child.on("close", (c) => {
+            clearTimeout(timer);
+            res(c);
+          });
+        });
+        assert.equal(code, 0);
+        assert.match(dom, /<title>Home Page - Select or create a notebook<\/title>/);
+        assert.doesNotMatch(dom, /id="login_submit"|type="password"/);
       });
-      assert.equal(code, 0);
-      assert.match(dom, /<title>Home Page - Select or create a notebook<\/title>/);
-      assert.doesNotMatch(dom, /id="login_submit"|type="password"/);
-    });
 
-    if (f.app === "lab") test("Chromium (Playwright) on jllocal's URL shows the JupyterLab launcher, opens a notebook and computes 1+1 = 2 through the tunnel", {
-      skip: existsSync("/usr/bin/chromium") ? false : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
-      timeout: 240_000,
-    }, async () => {
-      const r = await runJllocal(args("jlr-test", "--no-browser"), env);
-      assert.equal(r.code, 0, r.stderr);
-      const shot = await runNotebookInBrowser(r.stdout.trim(), (sb as Sandbox).dir, "jupyterlab-1plus1-through-jllocal.png");
-      assert.equal(shot.launcherSeen, true, "the launcher (not the login page) was shown");
-      assert.equal(shot.output, "2");
-      console.log(`# screenshot: ${shot.screenshot}`);
-    });
+    if (f.app === "lab")
+      test("Chromium (Playwright) on jllocal's URL shows the JupyterLab launcher, opens a notebook and computes 1+1 = 2 through the tunnel", {
+        skip: existsSync("/usr/bin/chromium")
+          ? false
+          : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
+        timeout: 240_000,
+      }, async () => {
+        const r = await runJllocal(args("jlr-test", "--no-browser"), env);
+        assert.equal(r.code, 0, r.stderr);
+        const shot = await runNotebookInBrowser(
+          r.stdout.trim(),
+          (sb as Sandbox).dir,
+          "jupyterlab-1plus1-through-jllocal.png",
+        );
+        assert.equal(shot.launcherSeen, true, "the launcher (not the login page) was shown");
+        assert.equal(shot.output, "2");
+        console.log(`# screenshot: ${shot.screenshot}`);
+      });
 
     test("kill --all cancels every forward and ends the master; nothing of ours is left", async () => {
       const s = sshd as Sshd;

@@ -14,36 +14,62 @@ function userJupyterConfig(sb: Sandbox, serverApp: Record<string, unknown>): voi
 }
 
 for (const f of flavours) {
-  test(`base_url=/u/me/ in the user's Jupyter config (${f.id}): start does not time out and the printed URL works`, { skip: f.skip, timeout: 120_000 }, async (t) => {
+  test(`base_url=/u/me/ in the user's Jupyter config (${f.id}): start does not time out and the printed URL works`, {
+    skip: f.skip,
+    timeout: 120_000,
+  }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
     userJupyterConfig(sb, { base_url: "/u/me/" });
-    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), "--timeout", "30", "--json"], sb.env, { timeoutMs: 90_000 });
+    const r = await runCli(
+      ["start", ...flavourArgs(f), "--port", String(await freePort()), "--timeout", "30", "--json"],
+      sb.env,
+      { timeoutMs: 90_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { url: string; token: string; port: number };
     assert.match(s.url, /^http:\/\/127\.0\.0\.1:\d+\/u\/me\//);
     assert.equal(await httpStatus(s.url), 200);
-    assert.equal(await httpStatus(`http://127.0.0.1:${s.port}/u/me/api/status`, { Authorization: `token ${s.token}` }), 200);
+    assert.equal(
+      await httpStatus(`http://127.0.0.1:${s.port}/u/me/api/status`, { Authorization: `token ${s.token}` }),
+      200,
+    );
   });
 
-  test(`what jlremote owns wins over the user's Jupyter config: ip, port, no browser, root dir (${f.id})`, { skip: f.skip, timeout: 120_000 }, async (t) => {
+  test(`what jlremote owns wins over the user's Jupyter config: ip, port, no browser, root dir (${f.id})`, {
+    skip: f.skip,
+    timeout: 120_000,
+  }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
     const root = join(sb.dir, "proj");
     mkdirSync(root);
     userJupyterConfig(sb, { ip: "0.0.0.0", port: 1, open_browser: true, root_dir: "/", token: "" });
     const port = await freePort();
-    const r = await runCli(["start", ...flavourArgs(f), "--port", String(port), "--root-dir", root, "--timeout", "30", "--json"], sb.env, { timeoutMs: 90_000 });
+    const r = await runCli(
+      ["start", ...flavourArgs(f), "--port", String(port), "--root-dir", root, "--timeout", "30", "--json"],
+      sb.env,
+      { timeoutMs: 90_000 },
+    );
     assert.equal(r.code, 0, r.stderr);
     const s = JSON.parse(r.stdout) as { url: string; token: string; port: number; jupyterPid: number };
     assert.equal(s.port, port);
     assert.equal(await httpStatus(s.url), 200);
-    assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`), 403, "an empty token in the user's config does not switch auth off");
-    const contents = await fetch(`http://127.0.0.1:${port}/api/contents`, { headers: { Authorization: `token ${s.token}` } });
+    assert.equal(
+      await httpStatus(`http://127.0.0.1:${port}/api/status`),
+      403,
+      "an empty token in the user's config does not switch auth off",
+    );
+    const contents = await fetch(`http://127.0.0.1:${port}/api/contents`, {
+      headers: { Authorization: `token ${s.token}` },
+    });
     assert.equal(contents.status, 200);
     // The served root is jlremote's --root-dir, not the user's root_dir=/.
     const listing = (await contents.json()) as { content: { name: string }[] };
-    assert.deepEqual(listing.content.map((c) => c.name), []);
+    assert.deepEqual(
+      listing.content.map((c) => c.name),
+      [],
+    );
     assert.equal(readlinkSync(`/proc/${s.jupyterPid}/cwd`), root);
   });
 }

@@ -10,24 +10,51 @@ import { flavourArgs, jupyterlab4 } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
 const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
-const notebook = { cells: [cell("x = 41"), cell("x + 1")], metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } }, nbformat: 4, nbformat_minor: 5 };
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const notebook = {
+  cells: [cell("x = 41"), cell("x + 1")],
+  metadata: { kernelspec: { name: "python3", display_name: "Python 3", language: "python" } },
+  nbformat: 4,
+  nbformat_minor: 5,
+};
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
-test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's next cell sees x = 41 (x + 1 shows 42) without a reload", { skip: jupyterlab4.skip, timeout: 240_000 }, async (t) => {
+test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's next cell sees x = 41 (x + 1 shows 42) without a reload", {
+  skip: jupyterlab4.skip,
+  timeout: 240_000,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   writeFileSync(join(sb.dir, "adopt.ipynb"), JSON.stringify(notebook));
   const port = await freePort();
-  const r = await runCli(["start", ...flavourArgs(jupyterlab4), "--port", String(port), "--root-dir", sb.dir], sb.env, { timeoutMs: 90_000 });
+  const r = await runCli(["start", ...flavourArgs(jupyterlab4), "--port", String(port), "--root-dir", sb.dir], sb.env, {
+    timeoutMs: 90_000,
+  });
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
   const profile = mkdtempSync(join(sb.dir, "chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium", headless: true, args: chromiumArgs, timeout: 60_000,
-    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, viewport: { width: 1280, height: 800 },
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: chromiumArgs,
+    timeout: 60_000,
+    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
+    viewport: { width: 1280, height: 800 },
   });
   t.after(async () => {
-    const ours = descendantsOf(process.pid).filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile); } catch { return false; } });
+    const ours = descendantsOf(process.pid).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile);
+      } catch {
+        return false;
+      }
+    });
     await Promise.race([context.close(), new Promise((res) => setTimeout(res, 15_000))]);
     for (const p of ours) killPid(p);
   });
@@ -37,28 +64,55 @@ test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's ne
   const cells = page.locator(".jp-NotebookPanel .jp-CodeCell");
   await cells.nth(1).waitFor();
   // Run the first cell once the kernel is up (its prompt turns to [1]).
-  await page.locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']").first().waitFor({ timeout: 120_000 }).catch(() => {});
+  await page
+    .locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
+    .first()
+    .waitFor({ timeout: 120_000 })
+    .catch(() => {});
   // Run it, and again if it did not take (a kernel still starting, a dialog in the way): x = 41 twice is harmless.
   let pressedAt = 0;
-  await waitFor("x = 41 ran", async () => {
-    const prompt = (await cells.nth(0).locator(".jp-InputPrompt").textContent()) ?? "";
-    if (/\[\d+\]/.test(prompt)) return true;
-    if (performance.now() - pressedAt > 10_000 && !prompt.includes("*")) {
-      if ((await page.locator(".jp-Dialog").count()) > 0) await page.keyboard.press("Enter");
-      await cells.nth(0).locator(".cm-content").click();
-      await page.keyboard.press("Shift+Enter");
-      pressedAt = performance.now();
-    }
-    return false;
-  }, 120_000, 250);
+  await waitFor(
+    "x = 41 ran",
+    async () => {
+      const prompt = (await cells.nth(0).locator(".jp-InputPrompt").textContent()) ?? "";
+      if (/\[\d+\]/.test(prompt)) return true;
+      if (performance.now() - pressedAt > 10_000 && !prompt.includes("*")) {
+        if ((await page.locator(".jp-Dialog").count()) > 0) await page.keyboard.press("Enter");
+        await cells.nth(0).locator(".cm-content").click();
+        await page.keyboard.press("Shift+Enter");
+        pressedAt = performance.now();
+      }
+      return false;
+    },
+    120_000,
+    250,
+  );
 
   process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("a new Jupyter", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
+  await waitFor(
+    "a new Jupyter",
+    async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid;
+    },
+    60_000,
+  );
   // JupyterLab's "Server Connection Error" dialog from the outage is dismissed (Escape); the page is never reloaded.
-  await waitFor("the second cell focused", async () => {
-    for (let i = 0; i < 5 && (await page.locator(".jp-Dialog").count()) > 0; i += 1) await page.keyboard.press("Escape");
-    try { await cells.nth(1).locator(".cm-content").click({ timeout: 2000 }); return true; } catch { return false; }
-  }, 60_000, 200);
+  await waitFor(
+    "the second cell focused",
+    async () => {
+      for (let i = 0; i < 5 && (await page.locator(".jp-Dialog").count()) > 0; i += 1)
+        await page.keyboard.press("Escape");
+      try {
+        await cells.nth(1).locator(".cm-content").click({ timeout: 2000 });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    200,
+  );
   await page.keyboard.press("Shift+Enter");
   const out = cells.nth(1).locator(".jp-OutputArea-output");
   await out.waitFor({ timeout: 120_000 });

@@ -6,7 +6,17 @@ import { test } from "node:test";
 import { alive, freePort, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
-import { deleteKernel, environOf, executionState, kernelAction, kernelIds, kernelPid, newKernel, runCode, zombieChildren } from "../helpers/kernels.js";
+import {
+  deleteKernel,
+  environOf,
+  executionState,
+  kernelAction,
+  kernelIds,
+  kernelPid,
+  newKernel,
+  runCode,
+  zombieChildren,
+} from "../helpers/kernels.js";
 
 type T = { after: (fn: () => unknown) => void };
 
@@ -14,15 +24,31 @@ async function startInstance(t: T, args: string[]): Promise<{ sb: Sandbox; port:
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
-  const r = await runCli(["start", "--port", String(port), "--root-dir", sb.dir, ...args], sb.env, { timeoutMs: 90_000 });
+  const r = await runCli(["start", "--port", String(port), "--root-dir", sb.dir, ...args], sb.env, {
+    timeoutMs: 90_000,
+  });
   assert.equal(r.code, 0, r.stderr);
   return { sb, port, token: (await status(sb)).token };
 }
 
 /** Wait until a Jupyter other than `before` is running and has listed `kernel` again. */
 async function recovered(sb: Sandbox, before: number, port: number, token: string, kernel: string) {
-  const s = await waitFor("a new Jupyter", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== before ? x : null; }, 60_000);
-  const ids = await waitFor("kernel listed", async () => { const l = await kernelIds(port, token); return l && l.includes(kernel) ? l : null; }, 10_000);
+  const s = await waitFor(
+    "a new Jupyter",
+    async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== before ? x : null;
+    },
+    60_000,
+  );
+  const ids = await waitFor(
+    "kernel listed",
+    async () => {
+      const l = await kernelIds(port, token);
+      return l?.includes(kernel) ? l : null;
+    },
+    10_000,
+  );
   return { s, ids };
 }
 
@@ -34,8 +60,17 @@ async function keeperPid(sb: Sandbox): Promise<number> {
 }
 
 for (const f of flavours) {
-  test(`${f.id}: a kernel survives SIGKILL, a hang (SIGSTOP) and restart of Jupyter: same id, same PID, x + 1 is 42 through the same URL`, { skip: f.skip, timeout: 240_000 }, async (t) => {
-    const { sb, port, token } = await startInstance(t, [...flavourArgs(f), "--health-interval", "1", "--health-retries", "2"]);
+  test(`${f.id}: a kernel survives SIGKILL, a hang (SIGSTOP) and restart of Jupyter: same id, same PID, x + 1 is 42 through the same URL`, {
+    skip: f.skip,
+    timeout: 240_000,
+  }, async (t) => {
+    const { sb, port, token } = await startInstance(t, [
+      ...flavourArgs(f),
+      "--health-interval",
+      "1",
+      "--health-retries",
+      "2",
+    ]);
     const first = await status(sb);
     assert.deepEqual(first.kernelAdoption, { supported: true, reason: null, at: null, adopted: [], failed: [] });
     const id = await newKernel(port, token);
@@ -45,9 +80,25 @@ for (const f of flavours) {
     assert.equal(env.PYTHONPATH, undefined, "the extension's PYTHONPATH leaked into the kernel");
     assert.equal(env.JPY_PARENT_PID, "-1");
     const faults: [string, (s: Awaited<ReturnType<typeof status>>) => Promise<void>][] = [
-      ["SIGKILL", async (s) => { process.kill(s.jupyterPid, "SIGKILL"); }],
-      ["SIGSTOP", async (s) => { process.kill(s.jupyterPid, "SIGSTOP"); }],
-      ["restart", async () => { const r = await runCli(["restart"], sb.env, { timeoutMs: 90_000 }); assert.equal(r.code, 0, r.stderr); }],
+      [
+        "SIGKILL",
+        async (s) => {
+          process.kill(s.jupyterPid, "SIGKILL");
+        },
+      ],
+      [
+        "SIGSTOP",
+        async (s) => {
+          process.kill(s.jupyterPid, "SIGSTOP");
+        },
+      ],
+      [
+        "restart",
+        async () => {
+          const r = await runCli(["restart"], sb.env, { timeoutMs: 90_000 });
+          assert.equal(r.code, 0, r.stderr);
+        },
+      ],
     ];
     for (const [fault, cause] of faults) {
       const before = await status(sb);
@@ -69,7 +120,10 @@ for (const f of flavours) {
     assert.equal(alive(keeper), false, "stop left the keeper running");
   });
 
-  test(`${f.id}: adopted kernels shut down again and again leave no zombie behind`, { skip: f.skip, timeout: 240_000 }, async (t) => {
+  test(`${f.id}: adopted kernels shut down again and again leave no zombie behind`, {
+    skip: f.skip,
+    timeout: 240_000,
+  }, async (t) => {
     const { sb, port, token } = await startInstance(t, flavourArgs(f));
     const keeper = await keeperPid(sb);
     for (let round = 0; round < 3; round += 1) {
@@ -88,7 +142,10 @@ for (const f of flavours) {
 }
 
 for (const f of flavours) {
-  test(`${f.id}: a kernel busy in a cell during the crash answers soon after the reconnect; interrupt and restart work through the new server`, { skip: f.skip, timeout: 240_000 }, async (t) => {
+  test(`${f.id}: a kernel busy in a cell during the crash answers soon after the reconnect; interrupt and restart work through the new server`, {
+    skip: f.skip,
+    timeout: 240_000,
+  }, async (t) => {
     const { sb, port, token } = await startInstance(t, flavourArgs(f));
     const id = await newKernel(port, token);
     const pid = await waitFor("kernel pid", () => kernelPid(id));
@@ -96,7 +153,12 @@ for (const f of flavours) {
     // Each long cell first creates a marker file: proof that it runs (a "busy" state may come from a kernel_info).
     const marker = (n: string) => `${sb.dir}/${n}`;
     // The first cell runs until the test creates the file "go" (after the crash and the checks on the busy kernel).
-    const cut = runCode(port, token, id, `import os, time\nopen(${JSON.stringify(marker("m1"))}, "w").close()\nwhile not os.path.exists(${JSON.stringify(marker("go"))}): time.sleep(0.05)\nx = 41`).catch(() => null);
+    const cut = runCode(
+      port,
+      token,
+      id,
+      `import os, time\nopen(${JSON.stringify(marker("m1"))}, "w").close()\nwhile not os.path.exists(${JSON.stringify(marker("go"))}): time.sleep(0.05)\nx = 41`,
+    ).catch(() => null);
     await waitFor("the first cell running", () => existsSync(marker("m1")), 30_000);
     const before = await status(sb);
     process.kill(before.jupyterPid, "SIGKILL");
@@ -109,7 +171,12 @@ for (const f of flavours) {
     assert.equal(await executionState(port, token, id), "busy");
     writeFileSync(marker("go"), "");
     assert.deepEqual(await runCode(port, token, id, "x + 1"), { status: "ok", text: "42" });
-    const long = runCode(port, token, id, `import time\nopen(${JSON.stringify(marker("m2"))}, "w").close()\ntime.sleep(120)`);
+    const long = runCode(
+      port,
+      token,
+      id,
+      `import time\nopen(${JSON.stringify(marker("m2"))}, "w").close()\ntime.sleep(120)`,
+    );
     await waitFor("the long cell running", () => existsSync(marker("m2")), 30_000);
     assert.equal(await kernelAction(port, token, id, "interrupt"), 204);
     const interrupted = await long;
@@ -117,14 +184,28 @@ for (const f of flavours) {
     assert.match(interrupted.text, /KeyboardInterrupt/);
     assert.equal(kernelPid(id), pid);
     assert.equal(await kernelAction(port, token, id, "restart"), 200);
-    const fresh = await waitFor("a new kernel process", () => { const p = kernelPid(id); return p !== null && p !== pid ? p : null; }, 30_000);
+    const fresh = await waitFor(
+      "a new kernel process",
+      () => {
+        const p = kernelPid(id);
+        return p !== null && p !== pid ? p : null;
+      },
+      30_000,
+    );
     assert.ok(fresh > 0);
-    await waitFor("the adopted process gone, no zombie", () => !alive(pid) && zombieChildren(keeper).length === 0, 10_000);
+    await waitFor(
+      "the adopted process gone, no zombie",
+      () => !alive(pid) && zombieChildren(keeper).length === 0,
+      10_000,
+    );
     assert.match((await runCode(port, token, id, "x")).text, /NameError/);
   });
 }
 
-test("a Jupyter adopted after a supervisor SIGKILL crashes later: its kernel is kept and re-adopted; stop ends it and the old keeper", { skip: flavours[1]?.skip, timeout: 180_000 }, async (t) => {
+test("a Jupyter adopted after a supervisor SIGKILL crashes later: its kernel is kept and re-adopted; stop ends it and the old keeper", {
+  skip: flavours[1]?.skip,
+  timeout: 180_000,
+}, async (t) => {
   const f = flavours[1] ?? debian;
   const { sb, port, token } = await startInstance(t, flavourArgs(f));
   const id = await newKernel(port, token);
@@ -147,7 +228,9 @@ test("a Jupyter adopted after a supervisor SIGKILL crashes later: its kernel is 
   await waitFor("old keeper gone", () => !alive(oldKeeper), 5000);
 });
 
-test("a kernel whose Jupyter never comes back (give-up) is stopped by the supervisor", { timeout: 120_000 }, async (t) => {
+test("a kernel whose Jupyter never comes back (give-up) is stopped by the supervisor", {
+  timeout: 120_000,
+}, async (t) => {
   const { sb, port, token } = await startInstance(t, [...flavourArgs(debian), "--max-restarts", "0"]);
   const id = await newKernel(port, token);
   const pid = await waitFor("kernel pid", () => kernelPid(id));
@@ -160,7 +243,9 @@ test("a kernel whose Jupyter never comes back (give-up) is stopped by the superv
   await waitFor("keeper gone", () => !alive(keeper), 5000);
 });
 
-test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter, and a crash kills them as before", { timeout: 120_000 }, async (t) => {
+test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter, and a crash kills them as before", {
+  timeout: 120_000,
+}, async (t) => {
   const { sb, port, token } = await startInstance(t, ["--jupyter", debian.jupyter, "--app", "notebook"]);
   const s = await status(sb);
   const k = s.kernelAdoption as { supported: boolean; reason: string };
@@ -171,6 +256,13 @@ test("notebook 6 (no jupyter_server extensions): status says kernels end with Ju
   const id = await newKernel(port, token);
   const pid = await waitFor("kernel pid", () => kernelPid(id));
   process.kill(s.jupyterPid, "SIGKILL");
-  await waitFor("a new Jupyter", async () => { const x = await status(sb); return x.state === "running" && x.jupyterPid !== s.jupyterPid; }, 60_000);
+  await waitFor(
+    "a new Jupyter",
+    async () => {
+      const x = await status(sb);
+      return x.state === "running" && x.jupyterPid !== s.jupyterPid;
+    },
+    60_000,
+  );
   await waitFor("kernel killed", () => !alive(pid), 10_000);
 });

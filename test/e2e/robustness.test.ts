@@ -1,21 +1,37 @@
 // End-to-end: other hosts' records, a machine without `ps`, `stop` racing a `start`, log rotation of an adopted Jupyter.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { CLI, alive, freePort, httpStatus, killPid, processesWithEnv, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import {
+  CLI,
+  alive,
+  freePort,
+  httpStatus,
+  killPid,
+  processesWithEnv,
+  runCli,
+  sandbox,
+  waitFor,
+} from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
 
 const fixtures = resolve(import.meta.dirname, "../fixtures");
 const asRoot = process.getuid?.() === 0 ? false : "unshare --uts needs root";
 
-test("a stopped record written on another host does not block the name: start takes it over with a note", { skip: asRoot }, async (t) => {
+test("a stopped record written on another host does not block the name: start takes it over with a note", {
+  skip: asRoot,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
   const cli = `"${process.execPath}" "${CLI}"`;
-  const r = spawnSync("unshare", ["--uts", "sh", "-c", `hostname othernode && ${cli} start --app server --port ${port} && ${cli} stop`], { env: sb.env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync(
+    "unshare",
+    ["--uts", "sh", "-c", `hostname othernode && ${cli} start --app server --port ${port} && ${cli} stop`],
+    { env: sb.env, encoding: "utf8", timeout: 60_000 },
+  );
   assert.equal(r.status, 0, r.stderr);
   const before = await status(sb);
   assert.equal(before.code, 3);
@@ -40,11 +56,17 @@ test("a live-looking record of another host without a recent heartbeat does not 
   const file = `${sb.stateDir()}/state.json`;
   const rec = JSON.parse(readFileSync(file, "utf8"));
   const fresh = new Date().toISOString();
-  writeFileSync(file, JSON.stringify({ ...rec, host: "othernode", state: "running", heartbeatAt: fresh, updatedAt: fresh }));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...rec, host: "othernode", state: "running", heartbeatAt: fresh, updatedAt: fresh }),
+  );
   const blocked = await runCli(["start", "--app", "server"], sb.env);
   assert.equal(blocked.code, 4, blocked.stderr);
   const old = new Date(Date.now() - 10 * 60_000).toISOString();
-  writeFileSync(file, JSON.stringify({ ...rec, host: "othernode", state: "running", heartbeatAt: old, updatedAt: old }));
+  writeFileSync(
+    file,
+    JSON.stringify({ ...rec, host: "othernode", state: "running", heartbeatAt: old, updatedAt: old }),
+  );
   const st = await status(sb);
   assert.equal(st.code, 3);
   assert.match(st.reason ?? "", new RegExp(`no heartbeat since ${old}`));
@@ -59,7 +81,24 @@ test("without `ps` on PATH, a Jupyter that ignores SIGTERM is still SIGKILLed an
   const emptyBin = `${sb.dir}/bin`;
   mkdirSync(emptyBin);
   const env = { ...sb.env, PATH: emptyBin };
-  const r = await runCli(["start", "--app", "server", "--jupyter", `${fixtures}/stubborn-jupyter.sh`, "--port", String(await freePort()), "--timeout", "1", "--stop-timeout", "0.5", "--max-restarts", "0"], env);
+  const r = await runCli(
+    [
+      "start",
+      "--app",
+      "server",
+      "--jupyter",
+      `${fixtures}/stubborn-jupyter.sh`,
+      "--port",
+      String(await freePort()),
+      "--timeout",
+      "1",
+      "--stop-timeout",
+      "0.5",
+      "--max-restarts",
+      "0",
+    ],
+    env,
+  );
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /not ready within 1 s/);
   const st = await status(sb);
@@ -79,7 +118,17 @@ test("stop of an unsupervised Jupyter holds the start lock: a start meanwhile wa
     await sb.cleanup();
   });
   const port = await freePort();
-  const args = ["start", "--app", "server", "--jupyter", `${fixtures}/slow-exit-jupyter.sh`, "--port", String(port), "--stop-timeout", "5"];
+  const args = [
+    "start",
+    "--app",
+    "server",
+    "--jupyter",
+    `${fixtures}/slow-exit-jupyter.sh`,
+    "--port",
+    String(port),
+    "--stop-timeout",
+    "5",
+  ];
   const r = await runCli(args, sb.env);
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
@@ -101,7 +150,22 @@ test("stop of an unsupervised Jupyter holds the start lock: a start meanwhile wa
 test("Jupyter's log is capped also for an adopted Jupyter whose supervisor died; logs -n shows its last lines", async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--app", "server", "--port", String(await freePort()), "--log-max-size", "0.02", "--log-keep", "2", "--health-interval", "0.2"], sb.env);
+  const r = await runCli(
+    [
+      "start",
+      "--app",
+      "server",
+      "--port",
+      String(await freePort()),
+      "--log-max-size",
+      "0.02",
+      "--log-keep",
+      "2",
+      "--health-interval",
+      "0.2",
+    ],
+    sb.env,
+  );
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
   process.kill(s.supervisorPid, "SIGKILL");
@@ -117,9 +181,14 @@ test("Jupyter's log is capped also for an adopted Jupyter whose supervisor died;
   assert.ok(!existsSync(`${file}.3`));
   assert.match(readFileSync(`${file}.1`, "utf8"), /404 GET \/no-such-page/);
   // A line written just before a rotation's copy lands in jupyter.log.1: ask again until the current file has it.
-  await waitFor("last line in the log", async () => {
-    await httpStatus(`${base}/the-very-last-request`);
-    return /the-very-last-request/.test((await runCli(["logs", "-n", "3"], sb.env)).stdout);
-  }, 60_000, 500);
+  await waitFor(
+    "last line in the log",
+    async () => {
+      await httpStatus(`${base}/the-very-last-request`);
+      return /the-very-last-request/.test((await runCli(["logs", "-n", "3"], sb.env)).stdout);
+    },
+    60_000,
+    500,
+  );
   assert.equal(await httpStatus(s.url), 200);
 });

@@ -20,7 +20,10 @@ function box(t: { after: (fn: () => Promise<void>) => void }): Sandbox {
 function fakeInstalled(sb: Sandbox, name: string, host: string): string {
   const dir = join(sb.env.XDG_CONFIG_HOME as string, "systemd", "user", `jlremote@${name}.service.d`);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "options.conf"), `[Unit]\nConditionHost=${host}\n[Service]\nExecStart=\nExecStart=/bin/true\n`);
+  writeFileSync(
+    join(dir, "options.conf"),
+    `[Unit]\nConditionHost=${host}\n[Service]\nExecStart=\nExecStart=/bin/true\n`,
+  );
   writeFileSync(join(dir, "..", "jlremote@.service"), "[Service]\nExecStart=/bin/true\n");
   return dir;
 }
@@ -35,7 +38,10 @@ test("service install without a user manager fails with one line that points to 
     assert.equal(r.stdout, "");
     const lines = r.stderr.trim().split("\n");
     assert.equal(lines.length, 1, r.stderr);
-    assert.match(lines[0] ?? "", /^jlremote: no systemd user manager here \(.+\); nothing installed\. `jlremote start` runs Jupyter detached without systemd/);
+    assert.match(
+      lines[0] ?? "",
+      /^jlremote: no systemd user manager here \(.+\); nothing installed\. `jlremote start` runs Jupyter detached without systemd/,
+    );
     assert.doesNotMatch(r.stderr, /\n\s+at /);
   }
   assert.equal(existsSync(join(sb.env.XDG_CONFIG_HOME as string, "systemd")), false);
@@ -63,7 +69,11 @@ test("status --json says managedBy systemd only when the drop-in for this host e
   assert.equal(r.code, 3);
   assert.equal((JSON.parse(r.stdout) as { managedBy: string }).managedBy, "systemd");
   fakeInstalled(sb, "other", "some-other-login-node");
-  assert.equal((JSON.parse((await runCli(["status", "--json", "--name", "other"], sb.env)).stdout) as { managedBy: string }).managedBy, "jlremote");
+  assert.equal(
+    (JSON.parse((await runCli(["status", "--json", "--name", "other"], sb.env)).stdout) as { managedBy: string })
+      .managedBy,
+    "jlremote",
+  );
   const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as unknown[];
   assert.ok(Array.isArray(list));
 });
@@ -74,7 +84,11 @@ test("status and list of a service instance never run systemctl (status stays fa
   const bin = join(sb.dir, "bin");
   const called = join(sb.dir, "systemctl-called");
   mkdirSync(bin);
-  writeFileSync(join(bin, "systemctl"), `#!/bin/sh\necho "$@" >> '${called}'\necho 'Failed to connect to bus' >&2\nexit 1\n`, { mode: 0o755 });
+  writeFileSync(
+    join(bin, "systemctl"),
+    `#!/bin/sh\necho "$@" >> '${called}'\necho 'Failed to connect to bus' >&2\nexit 1\n`,
+    { mode: 0o755 },
+  );
   const env = { ...sb.env, PATH: `${bin}:${sb.env.PATH}` };
   const r = await runCli(["status", "--json"], env);
   assert.equal((JSON.parse(r.stdout) as { managedBy: string }).managedBy, "systemd");
@@ -90,7 +104,10 @@ test("start of an installed service with no user manager refuses with a hint and
   const r = await runCli(["start", "--port", "9"], sb.env);
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /note: 'default' is a systemd service; .*ignoring --port/);
-  assert.match(r.stderr, /installed as a systemd user service, but no systemd user manager answers .*`jlremote service uninstall --name default` and use `jlremote start`/);
+  assert.match(
+    r.stderr,
+    /installed as a systemd user service, but no systemd user manager answers .*`jlremote service uninstall --name default` and use `jlremote start`/,
+  );
   assert.equal(existsSync(join(sb.dir, "state", "jlremote", "default", "state.json")), false);
 });
 
@@ -116,7 +133,10 @@ test("service uninstall removes the files even without a manager, and is a no-op
   assert.match(r.stderr, /removing the files only/);
   assert.equal(existsSync(dir), false);
   assert.deepEqual(readdirSync(join(dir, "..")), []);
-  assert.equal((JSON.parse((await runCli(["status", "--json"], sb.env)).stdout) as { managedBy: string }).managedBy, "jlremote");
+  assert.equal(
+    (JSON.parse((await runCli(["status", "--json"], sb.env)).stdout) as { managedBy: string }).managedBy,
+    "jlremote",
+  );
 });
 
 test("a service installed for another host (shared home) is neither taken over nor uninstalled from here (exit 4)", async (t) => {

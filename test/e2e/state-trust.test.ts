@@ -2,7 +2,18 @@
 // with one line; nothing is followed and nothing is signalled.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -18,9 +29,49 @@ function liveRecord(t: { after: (fn: () => unknown) => void }, sb: Sandbox): { p
   const pid = c.pid as number;
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
   const startTime = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19]);
-  const id = { pid, startTime, host: hostname(), bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim() };
-  const options = { name: "default", app: "server", jupyter: "/usr/bin/jupyter", port: 8888, portExplicit: false, rootDir: sb.dir, extraArgs: [], maxRestarts: 5, readyTimeoutMs: 60000, stopTimeoutMs: 10000, sock: false, healthIntervalMs: 30000, healthRetries: 3 };
-  const record = { schema: 1, name: "default", state: "running", host: hostname(), supervisor: id, jupyter: id, port: 8888, socket: null, children: [], token: "planted-token", app: "server", options, startedAt: null, restarts: 0, lastExit: null, reason: null, logFile: "/x", jupyterLogFile: "/y", version: "0.1.0", updatedAt: new Date().toISOString() };
+  const id = {
+    pid,
+    startTime,
+    host: hostname(),
+    bootId: readFileSync("/proc/sys/kernel/random/boot_id", "utf8").trim(),
+  };
+  const options = {
+    name: "default",
+    app: "server",
+    jupyter: "/usr/bin/jupyter",
+    port: 8888,
+    portExplicit: false,
+    rootDir: sb.dir,
+    extraArgs: [],
+    maxRestarts: 5,
+    readyTimeoutMs: 60000,
+    stopTimeoutMs: 10000,
+    sock: false,
+    healthIntervalMs: 30000,
+    healthRetries: 3,
+  };
+  const record = {
+    schema: 1,
+    name: "default",
+    state: "running",
+    host: hostname(),
+    supervisor: id,
+    jupyter: id,
+    port: 8888,
+    socket: null,
+    children: [],
+    token: "planted-token",
+    app: "server",
+    options,
+    startedAt: null,
+    restarts: 0,
+    lastExit: null,
+    reason: null,
+    logFile: "/x",
+    jupyterLogFile: "/y",
+    version: "0.1.0",
+    updatedAt: new Date().toISOString(),
+  };
   return { pid, text: JSON.stringify(record) };
 }
 
@@ -54,7 +105,9 @@ test("a symlinked state.json is refused by every command, not followed, nothing 
   assert.ok(lstatSync(join(sb.stateDir(), "state.json")).isSymbolicLink());
 });
 
-test("a state.json owned by another user is refused, nothing signalled", { skip: !root && "chown needs root" }, async (t) => {
+test("a state.json owned by another user is refused, nothing signalled", {
+  skip: !root && "chown needs root",
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
@@ -89,7 +142,9 @@ test("a symlinked instance dir is refused, nothing created through it, nothing s
   assert.deepEqual(readdirSync(target), ["state.json"]);
 });
 
-test("an instance dir owned by another user is refused, nothing signalled", { skip: !root && "chown needs root" }, async (t) => {
+test("an instance dir owned by another user is refused, nothing signalled", {
+  skip: !root && "chown needs root",
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
@@ -103,12 +158,22 @@ test("an instance dir owned by another user is refused, nothing signalled", { sk
 // jllocal as uid 65534 with a state path too long for a control socket: its ControlPath dir is /tmp/jllocal-65534.
 const fallback = "/tmp/jllocal-65534";
 
-async function jllocalAsNobody(t: { after: (fn: () => unknown) => void }): Promise<{ code: number | null; stderr: string }> {
+async function jllocalAsNobody(t: {
+  after: (fn: () => unknown) => void;
+}): Promise<{ code: number | null; stderr: string }> {
   const home = mkdtempSync(join(tmpdir(), "jlr-nobody-"));
   t.after(() => rmSync(home, { recursive: true, force: true }));
   chownSync(home, 65534, 65534);
-  const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, XDG_STATE_HOME: join(home, "a-state-directory-with-a-long-name-so-the-control-socket-falls-back") };
-  const r = spawnSync("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, JLLOCAL, "nohost.invalid", "--no-browser"], { env, encoding: "utf8", timeout: 30_000 });
+  const env = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    XDG_STATE_HOME: join(home, "a-state-directory-with-a-long-name-so-the-control-socket-falls-back"),
+  };
+  const r = spawnSync(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, JLLOCAL, "nohost.invalid", "--no-browser"],
+    { env, encoding: "utf8", timeout: 30_000 },
+  );
   return { code: r.status, stderr: r.stderr };
 }
 
@@ -119,7 +184,9 @@ function plant(t: { after: (fn: () => unknown) => void }, make: () => void): voi
   t.after(() => rmSync(fallback, { recursive: true, force: true }));
 }
 
-test("jllocal's ControlPath fallback /tmp/jllocal-UID planted as a symlink: refused in one line, not followed", { skip: !root && "setpriv needs root" }, async (t) => {
+test("jllocal's ControlPath fallback /tmp/jllocal-UID planted as a symlink: refused in one line, not followed", {
+  skip: !root && "setpriv needs root",
+}, async (t) => {
   const target = mkdtempSync(join(tmpdir(), "jlr-planted-"));
   t.after(() => rmSync(target, { recursive: true, force: true }));
   plant(t, () => symlinkSync(target, fallback));
@@ -131,7 +198,9 @@ test("jllocal's ControlPath fallback /tmp/jllocal-UID planted as a symlink: refu
   assert.ok(lstatSync(fallback).isSymbolicLink());
 });
 
-test("jllocal's ControlPath fallback owned by another user: refused in one line", { skip: !root && "setpriv needs root" }, async (t) => {
+test("jllocal's ControlPath fallback owned by another user: refused in one line", {
+  skip: !root && "setpriv needs root",
+}, async (t) => {
   plant(t, () => mkdirSync(fallback, { mode: 0o777 }));
   spawnSync("chmod", ["777", fallback]);
   const r = await jllocalAsNobody(t);
@@ -154,16 +223,29 @@ test("restart validates the settings it will use (remembered, config file, recor
     [{ remembered: { jupyter: "/nonexistent/jupyter" } }, /\/nonexistent\/jupyter/],
     [{ remembered: { rootDir: join(sb.dir, "gone") } }, /--root-dir .*gone: no such directory/],
     [{ remembered: { maxRestarts: -3 } }, /settings\.json: settings\.maxRestarts: -3: expected a whole number/],
-    [{ config: { defaults: { extraArgs: "--ServerApp.token=" } } }, /config\.json: defaults\.extraArgs: "--ServerApp\.token=": expected an array of strings/],
-    [{ config: { instances: { default: { app: "bogus" } } } }, /config\.json: instances\.default\.app: "bogus": expected auto, lab, notebook or server/],
+    [
+      { config: { defaults: { extraArgs: "--ServerApp.token=" } } },
+      /config\.json: defaults\.extraArgs: "--ServerApp\.token=": expected an array of strings/,
+    ],
+    [
+      { config: { instances: { default: { app: "bogus" } } } },
+      /config\.json: instances\.default\.app: "bogus": expected auto, lab, notebook or server/,
+    ],
     [{ rootDir: join(sb.dir, "gone") }, /--root-dir .*gone: no such directory/],
   ];
   for (const [change, message] of bad) {
     const options = { ...rec.options, ...(change.rootDir ? { rootDir: change.rootDir } : {}) };
-    writeFileSync(join(sb.stateDir(), "state.json"), JSON.stringify({ ...rec, state: "stopped", supervisor: null, options }), { mode: 0o600 });
+    writeFileSync(
+      join(sb.stateDir(), "state.json"),
+      JSON.stringify({ ...rec, state: "stopped", supervisor: null, options }),
+      { mode: 0o600 },
+    );
     rmSync(join(sb.stateDir(), "settings.json"), { force: true });
     rmSync(configFile, { force: true });
-    if (change.remembered) writeFileSync(join(sb.stateDir(), "settings.json"), JSON.stringify({ schema: 1, settings: change.remembered }), { mode: 0o600 });
+    if (change.remembered)
+      writeFileSync(join(sb.stateDir(), "settings.json"), JSON.stringify({ schema: 1, settings: change.remembered }), {
+        mode: 0o600,
+      });
     if (change.config) writeFileSync(configFile, JSON.stringify(change.config), { mode: 0o600 });
     const r = await runCli(["restart"], sb.env);
     assert.equal(r.code, 2, r.stderr);

@@ -13,11 +13,31 @@ test("after --max-restarts failed restarts the state is failed, the supervisor e
   const sb = sandbox();
   t.after(() => sb.cleanup());
   sb.env.FLAKY_MARKER = `${sb.dir}/flaky-marker`;
-  const r = await runCli(["start", "--jupyter", `${fixtures}/flaky-jupyter.sh`, "--app", "server", "--max-restarts", "2", "--port", String(await freePort())], sb.env);
+  const r = await runCli(
+    [
+      "start",
+      "--jupyter",
+      `${fixtures}/flaky-jupyter.sh`,
+      "--app",
+      "server",
+      "--max-restarts",
+      "2",
+      "--port",
+      String(await freePort()),
+    ],
+    sb.env,
+  );
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
   process.kill(s.jupyterPid, "SIGKILL");
-  const failed = await waitFor("failed state", async () => { const x = await status(sb); return x.state === "failed" ? x : null; }, 30_000);
+  const failed = await waitFor(
+    "failed state",
+    async () => {
+      const x = await status(sb);
+      return x.state === "failed" ? x : null;
+    },
+    30_000,
+  );
   assert.equal(failed.code, 3);
   assert.equal(failed.restarts, 2);
   assert.match(failed.reason ?? "", /2 restarts in a row did not stay up \(--max-restarts 2\)/);
@@ -33,7 +53,22 @@ test("after --max-restarts failed restarts the state is failed, the supervisor e
 test("a Jupyter that never becomes ready fails start after --timeout and is killed", async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
-  const r = await runCli(["start", "--jupyter", `${fixtures}/hanging-jupyter.sh`, "--app", "server", "--timeout", "1", "--stop-timeout", "1", "--port", String(await freePort())], sb.env);
+  const r = await runCli(
+    [
+      "start",
+      "--jupyter",
+      `${fixtures}/hanging-jupyter.sh`,
+      "--app",
+      "server",
+      "--timeout",
+      "1",
+      "--stop-timeout",
+      "1",
+      "--port",
+      String(await freePort()),
+    ],
+    sb.env,
+  );
   assert.equal(r.code, 1);
   assert.match(r.stderr, /not ready within 1 s/);
   assert.match(r.stderr, /hanging-jupyter: pretending to start/);
@@ -43,49 +78,51 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
 });
 
 for (const f of flavours) {
-describe(`crash recovery and restart with ${f.id}`, { skip: f.skip }, () => {
-  test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
-    const sb = sandbox();
-    t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
-    assert.equal(r.code, 0, r.stderr);
-    const s = await status(sb);
-    process.kill(s.supervisorPid, "SIGHUP");
-    await waitFor("SIGHUP logged", () => readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8").includes("SIGHUP ignored"));
-    assert.equal((await status(sb)).state, "running");
-    assert.equal(await httpStatus(s.url), 200);
-    const tree = descendantsOf(s.supervisorPid);
-    process.kill(s.supervisorPid, "SIGINT");
-    await waitFor("supervisor exit", () => !alive(s.supervisorPid), 15_000);
-    assert.deepEqual(tree.filter(alive), []);
-    assert.equal((await status(sb)).state, "stopped");
-  });
+  describe(`crash recovery and restart with ${f.id}`, { skip: f.skip }, () => {
+    test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
+      const sb = sandbox();
+      t.after(() => sb.cleanup());
+      const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(sb);
+      process.kill(s.supervisorPid, "SIGHUP");
+      await waitFor("SIGHUP logged", () =>
+        readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8").includes("SIGHUP ignored"),
+      );
+      assert.equal((await status(sb)).state, "running");
+      assert.equal(await httpStatus(s.url), 200);
+      const tree = descendantsOf(s.supervisorPid);
+      process.kill(s.supervisorPid, "SIGINT");
+      await waitFor("supervisor exit", () => !alive(s.supervisorPid), 15_000);
+      assert.deepEqual(tree.filter(alive), []);
+      assert.equal((await status(sb)).state, "stopped");
+    });
 
-  test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
-    const sb = sandbox();
-    t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
-    assert.equal(r.code, 0, r.stderr);
-    const s = await status(sb);
-    const rr = await runCli(["restart"], sb.env);
-    assert.equal(rr.code, 0, rr.stderr);
-    assert.equal(rr.stdout.trim(), s.url);
-    const after = await status(sb);
-    assert.notEqual(after.jupyterPid, s.jupyterPid);
-    assert.equal(after.supervisorPid, s.supervisorPid);
-    assert.equal(alive(s.jupyterPid), false);
-    assert.equal(await httpStatus(s.url), 200);
-    const logs = await runCli(["logs", "-n", "100"], sb.env);
-    assert.match(logs.stdout, /==> supervisor: .*supervisor\.log <==/);
-    assert.match(logs.stdout, /restart requested/);
-    assert.match(logs.stdout, /==> jupyter: .*jupyter\.log <==/);
-    assert.match(logs.stdout, /Jupyter Server .* is running at/);
-    assert.match(logs.stdout, /settings applied/);
-    assert.equal((await runCli(["stop"], sb.env)).code, 0);
-    const again = await runCli(["restart"], sb.env);
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(again.stdout.trim() === s.url, false, "a fresh start gets a fresh token");
-    assert.equal(await httpStatus(again.stdout.trim()), 200);
+    test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
+      const sb = sandbox();
+      t.after(() => sb.cleanup());
+      const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(sb);
+      const rr = await runCli(["restart"], sb.env);
+      assert.equal(rr.code, 0, rr.stderr);
+      assert.equal(rr.stdout.trim(), s.url);
+      const after = await status(sb);
+      assert.notEqual(after.jupyterPid, s.jupyterPid);
+      assert.equal(after.supervisorPid, s.supervisorPid);
+      assert.equal(alive(s.jupyterPid), false);
+      assert.equal(await httpStatus(s.url), 200);
+      const logs = await runCli(["logs", "-n", "100"], sb.env);
+      assert.match(logs.stdout, /==> supervisor: .*supervisor\.log <==/);
+      assert.match(logs.stdout, /restart requested/);
+      assert.match(logs.stdout, /==> jupyter: .*jupyter\.log <==/);
+      assert.match(logs.stdout, /Jupyter Server .* is running at/);
+      assert.match(logs.stdout, /settings applied/);
+      assert.equal((await runCli(["stop"], sb.env)).code, 0);
+      const again = await runCli(["restart"], sb.env);
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(again.stdout.trim() === s.url, false, "a fresh start gets a fresh token");
+      assert.equal(await httpStatus(again.stdout.trim()), 200);
+    });
   });
-});
 }

@@ -13,26 +13,46 @@ const debianNotebook: Flavour = { ...debian, id: "debian-notebook", app: "notebo
 const threeFlavours: readonly Flavour[] = [debian, debianNotebook, jupyterlab4];
 
 function environ(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/environ`, "utf8"); } catch { return ""; }
+  try {
+    return readFileSync(`/proc/${pid}/environ`, "utf8");
+  } catch {
+    return "";
+  }
 }
 
 function allCmdlines(): string[] {
-  return readdirSync("/proc").filter((e) => /^\d+$/.test(e)).map((p) => cmdline(Number(p)));
+  return readdirSync("/proc")
+    .filter((e) => /^\d+$/.test(e))
+    .map((p) => cmdline(Number(p)));
 }
 
 for (const f of flavours) {
-  test(`${f.id}: no token in a kernel's or a terminal's environment, in any command line or log, also with --debug`, { skip: f.skip }, async (t) => {
+  test(`${f.id}: no token in a kernel's or a terminal's environment, in any command line or log, also with --debug`, {
+    skip: f.skip,
+  }, async (t) => {
     const sb = sandbox({ JUPYTER_TOKEN: "inherited-token-0123456789" });
     t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", "--debug"], sb.env, { timeoutMs: 240_000 });
+    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", "--debug"], sb.env, {
+      timeoutMs: 240_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     // A browser's visit with the token in the URL: Jupyter 1.x logs request URIs under --debug.
     assert.equal(await httpStatus(s.url), 200);
     const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-    const term = await fetch(`http://127.0.0.1:${s.port}/api/terminals`, { method: "POST", headers: { Authorization: `token ${s.token}` }, signal: AbortSignal.timeout(10_000) });
+    const term = await fetch(`http://127.0.0.1:${s.port}/api/terminals`, {
+      method: "POST",
+      headers: { Authorization: `token ${s.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
     assert.equal(term.status, 200, "terminals are available in this flavour");
-    const shell = await waitFor("terminal shell", () => descendantsOf(s.jupyterPid).find((p) => p !== kernel && !cmdline(p).includes("ipykernel") && /\b(ba|da)?sh\b/.test(cmdline(p))) ?? null);
+    const shell = await waitFor(
+      "terminal shell",
+      () =>
+        descendantsOf(s.jupyterPid).find(
+          (p) => p !== kernel && !cmdline(p).includes("ipykernel") && /\b(ba|da)?sh\b/.test(cmdline(p)),
+        ) ?? null,
+    );
     for (const pid of [s.jupyterPid, kernel, shell]) {
       const env = environ(pid);
       assert.ok(env.length > 0, `environ of ${pid} readable`);
@@ -61,15 +81,19 @@ const userConfigs = [
 
 for (const f of threeFlavours) {
   for (const cfg of userConfigs) {
-    test(`${f.id} (--app ${f.app}) with \`${cfg.split("\n")[0]}\`${cfg.includes("\n") ? " (all classes)" : ""} in the user's config: jlremote's token wins, nothing is open`, { skip: f.skip }, async (t) => {
+    test(`${f.id} (--app ${f.app}) with \`${cfg.split("\n")[0]}\`${cfg.includes("\n") ? " (all classes)" : ""} in the user's config: jlremote's token wins, nothing is open`, {
+      skip: f.skip,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const dir = sb.env.JUPYTER_CONFIG_DIR as string;
       mkdirSync(dir, { recursive: true });
       // The base_url proves the user's file was read (a `--config` file alone would make Jupyter skip it).
-      const witness = "c.ServerApp.base_url = '/m/'\nc.NotebookApp.base_url = '/m/'\nc.ServerApp.root_dir = '/'\nc.NotebookApp.notebook_dir = '/'";
+      const witness =
+        "c.ServerApp.base_url = '/m/'\nc.NotebookApp.base_url = '/m/'\nc.ServerApp.root_dir = '/'\nc.NotebookApp.notebook_dir = '/'";
       writeFileSync(join(sb.dir, "root-marker.txt"), "here");
-      for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"]) writeFileSync(join(dir, file), `${cfg}\n${witness}\n`);
+      for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"])
+        writeFileSync(join(dir, file), `${cfg}\n${witness}\n`);
       const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150"], sb.env, { timeoutMs: 240_000 });
       assert.equal(r.code, 0, r.stderr);
       const s = await status(sb);
@@ -80,9 +104,17 @@ for (const f of threeFlavours) {
       assert.ok(printed === 200 || printed === 302, `printed URL answered ${printed}`);
       assert.equal(await httpStatus(`${base}/api/status`, { Authorization: `token ${s.token}` }), 200);
       // jlremote's root dir (the cwd of start here) beats the user's root_dir.
-      assert.equal(await httpStatus(`${base}/api/contents/root-marker.txt`, { Authorization: `token ${s.token}` }), 200);
-      for (const path of ["/api/status", "/api/contents", "/api/kernels"]) assert.equal(await httpStatus(`${base}${path}`), 403, `${path} without a token`);
-      assert.equal(await httpStatus(`${base}/api/contents`, { Authorization: "token fixed-token-of-the-user" }), 403, "the user's fixed token opens it");
+      assert.equal(
+        await httpStatus(`${base}/api/contents/root-marker.txt`, { Authorization: `token ${s.token}` }),
+        200,
+      );
+      for (const path of ["/api/status", "/api/contents", "/api/kernels"])
+        assert.equal(await httpStatus(`${base}${path}`), 403, `${path} without a token`);
+      assert.equal(
+        await httpStatus(`${base}/api/contents`, { Authorization: "token fixed-token-of-the-user" }),
+        403,
+        "the user's fixed token opens it",
+      );
       // jupyter_server's "/" (app server) is a static landing page for anyone; the lab and notebook pages need the token.
       if (f.app !== "server") {
         const page = await httpStatus(s.url.replace(/\?token=.*$/, ""));
@@ -93,18 +125,43 @@ for (const f of threeFlavours) {
 }
 
 const openOrForeign: { f: Flavour; extra: string[]; message: RegExp }[] = [
-  { f: debian, extra: ["--ServerApp.token="], message: /your Jupyter configuration disables authentication \(.*\): jlremote will not serve an open Jupyter/ },
-  { f: debianNotebook, extra: ["--NotebookApp.token="], message: /disables authentication .*jlremote will not serve an open Jupyter/ },
-  { f: jupyterlab4, extra: ["--IdentityProvider.token="], message: /disables authentication .*jlremote will not serve an open Jupyter/ },
-  { f: debian, extra: ["--ServerApp.token=some-other-token"], message: /Jupyter refuses jlremote's token \(HTTP 403\): a configuration sets its own token.*jupyter-config-dir|Jupyter refuses jlremote's token \(HTTP 403\)/ },
-  { f: jupyterlab4, extra: ["--IdentityProvider.token=some-other-token"], message: /Jupyter refuses jlremote's token \(HTTP 403\)/ },
+  {
+    f: debian,
+    extra: ["--ServerApp.token="],
+    message: /your Jupyter configuration disables authentication \(.*\): jlremote will not serve an open Jupyter/,
+  },
+  {
+    f: debianNotebook,
+    extra: ["--NotebookApp.token="],
+    message: /disables authentication .*jlremote will not serve an open Jupyter/,
+  },
+  {
+    f: jupyterlab4,
+    extra: ["--IdentityProvider.token="],
+    message: /disables authentication .*jlremote will not serve an open Jupyter/,
+  },
+  {
+    f: debian,
+    extra: ["--ServerApp.token=some-other-token"],
+    message:
+      /Jupyter refuses jlremote's token \(HTTP 403\): a configuration sets its own token.*jupyter-config-dir|Jupyter refuses jlremote's token \(HTTP 403\)/,
+  },
+  {
+    f: jupyterlab4,
+    extra: ["--IdentityProvider.token=some-other-token"],
+    message: /Jupyter refuses jlremote's token \(HTTP 403\)/,
+  },
 ];
 
 for (const { f, extra, message } of openOrForeign) {
-  test(`${f.id} with \`-- ${extra.join(" ")}\`: start fails with one clear line and nothing keeps running`, { skip: f.skip }, async (t) => {
+  test(`${f.id} with \`-- ${extra.join(" ")}\`: start fails with one clear line and nothing keeps running`, {
+    skip: f.skip,
+  }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", ...extra], sb.env, { timeoutMs: 240_000 });
+    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150", "--", ...extra], sb.env, {
+      timeoutMs: 240_000,
+    });
     assert.equal(r.code, 1, r.stderr);
     const first = r.stderr.split("\n")[0] ?? "";
     assert.match(first, message);

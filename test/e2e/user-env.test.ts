@@ -5,15 +5,28 @@ import assert from "node:assert/strict";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { alive, CLI, freePort, httpStatus, killRecorded, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import {
+  alive,
+  CLI,
+  freePort,
+  httpStatus,
+  killRecorded,
+  runCli,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
 import { jupyterlab4, labVenv } from "../helpers/flavours.js";
 import { cmdline, type Status } from "../helpers/jupyter.js";
 import { killLocalMasters, runJllocal } from "../helpers/jllocal.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
 
-const skip = jupyterlab4.skip || (existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd (make test installs it as root)");
+const skip =
+  jupyterlab4.skip || (existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd (make test installs it as root)");
 
-describe("the user's own Jupyter survives crashes with its settings, also through jllocal over a bare-PATH ssh", { skip }, () => {
+describe("the user's own Jupyter survives crashes with its settings, also through jllocal over a bare-PATH ssh", {
+  skip,
+}, () => {
   let sb: Sandbox | undefined;
   let sshd: Sshd | undefined;
   let home = "";
@@ -36,25 +49,39 @@ describe("the user's own Jupyter survives crashes with its settings, also throug
     symlinkSync(join(labVenv, "bin", "jupyter-lab"), join(sb.dir, "pipx-bin", "jupyter-lab"));
     // The remote defaults file: the prologue instance activates the env (like `conda activate lab`).
     mkdirSync(join(home, ".config", "jlremote"), { recursive: true });
-    writeFileSync(join(home, ".config", "jlremote", "config.json"), JSON.stringify({ instances: { prologued: { prologue: `. ${labVenv}/bin/activate && echo activated >&2` } } }));
+    writeFileSync(
+      join(home, ".config", "jlremote", "config.json"),
+      JSON.stringify({ instances: { prologued: { prologue: `. ${labVenv}/bin/activate && echo activated >&2` } } }),
+    );
     // A bare PATH: Debian's jupyter (the wrong one) is on it, the venv is not.
     remoteEnv = {
-      HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: join(sb.dir, "remote-state"), XDG_CONFIG_HOME: join(home, ".config"),
-      JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-      IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8",
+      HOME: home,
+      PATH: "/usr/bin:/bin",
+      XDG_STATE_HOME: join(sb.dir, "remote-state"),
+      XDG_CONFIG_HOME: join(home, ".config"),
+      JUPYTER_RUNTIME_DIR: join(home, "jr"),
+      JUPYTER_CONFIG_DIR: join(home, "jc"),
+      JUPYTER_DATA_DIR: join(home, "jd"),
+      IPYTHONDIR: join(home, "ipython"),
+      LANG: "C.UTF-8",
     };
     sshd = await startSshd(sb.dir, remoteEnv);
     localEnv = { ...sb.env };
   });
 
   after(async () => {
-    if (sshd && sb) await killLocalMasters(join(sb.env.XDG_STATE_HOME as string, "jlremote", "local"), sshd.sshConfig).catch(() => {});
+    if (sshd && sb)
+      await killLocalMasters(join(sb.env.XDG_STATE_HOME as string, "jlremote", "local"), sshd.sshConfig).catch(
+        () => {},
+      );
     if (sb) killRecorded(join(sb.dir, "remote-state", "jlremote"));
     if (sshd) await sshd.stop();
     if (sb) await sb.cleanup();
   });
 
-  async function remoteStatus(name: string): Promise<Status & { settings: Record<string, unknown> | null; code: number | null }> {
+  async function remoteStatus(
+    name: string,
+  ): Promise<Status & { settings: Record<string, unknown> | null; code: number | null }> {
     const r = await runCli(["status", "--json", "--name", name], remoteEnv);
     return { ...(JSON.parse(r.stdout) as Status & { settings: Record<string, unknown> | null }), code: r.code };
   }
@@ -81,18 +108,40 @@ describe("the user's own Jupyter survives crashes with its settings, also throug
   }
 
   const cases: { name: string; args: () => string[]; wanted: () => RegExp; extra?: (s: Status) => void }[] = [
-    { name: "conda", args: () => ["--jupyter", join(labVenv, "bin", "jupyter")], wanted: () => /jupyterlab-venv\/bin\/jupyter-lab /, },
-    { name: "pipx", args: () => ["--jupyter", join((sb as Sandbox).dir, "pipx-bin", "jupyter-lab")], wanted: () => /pipx-bin\/jupyter-lab /, },
     {
-      name: "prologued", args: () => [], wanted: () => /jupyterlab-venv\/bin\/jupyter-lab /,
-      extra: (s) => assert.ok(readFileSync(`/proc/${s.jupyterPid}/environ`, "utf8").split("\0").some((e) => e.startsWith("VIRTUAL_ENV=") && e.endsWith("jupyterlab-venv")), "the prologue's environment reaches Jupyter"),
+      name: "conda",
+      args: () => ["--jupyter", join(labVenv, "bin", "jupyter")],
+      wanted: () => /jupyterlab-venv\/bin\/jupyter-lab /,
+    },
+    {
+      name: "pipx",
+      args: () => ["--jupyter", join((sb as Sandbox).dir, "pipx-bin", "jupyter-lab")],
+      wanted: () => /pipx-bin\/jupyter-lab /,
+    },
+    {
+      name: "prologued",
+      args: () => [],
+      wanted: () => /jupyterlab-venv\/bin\/jupyter-lab /,
+      extra: (s) =>
+        assert.ok(
+          readFileSync(`/proc/${s.jupyterPid}/environ`, "utf8")
+            .split("\0")
+            .some((e) => e.startsWith("VIRTUAL_ENV=") && e.endsWith("jupyterlab-venv")),
+          "the prologue's environment reaches Jupyter",
+        ),
     },
   ];
 
   for (const c of cases) {
-    test(`${c.name}: starts, comes back with its settings after both processes are SIGKILLed (start, then jllocal's auto-start)`, { timeout: 240_000 }, async () => {
+    test(`${c.name}: starts, comes back with its settings after both processes are SIGKILLed (start, then jllocal's auto-start)`, {
+      timeout: 240_000,
+    }, async () => {
       // An explicit port away from 8888+ (other test runs on this machine start Jupyters there); remembered too.
-      const first = await runCli(["start", "--name", c.name, ...c.args(), "--root-dir", proj, "--port", String(await freePort()), "--json"], remoteEnv, { cwd: home });
+      const first = await runCli(
+        ["start", "--name", c.name, ...c.args(), "--root-dir", proj, "--port", String(await freePort()), "--json"],
+        remoteEnv,
+        { cwd: home },
+      );
       assert.equal(first.code, 0, first.stderr);
       const s1 = await assertSettings(c.name, c.wanted());
       c.extra?.(s1);
@@ -108,7 +157,11 @@ describe("the user's own Jupyter survives crashes with its settings, also throug
 
       await crashBoth(s2);
       // jllocal over ssh: the remote shell has the bare PATH; jllocal runs `jlremote start --json --name N`.
-      const j = await runJllocal(["jlr-test", "--name", c.name, "--no-browser", "--json", "--ssh-config", (sshd as Sshd).sshConfig], localEnv, 180_000);
+      const j = await runJllocal(
+        ["jlr-test", "--name", c.name, "--no-browser", "--json", "--ssh-config", (sshd as Sshd).sshConfig],
+        localEnv,
+        180_000,
+      );
       assert.equal(j.code, 0, j.stderr);
       assert.match(j.stderr, /started it/);
       const info = JSON.parse(j.stdout) as { url: string };

@@ -15,7 +15,14 @@ export interface NotebookRun {
 }
 
 /** Flags from the machine notes: no network of its own, no sandbox (root), a fresh profile. */
-const chromiumArgs = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"];
+const chromiumArgs = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+];
 
 /** Open `url` (JupyterLab), check the launcher, create a Python notebook, run `1+1`, return the output and a screenshot. */
 export async function runNotebookInBrowser(url: string, tmp: string, shotName: string): Promise<NotebookRun> {
@@ -23,8 +30,12 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
   mkdirSync(artifactsDir, { recursive: true });
   const screenshot = join(artifactsDir, shotName);
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium", headless: true, args: chromiumArgs, timeout: 60_000,
-    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, viewport: { width: 1280, height: 800 },
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: chromiumArgs,
+    timeout: 60_000,
+    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
+    viewport: { width: 1280, height: 800 },
   });
   const page = context.pages()[0] ?? (await context.newPage());
   try {
@@ -36,7 +47,10 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     const editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first();
     await editor.waitFor();
     // A cell run before the kernel is connected can be dropped: wait for "Python 3 (ipykernel) | Idle" first.
-    await page.getByText(/\(ipykernel\) \| Idle/).first().waitFor({ timeout: 180_000 });
+    await page
+      .getByText(/\(ipykernel\) \| Idle/)
+      .first()
+      .waitFor({ timeout: 180_000 });
     await editor.click();
     await page.keyboard.type("1+1");
     const out = page.locator(".jp-NotebookPanel .jp-OutputArea-output").first();
@@ -60,7 +74,13 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     throw new Error(`${(err as Error).message.split("\n")[0]} (screenshot: ${failed})`, { cause: err });
   } finally {
     // By PID as well: the browser processes are ours (children of this test process, with our profile dir).
-    const ours = descendantsOf(process.pid).filter((p) => { try { return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile); } catch { return false; } });
+    const ours = descendantsOf(process.pid).filter((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile);
+      } catch {
+        return false;
+      }
+    });
     await Promise.race([context.close(), new Promise((r) => setTimeout(r, 15_000))]);
     for (const p of ours) killPid(p);
     await waitFor("browser processes to exit", () => ours.every((p) => !alive(p)), 10_000).catch(() => {});

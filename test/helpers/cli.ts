@@ -34,7 +34,9 @@ export function sandbox(extra: Record<string, string> = {}): Sandbox {
   };
   const stateDir = (name = "default") => join(env.XDG_STATE_HOME as string, "jlremote", name);
   return {
-    dir, env, stateDir,
+    dir,
+    env,
+    stateDir,
     cleanup: async () => {
       killRecorded(join(env.XDG_STATE_HOME as string, "jlremote"));
       rmSync(dir, { recursive: true, force: true });
@@ -43,24 +45,48 @@ export function sandbox(extra: Record<string, string> = {}): Sandbox {
 }
 
 /** Result of one CLI run. */
-export interface RunResult { code: number | null; stdout: string; stderr: string; }
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 /** Run the built CLI to completion (bounded by `timeoutMs`). */
-export function runCli(args: string[], env: Record<string, string>, opts: { cwd?: string; timeoutMs?: number; input?: string } = {}): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string>,
+  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
+): Promise<RunResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env, cwd: opts.cwd ?? env.HOME, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env,
+      cwd: opts.cwd ?? env.HOME,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), opts.timeoutMs ?? 60_000);
-    child.on("close", (code) => { clearTimeout(timer); res({ code, stdout, stderr }); });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
     child.stdin.end(opts.input ?? "");
   });
 }
 
 /** Poll `cond` every `stepMs` until it returns a truthy value or `timeoutMs` passes (then throws `what`). */
-export async function waitFor<T>(what: string, cond: () => T | Promise<T>, timeoutMs = 20_000, stepMs = 50): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  what: string,
+  cond: () => T | Promise<T>,
+  timeoutMs = 20_000,
+  stepMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await cond();
@@ -103,11 +129,17 @@ export function descendantsOf(root: number): number[] {
       const s = readFileSync(`/proc/${e}/stat`, "utf8");
       const ppid = Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[1]);
       kids.set(ppid, [...(kids.get(ppid) ?? []), Number(e)]);
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   const out: number[] = [];
   const q = [root];
-  while (q.length) for (const c of kids.get(q.shift() as number) ?? []) { out.push(c); q.push(c); }
+  while (q.length)
+    for (const c of kids.get(q.shift() as number) ?? []) {
+      out.push(c);
+      q.push(c);
+    }
   return out;
 }
 
@@ -124,16 +156,30 @@ function startTime(pid: number): string | null {
 /** SIGKILL the supervisor, Jupyter and descendants recorded in every state.json under `root`, checking start times. */
 export function killRecorded(root: string): void {
   let names: string[] = [];
-  try { names = readdirSync(root); } catch { return; }
+  try {
+    names = readdirSync(root);
+  } catch {
+    return;
+  }
   for (const n of names) {
     type Id = { pid: number; startTime: number };
     let rec: { supervisor?: Id | null; jupyter?: Id | null; keepers?: Id[]; children?: Id[] };
-    try { rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8")); } catch { continue; }
+    try {
+      rec = JSON.parse(readFileSync(join(root, n, "state.json"), "utf8"));
+    } catch {
+      continue;
+    }
     // Keepers hold kernels kept across Jupyter restarts (also those of a supervisor SIGKILLed by the test).
     for (const id of [rec.supervisor, rec.jupyter, ...(rec.keepers ?? []), ...(rec.children ?? [])]) {
       if (!id || startTime(id.pid) !== String(id.startTime)) continue;
       const pids = [id.pid, ...descendantsOf(id.pid)];
-      for (const p of pids) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
+      for (const p of pids) {
+        try {
+          process.kill(p, "SIGKILL");
+        } catch {
+          /* gone */
+        }
+      }
     }
   }
 }
@@ -141,7 +187,11 @@ export function killRecorded(root: string): void {
 /** Kill a PID we started, ignoring "already gone". */
 export function killPid(pid: number | undefined, signal: NodeJS.Signals = "SIGKILL"): void {
   if (pid === undefined) return;
-  try { process.kill(pid, signal); } catch { /* gone */ }
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
 }
 
 /** GET a URL on loopback and return the HTTP status (0 on error). */
@@ -170,7 +220,9 @@ export function processesWithEnv(needle: string, cmd?: RegExp): number[] {
       if (Buffer.concat([Buffer.from([0]), readFileSync(`/proc/${e}/environ`)]).indexOf(want) < 0) continue;
       if (cmd && !cmd.test(readFileSync(`/proc/${e}/cmdline`, "utf8").replaceAll("\0", " "))) continue;
       out.push(Number(e));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }

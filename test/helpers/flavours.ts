@@ -17,7 +17,8 @@ export interface Flavour {
 }
 
 /** Where `scripts/ensure-jupyterlab.sh` caches the JupyterLab 4 venv (JLREMOTE_JUPYTERLAB_VENV overrides). */
-export const labVenv = process.env.JLREMOTE_JUPYTERLAB_VENV ?? resolve(import.meta.dirname, "../../.cache/jupyterlab-venv");
+export const labVenv =
+  process.env.JLREMOTE_JUPYTERLAB_VENV ?? resolve(import.meta.dirname, "../../.cache/jupyterlab-venv");
 
 /** True when the venv was built to the end (its .complete marker is written last). */
 export function labVenvReady(): boolean {
@@ -32,10 +33,22 @@ function labSkip(): string | false {
 }
 
 /** Debian's Jupyter: jupyter_server 1.23 (`--app server`). */
-export const debian: Flavour = { id: "debian", jupyter: "/usr/bin/jupyter", app: "server", serverMajor: 1, skip: false };
+export const debian: Flavour = {
+  id: "debian",
+  jupyter: "/usr/bin/jupyter",
+  app: "server",
+  serverMajor: 1,
+  skip: false,
+};
 
 /** JupyterLab 4.6 / jupyter_server 2.x from the venv (`--app lab`). */
-export const jupyterlab4: Flavour = { id: "jupyterlab4", jupyter: resolve(labVenv, "bin/jupyter"), app: "lab", serverMajor: 2, skip: labSkip() };
+export const jupyterlab4: Flavour = {
+  id: "jupyterlab4",
+  jupyter: resolve(labVenv, "bin/jupyter"),
+  app: "lab",
+  serverMajor: 2,
+  skip: labSkip(),
+};
 
 /** The matrix: every e2e case that must hold for both installs iterates over this. */
 export const flavours: readonly Flavour[] = [debian, jupyterlab4];

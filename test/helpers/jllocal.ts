@@ -14,10 +14,17 @@ export function runJllocal(args: string[], env: Record<string, string>, timeoutM
     const child = spawn(process.execPath, [JLLOCAL, ...args], { env, cwd: env.HOME, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => { stdout += d; });
-    child.stderr.on("data", (d) => { stderr += d; });
+    child.stdout.on("data", (d) => {
+      stdout += d;
+    });
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("close", (code) => { clearTimeout(timer); res({ code, stdout, stderr }); });
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr });
+    });
     child.stdin.end("");
   });
 }
@@ -37,17 +44,30 @@ export function localMasters(localRoot: string, sshConfig: string): number[] {
   const pids = new Set<number>();
   const tunnels = join(localRoot, "tunnels");
   let files: string[] = [];
-  try { files = readdirSync(tunnels).filter((f) => f.endsWith(".json")); } catch { /* none */ }
+  try {
+    files = readdirSync(tunnels).filter((f) => f.endsWith(".json"));
+  } catch {
+    /* none */
+  }
   for (const f of files) {
     try {
       const r = JSON.parse(readFileSync(join(tunnels, f), "utf8")) as { master: { pid: number; startTime: number } };
       if (startTime(r.master.pid) === r.master.startTime && alive(r.master.pid)) pids.add(r.master.pid);
-    } catch { /* unreadable */ }
+    } catch {
+      /* unreadable */
+    }
   }
   let sockets: string[] = [];
-  try { sockets = readdirSync(join(localRoot, "cm")); } catch { /* none */ }
+  try {
+    sockets = readdirSync(join(localRoot, "cm"));
+  } catch {
+    /* none */
+  }
   for (const s of sockets) {
-    const r = spawnSync("ssh", ["-F", sshConfig, "-o", `ControlPath=${join(localRoot, "cm", s)}`, "-O", "check", "x"], { encoding: "utf8", timeout: 5000 });
+    const r = spawnSync("ssh", ["-F", sshConfig, "-o", `ControlPath=${join(localRoot, "cm", s)}`, "-O", "check", "x"], {
+      encoding: "utf8",
+      timeout: 5000,
+    });
     const m = /pid=(\d+)/.exec(r.stderr ?? "");
     if (m) pids.add(Number(m[1]));
   }
@@ -61,7 +81,9 @@ export function processesMentioning(path: string): number[] {
     if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
     try {
       if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes(path) && alive(Number(e))) out.push(Number(e));
-    } catch { /* gone */ }
+    } catch {
+      /* gone */
+    }
   }
   return out;
 }
@@ -84,7 +106,11 @@ export interface RemoteHost {
  * Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter
  * dirs, `config` (when given) as its defaults file ~/.config/jlremote/config.json, and `extraEnv` for its sessions.
  */
-export async function startRemoteHost(dir: string, config?: unknown, extraEnv: Record<string, string> = {}): Promise<RemoteHost> {
+export async function startRemoteHost(
+  dir: string,
+  config?: unknown,
+  extraEnv: Record<string, string> = {},
+): Promise<RemoteHost> {
   const home = join(dir, "remote-home");
   const remoteState = join(dir, "remote-state");
   mkdirSync(join(home, ".local", "bin"), { recursive: true });
@@ -98,9 +124,16 @@ export async function startRemoteHost(dir: string, config?: unknown, extraEnv: R
     writeFileSync(join(home, ".config", "jlremote", "config.json"), JSON.stringify(config));
   }
   const sshd = await startSshd(dir, {
-    HOME: home, PATH: "/usr/bin:/bin", XDG_STATE_HOME: remoteState, XDG_CONFIG_HOME: join(home, ".config"),
-    JUPYTER_RUNTIME_DIR: join(home, "jr"), JUPYTER_CONFIG_DIR: join(home, "jc"), JUPYTER_DATA_DIR: join(home, "jd"),
-    IPYTHONDIR: join(home, "ipython"), LANG: "C.UTF-8", ...extraEnv,
+    HOME: home,
+    PATH: "/usr/bin:/bin",
+    XDG_STATE_HOME: remoteState,
+    XDG_CONFIG_HOME: join(home, ".config"),
+    JUPYTER_RUNTIME_DIR: join(home, "jr"),
+    JUPYTER_CONFIG_DIR: join(home, "jc"),
+    JUPYTER_DATA_DIR: join(home, "jd"),
+    IPYTHONDIR: join(home, "ipython"),
+    LANG: "C.UTF-8",
+    ...extraEnv,
   });
   return { sshd, home, remoteState };
 }
@@ -116,7 +149,10 @@ export interface JllocalWorld extends RemoteHost {
 }
 
 /** Start a JllocalWorld (`config` and `extraEnv` as for startRemoteHost). */
-export async function startJllocalWorld(config?: unknown, extraEnv: Record<string, string> = {}): Promise<JllocalWorld> {
+export async function startJllocalWorld(
+  config?: unknown,
+  extraEnv: Record<string, string> = {},
+): Promise<JllocalWorld> {
   const sb = sandbox();
   const remote = await startRemoteHost(sb.dir, config, extraEnv);
   const env = { ...sb.env };

@@ -6,9 +6,19 @@ import { descendantsOf, runCli, waitFor, type Sandbox } from "./cli.js";
 
 /** The fields of status --json the tests use. */
 export interface Status {
-  state: string; url: string; token: string; port: number | null; socket: string | null; host: string;
-  supervisorPid: number; jupyterPid: number; restarts: number; reason: string | null; elsewhere: boolean;
-  lastExit: { code: number | null; signal: string | null; reason?: string } | null; [k: string]: unknown;
+  state: string;
+  url: string;
+  token: string;
+  port: number | null;
+  socket: string | null;
+  host: string;
+  supervisorPid: number;
+  jupyterPid: number;
+  restarts: number;
+  reason: string | null;
+  elsewhere: boolean;
+  lastExit: { code: number | null; signal: string | null; reason?: string } | null;
+  [k: string]: unknown;
 }
 
 /** status --json (and its exit code) for an instance. */
@@ -19,14 +29,26 @@ export async function status(sb: Sandbox, name = "default"): Promise<Status & { 
 
 /** Start a kernel through the REST API (TCP instance) and return the kernel's PID once it exists. */
 export async function startKernel(port: number, token: string, jupyterPid: number): Promise<number> {
-  const res = await fetch(`http://127.0.0.1:${port}/api/kernels`, { method: "POST", headers: { Authorization: `token ${token}` }, body: JSON.stringify({ name: "python3" }), signal: AbortSignal.timeout(10_000) });
+  const res = await fetch(`http://127.0.0.1:${port}/api/kernels`, {
+    method: "POST",
+    headers: { Authorization: `token ${token}` },
+    body: JSON.stringify({ name: "python3" }),
+    signal: AbortSignal.timeout(10_000),
+  });
   if (res.status !== 201) throw new Error(`kernel start: HTTP ${res.status}`);
-  return waitFor("kernel process", () => descendantsOf(jupyterPid).find((p) => cmdline(p).includes("ipykernel")) ?? null);
+  return waitFor(
+    "kernel process",
+    () => descendantsOf(jupyterPid).find((p) => cmdline(p).includes("ipykernel")) ?? null,
+  );
 }
 
 /** A process's command line with spaces for NULs ('' when gone). */
 export function cmdline(pid: number): string {
-  try { return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " "); } catch { return ""; }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+  } catch {
+    return "";
+  }
 }
 
 /** The connection file of a kernel process (from its `-f` argument). */
@@ -39,7 +61,11 @@ export function connectionFile(pid: number): string {
 
 /** Run Python code in a kernel over its connection file (jupyter_client, real ZMQ); returns what it printed. */
 export function execInKernel(pid: number, code: string): string {
-  const r = spawnSync("/usr/bin/python3", [resolve(import.meta.dirname, "../fixtures/kernel-exec.py"), connectionFile(pid), code], { encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(
+    "/usr/bin/python3",
+    [resolve(import.meta.dirname, "../fixtures/kernel-exec.py"), connectionFile(pid), code],
+    { encoding: "utf8", timeout: 30_000 },
+  );
   if (r.status !== 0) throw new Error(`kernel exec failed: ${r.stderr}`);
   return r.stdout.trim();
 }

@@ -8,9 +8,10 @@ import { waitFor } from "./cli.js";
 const script = resolve(import.meta.dirname, "../../scripts/slurm-cluster.sh");
 
 /** Why the Slurm tests cannot run here (shown by node:test), or false. As root they always run (and fail loudly). */
-export const slurmSkip: string | false = process.getuid?.() !== 0
-  ? "the Slurm test cluster needs root (network namespaces, mounts); `make test` as root runs these tests"
-  : false;
+export const slurmSkip: string | false =
+  process.getuid?.() !== 0
+    ? "the Slurm test cluster needs root (network namespaces, mounts); `make test` as root runs these tests"
+    : false;
 
 /** A running test cluster. */
 export interface Cluster {
@@ -36,7 +37,12 @@ export function clusterUp(): Cluster {
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`slurm-cluster.sh up failed (${up.status}):\n${up.stdout}${up.stderr}`);
   }
-  const vars = Object.fromEntries(readFileSync(join(dir, "cluster.env"), "utf8").trim().split("\n").map((l) => l.split("=", 2) as [string, string]));
+  const vars = Object.fromEntries(
+    readFileSync(join(dir, "cluster.env"), "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => l.split("=", 2) as [string, string]),
+  );
   const env = { SLURM_CONF: vars.SLURM_CONF as string };
   const slurm = (cmd: string, args: string[]) => {
     const r = spawnSync(cmd, args, { encoding: "utf8", env: { ...process.env, ...env }, timeout: 20_000 });
@@ -44,12 +50,24 @@ export function clusterUp(): Cluster {
   };
   const netns = vars.NETNS as string;
   return {
-    dir, env, nodeAddr: vars.NODE_ADDR as string, netns, slurm,
+    dir,
+    env,
+    nodeAddr: vars.NODE_ADDR as string,
+    netns,
+    slurm,
     jobPids: (jobId) => {
       const r = spawnSync("ip", ["netns", "pids", netns], { encoding: "utf8" });
-      return (r.stdout ?? "").split("\n").filter(Boolean).map(Number).filter((pid) => {
-        try { return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`SLURM_JOB_ID=${jobId}`); } catch { return false; }
-      });
+      return (r.stdout ?? "")
+        .split("\n")
+        .filter(Boolean)
+        .map(Number)
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").includes(`SLURM_JOB_ID=${jobId}`);
+          } catch {
+            return false;
+          }
+        });
     },
     jobState: (jobId) => {
       const r = slurm("scontrol", ["show", "job", "-o", jobId]);
@@ -66,14 +84,27 @@ export function clusterUp(): Cluster {
 /** Cancel every job recorded under a sandbox's state root and wait (bounded) until Slurm has ended them. */
 export async function cancelRecordedJobs(cluster: Cluster, stateRoot: string): Promise<void> {
   let names: string[] = [];
-  try { names = readdirSync(stateRoot); } catch { return; }
+  try {
+    names = readdirSync(stateRoot);
+  } catch {
+    return;
+  }
   const ids: string[] = [];
   for (const n of names) {
-    try { ids.push((JSON.parse(readFileSync(join(stateRoot, n, "slurm-job.json"), "utf8")) as { jobId: string }).jobId); } catch { /* none */ }
+    try {
+      ids.push((JSON.parse(readFileSync(join(stateRoot, n, "slurm-job.json"), "utf8")) as { jobId: string }).jobId);
+    } catch {
+      /* none */
+    }
   }
   if (ids.length === 0) return;
   cluster.slurm("scancel", ids);
-  await waitFor("the sandbox's jobs to end", () => ids.every((id) => cluster.jobPids(id).length === 0), 30_000, 200).catch(() => {});
+  await waitFor(
+    "the sandbox's jobs to end",
+    () => ids.every((id) => cluster.jobPids(id).length === 0),
+    30_000,
+    200,
+  ).catch(() => {});
 }
 
 /** The hostname seen by code run inside a kernel: a Jupyter client in node1's network namespace talks to the kernel. */
@@ -84,7 +115,12 @@ export function kernelHostname(cluster: Cluster, connectionFile: string): string
 }
 
 /** Run `source` in the kernel (through a Jupyter client inside node1's network namespace); its printed output. */
-export function kernelRun(cluster: Cluster, connectionFile: string, source: string, timeoutMs = 60_000): { code: number | null; stdout: string; stderr: string } {
+export function kernelRun(
+  cluster: Cluster,
+  connectionFile: string,
+  source: string,
+  timeoutMs = 60_000,
+): { code: number | null; stdout: string; stderr: string } {
   const code = [
     "import sys, jupyter_client",
     "c = jupyter_client.BlockingKernelClient(connection_file=sys.argv[1]); c.load_connection_file(); c.start_channels(hb=False)",
@@ -93,6 +129,10 @@ export function kernelRun(cluster: Cluster, connectionFile: string, source: stri
     "c.execute_interactive(sys.argv[2], timeout=30, output_hook=lambda m: m['msg_type'] == 'stream' and out.append(m['content']['text']))",
     "print(''.join(out).strip())",
   ].join("\n");
-  const r = spawnSync("nsenter", [`--net=/run/netns/${cluster.netns}`, "/usr/bin/python3", "-c", code, connectionFile, source], { encoding: "utf8", timeout: timeoutMs });
+  const r = spawnSync(
+    "nsenter",
+    [`--net=/run/netns/${cluster.netns}`, "/usr/bin/python3", "-c", code, connectionFile, source],
+    { encoding: "utf8", timeout: timeoutMs },
+  );
   return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
 }

@@ -18,15 +18,23 @@ export interface Squatter {
 
 /** Start a squatter as uid 65534; it is killed (by PID) when the test ends. */
 export function startSquatter(t: { after: (fn: () => unknown) => void }): Squatter {
-  const child: ChildProcessWithoutNullStreams = spawn("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", script], { stdio: ["pipe", "pipe", "pipe"] });
+  const child: ChildProcessWithoutNullStreams = spawn(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", script],
+    { stdio: ["pipe", "pipe", "pipe"] },
+  );
   t.after(() => killPid(child.pid));
   let out = "";
-  child.stdout.on("data", (d) => { out += d; });
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
   child.stderr.on("data", () => {});
   return {
     pid: child.pid as number,
     requests: () => out.split("\n").filter((l) => l.startsWith("REQUEST ")),
-    aim: (port) => { child.stdin.write(`${port}\n`); },
+    aim: (port) => {
+      child.stdin.write(`${port}\n`);
+    },
     bound: () => waitFor("squatter bound", () => /^bound \d+$/m.test(out), 30_000, 5),
   };
 }

@@ -28,7 +28,9 @@ export interface Sshd {
 }
 
 function keygen(file: string): void {
-  const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "jlremote-test", "-f", file], { stdio: "pipe" });
+  const r = spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "jlremote-test", "-f", file], {
+    stdio: "pipe",
+  });
   if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
 }
 
@@ -40,14 +42,31 @@ export async function startSshd(dir: string, sessionEnv: Record<string, string>)
   for (const k of ["hostkey", "clientkey", "wrongkey"]) keygen(join(d, k));
   writeFileSync(join(d, "authorized_keys"), readFileSync(join(d, "clientkey.pub")), { mode: 0o600 });
   const [port, closedPort] = [await freePort(), await freePort()];
-  const setEnv = Object.entries(sessionEnv).map(([k, v]) => `"${k}=${v}"`).join(" ");
+  const setEnv = Object.entries(sessionEnv)
+    .map(([k, v]) => `"${k}=${v}"`)
+    .join(" ");
   const cfg = join(d, "sshd_config");
-  writeFileSync(cfg, [
-    `Port ${port}`, "ListenAddress 127.0.0.1", `HostKey ${join(d, "hostkey")}`, `PidFile ${join(d, "sshd.pid")}`,
-    `AuthorizedKeysFile ${join(d, "authorized_keys")}`, "PermitRootLogin prohibit-password", "PasswordAuthentication no",
-    "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no", "AllowTcpForwarding yes",
-    "AllowStreamLocalForwarding yes", "LogLevel VERBOSE", "MaxStartups 50", ...(setEnv ? [`SetEnv ${setEnv}`] : []), "",
-  ].join("\n"));
+  writeFileSync(
+    cfg,
+    [
+      `Port ${port}`,
+      "ListenAddress 127.0.0.1",
+      `HostKey ${join(d, "hostkey")}`,
+      `PidFile ${join(d, "sshd.pid")}`,
+      `AuthorizedKeysFile ${join(d, "authorized_keys")}`,
+      "PermitRootLogin prohibit-password",
+      "PasswordAuthentication no",
+      "KbdInteractiveAuthentication no",
+      "UsePAM no",
+      "StrictModes no",
+      "AllowTcpForwarding yes",
+      "AllowStreamLocalForwarding yes",
+      "LogLevel VERBOSE",
+      "MaxStartups 50",
+      ...(setEnv ? [`SetEnv ${setEnv}`] : []),
+      "",
+    ].join("\n"),
+  );
   const test = spawnSync("/usr/sbin/sshd", ["-t", "-f", cfg], { stdio: "pipe" });
   if (test.status !== 0) throw new Error(`sshd -t failed: ${test.stderr}`);
   const log = join(d, "sshd.log");
@@ -68,20 +87,47 @@ export async function startSshd(dir: string, sessionEnv: Record<string, string>)
   const hostPub = readFileSync(join(d, "hostkey.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
   writeFileSync(join(d, "known_hosts"), `[127.0.0.1]:${port} ${hostPub}\n`, { mode: 0o600 });
   const user = userInfo().username;
-  const block = (alias: string, key: string, p: number) => [
-    `Host ${alias}`, "  HostName 127.0.0.1", `  Port ${p}`, `  User ${user}`, `  IdentityFile ${join(d, key)}`,
-    "  IdentitiesOnly yes", "  StrictHostKeyChecking yes", `  UserKnownHostsFile ${join(d, "known_hosts")}`,
-    // Never prompt, even when the tests run in a terminal.
-    "  BatchMode yes",
-  ].join("\n");
+  const block = (alias: string, key: string, p: number) =>
+    [
+      `Host ${alias}`,
+      "  HostName 127.0.0.1",
+      `  Port ${p}`,
+      `  User ${user}`,
+      `  IdentityFile ${join(d, key)}`,
+      "  IdentitiesOnly yes",
+      "  StrictHostKeyChecking yes",
+      `  UserKnownHostsFile ${join(d, "known_hosts")}`,
+      // Never prompt, even when the tests run in a terminal.
+      "  BatchMode yes",
+    ].join("\n");
   const sshConfig = join(d, "ssh_config");
-  const cluttered = [block("jlr-cluttered", "clientkey", port), `  LocalForward 127.0.0.1:${port} 127.0.0.1:22`, "  RemoteCommand echo cluttered", "  RequestTTY force"].join("\n");
-  writeFileSync(sshConfig, [
-    block("jlr-test", "clientkey", port), block("jlr-wrongkey", "wrongkey", port), block("jlr-closed", "clientkey", closedPort), cluttered, "",
-  ].join("\n"));
+  const cluttered = [
+    block("jlr-cluttered", "clientkey", port),
+    `  LocalForward 127.0.0.1:${port} 127.0.0.1:22`,
+    "  RemoteCommand echo cluttered",
+    "  RequestTTY force",
+  ].join("\n");
+  writeFileSync(
+    sshConfig,
+    [
+      block("jlr-test", "clientkey", port),
+      block("jlr-wrongkey", "wrongkey", port),
+      block("jlr-closed", "clientkey", closedPort),
+      cluttered,
+      "",
+    ].join("\n"),
+  );
   chmodSync(sshConfig, 0o600);
   return {
-    pid, port, sshConfig, alias: "jlr-test", wrongKeyAlias: "jlr-wrongkey", closedAlias: "jlr-closed", clutteredAlias: "jlr-cluttered", log, stop,
+    pid,
+    port,
+    sshConfig,
+    alias: "jlr-test",
+    wrongKeyAlias: "jlr-wrongkey",
+    closedAlias: "jlr-closed",
+    clutteredAlias: "jlr-cluttered",
+    log,
+    stop,
     logins: () => (readFileSync(log, "utf8").match(/Accepted publickey/g) ?? []).length,
   };
 }

@@ -9,9 +9,21 @@ import { alive, freePort, httpStatus, killPid, killRecorded, runCli, waitFor } f
 import { cmdline, startKernel } from "../helpers/jupyter.js";
 import { kernelPid, newKernel, runCode } from "../helpers/kernels.js";
 
-const skip = process.env.JLREMOTE_TEST_SYSTEMD === "1" ? false : "run by `make test-systemd` (needs a systemd user manager)";
+const skip =
+  process.env.JLREMOTE_TEST_SYSTEMD === "1" ? false : "run by `make test-systemd` (needs a systemd user manager)";
 const env: Record<string, string> = {};
-for (const k of ["PATH", "HOME", "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_STATE_HOME", "JUPYTER_RUNTIME_DIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR", "IPYTHONDIR", "LANG"]) {
+for (const k of [
+  "PATH",
+  "HOME",
+  "XDG_RUNTIME_DIR",
+  "XDG_CONFIG_HOME",
+  "XDG_STATE_HOME",
+  "JUPYTER_RUNTIME_DIR",
+  "JUPYTER_CONFIG_DIR",
+  "JUPYTER_DATA_DIR",
+  "IPYTHONDIR",
+  "LANG",
+]) {
   const v = process.env[k];
   if (v !== undefined) env[k] = v;
 }
@@ -19,7 +31,16 @@ const home = env.HOME ?? "/nonexistent";
 const unitDir = join(env.XDG_CONFIG_HOME ?? "", "systemd", "user");
 const rootDir = join(home, "my project");
 
-interface Status { state: string; url: string; token: string; port: number; supervisorPid: number; jupyterPid: number; managedBy: string; [k: string]: unknown }
+interface Status {
+  state: string;
+  url: string;
+  token: string;
+  port: number;
+  supervisorPid: number;
+  jupyterPid: number;
+  managedBy: string;
+  [k: string]: unknown;
+}
 
 async function status(name = "default"): Promise<Status & { code: number | null }> {
   const r = await runCli(["status", "--json", "--name", name], env);
@@ -27,7 +48,11 @@ async function status(name = "default"): Promise<Status & { code: number | null 
 }
 
 function unitProp(prop: string, name = "default"): string {
-  const r = spawnSync("systemctl", ["--user", "show", `--property=${prop}`, "--value", `jlremote@${name}.service`], { env, encoding: "utf8", timeout: 10_000 });
+  const r = spawnSync("systemctl", ["--user", "show", `--property=${prop}`, "--value", `jlremote@${name}.service`], {
+    env,
+    encoding: "utf8",
+    timeout: 10_000,
+  });
   return r.stdout.trim();
 }
 
@@ -35,7 +60,11 @@ const apiOk = (s: Status) => httpStatus(`http://127.0.0.1:${s.port}/api/status`,
 
 after(() => {
   if (skip) return;
-  spawnSync("systemctl", ["--user", "stop", "jlremote@default.service", "jlremote@det.service", "jlremote@broken.service"], { env, timeout: 60_000 });
+  spawnSync(
+    "systemctl",
+    ["--user", "stop", "jlremote@default.service", "jlremote@det.service", "jlremote@broken.service"],
+    { env, timeout: 60_000 },
+  );
   killRecorded(join(env.XDG_STATE_HOME ?? "", "jlremote"));
 });
 
@@ -46,7 +75,26 @@ let adoptedKernel = { id: "", pid: 0 };
 test("service install starts Jupyter under systemd and prints a URL that answers 200", { skip }, async () => {
   mkdirSync(rootDir, { recursive: true });
   port = await freePort();
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
+  const r = await runCli(
+    [
+      "service",
+      "install",
+      "--app",
+      "server",
+      "--port",
+      String(port),
+      "--root-dir",
+      rootDir,
+      "--stop-timeout",
+      "5",
+      "--health-interval",
+      "1",
+      "--health-retries",
+      "2",
+    ],
+    env,
+    { timeoutMs: 120_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   const url = r.stdout.trim();
   assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{48}$`));
@@ -71,23 +119,69 @@ test("service install starts Jupyter under systemd and prints a URL that answers
 });
 
 test("installing again with the same options keeps the running Jupyter and prints the same URL", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "5", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
+  const r = await runCli(
+    [
+      "service",
+      "install",
+      "--app",
+      "server",
+      "--port",
+      String(port),
+      "--root-dir",
+      rootDir,
+      "--stop-timeout",
+      "5",
+      "--health-interval",
+      "1",
+      "--health-retries",
+      "2",
+    ],
+    env,
+    { timeoutMs: 120_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   assert.equal((await status()).jupyterPid, first.jupyterPid);
 });
 
 test("installing with other options keeps the running Jupyter and says how to apply them", { skip }, async () => {
-  const r = await runCli(["service", "install", "--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", "6", "--health-interval", "1", "--health-retries", "2"], env, { timeoutMs: 120_000 });
+  const r = await runCli(
+    [
+      "service",
+      "install",
+      "--app",
+      "server",
+      "--port",
+      String(port),
+      "--root-dir",
+      rootDir,
+      "--stop-timeout",
+      "6",
+      "--health-interval",
+      "1",
+      "--health-retries",
+      "2",
+    ],
+    env,
+    { timeoutMs: 120_000 },
+  );
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /keeps running with its old options .*`jlremote stop --name default` then `jlremote start --name default`/);
+  assert.match(
+    r.stderr,
+    /keeps running with its old options .*`jlremote stop --name default` then `jlremote start --name default`/,
+  );
   assert.equal(r.stdout.trim(), first.url);
   assert.equal((await status()).jupyterPid, first.jupyterPid);
-  assert.match(readFileSync(join(unitDir, "jlremote@default.service.d", "options.conf"), "utf8"), /"--stop-timeout" "6"/);
+  assert.match(
+    readFileSync(join(unitDir, "jlremote@default.service.d", "options.conf"), "utf8"),
+    /"--stop-timeout" "6"/,
+  );
 });
 
 test("service install refuses an instance that already runs detached, and leaves it running", { skip }, async () => {
-  const started = await runCli(["start", "--name", "det", "--app", "server", "--root-dir", rootDir], env, { timeoutMs: 90_000 });
+  const started = await runCli(["start", "--name", "det", "--app", "server", "--root-dir", rootDir], env, {
+    timeoutMs: 90_000,
+  });
   assert.equal(started.code, 0, started.stderr);
   const det = await status("det");
   const r = await runCli(["service", "install", "--name", "det", "--app", "server", "--root-dir", rootDir], env);
@@ -99,15 +193,21 @@ test("service install refuses an instance that already runs detached, and leaves
   assert.ok(!alive(det.supervisorPid) && !alive(det.jupyterPid));
 });
 
-test("a SIGKILLed Jupyter is restarted on the same URL and its kernel is re-adopted: same id and PID, x + 1 is 42", { skip }, async () => {
+test("a SIGKILLed Jupyter is restarted on the same URL and its kernel is re-adopted: same id and PID, x + 1 is 42", {
+  skip,
+}, async () => {
   const id = await newKernel(port, first.token);
   assert.equal((await runCode(port, first.token, id, "x = 41")).status, "ok");
   const kernel = await waitFor("kernel pid", () => kernelPid(id));
   killPid(first.jupyterPid, "SIGKILL");
-  const after = await waitFor("Jupyter restarted", async () => {
-    const s = await status();
-    return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
-  }, 60_000);
+  const after = await waitFor(
+    "Jupyter restarted",
+    async () => {
+      const s = await status();
+      return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
+    },
+    60_000,
+  );
   assert.equal(after.url, first.url);
   assert.equal(after.supervisorPid, first.supervisorPid);
   assert.equal(await apiOk(after), 200);
@@ -119,7 +219,9 @@ test("a SIGKILLed Jupyter is restarted on the same URL and its kernel is re-adop
   first = after;
 });
 
-test("jlremote restart goes through the supervisor: same URL, new Jupyter, the kernel kept (x + 1 is 42)", { skip }, async () => {
+test("jlremote restart goes through the supervisor: same URL, new Jupyter, the kernel kept (x + 1 is 42)", {
+  skip,
+}, async () => {
   const r = await runCli(["restart"], env, { timeoutMs: 90_000 });
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
@@ -131,12 +233,18 @@ test("jlremote restart goes through the supervisor: same URL, new Jupyter, the k
   first = s;
 });
 
-test("a hung (SIGSTOPped) Jupyter is replaced and the kernel re-adopted again: same PID, x + 1 is 42", { skip }, async () => {
+test("a hung (SIGSTOPped) Jupyter is replaced and the kernel re-adopted again: same PID, x + 1 is 42", {
+  skip,
+}, async () => {
   killPid(first.jupyterPid, "SIGSTOP");
-  const after = await waitFor("Jupyter replaced", async () => {
-    const s = await status();
-    return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
-  }, 60_000);
+  const after = await waitFor(
+    "Jupyter replaced",
+    async () => {
+      const s = await status();
+      return s.state === "running" && s.jupyterPid !== first.jupyterPid ? s : null;
+    },
+    60_000,
+  );
   assert.equal(alive(first.jupyterPid), false);
   assert.equal(kernelPid(adoptedKernel.id), adoptedKernel.pid);
   assert.deepEqual(await runCode(port, after.token, adoptedKernel.id, "x + 1"), { status: "ok", text: "42" });
@@ -157,34 +265,62 @@ test("the unit survives one kernel's OOM kill: OOMPolicy=continue, KillMode=proc
   assert.equal(await apiOk(s), 200);
 });
 
-test("where the user manager can limit memory, a kernel over MemoryMax dies alone and the unit stays active", { skip }, async (t) => {
+test("where the user manager can limit memory, a kernel over MemoryMax dies alone and the unit stays active", {
+  skip,
+}, async (t) => {
   const unit = "jlremote@default.service";
-  const set = spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=400M", "MemorySwapMax=0"], { env, encoding: "utf8", timeout: 10_000 });
-  t.after(() => spawnSync("systemctl", ["--user", "set-property", "--runtime", unit, "MemoryMax=infinity", "MemorySwapMax=infinity"], { env, timeout: 10_000 }));
+  const set = spawnSync(
+    "systemctl",
+    ["--user", "set-property", "--runtime", unit, "MemoryMax=400M", "MemorySwapMax=0"],
+    { env, encoding: "utf8", timeout: 10_000 },
+  );
+  t.after(() =>
+    spawnSync(
+      "systemctl",
+      ["--user", "set-property", "--runtime", unit, "MemoryMax=infinity", "MemorySwapMax=infinity"],
+      { env, timeout: 10_000 },
+    ),
+  );
   // The limit must really be in force on the unit's memory cgroup (v2 memory.max, or v1 memory.limit_in_bytes).
   const lines = readFileSync(`/proc/${first.supervisorPid}/cgroup`, "utf8").split("\n");
   const v1 = lines.find((l) => /^\d+:memory:/.test(l))?.split(":")[2];
   const v2 = lines.find((l) => l.startsWith("0::"))?.slice(3);
-  const limits = [v1 && `/sys/fs/cgroup/memory${v1}/memory.limit_in_bytes`, v2 && `/sys/fs/cgroup${v2}/memory.max`, v2 && `/sys/fs/cgroup/unified${v2}/memory.max`]
-    .filter((f): f is string => Boolean(f) && existsSync(f as string));
+  const limits = [
+    v1 && `/sys/fs/cgroup/memory${v1}/memory.limit_in_bytes`,
+    v2 && `/sys/fs/cgroup${v2}/memory.max`,
+    v2 && `/sys/fs/cgroup/unified${v2}/memory.max`,
+  ].filter((f): f is string => Boolean(f) && existsSync(f as string));
   const limited = limits.some((f) => readFileSync(f, "utf8").trim() === String(400 * 1024 * 1024));
-  if (set.status !== 0 || !limited) return t.skip(`this user manager cannot limit memory here (${set.stderr.trim() || `no memory limit in ${limits.join(", ") || "any cgroup file"}`})`);
+  if (set.status !== 0 || !limited)
+    return t.skip(
+      `this user manager cannot limit memory here (${set.stderr.trim() || `no memory limit in ${limits.join(", ") || "any cgroup file"}`})`,
+    );
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   const { execInKernel } = await import("../helpers/jupyter.js");
-  try { execInKernel(kernel, "x = bytearray(800 * 1024 * 1024)"); } catch { /* the kernel died mid-request */ }
+  try {
+    execInKernel(kernel, "x = bytearray(800 * 1024 * 1024)");
+  } catch {
+    /* the kernel died mid-request */
+  }
   await waitFor("kernel killed by the OOM killer", () => !alive(kernel), 30_000);
   assert.equal(unitProp("ActiveState"), "active");
   assert.ok(alive(first.jupyterPid) && alive(first.supervisorPid));
   assert.equal(await apiOk(await status()), 200);
 });
 
-test("a SIGKILLed supervisor leaves Jupyter and its kernel running (same PIDs); systemd restarts it and it adopts them", { skip }, async () => {
+test("a SIGKILLed supervisor leaves Jupyter and its kernel running (same PIDs); systemd restarts it and it adopts them", {
+  skip,
+}, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   killPid(first.supervisorPid, "SIGKILL");
-  const again = await waitFor("supervisor restarted by systemd", async () => {
-    const s = await status();
-    return s.state === "running" && s.supervisorPid !== first.supervisorPid && alive(s.supervisorPid) ? s : null;
-  }, 60_000);
+  const again = await waitFor(
+    "supervisor restarted by systemd",
+    async () => {
+      const s = await status();
+      return s.state === "running" && s.supervisorPid !== first.supervisorPid && alive(s.supervisorPid) ? s : null;
+    },
+    60_000,
+  );
   assert.equal(again.jupyterPid, first.jupyterPid, "the restarted supervisor adopted the running Jupyter");
   assert.ok(alive(first.jupyterPid), "Jupyter survived the supervisor's SIGKILL");
   assert.ok(alive(kernel), "the kernel survived the supervisor's SIGKILL");
@@ -197,9 +333,15 @@ test("a SIGKILLed supervisor leaves Jupyter and its kernel running (same PIDs); 
   first = again;
 });
 
-test("systemctl --user stop leaves no Jupyter, kernel or supervisor behind (the supervisor's own stop path)", { skip }, async () => {
+test("systemctl --user stop leaves no Jupyter, kernel or supervisor behind (the supervisor's own stop path)", {
+  skip,
+}, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
-  const r = spawnSync("systemctl", ["--user", "stop", "jlremote@default.service"], { env, encoding: "utf8", timeout: 60_000 });
+  const r = spawnSync("systemctl", ["--user", "stop", "jlremote@default.service"], {
+    env,
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(unitProp("ActiveState"), "inactive");
   for (const pid of [first.supervisorPid, first.jupyterPid, kernel]) assert.ok(!alive(pid), `pid ${pid} is gone`);
@@ -210,7 +352,9 @@ test("systemctl --user stop leaves no Jupyter, kernel or supervisor behind (the 
   first = JSON.parse(start.stdout) as Status;
 });
 
-test("jlremote stop stops the unit and leaves no process; jlremote start brings it back through systemd", { skip }, async () => {
+test("jlremote stop stops the unit and leaves no process; jlremote start brings it back through systemd", {
+  skip,
+}, async () => {
   const kernel = await startKernel(port, first.token, first.jupyterPid);
   const stop = await runCli(["stop"], env, { timeoutMs: 90_000 });
   assert.equal(stop.code, 0, stop.stderr);
@@ -234,7 +378,14 @@ test("jlremote stop stops the unit and leaves no process; jlremote start brings 
 test("service status --json shows the unit active and enabled with the supervisor as main PID", { skip }, async () => {
   const r = await runCli(["service", "status", "--json"], env);
   assert.equal(r.code, 0, r.stderr);
-  const s = JSON.parse(r.stdout) as { installed: boolean; enabled: boolean; activeState: string; mainPid: number; manager: string; instance: Status };
+  const s = JSON.parse(r.stdout) as {
+    installed: boolean;
+    enabled: boolean;
+    activeState: string;
+    mainPid: number;
+    manager: string;
+    instance: Status;
+  };
   assert.equal(s.installed, true);
   assert.equal(s.enabled, true);
   assert.equal(s.activeState, "active");
@@ -248,7 +399,10 @@ test("service uninstall stops everything and removes the unit files", { skip }, 
   const r = await runCli(["service", "uninstall"], env, { timeoutMs: 90_000 });
   assert.equal(r.code, 0, r.stderr);
   for (const pid of [first.supervisorPid, first.jupyterPid, kernel]) assert.ok(!alive(pid), `pid ${pid} is gone`);
-  assert.deepEqual(readdirSync(unitDir).filter((f) => f.startsWith("jlremote")), []);
+  assert.deepEqual(
+    readdirSync(unitDir).filter((f) => f.startsWith("jlremote")),
+    [],
+  );
   assert.equal(existsSync(join(unitDir, "default.target.wants", "jlremote@default.service")), false);
   assert.equal(unitProp("LoadState"), "not-found");
   const s = await status();
@@ -256,10 +410,31 @@ test("service uninstall stops everything and removes the unit files", { skip }, 
   assert.equal(s.code, 3);
 });
 
-test("a service whose Jupyter cannot start is removed again: exit 1, Jupyter's last lines, no unit left", { skip }, async () => {
+test("a service whose Jupyter cannot start is removed again: exit 1, Jupyter's last lines, no unit left", {
+  skip,
+}, async () => {
   const fake = join(home, "broken-jupyter");
-  writeFileSync(fake, "#!/bin/sh\necho 'ModuleNotFoundError: no module named jupyter_server' >&2\nexit 1\n", { mode: 0o755 });
-  const r = await runCli(["service", "install", "--name", "broken", "--app", "server", "--jupyter", fake, "--max-restarts", "0", "--root-dir", rootDir], env, { timeoutMs: 120_000 });
+  writeFileSync(fake, "#!/bin/sh\necho 'ModuleNotFoundError: no module named jupyter_server' >&2\nexit 1\n", {
+    mode: 0o755,
+  });
+  const r = await runCli(
+    [
+      "service",
+      "install",
+      "--name",
+      "broken",
+      "--app",
+      "server",
+      "--jupyter",
+      fake,
+      "--max-restarts",
+      "0",
+      "--root-dir",
+      rootDir,
+    ],
+    env,
+    { timeoutMs: 120_000 },
+  );
   assert.equal(r.code, 1, r.stderr);
   assert.match(r.stderr, /Jupyter did not start: .*the service was removed again/);
   assert.match(r.stderr, /ModuleNotFoundError/);
@@ -270,9 +445,16 @@ test("a service whose Jupyter cannot start is removed again: exit 1, Jupyter's l
 
 test("when the user manager does not read our unit dir, install says so and leaves no files", { skip }, async () => {
   const other = join(home, "other-config");
-  const r = await runCli(["service", "install", "--name", "cfg", "--app", "server", "--root-dir", rootDir], { ...env, XDG_CONFIG_HOME: other }, { timeoutMs: 60_000 });
+  const r = await runCli(
+    ["service", "install", "--name", "cfg", "--app", "server", "--root-dir", rootDir],
+    { ...env, XDG_CONFIG_HOME: other },
+    { timeoutMs: 60_000 },
+  );
   assert.equal(r.code, 1, r.stderr);
-  assert.match(r.stderr, /the systemd user manager does not see .*other-config\/systemd\/user\/jlremote@cfg\.service\.d\/options\.conf .*does it read .*other-config\/systemd\/user\?/);
+  assert.match(
+    r.stderr,
+    /the systemd user manager does not see .*other-config\/systemd\/user\/jlremote@cfg\.service\.d\/options\.conf .*does it read .*other-config\/systemd\/user\?/,
+  );
   assert.equal(existsSync(join(other, "systemd", "user", "jlremote@.service")), false);
   assert.equal(existsSync(join(other, "systemd", "user", "jlremote@cfg.service.d")), false);
   assert.equal((await status("cfg")).state, "stopped");

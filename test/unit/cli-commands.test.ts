@@ -9,8 +9,24 @@ const cases: [keyof typeof canonical, string[]][] = [
   ["start", []],
   ["start", ["--name", "x", "--app", "server", "--port", "9000", "--json"]],
   ["start", ["--root-dir=/tmp", "--sock", "--timeout", "5", "--", "--ServerApp.x=1", "--y"]],
-  ["run", ["--name", "a", "--jupyter", "/usr/bin/jupyter", "--max-restarts", "0", "--stop-timeout", "2", "--health-interval", "0.5",
-    "--health-retries", "2", "--daemon-child"]],
+  [
+    "run",
+    [
+      "--name",
+      "a",
+      "--jupyter",
+      "/usr/bin/jupyter",
+      "--max-restarts",
+      "0",
+      "--stop-timeout",
+      "2",
+      "--health-interval",
+      "0.5",
+      "--health-retries",
+      "2",
+      "--daemon-child",
+    ],
+  ],
   ["stop", ["--name", "n1"]],
   ["restart", []],
 ];
@@ -20,7 +36,13 @@ test("every argv the fast parser accepts gives the handler what yargs would give
     const spec = canonical[command][0];
     const fast = parseCanonical(args, spec);
     assert.ok(fast, `${command} ${args.join(" ")} should take the fast path`);
-    const slow = await yargs(args).options(spec).parserConfiguration({ "populate--": true }).strict().help(false).version(false).parseAsync();
+    const slow = await yargs(args)
+      .options(spec)
+      .parserConfiguration({ "populate--": true })
+      .strict()
+      .help(false)
+      .version(false)
+      .parseAsync();
     for (const key of Object.keys(fast)) {
       // yargs leaves out "--" when nothing follows it; the handlers read it as `?? []`.
       const expected = (slow as Record<string, unknown>)[key] ?? (key === "--" ? [] : undefined);
@@ -34,7 +56,15 @@ test("every argv the fast parser accepts gives the handler what yargs would give
 });
 
 test("argv outside the canonical form of the real tables falls back to yargs", () => {
-  for (const args of [["--nme", "x"], ["-n", "x"], ["--name"], ["--port", "1", "--port", "2"], ["--sock=true"], ["positional"], ["--help"]]) {
+  for (const args of [
+    ["--nme", "x"],
+    ["-n", "x"],
+    ["--name"],
+    ["--port", "1", "--port", "2"],
+    ["--sock=true"],
+    ["positional"],
+    ["--help"],
+  ]) {
     assert.equal(parseCanonical(args, canonical.start[0]), null, args.join(" "));
   }
 });

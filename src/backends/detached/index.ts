@@ -15,7 +15,8 @@ export const detachedBackend: Backend = {
     // `--scheduler none` takes an instance that ran as a batch job back to this host.
     if (flags.scheduler === "none") forgetEndedJob(ctx.env, flags.name);
     // The options of the last explicit start are the instance's settings (merged over what was remembered).
-    const remember = flags.reset === true || Object.keys(r.cli).length > 0 ? mergeRemembered(r.remembered, r.cli) : null;
+    const remember =
+      flags.reset === true || Object.keys(r.cli).length > 0 ? mergeRemembered(r.remembered, r.cli) : null;
     // A root dir that is only the current directory (no setting) does not count as a different option.
     return ensureStarted(r.options, ctx, remember, r.from.rootDir !== undefined);
   },
@@ -24,7 +25,10 @@ export const detachedBackend: Backend = {
     const wasRunning = view.supervisorAlive || view.jupyterAlive;
     // Anything alive (an unsupervised Jupyter too) or left by a crash is stopped here.
     const out = await stopInstance(view, ctx);
-    return stopMessage(wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`, out);
+    return stopMessage(
+      wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`,
+      out,
+    );
   },
   async restart(view, ctx) {
     const record = view.record as NonNullable<typeof view.record>;

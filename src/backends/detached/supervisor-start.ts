@@ -15,22 +15,32 @@ import type { CommandContext } from "../../commands/context.js";
 import { inspect, type InstanceView } from "../../commands/instance-status.js";
 import { withSupervisorFlags } from "../../io/supervisor-argv.js";
 
-
 /**
  * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit
  * start remembers (null: none given); `rootDirSet`: the root dir was a setting, not just the current directory.
  */
-export async function ensureStarted(options: InstanceOptions, ctx: CommandContext, remember: Settings | null = null, rootDirSet = true): Promise<InstanceView> {
+export async function ensureStarted(
+  options: InstanceOptions,
+  ctx: CommandContext,
+  remember: Settings | null = null,
+  rootDirSet = true,
+): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
-  const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  const release = await acquireLock(paths.lockFile, 30_000, (e) =>
+    ctx.err(`warning: start lock compromised: ${e.message}`),
+  );
   let supervisorPid: number | null = null;
   try {
     const view = inspect(ctx.env, options.name, ctx.version);
     if (view.report.elsewhere) {
-      throw new JlremoteError(`instance '${options.name}' runs on host ${view.report.host}; run jlremote there`, ExitCode.elsewhere);
+      throw new JlremoteError(
+        `instance '${options.name}' runs on host ${view.report.host}; run jlremote there`,
+        ExitCode.elsewhere,
+      );
     }
-    if (view.record && view.record.host !== hostName()) ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
+    if (view.record && view.record.host !== hostName())
+      ctx.err(`note: taking over '${options.name}': ${view.report.reason ?? `last run on host ${view.record.host}`}`);
     if (remember !== null) {
       // A full disk is reported by the supervisor (state.json) with its reason; here only a warning.
       try {
@@ -45,8 +55,13 @@ export async function ensureStarted(options: InstanceOptions, ctx: CommandContex
         throw new JlremoteError(`port ${options.port} is busy; choose another --port or omit it`, ExitCode.usage);
       }
       supervisorPid = await spawnSupervisor(options, ctx, paths.stateFile);
-    } else if (view.record && differs(view.record.options, rootDirSet ? options : { ...options, rootDir: view.record.options.rootDir })) {
-      ctx.err(`note: '${options.name}' already runs with other options; ${remember !== null ? "yours are remembered and apply" : "the current settings apply"} after \`jlremote restart --name ${options.name}\``);
+    } else if (
+      view.record &&
+      differs(view.record.options, rootDirSet ? options : { ...options, rootDir: view.record.options.rootDir })
+    ) {
+      ctx.err(
+        `note: '${options.name}' already runs with other options; ${remember !== null ? "yours are remembered and apply" : "the current settings apply"} after \`jlremote restart --name ${options.name}\``,
+      );
     }
   } finally {
     await release();
@@ -62,13 +77,24 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   // jllocal's hangup flag (JLREMOTE_CANCEL_ON_EOF) is for its start command only, never Jupyter's environment.
   const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined, JLREMOTE_CANCEL_ON_EOF: undefined } as NodeJS.ProcessEnv;
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
-  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], { cwd: options.rootDir, env, detached: true, stdio: ["ignore", "ignore", "pipe"] });
+  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], {
+    cwd: options.rootDir,
+    env,
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let exited: number | null = null;
   let said = "";
-  child.stderr?.on("data", (d: Buffer) => { if (said.length < 4096) said += d.toString("utf8"); });
+  child.stderr?.on("data", (d: Buffer) => {
+    if (said.length < 4096) said += d.toString("utf8");
+  });
   const closed = new Promise<void>((r) => child.once("close", () => r()));
-  child.on("exit", (code) => { exited = code ?? 1; });
-  child.on("error", () => { exited = 1; });
+  child.on("exit", (code) => {
+    exited = code ?? 1;
+  });
+  child.on("error", () => {
+    exited = 1;
+  });
   child.unref();
   const deadline = performance.now() + 15_000;
   try {
@@ -77,10 +103,19 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
       if (read.kind === "ok" && read.record.supervisor?.pid === child.pid && child.pid !== undefined) return child.pid;
       if (exited !== null) {
         await Promise.race([closed, sleep(500)]);
-        const why = said.split("\n").map((l) => l.replace(/^jlremote: /, "").trim()).filter(Boolean).pop();
-        throw new JlremoteError(why ? `the supervisor could not start: ${why}` : `the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``);
+        const why = said
+          .split("\n")
+          .map((l) => l.replace(/^jlremote: /, "").trim())
+          .filter(Boolean)
+          .pop();
+        throw new JlremoteError(
+          why
+            ? `the supervisor could not start: ${why}`
+            : `the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``,
+        );
       }
-      if (performance.now() > deadline) throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
+      if (performance.now() > deadline)
+        throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
       await sleep(20);
     }
   } finally {
@@ -101,7 +136,10 @@ async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned:
         detail: tail ? `--- last lines of ${view.paths.jupyterLogFile} ---\n${tail}` : undefined,
       });
     }
-    if (performance.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``);
+    if (performance.now() > deadline)
+      throw new JlremoteError(
+        `Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``,
+      );
     await sleep(20);
   }
 }

@@ -40,7 +40,9 @@ export async function stopInstance(view: InstanceView, ctx: Pick<CommandContext,
     signalOne(record.supervisor, "SIGKILL");
   }
   if (record.host !== hostName()) return { killed: 0, detached: 0 };
-  const release = await acquireLock(view.paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  const release = await acquireLock(view.paths.lockFile, 30_000, (e) =>
+    ctx.err(`warning: start lock compromised: ${e.message}`),
+  );
   try {
     const now = readState(view.paths.stateFile);
     // A start that claimed the instance meanwhile owns it now: neither its processes nor its record are touched.
@@ -56,13 +58,26 @@ export async function stopInstance(view: InstanceView, ctx: Pick<CommandContext,
     }
     // The keepers of a SIGKILLed supervisor held those kernels; they leave now (detached jobs go to init).
     releaseKeepers(record);
-    const unchanged = now.record.state === "stopped" && cleanup.killed.length === 0 && cleanup.kept.length === (now.record.detachedProcesses ?? 0);
+    const unchanged =
+      now.record.state === "stopped" &&
+      cleanup.killed.length === 0 &&
+      cleanup.kept.length === (now.record.detachedProcesses ?? 0);
     try {
-      if (!unchanged) writeState(view.paths.stateFile, { ...now.record, state: "stopped", jupyter: null, detachedProcesses: cleanup.kept.length, updatedAt: new Date().toISOString() });
+      if (!unchanged)
+        writeState(view.paths.stateFile, {
+          ...now.record,
+          state: "stopped",
+          jupyter: null,
+          detachedProcesses: cleanup.kept.length,
+          updatedAt: new Date().toISOString(),
+        });
     } catch (err) {
       ctx.err(`warning: could not record the stop: ${fsErrorText(err, view.paths.stateFile)}`);
     }
-    return { killed: record.jupyter && view.jupyterAlive ? 0 : cleanup.killed.length, detached: cleanup.kept.map(describeProcess) };
+    return {
+      killed: record.jupyter && view.jupyterAlive ? 0 : cleanup.killed.length,
+      detached: cleanup.kept.map(describeProcess),
+    };
   } finally {
     await release();
   }
@@ -78,6 +93,8 @@ function sameId(a: ProcessIdentity | null, b: ProcessIdentity | null): boolean {
 
 /** The one stderr line of a stop: what happened, plus killed orphans and detached processes left. */
 export function stopMessage(head: string, out: StopOutcome): string {
-  const extra = [out.killed > 0 ? `killed ${out.killed} orphaned kernel process(es)` : "", detachedNote(out.detached)].filter(Boolean).join("; ");
+  const extra = [out.killed > 0 ? `killed ${out.killed} orphaned kernel process(es)` : "", detachedNote(out.detached)]
+    .filter(Boolean)
+    .join("; ");
   return `jlremote: ${head}${extra ? `; ${extra}` : ""}`;
 }

@@ -56,12 +56,21 @@ const reserved = ["--parsable", "--output", "-o", "--error", "-e", "--signal", "
 /** sbatch's argv for the script file: our options first, the user's after (so theirs win for -p, -t, --gres…). */
 export function sbatchArgv(plan: BatchPlan, scriptFile: string): string[] {
   for (const a of plan.userArgs) {
-    const key = a.startsWith("--") ? a.split("=")[0] as string : a.slice(0, 2);
-    if (reserved.includes(key)) throw usageError(`--sbatch: ${key} is set by jlremote (output in the state dir, warning signal from --time-warning); leave it out`);
+    const key = a.startsWith("--") ? (a.split("=")[0] as string) : a.slice(0, 2);
+    if (reserved.includes(key))
+      throw usageError(
+        `--sbatch: ${key} is set by jlremote (output in the state dir, warning signal from --time-warning); leave it out`,
+      );
   }
   return [
-    "--parsable", `--job-name=jlremote-${plan.name}`, `--output=${plan.outputFile}`, "--open-mode=append",
-    `--signal=B:USR1@${plan.timeWarningSec}`, `--chdir=${plan.rootDir}`, ...plan.userArgs, scriptFile,
+    "--parsable",
+    `--job-name=jlremote-${plan.name}`,
+    `--output=${plan.outputFile}`,
+    "--open-mode=append",
+    `--signal=B:USR1@${plan.timeWarningSec}`,
+    `--chdir=${plan.rootDir}`,
+    ...plan.userArgs,
+    scriptFile,
   ];
 }
 
@@ -76,6 +85,7 @@ export function parseSubmitted(stdout: string): string {
 export function parseTimeWarning(raw: unknown): number {
   const text = String(raw ?? "600");
   const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw usageError(`--time-warning ${text}: expected whole seconds from 0 to 65535`);
+  if (!/^\d+$/.test(text) || n > 65535)
+    throw usageError(`--time-warning ${text}: expected whole seconds from 0 to 65535`);
   return n;
 }

@@ -24,10 +24,12 @@ export const slurmBackend: Backend = {
     // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
     if (record.host === hostName()) return observeLocal(record);
     // Inside the same job run again elsewhere (requeued): the record's supervisor is the previous incarnation's.
-    if (env.SLURM_JOB_ID !== undefined && env.SLURM_JOB_ID === record.job?.id) return { supervisorAlive: false, jupyterAlive: false, hostBound: false };
+    if (env.SLURM_JOB_ID !== undefined && env.SLURM_JOB_ID === record.job?.id)
+      return { supervisorAlive: false, jupyterAlive: false, hostBound: false };
     const job = readJob(env, record.name);
     const ours = job && !job.end ? recordOfJob(job, record) : null;
-    const alive = ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());
+    const alive =
+      ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());
     return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
   },
   details(base, record, env) {

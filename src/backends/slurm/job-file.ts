@@ -20,7 +20,13 @@ export interface JobRecord {
   /** The end, once a terminal job state was seen. */
   end: JobEnd | null;
   /** The scheduler's last answer (state, pending reason, node), for status while the job waits. */
-  seen?: { jobState: string; reason: string | null; node: string | null; at: string; expectedStart?: string | null } | null;
+  seen?: {
+    jobState: string;
+    reason: string | null;
+    node: string | null;
+    at: string;
+    expectedStart?: string | null;
+  } | null;
 }
 
 /** Path of the job file of an instance. */
@@ -51,6 +57,9 @@ export function removeJob(env: Record<string, string | undefined>, name: string)
 /** Before running an instance here again (`start --scheduler none`): forget its ended job; refuse a live one. */
 export function forgetEndedJob(env: Record<string, string | undefined>, name: string): void {
   const job = readJob(env, name);
-  if (job && !job.end) throw new JlremoteError(`instance '${name}' is batch job ${job.jobId}, not known to have ended; \`jlremote stop --name ${name}\` first`);
+  if (job && !job.end)
+    throw new JlremoteError(
+      `instance '${name}' is batch job ${job.jobId}, not known to have ended; \`jlremote stop --name ${name}\` first`,
+    );
   removeJob(env, name);
 }

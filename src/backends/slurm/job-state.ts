@@ -13,7 +13,17 @@ export interface JobEnd {
   at: string;
 }
 
-const pending = new Set(["PENDING", "CONFIGURING", "REQUEUED", "REQUEUE_HOLD", "REQUEUE_FED", "RESV_DEL_HOLD", "SUSPENDED", "STOPPED", "RESIZING"]);
+const pending = new Set([
+  "PENDING",
+  "CONFIGURING",
+  "REQUEUED",
+  "REQUEUE_HOLD",
+  "REQUEUE_FED",
+  "RESV_DEL_HOLD",
+  "SUSPENDED",
+  "STOPPED",
+  "RESIZING",
+]);
 const running = new Set(["RUNNING", "COMPLETING", "SIGNALING", "STAGE_OUT"]);
 const endReasons: Record<string, string> = {
   TIMEOUT: "time limit",
@@ -50,7 +60,9 @@ export function describeEnd(jobState: string, exitCode: string | null, at: strin
   let reason = endReasons[s] ?? s.toLowerCase();
   if (s === "CANCELLED" && by !== undefined) reason = `cancelled by uid ${by}`;
   const signal = exitCode !== null ? /^\d+:(\d+)$/.exec(exitCode)?.[1] : undefined;
-  if (s === "FAILED" && exitCode !== null) reason = signal !== undefined && signal !== "0" ? `failed (killed by signal ${signal})` : `failed (exit code ${exitCode})`;
+  if (s === "FAILED" && exitCode !== null)
+    reason =
+      signal !== undefined && signal !== "0" ? `failed (killed by signal ${signal})` : `failed (exit code ${exitCode})`;
   return { jobState: s, reason, exitCode, at };
 }
 
@@ -59,6 +71,10 @@ export function describeEnd(jobState: string, exitCode: string | null, at: strin
  * signal 9; its own message in the job's output ("Exceeded job memory limit") tells the real reason.
  */
 export function refineEnd(end: JobEnd, jobOutputTail: string): JobEnd {
-  if (end.jobState !== "FAILED" || !/(exceeded (job |step )?memory limit|oom[- ]kill|out of memory)/i.test(jobOutputTail)) return end;
+  if (
+    end.jobState !== "FAILED" ||
+    !/(exceeded (job |step )?memory limit|oom[- ]kill|out of memory)/i.test(jobOutputTail)
+  )
+    return end;
   return { ...end, reason: "out of memory (the job exceeded its memory limit)" };
 }

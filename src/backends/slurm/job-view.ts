@@ -34,9 +34,18 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
   const endsAt = rt?.endsAt ?? null;
   const secondsLeft = endsAt && !job.end ? Math.max(0, Math.floor((Date.parse(endsAt) - now) / 1000)) : null;
   const out: StatusReport = {
-    ...base, elsewhere: false, managedBy: "slurm", backend: "slurm", jobId: job.jobId,
-    jobState: job.end?.jobState ?? job.seen?.jobState ?? null, jobReason: job.end ? null : (job.seen?.reason ?? null),
-    node: rt?.node ?? job.seen?.node ?? null, endsAt, secondsLeft, walltimeWarningAt: rt?.warningAt ?? null, endReason: job.end?.reason ?? null,
+    ...base,
+    elsewhere: false,
+    managedBy: "slurm",
+    backend: "slurm",
+    jobId: job.jobId,
+    jobState: job.end?.jobState ?? job.seen?.jobState ?? null,
+    jobReason: job.end ? null : (job.seen?.reason ?? null),
+    node: rt?.node ?? job.seen?.node ?? null,
+    endsAt,
+    secondsLeft,
+    walltimeWarningAt: rt?.warningAt ?? null,
+    endReason: job.end?.reason ?? null,
   };
   if (job.end) {
     const failed = ["FAILED", "OUT_OF_MEMORY", "NODE_FAIL", "BOOT_FAIL"].includes(job.end.jobState);
@@ -48,24 +57,61 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
     const state = phase === "running" ? "starting" : "pending";
     const why = job.seen?.reason ? ` (${job.seen.reason})` : "";
     const expectedStartAt = state === "pending" ? (job.seen?.expectedStart ?? null) : null;
-    return { ...out, state, expectedStartAt, reason: `job ${job.jobId} ${job.seen?.jobState ?? "submitted"}${why}`, url: null, token: null, supervisorPid: null, jupyterPid: null, restarts: 0, lastExit: null, startedAt: null };
+    return {
+      ...out,
+      state,
+      expectedStartAt,
+      reason: `job ${job.jobId} ${job.seen?.jobState ?? "submitted"}${why}`,
+      url: null,
+      token: null,
+      supervisorPid: null,
+      jupyterPid: null,
+      restarts: 0,
+      lastExit: null,
+      startedAt: null,
+    };
   }
   if (ours.state === "stopped" || ours.state === "failed") {
     // Requeued (preemption, node failure, `scontrol requeue`): Slurm has the job again after the supervisor ended.
-    const again = job.seen && phaseOf(job.seen.jobState) === "pending" && Date.parse(job.seen.at) > Date.parse(ours.updatedAt);
-    if (again) return { ...out, state: "pending", url: null, token: null, reason: `job ${job.jobId} requeued: ${job.seen?.jobState}${job.seen?.reason ? ` (${job.seen.reason})` : ""}` };
+    const again =
+      job.seen && phaseOf(job.seen.jobState) === "pending" && Date.parse(job.seen.at) > Date.parse(ours.updatedAt);
+    if (again)
+      return {
+        ...out,
+        state: "pending",
+        url: null,
+        token: null,
+        reason: `job ${job.jobId} requeued: ${job.seen?.jobState}${job.seen?.reason ? ` (${job.seen.reason})` : ""}`,
+      };
     return { ...out, state: ours.state, reason: ours.reason ?? rt?.endReason ?? null };
   }
   if (!heartbeatFresh(ours, now)) {
     const seen = job.seen ? `; Slurm says ${job.seen.jobState}` : "";
-    return { ...out, state: "failed", url: null, token: null, reason: `no heartbeat from the supervisor on ${rt?.node ?? "its node"} since ${ours.heartbeatAt ?? "?"}${seen}` };
+    return {
+      ...out,
+      state: "failed",
+      url: null,
+      token: null,
+      reason: `no heartbeat from the supervisor on ${rt?.node ?? "its node"} since ${ours.heartbeatAt ?? "?"}${seen}`,
+    };
   }
   return { ...out, jobState: "RUNNING", state: ours.state, listenHost: ours.listenHost ?? null };
 }
 
 /** One progress line while waiting: job id, state, pending reason, elapsed seconds, and Slurm's start estimate if any. */
-export function progressLine(jobId: string, jobState: string, reason: string | null, elapsedSec: number, expected: { at: string | null; now: number } | null = null): string {
+export function progressLine(
+  jobId: string,
+  jobState: string,
+  reason: string | null,
+  elapsedSec: number,
+  expected: { at: string | null; now: number } | null = null,
+): string {
   const inSec = expected?.at ? Math.round((Date.parse(expected.at) - expected.now) / 1000) : null;
-  const eta = inSec === null || !Number.isFinite(inSec) ? "" : inSec <= 0 ? ", Slurm expects it to start now" : `, Slurm expects it to start in ${inSec < 120 ? `${inSec} s` : `${Math.round(inSec / 60)} min`}`;
+  const eta =
+    inSec === null || !Number.isFinite(inSec)
+      ? ""
+      : inSec <= 0
+        ? ", Slurm expects it to start now"
+        : `, Slurm expects it to start in ${inSec < 120 ? `${inSec} s` : `${Math.round(inSec / 60)} min`}`;
   return `job ${jobId}: ${jobState}${reason ? ` (${reason})` : ""}, ${Math.round(elapsedSec)} s${eta}`;
 }

@@ -24,7 +24,8 @@ export function parseScontrolJob(text: string): JobInfo | null {
     const eq = part.indexOf("=");
     if (eq > 0) f.set(part.slice(0, eq), part.slice(eq + 1));
   }
-  const none = (v: string | undefined) => (v === undefined || v === "" || v === "None" || v === "(null)" || v === "Unknown" || v === "N/A" ? null : v);
+  const none = (v: string | undefined) =>
+    v === undefined || v === "" || v === "None" || v === "(null)" || v === "Unknown" || v === "N/A" ? null : v;
   const exit = f.get("ExitCode");
   return {
     jobId: f.get("JobId") as string,
@@ -40,10 +41,19 @@ export function parseScontrolJob(text: string): JobInfo | null {
 
 /** Lines of `squeue -h -o '%i|%T|%r|%N|%e|%L'`. */
 export function parseSqueue(text: string): Pick<JobInfo, "jobId" | "jobState" | "reason" | "node" | "endTime">[] {
-  return text.split("\n").filter((l) => l.includes("|")).map((l) => {
-    const [jobId = "", jobState = "", reason = "", node = "", end = ""] = l.trim().split("|");
-    return { jobId, jobState, reason: reason === "None" || reason === "" ? null : reason, node: node || null, endTime: end === "N/A" || end === "NONE" || end === "" ? null : end };
-  });
+  return text
+    .split("\n")
+    .filter((l) => l.includes("|"))
+    .map((l) => {
+      const [jobId = "", jobState = "", reason = "", node = "", end = ""] = l.trim().split("|");
+      return {
+        jobId,
+        jobState,
+        reason: reason === "None" || reason === "" ? null : reason,
+        node: node || null,
+        endTime: end === "N/A" || end === "NONE" || end === "" ? null : end,
+      };
+    });
 }
 
 /** A Slurm timestamp (local time, no zone, as printed on this cluster) to ISO, or null. */
@@ -55,7 +65,10 @@ export function slurmTimeToIso(t: string | null): string | null {
 
 /** `sacct -n -P -X -j ID -o JobID,State,ExitCode` (where accounting answers): the job's state and exit code, or null. */
 export function parseSacct(text: string, jobId: string): Pick<JobInfo, "jobId" | "jobState" | "exitCode"> | null {
-  const line = text.split("\n").map((l) => l.trim()).find((l) => l.split("|")[0] === jobId);
+  const line = text
+    .split("\n")
+    .map((l) => l.trim())
+    .find((l) => l.split("|")[0] === jobId);
   if (!line) return null;
   const [, state = "", exit = ""] = line.split("|");
   return { jobId, jobState: state, exitCode: exit === "" ? null : exit.endsWith(":0") ? exit.slice(0, -2) : exit };

@@ -29,13 +29,24 @@ export async function refreshJob(job: JobRecord, view: InstanceView, ctx: Comman
     const expectedStart = phaseOf(info.jobState) === "pending" ? slurmTimeToIso(info.startTime) : null;
     next = { ...job, seen: { jobState: info.jobState, reason: info.reason, node: info.node, at: now, expectedStart } };
     if (phaseOf(info.jobState) === "ended") {
-      const end = refineEnd(describeEnd(info.jobState, info.exitCode, now), tailLines(join(view.paths.dir, "job.out"), 20));
+      const end = refineEnd(
+        describeEnd(info.jobState, info.exitCode, now),
+        tailLines(join(view.paths.dir, "job.out"), 20),
+      );
       // The supervisor knows a time-limit end before Slurm's state says TIMEOUT; Slurm's word wins otherwise.
       next.end = end.jobState === "COMPLETED" && recorded ? { ...end, reason: recorded } : end;
     }
   } else if (q.kind === "gone") {
     // Forgotten by slurmctld (MinJobAge passed) before we saw its end: say what we know.
-    next = { ...job, end: { jobState: "UNKNOWN", reason: recorded ?? "ended; Slurm no longer knows the job (no accounting to ask)", exitCode: null, at: now } };
+    next = {
+      ...job,
+      end: {
+        jobState: "UNKNOWN",
+        reason: recorded ?? "ended; Slurm no longer knows the job (no accounting to ask)",
+        exitCode: null,
+        at: now,
+      },
+    };
   } else {
     ctx.err(`jlremote: cannot ask Slurm about job ${job.jobId}: ${q.message}`);
     return job;

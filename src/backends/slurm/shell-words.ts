@@ -9,10 +9,12 @@ export function shellWords(text: string, flag = "--sbatch"): string[] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text[i] as string;
     if (quote === "'") {
-      if (c === "'") quote = null; else word = `${word ?? ""}${c}`;
+      if (c === "'") quote = null;
+      else word = `${word ?? ""}${c}`;
     } else if (quote === '"') {
       if (c === '"') quote = null;
-      else if (c === "\\" && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string)) word = `${word ?? ""}${text[(i += 1)] ?? ""}`;
+      else if (c === "\\" && i + 1 < text.length && '"\\$`'.includes(text[i + 1] as string))
+        word = `${word ?? ""}${text[((i += 1))] ?? ""}`;
       else word = `${word ?? ""}${c}`;
     } else if (/\s/.test(c)) {
       if (word !== null) out.push(word);

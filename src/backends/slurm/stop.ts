@@ -15,7 +15,8 @@ export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise
   const name = view0.paths.name;
   const view = await settleJob(view0, ctx);
   const job = readJob(ctx.env, name);
-  if (!job || job.end) return `jlremote: instance '${name}' is not running (${job?.end ? `job ${job.jobId} ended: ${job.end.reason}` : view.report.state})`;
+  if (!job || job.end)
+    return `jlremote: instance '${name}' is not running (${job?.end ? `job ${job.jobId} ended: ${job.end.reason}` : view.report.state})`;
   let end: JobQuery | null = null;
   if (view.supervisorAlive && view.record) {
     // The clean way: the supervisor stops Jupyter and exits, and with it the job (COMPLETED).
@@ -27,7 +28,10 @@ export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise
     await scancel(job.jobId, ctx.env);
     end = await confirmEnded(job.jobId, ctx, confirmMs);
   }
-  if (end === null) throw new JlremoteError(`job ${job.jobId} is not in a terminal state after ${confirmMs / 1000} s; check \`scontrol show job ${job.jobId}\` and \`scancel ${job.jobId}\``);
+  if (end === null)
+    throw new JlremoteError(
+      `job ${job.jobId} is not in a terminal state after ${confirmMs / 1000} s; check \`scontrol show job ${job.jobId}\` and \`scancel ${job.jobId}\``,
+    );
   const jobState = end.kind === "known" ? end.info.jobState : "UNKNOWN";
   const record = describeEnd(jobState, end.kind === "known" ? end.info.exitCode : null, new Date().toISOString());
   writeJob(ctx.env, name, { ...job, end: { ...record, reason: "stopped (jlremote stop)" } });

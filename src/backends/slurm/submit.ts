@@ -27,9 +27,13 @@ export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<
   const r = await resolveStart({ ...flags, scheduler: "slurm" }, ctx, { reset: flags.reset === true });
   const options = r.options;
   // As for a detached start, the options given are remembered (the job file keeps the job's own for resubmission).
-  if (flags.reset === true || Object.keys(r.cli).length > 0) rememberQuietly(ctx, options.name, mergeRemembered(r.remembered, r.cli));
+  if (flags.reset === true || Object.keys(r.cli).length > 0)
+    rememberQuietly(ctx, options.name, mergeRemembered(r.remembered, r.cli));
   // Requeue is opt-in: a job that silently comes back elsewhere is a surprise unless asked for.
-  const job = { userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")], timeWarningSec: parseTimeWarning(flags.timeWarning) };
+  const job = {
+    userArgs: [flags.requeue ? "--requeue" : "--no-requeue", ...shellWords(flags.sbatch ?? "")],
+    timeWarningSec: parseTimeWarning(flags.timeWarning),
+  };
   return submitAndWait(options, job, ctx, flags.noWait === true);
 }
 
@@ -37,38 +41,63 @@ export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<
 export async function restartJob(view: InstanceView, ctx: CommandContext): Promise<InstanceView> {
   const name = view.paths.name;
   const job = readJob(ctx.env, name);
-  if (!job) throw new JlremoteError(`instance '${name}' has no batch job recorded; \`jlremote start --name ${name} --scheduler slurm\``);
+  if (!job)
+    throw new JlremoteError(
+      `instance '${name}' has no batch job recorded; \`jlremote start --name ${name} --scheduler slurm\``,
+    );
   const live = await settleJob(view, ctx);
   if (live.supervisorAlive && live.record) {
     const before = live.record.jupyter?.pid;
-    if (!(await scancel(job.jobId, ctx.env, { signal: "USR2", batchOnly: true }))) throw new JlremoteError(`scancel --signal=USR2 ${job.jobId} failed`);
+    if (!(await scancel(job.jobId, ctx.env, { signal: "USR2", batchOnly: true })))
+      throw new JlremoteError(`scancel --signal=USR2 ${job.jobId} failed`);
     const deadline = Date.now() + live.record.options.stopTimeoutMs + live.record.options.readyTimeoutMs + 15_000;
     for (;;) {
       const now = inspect(ctx.env, name, ctx.version);
-      if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before) return now;
-      if (Date.now() > deadline) throw new JlremoteError(`restart did not finish in time; see \`jlremote logs --name ${name}\``);
+      if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before)
+        return now;
+      if (Date.now() > deadline)
+        throw new JlremoteError(`restart did not finish in time; see \`jlremote logs --name ${name}\``);
       await new Promise((r) => setTimeout(r, 200));
     }
   }
   return submitAndWait(job.options, { userArgs: job.sbatchArgs, timeWarningSec: job.timeWarningSec }, ctx, false);
 }
 
-async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]; timeWarningSec: number }, ctx: CommandContext, noWait: boolean): Promise<InstanceView> {
+async function submitAndWait(
+  options: InstanceOptions,
+  job: { userArgs: string[]; timeWarningSec: number },
+  ctx: CommandContext,
+  noWait: boolean,
+): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
-  const release = await acquireLock(paths.lockFile, 30_000, (e) => ctx.err(`warning: start lock compromised: ${e.message}`));
+  const release = await acquireLock(paths.lockFile, 30_000, (e) =>
+    ctx.err(`warning: start lock compromised: ${e.message}`),
+  );
   let jobId: string;
   let submitted = false;
   try {
     const view = await settleJob(inspect(ctx.env, options.name, ctx.version), ctx);
     const current = readJob(ctx.env, options.name);
-    if (current && !current.end && view.report.backend === "slurm" && view.report.state !== "failed" && view.report.state !== "stopped") {
+    if (
+      current &&
+      !current.end &&
+      view.report.backend === "slurm" &&
+      view.report.state !== "failed" &&
+      view.report.state !== "stopped"
+    ) {
       jobId = current.jobId;
-      ctx.err(`jlremote: '${options.name}' is already job ${jobId} (${view.report.jobState ?? view.report.state}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`);
+      ctx.err(
+        `jlremote: '${options.name}' is already job ${jobId} (${view.report.jobState ?? view.report.state}); your options are not applied: \`jlremote stop --name ${options.name}\` first to change them`,
+      );
     } else {
       const plan: BatchPlan = {
-        name: options.name, supervisorArgv: [...absoluteSupervisorArgv(ctx.self, ctx.cwd), ...runArgv(options, false)], outputFile: join(paths.dir, "job.out"),
-        rootDir: options.rootDir, timeWarningSec: job.timeWarningSec, userArgs: job.userArgs,
+        name: options.name,
+        supervisorArgv: [...absoluteSupervisorArgv(ctx.self, ctx.cwd), ...runArgv(options, false)],
+        outputFile: join(paths.dir, "job.out"),
+        rootDir: options.rootDir,
+        timeWarningSec: job.timeWarningSec,
+        userArgs: job.userArgs,
       };
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
@@ -76,7 +105,16 @@ async function submitAndWait(options: InstanceOptions, job: { userArgs: string[]
       // sbatch exports this environment into the job: jllocal's hangup flag is for this start only.
       jobId = await sbatch(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
       submitted = true;
-      writeJob(ctx.env, options.name, { schema: 1, jobId, submittedAt: new Date().toISOString(), sbatchArgs: job.userArgs, timeWarningSec: job.timeWarningSec, options, end: null, seen: null });
+      writeJob(ctx.env, options.name, {
+        schema: 1,
+        jobId,
+        submittedAt: new Date().toISOString(),
+        sbatchArgs: job.userArgs,
+        timeWarningSec: job.timeWarningSec,
+        options,
+        end: null,
+        seen: null,
+      });
       ctx.err(`jlremote: submitted batch job ${jobId} for '${options.name}'`);
     }
   } finally {

@@ -25,7 +25,12 @@ export const systemdBackend: Backend = {
     const after = inspect(ctx.env, name, ctx.version);
     // Anything still alive (a `jlremote run` by hand, an unsupervised Jupyter) or left by a crash is stopped here.
     const out = await stopInstance(after, ctx);
-    return stopMessage(wasRunning ? `stopped '${name}' (systemctl --user stop ${unitName(name)})` : `instance '${name}' is not running (${view.report.state}); ${unitName(name)} is stopped`, out);
+    return stopMessage(
+      wasRunning
+        ? `stopped '${name}' (systemctl --user stop ${unitName(name)})`
+        : `instance '${name}' is not running (${view.report.state}); ${unitName(name)} is stopped`,
+      out,
+    );
   },
   async restart(view, ctx) {
     const done = await restartUnderSupervisor(view, ctx);

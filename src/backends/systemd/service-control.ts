@@ -12,32 +12,46 @@ import { inspect, type InstanceView } from "../../commands/instance-status.js";
 /** Start the unit (a no-op when active) and wait until Jupyter answers; returns the running view. */
 export async function startService(ctx: CommandContext, name: string, timeoutMs?: number): Promise<InstanceView> {
   const before = inspect(ctx.env, name, ctx.version);
-  if (before.report.elsewhere) throw new JlremoteError(`instance '${name}' runs on host ${before.report.host}; run jlremote there`, ExitCode.elsewhere);
+  if (before.report.elsewhere)
+    throw new JlremoteError(
+      `instance '${name}' runs on host ${before.report.host}; run jlremote there`,
+      ExitCode.elsewhere,
+    );
   if (before.report.state === "running" && before.supervisorAlive) return before;
   const unit = unitName(name);
   // An explicit start also clears a start limit hit by an earlier crash loop (else refused for up to 10 minutes).
   await systemctl(["reset-failed", unit], ctx.env, 10_000);
   const r = await systemctl(["start", unit], ctx.env, 30_000);
-  if (r.code !== 0) throw await managerError(ctx, name, `systemctl --user start ${unit} failed: ${firstLine(r.stderr)}`);
-  const old = before.supervisorAlive ? null : before.record?.supervisor ?? null;
+  if (r.code !== 0)
+    throw await managerError(ctx, name, `systemctl --user start ${unit} failed: ${firstLine(r.stderr)}`);
+  const old = before.supervisorAlive ? null : (before.record?.supervisor ?? null);
   const opts = before.record?.options;
-  const deadline = performance.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
+  const deadline =
+    performance.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
   let nextUnitCheck = performance.now() + 1000;
   for (;;) {
     const view = inspect(ctx.env, name, ctx.version);
     const state = view.report.state;
     if (state === "running" && view.supervisorAlive) return view;
-    const fresh = view.record?.supervisor != null && (old === null || view.record.supervisor.pid !== old.pid || view.record.supervisor.startTime !== old.startTime);
+    const fresh =
+      view.record?.supervisor != null &&
+      (old === null || view.record.supervisor.pid !== old.pid || view.record.supervisor.startTime !== old.startTime);
     if (fresh && (state === "failed" || state === "stopped")) throw notStarted(view, view.report.reason ?? state, name);
     if (performance.now() >= nextUnitCheck) {
       nextUnitCheck = performance.now() + 1000;
       const p = await unitProperties(unit, ["ActiveState", "SubState", "Result", "ConditionResult"], ctx.env);
       if (p && (p.ActiveState === "failed" || (p.ActiveState === "inactive" && !(view.supervisorAlive && fresh)))) {
-        const why = p.ConditionResult === "no" ? "its ConditionHost= does not match this host" : `the unit is ${p.ActiveState} (${p.Result ?? "?"})`;
+        const why =
+          p.ConditionResult === "no"
+            ? "its ConditionHost= does not match this host"
+            : `the unit is ${p.ActiveState} (${p.Result ?? "?"})`;
         throw notStarted(view, `${why}; see \`journalctl --user -u ${unit}\``, name);
       }
     }
-    if (performance.now() > deadline) throw new JlremoteError(`Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${name}\` and \`journalctl --user -u ${unit}\``);
+    if (performance.now() > deadline)
+      throw new JlremoteError(
+        `Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${name}\` and \`journalctl --user -u ${unit}\``,
+      );
     await new Promise((res) => setTimeout(res, 50));
   }
 }
@@ -45,11 +59,17 @@ export async function startService(ctx: CommandContext, name: string, timeoutMs?
 /** Notes for start options given on the command line that a service instance ignores (its options are in the unit). */
 export function ignoredOptionNotes(flags: RawStartOptions): string[] {
   const given = [
-    flags.app !== undefined && "--app", flags.jupyter !== undefined && "--jupyter", flags.port !== undefined && "--port",
-    flags.rootDir !== undefined && "--root-dir", flags.sock !== undefined && "--sock", (flags.extraArgs ?? []).length > 0 && "extra Jupyter arguments",
+    flags.app !== undefined && "--app",
+    flags.jupyter !== undefined && "--jupyter",
+    flags.port !== undefined && "--port",
+    flags.rootDir !== undefined && "--root-dir",
+    flags.sock !== undefined && "--sock",
+    (flags.extraArgs ?? []).length > 0 && "extra Jupyter arguments",
   ].filter((x): x is string => typeof x === "string");
   if (given.length === 0) return [];
-  return [`note: '${flags.name}' is a systemd service; its options come from \`jlremote service install\` (run it again to change them); ignoring ${given.join(", ")}`];
+  return [
+    `note: '${flags.name}' is a systemd service; its options come from \`jlremote service install\` (run it again to change them); ignoring ${given.join(", ")}`,
+  ];
 }
 
 /** Stop the unit; systemd SIGTERMs the supervisor and SIGKILLs whatever is left in the cgroup. */
@@ -57,7 +77,8 @@ export async function stopService(ctx: CommandContext, name: string): Promise<vo
   const view = inspect(ctx.env, name, ctx.version);
   const stopMs = (view.record?.options.stopTimeoutMs ?? 10_000) + 40_000;
   const r = await systemctl(["stop", unitName(name)], ctx.env, stopMs);
-  if (r.code !== 0) throw await managerError(ctx, name, `systemctl --user stop ${unitName(name)} failed: ${firstLine(r.stderr)}`);
+  if (r.code !== 0)
+    throw await managerError(ctx, name, `systemctl --user stop ${unitName(name)} failed: ${firstLine(r.stderr)}`);
 }
 
 /** Is this PID in the instance's systemd unit (read from /proc/PID/cgroup, no systemctl)? */

@@ -11,7 +11,11 @@ test("writes the exact mode whatever the umask, and leaves no temp file", (t) =>
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "launcher");
   const old = process.umask(0o077);
-  try { writeFileAtomic(file, "#!/bin/sh\n", 0o755); } finally { process.umask(old); }
+  try {
+    writeFileAtomic(file, "#!/bin/sh\n", 0o755);
+  } finally {
+    process.umask(old);
+  }
   assert.equal(statSync(file).mode & 0o777, 0o755);
   assert.equal(readFileSync(file, "utf8"), "#!/bin/sh\n");
   assert.deepEqual(readdirSync(dir), ["launcher"]);

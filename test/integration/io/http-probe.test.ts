@@ -8,7 +8,10 @@ test("a probe of a socket that accepts but never answers gives 0 within its time
   const sockets: Socket[] = [];
   const srv = createServer((s) => sockets.push(s));
   await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
-  t.after(() => { for (const s of sockets) s.destroy(); srv.close(); });
+  t.after(() => {
+    for (const s of sockets) s.destroy();
+    srv.close();
+  });
   const port = (srv.address() as { port: number }).port;
   const t0 = Date.now();
   assert.equal(await probeStatus({ port }, "tok", 300), 0);

@@ -9,9 +9,19 @@ import { killPid, waitFor } from "../../helpers/cli.js";
 test("the scan finds every process carrying the marker, classifies it, and names a kernel's connection file", async (t) => {
   const id = randomBytes(16).toString("hex");
   const env = { PATH: process.env.PATH ?? "/usr/bin:/bin", JLREMOTE_INSTANCE: id };
-  const other = spawn("sleep", ["300"], { env: { ...env, JLREMOTE_INSTANCE: randomBytes(16).toString("hex") }, stdio: "ignore" });
-  const kernel = spawn("/usr/bin/python3", ["-c", "import time; time.sleep(300)", "-f", "/run/user/0/jupyter/runtime/kernel-7e1.json"], { env, stdio: "ignore" });
-  const shell = spawn("sh", ["-c", "sleep 300 & setsid sleep 301 & echo $! ; wait"], { env, stdio: ["ignore", "pipe", "ignore"] });
+  const other = spawn("sleep", ["300"], {
+    env: { ...env, JLREMOTE_INSTANCE: randomBytes(16).toString("hex") },
+    stdio: "ignore",
+  });
+  const kernel = spawn(
+    "/usr/bin/python3",
+    ["-c", "import time; time.sleep(300)", "-f", "/run/user/0/jupyter/runtime/kernel-7e1.json"],
+    { env, stdio: "ignore" },
+  );
+  const shell = spawn("sh", ["-c", "sleep 300 & setsid sleep 301 & echo $! ; wait"], {
+    env,
+    stdio: ["ignore", "pipe", "ignore"],
+  });
   t.after(() => {
     // Also the shell's own children (found by the marker, by PID).
     for (const p of findInstanceProcesses(id)) killPid(p.identity.pid);
@@ -25,7 +35,10 @@ test("the scan finds every process carrying the marker, classifies it, and names
   });
   const kind = (pid: number | undefined) => found.find((p) => p.identity.pid === pid)?.kind;
   assert.equal(kind(kernel.pid), "kernel");
-  assert.equal(found.find((p) => p.identity.pid === kernel.pid)?.connectionFile, "/run/user/0/jupyter/runtime/kernel-7e1.json");
+  assert.equal(
+    found.find((p) => p.identity.pid === kernel.pid)?.connectionFile,
+    "/run/user/0/jupyter/runtime/kernel-7e1.json",
+  );
   assert.equal(kind(shell.pid), "child");
   assert.equal(kind(detachedPid), "detached");
   assert.equal(found.filter((p) => p.kind === "child").length, 2, "sh and its plain sleep");

@@ -16,7 +16,9 @@ test("a venv's python offers lab and server through python -m", { skip: jupyterl
   assert.equal(install.commands.notebook, undefined);
 });
 
-test("with a prologue, a bare `jupyter` is looked up on the PATH the prologue makes", { skip: jupyterlab4.skip }, async () => {
+test("with a prologue, a bare `jupyter` is looked up on the PATH the prologue makes", {
+  skip: jupyterlab4.skip,
+}, async () => {
   const { install, env } = await detectInstall("jupyter", bare, "/", `. ${labVenv}/bin/activate`);
   assert.match(install.path, /jupyterlab-venv\/bin\/jupyter$/);
   assert.ok(install.commands.lab, "lab is offered");
@@ -24,14 +26,22 @@ test("with a prologue, a bare `jupyter` is looked up on the PATH the prologue ma
 });
 
 test("a failing prologue is one clear error", async () => {
-  await assert.rejects(detectInstall("jupyter", bare, "/", "echo 'module: not found' >&2; exit 3"), /no 'jupyter' after the prologue \(module: not found\); fix the prologue/);
+  await assert.rejects(
+    detectInstall("jupyter", bare, "/", "echo 'module: not found' >&2; exit 3"),
+    /no 'jupyter' after the prologue \(module: not found\); fix the prologue/,
+  );
 });
 
 test("the prologue's sh execs the command: same PID, the prologue's environment; a failure stops before it", async () => {
   const argv = withPrologue('X=from-prologue; export X; echo "prologue ran"', ["/bin/sh", "-c", 'echo "$$ $X"']);
-  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ["ignore", "pipe", "ignore"], env: { PATH: "/usr/bin:/bin" } });
+  const child = spawn(argv[0] as string, argv.slice(1), {
+    stdio: ["ignore", "pipe", "ignore"],
+    env: { PATH: "/usr/bin:/bin" },
+  });
   let out = "";
-  child.stdout.on("data", (d) => { out += d; });
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
   await new Promise((r) => child.on("close", r));
   assert.equal(out.trim(), `prologue ran\n${child.pid} from-prologue`);
   const bad = withPrologue("false", ["/bin/echo", "never"]);

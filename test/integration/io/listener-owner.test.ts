@@ -22,7 +22,11 @@ test("a listener of this process (IPv4 or dual-stack) is ours; a free port has n
 
 test("a listener held by a child process counts as ours (descendants count)", async (t) => {
   const port = await freePort();
-  const child = spawn(process.execPath, ["-e", `require("net").createServer().listen(${port}, "127.0.0.1", () => console.log("up"))`], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(
+    process.execPath,
+    ["-e", `require("net").createServer().listen(${port}, "127.0.0.1", () => console.log("up"))`],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
   t.after(() => killPid(child.pid));
   await new Promise((r) => child.stdout.once("data", r));
   assert.deepEqual(checkListener(port, me()), { kind: "ours" });
@@ -30,14 +34,31 @@ test("a listener held by a child process counts as ours (descendants count)", as
   assert.equal(checkListener(port, { ...me(), startTime: 1 }).kind, "foreign");
 });
 
-test("another user's listener is foreign, with its uid and (as root) its PID", { skip: process.getuid?.() !== 0 && "setpriv needs root" }, async (t) => {
+test("another user's listener is foreign, with its uid and (as root) its PID", {
+  skip: process.getuid?.() !== 0 && "setpriv needs root",
+}, async (t) => {
   const port = await freePort();
   // setsid -f: the listener is no descendant of ours (descendants would count as ours).
-  const child = spawn("setsid", ["-f", "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c",
-    `import os,socket,time\ns=socket.socket();s.bind(("127.0.0.1",${port}));s.listen(1);print(os.getpid(),flush=True);time.sleep(60)`], { stdio: ["ignore", "pipe", "ignore"] });
+  const child = spawn(
+    "setsid",
+    [
+      "-f",
+      "setpriv",
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "/usr/bin/python3",
+      "-c",
+      `import os,socket,time\ns=socket.socket();s.bind(("127.0.0.1",${port}));s.listen(1);print(os.getpid(),flush=True);time.sleep(60)`,
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
   const pid = Number(await new Promise<string>((r) => child.stdout.once("data", (d) => r(String(d).trim()))));
   t.after(() => killPid(pid));
-  const v = await waitFor("foreign verdict", () => { const x = checkListener(port, me()); return x.kind === "foreign" ? x : null; });
+  const v = await waitFor("foreign verdict", () => {
+    const x = checkListener(port, me());
+    return x.kind === "foreign" ? x : null;
+  });
   assert.deepEqual(v, { kind: "foreign", holder: { uid: 65534, pid } });
 });
 

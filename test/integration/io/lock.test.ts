@@ -10,21 +10,36 @@ import { acquireLock } from "../../../src/io/lock.js";
 const asRoot = process.getuid?.() === 0 ? false : "needs root to mount a tmpfs";
 
 /** A tiny tmpfs of its own, unmounted (lazily) and removed when the test ends. */
-function tinyTmpfs(t: { after: (fn: () => unknown) => void; skip: (why: string) => void }, options: string): string | null {
+function tinyTmpfs(
+  t: { after: (fn: () => unknown) => void; skip: (why: string) => void },
+  options: string,
+): string | null {
   const dir = mkdtempSync(join(tmpdir(), "jlr-lock-"));
   const mnt = join(dir, "mnt");
   mkdirSync(mnt);
-  t.after(() => { spawnSync("umount", ["-l", mnt]); rmSync(dir, { recursive: true, force: true }); });
-  if (spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", mnt]).status !== 0) { t.skip("cannot mount a tmpfs here"); return null; }
+  t.after(() => {
+    spawnSync("umount", ["-l", mnt]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+  if (spawnSync("mount", ["-t", "tmpfs", "-o", options, "tmpfs", mnt]).status !== 0) {
+    t.skip("cannot mount a tmpfs here");
+    return null;
+  }
   return mnt;
 }
 
-test("the lock reports a file system without free inodes as no space left, at once (not as a lock held by another jlremote)", { skip: asRoot }, async (t) => {
+test("the lock reports a file system without free inodes as no space left, at once (not as a lock held by another jlremote)", {
+  skip: asRoot,
+}, async (t) => {
   const mnt = tinyTmpfs(t, "size=1m,nr_inodes=64");
   if (mnt === null) return;
   // Use up the inodes: creating files fails with ENOSPC once they are gone.
   for (let i = 0; ; i += 1) {
-    try { writeFileSync(join(mnt, `f${i}`), ""); } catch { break; }
+    try {
+      writeFileSync(join(mnt, `f${i}`), "");
+    } catch {
+      break;
+    }
   }
   const t0 = performance.now();
   await assert.rejects(acquireLock(join(mnt, "start"), 30_000), (e: unknown) => {

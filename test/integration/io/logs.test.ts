@@ -1,6 +1,16 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, appendFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  appendFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -31,14 +41,23 @@ test("a log another process appends to is capped in place: copied to .1 and trun
   const file = join(dir, "jupyter.log");
   const fd = openSync(file, "a", 0o600);
   // A writer holding its own O_APPEND fd, like Jupyter (also one adopted from a dead supervisor).
-  const writer = spawn("/usr/bin/python3", ["-u", "-c", "import time\nfor i in range(100000):\n  print('line', i, 'x' * 80)\n  time.sleep(0.0002)"], { stdio: ["ignore", fd, fd] });
+  const writer = spawn(
+    "/usr/bin/python3",
+    ["-u", "-c", "import time\nfor i in range(100000):\n  print('line', i, 'x' * 80)\n  time.sleep(0.0002)"],
+    { stdio: ["ignore", fd, fd] },
+  );
   closeSync(fd);
   t.after(() => killPid(writer.pid));
   let rotations = 0;
-  await waitFor("three rotations", () => {
-    if (capAppendLog(file, { maxBytes: 16 * 1024, keep: 2 })) rotations += 1;
-    return rotations >= 3;
-  }, 30_000, 20);
+  await waitFor(
+    "three rotations",
+    () => {
+      if (capAppendLog(file, { maxBytes: 16 * 1024, keep: 2 })) rotations += 1;
+      return rotations >= 3;
+    },
+    30_000,
+    20,
+  );
   killPid(writer.pid);
   const text = readFileSync(file);
   assert.ok(!text.includes(0), "truncation left a hole of NUL bytes: the writer's fd is not in append mode");

@@ -15,8 +15,11 @@ test("a private file is read only when it is a regular file of ours, not a symli
   chmodSync(join(d, "open"), 0o666);
   mkdirSync(join(d, "dir"));
   const cases: [string, string | RegExp][] = [
-    ["ok", "ok"], ["absent", "absent"], ["link", /is a symbolic link; refusing to follow it/],
-    ["open", /writable by group or others \(mode 666\)/], ["dir", /not a regular file/],
+    ["ok", "ok"],
+    ["absent", "absent"],
+    ["link", /is a symbolic link; refusing to follow it/],
+    ["open", /writable by group or others \(mode 666\)/],
+    ["dir", /not a regular file/],
   ];
   if (process.getuid?.() === 0) {
     writeFileSync(join(d, "foreign"), "x", { mode: 0o600 });

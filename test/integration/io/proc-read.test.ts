@@ -6,11 +6,18 @@ import { test } from "node:test";
 import { grepLines, readSmallFile } from "../../../src/io/proc-read.js";
 
 test("readSmallFile reads /proc files and regular files of any size like readFileSync, and throws like it", () => {
-  for (const p of [`/proc/${process.pid}/stat`, "/proc/self/status", `/proc/${process.pid}/task/${process.pid}/children`]) {
+  for (const p of [
+    `/proc/${process.pid}/stat`,
+    "/proc/self/status",
+    `/proc/${process.pid}/task/${process.pid}/children`,
+  ]) {
     const a = readSmallFile(p);
     assert.ok(a.length > 0 || p.endsWith("children"), p);
   }
-  assert.equal(readSmallFile("/proc/sys/kernel/random/boot_id"), readFileSync("/proc/sys/kernel/random/boot_id", "utf8"));
+  assert.equal(
+    readSmallFile("/proc/sys/kernel/random/boot_id"),
+    readFileSync("/proc/sys/kernel/random/boot_id", "utf8"),
+  );
   const dir = mkdtempSync(join(tmpdir(), "jlr-procread-"));
   try {
     for (const size of [0, 1, 16 * 1024 - 1, 16 * 1024, 100_000]) {
@@ -27,18 +34,32 @@ test("readSmallFile reads /proc files and regular files of any size like readFil
 test("grepLines returns the lines containing the needle, whatever the chunk boundaries, like a split of the whole file", () => {
   const naive = (text: string, needle: string) => text.split("\n").filter((l) => l.includes(needle));
   // A /proc file itself (size 0) is read to its end; its content changes under a busy machine, so only the shape is checked.
-  for (const l of grepLines("/proc/net/tcp", " 0A ")) assert.match(l, /^\s*\d+: [0-9A-F]{8}:[0-9A-F]{4} [0-9A-F]{8}:[0-9A-F]{4} 0A /);
+  for (const l of grepLines("/proc/net/tcp", " 0A "))
+    assert.match(l, /^\s*\d+: [0-9A-F]{8}:[0-9A-F]{4} [0-9A-F]{8}:[0-9A-F]{4} 0A /);
   const dir = mkdtempSync(join(tmpdir(), "jlr-grep-"));
   try {
     const snapshot = join(dir, "tcp");
     writeFileSync(snapshot, readFileSync("/proc/net/tcp"));
     assert.deepEqual(grepLines(snapshot, " 0A "), naive(readFileSync(snapshot, "utf8"), " 0A "));
     // Lines of varied length so matches fall on and across every 64 KiB boundary; one without a final newline.
-    const lines = Array.from({ length: 6000 }, (_, i) => `${i}: ${"x".repeat(i % 97)}${i % 3 === 0 ? " 0A " : " 01 "}${"y".repeat(i % 13)}`);
-    for (const [name, text] of [["nl", `${lines.join("\n")}\n`], ["no-nl", lines.join("\n")], ["empty", ""], ["hit-at-eof", "a 0A"], ["one", " 0A \n"]] as const) {
+    const lines = Array.from(
+      { length: 6000 },
+      (_, i) => `${i}: ${"x".repeat(i % 97)}${i % 3 === 0 ? " 0A " : " 01 "}${"y".repeat(i % 13)}`,
+    );
+    for (const [name, text] of [
+      ["nl", `${lines.join("\n")}\n`],
+      ["no-nl", lines.join("\n")],
+      ["empty", ""],
+      ["hit-at-eof", "a 0A"],
+      ["one", " 0A \n"],
+    ] as const) {
       const f = join(dir, name);
       writeFileSync(f, text);
-      assert.deepEqual(grepLines(f, " 0A "), naive(text, " 0A ").filter((l) => l !== "" || text === ""), name);
+      assert.deepEqual(
+        grepLines(f, " 0A "),
+        naive(text, " 0A ").filter((l) => l !== "" || text === ""),
+        name,
+      );
     }
     // A line longer than the buffer never matches; the lines around it still do.
     const f = join(dir, "long");

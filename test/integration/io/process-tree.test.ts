@@ -9,8 +9,13 @@ test("descendants finds grandchildren in another session, and signalAll kills th
   // setsid puts the grandchild in its own session, like a kernel under Jupyter.
   const root = spawn("sh", ["-c", "setsid sleep 300 & sleep 300 & wait"], { stdio: "ignore" });
   t.after(() => killPid(root.pid));
-  const kids = await waitFor("two sleeps", () => { const d = descendants(root.pid as number); return d.length >= 2 ? d : null; });
-  t.after(() => { for (const k of kids) killPid(k.pid); });
+  const kids = await waitFor("two sleeps", () => {
+    const d = descendants(root.pid as number);
+    return d.length >= 2 ? d : null;
+  });
+  t.after(() => {
+    for (const k of kids) killPid(k.pid);
+  });
   assert.ok(kids.every((k) => isAlive(k)));
   assert.equal(signalAll(kids, "SIGKILL"), kids.length);
   await waitFor("all gone", () => kids.every((k) => !isAlive(k)), 5000);

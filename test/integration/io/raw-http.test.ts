@@ -10,7 +10,14 @@ function listening(srv: Server | ReturnType<typeof createServer>): Promise<numbe
 }
 
 test("statusCode reads HTTP/1.x status lines and nothing else", () => {
-  for (const [head, code] of [["HTTP/1.1 200 OK\r\n", 200], ["HTTP/1.0 403 Forbidden\r\n", 403], ["HTTP/1.1 302\r\n", 302], ["SSH-2.0-OpenSSH\r\n", 0], ["", 0], ["HTTP/2 200\r\n", 0]] as const) {
+  for (const [head, code] of [
+    ["HTTP/1.1 200 OK\r\n", 200],
+    ["HTTP/1.0 403 Forbidden\r\n", 403],
+    ["HTTP/1.1 302\r\n", 302],
+    ["SSH-2.0-OpenSSH\r\n", 0],
+    ["", 0],
+    ["HTTP/2 200\r\n", 0],
+  ] as const) {
     assert.equal(statusCode(head), code, JSON.stringify(head));
   }
 });
@@ -47,16 +54,30 @@ test("rawGetStatus reaches a unix socket and another address, with the Host head
   const { join } = await import("node:path");
   const dir = mkdtempSync(join(tmpdir(), "jlr-rawhttp-"));
   const hosts: (string | undefined)[] = [];
-  const srv = createServer((req, res) => { hosts.push(req.headers.host); res.writeHead(204).end(); });
+  const srv = createServer((req, res) => {
+    hosts.push(req.headers.host);
+    res.writeHead(204).end();
+  });
   const sock = join(dir, "j.sock");
   await new Promise<void>((r) => srv.listen(sock, r));
-  const srv2 = createServer((req, res) => { hosts.push(req.headers.host); res.writeHead(200).end(); });
-  const port2 = await new Promise<number>((r) => srv2.listen(0, "127.0.0.2", () => r((srv2.address() as { port: number }).port)));
+  const srv2 = createServer((req, res) => {
+    hosts.push(req.headers.host);
+    res.writeHead(200).end();
+  });
+  const port2 = await new Promise<number>((r) =>
+    srv2.listen(0, "127.0.0.2", () => r((srv2.address() as { port: number }).port)),
+  );
   // Sends bytes without ever ending the status line.
-  const babbler = createTcpServer((s) => { s.resume(); s.write("H".repeat(10_000)); });
+  const babbler = createTcpServer((s) => {
+    s.resume();
+    s.write("H".repeat(10_000));
+  });
   const port3 = await listening(babbler);
   t.after(async () => {
-    for (const s of [srv, srv2]) { s.closeAllConnections(); await new Promise((r) => s.close(r)); }
+    for (const s of [srv, srv2]) {
+      s.closeAllConnections();
+      await new Promise((r) => s.close(r));
+    }
     await new Promise((r) => babbler.close(r));
     rmSync(dir, { recursive: true, force: true });
   });

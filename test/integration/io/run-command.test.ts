@@ -4,7 +4,11 @@ import { test } from "node:test";
 import { runCommand } from "../../../src/io/run-command.js";
 
 function killPid(pid: number): void {
-  try { process.kill(pid, "SIGKILL"); } catch { /* gone */ }
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    /* gone */
+  }
 }
 
 test("a timeout answers at once even when a process in another session keeps the output pipes open", async () => {
@@ -12,7 +16,10 @@ test("a timeout answers at once even when a process in another session keeps the
   let escaped = 0;
   const started = Date.now();
   try {
-    const r = await runCommand("sh", ["-c", "setsid sleep 30 & echo $!; sleep 30"], { env: { PATH: process.env.PATH }, timeoutMs: 500 });
+    const r = await runCommand("sh", ["-c", "setsid sleep 30 & echo $!; sleep 30"], {
+      env: { PATH: process.env.PATH },
+      timeoutMs: 500,
+    });
     escaped = Number(r.stdout.trim());
     assert.equal(r.timedOut, true);
     assert.equal(r.code, null);
@@ -24,6 +31,9 @@ test("a timeout answers at once even when a process in another session keeps the
 });
 
 test("a command that finishes gives its exit code and output", async () => {
-  const r = await runCommand("sh", ["-c", "echo out; echo err >&2; exit 3"], { env: { PATH: process.env.PATH }, timeoutMs: 10_000 });
+  const r = await runCommand("sh", ["-c", "echo out; echo err >&2; exit 3"], {
+    env: { PATH: process.env.PATH },
+    timeoutMs: 10_000,
+  });
   assert.deepEqual(r, { code: 3, stdout: "out\n", stderr: "err\n", timedOut: false, spawnError: null });
 });

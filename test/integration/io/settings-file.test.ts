@@ -4,9 +4,18 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writ
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { forgetRemembered, peekRemembered, readRemembered, readRemoteConfig, writeRemembered } from "../../../src/io/settings-file.js";
+import {
+  forgetRemembered,
+  peekRemembered,
+  readRemembered,
+  readRemoteConfig,
+  writeRemembered,
+} from "../../../src/io/settings-file.js";
 
-function configHome(t: { after: (fn: () => void) => void }, text: string | null): { env: Record<string, string>; file: string; dir: string } {
+function configHome(
+  t: { after: (fn: () => void) => void },
+  text: string | null,
+): { env: Record<string, string>; file: string; dir: string } {
   const dir = mkdtempSync(join(tmpdir(), "jlr-settings-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, "jlremote", "config.json");
@@ -30,10 +39,16 @@ test("config.json: absent is empty; a valid one is read, also through a symlink 
 test("config.json writable by group or others is refused with the chmod hint (exit 2)", (t) => {
   const c = configHome(t, JSON.stringify({ defaults: { prologue: "true" } }));
   chmodSync(c.file, 0o666);
-  assert.throws(() => readRemoteConfig(c.env), (e: Error & { exitCode?: number }) => /writable by group or others \(mode 666\).*chmod go-w/.test(e.message) && e.exitCode === 2);
+  assert.throws(
+    () => readRemoteConfig(c.env),
+    (e: Error & { exitCode?: number }) =>
+      /writable by group or others \(mode 666\).*chmod go-w/.test(e.message) && e.exitCode === 2,
+  );
 });
 
-test("config.json owned by another user is refused", { skip: process.getuid?.() === 0 ? false : "needs root to chown" }, (t) => {
+test("config.json owned by another user is refused", {
+  skip: process.getuid?.() === 0 ? false : "needs root to chown",
+}, (t) => {
   const c = configHome(t, JSON.stringify({ defaults: {} }));
   chownSync(c.file, 65534, 65534);
   assert.throws(() => readRemoteConfig(c.env), /belongs to uid 65534, not to you/);
@@ -47,7 +62,9 @@ test("settings.json: round trip, forget, and a planted symlink is refused (peek 
   assert.deepEqual(readRemembered(dir), { rootDir: "/p", port: 9000 });
   forgetRemembered(dir);
   assert.deepEqual(readRemembered(dir), {});
-  writeFileSync(join(dir, "elsewhere.json"), JSON.stringify({ schema: 1, settings: { rootDir: "/x" } }), { mode: 0o600 });
+  writeFileSync(join(dir, "elsewhere.json"), JSON.stringify({ schema: 1, settings: { rootDir: "/x" } }), {
+    mode: 0o600,
+  });
   symlinkSync(join(dir, "elsewhere.json"), join(dir, "settings.json"));
   assert.throws(() => readRemembered(dir), /symbolic link/);
   assert.equal(peekRemembered(dir), null);

@@ -47,7 +47,10 @@ test("the start lock serializes holders", async (t) => {
   const target = join(dir, "start");
   const order: string[] = [];
   const first = await acquireLock(target);
-  const second = acquireLock(target, 10_000).then((rel) => { order.push("second"); return rel; });
+  const second = acquireLock(target, 10_000).then((rel) => {
+    order.push("second");
+    return rel;
+  });
   // A window in which a broken lock would let the second holder in before the release.
   await new Promise((r) => setTimeout(r, 300));
   order.push("first-release");

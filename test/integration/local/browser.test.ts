@@ -19,10 +19,24 @@ test("a failing $BROWSER falls through to xdg-open, which gets the 0600 redirect
     for (const f of ["failing-browser", "xdg-open"]) chmodSync(join(d, f), 0o755);
     const errs: string[] = [];
     const url = "http://127.0.0.1:9/tree?token=s3cret";
-    const ok = await openBrowser(url, join(d, "page.html"), ctxWith({ PATH: `${d}:/usr/bin:/bin`, BROWSER: "failing-browser" }, errs));
+    const ok = await openBrowser(
+      url,
+      join(d, "page.html"),
+      ctxWith({ PATH: `${d}:/usr/bin:/bin`, BROWSER: "failing-browser" }, errs),
+    );
     assert.equal(ok, true);
     assert.deepEqual(errs, []);
-    const opened = await waitFor("the opener to run", () => { try { return readFileSync(join(d, "opened"), "utf8"); } catch { return ""; } }, 5000);
+    const opened = await waitFor(
+      "the opener to run",
+      () => {
+        try {
+          return readFileSync(join(d, "opened"), "utf8");
+        } catch {
+          return "";
+        }
+      },
+      5000,
+    );
     assert.equal(opened, `${join(d, "page.html")}\n`);
     assert.ok(readFileSync(join(d, "page.html"), "utf8").includes(`url=${url}"`));
     assert.equal(statSync(join(d, "page.html")).mode & 0o777, 0o600);
@@ -35,9 +49,15 @@ test("no opener at all is one warning and false, not an error", async () => {
   const d = mkdtempSync(join(tmpdir(), "jll-browser-"));
   try {
     const errs: string[] = [];
-    const ok = await openBrowser("http://127.0.0.1:9/", join(d, "page.html"), ctxWith({ PATH: d, BROWSER: "nope-browser" }, errs));
+    const ok = await openBrowser(
+      "http://127.0.0.1:9/",
+      join(d, "page.html"),
+      ctxWith({ PATH: d, BROWSER: "nope-browser" }, errs),
+    );
     assert.equal(ok, false);
-    assert.deepEqual(errs, ["jllocal: warning: could not open a browser (nope-browser: not found, xdg-open: not found); open the URL above yourself"]);
+    assert.deepEqual(errs, [
+      "jllocal: warning: could not open a browser (nope-browser: not found, xdg-open: not found); open the URL above yourself",
+    ]);
   } finally {
     rmSync(d, { recursive: true, force: true });
   }

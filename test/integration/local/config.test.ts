@@ -20,17 +20,24 @@ function withConfig(text: string | null, fn: (env: Record<string, string>) => vo
 }
 
 test("no config file means no defaults", () => {
-  withConfig(null, (env) => assert.deepEqual(readLocalConfig(env), { defaultHost: null, remoteCmd: null, sshConfig: null }));
+  withConfig(null, (env) =>
+    assert.deepEqual(readLocalConfig(env), { defaultHost: null, remoteCmd: null, sshConfig: null }),
+  );
 });
 
 test("defaultHost and remoteCmd are read from local.json", () => {
   withConfig(`{"defaultHost": "gpu1", "remoteCmd": "~/node ~/jl.mjs"}`, (env) =>
-    assert.deepEqual(readLocalConfig(env), { defaultHost: "gpu1", remoteCmd: "~/node ~/jl.mjs", sshConfig: null }));
+    assert.deepEqual(readLocalConfig(env), { defaultHost: "gpu1", remoteCmd: "~/node ~/jl.mjs", sshConfig: null }),
+  );
 });
 
 test("a damaged or mistyped config is a usage error naming the file", () => {
   for (const text of ["{oops", `{"defaultHost": 3}`, "[]"]) {
-    withConfig(text, (env) => assert.throws(() => readLocalConfig(env), (e: unknown) =>
-      e instanceof JlremoteError && e.exitCode === 2 && e.message.includes("local.json")));
+    withConfig(text, (env) =>
+      assert.throws(
+        () => readLocalConfig(env),
+        (e: unknown) => e instanceof JlremoteError && e.exitCode === 2 && e.message.includes("local.json"),
+      ),
+    );
   }
 });

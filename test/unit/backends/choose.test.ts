@@ -15,5 +15,8 @@ test("chooses the backend from --scheduler first, then the service drop-in, then
 });
 
 test("an unknown --scheduler is a usage error that names the choices", () => {
-  assert.throws(() => chooseKind({ requested: "pbs", serviceHere: false, recordedSlurm: false }), /--scheduler pbs: expected slurm or none/);
+  assert.throws(
+    () => chooseKind({ requested: "pbs", serviceHere: false, recordedSlurm: false }),
+    /--scheduler pbs: expected slurm or none/,
+  );
 });

@@ -18,7 +18,10 @@ test("$BROWSER entries come first, with %s replaced or the target appended", () 
 });
 
 test("the redirect page points at the URL, escaped for HTML", () => {
-  const html = redirectHtml("http://127.0.0.1:9/tree?token=a&b=\"c\"");
-  assert.match(html, /<meta http-equiv="refresh" content="0;url=http:\/\/127\.0\.0\.1:9\/tree\?token=a&amp;b=&quot;c&quot;">/);
+  const html = redirectHtml('http://127.0.0.1:9/tree?token=a&b="c"');
+  assert.match(
+    html,
+    /<meta http-equiv="refresh" content="0;url=http:\/\/127\.0\.0\.1:9\/tree\?token=a&amp;b=&quot;c&quot;">/,
+  );
   assert.doesNotMatch(html, /b="c"/);
 });

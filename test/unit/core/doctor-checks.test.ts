@@ -1,32 +1,70 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  checkFilesystem, checkJupyter, checkNode, checkPort, checkStateDir, parseJupyterVersions, type CheckStatus, type JupyterObservation, type StateDirObservation,
+  checkFilesystem,
+  checkJupyter,
+  checkNode,
+  checkPort,
+  checkStateDir,
+  parseJupyterVersions,
+  type CheckStatus,
+  type JupyterObservation,
+  type StateDirObservation,
 } from "../../../src/core/doctor-checks.js";
 import { doctorReport, renderDoctorText } from "../../../src/core/doctor-report.js";
 
 test("node versions below 20.19 are a problem; 20.19 and later are ok", () => {
-  const table: [string, CheckStatus][] = [["20.19.0", "ok"], ["v20.20.2", "ok"], ["22.1.0", "ok"], ["20.18.3", "problem"], ["18.20.0", "problem"]];
+  const table: [string, CheckStatus][] = [
+    ["20.19.0", "ok"],
+    ["v20.20.2", "ok"],
+    ["22.1.0", "ok"],
+    ["20.18.3", "problem"],
+    ["18.20.0", "problem"],
+  ];
   for (const [v, want] of table) assert.equal(checkNode(v, "/usr/bin/node").status, want, v);
   assert.match(checkNode("18.0.0", "/n").hint ?? "", /Node\.js >= 20\.19/);
 });
 
 test("jupyter --version output is read into component versions, without the uninstalled ones", () => {
-  const text = "Selected Jupyter core packages...\nIPython          : 8.5.0\njupyter_core     : 4.12.0\njupyter_server   : 1.23.3\njupyterlab       : not installed\nnotebook         : 6.4.12\n";
-  assert.deepEqual(parseJupyterVersions(text), { IPython: "8.5.0", jupyter_core: "4.12.0", jupyter_server: "1.23.3", notebook: "6.4.12" });
+  const text =
+    "Selected Jupyter core packages...\nIPython          : 8.5.0\njupyter_core     : 4.12.0\njupyter_server   : 1.23.3\njupyterlab       : not installed\nnotebook         : 6.4.12\n";
+  assert.deepEqual(parseJupyterVersions(text), {
+    IPython: "8.5.0",
+    jupyter_core: "4.12.0",
+    jupyter_server: "1.23.3",
+    notebook: "6.4.12",
+  });
   assert.deepEqual(parseJupyterVersions(""), {});
 });
 
 test("jupyter: missing, broken or without apps is a problem; server alone a warning; lab or notebook ok", () => {
-  const found = { found: true as const, path: "/usr/bin/jupyter", runs: true, error: null, versions: { jupyter_core: "4.12.0", notebook: "6.4.12", jupyterlab: "4.2.0" } };
+  const found = {
+    found: true as const,
+    path: "/usr/bin/jupyter",
+    runs: true,
+    error: null,
+    versions: { jupyter_core: "4.12.0", notebook: "6.4.12", jupyterlab: "4.2.0" },
+  };
   const table: [JupyterObservation, CheckStatus, RegExp][] = [
     [{ found: false, name: "jupyter", searched: "/nonexistent" }, "problem", /no 'jupyter' on PATH \(\/nonexistent\)/],
-    [{ found: false, name: "/opt/conda/bin/jupyter", searched: "/usr/bin" }, "problem", /^--jupyter \/opt\/conda\/bin\/jupyter is not an executable file$/],
-    [{ ...found, runs: false, error: "ModuleNotFoundError: No module named 'jupyter_core'", apps: ["lab"] }, "problem", /does not run: ModuleNotFoundError/],
+    [
+      { found: false, name: "/opt/conda/bin/jupyter", searched: "/usr/bin" },
+      "problem",
+      /^--jupyter \/opt\/conda\/bin\/jupyter is not an executable file$/,
+    ],
+    [
+      { ...found, runs: false, error: "ModuleNotFoundError: No module named 'jupyter_core'", apps: ["lab"] },
+      "problem",
+      /does not run: ModuleNotFoundError/,
+    ],
     [{ ...found, apps: [] }, "problem", /has none of lab, notebook, server/],
     [{ ...found, apps: ["server"] }, "warning", /no web UI/],
     [{ ...found, apps: ["notebook", "server"] }, "ok", /apps: notebook 6\.4\.12, server; --app auto picks notebook/],
-    [{ ...found, apps: ["lab", "notebook", "server"] }, "ok", /\(jupyter_core 4\.12\.0\); apps: lab 4\.2\.0, .*picks lab/],
+    [
+      { ...found, apps: ["lab", "notebook", "server"] },
+      "ok",
+      /\(jupyter_core 4\.12\.0\); apps: lab 4\.2\.0, .*picks lab/,
+    ],
   ];
   for (const [o, status, re] of table) {
     const c = checkJupyter(o);
@@ -38,7 +76,16 @@ test("jupyter: missing, broken or without apps is a problem; server alone a warn
 });
 
 test("state dir: another owner or not writable is a problem, readable by others a warning, absent or private ok", () => {
-  const base: StateDirObservation = { root: "/h/.local/state/jlremote", exists: true, uid: 1000, mode: 0o40700, myUid: 1000, writable: true, open: [], foreign: [] };
+  const base: StateDirObservation = {
+    root: "/h/.local/state/jlremote",
+    exists: true,
+    uid: 1000,
+    mode: 0o40700,
+    myUid: 1000,
+    writable: true,
+    open: [],
+    foreign: [],
+  };
   const table: [Partial<StateDirObservation>, CheckStatus, RegExp][] = [
     [{}, "ok", /\(700, yours\)/],
     [{ exists: false, uid: null, mode: null }, "ok", /does not exist yet; `jlremote start` creates it/],

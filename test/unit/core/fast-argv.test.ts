@@ -14,9 +14,21 @@ test("status and url with only --json and --name take the fast path", () => {
 });
 
 test("anything else is left to yargs, so help, typos and usage errors behave as before", () => {
-  const cases = [[], ["start"], ["status", "--help"], ["status", "--nme", "x"], ["status", "--name"], ["status", "--name", "--json"],
-    ["status", "--name="], ["url", "--json"], ["status", "extra"], ["list", "--json"], ["--version"],
-    ["status", "--name", "a", "--name", "b"], ["url", "--name=a", "--name", "b"]];
+  const cases = [
+    [],
+    ["start"],
+    ["status", "--help"],
+    ["status", "--nme", "x"],
+    ["status", "--name"],
+    ["status", "--name", "--json"],
+    ["status", "--name="],
+    ["url", "--json"],
+    ["status", "extra"],
+    ["list", "--json"],
+    ["--version"],
+    ["status", "--name", "a", "--name", "b"],
+    ["url", "--name=a", "--name", "b"],
+  ];
   for (const argv of cases) assert.equal(parseFastStatus(argv), null, argv.join(" "));
 });
 
@@ -29,20 +41,43 @@ const specs = {
 
 test("canonical argv parses like yargs would: defaults, camelCase keys, --opt=value, flags and -- extra args", () => {
   assert.deepEqual(parseCanonical([], specs), { "--": [], name: "default", sock: false, lines: 40 });
-  assert.deepEqual(parseCanonical(["--name", "a", "--root-dir=/x y", "--sock", "--", "--debug", "x"], specs),
-    { "--": ["--debug", "x"], name: "a", rootDir: "/x y", sock: true, lines: 40 });
+  assert.deepEqual(parseCanonical(["--name", "a", "--root-dir=/x y", "--sock", "--", "--debug", "x"], specs), {
+    "--": ["--debug", "x"],
+    name: "a",
+    rootDir: "/x y",
+    sock: true,
+    lines: 40,
+  });
 });
 
 test("anything outside the canonical form is left to yargs (null)", () => {
-  const cases = [["--nme", "a"], ["a"], ["--name"], ["--name", "--sock"], ["--name", "a", "--name", "b"], ["--sock=false"],
-    ["--no-sock"], ["--lines", "3"], ["-n", "3"], ["--help"], ["--constructor", "x"]];
+  const cases = [
+    ["--nme", "a"],
+    ["a"],
+    ["--name"],
+    ["--name", "--sock"],
+    ["--name", "a", "--name", "b"],
+    ["--sock=false"],
+    ["--no-sock"],
+    ["--lines", "3"],
+    ["-n", "3"],
+    ["--help"],
+    ["--constructor", "x"],
+  ];
   for (const argv of cases) assert.equal(parseCanonical(argv, specs), null, argv.join(" "));
 });
 
 test("parseOrStart takes a JSON array of strings and nothing else", async () => {
   const { parseOrStart } = await import("../../../src/core/fast-argv.js");
   const cases: [string | undefined, string[] | null][] = [
-    ['["--sock"]', ["--sock"]], ["[]", []], [undefined, null], ["", null], ["--sock", null], ['[1]', null], ['{"a":1}', null], ["[", null],
+    ['["--sock"]', ["--sock"]],
+    ["[]", []],
+    [undefined, null],
+    ["", null],
+    ["--sock", null],
+    ["[1]", null],
+    ['{"a":1}', null],
+    ["[", null],
   ];
   for (const [v, want] of cases) assert.deepEqual(parseOrStart(v), want, String(v));
 });

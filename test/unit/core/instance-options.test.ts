@@ -3,11 +3,22 @@ import { test } from "node:test";
 import { ExitCode, JlremoteError } from "../../../src/core/errors.js";
 import { parsePort, runArgv, validateStartOptions } from "../../../src/core/instance-options.js";
 
-const raw = { name: "default", app: "auto", jupyter: "jupyter", maxRestarts: "5", timeout: "60", stopTimeout: "10", extraArgs: [] };
+const raw = {
+  name: "default",
+  app: "auto",
+  jupyter: "jupyter",
+  maxRestarts: "5",
+  timeout: "60",
+  stopTimeout: "10",
+  extraArgs: [],
+};
 
 for (const bad of ["0", "70000", "abc", "-1", "80.5", ""]) {
   test(`--port ${JSON.stringify(bad)} is a usage error`, () => {
-    assert.throws(() => parsePort(bad), (e: unknown) => e instanceof JlremoteError && e.exitCode === ExitCode.usage && e.message.includes("--port"));
+    assert.throws(
+      () => parsePort(bad),
+      (e: unknown) => e instanceof JlremoteError && e.exitCode === ExitCode.usage && e.message.includes("--port"),
+    );
   });
 }
 
@@ -23,17 +34,71 @@ test("a bad --app or --timeout is a usage error", () => {
 });
 
 test("runArgv reproduces the options for the detached supervisor", () => {
-  const argv = runArgv({ name: "x", app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, port: 9000, portExplicit: true, rootDir: "/r", extraArgs: ["--debug"], maxRestarts: 3, readyTimeoutMs: 5000, stopTimeoutMs: 2000, sock: false, healthIntervalMs: 30_000, healthRetries: 3 }, true);
-  assert.deepEqual(argv, ["run", "--name", "x", "--app", "server", "--jupyter", "/j", "--root-dir", "/r", "--max-restarts", "3", "--timeout", "5", "--stop-timeout", "2", "--health-interval", "30", "--health-retries", "3", "--port", "9000", "--daemon-child", "--", "--debug"]);
+  const argv = runArgv(
+    {
+      name: "x",
+      app: "server",
+      jupyter: "/j",
+      command: ["/j", "server"],
+      env: {},
+      prologue: null,
+      port: 9000,
+      portExplicit: true,
+      rootDir: "/r",
+      extraArgs: ["--debug"],
+      maxRestarts: 3,
+      readyTimeoutMs: 5000,
+      stopTimeoutMs: 2000,
+      sock: false,
+      healthIntervalMs: 30_000,
+      healthRetries: 3,
+    },
+    true,
+  );
+  assert.deepEqual(argv, [
+    "run",
+    "--name",
+    "x",
+    "--app",
+    "server",
+    "--jupyter",
+    "/j",
+    "--root-dir",
+    "/r",
+    "--max-restarts",
+    "3",
+    "--timeout",
+    "5",
+    "--stop-timeout",
+    "2",
+    "--health-interval",
+    "30",
+    "--health-retries",
+    "3",
+    "--port",
+    "9000",
+    "--daemon-child",
+    "--",
+    "--debug",
+  ]);
 });
 
 for (const [flag, key, value] of [
-  ["--stop-timeout", "stopTimeout", "2147484"], ["--stop-timeout", "stopTimeout", "1e12"], ["--timeout", "timeout", "86401"],
-  ["--health-interval", "healthInterval", "3000000"], ["--health-interval", "healthInterval", "0"], ["--health-retries", "healthRetries", "1e9"],
-  ["--max-restarts", "maxRestarts", "1e300"], ["--log-max-size", "logMaxSize", "0"], ["--log-keep", "logKeep", "101"],
+  ["--stop-timeout", "stopTimeout", "2147484"],
+  ["--stop-timeout", "stopTimeout", "1e12"],
+  ["--timeout", "timeout", "86401"],
+  ["--health-interval", "healthInterval", "3000000"],
+  ["--health-interval", "healthInterval", "0"],
+  ["--health-retries", "healthRetries", "1e9"],
+  ["--max-restarts", "maxRestarts", "1e300"],
+  ["--log-max-size", "logMaxSize", "0"],
+  ["--log-keep", "logKeep", "101"],
 ] as const) {
   test(`${flag} ${value} is out of bounds: a usage error naming the option (no timer overflow into an immediate SIGKILL)`, () => {
-    assert.throws(() => validateStartOptions({ ...raw, [key]: value }), (e: unknown) => e instanceof JlremoteError && e.exitCode === ExitCode.usage && e.message.includes(flag));
+    assert.throws(
+      () => validateStartOptions({ ...raw, [key]: value }),
+      (e: unknown) => e instanceof JlremoteError && e.exitCode === ExitCode.usage && e.message.includes(flag),
+    );
   });
 }
 
@@ -54,5 +119,11 @@ test("log rotation defaults to 10 MB x 3 and can be changed", () => {
   assert.equal(d.logKeep, 3);
   const v = validateStartOptions({ ...raw, logMaxSize: "0.5", logKeep: "1" });
   assert.equal(v.logMaxBytes, 512 * 1024);
-  assert.deepEqual(runArgv({ ...v, app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, rootDir: "/r" }, false).slice(-4), ["--log-max-size", "0.5", "--log-keep", "1"]);
+  assert.deepEqual(
+    runArgv(
+      { ...v, app: "server", jupyter: "/j", command: ["/j", "server"], env: {}, prologue: null, rootDir: "/r" },
+      false,
+    ).slice(-4),
+    ["--log-max-size", "0.5", "--log-keep", "1"],
+  );
 });

@@ -3,8 +3,15 @@ import { test } from "node:test";
 import { appPath, chooseApp, jupyterArgs, jupyterEnv, jupyterUrl } from "../../../src/core/jupyter-command.js";
 
 test("the argv is the app, the config file and the extra args: no token, no settings jlremote owns", () => {
-  assert.deepEqual(jupyterArgs({ app: "server", configFile: "/s/jupyter-config.py", extraArgs: [] }), ["server", "--config=/s/jupyter-config.py"]);
-  assert.deepEqual(jupyterArgs({ app: "lab", configFile: "/c.py", extraArgs: ["--debug"] }), ["lab", "--config=/c.py", "--debug"]);
+  assert.deepEqual(jupyterArgs({ app: "server", configFile: "/s/jupyter-config.py", extraArgs: [] }), [
+    "server",
+    "--config=/s/jupyter-config.py",
+  ]);
+  assert.deepEqual(jupyterArgs({ app: "lab", configFile: "/c.py", extraArgs: ["--debug"] }), [
+    "lab",
+    "--config=/c.py",
+    "--debug",
+  ]);
 });
 
 test("no token variable reaches Jupyter (an inherited one is dropped) and undefined variables are dropped", () => {
@@ -22,8 +29,12 @@ test("the instance marker replaces an inherited one", () => {
 
 test("the URL path follows the app and Jupyter's base_url", () => {
   const cases: [Parameters<typeof appPath>, string][] = [
-    [["lab"], "/lab"], [["notebook"], "/tree"], [["server"], "/"],
-    [["lab", "/jl/"], "/jl/lab"], [["server", "/jl/"], "/jl/"], [["notebook", "/a/b"], "/a/b/tree"],
+    [["lab"], "/lab"],
+    [["notebook"], "/tree"],
+    [["server"], "/"],
+    [["lab", "/jl/"], "/jl/lab"],
+    [["server", "/jl/"], "/jl/"],
+    [["notebook", "/a/b"], "/a/b/tree"],
   ];
   for (const [args, want] of cases) assert.equal(appPath(...args), want, String(args));
   assert.equal(jupyterUrl("server", 9000, "abc"), "http://127.0.0.1:9000/?token=abc");

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configFileText, deepMerge, jupyterConfig, serverClass, tokenKeys, userConfigNames, type JupyterConfigInput, type JupyterFlavour } from "../../../src/core/jupyter-config.js";
+import {
+  configFileText,
+  deepMerge,
+  jupyterConfig,
+  serverClass,
+  tokenKeys,
+  userConfigNames,
+  type JupyterConfigInput,
+  type JupyterFlavour,
+} from "../../../src/core/jupyter-config.js";
 import type { JupyterApp } from "../../../src/core/types.js";
 
 const debian: JupyterFlavour = { serverMajor: 1, notebookMajor: 6 };
@@ -26,23 +35,59 @@ test("the token key follows the flavour: IdentityProvider on jupyter_server 2, S
   }
 });
 
-const base: JupyterConfigInput = { app: "lab", flavour: lab4, token: "T", rootDir: "/work", port: 8888, socket: null, asRoot: false };
+const base: JupyterConfigInput = {
+  app: "lab",
+  flavour: lab4,
+  token: "T",
+  rootDir: "/work",
+  port: 8888,
+  socket: null,
+  asRoot: false,
+};
 
 test("the config holds the token, root dir, no browser, 127.0.0.1 and port retries off (or the socket)", () => {
   const cases: [Partial<JupyterConfigInput>, Record<string, Record<string, unknown>>][] = [
-    [{}, { ServerApp: { open_browser: false, root_dir: "/work", ip: "127.0.0.1", port: 8888, port_retries: 0 }, IdentityProvider: { token: "T" } }],
-    [{ app: "server", flavour: debian, asRoot: true }, { ServerApp: { open_browser: false, root_dir: "/work", ip: "127.0.0.1", port: 8888, port_retries: 0, allow_root: true, token: "T" } }],
-    [{ app: "notebook", flavour: debian, port: null, socket: "/s/j.sock" }, { NotebookApp: { open_browser: false, notebook_dir: "/work", sock: "/s/j.sock", sock_mode: "0600", token: "T" } }],
+    [
+      {},
+      {
+        ServerApp: { open_browser: false, root_dir: "/work", ip: "127.0.0.1", port: 8888, port_retries: 0 },
+        IdentityProvider: { token: "T" },
+      },
+    ],
+    [
+      { app: "server", flavour: debian, asRoot: true },
+      {
+        ServerApp: {
+          open_browser: false,
+          root_dir: "/work",
+          ip: "127.0.0.1",
+          port: 8888,
+          port_retries: 0,
+          allow_root: true,
+          token: "T",
+        },
+      },
+    ],
+    [
+      { app: "notebook", flavour: debian, port: null, socket: "/s/j.sock" },
+      { NotebookApp: { open_browser: false, notebook_dir: "/work", sock: "/s/j.sock", sock_mode: "0600", token: "T" } },
+    ],
   ];
-  for (const [change, want] of cases) assert.deepEqual(jupyterConfig({ ...base, ...change }), want, JSON.stringify(change));
+  for (const [change, want] of cases)
+    assert.deepEqual(jupyterConfig({ ...base, ...change }), want, JSON.stringify(change));
 });
 
 test("extra keys from other features are deep-merged; jlremote's own values stay unless extra replaces them", () => {
-  const c = jupyterConfig(base, { ServerApp: { jpserver_extensions: { jlremote_adopt: true } }, KernelManager: { shutdown_wait_time: 1 } });
+  const c = jupyterConfig(base, {
+    ServerApp: { jpserver_extensions: { jlremote_adopt: true } },
+    KernelManager: { shutdown_wait_time: 1 },
+  });
   assert.deepEqual(c.ServerApp?.jpserver_extensions, { jlremote_adopt: true });
   assert.equal(c.ServerApp?.port, 8888);
   assert.deepEqual(c.KernelManager, { shutdown_wait_time: 1 });
-  assert.deepEqual(deepMerge({ A: { x: { y: 1, z: 2 } } }, { A: { x: { z: 3 }, w: [1] } }), { A: { x: { y: 1, z: 3 }, w: [1] } });
+  assert.deepEqual(deepMerge({ A: { x: { y: 1, z: 2 } } }, { A: { x: { z: 3 }, w: [1] } }), {
+    A: { x: { y: 1, z: 3 }, w: [1] },
+  });
 });
 
 test("the config file embeds the JSON as one Python string literal and masks the token's repr", () => {
@@ -52,7 +97,10 @@ test("the config file embeds the JSON as one Python string literal and masks the
   const literal = line.slice("_settings = _json.loads(".length, -1);
   assert.deepEqual(JSON.parse(JSON.parse(literal)), config);
   assert.match(text, /class _Secret\(str\)/);
-  assert.ok(text.indexOf("_load_config_files") < text.indexOf("_settings = "), "the user's files load before jlremote's settings");
+  assert.ok(
+    text.indexOf("_load_config_files") < text.indexOf("_settings = "),
+    "the user's files load before jlremote's settings",
+  );
   assert.ok(text.includes(JSON.stringify(JSON.stringify(["jupyter_server_config", "jupyter_lab_config"]))));
   assert.match(text, /_Secret\(_value\) if _key == 'token'/);
 });

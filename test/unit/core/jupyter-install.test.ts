@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { JlremoteError } from "../../../src/core/errors.js";
-import { classifyJupyter, commandFor, installCommands, pickApp, withPrologue } from "../../../src/core/jupyter-install.js";
+import {
+  classifyJupyter,
+  commandFor,
+  installCommands,
+  pickApp,
+  withPrologue,
+} from "../../../src/core/jupyter-install.js";
 
 test("the executable's name says how it starts an app", () => {
   const table: [string, string, string | null][] = [
@@ -21,16 +27,32 @@ test("the executable's name says how it starts an app", () => {
 test("argv per install kind and app: jupyter <app>, the entry point itself or a sibling, python -m <module>", () => {
   const none = { entries: {}, sibling: null, modules: [] };
   const table: [string, Parameters<typeof installCommands>[1], "lab" | "notebook" | "server", string[]][] = [
-    ["/v/bin/jupyter", { ...none, entries: { lab: "/v/bin/jupyter-lab", server: "/v/bin/jupyter-server" } }, "lab", ["/v/bin/jupyter", "lab"]],
-    ["/v/bin/jupyter", { ...none, entries: { server: "/v/bin/jupyter-server" } }, "server", ["/v/bin/jupyter", "server"]],
+    [
+      "/v/bin/jupyter",
+      { ...none, entries: { lab: "/v/bin/jupyter-lab", server: "/v/bin/jupyter-server" } },
+      "lab",
+      ["/v/bin/jupyter", "lab"],
+    ],
+    [
+      "/v/bin/jupyter",
+      { ...none, entries: { server: "/v/bin/jupyter-server" } },
+      "server",
+      ["/v/bin/jupyter", "server"],
+    ],
     ["/p/jupyter-lab", none, "lab", ["/p/jupyter-lab"]],
     ["/p/jupyter-lab", { ...none, entries: { server: "/p/jupyter-server" } }, "server", ["/p/jupyter-server"]],
-    ["/p/jupyter-lab", { ...none, entries: { server: "/p/jupyter-server" }, sibling: "/p/jupyter" }, "server", ["/p/jupyter", "server"]],
+    [
+      "/p/jupyter-lab",
+      { ...none, entries: { server: "/p/jupyter-server" }, sibling: "/p/jupyter" },
+      "server",
+      ["/p/jupyter", "server"],
+    ],
     ["/e/bin/python", { ...none, modules: ["lab", "server"] }, "lab", ["/e/bin/python", "-m", "jupyterlab"]],
     ["/e/bin/python", { ...none, modules: ["notebook", "server"] }, "notebook", ["/e/bin/python", "-m", "notebook"]],
     ["/e/bin/python", { ...none, modules: ["server"] }, "server", ["/e/bin/python", "-m", "jupyter_server"]],
   ];
-  for (const [path, found, app, argv] of table) assert.deepEqual(commandFor(installCommands(path, found), app), argv, `${path} ${app}`);
+  for (const [path, found, app, argv] of table)
+    assert.deepEqual(commandFor(installCommands(path, found), app), argv, `${path} ${app}`);
 });
 
 test("--app auto picks lab, else notebook, else server, among what the install offers", () => {
@@ -38,15 +60,24 @@ test("--app auto picks lab, else notebook, else server, among what the install o
   assert.equal(pickApp(installCommands("/e/python", { ...none, modules: ["notebook", "server"] })), "notebook");
   assert.equal(pickApp(installCommands("/e/python", { ...none, modules: ["lab", "notebook", "server"] })), "lab");
   assert.equal(pickApp(installCommands("/p/jupyter-lab", none)), "lab");
-  assert.equal(pickApp(installCommands("/usr/bin/jupyter", { ...none, entries: { server: "/usr/bin/jupyter-server" } })), "server");
+  assert.equal(
+    pickApp(installCommands("/usr/bin/jupyter", { ...none, entries: { server: "/usr/bin/jupyter-server" } })),
+    "server",
+  );
   // A wrapper with nothing detectable next to it keeps the old behaviour: `X server`.
   assert.equal(pickApp(installCommands("/f/wrapper.sh", none)), "server");
 });
 
 test("an app the install does not offer is a usage error that says what it offers", () => {
   const none = { entries: {}, sibling: null, modules: [] };
-  assert.throws(() => commandFor(installCommands("/p/jupyter-lab", none), "notebook"), (e: unknown) => e instanceof JlremoteError && e.exitCode === 2 && /offers lab; pass --app lab/.test(e.message));
-  assert.throws(() => commandFor(installCommands("/e/python", { ...none, modules: ["server"] }), "lab"), /offers server/);
+  assert.throws(
+    () => commandFor(installCommands("/p/jupyter-lab", none), "notebook"),
+    (e: unknown) => e instanceof JlremoteError && e.exitCode === 2 && /offers lab; pass --app lab/.test(e.message),
+  );
+  assert.throws(
+    () => commandFor(installCommands("/e/python", { ...none, modules: ["server"] }), "lab"),
+    /offers server/,
+  );
   // jupyter itself may still have the subcommand (found elsewhere by jupyter_core): it is tried.
   assert.deepEqual(commandFor(installCommands("/usr/bin/jupyter", none), "notebook"), ["/usr/bin/jupyter", "notebook"]);
 });
@@ -57,6 +88,9 @@ test("a prologue runs in sh, stops on failure, then execs the command with its a
   const argv = withPrologue("module load x && conda activate lab", ["jupyter", "lab", "--no-browser"]);
   assert.equal(argv[0], "/bin/sh");
   assert.equal(argv[1], "-c");
-  assert.match(argv[2] as string, /^\{\nmodule load x && conda activate lab\n\} \|\| \{.*exit 126; \}\nexec "\$0" "\$@"$/s);
+  assert.match(
+    argv[2] as string,
+    /^\{\nmodule load x && conda activate lab\n\} \|\| \{.*exit 126; \}\nexec "\$0" "\$@"$/s,
+  );
   assert.deepEqual(argv.slice(3), ["jupyter", "lab", "--no-browser"]);
 });

@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { baseUrlFromInfo, jupyterConfigDir, jupyterRuntimeDir, normalizeBaseUrl } from "../../../src/core/jupyter-paths.js";
+import {
+  baseUrlFromInfo,
+  jupyterConfigDir,
+  jupyterRuntimeDir,
+  normalizeBaseUrl,
+} from "../../../src/core/jupyter-paths.js";
 
 test("the runtime dir follows jupyter_core: JUPYTER_RUNTIME_DIR, JUPYTER_DATA_DIR, XDG_DATA_HOME, then the platform default", () => {
   const cases: [Record<string, string>, NodeJS.Platform, string][] = [
@@ -10,7 +15,8 @@ test("the runtime dir follows jupyter_core: JUPYTER_RUNTIME_DIR, JUPYTER_DATA_DI
     [{}, "linux", "/h/.local/share/jupyter/runtime"],
     [{}, "darwin", "/h/Library/Jupyter/runtime"],
   ];
-  for (const [env, platform, want] of cases) assert.equal(jupyterRuntimeDir(env, "/h", platform), want, JSON.stringify(env));
+  for (const [env, platform, want] of cases)
+    assert.equal(jupyterRuntimeDir(env, "/h", platform), want, JSON.stringify(env));
   assert.equal(jupyterConfigDir({}, "/h"), "/h/.jupyter");
   assert.equal(jupyterConfigDir({ JUPYTER_CONFIG_DIR: "/c" }, "/h"), "/c");
 });

@@ -4,12 +4,19 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { describeReach, dirOnPath, isTemporaryLocation, parseLauncher, pathAdvice, renderLauncher } from "../../../src/core/launcher.js";
+import {
+  describeReach,
+  dirOnPath,
+  isTemporaryLocation,
+  parseLauncher,
+  pathAdvice,
+  renderLauncher,
+} from "../../../src/core/launcher.js";
 
 test("a rendered launcher is parsed back to the same node and bundle, whatever characters the paths hold", () => {
   for (const t of [
     { node: "/usr/bin/node", bundle: "/opt/jlremote/dist/jlremote.mjs" },
-    { node: "/home/a b/.nvm/node", bundle: "/home/it's \"q\" $HOME `x`/j.mjs" },
+    { node: "/home/a b/.nvm/node", bundle: '/home/it\'s "q" $HOME `x`/j.mjs' },
     { node: "/n\nl/node", bundle: "/b\\/j.mjs" },
   ]) {
     const text = renderLauncher(t);
@@ -19,7 +26,7 @@ test("a rendered launcher is parsed back to the same node and bundle, whatever c
 });
 
 test("files not written by install are not taken for a launcher", () => {
-  assert.equal(parseLauncher("#!/bin/sh\nexec node /x/jlremote.mjs \"$@\"\n"), null);
+  assert.equal(parseLauncher('#!/bin/sh\nexec node /x/jlremote.mjs "$@"\n'), null);
   assert.equal(parseLauncher("#!/usr/bin/env node\nconsole.log(1)\n"), null);
   assert.equal(parseLauncher(""), null);
   const ours = renderLauncher({ node: "/n", bundle: "/b" });
@@ -85,11 +92,26 @@ test("PATH advice names the file each login shell reads for ssh commands", () =>
 });
 
 test("install's reach line says whether plain ssh runs this launcher, another one, or needs the full path", () => {
-  const base = { file: "/h/.local/bin/jlremote", dir: "/h/.local/bin", home: "/h", sshPath: "/usr/bin:/bin", shell: "/bin/bash" };
-  assert.match(describeReach({ ...base, sshPath: "/h/.local/bin:/usr/bin", firstOnPath: base.file }), /^\/h\/\.local\/bin is on the PATH of non-interactive ssh commands .*runs this launcher$/);
-  assert.match(describeReach({ ...base, firstOnPath: "/usr/bin/jlremote" }), /runs \/usr\/bin\/jlremote, which comes first .*not this launcher/);
+  const base = {
+    file: "/h/.local/bin/jlremote",
+    dir: "/h/.local/bin",
+    home: "/h",
+    sshPath: "/usr/bin:/bin",
+    shell: "/bin/bash",
+  };
+  assert.match(
+    describeReach({ ...base, sshPath: "/h/.local/bin:/usr/bin", firstOnPath: base.file }),
+    /^\/h\/\.local\/bin is on the PATH of non-interactive ssh commands .*runs this launcher$/,
+  );
+  assert.match(
+    describeReach({ ...base, firstOnPath: "/usr/bin/jlremote" }),
+    /runs \/usr\/bin\/jlremote, which comes first .*not this launcher/,
+  );
   const off = describeReach({ ...base, firstOnPath: null });
-  assert.match(off, /is not on the PATH .*\(\/bin\/bash -c: \/usr\/bin:\/bin\): use `ssh HOST ~\/\.local\/bin\/jlremote \.\.\.` \(jllocal finds it there by itself/);
+  assert.match(
+    off,
+    /is not on the PATH .*\(\/bin\/bash -c: \/usr\/bin:\/bin\): use `ssh HOST ~\/\.local\/bin\/jlremote \.\.\.` \(jllocal finds it there by itself/,
+  );
   const other = describeReach({ ...base, file: "/opt/bin/jlremote", dir: "/opt/bin", firstOnPath: null });
   assert.match(other, /use `ssh HOST \/opt\/bin\/jlremote \.\.\.` \(jllocal needs --remote-cmd \/opt\/bin\/jlremote/);
 });

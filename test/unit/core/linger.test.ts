@@ -3,7 +3,9 @@ import { test } from "node:test";
 import { lingerAdvice } from "../../../src/core/linger.js";
 
 test("with lingering on, the advice is one line saying the service survives logout and reboot", () => {
-  assert.deepEqual(lingerAdvice({ kind: "yes" }, "ann"), ["lingering is on: the service starts at boot and keeps running after you log out"]);
+  assert.deepEqual(lingerAdvice({ kind: "yes" }, "ann"), [
+    "lingering is on: the service starts at boot and keeps running after you log out",
+  ]);
 });
 
 test("with lingering off, the advice says what happens at logout and gives the exact command, also for an admin", () => {

@@ -3,7 +3,13 @@ import { test } from "node:test";
 import { renderEventLine } from "../../../src/core/log-render.js";
 
 test("a pino event renders as time, level, message and extra fields", () => {
-  const line = JSON.stringify({ level: 40, time: "2026-01-01T00:00:00Z", pid: 1, msg: "restarting jupyter", delayMs: 0 });
+  const line = JSON.stringify({
+    level: 40,
+    time: "2026-01-01T00:00:00Z",
+    pid: 1,
+    msg: "restarting jupyter",
+    delayMs: 0,
+  });
   assert.equal(renderEventLine(line), "2026-01-01T00:00:00Z warn restarting jupyter delayMs=0");
 });
 

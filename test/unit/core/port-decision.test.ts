@@ -16,7 +16,12 @@ test("a port held by someone else: move without --port, fail naming the holder w
     [{ busy: true, portExplicit: true }, "keep"],
     [{ holder: "uid 1, pid 2", moves: 10 }, "keep"],
   ];
-  for (const [change, want] of cases) assert.equal(decidePort({ ...base, ...change }).kind, want, JSON.stringify(change));
+  for (const [change, want] of cases)
+    assert.equal(decidePort({ ...base, ...change }).kind, want, JSON.stringify(change));
   const d = decidePort({ ...base, holder: "uid 65534, pid 42", portExplicit: true });
-  assert.ok(d.kind === "fail" && d.reason === "port 8888 is held by another process (uid 65534, pid 42); jlremote sent it nothing. Free the port, or start without --port");
+  assert.ok(
+    d.kind === "fail" &&
+      d.reason ===
+        "port 8888 is held by another process (uid 65534, pid 42); jlremote sent it nothing. Free the port, or start without --port",
+  );
 });

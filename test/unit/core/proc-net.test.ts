@@ -22,13 +22,26 @@ test("only LISTEN entries are parsed, with port, uid and inode", () => {
   assert.equal(parseListeners(tcp6).length, 2);
   assert.deepEqual(parseListeners("header only\n"), []);
   // Without the header (only the LISTEN lines, as readListeners passes them), the first line counts too.
-  assert.deepEqual(parseListeners(tcp.split("\n").slice(1).filter((l) => l.includes(" 0A ")).join("\n")), parseListeners(tcp));
+  assert.deepEqual(
+    parseListeners(
+      tcp
+        .split("\n")
+        .slice(1)
+        .filter((l) => l.includes(" 0A "))
+        .join("\n"),
+    ),
+    parseListeners(tcp),
+  );
 });
 
 test("connections to 127.0.0.1 reach 127.0.0.1, 0.0.0.0, :: and ::ffff:127.0.0.1, not 127.0.0.2 or ::1", () => {
   const cases: [string, boolean][] = [
-    ["0100007F", true], ["00000000", true], ["0200007F", false],
-    ["00000000000000000000000000000000", true], ["0000000000000000FFFF00000100007F", true], ["00000000000000000000000001000000", false],
+    ["0100007F", true],
+    ["00000000", true],
+    ["0200007F", false],
+    ["00000000000000000000000000000000", true],
+    ["0000000000000000FFFF00000100007F", true],
+    ["00000000000000000000000001000000", false],
   ];
   for (const [address, want] of cases) assert.equal(reaches127({ address, port: 1, uid: 0, inode: 1 }), want, address);
 });
@@ -44,5 +57,6 @@ test("a port is ours only when every listener reaching it is one of our sockets"
     [8889, [], { kind: "none" }],
     [9999, [1001], { kind: "none" }],
   ];
-  for (const [port, inodes, want] of cases) assert.deepEqual(judgeListeners(port, all, new Set(inodes)), want, String(port));
+  for (const [port, inodes, want] of cases)
+    assert.deepEqual(judgeListeners(port, all, new Set(inodes)), want, String(port));
 });

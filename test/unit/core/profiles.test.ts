@@ -3,8 +3,20 @@ import { test } from "node:test";
 import { parseProfile, withProfile } from "../../../src/core/profiles.js";
 
 test("parseProfile: start options and Slurm options; errors name the file, key and value", () => {
-  assert.deepEqual(parseProfile({ rootDir: "~/p", port: 9000, scheduler: "slurm", sbatch: "-p gpu -t 4:00:00", timeWarning: 300, requeue: true }, "/c.json", "gpu"),
-    { settings: { rootDir: "~/p", port: 9000 }, scheduler: "slurm", sbatch: "-p gpu -t 4:00:00", timeWarning: 300, requeue: true });
+  assert.deepEqual(
+    parseProfile(
+      { rootDir: "~/p", port: 9000, scheduler: "slurm", sbatch: "-p gpu -t 4:00:00", timeWarning: 300, requeue: true },
+      "/c.json",
+      "gpu",
+    ),
+    {
+      settings: { rootDir: "~/p", port: 9000 },
+      scheduler: "slurm",
+      sbatch: "-p gpu -t 4:00:00",
+      timeWarning: 300,
+      requeue: true,
+    },
+  );
   const cases: [unknown, RegExp][] = [
     [[], /\/c\.json: profiles\.gpu: \[\]: expected an object of start options$/],
     [{ scheduler: "pbs" }, /\/c\.json: profiles\.gpu\.scheduler: "pbs": expected slurm or none$/],
@@ -12,7 +24,10 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
     [{ timeWarning: -1 }, /profiles\.gpu\.timeWarning: -1: expected whole seconds from 0 to 65535/],
     [{ requeue: "yes" }, /profiles\.gpu\.requeue: "yes": expected true or false/],
     [{ port: "http" }, /profiles\.gpu\.port: "http": expected a port number/],
-    [{ prologue: "module load x" }, /profiles\.gpu\.prologue: unknown option; known: .*sbatch.*\(env and prologue go in defaults or instances\)/],
+    [
+      { prologue: "module load x" },
+      /profiles\.gpu\.prologue: unknown option; known: .*sbatch.*\(env and prologue go in defaults or instances\)/,
+    ],
   ];
   for (const [v, re] of cases) assert.throws(() => parseProfile(v, "/c.json", "gpu"), re, JSON.stringify(v));
 });
@@ -24,8 +39,51 @@ test("an sbatch list keeps each word whole", async () => {
 });
 
 test("withProfile fills in only what the command line did not give", () => {
-  const p = parseProfile({ rootDir: "/p", app: "lab", extraArgs: ["--debug"], scheduler: "slurm", sbatch: "-p gpu", timeWarning: 120, requeue: true }, "/c", "x");
-  assert.deepEqual(withProfile({ name: "n", extraArgs: [] }, p), { name: "n", rootDir: "/p", app: "lab", extraArgs: ["--debug"], scheduler: "slurm", sbatch: "-p gpu", timeWarning: 120, requeue: true });
-  assert.deepEqual(withProfile({ name: "n", app: "server", extraArgs: ["--x"], scheduler: "none", sbatch: "-p cpu", timeWarning: "60", requeue: false }, p),
-    { name: "n", app: "server", extraArgs: ["--x"], scheduler: "none", sbatch: "-p cpu", timeWarning: "60", requeue: true, rootDir: "/p" });
+  const p = parseProfile(
+    {
+      rootDir: "/p",
+      app: "lab",
+      extraArgs: ["--debug"],
+      scheduler: "slurm",
+      sbatch: "-p gpu",
+      timeWarning: 120,
+      requeue: true,
+    },
+    "/c",
+    "x",
+  );
+  assert.deepEqual(withProfile({ name: "n", extraArgs: [] }, p), {
+    name: "n",
+    rootDir: "/p",
+    app: "lab",
+    extraArgs: ["--debug"],
+    scheduler: "slurm",
+    sbatch: "-p gpu",
+    timeWarning: 120,
+    requeue: true,
+  });
+  assert.deepEqual(
+    withProfile(
+      {
+        name: "n",
+        app: "server",
+        extraArgs: ["--x"],
+        scheduler: "none",
+        sbatch: "-p cpu",
+        timeWarning: "60",
+        requeue: false,
+      },
+      p,
+    ),
+    {
+      name: "n",
+      app: "server",
+      extraArgs: ["--x"],
+      scheduler: "none",
+      sbatch: "-p cpu",
+      timeWarning: "60",
+      requeue: true,
+      rootDir: "/p",
+    },
+  );
 });

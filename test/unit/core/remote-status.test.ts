@@ -1,8 +1,26 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { forwardTarget, isUsable, isVerified, localUrl, parseRemoteStatus, sameTarget } from "../../../src/core/remote-status.js";
+import {
+  forwardTarget,
+  isUsable,
+  isVerified,
+  localUrl,
+  parseRemoteStatus,
+  sameTarget,
+} from "../../../src/core/remote-status.js";
 
-const running = { schema: 1, name: "default", state: "running", host: "n1", elsewhere: false, port: 8890, socket: null, token: "abc", app: "notebook", reason: null };
+const running = {
+  schema: 1,
+  name: "default",
+  state: "running",
+  host: "n1",
+  elsewhere: false,
+  port: 8890,
+  socket: null,
+  token: "abc",
+  app: "notebook",
+  reason: null,
+};
 
 test("parses the status line even after login-shell noise", () => {
   const s = parseRemoteStatus(`Welcome to the cluster\n{not json\n${JSON.stringify(running)}\n`);

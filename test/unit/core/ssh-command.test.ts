@@ -5,7 +5,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
-  controlArgs, execArgs, forwardArgs, forwardSpec, masterArgs, parseMasterPid, remoteCommandLine, shQuote, START_MARKER, statusOrStartLine,
+  controlArgs,
+  execArgs,
+  forwardArgs,
+  forwardSpec,
+  masterArgs,
+  parseMasterPid,
+  remoteCommandLine,
+  shQuote,
+  START_MARKER,
+  statusOrStartLine,
   type SshTarget,
 } from "../../../src/core/ssh-command.js";
 
@@ -13,7 +22,14 @@ const t: SshTarget = { host: "me@cluster", controlPath: "/s/cm/abc", sshConfig: 
 
 test("the master is a background ControlMaster with ControlPersist on our control path", () => {
   const a = masterArgs(t);
-  for (const o of ["ControlMaster=yes", "ControlPersist=yes", "ExitOnForwardFailure=yes", "ClearAllForwardings=yes", "RemoteCommand=none", "ControlPath=/s/cm/abc"]) {
+  for (const o of [
+    "ControlMaster=yes",
+    "ControlPersist=yes",
+    "ExitOnForwardFailure=yes",
+    "ClearAllForwardings=yes",
+    "RemoteCommand=none",
+    "ControlPath=/s/cm/abc",
+  ]) {
     assert.ok(a.includes(o), o);
   }
   assert.deepEqual(a.slice(-5), ["-f", "-N", "-T", "--", "me@cluster"]);
@@ -31,7 +47,14 @@ test("commands over the master read no ssh config and never open a second connec
 test("forward specs bind 127.0.0.1 locally and go to the remote port or unix socket", () => {
   assert.equal(forwardSpec(9000, { port: 8888 }), "127.0.0.1:9000:127.0.0.1:8888");
   assert.equal(forwardSpec(9000, { socket: "/run/user/1/jl.sock" }), "127.0.0.1:9000:/run/user/1/jl.sock");
-  assert.deepEqual(forwardArgs(t, "cancel", 9000, { port: 8888 }).slice(-6), ["-O", "cancel", "-L", "127.0.0.1:9000:127.0.0.1:8888", "--", "me@cluster"]);
+  assert.deepEqual(forwardArgs(t, "cancel", 9000, { port: 8888 }).slice(-6), [
+    "-O",
+    "cancel",
+    "-L",
+    "127.0.0.1:9000:127.0.0.1:8888",
+    "--",
+    "me@cluster",
+  ]);
   assert.deepEqual(controlArgs(t, "exit").slice(-4), ["-O", "exit", "--", "me@cluster"]);
 });
 
@@ -77,32 +100,60 @@ test("--remote-cmd words are expanded by the remote shell and get the arguments 
   const line = remoteCommandLine("echo ~/jl.mjs", ["start", "--json"]);
   const r = runAsRemote(line, "/usr/bin:/bin", "/home/u");
   assert.equal(r.stdout, "/home/u/jl.mjs start --json\n");
-  assert.equal(runAsRemote(remoteCommandLine("/nonexistent/jlremote", ["status"]), "/usr/bin:/bin", "/home/u").status, 127);
+  assert.equal(
+    runAsRemote(remoteCommandLine("/nonexistent/jlremote", ["status"]), "/usr/bin:/bin", "/home/u").status,
+    127,
+  );
 });
 
 test("statusOrStartLine runs start only when status exits 3, after a marker line, in one remote shell", () => {
   const dir = mkdtempSync(join(tmpdir(), "jlr-sos-"));
   const fake = join(dir, "jlremote");
   // A fake jlremote: status exits with $CODE and prints a JSON line; start prints another.
-  writeFileSync(fake, '#!/bin/sh\nif [ "$1" = status ]; then echo "{\\"state\\":\\"s\\",\\"name\\":\\"$4\\"}"; exit "$CODE"; fi\necho "{\\"state\\":\\"started\\",\\"args\\":\\"$*\\"}"\n', { mode: 0o755 });
+  writeFileSync(
+    fake,
+    '#!/bin/sh\nif [ "$1" = status ]; then echo "{\\"state\\":\\"s\\",\\"name\\":\\"$4\\"}"; exit "$CODE"; fi\necho "{\\"state\\":\\"started\\",\\"args\\":\\"$*\\"}"\n',
+    { mode: 0o755 },
+  );
   try {
-    for (const [code, startRuns] of [["3", true], ["0", false], ["4", false]] as const) {
-      const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock"])], { encoding: "utf8", env: { ...process.env, CODE: code } });
+    for (const [code, startRuns] of [
+      ["3", true],
+      ["0", false],
+      ["4", false],
+    ] as const) {
+      const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock"])], {
+        encoding: "utf8",
+        env: { ...process.env, CODE: code },
+      });
       assert.equal(r.stdout.includes(START_MARKER), startRuns, `status exit ${code}`);
       assert.equal(r.stdout.includes('"args":"start --json --name n 1 --sock"'), startRuns, `status exit ${code}`);
       assert.equal(r.status, startRuns ? 0 : Number(code));
     }
     // A jlremote that knows JLREMOTE_OR_START goes on with start itself (status sees the options, start does not).
-    writeFileSync(fake, `#!/bin/sh
+    writeFileSync(
+      fake,
+      `#!/bin/sh
 if [ "$1" = status ]; then echo "{\\"or\\":$JLREMOTE_OR_START}"; echo ${START_MARKER}; echo started-in-process; exit 0; fi
 echo "shell-start env=\${JLREMOTE_OR_START-unset}"
-`, { mode: 0o755 });
-    const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock", "it's"])], { encoding: "utf8", env: { ...process.env } });
+`,
+      { mode: 0o755 },
+    );
+    const r = spawnSync("sh", ["-c", statusOrStartLine(fake, "n 1", ["--sock", "it's"])], {
+      encoding: "utf8",
+      env: { ...process.env },
+    });
     assert.equal(r.stdout, `{"or":["--sock","it's"]}\n${START_MARKER}\nstarted-in-process\n`);
     assert.equal(r.status, 0);
     // An older one exits 3: the shell starts, without the variable.
-    writeFileSync(fake, '#!/bin/sh\nif [ "$1" = status ]; then exit 3; fi\necho "shell-start env=${JLREMOTE_OR_START-unset}"\n', { mode: 0o755 });
-    assert.equal(spawnSync("sh", ["-c", statusOrStartLine(fake, "n", [])], { encoding: "utf8" }).stdout, `${START_MARKER}\nshell-start env=unset\n`);
+    writeFileSync(
+      fake,
+      '#!/bin/sh\nif [ "$1" = status ]; then exit 3; fi\necho "shell-start env=${JLREMOTE_OR_START-unset}"\n',
+      { mode: 0o755 },
+    );
+    assert.equal(
+      spawnSync("sh", ["-c", statusOrStartLine(fake, "n", [])], { encoding: "utf8" }).stdout,
+      `${START_MARKER}\nshell-start env=unset\n`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -114,5 +165,8 @@ test("variables for the remote jlremote go first as `env K=V`, whatever the logi
   assert.match(line, /^env JLREMOTE_CANCEL_ON_EOF=1 sh -c /);
   assert.equal(runAsRemote(line, "/usr/bin:/bin", "/home/u").stdout, "1 start\n");
   assert.doesNotMatch(remoteCommandLine(null, ["status"]), /^env /);
-  assert.match(statusOrStartLine(null, "n", ["--scheduler", "slurm"], { JLREMOTE_CANCEL_ON_EOF: "1" }), /^env JLREMOTE_CANCEL_ON_EOF=1 sh -c /);
+  assert.match(
+    statusOrStartLine(null, "n", ["--scheduler", "slurm"], { JLREMOTE_CANCEL_ON_EOF: "1" }),
+    /^env JLREMOTE_CANCEL_ON_EOF=1 sh -c /,
+  );
 });

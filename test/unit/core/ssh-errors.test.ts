@@ -4,11 +4,17 @@ import { describeSshFailure, lastMeaningfulLine } from "../../../src/core/ssh-er
 
 test("each ssh failure becomes one line with ssh's words and a hint", () => {
   const cases: [string, RegExp][] = [
-    ["ssh: Could not resolve hostname nope: Name or service not known", /Could not resolve hostname nope.*; check the host name/],
+    [
+      "ssh: Could not resolve hostname nope: Name or service not known",
+      /Could not resolve hostname nope.*; check the host name/,
+    ],
     ["ssh: connect to host 10.0.0.1 port 22: Connection refused", /Connection refused; is sshd running/],
     ["ssh: connect to host 10.0.0.1 port 22: Connection timed out", /timed out; is the host reachable/],
     ["me@h: Permission denied (publickey,password).", /Permission denied \(publickey,password\)\.; check your key/],
-    ["@@@@\nWARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!\nHost key verification failed.", /Host key verification failed\.; the host key/],
+    [
+      "@@@@\nWARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!\nHost key verification failed.",
+      /Host key verification failed\.; the host key/,
+    ],
   ];
   for (const [stderr, re] of cases) {
     const msg = describeSshFailure("h", 255, stderr);
@@ -19,6 +25,9 @@ test("each ssh failure becomes one line with ssh's words and a hint", () => {
 });
 
 test("known-hosts notes are skipped and an empty stderr still says something", () => {
-  assert.equal(lastMeaningfulLine("real problem\nWarning: Permanently added 'x' (ED25519) to the list of known hosts.\n"), "real problem");
+  assert.equal(
+    lastMeaningfulLine("real problem\nWarning: Permanently added 'x' (ED25519) to the list of known hosts.\n"),
+    "real problem",
+  );
   assert.equal(describeSshFailure("h", 255, ""), "cannot connect to h: ssh exited with code 255");
 });

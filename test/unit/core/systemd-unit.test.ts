@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { test } from "node:test";
-import { parseConditionHost, quoteEnv, quoteExec, renderDropIn, renderTemplate, stopSlackSec, unitName } from "../../../src/core/systemd-unit.js";
+import {
+  parseConditionHost,
+  quoteEnv,
+  quoteExec,
+  renderDropIn,
+  renderTemplate,
+  stopSlackSec,
+  unitName,
+} from "../../../src/core/systemd-unit.js";
 
 const spec = {
   execArgv: ["/opt/node/bin/node", "/home/u/jlremote.mjs", "run", "--name", "lab1", "--root-dir", "/home/u/my proj"],
@@ -31,7 +39,10 @@ test("the template runs `jlremote run --name %i` with a mixed kill mode, restart
 test("the drop-in resets ExecStart, then sets the full command, environment, host and a stop timeout above the supervisor's", () => {
   const d = renderDropIn({ ...spec, stopTimeoutSec: 12.5 });
   assert.match(d, /^ExecStart=\n/m);
-  assert.match(d, /^ExecStart="\/opt\/node\/bin\/node" "\/home\/u\/jlremote\.mjs" "run" "--name" "lab1" "--root-dir" "\/home\/u\/my proj"$/m);
+  assert.match(
+    d,
+    /^ExecStart="\/opt\/node\/bin\/node" "\/home\/u\/jlremote\.mjs" "run" "--name" "lab1" "--root-dir" "\/home\/u\/my proj"$/m,
+  );
   assert.match(d, /^Environment="PATH=\/usr\/bin:\/bin"$/m);
   assert.match(d, /^Environment="XDG_STATE_HOME=\/home\/u\/\.local\/state"$/m);
   assert.match(d, /^\[Unit\]\nConditionHost=login1$/m);
@@ -47,8 +58,14 @@ test("Environment quoting escapes percent and quotes but leaves dollar alone (no
 });
 
 test("a newline in a value or a bad variable name is a usage error, not a broken unit", () => {
-  assert.throws(() => quoteExec(["a\nb"]), (e: { exitCode: number }) => e.exitCode === 2);
-  assert.throws(() => quoteEnv("A-B", "x"), (e: { exitCode: number }) => e.exitCode === 2);
+  assert.throws(
+    () => quoteExec(["a\nb"]),
+    (e: { exitCode: number }) => e.exitCode === 2,
+  );
+  assert.throws(
+    () => quoteEnv("A-B", "x"),
+    (e: { exitCode: number }) => e.exitCode === 2,
+  );
 });
 
 test("the host is read back from a rendered drop-in, and is null when absent", () => {

@@ -1,13 +1,23 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { configFile, controlPathFor, hostKey, localPaths, MAX_CONTROL_PATH, tunnelFileFor } from "../../../src/local/paths.js";
+import {
+  configFile,
+  controlPathFor,
+  hostKey,
+  localPaths,
+  MAX_CONTROL_PATH,
+  tunnelFileFor,
+} from "../../../src/local/paths.js";
 
 test("jllocal's files live under XDG_STATE_HOME/jlremote/local, sockets in its cm dir", () => {
   const p = localPaths({ XDG_STATE_HOME: "/st", HOME: "/h" }, 1000);
   assert.equal(p.root, "/st/jlremote/local");
   assert.equal(p.tunnelsDir, "/st/jlremote/local/tunnels");
   assert.equal(controlPathFor(p, "me@cluster"), `/st/jlremote/local/cm/${hostKey("me@cluster")}`);
-  assert.equal(tunnelFileFor(p, "me@cluster", "default"), `/st/jlremote/local/tunnels/${hostKey("me@cluster")}-default.json`);
+  assert.equal(
+    tunnelFileFor(p, "me@cluster", "default"),
+    `/st/jlremote/local/tunnels/${hostKey("me@cluster")}-default.json`,
+  );
   assert.equal(localPaths({ HOME: "/h" }, 1000).root, "/h/.local/state/jlremote/local");
 });
 

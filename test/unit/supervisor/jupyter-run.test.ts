@@ -26,11 +26,24 @@ test("100,000 watch-loop iterations with tiny intervals retain nothing: heap gro
   let heapBefore = 0;
   const probe = async () => {
     probes += 1;
-    if (probes === 2000) { gc(); heapBefore = process.memoryUsage().heapUsed; }
+    if (probes === 2000) {
+      gc();
+      heapBefore = process.memoryUsage().heapUsed;
+    }
     if (probes >= 102_000) wake.fire("stop");
     return 200;
   };
-  const end = await watchJupyter(forever(), wake, { ...opts, healthIntervalMs: 0, probe: authed(probe), housekeeping: { everyMs: 0, run: () => { chores += 1; } } });
+  const end = await watchJupyter(forever(), wake, {
+    ...opts,
+    healthIntervalMs: 0,
+    probe: authed(probe),
+    housekeeping: {
+      everyMs: 0,
+      run: () => {
+        chores += 1;
+      },
+    },
+  });
   assert.equal(end.why, "stop");
   assert.ok(chores >= 100_000, `housekeeping ran ${chores} times`);
   gc();
@@ -40,7 +53,9 @@ test("100,000 watch-loop iterations with tiny intervals retain nothing: heap gro
 
 test("a wall-clock step forward during the readiness wait fakes no timeout (monotonic clock)", async (t) => {
   const realNow = Date.now;
-  t.after(() => { Date.now = realNow; });
+  t.after(() => {
+    Date.now = realNow;
+  });
   const wake = new Wakeup();
   let probes = 0;
   const probe = async () => {
@@ -48,22 +63,38 @@ test("a wall-clock step forward during the readiness wait fakes no timeout (mono
     if (probes === 2) Date.now = () => realNow() + 3_600_000;
     return probes < 6 ? 0 : 200;
   };
-  const end = await watchJupyter(forever(), wake, { ...opts, readyTimeoutMs: 5000, healthIntervalMs: 1000, probe: authed(probe), onReady: () => wake.fire("stop") });
+  const end = await watchJupyter(forever(), wake, {
+    ...opts,
+    readyTimeoutMs: 5000,
+    healthIntervalMs: 1000,
+    probe: authed(probe),
+    onReady: () => wake.fire("stop"),
+  });
   assert.equal(end.why, "stop");
   assert.notEqual(end.readyAt, null);
 });
 
 test("a wall-clock step backward does not pause the health probes (monotonic clock)", async (t) => {
   const realNow = Date.now;
-  t.after(() => { Date.now = realNow; });
+  t.after(() => {
+    Date.now = realNow;
+  });
   const wake = new Wakeup();
   let probes = 0;
   let atStep = 0;
-  const probe = async () => { probes += 1; return 200; };
-  const run = watchJupyter(forever(), wake, { ...opts, healthIntervalMs: 5, probe: authed(probe), onReady: () => {
-    Date.now = () => realNow() - 3_600_000;
-    atStep = probes;
-  } });
+  const probe = async () => {
+    probes += 1;
+    return 200;
+  };
+  const run = watchJupyter(forever(), wake, {
+    ...opts,
+    healthIntervalMs: 5,
+    probe: authed(probe),
+    onReady: () => {
+      Date.now = () => realNow() - 3_600_000;
+      atStep = probes;
+    },
+  });
   const deadline = performance.now() + 5000;
   while (probes < atStep + 20 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
   wake.fire("stop");
@@ -75,7 +106,12 @@ test("a Jupyter that stops answering counts as hung after the retries, with the 
   const wake = new Wakeup();
   let probes = 0;
   const probe = async () => (++probes === 1 ? 200 : 0);
-  const end = await watchJupyter(forever(), wake, { ...opts, healthIntervalMs: 1, healthRetries: 3, probe: authed(probe) });
+  const end = await watchJupyter(forever(), wake, {
+    ...opts,
+    healthIntervalMs: 1,
+    healthRetries: 3,
+    probe: authed(probe),
+  });
   assert.equal(end.why, "hung");
   assert.match(end.detail ?? "", /3 probes failed over ~\d+ s; process state [RS] \((running|sleeping)\)/);
 });
@@ -83,7 +119,12 @@ test("a Jupyter that stops answering counts as hung after the retries, with the 
 test("Jupyter's exit ends the watch at once, also in the middle of a long wait", async () => {
   const wake = new Wakeup();
   let exit: (v: { code: number | null; signal: NodeJS.Signals | null }) => void = () => {};
-  const j: WatchedJupyter = { identity: self, exited: new Promise((r) => { exit = r; }) };
+  const j: WatchedJupyter = {
+    identity: self,
+    exited: new Promise((r) => {
+      exit = r;
+    }),
+  };
   const run = watchJupyter(j, wake, { ...opts, healthIntervalMs: 60_000, probe: authed(async () => 200) });
   await new Promise((r) => setTimeout(r, 50));
   const t0 = performance.now();
