@@ -2,6 +2,7 @@
 import { usageError } from "./errors.js";
 import { defaultSettings, layerSettings, parseCliSettings, type Settings } from "./settings.js";
 import type { InstanceOptions, JupyterApp } from "./types.js";
+import { parseSchedulerChoice, type SchedulerName } from "./scheduler-names.js";
 
 /** Raw start/run options as parsed from argv (absent: not given on the command line). */
 export interface RawStartOptions {
@@ -89,11 +90,10 @@ export function finalizeSettings(name: string, s: Settings): PlainOptions {
   return v;
 }
 
-/** The scheduler a start or run asks for: `slurm`, or nothing for `none`/unset; anything else is a usage error. */
-export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: "slurm" } {
-  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none")
-    throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
-  return raw.scheduler === "slurm" ? { scheduler: "slurm" } : {};
+/** The scheduler a start or run asks for: its name, or nothing for `none`/unset; anything else is a usage error. */
+export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: SchedulerName } {
+  const s = parseSchedulerChoice(raw.scheduler);
+  return s === undefined || s === "none" ? {} : { scheduler: s };
 }
 
 /** The command-line options alone, validated, over the defaults (what a service instance checks). */

@@ -1,4 +1,5 @@
 // Shared data shapes: instance options, the state file record, process identities.
+import type { SchedulerName } from "./scheduler-names.js";
 
 /** Which Jupyter front end to run. */
 export type JupyterApp = "lab" | "notebook" | "server";
@@ -51,8 +52,8 @@ export interface InstanceOptions {
   logMaxBytes?: number;
   /** Rotated files kept of each log (`.1` … `.N`). */
   logKeep?: number;
-  /** Set when the supervisor is the main step of a batch job (`start --scheduler slurm`). */
-  scheduler?: "slurm";
+  /** Set when the supervisor is the main step of a batch job (`start --scheduler NAME`). */
+  scheduler?: SchedulerName;
   /** `--idle-timeout MINUTES`: Jupyter culls idle kernels, then shuts itself down; that ends the instance. */
   idleTimeoutMin?: number;
 }

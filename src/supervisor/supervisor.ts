@@ -17,7 +17,7 @@ import {
 import { decidePort } from "../core/port-decision.js";
 import { withPrologue } from "../core/jupyter-install.js";
 import { decideRestart, defaultRestartPolicy } from "../core/restart-policy.js";
-import { heartbeatMs } from "../core/status-report.js";
+import { hostHeartbeat } from "../core/status-report.js";
 import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
 import { detectFlavour } from "../io/jupyter-flavour.js";
 import { describeProcess } from "../io/instance-processes.js";
@@ -32,12 +32,12 @@ import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js
 import { KernelKeeping } from "./kernel-keeping.js";
 import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
-import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
+import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "../io/instance-shutdown.js";
 import { normalized, reloaded } from "./settings-reload.js";
-import { StateKeeper } from "./state-keeper.js";
+import { StateWriter } from "./state-writer.js";
 import { Wakeup } from "./wakeup.js";
-import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
-import { clusterAddress } from "../io/node-address.js";
+import { startJobMode, type JobMode } from "./job-mode.js";
+import type { InJob } from "../backends/scheduler.js";
 
 /** What the supervisor needs from its caller. */
 export interface SupervisorContext {
@@ -56,6 +56,8 @@ export interface SupervisorContext {
   reload?: (current: InstanceOptions) => Promise<InstanceOptions>;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
+  /** Set when the supervisor is a batch job's main step: its scheduler's hooks (port base, address, heartbeat...). */
+  job?: InJob;
 }
 
 /** The rotation policy of an instance's logs. */
@@ -70,9 +72,9 @@ export function logPolicy(options: InstanceOptions): RotationPolicy {
 export async function supervise(ctx: SupervisorContext): Promise<void> {
   const { paths, log } = ctx;
   let options = normalized(ctx.adopt?.options ?? ctx.options);
-  const keeper = new StateKeeper(paths.stateFile, initialRecord(ctx, options), log);
+  const writer = new StateWriter(paths.stateFile, initialRecord(ctx, options), log);
   try {
-    keeper.claim();
+    writer.claim();
   } catch (err) {
     // Nothing is started yet: a supervisor no command could see must not run Jupyter.
     const reason = `cannot record the instance: ${fsErrorText(err, paths.stateFile)}`;
@@ -80,7 +82,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     throw new JlremoteError(reason, ExitCode.failure, { cause: err });
   }
   ctx.onClaimed?.();
-  const instanceId = keeper.record.instanceId;
+  const instanceId = writer.record.instanceId;
   const wake = new Wakeup();
   const onTerm = () => wake.fire("stop");
   const onUsr2 = () => wake.fire("restart");
@@ -103,44 +105,40 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     log,
     formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [],
   });
-  keeper.update({ keepers: kernels.keepers() });
+  writer.update({ keepers: kernels.keepers() });
   try {
-    if (options.scheduler === "slurm") {
+    if (ctx.job) {
       // A batch job: listen where the login node can reach us (the token guards it), tell readers we live.
       try {
-        keeper.update({ listenHost: await clusterAddress() });
+        writer.update({ listenHost: await ctx.job.listenAddress() });
       } catch (err) {
-        throw giveUp(keeper, (err as Error).message, err);
+        throw giveUp(writer, (err as Error).message, err);
       }
-      job = startJobMode(keeper, ctx.env, log);
+      job = startJobMode(writer, ctx.job, ctx.env, log);
     }
-    const host = keeper.record.listenHost ?? undefined;
+    const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
+    const host = writer.record.listenHost ?? undefined;
     if (!ctx.adopt) {
       if (ctx.resume?.instanceId) {
         // A crashed instance (supervisor and Jupyter gone): its kernels and children go before a new Jupyter starts.
-        recordCleanup(keeper, log, await cleanupInstance(ctx.resume.instanceId, 0), "left by the crashed instance");
+        recordCleanup(writer, log, await cleanupInstance(ctx.resume.instanceId, 0), "left by the crashed instance");
       }
       try {
-        if (options.sock) removeStaleSocket(keeper.record.socket as string);
+        if (options.sock) removeStaleSocket(writer.record.socket as string);
         else
-          keeper.update({
-            port: await choosePort(
-              options,
-              ctx.resume?.port ?? null,
-              host,
-              job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888,
-            ),
+          writer.update({
+            port: await choosePort(options, ctx.resume?.port ?? null, host, portBase),
           });
       } catch (err) {
-        throw giveUp(keeper, (err as Error).message, err);
+        throw giveUp(writer, (err as Error).message, err);
       }
     }
     log.info(
       {
         name: options.name,
         app: options.app,
-        port: keeper.record.port,
-        socket: keeper.record.socket,
+        port: writer.record.port,
+        socket: writer.record.socket,
         adopted: Boolean(ctx.adopt),
       },
       "supervisor started",
@@ -157,12 +155,12 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       run: () => {
         if (tick !== null && (turns += 1) % 10_000 === 0) log.info({ iterations: turns }, "watch loop");
         if (capAppendLog(paths.jupyterLogFile, policy)) log.info({ file: paths.jupyterLogFile }, "jupyter log rotated");
-        if (performance.now() - keeper.lastWriteAt >= heartbeatMs) keeper.update({});
+        if (performance.now() - writer.lastWriteAt >= hostHeartbeat.everyMs) writer.update({});
       },
     };
     for (;;) {
       if (current === null) {
-        const { token, port, socket } = keeper.record;
+        const { token, port, socket } = writer.record;
         flavour ??= await detectFlavour(
           options.command,
           options.app,
@@ -207,9 +205,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
             logFd,
           );
         } catch (err) {
-          throw giveUp(keeper, `cannot run ${options.jupyter}: ${(err as Error).message}`);
+          throw giveUp(writer, `cannot run ${options.jupyter}: ${(err as Error).message}`);
         }
-        keeper.update({
+        writer.update({
           jupyter: current.identity,
           state: everReady ? "restarting" : "starting",
           listenerVerifiedAt: null,
@@ -221,10 +219,10 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       const end = await watchJupyter(current, wake, {
         gate: listenerGate(
           current.identity,
-          { port: keeper.record.port, socket: keeper.record.socket, host: keeper.record.listenHost ?? null },
+          { port: writer.record.port, socket: writer.record.socket, host: writer.record.listenHost ?? null },
           ctx.env,
         ),
-        token: keeper.record.token,
+        token: writer.record.token,
         readyTimeoutMs: options.readyTimeoutMs,
         healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries,
@@ -234,63 +232,61 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           everReady = true;
           const verifiedAt = new Date().toISOString();
           const adoption = await kernels.afterReady(watched.identity.pid);
-          keeper.update({
+          writer.update({
             state: "running",
-            startedAt: keeper.record.startedAt ?? verifiedAt,
+            startedAt: writer.record.startedAt ?? verifiedAt,
             reason: null,
             baseUrl,
             listenerVerifiedAt: verifiedAt,
             adoption,
           });
-          log.info({ port: keeper.record.port, socket: keeper.record.socket, baseUrl }, "jupyter ready");
+          log.info({ port: writer.record.port, socket: writer.record.socket, baseUrl }, "jupyter ready");
         },
       });
-      await finishRun(current, end, options, keeper, log, kernels);
+      await finishRun(current, end, options, writer, log, kernels);
       current = null;
       if (end.why === "stop") {
         const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
-        keeper.update({
+        writer.update({
           state: "stopped",
           reason: jobEnd,
-          ...(jobEnd && keeper.record.job ? { job: { ...keeper.record.job, endReason: jobEnd } } : {}),
+          ...(jobEnd && writer.record.job ? { job: { ...writer.record.job, endReason: jobEnd } } : {}),
         });
-        if (keeper.record.socket) removeStaleSocket(keeper.record.socket);
+        if (writer.record.socket) removeStaleSocket(writer.record.socket);
         log.info("stopped");
         return;
       }
       if (end.why === "restart") {
         wake.clearRestart();
-        options = await reloaded(ctx, options, keeper, (o, previous) =>
-          choosePort(o, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888),
-        );
+        options = await reloaded(ctx, options, writer, (o, previous) => choosePort(o, previous, host, portBase));
         flavour = null;
         continue;
       }
-      if (end.why === "exit" && options.idleTimeoutMin && everReady && keeper.record.lastExit?.code === 0) {
+      if (end.why === "exit" && options.idleTimeoutMin && everReady && writer.record.lastExit?.code === 0) {
         // Jupyter's own idle shutdown (--idle-timeout): an end, not a crash; a batch job gives its allocation back.
         const reason = `idle: Jupyter shut down after ${options.idleTimeoutMin} min without activity`;
-        keeper.update({
+        writer.update({
           state: "stopped",
           reason,
-          ...(keeper.record.job ? { job: { ...keeper.record.job, endReason: reason } } : {}),
+          ...(writer.record.job ? { job: { ...writer.record.job, endReason: reason } } : {}),
         });
         log.info({ idleTimeoutMin: options.idleTimeoutMin }, "jupyter shut down when idle; stopped");
         return;
       }
-      if (end.why === "open" || end.why === "forbidden") throw giveUp(keeper, authProblem(end.why, ctx.env));
-      const port = keeper.record.port;
+      if (end.why === "open" || end.why === "forbidden") throw giveUp(writer, authProblem(end.why, ctx.env));
+      const port = writer.record.port;
       if (end.readyAt === null && !options.sock && port !== null) {
         // Someone else took our port while Jupyter was (re)starting: it got nothing; move on, or fail with --port.
         const h = portHolder(port, host);
         const holder = h === null ? null : describeHolder(h);
         const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port, host));
         const p = decidePort({ port, portExplicit: options.portExplicit, everReady, holder, busy, moves: failures });
-        if (p.kind === "fail") throw giveUp(keeper, p.reason);
+        if (p.kind === "fail") throw giveUp(writer, p.reason);
         const next = p.kind === "move" ? await findFreePort(port + 1, 100, host) : null;
         if (next !== null) {
           failures += 1;
           log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
-          keeper.update({ port: next });
+          writer.update({ port: next });
           continue;
         }
       }
@@ -306,7 +302,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       );
       if (d.kind !== "restart")
         throw giveUp(
-          keeper,
+          writer,
           end.why === "timeout"
             ? `Jupyter was not ready within ${options.readyTimeoutMs / 1000} s`
             : d.kind === "give-up"
@@ -314,12 +310,12 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
               : "stopped",
         );
       failures = d.failures;
-      keeper.update({ state: "restarting", restarts: keeper.record.restarts + 1 });
+      writer.update({ state: "restarting", restarts: writer.record.restarts + 1 });
       log.warn({ delayMs: d.delayMs, failures, after: end.why }, "restarting jupyter");
       if (d.delayMs > 0) {
         await wake.sleep(d.delayMs);
         if (wake.pending === "stop") {
-          keeper.update({ state: "stopped" });
+          writer.update({ state: "stopped" });
           return;
         }
       }
@@ -338,11 +334,11 @@ async function finishRun(
   j: WatchedJupyter,
   end: RunEnd,
   options: InstanceOptions,
-  keeper: StateKeeper,
+  writer: StateWriter,
   log: pino.Logger,
   kernels: KernelKeeping,
 ): Promise<void> {
-  const id = keeper.record.instanceId;
+  const id = writer.record.instanceId;
   // A Jupyter that loaded jlremote's extension leaves its kernels to the keeper for the next one to re-adopt.
   const keep = (end.why === "exit" || end.why === "hung" || end.why === "restart") && kernels.survives(j.identity.pid);
   if (end.why === "hung")
@@ -371,8 +367,8 @@ async function finishRun(
     open: "served without authentication",
     forbidden: "refused jlremote's token",
   }[end.why];
-  const state = end.why === "stop" ? keeper.record.state : "restarting";
-  keeper.update({
+  const state = end.why === "stop" ? writer.record.state : "restarting";
+  writer.update({
     lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason },
     jupyter: null,
     state,
@@ -381,14 +377,14 @@ async function finishRun(
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (keep) {
     const c = await cleanupForAdoption(id);
-    recordCleanup(keeper, log, c, end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
+    recordCleanup(writer, log, c, end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`);
     const n = kernels.collect(c.adopt);
     if (n > 0) log.info({ kernels: n }, "kernels kept for the next Jupyter to re-adopt");
     return;
   }
   // An unclean exit: the kernels lost their server; SIGKILL them at once (found by marker, however young).
   recordCleanup(
-    keeper,
+    writer,
     log,
     cleanup ?? (await cleanupInstance(id, 0)),
     end.why === "exit" ? "left by an unclean exit" : `after ${end.why}`,
@@ -396,7 +392,7 @@ async function finishRun(
 }
 
 /** Log what a cleanup killed and kept, and record the count of detached processes left running. */
-function recordCleanup(keeper: StateKeeper, log: pino.Logger, c: Cleanup, when: string): void {
+function recordCleanup(writer: StateWriter, log: pino.Logger, c: Cleanup, when: string): void {
   const kernels = c.killed.filter((p) => p.kind === "kernel").length;
   if (c.killed.length > 0)
     log.warn(
@@ -408,7 +404,7 @@ function recordCleanup(keeper: StateKeeper, log: pino.Logger, c: Cleanup, when: 
       { detached: c.kept.map(describeProcess) },
       `left ${c.kept.length} detached processes running (nohup/setsid jobs of the instance)`,
     );
-  if (keeper.record.detachedProcesses !== c.kept.length) keeper.update({ detachedProcesses: c.kept.length });
+  if (writer.record.detachedProcesses !== c.kept.length) writer.update({ detachedProcesses: c.kept.length });
 }
 
 /** Watch a Jupyter that is not our child: its exit is seen by polling its identity. */
@@ -423,8 +419,8 @@ function adopted(record: StateRecord): WatchedJupyter {
   return { identity, exited };
 }
 
-function giveUp(keeper: StateKeeper, reason: string, cause?: unknown): JlremoteError {
-  keeper.update({ state: "failed", reason, jupyter: null });
+function giveUp(writer: StateWriter, reason: string, cause?: unknown): JlremoteError {
+  writer.update({ state: "failed", reason, jupyter: null });
   const code = cause instanceof JlremoteError ? cause.exitCode : ExitCode.failure;
   return new JlremoteError(reason, code, { cause });
 }
