@@ -110,7 +110,7 @@ export function heartbeatFresh(record: StateRecord | null, now: number, staleMs:
 }
 
 /** Does a record written on another host describe a live instance (live state and a recent heartbeat)? */
-export function liveElsewhere(record: StateRecord, now: number): boolean {
+function liveElsewhere(record: StateRecord, now: number): boolean {
   if (record.state === "stopped" || record.state === "failed") return false;
   return heartbeatFresh(record, now, hostHeartbeat.staleMs);
 }
@@ -213,7 +213,7 @@ export function buildStatus(
 }
 
 /** The state as seen now on this host: a recorded live state needs a live supervisor. */
-export function deriveState(record: StateRecord, live: Liveness): ReportedState {
+function deriveState(record: StateRecord, live: Liveness): ReportedState {
   if (record.state === "stopped" || record.state === "failed") return record.state;
   if (live.supervisorAlive) return record.state;
   return live.jupyterAlive ? "unsupervised" : "failed";
@@ -226,6 +226,6 @@ export function statusExitCode(report: StatusReport): ExitCode {
 }
 
 /** The http+unix URL Jupyter itself prints for a socket (the path percent-encoded as the host). */
-export function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
+function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
   return `http+unix://${encodeURIComponent(socket)}${appPath(app, baseUrl)}?token=${token}`;
 }

@@ -19,7 +19,7 @@ export interface StopOutcome {
 }
 
 /** The note about detached processes a stop left running (nohup/setsid jobs). */
-export function detachedNote(d: string[] | number): string {
+function detachedNote(d: string[] | number): string {
   const n = typeof d === "number" ? d : d.length;
   if (n === 0) return "";
   const list = typeof d === "number" ? "" : `: ${d.join(", ")}`;

@@ -6,7 +6,7 @@ import { slurmTimeToIso } from "./scontrol-parse.js";
 import { showJob } from "./slurm-commands.js";
 
 /** The first port a job tries: spread by job id over 20000–39999, so jobs sharing a node rarely race for one port. */
-export function jobPortBase(jobId: string | null): number {
+function jobPortBase(jobId: string | null): number {
   const n = Number.parseInt(jobId ?? "", 10);
   return Number.isFinite(n) ? 20_000 + ((n * 7919) % 20_000) : 8888;
 }

@@ -18,7 +18,7 @@ export async function settleJob(view: InstanceView, ctx: BackendContext): Promis
 }
 
 /** One scheduler call; updates the job file (`seen`, and `end` once the job is over). */
-export async function refreshJob(job: JobRecord, view: InstanceView, ctx: BackendContext): Promise<JobRecord> {
+async function refreshJob(job: JobRecord, view: InstanceView, ctx: BackendContext): Promise<JobRecord> {
   const q = await showJob(job.jobId, ctx.env);
   const now = new Date().toISOString();
   const recorded = recordOfJob(job, view.record)?.job?.endReason ?? null;

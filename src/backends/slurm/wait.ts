@@ -109,7 +109,7 @@ export async function waitForJob(
 }
 
 /** scancel a queued job and record its end once Slurm confirms it (bounded). */
-export async function cancelQueued(ctx: BackendContext, name: string, jobId: string): Promise<void> {
+async function cancelQueued(ctx: BackendContext, name: string, jobId: string): Promise<void> {
   await scancel(jobId, ctx.env);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -131,7 +131,7 @@ export async function cancelQueued(ctx: BackendContext, name: string, jobId: str
 }
 
 /** The last lines of the job's output and Jupyter's log, for an error. */
-export function jobLogTail(view: InstanceView): string | undefined {
+function jobLogTail(view: InstanceView): string | undefined {
   const parts: string[] = [];
   for (const [label, file] of [
     ["job output", join(view.paths.dir, "job.out")],
