@@ -20,7 +20,7 @@ export interface RawStartOptions {
   logMaxSize?: unknown;
   logKeep?: unknown;
   extraArgs?: string[];
-  /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
+  /** A scheduler's name (`slurm`): run as a batch job (run: this supervisor is one); `none` or unset: here. */
   scheduler?: string;
   idleTimeout?: unknown;
 }
