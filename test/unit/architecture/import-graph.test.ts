@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
 import { cycles, importsOf, layerViolations, readGraph, srcDir, type ImportGraph } from "./import-graph.js";
 
@@ -16,6 +18,14 @@ describe("the import graph of src/", () => {
 
   it("keeps the layering (core only core; io only core and io; nothing reaches up)", () => {
     assert.deepEqual(layerViolations(graph), []);
+  });
+
+  it("names a scheduler's commands and variables only inside src/backends/ (the scheduler seam)", () => {
+    const leaks = [...graph.keys()].filter(
+      (mod) =>
+        !mod.startsWith("backends/") && /SLURM_|squeue|scontrol|scancel/.test(readFileSync(join(srcDir, mod), "utf8")),
+    );
+    assert.deepEqual(leaks, []);
   });
 });
 
