@@ -4,7 +4,7 @@
 import type { Argv } from "yargs";
 import { ExitCode, JlremoteError } from "./core/errors.js";
 import { parseCanonical } from "./core/fast-argv.js";
-import type { CommandContext } from "./commands/context.js";
+import type { CommandContext } from "./context.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;

@@ -14,7 +14,7 @@ export interface Check {
 }
 
 /** The oldest Node.js jlremote supports (package.json engines). */
-export const MIN_NODE = "20.19.0";
+const MIN_NODE = "20.19.0";
 
 function versionAtLeast(have: string, want: string): boolean {
   const a = have
@@ -202,7 +202,7 @@ export function checkPort(o: { preferred: number; free: number | null; span: num
 }
 
 /** statfs f_type magic numbers of network filesystems HPC homes live on. */
-export const NETWORK_FS: Record<number, string> = {
+const NETWORK_FS: Record<number, string> = {
   26985: "NFS",
   4283649346: "CIFS",
   4266872130: "SMB2",
@@ -253,7 +253,12 @@ export type ConfigObservation = {
 export function checkConfig(o: ConfigObservation): Check {
   const id = "config";
   if (o.error !== null)
-    return { id, status: "problem", message: o.error, hint: `fix ${o.file} (see docs/configuration.md), or move it away` };
+    return {
+      id,
+      status: "problem",
+      message: o.error,
+      hint: `fix ${o.file} (see docs/configuration.md), or move it away`,
+    };
   if (!o.exists) return { id, status: "ok", message: `no ${o.file} (built-in defaults)`, hint: null };
   const parts = [
     o.instances.length > 0 && `instances: ${o.instances.join(", ")}`,

@@ -10,18 +10,7 @@ import type { LocalContext } from "./context.js";
 import { controlPathFor, localPaths, openFileFor, tunnelFileFor } from "./paths.js";
 import { reuseTunnel } from "./reuse.js";
 import { readTunnel } from "./tunnel-store.js";
-import type { FastConnectArgs } from "../core/local-argv.js";
-
-/** Flags of `jllocal [HOST]`: the parsed command line (src/core/local-argv.ts) with --local-port validated. */
-export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
-  localPort: number | undefined;
-  /** `slurm`: start the remote instance as a batch job (`jlremote start --scheduler slurm`). */
-  scheduler?: string;
-  /** sbatch options passed to the remote `jlremote start --sbatch`. */
-  sbatch?: string;
-  /** A profile of the remote config file (`jlremote start --profile`). */
-  profile?: string;
-};
+import type { ConnectFlags } from "./connect-flags.js";
 
 /** Connect (or reuse the connection) to the instance on HOST, print its local URL and open the browser. */
 export async function connectCommand(flags: ConnectFlags, ctx: LocalContext): Promise<ExitCode> {
