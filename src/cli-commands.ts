@@ -49,6 +49,10 @@ const slurmOpts = {
     type: "string",
     describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)",
   },
+  qsub: {
+    type: "string",
+    describe: "extra qsub options, e.g. '-l h_rt=4:00:00 -q gpu.q' (with a Grid Engine scheduler)",
+  },
   "no-wait": { type: "boolean", default: false, describe: "return once the job is submitted" },
   "time-warning": {
     type: "string",
@@ -97,6 +101,7 @@ function startFlags(a: Record<string, unknown>) {
     scheduler: a.scheduler as string | undefined,
     idleTimeout: a.idleTimeout,
     sbatch: a.sbatch as string | undefined,
+    qsub: a.qsub as string | undefined,
     noWait: Boolean(a.noWait),
     timeWarning: a.timeWarning,
     requeue: Boolean(a.requeue),
@@ -283,13 +288,13 @@ export async function runCommandLine(argv0: string[], ctx: CommandContext): Prom
   return await result;
 }
 
-/** `--sbatch '-p gpu -t 1:00:00'`: a value that starts with a dash is still the option's value, not a flag. */
+/** `--sbatch '-p gpu -t 1:00:00'` (or --qsub): a value that starts with a dash is still the option's value, not a flag. */
 export function joinDashValues(argv: string[]): string[] {
   const out: string[] = [];
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i] as string;
     if (a === "--") return [...out, ...argv.slice(i)];
-    if (a === "--sbatch" && i + 1 < argv.length) out.push(`--sbatch=${argv[((i += 1))] as string}`);
+    if ((a === "--sbatch" || a === "--qsub") && i + 1 < argv.length) out.push(`${a}=${argv[((i += 1))] as string}`);
     else out.push(a);
   }
   return out;

@@ -19,6 +19,8 @@ export interface StartFlags extends RawStartOptions {
   scheduler?: string;
   /** Extra options for the scheduler's submit command, one shell-like string (`-p gpu -t 4:00:00`). */
   sbatch?: string;
+  /** Extra qsub options for a Grid Engine job, one shell-like string (`-l h_rt=4:00:00 -q gpu.q`). */
+  qsub?: string;
   /** Return right after submission. */
   noWait?: boolean;
   /** Seconds before the time limit at which the scheduler sends the walltime warning signal. */
