@@ -58,7 +58,12 @@ export function listen(
       process.off("SIGTERM", onSigterm);
       process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGHUP", onHup);
       if (restartBy) process.off(restartBy, onUsr2);
-      if (ending) process.off(ending, onEnding);
+      if (ending) {
+        process.off(ending, onEnding);
+        // The scheduler may repeat its last notice (Grid Engine signals the process group and the job's group id)
+        // while the supervisor finishes: it must not kill the process with the default action.
+        process.on(ending, () => {});
+      }
     },
   };
 }
