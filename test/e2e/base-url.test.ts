@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, jupyterlab4, type Flavour } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
@@ -16,6 +16,7 @@ const cases: { f: Flavour; line: string }[] = [
 
 for (const { f, line } of cases) {
   test(`${f.id} (--app ${f.app}) with \`${line}\`: the URL, the probes and status use /jl/, also after a crash`, {
+    timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
     const sb = sandbox();

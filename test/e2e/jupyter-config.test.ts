@@ -5,7 +5,7 @@ import { mkdirSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
-import { freePort, httpStatus, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, freePort, httpStatus, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 
 function userJupyterConfig(sb: Sandbox, serverApp: Record<string, unknown>): void {
   const dir = sb.env.JUPYTER_CONFIG_DIR as string;
@@ -16,7 +16,7 @@ function userJupyterConfig(sb: Sandbox, serverApp: Record<string, unknown>): voi
 for (const f of flavours) {
   test(`base_url=/u/me/ in the user's Jupyter config (${f.id}): start does not time out and the printed URL works`, {
     skip: f.skip,
-    timeout: 120_000,
+    timeout: E2E_TIMEOUT_MS,
   }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
@@ -38,7 +38,7 @@ for (const f of flavours) {
 
   test(`what jlremote owns wins over the user's Jupyter config: ip, port, no browser, root dir (${f.id})`, {
     skip: f.skip,
-    timeout: 120_000,
+    timeout: E2E_TIMEOUT_MS,
   }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());

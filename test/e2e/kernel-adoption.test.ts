@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { test } from "node:test";
-import { alive, freePort, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, alive, freePort, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 import {
@@ -229,7 +229,7 @@ test("a Jupyter adopted after a supervisor SIGKILL crashes later: its kernel is 
 });
 
 test("a kernel whose Jupyter never comes back (give-up) is stopped by the supervisor", {
-  timeout: 120_000,
+  timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
   const { sb, port, token } = await startInstance(t, [...flavourArgs(debian), "--max-restarts", "0"]);
   const id = await newKernel(port, token);
@@ -244,7 +244,7 @@ test("a kernel whose Jupyter never comes back (give-up) is stopped by the superv
 });
 
 test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter, and a crash kills them as before", {
-  timeout: 120_000,
+  timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
   const { sb, port, token } = await startInstance(t, ["--jupyter", debian.jupyter, "--app", "notebook"]);
   const s = await status(sb);

@@ -4,12 +4,23 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, test } from "node:test";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
-import { alive, descendantsOf, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import {
+  E2E_TIMEOUT_MS,
+  alive,
+  descendantsOf,
+  freePort,
+  httpStatus,
+  runCli,
+  sandbox,
+  waitFor,
+} from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
 
 const fixtures = resolve(import.meta.dirname, "../fixtures");
 
-test("after --max-restarts failed restarts the state is failed, the supervisor exits, status shows lastExit and the log", async (t) => {
+test("after --max-restarts failed restarts the state is failed, the supervisor exits, status shows lastExit and the log", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   sb.env.FLAKY_MARKER = `${sb.dir}/flaky-marker`;
@@ -50,7 +61,9 @@ test("after --max-restarts failed restarts the state is failed, the supervisor e
   assert.match(text.stdout, /logs: /);
 });
 
-test("a Jupyter that never becomes ready fails start after --timeout and is killed", async (t) => {
+test("a Jupyter that never becomes ready fails start after --timeout and is killed", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const r = await runCli(
@@ -79,7 +92,9 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
 
 for (const f of flavours) {
   describe(`crash recovery and restart with ${f.id}`, { skip: f.skip }, () => {
-    test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
+    test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
@@ -98,7 +113,9 @@ for (const f of flavours) {
       assert.equal((await status(sb)).state, "stopped");
     });
 
-    test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
+    test("restart gives a new Jupyter on the same URL; logs shows both logs", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
