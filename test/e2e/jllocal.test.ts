@@ -24,7 +24,8 @@ import {
   CLI,
   freePort,
   httpStatus,
-  killPid,
+  killGroup,
+  killTree,
   sandbox,
   waitFor,
   type Sandbox,
@@ -402,15 +403,20 @@ for (const f of flavours) {
             "--dump-dom",
             r.stdout.trim(),
           ],
-          { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"] },
+          // Its own process group: the cleanup reaches the renderer and zygote processes too, not only the main PID.
+          { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"], detached: true },
         );
-        t.after(() => killPid(child.pid));
+        const killChromium = () => {
+          killTree(child.pid);
+          killGroup(child.pid);
+        };
+        t.after(killChromium);
         let dom = "";
         child.stdout.on("data", (d) => {
           dom += d;
         });
         const code = await new Promise<number | null>((res) => {
-          const timer = setTimeout(() => killPid(child.pid), 45_000);
+          const timer = setTimeout(killChromium, 45_000);
           child.on("close", (c) => {
             clearTimeout(timer);
             res(c);

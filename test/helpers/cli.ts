@@ -186,6 +186,11 @@ export function killTree(pid: number | undefined): void {
   for (const p of [pid, ...descendantsOf(pid)]) killPid(p);
 }
 
+/** SIGKILL the process group led by a PID we started with `detached: true` (gone or no group: nothing). */
+export function killGroup(pid: number | undefined): void {
+  if (pid !== undefined) killPid(-pid);
+}
+
 /** The first line a child prints on `stream`; rejects after `timeoutMs` or when the stream ends without one. */
 export function firstLine(stream: Readable, timeoutMs: number): Promise<string> {
   return new Promise((res, rej) => {
