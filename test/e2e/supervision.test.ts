@@ -1,6 +1,6 @@
 // End-to-end supervision paths: giving up, readiness timeout, signals to the supervisor, restart and logs commands.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, test } from "node:test";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
@@ -10,6 +10,7 @@ import {
   descendantsOf,
   freePort,
   httpStatus,
+  killPid,
   runCli,
   sandbox,
   waitFor,
@@ -65,7 +66,13 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
   timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
   const sb = sandbox();
-  t.after(() => sb.cleanup());
+  const pidFile = `${sb.dir}/hanging-jupyter.pid`;
+  sb.env.HANGING_JUPYTER_PIDFILE = pidFile;
+  // The hung Jupyter by its PID, should jlremote leave it running; before the sandbox (and the PID file) goes.
+  t.after(async () => {
+    if (existsSync(pidFile)) killPid(Number(readFileSync(pidFile, "utf8")));
+    await sb.cleanup();
+  });
   const r = await runCli(
     [
       "start",
@@ -88,6 +95,9 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
   const rec = JSON.parse(readFileSync(`${sb.stateDir()}/state.json`, "utf8"));
   await waitFor("supervisor exit", () => !alive(rec.supervisor.pid), 5000);
   assert.equal(rec.state, "failed");
+  const hung = Number(readFileSync(pidFile, "utf8"));
+  assert.ok(hung > 0);
+  assert.equal(alive(hung), false, `the hung Jupyter ${hung} is still running`);
 });
 
 for (const f of flavours) {
