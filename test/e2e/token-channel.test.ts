@@ -61,8 +61,10 @@ for (const f of flavours) {
       assert.ok(!env.includes("JUPYTER_TOKEN"), `JUPYTER_TOKEN in the environment of ${pid}`);
     }
     for (const c of allCmdlines()) assert.ok(!c.includes(s.token), `token in a command line: ${c}`);
-    // Let --debug log the kernel and terminal start-up, then read every log.
-    await new Promise((res) => setTimeout(res, 500));
+    // Read every log once --debug logged the last request (the terminal's), the browser visit and kernel start before it.
+    await waitFor("the terminal request in Jupyter's log", () =>
+      /\b200 POST \/api\/terminals\b/.test(readFileSync(join(sb.stateDir(), "jupyter.log"), "utf8")),
+    );
     for (const name of readdirSync(sb.stateDir()).filter((n) => n.includes(".log"))) {
       assert.ok(!readFileSync(join(sb.stateDir(), name), "utf8").includes(s.token), `token in ${name}`);
     }
