@@ -80,8 +80,16 @@ test("status --json says managedBy systemd only when the drop-in for this host e
       .managedBy,
     "jlremote",
   );
-  const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as unknown[];
-  assert.ok(Array.isArray(list));
+  // list says the same for each instance it finds (one with a state dir).
+  for (const name of ["default", "other"]) mkdirSync(sb.stateDir(name), { recursive: true, mode: 0o700 });
+  const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as { name: string; managedBy: string }[];
+  assert.deepEqual(
+    list.map((i) => [i.name, i.managedBy]),
+    [
+      ["default", "systemd"],
+      ["other", "jlremote"],
+    ],
+  );
 });
 
 test("status and list of a service instance never run systemctl (status stays fast); start does", {
