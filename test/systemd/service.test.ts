@@ -264,10 +264,17 @@ test("the unit survives one kernel's OOM kill: OOMPolicy=continue, KillMode=proc
   assert.equal(unitProp("OOMPolicy"), "continue");
   assert.equal(unitProp("KillMode"), "process");
   const kernel = await startKernel(port, first.token, first.jupyterPid);
-  // What the OOM killer does to one kernel: SIGKILL. Jupyter notices, the unit and the URL stay.
+  const restarts = () =>
+    (
+      readFileSync(join(env.XDG_STATE_HOME ?? "", "jlremote", "default", "jupyter.log"), "utf8").match(
+        /restarting kernel/g,
+      ) ?? []
+    ).length;
+  const before = restarts();
+  // What the OOM killer does to one kernel: SIGKILL. Jupyter notices (its restarter logs it), the unit and URL stay.
   killPid(kernel, "SIGKILL");
   await waitFor("kernel gone", () => !alive(kernel));
-  await new Promise((r) => setTimeout(r, 1000));
+  await waitFor("Jupyter's restarter on the dead kernel", () => restarts() > before, 30_000);
   assert.equal(unitProp("ActiveState"), "active");
   const s = await status();
   assert.equal(s.jupyterPid, first.jupyterPid);
