@@ -8,6 +8,9 @@ import type { InstanceObserver, InstanceView } from "../instance/view.js";
 export type { BackendKind } from "../core/scheduler-names.js";
 export type { Observed } from "../instance/view.js";
 
+/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
+export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to a scheduler). */
 export interface StartFlags extends RawStartOptions {
   json: boolean;

@@ -6,7 +6,7 @@ import type { InstanceView } from "../../instance/view.js";
 import type { BackendContext } from "../backend.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
-import { CANCEL_ON_EOF } from "../slurm/wait.js";
+import { CANCEL_ON_EOF } from "../backend.js";
 import { readJob, writeJob } from "./job-file.js";
 import { progressLine } from "./job-view.js";
 import { settleJob } from "./settle.js";

@@ -33,7 +33,7 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
 });
 
 test("an sbatch list keeps each word whole", async () => {
-  const { shellWords } = await import("../../../src/backends/slurm/shell-words.js");
+  const { shellWords } = await import("../../../src/core/shell-words.js");
   const p = parseProfile({ sbatch: ["-p", "gpu", "--comment=it's a test", "--mem=1G"] }, "/c", "x");
   assert.deepEqual(shellWords(p.sbatch as string), ["-p", "gpu", "--comment=it's a test", "--mem=1G"]);
 });
