@@ -1,0 +1,16 @@
+// The browser side of an instance: Jupyter's config keys for jlremote's JupyterLab extension and its status view.
+import type { JupyterConfig } from "../core/jupyter-config.js";
+import { labUiConfig, uiBackend } from "../core/lab-ui.js";
+import type { InstanceOptions } from "../core/types.js";
+import { bundledLabextensionsDir } from "../io/lab-extension-files.js";
+
+/** Keys for the next Jupyter when jlremote's server extension is loaded (`serverExtension`) and the UI was built. */
+export function labUiExtra(
+  serverExtension: boolean,
+  stateFile: string,
+  options: InstanceOptions,
+  env: Record<string, string | undefined>,
+): JupyterConfig {
+  const dir = serverExtension ? bundledLabextensionsDir() : null;
+  return dir === null ? {} : labUiConfig({ labextensionsDir: dir, stateFile, backend: uiBackend(options, env) });
+}
