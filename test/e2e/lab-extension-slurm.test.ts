@@ -104,9 +104,9 @@ test("Slurm job with -t 3 --time-warning 150: the status bar counts down; the wa
   mkdirSync(artifactsDir, { recursive: true });
   await page.screenshot({ path: join(artifactsDir, "lab-extension-walltime.png") });
   // The same in the dark theme (JupyterLab's own variables style the item and the notice).
-  await page.getByRole("menuitem", { name: "Settings" }).click();
-  await page.getByRole("menuitem", { name: "Theme" }).hover();
-  await page.getByRole("menuitem", { name: "JupyterLab Dark", exact: true }).click();
-  await page.locator("body[data-jp-theme-light='false']").waitFor({ timeout: 30_000 });
+  await page.locator(".lm-MenuBar-itemLabel", { hasText: "Settings" }).click();
+  await page.locator(".lm-Menu-itemLabel", { hasText: /^Theme$/ }).hover();
+  await page.locator(".lm-Menu-itemLabel", { hasText: /^JupyterLab Dark$/ }).click();
+  await page.locator("body[data-jp-theme-light='false']").waitFor({ state: "attached", timeout: 30_000 });
   await page.screenshot({ path: join(artifactsDir, "lab-extension-walltime-dark.png") });
 });
