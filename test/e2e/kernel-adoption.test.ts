@@ -243,7 +243,7 @@ test("a kernel whose Jupyter never comes back (give-up) is stopped by the superv
   await waitFor("keeper gone", () => !alive(keeper), 5000);
 });
 
-test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter, and a crash kills them as before", {
+test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter and there is no browser UI, and a crash kills them as before", {
   timeout: 120_000,
 }, async (t) => {
   const { sb, port, token } = await startInstance(t, ["--jupyter", debian.jupyter, "--app", "notebook"]);
@@ -253,6 +253,9 @@ test("notebook 6 (no jupyter_server extensions): status says kernels end with Ju
   assert.match(k.reason, /did not load jlremote's extension/);
   const text = await runCli(["status"], sb.env);
   assert.match(text.stdout, /kernels: +end with Jupyter/);
+  // No browser UI either (jlremote's lab extension needs its server side): status says so.
+  assert.equal((s as { browserUi?: { available: boolean } }).browserUi?.available, false);
+  assert.match(text.stdout, /browser ui: +none \(.*notebook 6/);
   const id = await newKernel(port, token);
   const pid = await waitFor("kernel pid", () => kernelPid(id));
   process.kill(s.jupyterPid, "SIGKILL");
