@@ -96,9 +96,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
         busy = false;
       }
     };
-    void poll();
-    setInterval(() => void poll(), pollMs);
-    setInterval(render, 1000);
+    // After the layout is restored: the page load does not wait for jlremote's first request.
+    void app.restored.then(() => {
+      void poll();
+      setInterval(() => void poll(), pollMs);
+      setInterval(render, 1000);
+    });
   },
 };
 

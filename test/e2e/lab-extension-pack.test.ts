@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { freePort, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { flavourArgs, jupyterlab4, labVenv } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 import { openBrowser } from "../helpers/lab-page.js";
@@ -73,6 +73,15 @@ test("the tarball installs offline, its lab extension adds <= 1 MB, and JupyterL
   });
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
+  // The server side's view: authenticated, never the token, the instance's fields.
+  const api = `http://127.0.0.1:${port}/jlremote/status`;
+  assert.equal(await httpStatus(api), 403);
+  const viewText = await (await fetch(api, { headers: { Authorization: `token ${s.token}` } })).text();
+  assert.ok(!viewText.includes(s.token), "the view never carries the token");
+  const view = JSON.parse(viewText) as Record<string, unknown>;
+  assert.equal(view.name, "default");
+  assert.equal(view.backend, "detached");
+  assert.equal(view.job, null);
   const browser = await openBrowser(sb.dir);
   t.after(() => browser.close());
   const foreign: string[] = [];
