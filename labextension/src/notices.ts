@@ -37,9 +37,17 @@ export interface Notice {
   message: string;
 }
 
-/** How long before an idle shutdown the first notice comes: a quarter of the timeout, 2 to 10 minutes. */
+/**
+ * How long before an idle shutdown the first notice comes: a quarter of the timeout, 3 to 10 minutes, at most half of
+ * it (a visible JupyterLab tab's own requests count as activity, so the shutdown stays a whole timeout away).
+ */
 export function idleNoticeSeconds(timeoutSeconds: number): number {
-  return Math.min(600, Math.max(finalNoticeSeconds + 60, Math.round(timeoutSeconds / 4)));
+  return Math.min(timeoutSeconds / 2, Math.min(600, Math.max(180, Math.round(timeoutSeconds / 4))));
+}
+
+/** The second idle notice: 2 minutes before, or half the first one's lead when that is shorter. */
+export function idleFinalSeconds(timeoutSeconds: number): number {
+  return Math.min(finalNoticeSeconds, idleNoticeSeconds(timeoutSeconds) / 2);
 }
 
 /** The notices for a view fetched `elapsedMs` ago, and what the tab remembers afterwards. */
@@ -67,7 +75,7 @@ export function decideNotices(
   }
   const idleIn = v.idle?.shutdownInSeconds ?? null;
   if (v.idle && idleIn !== null && idleIn <= idleNoticeSeconds(v.idle.timeoutSeconds)) {
-    const final = idleIn <= finalNoticeSeconds && !m.idleFinal;
+    const final = idleIn <= idleFinalSeconds(v.idle.timeoutSeconds) && !m.idleFinal;
     const first = !m.idleWarned;
     next.idleWarned = true;
     if (final) next.idleFinal = true;

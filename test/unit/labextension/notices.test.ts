@@ -79,6 +79,21 @@ test("an idle shutdown within the notice window saves and notifies, again at 2 m
   ]);
 });
 
+test("a short idle timeout kept away by an open tab's own requests gives no notice; a real approach does", () => {
+  const idle = (s: number): InstanceView => ({
+    ...base,
+    job: null,
+    idle: { timeoutSeconds: 180, shutdownInSeconds: s },
+  });
+  assert.deepEqual(run([idle(178), idle(170), idle(175), idle(80), idle(40)]), [
+    [],
+    [],
+    [],
+    ["idle+save"],
+    ["idle+save"],
+  ]);
+});
+
 test("a restart seen by the tab gives one crash notice once its re-adoption report is recorded", () => {
   const crashed = (at: string | null): InstanceView => ({
     ...base,
