@@ -73,9 +73,20 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
       assert.equal(await httpStatus(api), 403);
       const script = readFileSync(join(env.XDG_STATE_HOME as string, "jlremote", "default", "job.qsub"), "utf8");
       assert.ok(!script.includes(s.token as string), "no token in the job script");
+      const list = await jlremote(["list"], env);
+      assert.match(list.stdout, new RegExp(`default .*job ${s.jobId} r on sgenode`));
+      const logs = await jlremote(["logs"], env);
+      assert.equal(logs.code, 0, logs.stderr);
+      // Restart: Grid Engine cannot signal the supervisor, so the job is deleted and submitted again.
+      const re = await jlremote(["restart"], env);
+      assert.equal(re.code, 0, re.stderr);
+      const s2 = await status(env);
+      assert.equal(s2.state, "running");
+      assert.notEqual(s2.jobId, s.jobId);
+      assert.equal(cell.listed(s.jobId), false, "the first job left qstat");
       const stop = await jlremote(["stop"], env);
       assert.equal(stop.code, 0, stop.stderr);
-      assert.equal(cell.listed(s.jobId), false, "the job left qstat");
+      assert.equal(cell.listed(s2.jobId), false, "the job left qstat");
       await waitFor(
         "nothing of the account left on the exec host",
         () => cell.accountPidsOnNode().length === 0,
@@ -102,7 +113,7 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
         "the job to end",
         async () => {
           const x = await status(env);
-          return x.state === "stopped" || x.state === "failed" ? x : null;
+          return (x.state === "stopped" || x.state === "failed") && x.endReason ? x : null;
         },
         150_000,
         2000,

@@ -46,7 +46,8 @@ export function jobReport(base: StatusReport, job: JobRecord, record: StateRecor
     secondsLeft: endsAt && !job.end ? Math.max(0, Math.floor((Date.parse(endsAt) - now) / 1000)) : null,
     expectedStartAt: null,
     walltimeWarningAt: rt?.warningAt ?? null,
-    endReason: job.end?.reason ?? null,
+    // Before Grid Engine's word (the job still leaving qstat), the supervisor's own record of why it ended.
+    endReason: job.end?.reason ?? rt?.endReason ?? null,
   };
   return withJob(stateOf(out, job, ours, now), "sge");
 }
