@@ -153,6 +153,15 @@ test("what the files say about a Grid Engine job, and when they cannot answer (t
       true,
     ],
     [
+      "the supervisor recorded its end, the job still leaves qstat",
+      { ...job, seen: { jobState: "r", reason: null, node: "sgenode", at: "t" } },
+      { ...record, state: "stopped", reason: "time limit", job: { ...record.job!, endReason: "time limit" } },
+      "stopped",
+      /time limit/,
+      "time limit",
+      false,
+    ],
+    [
       "gone, qacct not yet",
       { ...job, end: ended("GONE", "deleted (qdel)", false) },
       null,
