@@ -4,6 +4,7 @@ import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { BackendKind, SchedulerName } from "./scheduler-names.js";
 import type { Settings } from "./settings.js";
 import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import { type BrowserUi, browserUi } from "./lab-ui.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
 export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
@@ -39,6 +40,8 @@ export interface StatusReport {
   detachedProcesses: number;
   /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
   kernelAdoption: AdoptionRecord | null;
+  /** jlremote's JupyterLab extension (status bar, walltime and crash notices): available or why not (null: not known yet). */
+  browserUi: BrowserUi | null;
   version: string;
   /** How the instance runs: detached, systemd or a scheduler's name (set by its backend). */
   backend?: BackendKind;
@@ -157,6 +160,7 @@ export function buildStatus(
       managedBy,
       detachedProcesses: 0,
       kernelAdoption: null,
+      browserUi: null,
       version: here.version,
     };
   }
@@ -208,6 +212,7 @@ export function buildStatus(
     managedBy,
     detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
+    browserUi: browserUi(record.app, record.adoption),
     version: record.version,
   };
 }

@@ -19,6 +19,7 @@ import { capAppendLog, type RotationPolicy } from "../io/logs.js";
 import type { SupervisorContext } from "./context.js";
 import type { WatchedJupyter } from "./jupyter-run.js";
 import type { KernelKeeping } from "./kernel-keeping.js";
+import { labUiExtra } from "./lab-ui.js";
 import { writeConfigFile } from "./launch-config.js";
 import type { StateWriter } from "./state-writer.js";
 
@@ -51,7 +52,10 @@ export async function launchJupyter(
   const configFile = join(l.ctx.paths.dir, "jupyter-config.py");
   // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
   // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) and idle culling are merged in.
-  const extra = deepMerge(l.ctx.jupyterConfigExtra ?? {}, l.kernels.configExtra());
+  const extra = deepMerge(
+    deepMerge(l.ctx.jupyterConfigExtra ?? {}, l.kernels.configExtra()),
+    labUiExtra(l.kernels.pythonPath().length > 0, l.ctx.paths.stateFile, options, l.ctx.env),
+  );
   const withIdle = options.idleTimeoutMin
     ? deepMerge(extra, idleConfig(options.app, flavour, options.idleTimeoutMin * 60))
     : extra;
