@@ -19,6 +19,7 @@ import { capAppendLog, type RotationPolicy } from "../io/logs.js";
 import type { SupervisorContext } from "./context.js";
 import type { WatchedJupyter } from "./jupyter-run.js";
 import type { KernelKeeping } from "./kernel-keeping.js";
+import { labUiExtra } from "./lab-ui.js";
 import { writeConfigFile } from "./launch-config.js";
 import type { StateWriter } from "./state-writer.js";
 import { labUiExtra } from "./lab-ui.js";
