@@ -22,7 +22,6 @@ import type { KernelKeeping } from "./kernel-keeping.js";
 import { labUiExtra } from "./lab-ui.js";
 import { writeConfigFile } from "./launch-config.js";
 import type { StateWriter } from "./state-writer.js";
-import { labUiExtra } from "./lab-ui.js";
 
 /** What a launch needs besides the options. */
 export interface Launch {
