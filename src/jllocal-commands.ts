@@ -35,6 +35,7 @@ export const connectOpts = {
     describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)",
   },
   sbatch: { type: "string", describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'" },
+  qsub: { type: "string", describe: "qsub options for a Grid Engine job, e.g. '-l h_rt=4:00:00'" },
   profile: {
     type: "string",
     describe: "when starting the remote instance, a profile of its config.json (jlremote start --profile)",
@@ -65,6 +66,7 @@ function build(y: Argv, ctx: LocalContext): Argv {
             json: Boolean(a.json),
             scheduler: str(a.scheduler),
             sbatch: str(a.sbatch),
+            qsub: str(a.qsub),
             profile: str(a.profile),
           }),
           ctx,
@@ -116,9 +118,10 @@ function build(y: Argv, ctx: LocalContext): Argv {
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
 export async function runCommandLine(argv: string[], ctx: LocalContext): Promise<ExitCode> {
-  // `--sbatch '-p gpu'`: a value starting with a dash is still the value.
+  // `--sbatch '-p gpu'` (or --qsub): a value starting with a dash is still the value.
+  const dashValued = (a: string | undefined) => a === "--sbatch" || a === "--qsub";
   const joined = argv.flatMap((a, i) =>
-    a === "--sbatch" && i + 1 < argv.length ? [] : i > 0 && argv[i - 1] === "--sbatch" ? [`--sbatch=${a}`] : [a],
+    dashValued(a) && i + 1 < argv.length ? [] : i > 0 && dashValued(argv[i - 1]) ? [`${argv[i - 1]}=${a}`] : [a],
   );
   await build(yargs(joined), ctx).parseAsync();
   return await result;

@@ -126,6 +126,34 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
   );
 
   test(
+    "--idle-timeout: Jupyter's idle shutdown ends the job, which leaves qstat (the slot is released)",
+    { timeout: 300_000 },
+    withSandbox(async (env) => {
+      const r = await jlremote(["start", "--scheduler", "sge", "--app", "server", "--idle-timeout", "0.05"], env);
+      assert.equal(r.code, 0, r.stderr);
+      const s = await status(env);
+      // jupyter_server checks for inactivity once a minute.
+      const ended = await waitFor(
+        "the idle end",
+        async () => {
+          const x = await status(env);
+          return x.endReason ? x : null;
+        },
+        150_000,
+        2000,
+      );
+      assert.match(ended.endReason ?? "", /^idle: Jupyter shut down after 0\.05 min without activity/);
+      assert.equal(ended.state, "stopped");
+      await waitFor("the job to leave qstat", () => !cell.listed(s.jobId), 60_000, 500);
+      await waitFor(
+        "nothing of the account left on the exec host",
+        () => cell.accountPidsOnNode().length === 0,
+        30_000,
+      );
+    }),
+  );
+
+  test(
     "an external qdel is reported as deleted",
     { timeout: 300_000 },
     withSandbox(async (env) => {
@@ -199,7 +227,17 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
     const localRoot = join(laptop.env.XDG_STATE_HOME as string, "jlremote", "local");
     try {
       const r = await runJllocal(
-        ["sge-login", "--ssh-config", login.sshConfig, "--no-browser", "--json", "--scheduler", "sge"],
+        [
+          "sge-login",
+          "--ssh-config",
+          login.sshConfig,
+          "--no-browser",
+          "--json",
+          "--scheduler",
+          "sge",
+          "--qsub",
+          "-l h_rt=0:10:0",
+        ],
         localEnv,
         240_000,
       );
@@ -208,6 +246,8 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
       const info = JSON.parse(r.stdout.trim()) as { url: string; target: { host?: string } };
       assert.equal(info.target.host, cell.nodeAddr, "forwarded through the submit host to the exec host");
       assert.equal(await httpStatus(info.url), 200);
+      // --qsub reached the job: its h_rt is the time left jllocal warns about.
+      assert.match(r.stderr, /warning: job \d+ on sgenode reaches its time limit in (9|10) min/);
       const ids = recordedJobIds(join(login.remoteState, "jlremote"));
       assert.equal(ids.length, 1);
       const kill = await runJllocal(
