@@ -94,7 +94,16 @@ export function parseOptions(
 }
 
 // What an OptionDef or a yargs spec may hold for the fast parser to read it like yargs does.
-const plainSpecKeys = new Set(["type", "default", "describe", "hidden", "shownDefault", "dashValue", "setting"]);
+const plainSpecKeys = new Set([
+  "type",
+  "default",
+  "describe",
+  "hidden",
+  "shownDefault",
+  "dashValue",
+  "setting",
+  "value",
+]);
 
 /** The start options a status call is to go on with when not running (OR_START_ENV's JSON array of strings), or null. */
 export function parseOrStart(value: string | undefined): string[] | null {

@@ -3,11 +3,12 @@
 import { type CommandDef, jsonOption, type OptionTable } from "./option-table.js";
 
 const sshConfig: OptionTable = {
-  "ssh-config": { type: "string", describe: "ssh config file to use instead of ~/.ssh/config (ssh -F)" },
+  "ssh-config": { type: "string", value: "FILE", describe: "ssh config file to use instead of ~/.ssh/config (ssh -F)" },
 };
 const remoteCmd: OptionTable = {
   "remote-cmd": {
     type: "string",
+    value: "COMMAND",
     describe: "remote command line for jlremote",
     shownDefault: "jlremote, then ~/.local/bin/jlremote",
   },
@@ -17,9 +18,10 @@ const json: OptionTable = { json: { ...jsonOption, describe: "print one JSON lin
 
 /** The options of `jllocal [HOST]`. */
 export const connectOptions: OptionTable = {
-  name: { type: "string", default: "default", describe: "remote instance name" },
+  name: { type: "string", value: "NAME", default: "default", describe: "remote instance name" },
   "local-port": {
     type: "string",
+    value: "PORT",
     describe: "local port",
     shownDefault: "the remote port if free here, else a free one",
   },
@@ -34,11 +36,18 @@ export const connectOptions: OptionTable = {
   ...json,
   scheduler: {
     type: "string",
+    value: "SCHEDULER",
     describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)",
   },
-  sbatch: { type: "string", describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'", dashValue: true },
+  sbatch: {
+    type: "string",
+    value: "OPTIONS",
+    describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'",
+    dashValue: true,
+  },
   profile: {
     type: "string",
+    value: "PROFILE",
     describe: "when starting the remote instance, a profile of its config.json (jlremote start --profile)",
   },
   ...sshConfig,
@@ -54,7 +63,7 @@ export const jllocalCommands: readonly CommandDef[] = [
   {
     usage: "status",
     describe: "list the tunnels jllocal holds and whether they answer",
-    options: json,
+    options: { json: jsonOption },
   },
   {
     usage: "kill [host]",

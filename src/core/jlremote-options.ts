@@ -6,33 +6,45 @@ import { defaultSettings as d, defaultTimeWarningSec } from "./settings.js";
 // No parser defaults here: an absent option falls through to the remembered settings, the config file, then `d`.
 const instanceOptions: OptionTable = {
   name: nameOption,
-  app: { type: "string", describe: "auto | lab | notebook | server", shownDefault: d.app, setting: "app" },
+  app: {
+    type: "string",
+    value: "APP",
+    describe: "auto | lab | notebook | server",
+    shownDefault: d.app,
+    setting: "app",
+  },
   jupyter: {
     type: "string",
+    value: "PATH",
     describe: "jupyter, jupyter-lab/-notebook/-server, or an env's python (path or name on PATH)",
+    shownDefault: d.jupyter,
     setting: "jupyter",
   },
-  port: { type: "string", describe: "port", shownDefault: "8888 or the next free one", setting: "port" },
+  port: { type: "string", value: "PORT", describe: "port", shownDefault: "8888 or the next free one", setting: "port" },
   "root-dir": {
     type: "string",
+    value: "DIR",
     describe: "directory Jupyter serves",
     shownDefault: "current directory",
     setting: "rootDir",
   },
   "max-restarts": {
     type: "string",
+    value: "N",
     describe: "consecutive failed restarts before giving up",
     shownDefault: d.maxRestarts,
     setting: "maxRestarts",
   },
   timeout: {
     type: "string",
+    value: "SECONDS",
     describe: "seconds to wait for Jupyter to be ready",
     shownDefault: d.timeout,
     setting: "timeout",
   },
   "stop-timeout": {
     type: "string",
+    value: "SECONDS",
     describe: "seconds of grace after SIGTERM before SIGKILL",
     shownDefault: d.stopTimeout,
     setting: "stopTimeout",
@@ -40,39 +52,46 @@ const instanceOptions: OptionTable = {
   sock: {
     type: "boolean",
     describe: "listen on a unix socket in the private state dir, not a TCP port",
+    shownDefault: d.sock,
     setting: "sock",
   },
   "health-interval": {
     type: "string",
+    value: "SECONDS",
     describe: "seconds between /api/status health probes",
     shownDefault: d.healthInterval,
     setting: "healthInterval",
   },
   "health-retries": {
     type: "string",
+    value: "N",
     describe: "failed probes in a row before a hung Jupyter is restarted",
     shownDefault: d.healthRetries,
     setting: "healthRetries",
   },
   "log-max-size": {
     type: "string",
+    value: "MB",
     describe: "MB at which supervisor.log and jupyter.log are rotated",
     shownDefault: d.logMaxSize,
     setting: "logMaxSize",
   },
   "log-keep": {
     type: "string",
+    value: "N",
     describe: "rotated files kept of each log",
     shownDefault: d.logKeep,
     setting: "logKeep",
   },
   scheduler: {
     type: "string",
+    value: "SCHEDULER",
     describe: "slurm: run as a batch job on a compute node; none: here",
     shownDefault: "as recorded",
   },
   "idle-timeout": {
     type: "string",
+    value: "MINUTES",
     describe: "minutes: Jupyter culls idle kernels, then shuts down with no activity; that ends the instance",
     setting: "idleTimeout",
   },
@@ -81,6 +100,7 @@ const instanceOptions: OptionTable = {
 const slurmOptions: OptionTable = {
   sbatch: {
     type: "string",
+    value: "OPTIONS",
     describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)",
     dashValue: true,
   },
@@ -91,6 +111,7 @@ const slurmOptions: OptionTable = {
   },
   "time-warning": {
     type: "string",
+    value: "SECONDS",
     describe: "seconds before the time limit at which the job is warned (USR1)",
     shownDefault: defaultTimeWarningSec,
   },
@@ -102,7 +123,7 @@ const slurmOptions: OptionTable = {
 };
 
 const binDir: OptionTable = {
-  "bin-dir": { type: "string", describe: "directory of the launcher", shownDefault: "~/.local/bin" },
+  "bin-dir": { type: "string", value: "DIR", describe: "directory of the launcher", shownDefault: "~/.local/bin" },
 };
 
 /** `jlremote start`: instance options, Slurm options, --reset/--profile, --json. */
@@ -110,7 +131,11 @@ export const startOptions: OptionTable = {
   ...instanceOptions,
   ...slurmOptions,
   reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" },
-  profile: { type: "string", describe: "a named set of options from config.json's profiles (options given here win)" },
+  profile: {
+    type: "string",
+    value: "PROFILE",
+    describe: "a named set of options from config.json's profiles (options given here win)",
+  },
   json: jsonOption,
 };
 /** `jlremote run`: the supervisor in the foreground, with the instance options start passes on. */
@@ -122,10 +147,17 @@ export const runOptions: OptionTable = {
 export const nameOnly: OptionTable = { name: nameOption };
 const nameJson: OptionTable = { name: nameOption, json: jsonOption };
 
+const extraArgs = "added to Jupyter's command line, e.g. `-- --ServerApp.base_url=/x/`";
+
 /** The `jlremote` command tree, in help order. */
 export const jlremoteCommands: readonly CommandDef[] = [
-  { usage: "start", describe: "start Jupyter under a detached supervisor and print its URL", options: startOptions },
-  { usage: "run", describe: "run the supervisor in the foreground (for systemd)", options: runOptions },
+  {
+    usage: "start",
+    describe: "start Jupyter under a detached supervisor and print its URL",
+    options: startOptions,
+    extraArgs,
+  },
+  { usage: "run", describe: "run the supervisor in the foreground (for systemd)", options: runOptions, extraArgs },
   { usage: "status", describe: "show the instance state (exit 0 running, 3 not running)", options: nameJson },
   { usage: "url", describe: "print the URL with token", options: nameOnly },
   { usage: "stop", describe: "stop Jupyter, its kernels and the supervisor", options: nameOnly },
@@ -157,6 +189,7 @@ export const jlremoteCommands: readonly CommandDef[] = [
       name: nameOption,
       jupyter: {
         type: "string",
+        value: "PATH",
         describe: "jupyter to check",
         shownDefault: "the instance's setting, else jupyter on PATH",
       },
@@ -176,6 +209,7 @@ export const jlremoteCommands: readonly CommandDef[] = [
         usage: "install",
         describe: "install the instance as a systemd user service, start it, print its URL",
         options: { ...instanceOptions, json: jsonOption },
+        extraArgs,
       },
       { usage: "uninstall", describe: "stop and disable the service and remove its unit files", options: nameOnly },
       { usage: "status", describe: "the service as systemd sees it (exit 0 active, 3 not)", options: nameJson },

@@ -13,6 +13,8 @@ export interface OptionDef {
   /** The default the help names when the parser has none (the settings layers apply it later). */
   readonly shownDefault?: string | number | boolean;
   readonly alias?: string;
+  /** The value's placeholder in usage lines and docs (default VALUE). */
+  readonly value?: string;
   /** Left out of the help and docs (internal). */
   readonly hidden?: boolean;
   /** A value that starts with a dash is still this option's value (`--sbatch '-p gpu'`). */
@@ -30,10 +32,12 @@ export interface CommandDef {
   readonly describe: string;
   readonly options: OptionTable;
   readonly commands?: readonly CommandDef[];
+  /** What words after `--` do (the help and docs say it; yargs passes them on as `--`). */
+  readonly extraArgs?: string;
 }
 
 /** `--name`: the instance an instance command acts on. */
-export const nameOption: OptionDef = { type: "string", default: "default", describe: "instance name" };
+export const nameOption: OptionDef = { type: "string", value: "NAME", default: "default", describe: "instance name" };
 /** `--json`: one JSON line on stdout instead of text. */
 export const jsonOption: OptionDef = { type: "boolean", default: false, describe: "print JSON" };
 
