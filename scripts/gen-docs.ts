@@ -26,7 +26,7 @@ export function renderCommandDocs(bin: "jlremote" | "jllocal"): string {
   const lines = [
     `# ${bin} commands`,
     "",
-    `<!-- Generated from src/core/${bin}-options.ts by \`npm run docs\`; edit the table, not this page. -->`,
+    `<!-- Generated from the option table (src/core/${bin}-options.ts) by \`npm run docs\`; edit the table, not this page. -->`,
     "",
     ...intro[bin],
     "",

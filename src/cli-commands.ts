@@ -4,7 +4,8 @@
 import type { Argv } from "yargs";
 import { ExitCode, JlremoteError } from "./core/errors.js";
 import { parseCanonical } from "./core/fast-argv.js";
-import { jlremoteCommands, nameOnly, runOptions, startOptions } from "./core/jlremote-options.js";
+import { runOptions, startOptions } from "./core/instance-option-table.js";
+import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
 import type { CommandContext } from "./commands/context.js";
 
