@@ -105,6 +105,7 @@ function addCommand(y: Argv, def: CommandDef, ctx: CommandContext, parent = ""):
     def.describe,
     (c) => {
       c.options(parserSpecs(def.options));
+      if (def.extraArgs !== undefined) c.epilogue(`Words after -- are ${def.extraArgs}.`);
       if (def.commands === undefined) return c;
       for (const sub of def.commands) addCommand(c, sub, ctx, `${path} `);
       return c.demandCommand(1, `name a ${path} command: ${def.commands.map((s) => s.usage).join(", ")}`);
