@@ -30,6 +30,17 @@ export const connectOpts = {
     describe: "remote command line for jlremote (default: jlremote, then ~/.local/bin/jlremote)",
   },
   json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
+  install: {
+    type: "boolean",
+    default: true,
+    describe:
+      "install jllocal's own jlremote (and a Node.js if needed) on HOST when it has none of this version (--no-install: don't)",
+  },
+  "remote-node": {
+    type: "string",
+    describe:
+      "node on HOST for the jlremote jllocal installs (default: node on PATH if >= 20.19, else a bundled Node.js)",
+  },
   scheduler: {
     type: "string",
     describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)",
@@ -63,6 +74,8 @@ function build(y: Argv, ctx: LocalContext): Argv {
             remoteCmd: str(a.remoteCmd),
             sshConfig: str(a.sshConfig),
             json: Boolean(a.json),
+            install: Boolean(a.install),
+            remoteNode: str(a.remoteNode),
             scheduler: str(a.scheduler),
             sbatch: str(a.sbatch),
             profile: str(a.profile),

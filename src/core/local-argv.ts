@@ -11,6 +11,10 @@ export interface FastConnectArgs {
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
+  /** Install jllocal's own jlremote on the remote when it has none of this version (--no-install: never). */
+  install: boolean;
+  /** The node the installed jlremote runs on (--remote-node), else chosen by the install. */
+  remoteNode: string | undefined;
 }
 
 const strings = {
@@ -18,8 +22,9 @@ const strings = {
   "local-port": "localPort",
   "remote-cmd": "remoteCmd",
   "ssh-config": "sshConfig",
+  "remote-node": "remoteNode",
 } as const;
-const flags = { browser: "browser", start: "start", sock: "sock", json: "json" } as const;
+const flags = { browser: "browser", start: "start", sock: "sock", json: "json", install: "install" } as const;
 /** Words yargs takes as a command, not as HOST. */
 const commands = new Set(["status", "kill"]);
 
@@ -38,6 +43,8 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     remoteCmd: undefined,
     sshConfig: undefined,
     json: false,
+    install: true,
+    remoteNode: undefined,
   };
   const seen = new Set<string>();
   for (let i = 0; i < argv.length; i += 1) {
@@ -50,7 +57,7 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     if (!arg.startsWith("--") || arg === "--") return null;
     const eq = arg.indexOf("=");
     let key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const negated = key.startsWith("no-") && (key === "no-browser" || key === "no-start");
+    const negated = key.startsWith("no-") && (key === "no-browser" || key === "no-start" || key === "no-install");
     if (negated) key = key.slice(3);
     if (seen.has(key)) return null;
     seen.add(key);

@@ -1,0 +1,86 @@
+// jllocal installs its own jlremote (and a Node.js when the remote has none that works) over its one ssh login, into
+// real accounts made with `useradd -m` behind a loopback sshd; the laptop is this account with a sandboxed HOME.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { createAccount, type Account } from "../helpers/account.js";
+import { freePort, httpStatus, sandbox } from "../helpers/cli.js";
+import { killLocalMasters, runJllocal } from "../helpers/jllocal.js";
+
+const VERSION = (
+  JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }
+).version;
+/** The laptop's runtime cache, kept between runs (the pinned Node.js tarball is 43 MB). */
+const CACHE = join(tmpdir(), "jlremote-test-cache");
+
+/** A laptop sandbox and a fresh account whose Jupyter is Debian's, on a free port. */
+async function world(t: { after: (fn: () => unknown) => unknown }, user: string, bashrcTop = "") {
+  const sb = sandbox({ XDG_CACHE_HOME: CACHE });
+  const acct = await createAccount(sb.dir, user, bashrcTop);
+  const localRoot = join(sb.env.XDG_STATE_HOME as string, "jlremote", "local");
+  t.after(async () => {
+    await killLocalMasters(localRoot, acct.sshd.sshConfig).catch(() => {});
+    await acct.end();
+    await sb.cleanup();
+  });
+  const port = await freePort();
+  acct.run(
+    `mkdir -p ~/.config/jlremote && echo '{"instances":{"default":{"port":${port}}}}' > ~/.config/jlremote/config.json`,
+  );
+  const jllocal = (...args: string[]) =>
+    runJllocal([acct.sshd.alias, "--no-browser", "--ssh-config", acct.sshd.sshConfig, ...args], sb.env, 240_000);
+  return { sb, acct, jllocal };
+}
+
+/** `ssh HOST CMD` as the account, through its sshd. */
+function ssh(acct: Account, cmd: string): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync("ssh", ["-F", acct.sshd.sshConfig, acct.sshd.alias, cmd], { encoding: "utf8", timeout: 60_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** GET api/status through the tunnel of the URL jllocal printed, with its token. */
+function apiStatus(stdout: string): Promise<number> {
+  const url = new URL(stdout.trim());
+  return httpStatus(`${url.origin}/api/status`, { Authorization: `token ${url.searchParams.get("token")}` });
+}
+
+function deployed(acct: Account, ...rest: string[]): string {
+  return join(acct.home, ".local/share/jlremote", ...rest);
+}
+
+test("an account with nothing of ours: --no-install and --remote-cmd refuse, then one login installs it, a second run copies nothing", {
+  timeout: 300_000,
+}, async (t) => {
+  const { acct, jllocal, sb } = await world(t, "jlrdeploy1");
+  const refused = await jllocal("--no-install");
+  assert.equal(refused.code, 1, refused.stderr);
+  assert.match(refused.stderr, /jlremote not found on .*without --no-install/);
+  const other = await jllocal("--remote-cmd", "/nonexistent/jlremote");
+  assert.equal(other.code, 1, other.stderr);
+  assert.equal(existsSync(deployed(acct)), false, "nothing may be copied");
+  const before = acct.sshd.logins();
+  const first = await jllocal();
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(acct.sshd.logins() - before, 1, "one authentication");
+  assert.match(
+    first.stderr,
+    new RegExp(`installed jlremote ${VERSION.replaceAll(".", "\\.")} on .* running on /usr/bin/node`),
+  );
+  assert.equal(first.stderr.match(/installed/g)?.length, 1, first.stderr);
+  assert.equal(await apiStatus(first.stdout), 200);
+  const v = ssh(acct, "~/.local/bin/jlremote --version");
+  assert.equal(v.stdout.trim(), VERSION, v.stderr);
+  const bundle = deployed(acct, VERSION, "jlremote.cjs");
+  const st = statSync(bundle);
+  // A new master (the old one killed): the fresh path runs again and finds the installed version.
+  await killLocalMasters(join(sb.env.XDG_STATE_HOME as string, "jlremote", "local"), acct.sshd.sshConfig);
+  const second = await jllocal();
+  assert.equal(second.code, 0, second.stderr);
+  assert.doesNotMatch(second.stderr, /installed/);
+  const st2 = statSync(bundle);
+  assert.equal(st2.ino, st.ino);
+  assert.equal(st2.mtimeMs, st.mtimeMs);
+});
