@@ -84,3 +84,45 @@ test("an account with nothing of ours: --no-install and --remote-cmd refuse, the
   assert.equal(st2.ino, st.ino);
   assert.equal(st2.mtimeMs, st.mtimeMs);
 });
+
+/** Executables first on the account's non-interactive PATH (~/.bashrc), each printing `text`. */
+function fakeTools(acct: Account, tools: Record<string, string>): void {
+  const lines = Object.entries(tools).map(
+    ([name, text]) => `printf '#!/bin/sh\\necho "%s"\\n' '${text}' > ~/fake/${name} && chmod +x ~/fake/${name}`,
+  );
+  acct.run(["mkdir -p ~/fake", ...lines].join(" && "));
+}
+
+test("a node too old first on the PATH of ssh commands: jllocal brings Node.js and the supervisor runs on it", {
+  timeout: 300_000,
+}, async (t) => {
+  const { acct, jllocal } = await world(t, "jlrdeploy2", 'export PATH="$HOME/fake:$PATH"');
+  fakeTools(acct, { node: "v16.20.2" });
+  assert.equal(ssh(acct, "node --version").stdout.trim(), "v16.20.2");
+  const r = await jllocal();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /installed jlremote .* with Node\.js 20\.20\.2 installed in ~\/\.local\/share\/jlremote\/node-20\.20\.2/);
+  assert.doesNotMatch(r.stderr, /copying/, "no progress when stderr is not a terminal");
+  assert.equal(await apiStatus(r.stdout), 200);
+  const st = JSON.parse(ssh(acct, "~/.local/bin/jlremote status --json").stdout) as { supervisorPid: number };
+  const exe = spawnSync("readlink", [`/proc/${st.supervisorPid}/exe`], { encoding: "utf8" }).stdout.trim();
+  assert.equal(exe, deployed(acct, "node-20.20.2", "bin", "node"));
+  const version = spawnSync(exe, ["--version"], { encoding: "utf8" }).stdout.trim();
+  assert.equal(version, "v20.20.2");
+});
+
+test("a glibc too old for the official build: one clear error naming the fixes, exit 1, nothing copied; --remote-node works", {
+  timeout: 300_000,
+}, async (t) => {
+  const { acct, jllocal } = await world(t, "jlrdeploy3", 'export PATH="$HOME/fake:$PATH"');
+  fakeTools(acct, { node: "v16.20.2", getconf: "glibc 2.17", ldd: "ldd (GNU libc) 2.17" });
+  const r = await jllocal();
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0] as string, /glibc >= 2\.28 \(this has glibc 2\.17\).*conda install -c conda-forge nodejs.*--remote-node PATH/);
+  assert.equal(existsSync(deployed(acct)), false, "nothing may be copied");
+  const ok = await jllocal("--remote-node", "/usr/bin/node");
+  assert.equal(ok.code, 0, ok.stderr);
+  assert.match(ok.stderr, /installed jlremote .* running on \/usr\/bin\/node/);
+});
