@@ -101,7 +101,10 @@ test("a node too old first on the PATH of ssh commands: jllocal brings Node.js a
   assert.equal(ssh(acct, "node --version").stdout.trim(), "v16.20.2");
   const r = await jllocal();
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /installed jlremote .* with Node\.js 20\.20\.2 installed in ~\/\.local\/share\/jlremote\/node-20\.20\.2/);
+  assert.match(
+    r.stderr,
+    /installed jlremote .* with Node\.js 20\.20\.2 installed in ~\/\.local\/share\/jlremote\/node-20\.20\.2/,
+  );
   assert.doesNotMatch(r.stderr, /copying/, "no progress when stderr is not a terminal");
   assert.equal(await apiStatus(r.stdout), 200);
   const st = JSON.parse(ssh(acct, "~/.local/bin/jlremote status --json").stdout) as { supervisorPid: number };
@@ -120,7 +123,10 @@ test("a glibc too old for the official build: one clear error naming the fixes, 
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stderr.trim().split("\n");
   assert.equal(lines.length, 1, r.stderr);
-  assert.match(lines[0] as string, /glibc >= 2\.28 \(this has glibc 2\.17\).*conda install -c conda-forge nodejs.*--remote-node PATH/);
+  assert.match(
+    lines[0] as string,
+    /glibc >= 2\.28 \(this has glibc 2\.17\).*conda install -c conda-forge nodejs.*--remote-node PATH/,
+  );
   assert.equal(existsSync(deployed(acct)), false, "nothing may be copied");
   const ok = await jllocal("--remote-node", "/usr/bin/node");
   assert.equal(ok.code, 0, ok.stderr);
