@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createAccount, type Account } from "../helpers/account.js";
-import { freePort, httpStatus, sandbox } from "../helpers/cli.js";
+import { alive, freePort, httpStatus, sandbox, waitFor } from "../helpers/cli.js";
+import { kernelIds, kernelPid, newKernel, runCode } from "../helpers/kernels.js";
 import { killLocalMasters, runJllocal } from "../helpers/jllocal.js";
 
 const VERSION = (
@@ -131,4 +132,94 @@ test("a glibc too old for the official build: one clear error naming the fixes, 
   const ok = await jllocal("--remote-node", "/usr/bin/node");
   assert.equal(ok.code, 0, ok.stderr);
   assert.match(ok.stderr, /installed jlremote .* running on \/usr\/bin\/node/);
+});
+
+/** `jlremote status --json` of an instance, as the account's launcher runs it. */
+function remoteStatus(acct: Account, name = "default") {
+  const r = ssh(acct, `~/.local/bin/jlremote status --json --name ${name}`);
+  return JSON.parse(r.stdout) as {
+    state: string;
+    version: string;
+    supervisorPid: number;
+    jupyterPid: number;
+    port: number;
+    token: string;
+    kernelAdoption: { adopted: { id: string; pid: number }[] } | null;
+  };
+}
+
+// Version A is this very bundle with another version string, installed as a jllocal of version A would have left it:
+// in ~/.local/share/jlremote/A/ with its launchers (`jlremote install --bin-dir A/bin`, then `jlremote install`).
+test("an instance started by version A is found by jllocal B (installed beside it), stopped by B, and its kernel re-adopted by B's supervisor", {
+  timeout: 300_000,
+}, async (t) => {
+  const { acct, jllocal } = await world(t, "jlrdeploy4");
+  const A = "0.0.9-skew";
+  const dist = join(import.meta.dirname, "../../dist");
+  const [p1, p2] = [await freePort(), await freePort()];
+  acct.run(
+    [
+      `echo '{"instances":{"default":{"port":${p1},"app":"server"},"other":{"port":${p2}}}}' > ~/.config/jlremote/config.json`,
+      `d=~/.local/share/jlremote/${A}`,
+      'mkdir -p "$d"',
+      `cp -r ${dist}/python "$d/"`,
+      `sed 's/^var version = true ? "${VERSION}"/var version = true ? "${A}"/' ${dist}/jlremote.cjs > "$d/jlremote.cjs"`,
+      'node "$d/jlremote.cjs" install --bin-dir "$d/bin" >/dev/null',
+      'node "$d/jlremote.cjs" install >/dev/null',
+    ].join(" && "),
+  );
+  assert.equal(ssh(acct, "~/.local/bin/jlremote --version").stdout.trim(), A);
+  for (const name of ["default", "other"]) {
+    const r = ssh(acct, `~/.local/bin/jlremote start --name ${name}`);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  const a = remoteStatus(acct);
+  assert.equal(a.version, A);
+  const kernel = await newKernel(a.port, a.token);
+  assert.equal((await runCode(a.port, a.token, kernel, "x = 41")).status, "ok");
+  const kpid = await waitFor("kernel pid", () => kernelPid(kernel));
+
+  // B finds no B there (A's launcher is not B): installs B beside A and connects to A's running instance.
+  const r = await jllocal();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stderr,
+    new RegExp(`installed jlremote ${VERSION.replaceAll(".", "\\.")} .*~/\\.local/bin/jlremote runs it`),
+  );
+  assert.equal(await apiStatus(r.stdout), 200);
+  assert.equal(ssh(acct, "~/.local/bin/jlremote --version").stdout.trim(), VERSION);
+  assert.ok(existsSync(deployed(acct, A, "jlremote.cjs")), "A stays beside B");
+
+  // B stops an instance A's supervisor runs.
+  const other = remoteStatus(acct, "other");
+  assert.equal(other.version, A);
+  assert.equal(ssh(acct, "~/.local/bin/jlremote stop --name other").code, 0);
+  await waitFor("A's supervisor of 'other' to exit", () => !alive(other.supervisorPid), 30_000);
+
+  // A's supervisor dies (as in an upgrade gone wrong); B adopts its Jupyter, restarts it and re-adopts the kernel.
+  process.kill(a.supervisorPid, "SIGKILL");
+  await waitFor("A's supervisor gone", () => !alive(a.supervisorPid), 10_000);
+  const adopt = ssh(acct, "~/.local/bin/jlremote start");
+  assert.equal(adopt.code, 0, adopt.stderr);
+  const restart = ssh(acct, "~/.local/bin/jlremote restart");
+  assert.equal(restart.code, 0, restart.stderr);
+  let last: unknown = null;
+  const b = await waitFor(
+    "B's restarted Jupyter to list the kernel",
+    async () => {
+      const s = remoteStatus(acct);
+      last = s;
+      const ids = s.state === "running" && s.jupyterPid !== a.jupyterPid ? await kernelIds(s.port, s.token) : null;
+      return ids?.includes(kernel) ? s : null;
+    },
+    90_000,
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: last status ${JSON.stringify(last)}; restart said ${restart.stderr}`);
+  });
+  assert.equal(b.version, VERSION);
+  assert.equal(kernelPid(kernel), kpid);
+  assert.deepEqual(await runCode(b.port, b.token, kernel, "x + 1"), { status: "ok", text: "42" });
+  assert.deepEqual(b.kernelAdoption?.adopted, [{ id: kernel, pid: kpid }]);
+  assert.equal(ssh(acct, "~/.local/bin/jlremote stop").code, 0);
+  await waitFor("the kernel to end", () => !alive(kpid), 30_000);
 });
