@@ -191,9 +191,20 @@ function build(y: Argv, ctx: CommandContext): Argv {
     )
     .command(
       "uninstall",
-      "remove the launcher written by install",
-      (c) => c.options({ "bin-dir": binDirOpts["bin-dir"] }),
-      run(async (a) => (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx)),
+      "remove the launcher written by install (--all: also what jllocal installed that no instance uses)",
+      (c) =>
+        c.options({
+          "bin-dir": binDirOpts["bin-dir"],
+          all: {
+            type: "boolean",
+            default: false,
+            describe: "also remove the versions and Node.js runtimes in ~/.local/share/jlremote that no instance uses",
+          },
+        }),
+      run(async (a) => {
+        const code = (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx);
+        return a.all ? (await import("./commands/uninstall-deployed.js")).uninstallDeployed(ctx) : code;
+      }),
     )
     .command(
       "doctor",

@@ -45,8 +45,9 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   assert.equal(report.schema, 1);
   assert.deepEqual(
     report.checks.map((c) => c.id),
-    ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"],
+    ["node", "runtime", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"],
   );
+  assert.match(check("runtime").message, /^glibc 2\.\d+; node is not one jllocal installed \(/);
   for (const c of report.checks) assert.ok(["ok", "warning"].includes(c.status) && c.message !== "", JSON.stringify(c));
   assert.equal(check("jupyter").status, "ok");
   assert.match(check("jupyter").message, /^\/\S+\/jupyter \(jupyter_core [\d.]+\); apps: .*server [\d.]+/);

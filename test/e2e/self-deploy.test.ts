@@ -2,7 +2,7 @@
 // real accounts made with `useradd -m` behind a loopback sshd; the laptop is this account with a sandboxed HOME.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -113,6 +113,19 @@ test("a node too old first on the PATH of ssh commands: jllocal brings Node.js a
   assert.equal(exe, deployed(acct, "node-20.20.2", "bin", "node"));
   const version = spawnSync(exe, ["--version"], { encoding: "utf8" }).stdout.trim();
   assert.equal(version, "v20.20.2");
+  const doctor = ssh(acct, "~/.local/bin/jlremote doctor");
+  assert.match(doctor.stdout, /runtime +glibc 2\.\d+; node is the Node\.js runtime jllocal installed/);
+  // uninstall --all keeps what the running instance uses, and removes it once the instance is stopped.
+  const own = `~/.local/share/jlremote/${VERSION}/bin/jlremote`;
+  const busy = ssh(acct, "~/.local/bin/jlremote uninstall --all");
+  assert.equal(busy.code, 0, busy.stderr);
+  assert.match(busy.stderr, new RegExp(`kept .*/${VERSION.replaceAll(".", "\\.")}: in use`));
+  assert.match(busy.stderr, /kept .*\/node-20\.20\.2: (in use|jlremote .* runs on it)/);
+  assert.equal(existsSync(deployed(acct, "node-20.20.2", "bin", "node")), true);
+  assert.equal(ssh(acct, `${own} stop`).code, 0);
+  const gone = ssh(acct, `${own} uninstall --all`);
+  assert.equal(gone.code, 0, gone.stderr);
+  assert.deepEqual(readdirSync(deployed(acct)), []);
 });
 
 test("a glibc too old for the official build: one clear error naming the fixes, exit 1, nothing copied; --remote-node works", {
