@@ -57,9 +57,9 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   const text = await runCli(["doctor"], sb.env);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.trim().split("\n");
-  assert.equal(lines.length, 9);
-  for (const l of lines.slice(0, 8)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
-  assert.match(lines[8] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
+  assert.equal(lines.length, 10);
+  for (const l of lines.slice(0, 9)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
+  assert.match(lines[9] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
 });
 
 test("without jupyter on PATH, doctor reports a problem with a hint and exits 1", {
