@@ -243,7 +243,7 @@ test("a kernel whose Jupyter never comes back (give-up) is stopped by the superv
   await waitFor("keeper gone", () => !alive(keeper), 5000);
 });
 
-test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter; a kernel 0.5 s old when Jupyter is SIGKILLed is killed by jlremote before the restart", {
+test("notebook 6 (no jupyter_server extensions): status says kernels end with Jupyter and there is no browser UI; a kernel 0.5 s old when Jupyter is SIGKILLed is killed by jlremote before the restart", {
   timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
   // Under a child subreaper (as under systemd --user) the orphaned kernel lives on unless jlremote kills it: under
@@ -254,6 +254,9 @@ test("notebook 6 (no jupyter_server extensions): status says kernels end with Ju
   assert.match(k.reason, /did not load jlremote's extension/);
   const text = await runCli(["status"], sb.env);
   assert.match(text.stdout, /kernels: +end with Jupyter/);
+  // No browser UI either (jlremote's lab extension needs its server side): status says so.
+  assert.equal((s as { browserUi?: { available: boolean } }).browserUi?.available, false);
+  assert.match(text.stdout, /browser ui: +none \(.*notebook 6/);
   // No snapshot to wait for: the kernel carries the instance's marker from its first instruction.
   await new Promise((r) => setTimeout(r, 500));
   process.kill(s.jupyterPid, "SIGKILL");

@@ -55,14 +55,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the built CLI to completion (bounded by `timeoutMs`). */
+/** Run the built CLI (or `opts.cli`, e.g. an installed copy) to completion (bounded by `timeoutMs`). */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
+  opts: { cwd?: string; timeoutMs?: number; input?: string; cli?: string } = {},
 ): Promise<RunResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       env,
       cwd: opts.cwd ?? env.HOME,
       stdio: ["pipe", "pipe", "pipe"],
