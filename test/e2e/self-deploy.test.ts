@@ -74,6 +74,10 @@ test("an account with nothing of ours: --no-install and --remote-cmd refuse, the
   assert.equal(await apiStatus(first.stdout), 200);
   const v = ssh(acct, "~/.local/bin/jlremote --version");
   assert.equal(v.stdout.trim(), VERSION, v.stderr);
+  for (const dir of ["python", "labextension"]) {
+    if (existsSync(join(import.meta.dirname, "../../dist", dir)))
+      assert.ok(existsSync(deployed(acct, VERSION, dir)), dir);
+  }
   const bundle = deployed(acct, VERSION, "jlremote.cjs");
   const st = statSync(bundle);
   // A new master (the old one killed): the fresh path runs again and finds the installed version.

@@ -1,10 +1,13 @@
 // The deploy stream: the jlremote bundle and python/ (under bundle/), a pushed runtime's tarball, then the
 // `complete` member; written into ssh's stdin with backpressure, reporting bytes sent.
-import { createReadStream, readdirSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readdirSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Writable } from "node:stream";
 import { BUNDLE_PREFIX, COMPLETE_MEMBER, RUNTIME_MEMBER } from "../../core/deploy-script.js";
 import { BLOCK, tarEnd, tarHeader, tarPadding, type TarEntry } from "../../core/tar-header.js";
+
+/** The directories next to jlremote.cjs that travel with it. */
+const BUNDLE_DIRS = ["python", "labextension"];
 
 /** One member and the local file it comes from (null: a directory or an inline text). */
 export interface PayloadItem {
@@ -47,12 +50,15 @@ export function payloadItems(distDir: string, runtimeTgz: string | null, version
     },
     source: cjs,
   });
-  const python = join(distDir, "python");
-  items.push({
-    entry: { name: `${BUNDLE_PREFIX}python`, kind: "dir", mode: 0o755, size: 0, mtimeSec: now },
-    source: null,
-  });
-  walk(python, distDir, items);
+  // The bundle finds these next to itself: python/ (keeper, server extension), labextension/ (when built).
+  for (const dir of BUNDLE_DIRS) {
+    if (!existsSync(join(distDir, dir))) continue;
+    items.push({
+      entry: { name: `${BUNDLE_PREFIX}${dir}`, kind: "dir", mode: 0o755, size: 0, mtimeSec: now },
+      source: null,
+    });
+    walk(join(distDir, dir), distDir, items);
+  }
   if (runtimeTgz !== null) {
     const size = statSync(runtimeTgz).size;
     items.push({ entry: { name: RUNTIME_MEMBER, kind: "file", mode: 0o644, size, mtimeSec: now }, source: runtimeTgz });
