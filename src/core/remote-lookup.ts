@@ -70,13 +70,18 @@ export function lookupScript(remoteCmd: string | null, own: OwnVersion | null, e
   }
   const own_ = `"$HOME"/${DEPLOY_ROOT}/${shQuote(own.version)}/bin/jlremote`;
   const missing = own.probe ? probeScript(own.remoteNode) : NOT_FOUND;
-  // Another version's deployed launcher (its bundle under DEPLOY_ROOT) is not what this jllocal wants.
-  const otherDeployed = own.probe ? ` && ! head -c 2048 "$p" 2>/dev/null | grep -q "^bundle='.*/${DEPLOY_ROOT}/"` : "";
+  // Another version's deployed launcher (its bundle= line, within its first lines, under DEPLOY_ROOT) is not what this
+  // jllocal wants; read with shell builtins only (no process on the path of manual installs).
+  const otherDeployed = own.probe
+    ? 'o=; i=0; while [ "$i" -lt 6 ] && IFS= read -r l; do ' +
+      `case $l in "bundle='"*/${DEPLOY_ROOT}/*) o=1 ;; esac; i=$((i+1)); done < "$p" 2>/dev/null; `
+    : "o=; ";
   return (
     `if [ -x ${own_} ]; then ${x}${own_} "$@"; else ` +
-    "p=$(command -v jlremote 2>/dev/null) || p=; " +
-    '[ -n "$p" ] || { [ -x "$HOME/.local/bin/jlremote" ] && p="$HOME/.local/bin/jlremote"; }; ' +
-    `if [ -n "$p" ]${otherDeployed}; then ${x}"$p" "$@"; else ${missing}; fi; fi`
+    "if command -v jlremote >/dev/null 2>&1; then p=$(command -v jlremote); " +
+    'elif [ -x "$HOME/.local/bin/jlremote" ]; then p="$HOME/.local/bin/jlremote"; else p=; fi; ' +
+    `o=; if [ -n "$p" ]; then ${otherDeployed}fi; ` +
+    `if [ -n "$p" ] && [ -z "$o" ]; then ${x}"$p" "$@"; else ${missing}; fi; fi`
   );
 }
 
