@@ -20,7 +20,8 @@ export async function selfDeploy(sb, rounds) {
   };
   const sh = async (cmd) => expectOk(await r.ssh([r.host, cmd]), cmd);
   const noMaster = () => r.jllocal(["kill", r.host]);
-  const uninstall = () => sh("rm -rf ~/.local/share/jlremote");
+  // Nothing of ours there: no installed version, no ~/.local/bin/jlremote (a manual install would be used as it is).
+  const uninstall = () => sh("rm -rf ~/.local/share/jlremote ~/.local/bin/jlremote");
   const manual = () => sh(`${process.execPath} ${CLI} install >/dev/null`);
   const own = `~/.local/share/jlremote/${VERSION}/bin/jlremote`;
   try {
@@ -30,7 +31,6 @@ export async function selfDeploy(sb, rounds) {
         deploy: async () => {
           await noMaster();
           await uninstall();
-          await manual();
           const res = await jllocal();
           if (!/installed jlremote/.test(res.stderr)) throw new Error(`no install: ${res.stderr}`);
           return res.ms;
@@ -54,7 +54,6 @@ export async function selfDeploy(sb, rounds) {
     for (let i = 0; i < Math.max(2, Math.ceil(rounds / 2)) + 1; i += 1) {
       await noMaster();
       await uninstall();
-      await manual();
       const res = await jllocal();
       if (!/Node\.js [\d.]+ installed/.test(res.stderr)) throw new Error(`no runtime pushed: ${res.stderr}`);
       // The first one fetches the runtime into the laptop's cache: not timed.
@@ -64,7 +63,6 @@ export async function selfDeploy(sb, rounds) {
     // (c): warm runs, the installed version's launcher on and off (then figure 7's ~/.local/bin launcher runs).
     await noMaster();
     await uninstall();
-    await manual();
     await jllocal();
     await manual();
     const warm = await interleave(
