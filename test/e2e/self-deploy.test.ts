@@ -14,6 +14,8 @@ import { killLocalMasters, runJllocal } from "../helpers/jllocal.js";
 const VERSION = (
   JSON.parse(readFileSync(join(import.meta.dirname, "../../package.json"), "utf8")) as { version: string }
 ).version;
+/** The remote accounts are made with useradd: root only. */
+const ROOTLESS = process.getuid?.() === 0 ? false : "needs root (the remote accounts are made with useradd)";
 /** The laptop's runtime cache, kept between runs (the pinned Node.js tarball is 43 MB). */
 const CACHE = join(tmpdir(), "jlremote-test-cache");
 
@@ -54,6 +56,7 @@ function deployed(acct: Account, ...rest: string[]): string {
 
 test("an account with nothing of ours: --no-install and --remote-cmd refuse, then one login installs it, a second run copies nothing", {
   timeout: 300_000,
+  skip: ROOTLESS,
 }, async (t) => {
   const { acct, jllocal, sb } = await world(t, "jlrdeploy1");
   const refused = await jllocal("--no-install");
@@ -100,6 +103,7 @@ function fakeTools(acct: Account, tools: Record<string, string>): void {
 
 test("a node too old first on the PATH of ssh commands: jllocal brings Node.js and the supervisor runs on it", {
   timeout: 300_000,
+  skip: ROOTLESS,
 }, async (t) => {
   const { acct, jllocal } = await world(t, "jlrdeploy2", 'export PATH="$HOME/fake:$PATH"');
   fakeTools(acct, { node: "v16.20.2" });
@@ -134,6 +138,7 @@ test("a node too old first on the PATH of ssh commands: jllocal brings Node.js a
 
 test("a glibc too old for the official build: one clear error naming the fixes, exit 1, nothing copied; --remote-node works", {
   timeout: 300_000,
+  skip: ROOTLESS,
 }, async (t) => {
   const { acct, jllocal } = await world(t, "jlrdeploy3", 'export PATH="$HOME/fake:$PATH"');
   fakeTools(acct, { node: "v16.20.2", getconf: "glibc 2.17", ldd: "ldd (GNU libc) 2.17" });
@@ -169,6 +174,7 @@ function remoteStatus(acct: Account, name = "default") {
 // in ~/.local/share/jlremote/A/ with its launchers (`jlremote install --bin-dir A/bin`, then `jlremote install`).
 test("an instance started by version A is found by jllocal B (installed beside it), stopped by B, and its kernel re-adopted by B's supervisor", {
   timeout: 300_000,
+  skip: ROOTLESS,
 }, async (t) => {
   const { acct, jllocal } = await world(t, "jlrdeploy4");
   const A = "0.0.9-skew";
