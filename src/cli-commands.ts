@@ -81,7 +81,10 @@ const handlers: Record<string, Command> = {
     ),
   list: async (a, ctx) => (await import("./commands/list.js")).listCommand({ json: Boolean(a.json) }, ctx),
   install: async (a, ctx) => (await import("./commands/install.js")).installCommand(binDirFlags(a), ctx),
-  uninstall: async (a, ctx) => (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx),
+  uninstall: async (a, ctx) => {
+    const code = (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx);
+    return a.all ? (await import("./commands/uninstall-deployed.js")).uninstallDeployed(ctx) : code;
+  },
   doctor: async (a, ctx) =>
     (await import("./commands/doctor.js")).doctorCommand(
       { json: Boolean(a.json), name: String(a.name), jupyter: a.jupyter as string | undefined },

@@ -10,7 +10,7 @@ const remoteCmd: OptionTable = {
     type: "string",
     value: "COMMAND",
     describe: "remote command line for jlremote",
-    shownDefault: "jlremote, then ~/.local/bin/jlremote",
+    shownDefault: "jllocal's installed version, then jlremote, then ~/.local/bin/jlremote",
   },
 };
 
@@ -33,6 +33,18 @@ export const connectOptions: OptionTable = {
     describe: "when starting the remote instance, use a unix socket (jlremote start --sock)",
   },
   ...remoteCmd,
+  install: {
+    type: "boolean",
+    default: true,
+    describe:
+      "install jllocal's own jlremote (and a Node.js if needed) on HOST when it has none of this version (--no-install: don't)",
+  },
+  "remote-node": {
+    type: "string",
+    value: "PATH",
+    describe: "node on HOST for the jlremote jllocal installs (~/ is the remote home)",
+    shownDefault: "node on the PATH of ssh commands if >= 20.19, else a Node.js jllocal brings",
+  },
   ...json,
   scheduler: {
     type: "string",
