@@ -18,7 +18,7 @@ export interface RemoteSide {
 }
 
 /** A RemoteSide for --remote-cmd or the plain lookup (no version preferred, nothing installed). */
-export function plainRemote(cmd: string | null): RemoteSide {
+function plainRemote(cmd: string | null): RemoteSide {
   return { cmd, own: null, install: null };
 }
 
