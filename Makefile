@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NAME ?= default
 TEST_DEBS := jupyter-core jupyter-server python3-jupyter-server python3-ipykernel jupyter-notebook \
              openssh-server openssh-client strace procps curl util-linux systemd chromium \
-             slurm-wlm munge iproute2
+             slurm-wlm munge iproute2 gridengine-master gridengine-exec gridengine-client
 
 .PHONY: all deps build typecheck lint test-debs test-venv test test-unit test-systemd start stop status bench pack clean
 
@@ -25,7 +25,10 @@ typecheck: deps
 lint: deps
 	npm run lint
 
+# Grid Engine's packages set up no cell of their own (the test cell is scripts/sge-cell.sh's, under a temp dir).
 test-debs:
+	@if [ "$$(id -u)" -eq 0 ] && command -v debconf-set-selections >/dev/null; then \
+	  echo 'gridengine-common shared/gridengineconfig boolean false' | debconf-set-selections; fi
 	./scripts/ensure-debian.sh $(TEST_DEBS)
 
 # JupyterLab 4 (jupyter_server 2.x) in a cached venv from the package index: the second column of the e2e matrix.

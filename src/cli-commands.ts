@@ -43,6 +43,7 @@ function startFlags(a: Record<string, unknown>) {
     scheduler: a.scheduler as string | undefined,
     idleTimeout: a.idleTimeout,
     sbatch: a.sbatch as string | undefined,
+    qsub: a.qsub as string | undefined,
     noWait: a.wait === false,
     timeWarning: a.timeWarning,
     requeue: Boolean(a.requeue),

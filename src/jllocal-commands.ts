@@ -36,6 +36,7 @@ const handlers: Record<string, (a: Record<string, unknown>, ctx: LocalContext) =
         remoteNode: str(a.remoteNode),
         scheduler: str(a.scheduler),
         sbatch: str(a.sbatch),
+        qsub: str(a.qsub),
         profile: str(a.profile),
       }),
       ctx,

@@ -8,6 +8,9 @@ import type { InstanceObserver, InstanceView } from "../instance/view.js";
 export type { BackendKind } from "../core/scheduler-names.js";
 export type { Observed } from "../instance/view.js";
 
+/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
+export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to a scheduler). */
 export interface StartFlags extends RawStartOptions {
   json: boolean;
@@ -19,6 +22,8 @@ export interface StartFlags extends RawStartOptions {
   scheduler?: string;
   /** Extra options for the scheduler's submit command, one shell-like string (`-p gpu -t 4:00:00`). */
   sbatch?: string;
+  /** Extra qsub options for a Grid Engine job, one shell-like string (`-l h_rt=4:00:00 -q gpu.q`). */
+  qsub?: string;
   /** Return right after submission. */
   noWait?: boolean;
   /** Seconds before the time limit at which the scheduler sends the walltime warning signal. */

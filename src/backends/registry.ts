@@ -8,12 +8,14 @@ import { inspectWith, type InstanceView } from "../instance/view.js";
 import type { Backend, BackendContext, BackendKind } from "./backend.js";
 import { detachedBackend } from "./detached/index.js";
 import type { Scheduler } from "./scheduler.js";
+import { sgeScheduler } from "./sge/index.js";
 import { slurmScheduler } from "./slurm/index.js";
 import { systemdBackend } from "./systemd/index.js";
 
 /** Every scheduler, by name: a new scheduler is one line here (and its folder). */
 export const schedulers: { readonly [N in SchedulerName]: Scheduler } = {
   slurm: slurmScheduler,
+  sge: sgeScheduler,
 };
 
 const all: readonly Scheduler[] = Object.values(schedulers);

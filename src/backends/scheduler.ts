@@ -43,6 +43,10 @@ export interface InJob {
   warningSignal: NodeJS.Signals;
   /** The log line when the warning signal arrives. */
   warningText: string;
+  /** A signal that means "the job ends now" (a scheduler's last notice): stop cleanly, as on SIGTERM; it restarts nothing. */
+  endingSignal?: NodeJS.Signals;
+  /** Seconds before `endsAt` at which the supervisor warns by itself (a scheduler with no reliable early signal). */
+  warnAheadSec?(env: Record<string, string | undefined>): number | null;
   /** Once, off the start path: the job's end by its time limit (ISO), null when unlimited; rejects when unknown. */
   endsAt(jobId: string, env: Record<string, string | undefined>): Promise<string | null>;
   /** Why a SIGTERM ended the supervisor: "time limit" near `endsAt`, else the scheduler's own words. */

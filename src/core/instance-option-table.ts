@@ -1,6 +1,7 @@
 // The options of the commands that run an instance (start, run, service install) as data; see src/core/option-table.ts.
 import { jsonOption, nameOption, type OptionTable } from "./option-table.js";
 import { defaultSettings as d, defaultTimeWarningSec } from "./settings.js";
+import { schedulerNames } from "./scheduler-names.js";
 
 /**
  * The options of an instance (what start remembers; run and service install take them too). No parser defaults: an
@@ -88,7 +89,7 @@ export const instanceOptions: OptionTable = {
   scheduler: {
     type: "string",
     value: "SCHEDULER",
-    describe: "slurm: run as a batch job on a compute node; none: here",
+    describe: `${schedulerNames.join(" or ")}: run as a batch job on a compute node; none: here`,
     shownDefault: "as recorded",
   },
   "idle-timeout": {
@@ -104,6 +105,12 @@ const slurmOptions: OptionTable = {
     type: "string",
     value: "OPTIONS",
     describe: "extra sbatch options, e.g. '-p gpu -t 4:00:00 --gres=gpu:1' (with --scheduler slurm)",
+    dashValue: true,
+  },
+  qsub: {
+    type: "string",
+    value: "OPTIONS",
+    describe: "extra qsub options for a Grid Engine job, e.g. '-l h_rt=4:00:00 -q gpu.q'",
     dashValue: true,
   },
   wait: {

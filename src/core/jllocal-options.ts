@@ -57,6 +57,12 @@ export const connectOptions: OptionTable = {
     describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'",
     dashValue: true,
   },
+  qsub: {
+    type: "string",
+    value: "OPTIONS",
+    describe: "qsub options for a Grid Engine job, e.g. '-l h_rt=4:00:00'",
+    dashValue: true,
+  },
   profile: {
     type: "string",
     value: "PROFILE",

@@ -20,6 +20,7 @@ export interface FastConnectArgs {
   remoteNode: string | undefined;
   scheduler?: string | undefined;
   sbatch?: string | undefined;
+  qsub?: string | undefined;
   profile?: string | undefined;
 }
 
@@ -49,6 +50,7 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     remoteNode: str(a.remoteNode),
     ...(a.scheduler !== undefined ? { scheduler: str(a.scheduler) } : {}),
     ...(a.sbatch !== undefined ? { sbatch: str(a.sbatch) } : {}),
+    ...(a.qsub !== undefined ? { qsub: str(a.qsub) } : {}),
     ...(a.profile !== undefined ? { profile: str(a.profile) } : {}),
   };
 }

@@ -9,11 +9,13 @@ export interface Profile {
   scheduler?: SchedulerName | "none";
   /** sbatch options as one shell-like string (`-p gpu -t 4:00:00 --gres=gpu:1`). */
   sbatch?: string;
+  /** qsub options, the same way. */
+  qsub?: string;
   timeWarning?: number;
   requeue?: boolean;
 }
 
-const jobKeys = ["scheduler", "sbatch", "timeWarning", "requeue"] as const;
+const jobKeys = ["scheduler", "sbatch", "qsub", "timeWarning", "requeue"] as const;
 
 /** Validate `profiles.NAME` of `file`; errors name the file, the key and the value. */
 export function parseProfile(v: unknown, file: string, name: string): Profile {
@@ -27,12 +29,11 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
     if (k === "scheduler") {
       if (x !== "none" && !isSchedulerName(x)) throw bad(expectedSchedulers());
       p.scheduler = x;
-    } else if (k === "sbatch") {
+    } else if (k === "sbatch" || k === "qsub") {
       // One string as on the command line, or a list of words (each kept whole, e.g. a --wrap with spaces).
-      if (Array.isArray(x) && x.every((w) => typeof w === "string"))
-        p.sbatch = (x as string[]).map(quoteWord).join(" ");
-      else if (typeof x === "string") p.sbatch = x;
-      else throw bad('expected the sbatch options as one string ("-p gpu -t 4:00:00") or a list of words');
+      if (Array.isArray(x) && x.every((w) => typeof w === "string")) p[k] = (x as string[]).map(quoteWord).join(" ");
+      else if (typeof x === "string") p[k] = x;
+      else throw bad(`expected the ${k} options as one string ("-p gpu -t 4:00:00") or a list of words`);
     } else if (k === "timeWarning") {
       if (typeof x !== "number" || !Number.isInteger(x) || x < 0 || x > 65535)
         throw bad("expected whole seconds from 0 to 65535");
@@ -57,6 +58,7 @@ export interface ProfileFlags extends Partial<Record<SettingKey, unknown>> {
   extraArgs?: string[];
   scheduler?: string;
   sbatch?: string;
+  qsub?: string;
   timeWarning?: unknown;
   requeue?: boolean;
 }
@@ -70,6 +72,7 @@ export function withProfile<F extends ProfileFlags>(flags: F, p: Profile): F {
   }
   if (out.scheduler === undefined && p.scheduler !== undefined) out.scheduler = p.scheduler;
   if (out.sbatch === undefined && p.sbatch !== undefined) out.sbatch = p.sbatch;
+  if (out.qsub === undefined && p.qsub !== undefined) out.qsub = p.qsub;
   if (out.timeWarning === undefined && p.timeWarning !== undefined) out.timeWarning = p.timeWarning;
   if (out.requeue !== true && p.requeue === true) out.requeue = true;
   return out as F;

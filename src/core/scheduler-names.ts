@@ -3,7 +3,7 @@
 import { usageError } from "./errors.js";
 
 /** The scheduler names, in the order the usage error lists them. */
-export const schedulerNames = ["slurm"] as const;
+export const schedulerNames = ["slurm", "sge"] as const;
 
 /** A scheduler's name. */
 export type SchedulerName = (typeof schedulerNames)[number];

@@ -9,6 +9,8 @@ export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
   scheduler?: string;
   /** sbatch options passed to the remote `jlremote start --sbatch`. */
   sbatch?: string;
+  /** qsub options passed to the remote `jlremote start --qsub`. */
+  qsub?: string;
   /** A profile of the remote config file (`jlremote start --profile`). */
   profile?: string;
 };
@@ -24,7 +26,7 @@ function localPort(raw: string | undefined): number | undefined {
 
 /** ConnectFlags from the raw options; a bad --local-port is a usage error. */
 export function connectFlags(
-  a: FastConnectArgs & { scheduler?: string; sbatch?: string; profile?: string },
+  a: FastConnectArgs & { scheduler?: string; sbatch?: string; qsub?: string; profile?: string },
 ): ConnectFlags {
   return { ...a, localPort: localPort(a.localPort) };
 }

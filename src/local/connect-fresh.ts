@@ -72,6 +72,7 @@ export async function connectFresh(
     const extra = [
       ...(flags.scheduler ? ["--scheduler", flags.scheduler] : []),
       ...(flags.sbatch !== undefined ? [`--sbatch=${flags.sbatch}`] : []),
+      ...(flags.qsub !== undefined ? [`--qsub=${flags.qsub}`] : []),
       ...(flags.profile !== undefined ? [`--profile=${flags.profile}`] : []),
     ];
     const [masterId, status] = await Promise.all([

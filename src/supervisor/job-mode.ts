@@ -34,21 +34,33 @@ export function startJobMode(
   else save({});
   const timer = setInterval(() => state.update({ heartbeatAt: new Date().toISOString() }), hooks.heartbeat.everyMs);
   timer.unref();
-  const onWarning = () => {
-    log.warn({ jobId: job.id, endsAt: state.record.job?.endsAt }, hooks.warningText);
-    save({ warningAt: new Date().toISOString() });
+  const onWarning = (text = hooks.warningText) => {
+    log.warn({ jobId: job.id, endsAt: state.record.job?.endsAt }, text);
+    // The first warning of this job run stands (an own timer's, then the scheduler's signal at the end).
+    save({ warningAt: state.record.job?.warningAt ?? new Date().toISOString() });
   };
-  process.on(hooks.warningSignal, onWarning);
+  const onSignal = () => onWarning();
+  process.on(hooks.warningSignal, onSignal);
+  let ahead: NodeJS.Timeout | undefined;
   // Once, off the start path: the end time for `status` (time left) and for telling a time-limit end.
   hooks.endsAt(job.id, env).then(
-    (endsAt) => save({ endsAt }),
+    (endsAt) => {
+      save({ endsAt });
+      const sec = hooks.warnAheadSec?.(env) ?? null;
+      if (endsAt === null || sec === null) return;
+      // A scheduler that does not warn in time itself: the supervisor warns at endsAt - --time-warning.
+      const inMs = Date.parse(endsAt) - sec * 1000 - Date.now();
+      ahead = setTimeout(() => onWarning(`walltime warning: the job ends in ${sec} s or less`), Math.max(0, inMs));
+      ahead.unref();
+    },
     (err: Error) => log.warn({ jobId: job.id, why: err.message }, "could not read the job's end time"),
   );
   return {
     stopReason: (now) => hooks.stopReason(state.record.job?.endsAt ?? null, now),
     dispose() {
       clearInterval(timer);
-      process.off(hooks.warningSignal, onWarning);
+      clearTimeout(ahead);
+      process.off(hooks.warningSignal, onSignal);
     },
   };
 }

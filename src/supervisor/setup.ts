@@ -25,8 +25,14 @@ export function claim(ctx: SupervisorContext, options: InstanceOptions): StateWr
   return writer;
 }
 
-/** SIGTERM/SIGINT stop, SIGUSR2 restarts, SIGHUP is ignored; `terminated` tells a SIGTERM (a job's end) apart. */
-export function listen(log: pino.Logger): { wake: Wakeup; terminated: () => boolean; dispose: () => void } {
+/**
+ * SIGTERM/SIGINT stop, SIGUSR2 restarts, SIGHUP is ignored; `terminated` tells a SIGTERM (a job's end) apart. A job's
+ * `ending` signal (InJob.endingSignal: the scheduler's "the job ends now") stops like SIGTERM and restarts nothing.
+ */
+export function listen(
+  log: pino.Logger,
+  ending?: NodeJS.Signals,
+): { wake: Wakeup; terminated: () => boolean; dispose: () => void } {
   const wake = new Wakeup();
   let terminated = false;
   const onTerm = () => wake.fire("stop");
@@ -35,14 +41,29 @@ export function listen(log: pino.Logger): { wake: Wakeup; terminated: () => bool
   };
   const onUsr2 = () => wake.fire("restart");
   const onHup = () => log.info("SIGHUP ignored");
-  process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGUSR2", onUsr2).on("SIGHUP", onHup);
+  const onEnding = () => {
+    log.warn({ signal: ending }, "the scheduler ends the job now; stopping");
+    onSigterm();
+    onTerm();
+  };
+  const restartBy = ending === "SIGUSR2" ? null : "SIGUSR2";
+  process.on("SIGTERM", onTerm).on("SIGINT", onTerm).on("SIGHUP", onHup);
+  if (restartBy) process.on(restartBy, onUsr2);
+  if (ending) process.on(ending, onEnding);
   process.on("SIGTERM", onSigterm);
   return {
     wake,
     terminated: () => terminated,
     dispose() {
       process.off("SIGTERM", onSigterm);
-      process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGUSR2", onUsr2).off("SIGHUP", onHup);
+      process.off("SIGTERM", onTerm).off("SIGINT", onTerm).off("SIGHUP", onHup);
+      if (restartBy) process.off(restartBy, onUsr2);
+      if (ending) {
+        process.off(ending, onEnding);
+        // The scheduler may repeat its last notice (Grid Engine signals the process group and the job's group id)
+        // while the supervisor finishes: it must not kill the process with the default action.
+        process.on(ending, () => {});
+      }
     },
   };
 }

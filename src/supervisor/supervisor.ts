@@ -36,7 +36,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   let options = normalized(ctx.adopt?.options ?? ctx.options);
   const writer = claim(ctx, options);
   ctx.onClaimed?.();
-  const signals = listen(log);
+  const signals = listen(log, ctx.job?.endingSignal);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.

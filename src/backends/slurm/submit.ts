@@ -16,10 +16,11 @@ import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import type { StartFlags } from "../backend.js";
 import { batchScript, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
 import { readJob, writeJob } from "./job-file.js";
-import { shellWords } from "./shell-words.js";
+import { shellWords } from "../../core/shell-words.js";
 import { sbatch, scancel } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { CANCEL_ON_EOF, waitForJob } from "./wait.js";
+import { CANCEL_ON_EOF } from "../backend.js";
+import { waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
 export async function startJob(flags: StartFlags, ctx: BackendContext): Promise<InstanceView> {

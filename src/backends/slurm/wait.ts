@@ -4,6 +4,7 @@ import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { InstanceOptions } from "../../core/types.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
+import { CANCEL_ON_EOF } from "../backend.js";
 import { readJob, writeJob } from "./job-file.js";
 import { progressLine } from "./job-view.js";
 import { phaseOf } from "./job-state.js";
@@ -11,9 +12,6 @@ import { scancel, showJob } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
-
-/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
-export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
 
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(

@@ -36,7 +36,7 @@ describe("exports", () => {
       ...filesUnder(join(root, "src"), /\.ts$/),
       ...filesUnder(join(root, "test"), /\.ts$/),
       ...filesUnder(join(root, "bench"), /\.(m?js|ts)$/),
-      ...filesUnder(join(root, "scripts"), /\.m?js$/),
+      ...filesUnder(join(root, "scripts"), /\.(m?js|ts)$/),
     ];
     const files = new Map(all.map((f) => [relative(root, f), readFileSync(f, "utf8")]));
     const modules = [...files.keys()].filter((f) => f.startsWith("src/"));

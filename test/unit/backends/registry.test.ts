@@ -17,6 +17,6 @@ test("chooses the backend from --scheduler first, then the service drop-in, then
 test("an unknown --scheduler is a usage error that names the choices", () => {
   assert.throws(
     () => chooseKind({ requested: "pbs", serviceHere: false, recorded: null }),
-    /--scheduler pbs: expected slurm or none/,
+    /--scheduler pbs: expected slurm, sge or none/,
   );
 });

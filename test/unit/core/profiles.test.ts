@@ -19,7 +19,7 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
   );
   const cases: [unknown, RegExp][] = [
     [[], /\/c\.json: profiles\.gpu: \[\]: expected an object of start options$/],
-    [{ scheduler: "pbs" }, /\/c\.json: profiles\.gpu\.scheduler: "pbs": expected slurm or none$/],
+    [{ scheduler: "pbs" }, /\/c\.json: profiles\.gpu\.scheduler: "pbs": expected slurm, sge or none$/],
     [{ sbatch: 42 }, /profiles\.gpu\.sbatch: 42: expected the sbatch options as one string/],
     [{ timeWarning: -1 }, /profiles\.gpu\.timeWarning: -1: expected whole seconds from 0 to 65535/],
     [{ requeue: "yes" }, /profiles\.gpu\.requeue: "yes": expected true or false/],
@@ -33,7 +33,7 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
 });
 
 test("an sbatch list keeps each word whole", async () => {
-  const { shellWords } = await import("../../../src/backends/slurm/shell-words.js");
+  const { shellWords } = await import("../../../src/core/shell-words.js");
   const p = parseProfile({ sbatch: ["-p", "gpu", "--comment=it's a test", "--mem=1G"] }, "/c", "x");
   assert.deepEqual(shellWords(p.sbatch as string), ["-p", "gpu", "--comment=it's a test", "--mem=1G"]);
 });

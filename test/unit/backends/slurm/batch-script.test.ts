@@ -8,7 +8,7 @@ import {
   shQuote,
   type BatchPlan,
 } from "../../../../src/backends/slurm/batch-script.js";
-import { shellWords } from "../../../../src/backends/slurm/shell-words.js";
+import { shellWords } from "../../../../src/core/shell-words.js";
 
 const plan: BatchPlan = {
   name: "gpu",

@@ -1,5 +1,5 @@
-// Pure: splits the --sbatch string into argv the way a POSIX shell would for words and quotes (no expansion).
-import { usageError } from "../../core/errors.js";
+// Pure: splits --sbatch / --qsub strings into argv the way a POSIX shell would for words and quotes (no expansion).
+import { usageError } from "./errors.js";
 
 /** Words of `text`: whitespace separates; '…' and "…" quote; backslash escapes outside single quotes. */
 export function shellWords(text: string, flag = "--sbatch"): string[] {

@@ -1,0 +1,42 @@
+// The sge scheduler (Grid Engine: SGE, Univa/Altair GE): the instance's supervisor is a job's main process.
+import { existsSync } from "node:fs";
+import { hostName } from "../../io/process-identity.js";
+import type { Backend } from "../backend.js";
+import type { Scheduler } from "../scheduler.js";
+import { observeHere } from "../this-host.js";
+import { forgetEndedJob, jobFilePath, readJob } from "./job-file.js";
+import { jobReport, recordOfJob, supervisorBeats } from "./job-view.js";
+import { sgeInJob } from "./in-job.js";
+import { settleJob } from "./settle.js";
+import { stopJob } from "./stop.js";
+import { restartJob, startJob } from "./submit.js";
+
+/** Run the instance as a Grid Engine job. */
+const sgeBackend: Backend = {
+  kind: "sge",
+  start: startJob,
+  stop: stopJob,
+  restart: restartJob,
+  observe(record, env) {
+    // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
+    if (record.host === hostName()) return observeHere(record);
+    const job = readJob(env, record.name);
+    const ours = job && !job.end ? recordOfJob(job, record) : null;
+    const alive = supervisorBeats(ours, Date.now());
+    return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
+  },
+  details(base, record, env) {
+    const job = readJob(env, base.name);
+    return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "sge" };
+  },
+  settle: settleJob,
+};
+
+/** Grid Engine, as the registry knows it. */
+export const sgeScheduler: Scheduler = {
+  name: "sge",
+  backend: sgeBackend,
+  hasJob: (env, name) => existsSync(jobFilePath(env, name)),
+  forgetEndedJob,
+  inJob: sgeInJob,
+};
