@@ -2,7 +2,7 @@
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { Settings } from "./settings.js";
-import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import type { AdoptionRecord, CredentialsRotation, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
 export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
@@ -38,6 +38,8 @@ export interface StatusReport {
   detachedProcesses: number;
   /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
   kernelAdoption: AdoptionRecord | null;
+  /** When and why the token and cookie secret were last replaced while the instance lived (null: never). */
+  credentialsRotated?: CredentialsRotation | null;
   version: string;
   /** How the instance runs: detached, systemd or slurm (set by its backend). */
   backend?: "detached" | "systemd" | "slurm";
@@ -165,6 +167,7 @@ export function buildStatus(
     managedBy,
     detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
+    credentialsRotated: record.credentialsRotated ?? null,
     version: record.version,
   };
 }

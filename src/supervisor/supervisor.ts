@@ -38,6 +38,8 @@ import { StateKeeper } from "./state-keeper.js";
 import { Wakeup } from "./wakeup.js";
 import { jobPortBase, startJobMode, type JobMode } from "./job-mode.js";
 import { clusterAddress } from "../io/node-address.js";
+import { removeRuntimeLeftovers, withPrivateRuntime } from "../io/jupyter-secrets.js";
+import { CredentialKeeper } from "./credentials.js";
 
 /** What the supervisor needs from its caller. */
 export interface SupervisorContext {
@@ -67,8 +69,10 @@ export function logPolicy(options: InstanceOptions): RotationPolicy {
 }
 
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
-export async function supervise(ctx: SupervisorContext): Promise<void> {
-  const { paths, log } = ctx;
+export async function supervise(given: SupervisorContext): Promise<void> {
+  const { paths, log } = given;
+  // A runtime dir others may read never gets Jupyter's info file or kernel keys: the instance's own one is used then.
+  const ctx = { ...given, env: withPrivateRuntime(given.env, paths.dir) };
   let options = normalized(ctx.adopt?.options ?? ctx.options);
   const keeper = new StateKeeper(paths.stateFile, initialRecord(ctx, options), log);
   try {
@@ -81,6 +85,13 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
   }
   ctx.onClaimed?.();
   const instanceId = keeper.record.instanceId;
+  // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
+  const credentials = new CredentialKeeper(paths.dir, keeper, log);
+  try {
+    credentials.init(Boolean(ctx.adopt || ctx.resume));
+  } catch (err) {
+    throw giveUp(keeper, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
+  }
   const wake = new Wakeup();
   const onTerm = () => wake.fire("stop");
   const onUsr2 = () => wake.fire("restart");
@@ -122,15 +133,14 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       try {
         if (options.sock) removeStaleSocket(keeper.record.socket as string);
-        else
-          keeper.update({
-            port: await choosePort(
-              options,
-              ctx.resume?.port ?? null,
-              host,
-              job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888,
-            ),
-          });
+        else {
+          const previous = ctx.resume?.port ?? null;
+          const port = await choosePort(options, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888);
+          keeper.update({ port });
+          // The crashed instance's URL named the old port: whoever holds it now must find nothing usable there.
+          if (previous !== null && port !== previous)
+            credentials.rotate(`port ${previous} was taken; moved to ${port}`);
+        }
       } catch (err) {
         throw giveUp(keeper, (err as Error).message, err);
       }
@@ -186,6 +196,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
               socket,
               asRoot: process.getuid?.() === 0,
               host,
+              cookieSecretFile: credentials.cookieSecretFile,
             },
             withIdle,
           );
@@ -246,6 +257,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         },
       });
       await finishRun(current, end, options, keeper, log, kernels);
+      // A killed Jupyter leaves its info file (and, on old versions, the browser-open page) behind.
+      const left = removeRuntimeLeftovers(ctx.env, current.identity.pid);
+      if (left.length > 0) log.info({ removed: left }, "removed the runtime files of the exited Jupyter");
       current = null;
       if (end.why === "stop") {
         const jobEnd = job && signalled ? job.stopReason(Date.now()) : null;
@@ -260,9 +274,13 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       if (end.why === "restart") {
         wake.clearRestart();
+        const before = keeper.record.port;
         options = await reloaded(ctx, options, keeper, (o, previous) =>
           choosePort(o, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888),
         );
+        const after = keeper.record.port;
+        if (before !== null && after !== null && after !== before)
+          credentials.rotate(`restart moved the port from ${before} to ${after}`);
         flavour = null;
         continue;
       }
@@ -291,6 +309,8 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
           failures += 1;
           log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
           keeper.update({ port: next });
+          // Never the same credentials on a new port: the old URL (tabs, tunnels) may now reach the holder.
+          credentials.rotate(`port ${port} was taken by another process (${holder ?? "busy"}); moved to ${next}`);
           continue;
         }
       }
