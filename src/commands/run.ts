@@ -53,7 +53,8 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
   const resume =
     !adopt && view.record && (view.record.state !== "stopped" || requeued)
       ? {
-          token: view.record.token,
+          // A supervisor that gave up (e.g. its --port taken by another user) handed the old URL to whoever holds it.
+          token: view.record.state === "failed" && !requeued ? null : view.record.token,
           port: view.record.port,
           instanceId: view.record.instanceId ?? null,
           keepers: view.record.keepers ?? [],

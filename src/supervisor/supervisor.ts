@@ -51,7 +51,7 @@ export interface SupervisorContext {
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
   /** A crashed instance's token, port and marker (never after a clean stop): its URL keeps working, its leftovers are found. */
-  resume?: { token: string; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
+  resume?: { token: string | null; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
   /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
   jupyterConfigExtra?: JupyterConfig;
   /** The instance's settings read again (on `restart`); errors keep the current ones. */
@@ -88,7 +88,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
   const credentials = new CredentialKeeper(paths.dir, keeper, log);
   try {
-    credentials.init(Boolean(ctx.adopt || ctx.resume));
+    credentials.init(Boolean(ctx.adopt || ctx.resume?.token));
   } catch (err) {
     throw giveUp(keeper, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
   }
@@ -138,7 +138,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
           const port = await choosePort(options, previous, host, job ? jobPortBase(ctx.env.SLURM_JOB_ID) : 8888);
           keeper.update({ port });
           // The crashed instance's URL named the old port: whoever holds it now must find nothing usable there.
-          if (previous !== null && port !== previous)
+          if (previous !== null && port !== previous && ctx.resume?.token)
             credentials.rotate(`port ${previous} was taken; moved to ${port}`);
         }
       } catch (err) {

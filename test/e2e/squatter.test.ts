@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { CLI, alive, freePort, httpStatus, killPid, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
-import { startSquatter, type Squatter } from "../helpers/squatter.js";
+import { openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
 
 const skip = process.getuid?.() !== 0 && "setpriv to uid 65534 needs root";
 
@@ -97,7 +97,7 @@ async function runningInstance(t: { after: (fn: () => unknown) => void }, args: 
 }
 
 for (const how of ["crash", "restart"] as const) {
-  test(`${how === "crash" ? "crash restart (SIGKILL)" : "jlremote restart"}: a squatter that takes the port gets no token; Jupyter comes back on another port`, {
+  test(`${how === "crash" ? "crash restart (SIGKILL)" : "jlremote restart"}: a squatter that takes the port gets no token; Jupyter comes back on another port with a new token`, {
     skip,
   }, async (t) => {
     const { sb, s } = await runningInstance(t, []);
@@ -120,9 +120,22 @@ for (const how of ["crash", "restart"] as const) {
       assert.equal(r.stdout.trim(), back.url);
     }
     assert.notEqual(back.port, s.port, "running on the squatter's port");
-    assert.equal(back.token, s.token);
+    // The old URL now reaches the squatter: its token and cookies must open nothing on the new port.
+    assert.notEqual(back.token, s.token);
+    assert.match(String((back.credentialsRotated as { reason?: string } | null)?.reason), /taken by another process/);
     assert.equal(await httpStatus(back.url), 200);
-    assertNoToken(sq, s.token);
+    const oldToken = await fetch(`http://127.0.0.1:${back.port}/api/contents`, {
+      headers: { Authorization: `token ${s.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.equal(oldToken.status, 403, "the old token opens the moved instance");
+    // What an open tab would send to the old port now (token header, login cookie): only the squatter gets it.
+    await fetch(`http://127.0.0.1:${s.port}/api/contents`, {
+      headers: { Authorization: `token ${s.token}`, Cookie: `username-127-0-0-1-${s.port}=x` },
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => null);
+    assert.deepEqual(await openedBy(sq, back.port as number), []);
+    assertNoToken(sq, back.token);
     assert.ok(alive(sq.pid));
     assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /uid 65534/);
   });
@@ -152,4 +165,12 @@ test("crash restart with --port: a squatter gets no token, the instance fails an
   assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /uid 65534/);
   assertNoToken(sq, s.token);
   await waitFor("the supervisor exits after giving up", () => !alive(s.supervisorPid), 10_000);
+  // The old URL led to the squatter: once the port is free again, the next start serves a new token.
+  killPid(sq.pid);
+  await waitFor("the squatter is gone", () => !alive(sq.pid), 10_000);
+  const again = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  const s2 = await status(sb);
+  assert.equal(s2.port, port);
+  assert.notEqual(s2.token, s.token, "the leaked token is served again");
 });

@@ -38,3 +38,33 @@ export function startSquatter(t: { after: (fn: () => unknown) => void }): Squatt
     bound: () => waitFor("squatter bound", () => /^bound \d+$/m.test(out), 30_000, 5),
   };
 }
+
+/** Every token-like string (jlremote's are 48 hex digits) and Cookie header the squatter received. */
+export function capturedCredentials(sq: Squatter): { tokens: string[]; cookies: string[] } {
+  const tokens = new Set<string>();
+  const cookies = new Set<string>();
+  for (const r of sq.requests()) {
+    for (const m of r.matchAll(/\b[0-9a-f]{48}\b/g)) tokens.add(m[0]);
+    for (const m of r.matchAll(/\| Cookie: ([^|]+)/gi)) cookies.add((m[1] as string).trim());
+  }
+  return { tokens: [...tokens], cookies: [...cookies] };
+}
+
+/** Try everything the squatter received against the real Jupyter on 127.0.0.1:port: HTTP statuses that let it in. */
+export async function openedBy(sq: Squatter, port: number): Promise<string[]> {
+  const { tokens, cookies } = capturedCredentials(sq);
+  const tries = [
+    ...tokens.map((t) => ({ what: `token ${t.slice(0, 6)}…`, headers: { Authorization: `token ${t}` } })),
+    ...cookies.map((c) => ({ what: `cookie ${c.slice(0, 20)}…`, headers: { Cookie: c } })),
+  ];
+  const opened: string[] = [];
+  for (const x of tries) {
+    const r = await fetch(`http://127.0.0.1:${port}/api/contents`, {
+      headers: x.headers,
+      redirect: "manual",
+      signal: AbortSignal.timeout(10_000),
+    });
+    if (r.status !== 403 && r.status !== 302) opened.push(`${x.what}: HTTP ${r.status}`);
+  }
+  return opened;
+}
