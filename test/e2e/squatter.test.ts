@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { CLI, alive, freePort, httpStatus, killPid, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
-import { openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
+import { openedBy, startSquatter, startV6Decoys, type Squatter } from "../helpers/squatter.js";
 
 const skip = process.getuid?.() !== 0 && "setpriv to uid 65534 needs root";
 
@@ -173,4 +173,39 @@ test("crash restart with --port: a squatter gets no token, the instance fails an
   const s2 = await status(sb);
   assert.equal(s2.port, port);
   assert.notEqual(s2.token, s.token, "the leaked token is served again");
+});
+
+test("an IPv6-only listener of another uid on the instance's port: no probe is withheld, Jupyter is not restarted over 10 health intervals", {
+  skip,
+  timeout: 120_000,
+}, async (t) => {
+  const { sb, s } = await runningInstance(t, ["--health-interval", "0.5", "--health-retries", "2"]);
+  const decoy = await startV6Decoys(t, [s.port as number]);
+  assert.deepEqual(decoy.bound, [s.port]);
+  // An observation window, not a synchronisation: 10 health intervals pass with the decoy in place.
+  const until = Date.now() + 10 * 500 + 1000;
+  while (Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+  const after = await status(sb);
+  assert.equal(after.state, "running");
+  assert.equal(after.jupyterPid, s.jupyterPid);
+  assert.equal(after.restarts, 0);
+  const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
+  assert.doesNotMatch(log, /health probe (not sent|failed)/);
+});
+
+test("100 IPv6-only decoys of another uid on 8888-8987 do not block a start", { skip, timeout: 180_000 }, async (t) => {
+  const ports = Array.from({ length: 100 }, (_, i) => 8888 + i);
+  const decoys = await startV6Decoys(t, ports);
+  // Ports another test holds are skipped; most of the range is decoyed.
+  assert.ok(decoys.bound.length >= 50, `only ${decoys.bound.length} decoys bound`);
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const started = performance.now();
+  const r = await runCli(["start", "--app", "server"], sb.env, { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const s = await status(sb);
+  assert.equal(s.state, "running");
+  assert.ok(s.port !== null && s.port >= 8888 && s.port <= 8987, `port ${s.port}`);
+  assert.equal(await httpStatus(s.url), 200);
+  assert.ok(performance.now() - started < 60_000, "start took a minute");
 });

@@ -68,3 +68,31 @@ export async function openedBy(sq: Squatter, port: number): Promise<string[]> {
   }
   return opened;
 }
+
+/** IPv6-only listeners on [::]:PORT as uid 65534 (allowed beside an IPv4 listener); busy ports are skipped. */
+export async function startV6Decoys(
+  t: { after: (fn: () => unknown) => void },
+  ports: readonly number[],
+): Promise<{ pid: number; bound: number[] }> {
+  const code = [
+    "import socket, sys, time",
+    "held = []",
+    "for p in map(int, sys.argv[1:]):",
+    "    s = socket.socket(socket.AF_INET6)",
+    "    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)",
+    "    try:",
+    "        s.bind(('::', p)); s.listen(8); held.append(s)",
+    "    except OSError:",
+    "        s.close()",
+    "print('bound ' + ' '.join(str(s.getsockname()[1]) for s in held), flush=True)",
+    "time.sleep(3600)",
+  ].join("\n");
+  const child = spawn(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", code, ...ports.map(String)],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  t.after(() => killPid(child.pid));
+  const line = await new Promise<string>((r) => child.stdout.once("data", (d) => r(String(d))));
+  return { pid: child.pid as number, bound: line.trim().split(" ").slice(1).map(Number) };
+}
