@@ -22,8 +22,8 @@ export const connectOpts = {
   start: { type: "boolean", default: true, describe: "start Jupyter when it is not running (--no-start: don't)" },
   sock: {
     type: "boolean",
-    default: false,
-    describe: "when starting the remote instance, use a unix socket (jlremote start --sock)",
+    describe:
+      "when starting the remote instance, listen on its private unix socket (the default unless its settings pick a port); --no-sock: TCP",
   },
   "remote-cmd": {
     type: "string",
@@ -59,7 +59,7 @@ function build(y: Argv, ctx: LocalContext): Argv {
             localPort: str(a.localPort),
             browser: Boolean(a.browser),
             start: Boolean(a.start),
-            sock: Boolean(a.sock),
+            sock: a.sock === undefined ? undefined : Boolean(a.sock),
             remoteCmd: str(a.remoteCmd),
             sshConfig: str(a.sshConfig),
             json: Boolean(a.json),

@@ -7,7 +7,8 @@ export interface FastConnectArgs {
   localPort: string | undefined;
   browser: boolean;
   start: boolean;
-  sock: boolean;
+  /** true: --sock; false: --no-sock (the remote's settings decide, TCP by default); absent: the socket unless they pick TCP. */
+  sock: boolean | undefined;
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
@@ -34,7 +35,7 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     localPort: undefined,
     browser: true,
     start: true,
-    sock: false,
+    sock: undefined,
     remoteCmd: undefined,
     sshConfig: undefined,
     json: false,
@@ -50,7 +51,7 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     if (!arg.startsWith("--") || arg === "--") return null;
     const eq = arg.indexOf("=");
     let key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const negated = key.startsWith("no-") && (key === "no-browser" || key === "no-start");
+    const negated = key === "no-browser" || key === "no-start" || key === "no-sock";
     if (negated) key = key.slice(3);
     if (seen.has(key)) return null;
     seen.add(key);

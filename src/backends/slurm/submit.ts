@@ -2,6 +2,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JlremoteError } from "../../core/errors.js";
+import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { runArgv } from "../../core/instance-options.js";
 import type { InstanceOptions } from "../../core/types.js";
 import { acquireLock } from "../../io/lock.js";
@@ -102,8 +103,15 @@ async function submitAndWait(
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
-      // sbatch exports this environment into the job: jllocal's hangup flag is for this start only.
-      jobId = await sbatch(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
+      // sbatch exports this environment into the job: jllocal's flags are for this start only, and the caller's own
+      // instance marker (a start run inside another instance's terminal) must not tag the job as that instance.
+      const jobEnv = {
+        ...ctx.env,
+        [CANCEL_ON_EOF]: undefined,
+        [LISTEN_DEFAULT_ENV]: undefined,
+        JLREMOTE_INSTANCE: undefined,
+      };
+      jobId = await sbatch(argv, jobEnv, options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, {
         schema: 1,
