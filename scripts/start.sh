@@ -18,9 +18,9 @@ if [ -f "$venv/.complete" ]; then
   exec "$jl" start --name "$name" --jupyter "$venv/bin/jupyter" --app lab
 fi
 if command -v jupyter >/dev/null 2>&1; then
-  echo "warning: no 'jupyter lab' on PATH; starting what 'jupyter' offers. For JupyterLab: pip install --user jupyterlab" >&2
+  echo "warning: no 'jupyter lab' on PATH; starting what 'jupyter' offers. For JupyterLab: python3 -m venv ~/jl && ~/jl/bin/pip install jupyterlab, then ./dist/jlremote.cjs start --jupyter ~/jl/bin/jupyter" >&2
   exec "$jl" start --name "$name"
 fi
 echo "error: no Jupyter found on PATH" >&2
-echo "hint: pip install --user jupyterlab (or run 'make start' as root to install it from the package index)" >&2
+echo "hint: python3 -m venv ~/jl && ~/jl/bin/pip install jupyterlab (or run 'make start' as root to install it from the package index)" >&2
 exit 1
