@@ -206,15 +206,16 @@ export async function supervise(given: SupervisorContext): Promise<void> {
             configFile,
           );
           // With a prologue, sh runs it and execs Jupyter: same PID and start time, so the identity stays Jupyter's.
-          const [file, ...args] = withPrologue(options.prologue, [
+          const launch = withPrologue(options.prologue, [
             ...options.command,
             ...jupyterOptions({ app: options.app, configFile, extraArgs: options.extraArgs }),
-          ]) as [string, ...string[]];
+          ]);
+          const [file, ...args] = launch.argv as [string, ...string[]];
           current = await kernels.spawn(
             file,
             args,
             options.rootDir,
-            jupyterEnv({ ...ctx.env, ...options.env }, instanceId),
+            { ...jupyterEnv({ ...ctx.env, ...options.env }, instanceId), ...launch.env },
             logFd,
           );
         } catch (err) {

@@ -1,5 +1,18 @@
 // Pure: the batch script whose main step is the jlremote supervisor, and the sbatch argv that submits it.
 import { usageError } from "../../core/errors.js";
+import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
+
+/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
+export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
+/**
+ * The environment sbatch exports into the job: the caller's, without what belongs to this start only (jllocal's
+ * cancel-on-EOF and listen flags) and without the caller's instance marker (a start from another instance's terminal
+ * must not tag the job's processes as that instance's, or its cleanup would kill them).
+ */
+export function jobEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...env, [CANCEL_ON_EOF]: undefined, [LISTEN_DEFAULT_ENV]: undefined, JLREMOTE_INSTANCE: undefined };
+}
 
 /** What the batch job needs to know. */
 export interface BatchPlan {

@@ -2,7 +2,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { JlremoteError } from "../../core/errors.js";
-import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { runArgv } from "../../core/instance-options.js";
 import type { InstanceOptions } from "../../core/types.js";
 import { acquireLock } from "../../io/lock.js";
@@ -15,12 +14,12 @@ import { resolveStart } from "../../commands/start-options.js";
 import { mergeRemembered, type Settings } from "../../core/settings.js";
 import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import type { StartFlags } from "../backend.js";
-import { batchScript, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
+import { batchScript, jobEnvironment, parseTimeWarning, sbatchArgv, type BatchPlan } from "./batch-script.js";
 import { readJob, writeJob } from "./job-file.js";
 import { shellWords } from "./shell-words.js";
 import { sbatch, scancel } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { CANCEL_ON_EOF, waitForJob } from "./wait.js";
+import { waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
 export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
@@ -103,15 +102,7 @@ async function submitAndWait(
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
-      // sbatch exports this environment into the job: jllocal's flags are for this start only, and the caller's own
-      // instance marker (a start run inside another instance's terminal) must not tag the job as that instance.
-      const jobEnv = {
-        ...ctx.env,
-        [CANCEL_ON_EOF]: undefined,
-        [LISTEN_DEFAULT_ENV]: undefined,
-        JLREMOTE_INSTANCE: undefined,
-      };
-      jobId = await sbatch(argv, jobEnv, options.rootDir);
+      jobId = await sbatch(argv, jobEnvironment(ctx.env), options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, {
         schema: 1,

@@ -1,5 +1,6 @@
 // Follows a submitted job until Jupyter answers on its node: a line per change on stderr (a live line on a TTY);
 // Ctrl-C while it is queued cancels it.
+import { CANCEL_ON_EOF } from "./batch-script.js";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { InstanceOptions } from "../../core/types.js";
 import type { CommandContext } from "../../commands/context.js";
@@ -11,9 +12,6 @@ import { scancel, showJob } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
-
-/** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
-export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
 
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(

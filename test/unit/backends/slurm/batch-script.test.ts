@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import test from "node:test";
 import {
   batchScript,
+  jobEnvironment,
   parseSubmitted,
   parseTimeWarning,
   sbatchArgv,
@@ -120,4 +121,16 @@ test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for noteb
       }),
     /--idle-timeout soon/,
   );
+});
+
+test("sbatch exports the caller's environment without its instance marker and jllocal's per-start flags", () => {
+  const env = {
+    PATH: "/usr/bin",
+    HOME: "/h",
+    JLREMOTE_INSTANCE: "0123abcd",
+    JLREMOTE_CANCEL_ON_EOF: "1",
+    JLREMOTE_LISTEN_DEFAULT: "sock",
+  };
+  const out = Object.fromEntries(Object.entries(jobEnvironment(env)).filter(([, v]) => v !== undefined));
+  assert.deepEqual(out, { PATH: "/usr/bin", HOME: "/h" });
 });
