@@ -3,6 +3,7 @@ import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { Settings } from "./settings.js";
 import type { AdoptionRecord, CredentialsRotation, ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import { type BrowserUi, browserUi } from "./lab-ui.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
 export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
@@ -40,6 +41,8 @@ export interface StatusReport {
   kernelAdoption: AdoptionRecord | null;
   /** When and why the token and cookie secret were last replaced while the instance lived (null: never). */
   credentialsRotated?: CredentialsRotation | null;
+  /** jlremote's JupyterLab extension (status bar, walltime and crash notices): available or why not (null: not known yet). */
+  browserUi: BrowserUi | null;
   version: string;
   /** How the instance runs: detached, systemd or slurm (set by its backend). */
   backend?: "detached" | "systemd" | "slurm";
@@ -116,6 +119,7 @@ export function buildStatus(
       managedBy,
       detachedProcesses: 0,
       kernelAdoption: null,
+      browserUi: null,
       version: here.version,
     };
   }
@@ -168,6 +172,7 @@ export function buildStatus(
     detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
     credentialsRotated: record.credentialsRotated ?? null,
+    browserUi: browserUi(record.app, record.adoption),
     version: record.version,
   };
 }
