@@ -82,8 +82,10 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
     JLREMOTE_CANCEL_ON_EOF: undefined,
     [LISTEN_DEFAULT_ENV]: undefined,
   } as NodeJS.ProcessEnv;
-  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
-  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], {
+  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd); a socket
+  // chosen for jllocal's start (JLREMOTE_LISTEN_DEFAULT, dropped above) is passed on as --sock.
+  const argv = [...pre, "run", "--name", options.name, ...(options.sock ? ["--sock"] : []), "--daemon-child"];
+  const child = spawn(cmd, argv, {
     cwd: options.rootDir,
     env,
     detached: true,
