@@ -7,7 +7,7 @@ import { parseCanonical } from "./core/fast-argv.js";
 import { runOptions, startOptions } from "./core/instance-option-table.js";
 import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
-import type { CommandContext } from "./commands/context.js";
+import type { CommandContext } from "./context.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
@@ -80,7 +80,10 @@ const handlers: Record<string, Command> = {
     ),
   list: async (a, ctx) => (await import("./commands/list.js")).listCommand({ json: Boolean(a.json) }, ctx),
   install: async (a, ctx) => (await import("./commands/install.js")).installCommand(binDirFlags(a), ctx),
-  uninstall: async (a, ctx) => (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx),
+  uninstall: async (a, ctx) => {
+    const code = (await import("./commands/install.js")).uninstallCommand(binDirFlags(a), ctx);
+    return a.all ? (await import("./commands/uninstall-deployed.js")).uninstallDeployed(ctx) : code;
+  },
   doctor: async (a, ctx) =>
     (await import("./commands/doctor.js")).doctorCommand(
       { json: Boolean(a.json), name: String(a.name), jupyter: a.jupyter as string | undefined },

@@ -32,6 +32,8 @@ const handlers: Record<string, (a: Record<string, unknown>, ctx: LocalContext) =
         remoteCmd: str(a.remoteCmd),
         sshConfig: str(a.sshConfig),
         json: Boolean(a.json),
+        install: Boolean(a.install),
+        remoteNode: str(a.remoteNode),
         scheduler: str(a.scheduler),
         sbatch: str(a.sbatch),
         profile: str(a.profile),

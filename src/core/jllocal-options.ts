@@ -10,7 +10,7 @@ const remoteCmd: OptionTable = {
     type: "string",
     value: "COMMAND",
     describe: "remote command line for jlremote",
-    shownDefault: "jlremote, then ~/.local/bin/jlremote",
+    shownDefault: "jllocal's installed version, then jlremote, then ~/.local/bin/jlremote",
   },
 };
 
@@ -34,6 +34,18 @@ export const connectOptions: OptionTable = {
     shownDefault: "the socket, unless the remote settings pick a TCP port or a batch job",
   },
   ...remoteCmd,
+  install: {
+    type: "boolean",
+    default: true,
+    describe:
+      "install jllocal's own jlremote (and a Node.js if needed) on HOST when it has none of this version (--no-install: don't)",
+  },
+  "remote-node": {
+    type: "string",
+    value: "PATH",
+    describe: "node on HOST for the jlremote jllocal installs (~/ is the remote home)",
+    shownDefault: "node on the PATH of ssh commands if >= 20.19, else a Node.js jllocal brings",
+  },
   ...json,
   scheduler: {
     type: "string",

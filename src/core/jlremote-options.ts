@@ -44,7 +44,18 @@ export const jlremoteCommands: readonly CommandDef[] = [
       force: { type: "boolean", default: false, describe: "replace a file there that is not a jlremote launcher" },
     },
   },
-  { usage: "uninstall", describe: "remove the launcher written by install", options: binDir },
+  {
+    usage: "uninstall",
+    describe: "remove the launcher written by install (--all: also what jllocal installed that no instance uses)",
+    options: {
+      ...binDir,
+      all: {
+        type: "boolean",
+        default: false,
+        describe: "also remove the versions and Node.js runtimes in ~/.local/share/jlremote that no instance uses",
+      },
+    },
+  },
   {
     usage: "doctor",
     describe: "check this machine for jlremote (exit 1 on a problem)",

@@ -86,7 +86,7 @@ export function describeInstall(install: JupyterInstall): string {
 }
 
 /** The variable that carries the prologue's text into sh (dropped before the exec: Jupyter and kernels never see it). */
-export const PROLOGUE_ENV = "JLREMOTE_PROLOGUE";
+const PROLOGUE_ENV = "JLREMOTE_PROLOGUE";
 
 /**
  * argv (and the environment addition) that runs `prologue` in sh and then execs `command` (same PID, so its identity is

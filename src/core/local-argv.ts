@@ -15,6 +15,10 @@ export interface FastConnectArgs {
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
+  /** Install jllocal's own jlremote on the remote when it has none of this version (--no-install: never). */
+  install: boolean;
+  /** The node the installed jlremote runs on (--remote-node), else chosen by the install. */
+  remoteNode: string | undefined;
   scheduler?: string | undefined;
   sbatch?: string | undefined;
   profile?: string | undefined;
@@ -42,6 +46,8 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     remoteCmd: str(a.remoteCmd),
     sshConfig: str(a.sshConfig),
     json: a.json as boolean,
+    install: a.install as boolean,
+    remoteNode: str(a.remoteNode),
     ...(a.scheduler !== undefined ? { scheduler: str(a.scheduler) } : {}),
     ...(a.sbatch !== undefined ? { sbatch: str(a.sbatch) } : {}),
     ...(a.profile !== undefined ? { profile: str(a.profile) } : {}),

@@ -45,7 +45,7 @@ function hexOf(host: string): string | null {
  * itself (also v4-mapped on an IPv6 socket), then the IPv4 wildcard, then `[::]`, which takes IPv4 only when it is
  * dual-stack; an IPv6-only `[::]` beside an IPv4 listener (allowed, whoever owns it) never gets the connection.
  */
-export function reachingTiers(host: string): Set<string>[] {
+function reachingTiers(host: string): Set<string>[] {
   const le = hexOf(host);
   if (le === null) return [];
   return [
@@ -56,7 +56,7 @@ export function reachingTiers(host: string): Set<string>[] {
 }
 
 /** The kernel's hex forms that a connection to IPv4 `host` may reach, in any tier. */
-export function reachingHex(host: string): Set<string> {
+function reachingHex(host: string): Set<string> {
   return new Set(reachingTiers(host).flatMap((t) => [...t]));
 }
 

@@ -29,12 +29,12 @@ export function ensureCookieSecret(file: string): void {
 }
 
 /** The private runtime dir jlremote gives Jupyter when the user's one may be read by others. */
-export function privateRuntimeDir(instanceDir: string): string {
+function privateRuntimeDir(instanceDir: string): string {
   return join(instanceDir, "runtime");
 }
 
 /** Is this runtime dir ours and closed to group and others (absent: Jupyter creates it 0700)? */
-export function isPrivateDir(dir: string, uid = process.getuid?.()): boolean {
+function isPrivateDir(dir: string, uid = process.getuid?.()): boolean {
   try {
     const st = lstatSync(dir);
     return st.isDirectory() && (uid === undefined || st.uid === uid) && (st.mode & 0o077) === 0;

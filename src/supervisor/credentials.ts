@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type pino from "pino";
 import { cookieSecretPath, ensureCookieSecret, rotateCookieSecret } from "../io/jupyter-secrets.js";
-import type { StateKeeper } from "./state-keeper.js";
+import type { StateWriter } from "./state-writer.js";
 
 /** Owns the cookie secret file of one instance and replaces it whenever the token is replaced. */
 export class CredentialKeeper {
@@ -11,7 +11,7 @@ export class CredentialKeeper {
 
   constructor(
     instanceDir: string,
-    private readonly keeper: StateKeeper,
+    private readonly keeper: StateWriter,
     private readonly log: pino.Logger,
   ) {
     this.cookieSecretFile = cookieSecretPath(instanceDir);

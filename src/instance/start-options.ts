@@ -15,10 +15,11 @@ import {
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import { LISTEN_DEFAULT_ENV } from "../core/ssh-command.js";
 import type { InstanceOptions } from "../core/types.js";
+import { isSchedulerName } from "../core/scheduler-names.js";
 import { detectInstall } from "../io/jupyter-detect.js";
 import { homeDir, instancePaths, resolveRootDir, validateName } from "../io/paths.js";
 import { readRemembered, readRemoteConfig } from "../io/settings-file.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 /** Options and how they came about. */
 export interface ResolvedStart {
@@ -169,7 +170,7 @@ export async function recordedOptions(
         extraArgs: o.extraArgs as string[],
         logMaxSize: typeof o.logMaxBytes === "number" ? o.logMaxBytes / 1024 / 1024 : undefined,
         logKeep: o.logKeep,
-        scheduler: o.scheduler === "slurm" ? "slurm" : undefined,
+        scheduler: isSchedulerName(o.scheduler) ? o.scheduler : undefined,
         idleTimeout: o.idleTimeoutMin,
       },
       ctx,
