@@ -64,7 +64,11 @@ for (const f of flavours) {
   }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
-    const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150"], sb.env, { timeoutMs: 200_000 });
+    // Its own free port: on a shared test machine another test may take 8888 in the restart window (a legitimate move).
+    const port = await freePort();
+    const r = await runCli(["start", ...flavourArgs(f), "--port", String(port), "--timeout", "150"], sb.env, {
+      timeoutMs: 200_000,
+    });
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);
     const cookie = await loginCookie(s.port as number, s.token);
