@@ -28,7 +28,7 @@ const handlers: Record<string, (a: Record<string, unknown>, ctx: LocalContext) =
         localPort: str(a.localPort),
         browser: Boolean(a.browser),
         start: Boolean(a.start),
-        sock: Boolean(a.sock),
+        sock: a.sock === undefined ? undefined : Boolean(a.sock),
         remoteCmd: str(a.remoteCmd),
         sshConfig: str(a.sshConfig),
         json: Boolean(a.json),

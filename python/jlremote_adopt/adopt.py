@@ -89,6 +89,39 @@ def _adopt_all(serverapp, kernels, report):
         serverapp.log.warning("jlremote_adopt: kernel %s (pid %s) not adopted: %s", f["id"], f["pid"], f["reason"])
 
 
+MAX_CONNECTION_FILE = 64 * 1024
+
+
+def _read_connection_file(path):
+    """The kernel's connection file, only when it is ours: a regular file (no symlink, FIFO), our uid, 0600-ish, small.
+
+    Checked on the descriptor it is read from; a planted file in a shared runtime dir is refused with the reason."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as err:
+        if err.errno == 40:  # ELOOP
+            raise RuntimeError("connection file %s is a symbolic link" % path)
+        raise RuntimeError("connection file %s: %s" % (path, err.strerror))
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise RuntimeError("connection file %s is not a regular file" % path)
+        if st.st_uid != os.getuid():
+            raise RuntimeError("connection file %s belongs to uid %d, not to us" % (path, st.st_uid))
+        if st.st_mode & 0o077:
+            raise RuntimeError("connection file %s is open to group or others (mode %o)" % (path, st.st_mode & 0o777))
+        if st.st_size > MAX_CONNECTION_FILE:
+            raise RuntimeError("connection file %s is too large (%d bytes)" % (path, st.st_size))
+        data = os.read(fd, MAX_CONNECTION_FILE + 1)
+    finally:
+        os.close(fd)
+    if len(data) > MAX_CONNECTION_FILE:
+        raise RuntimeError("connection file %s is too large" % path)
+    return json.loads(data.decode("utf-8"))
+
+
 def _register(mkm, entry):
     kid = str(entry["id"])
     pid = int(entry["pid"])
@@ -98,13 +131,12 @@ def _register(mkm, entry):
         raise RuntimeError("process %d is gone" % pid)
     if kid in mkm._kernels:
         raise RuntimeError("kernel id already in use")
-    with open(cf) as f:
-        info = json.load(f)
+    info = _read_connection_file(cf)
     kwargs = {}
     if getattr(mkm, "kernel_spec_manager", None) is not None:
         kwargs["kernel_spec_manager"] = mkm.kernel_spec_manager
     km = mkm.kernel_manager_factory(connection_file=cf, parent=mkm, log=mkm.log, kernel_name=info.get("kernel_name") or "python3", **kwargs)
-    km.load_connection_file(cf)
+    km.load_connection_info(info)  # the checked content: the path is not opened a second time
     km.kernel_id = kid
     prov = AdoptedProvisioner(kernel_id=kid, kernel_spec=km.kernel_spec, parent=km)
     prov.connection_info = km.get_connection_info()

@@ -1,6 +1,7 @@
 // The backend interface: how an instance runs (detached, systemd, or a scheduler's batch job). Commands pick one per
 // instance (backends/registry.ts) and never branch on its kind; a scheduler adds one (src/backends/scheduler.ts).
 import type { RawStartOptions } from "../core/instance-options.js";
+import { LISTEN_DEFAULT_ENV } from "../core/ssh-command.js";
 import type { BackendKind } from "../core/scheduler-names.js";
 import type { CommandContext } from "../context.js";
 import type { InstanceObserver, InstanceView } from "../instance/view.js";
@@ -10,6 +11,15 @@ export type { Observed } from "../instance/view.js";
 
 /** Set (to 1) by jllocal on the remote start it runs with a held stdin: EOF there means jllocal ended (Ctrl-C). */
 export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
+
+/**
+ * The environment a scheduler exports into the job (sbatch, qsub -V): the caller's, without what belongs to this start
+ * only (jllocal's cancel-on-EOF and listen flags) and without the caller's instance marker (a start from another
+ * instance's terminal must not tag the job's processes as that instance's, or its cleanup would kill them).
+ */
+export function jobEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return { ...env, [CANCEL_ON_EOF]: undefined, [LISTEN_DEFAULT_ENV]: undefined, JLREMOTE_INSTANCE: undefined };
+}
 
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to a scheduler). */
 export interface StartFlags extends RawStartOptions {

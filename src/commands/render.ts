@@ -17,6 +17,10 @@ export function renderStatusText(r: StatusReport): string[] {
       `  last exit:  ${r.lastExit.signal ?? `code ${r.lastExit.code}`} at ${r.lastExit.at}${r.lastExit.reason ? ` (${r.lastExit.reason})` : ""}`,
     );
   if (r.reason) lines.push(`  reason:     ${r.reason}`);
+  if (r.credentialsRotated)
+    lines.push(
+      `  new token:  ${r.credentialsRotated.reason} (${r.credentialsRotated.at}); older URLs and login cookies no longer work`,
+    );
   if (r.jobId)
     lines.push(
       `  job:        ${r.jobId} ${r.jobState ?? "?"}${r.jobReason ? ` (${r.jobReason})` : ""}${r.node ? ` on ${r.node}` : ""}`,

@@ -29,8 +29,9 @@ export const connectOptions: OptionTable = {
   start: { type: "boolean", default: true, describe: "start Jupyter when it is not running (--no-start: don't)" },
   sock: {
     type: "boolean",
-    default: false,
-    describe: "when starting the remote instance, use a unix socket (jlremote start --sock)",
+    describe:
+      "when starting the remote instance, listen on its private unix socket (jlremote start --sock); --no-sock: TCP unless its settings say otherwise",
+    shownDefault: "the socket, unless the remote settings pick a TCP port or a batch job",
   },
   ...remoteCmd,
   install: {

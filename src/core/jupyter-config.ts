@@ -20,6 +20,8 @@ export interface JupyterConfigInput {
   /** Unix socket path, or null in TCP mode. */
   socket: string | null;
   asRoot: boolean;
+  /** The 0600 file whose content signs login cookies (rotated with the token), or null to leave Jupyter's default. */
+  cookieSecretFile?: string | null;
   /** Listen address in TCP mode: 127.0.0.1 unless a batch job's node must be reachable from the login node. */
   host?: string;
 }
@@ -55,6 +57,9 @@ export function jupyterConfig(input: JupyterConfigInput, extra: JupyterConfig = 
     Object.assign(server, { ip: input.host ?? "127.0.0.1", port: input.port, port_retries: 0 });
   }
   if (input.asRoot) server.allow_root = true;
+  if (input.cookieSecretFile) server.cookie_secret_file = input.cookieSecretFile;
+  // jupyter_server >= 2 can skip the browser-open page (the URL with the token); older ones are stopped in the file text.
+  if (cls === "ServerApp" && (input.flavour.serverMajor ?? 2) >= 2) server.no_browser_open_file = true;
   const config: JupyterConfig = { [cls]: server };
   for (const key of tokenKeys(input.app, input.flavour)) {
     config[key] = { ...(config[key] ?? {}), token: input.token };
@@ -148,6 +153,13 @@ export function configFileText(
     "        if _key == 'token':",
     "            _secrets.append(str(_value))",
     "        getattr(c, _section)[_key] = _Secret(_value) if _key == 'token' else _value",
+    // The browser-open page (jpserver-PID-open.html) holds the URL with the token, written with the umask: never.
+    "import sys as _sys",
+    "for _module, _cls in (('jupyter_server.serverapp', 'ServerApp'), ('notebook.notebookapp', 'NotebookApp')):",
+    "    _app = getattr(_sys.modules.get(_module), _cls, None)",
+    "    for _method in ('write_browser_open_file', 'write_browser_open_files'):",
+    "        if _app is not None and hasattr(_app, _method):",
+    "            setattr(_app, _method, lambda self, *a, **k: None)",
     "for _name in ('tornado.access', 'tornado.application', 'tornado.general', 'ServerApp', 'NotebookApp', 'LabApp'):",
     "    _logging.getLogger(_name).addFilter(_MaskSecrets(_secrets))",
     "",

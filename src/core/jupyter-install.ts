@@ -85,10 +85,20 @@ export function describeInstall(install: JupyterInstall): string {
     : offered.map((a) => `${a}: ${(install.commands[a] as string[]).join(" ")}`).join("; ");
 }
 
-/** argv that runs `prologue` in sh and then execs `command` (same PID, so its identity is Jupyter's). */
-export function withPrologue(prologue: string | null, command: readonly string[]): string[] {
-  if (prologue === null || prologue.trim() === "") return [...command];
+/** The variable that carries the prologue's text into sh (dropped before the exec: Jupyter and kernels never see it). */
+const PROLOGUE_ENV = "JLREMOTE_PROLOGUE";
+
+/**
+ * argv (and the environment addition) that runs `prologue` in sh and then execs `command` (same PID, so its identity is
+ * Jupyter's). The text travels in the environment, which only you can read (/proc/PID/environ is 0400), never on the
+ * command line, which everyone can (a prologue may `export API_KEY=…`).
+ */
+export function withPrologue(
+  prologue: string | null,
+  command: readonly string[],
+): { argv: string[]; env: Record<string, string> } {
+  if (prologue === null || prologue.trim() === "") return { argv: [...command], env: {} };
   // The token is in no environment (it travels in the config file), so the prologue's commands cannot see it.
-  const script = `{\n${prologue}\n} || { s=$?; echo "jlremote: the prologue failed (exit $s)" >&2; exit 126; }\nexec "$0" "$@"`;
-  return ["/bin/sh", "-c", script, ...command];
+  const script = `_jlr_p=$${PROLOGUE_ENV}; unset ${PROLOGUE_ENV}; eval "$_jlr_p" || { s=$?; echo "jlremote: the prologue failed (exit $s)" >&2; exit 126; }; unset _jlr_p; exec "$0" "$@"`;
+  return { argv: ["/bin/sh", "-c", script, ...command], env: { [PROLOGUE_ENV]: prologue } };
 }

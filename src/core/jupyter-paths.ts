@@ -28,6 +28,15 @@ export function runtimeInfoNames(pid: number): string[] {
   return [`jpserver-${pid}.json`, `nbserver-${pid}.json`];
 }
 
+/** Every runtime file jupyter_server and notebook < 7 write under their PID (info file, browser-open pages). */
+export function runtimeLeftoverNames(pid: number): string[] {
+  return ["jpserver", "nbserver"].flatMap((p) => [
+    `${p}-${pid}.json`,
+    `${p}-${pid}-open.html`,
+    `${p}-file-to-run-${pid}-open.html`,
+  ]);
+}
+
 /** base_url from a runtime info file's JSON (always with leading and trailing "/"), or null when it has none. */
 export function baseUrlFromInfo(text: string, pid: number): string | null {
   try {

@@ -10,7 +10,8 @@ export interface FastConnectArgs {
   localPort: string | undefined;
   browser: boolean;
   start: boolean;
-  sock: boolean;
+  /** true: --sock; false: --no-sock (the remote settings decide, TCP by default); absent: the socket unless they pick TCP. */
+  sock: boolean | undefined;
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
@@ -42,7 +43,7 @@ export function parseFastConnect(argv: readonly string[]): FastConnectArgs | nul
     localPort: str(a.localPort),
     browser: a.browser as boolean,
     start: a.start as boolean,
-    sock: a.sock as boolean,
+    sock: a.sock as boolean | undefined,
     remoteCmd: str(a.remoteCmd),
     sshConfig: str(a.sshConfig),
     json: a.json as boolean,

@@ -25,48 +25,55 @@ export function parseListeners(text: string): TcpListener[] {
   return out;
 }
 
-// 127.0.0.1 and 0.0.0.0 (IPv4, little-endian hex); ::, ::ffff:127.0.0.1 and ::ffff:0.0.0.0 (IPv6 words in host order).
-const reaching127 = new Set([
-  "0100007F",
-  "00000000",
-  "00000000000000000000000000000000",
-  "0000000000000000FFFF00000100007F",
-  "0000000000000000FFFF000000000000",
-]);
-
 /** Would a connection to 127.0.0.1 reach this listener? */
 export function reaches127(l: TcpListener): boolean {
-  return reaching127.has(l.address);
+  return reachingHex("127.0.0.1").has(l.address);
 }
 
-/** The kernel's hex forms that a connection to IPv4 `host` reaches: the address itself, its v4-mapped form, the wildcards. */
-function reachingHex(host: string): Set<string> {
-  if (host === "127.0.0.1") return reaching127;
+/** The kernel's hex forms of IPv4 `host` (little-endian), or null when it is not a dotted quad. */
+function hexOf(host: string): string | null {
   const octets = host.split(".").map(Number);
-  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return new Set();
-  const le = octets
+  if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return null;
+  return octets
     .map((o) => o.toString(16).padStart(2, "0").toUpperCase())
     .reverse()
     .join("");
-  return new Set([
-    le,
-    "00000000",
-    "00000000000000000000000000000000",
-    `0000000000000000FFFF0000${le}`,
-    "0000000000000000FFFF000000000000",
-  ]);
 }
 
-/** The listeners a connection to host:port (127.0.0.1 unless a compute node's address) could reach. */
+/**
+ * The addresses a connection to IPv4 `host` can reach, most specific first, as the kernel picks a listener: the address
+ * itself (also v4-mapped on an IPv6 socket), then the IPv4 wildcard, then `[::]`, which takes IPv4 only when it is
+ * dual-stack; an IPv6-only `[::]` beside an IPv4 listener (allowed, whoever owns it) never gets the connection.
+ */
+function reachingTiers(host: string): Set<string>[] {
+  const le = hexOf(host);
+  if (le === null) return [];
+  return [
+    new Set([le, `0000000000000000FFFF0000${le}`]),
+    new Set(["00000000", "0000000000000000FFFF000000000000"]),
+    new Set(["00000000000000000000000000000000"]),
+  ];
+}
+
+/** The kernel's hex forms that a connection to IPv4 `host` may reach, in any tier. */
+function reachingHex(host: string): Set<string> {
+  return new Set(reachingTiers(host).flatMap((t) => [...t]));
+}
+
+/** The listeners that get a connection to host:port (127.0.0.1 unless a compute node's address): the most specific tier. */
 export function listenersFor(port: number, listeners: readonly TcpListener[], host = "127.0.0.1"): TcpListener[] {
-  const reach = reachingHex(host);
-  return listeners.filter((l) => l.port === port && reach.has(l.address));
+  const onPort = listeners.filter((l) => l.port === port);
+  for (const tier of reachingTiers(host)) {
+    const hit = onPort.filter((l) => tier.has(l.address));
+    if (hit.length > 0) return hit;
+  }
+  return [];
 }
 
 /** Verdict on who listens on 127.0.0.1:port, given the socket inodes our processes hold. */
 export type ListenerVerdict = { kind: "ours" } | { kind: "none" } | { kind: "foreign"; uid: number; inode: number };
 
-/** Ours only when something listens and every listener that could take the connection is one of our sockets. */
+/** Ours only when something listens and every listener of the tier that takes the connection is one of our sockets. */
 export function judgeListeners(
   port: number,
   listeners: readonly TcpListener[],

@@ -26,6 +26,8 @@ export interface RemoteStatus {
   secondsLeft: number | null;
   endsAt: string | null;
   walltimeWarningAt: string | null;
+  /** Why the remote last replaced its token and cookie secret (its TCP port moved), or null. */
+  credentialsReason: string | null;
 }
 
 /** Parse the last JSON object line of `stdout` (login-shell noise before it is ignored); null if there is none. */
@@ -56,6 +58,7 @@ export function parseRemoteStatus(stdout: string): RemoteStatus | null {
       listenerVerifiedAt:
         typeof o.listenerVerifiedAt === "string" && o.listenerVerifiedAt !== "" ? o.listenerVerifiedAt : null,
       reason: typeof o.reason === "string" ? o.reason : null,
+      credentialsReason: rotationReason(o.credentialsRotated),
       listenHost: typeof o.listenHost === "string" && /^[0-9A-Za-z.:-]+$/.test(o.listenHost) ? o.listenHost : null,
       jobId: typeof o.jobId === "string" ? o.jobId : null,
       node: typeof o.node === "string" ? o.node : null,
@@ -104,4 +107,24 @@ export function timeLeftWarning(s: RemoteStatus): string | null {
   if (s.walltimeWarningAt === null && s.secondsLeft >= 600) return null;
   const left = s.secondsLeft < 120 ? `${s.secondsLeft} s` : `${Math.floor(s.secondsLeft / 60)} min`;
   return `warning: job ${s.jobId}${s.node ? ` on ${s.node}` : ""} reaches its time limit in ${left}; save your work`;
+}
+
+/** The reason of a status's `credentialsRotated` object, or null. */
+function rotationReason(v: unknown): string | null {
+  if (typeof v !== "object" || v === null) return null;
+  const reason = (v as Record<string, unknown>).reason;
+  return typeof reason === "string" ? reason : null;
+}
+
+/** What jllocal says when the instance it forwarded to moved or got new credentials; null when nothing changed. */
+export function movedNotice(
+  prev: { target: ForwardTarget; token: string } | null,
+  status: Pick<RemoteStatus, "name" | "token" | "credentialsReason">,
+  target: ForwardTarget,
+  host: string,
+): string | null {
+  if (prev === null || (sameTarget(prev.target, target) && prev.token === status.token)) return null;
+  const where = "socket" in target ? "its unix socket" : `port ${target.port}`;
+  const why = status.credentialsReason ? ` (${status.credentialsReason})` : "";
+  return `'${status.name}' on ${host} now listens on ${where}${prev.token !== status.token ? " with a new token" : ""}${why}; the tunnel was re-pointed: use the new URL (old tabs must reload it)`;
 }

@@ -118,6 +118,12 @@ function envPrefix(env: Readonly<Record<string, string>>): string[] {
   return pairs.length === 0 ? [] : ["env", ...pairs];
 }
 
+/**
+ * Environment variable jllocal sets for the remote `jlremote start` (value `sock`): listen on the instance's unix socket
+ * unless its settings (config file, remembered options) choose a TCP port or a batch job.
+ */
+export const LISTEN_DEFAULT_ENV = "JLREMOTE_LISTEN_DEFAULT";
+
 /** The line statusOrStartLine prints on stdout between the status and the start. */
 export const START_MARKER = "jllocal:starting";
 

@@ -3,7 +3,7 @@ import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { BackendKind, SchedulerName } from "./scheduler-names.js";
 import type { Settings } from "./settings.js";
-import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import type { AdoptionRecord, CredentialsRotation, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 import { type BrowserUi, browserUi } from "./lab-ui.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
@@ -40,6 +40,8 @@ export interface StatusReport {
   detachedProcesses: number;
   /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
   kernelAdoption: AdoptionRecord | null;
+  /** When and why the token and cookie secret were last replaced while the instance lived (null: never). */
+  credentialsRotated?: CredentialsRotation | null;
   /** jlremote's JupyterLab extension (status bar, walltime and crash notices): available or why not (null: not known yet). */
   browserUi: BrowserUi | null;
   version: string;
@@ -212,6 +214,7 @@ export function buildStatus(
     managedBy,
     detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
+    credentialsRotated: record.credentialsRotated ?? null,
     browserUi: browserUi(record.app, record.adoption),
     version: record.version,
   };

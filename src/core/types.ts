@@ -110,6 +110,14 @@ export interface StateRecord {
   keepers?: ProcessIdentity[];
   /** Whether kernels survive a Jupyter restart, and which were re-adopted at the last one. */
   adoption?: AdoptionRecord | null;
+  /** The last time the token and cookie secret were replaced while the instance lived (its TCP port had to move). */
+  credentialsRotated?: CredentialsRotation | null;
+}
+
+/** Why the token and the cookie secret were replaced: the old URL and login cookies open nothing any more. */
+export interface CredentialsRotation {
+  at: string;
+  reason: string;
 }
 
 /** Kernel survival as last seen: does the running Jupyter re-adopt kernels, and what happened at the last restart. */

@@ -13,6 +13,7 @@ import {
   type SettingsLayer,
 } from "../core/settings.js";
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
+import { LISTEN_DEFAULT_ENV } from "../core/ssh-command.js";
 import type { InstanceOptions } from "../core/types.js";
 import { isSchedulerName } from "../core/scheduler-names.js";
 import { detectInstall } from "../io/jupyter-detect.js";
@@ -53,8 +54,10 @@ export async function resolveStart(
   const cli = parseCliSettings({ ...raw });
   const { file, config } = readRemoteConfig(ctx.env);
   const remembered = mode.reset ? {} : readRemembered(instancePaths(ctx.env, raw.name).dir);
+  // jllocal's start: the private unix socket unless a layer above picks a TCP port (or this is a batch job).
+  const socketFirst = ctx.env[LISTEN_DEFAULT_ENV] === "sock" && scheduler.scheduler === undefined;
   const layers: SettingsLayer[] = [
-    { source: "default", where: null, values: defaultSettings },
+    { source: "default", where: null, values: socketFirst ? { ...defaultSettings, sock: true } : defaultSettings },
     { source: "config file", where: `${file} (defaults)`, values: config.defaults },
     { source: "config file", where: `${file} (instances.${raw.name})`, values: config.instances[raw.name] ?? {} },
     { source: "remembered", where: instancePaths(ctx.env, raw.name).dir, values: remembered },

@@ -7,7 +7,8 @@ import type { InstanceView } from "./view.js";
 
 /** A crashed instance's token, port, marker and kernel keepers: its URL keeps working, its leftovers are found. */
 export interface Resume {
-  token: string;
+  /** null: a new token (the last supervisor gave up, e.g. its --port taken by another user, who then got the old URL). */
+  token: string | null;
   port: number | null;
   instanceId: string | null;
   keepers: ProcessIdentity[];
@@ -38,7 +39,8 @@ export async function takeover(
   const resume =
     !adopt && view.record && (view.record.state !== "stopped" || requeued)
       ? {
-          token: view.record.token,
+          // A supervisor that gave up (e.g. its --port taken by another user) handed the old URL to whoever holds it.
+          token: view.record.state === "failed" && !requeued ? null : view.record.token,
           port: view.record.port,
           instanceId: view.record.instanceId ?? null,
           keepers: view.record.keepers ?? [],

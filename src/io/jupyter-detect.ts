@@ -51,8 +51,12 @@ async function resolveAfterPrologue(
   cwd: string,
   prologue: string,
 ): Promise<{ path: string; env: Env }> {
-  const argv = withPrologue(prologue, ["/bin/sh", "-c", 'command -v -- "$0" && printf "%s\\n" "$PATH"', name]);
-  const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 120_000 });
+  const p = withPrologue(prologue, ["/bin/sh", "-c", 'command -v -- "$0" && printf "%s\\n" "$PATH"', name]);
+  const r = await runCommand(p.argv[0] as string, p.argv.slice(1), {
+    env: { ...env, ...p.env },
+    cwd,
+    timeoutMs: 120_000,
+  });
   const [path, pathVar] = r.stdout.trim().split("\n").slice(-2);
   if (r.code !== 0 || !path?.startsWith("/")) {
     const why = r.timedOut
@@ -70,8 +74,12 @@ async function resolveAfterPrologue(
 async function importableApps(python: string, env: Env, cwd: string, prologue: string | null): Promise<JupyterApp[]> {
   const mods = Object.entries(pythonModule);
   const script = `import importlib.util as u\nfor a, m in ${JSON.stringify(mods)}:\n    print(a if u.find_spec(m) else "")`;
-  const argv = withPrologue(prologue, [python, "-c", script]);
-  const r = await runCommand(argv[0] as string, argv.slice(1), { env, cwd, timeoutMs: 60_000 });
+  const p = withPrologue(prologue, [python, "-c", script]);
+  const r = await runCommand(p.argv[0] as string, p.argv.slice(1), {
+    env: { ...env, ...p.env },
+    cwd,
+    timeoutMs: 60_000,
+  });
   if (r.code !== 0) {
     throw new JlremoteError(
       `${python} -c 'import …' failed (${r.timedOut ? "timed out" : r.stderr.trim().split("\n").pop() || `exit ${r.code}`}); is it a working Python?`,

@@ -82,8 +82,24 @@ function withHolder(v: ListenerVerdict): ListenerCheck {
   return { kind: "foreign", holder: { uid: v.uid, pid: pidHolding(v.inode) } };
 }
 
+// Which PID holds a foreign listening socket: a scan of every process's fds, done once per socket (an inode is not
+// reused while it exists), so a squatter or decoy does not turn each 25 ms readiness poll into a /proc walk.
+const holderCache = new Map<number, number | null>();
+let scans = 0;
+
 /** The PID holding a socket inode, when /proc shows it to us (root, or the same user); else null. */
 function pidHolding(inode: number): number | null {
+  const cached = holderCache.get(inode);
+  if (cached === null) return null;
+  if (cached !== undefined && socketInodes(cached).includes(inode)) return cached;
+  const pid = scanForInode(inode);
+  if (holderCache.size >= 256) holderCache.clear();
+  holderCache.set(inode, pid);
+  return pid;
+}
+
+function scanForInode(inode: number): number | null {
+  scans += 1;
   let pids: string[] = [];
   try {
     pids = readdirSync("/proc").filter((e) => /^\d+$/.test(e));
@@ -92,6 +108,11 @@ function pidHolding(inode: number): number | null {
   }
   for (const p of pids) if (socketInodes(Number(p)).includes(inode)) return Number(p);
   return null;
+}
+
+/** How many /proc walks for foreign holders this process made (tests check that the scan stays bounded). */
+export function holderScans(): number {
+  return scans;
 }
 
 /** One line naming a foreign holder, for logs and errors. */

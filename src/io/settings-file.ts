@@ -1,5 +1,5 @@
 // Reads the remote defaults file and an instance's remembered settings (settings.json, 0600, written atomically).
-import { readFileSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { usageError } from "../core/errors.js";
 import { readPrivateFile } from "./private-file.js";
 import { join } from "node:path";
@@ -27,22 +27,24 @@ function settingsFileOf(instanceDir: string): string {
   return join(instanceDir, "settings.json");
 }
 
-function readText(file: string): string | null {
+/**
+ * The config file's text, checked on the descriptor it is read from (a symlink swapped between a check and the read
+ * changes nothing): a regular file, yours or root's, not writable by group or others; null when there is none.
+ */
+function readConfigText(file: string): string | null {
+  let fd: number;
   try {
-    return readFileSync(file, "utf8");
+    // O_NONBLOCK: a FIFO planted under the name does not hang the command (it is refused below).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw err;
   }
-}
-
-/** The config file, validated (an empty config when there is none); throws a usage error naming file, key and value. */
-export function readRemoteConfig(env: Env): { file: string; exists: boolean; config: RemoteConfig } {
-  const file = remoteConfigFile(env);
-  const text = readText(file);
-  // Its prologue and env run as you: a file others can change is refused (a symlink into a dotfiles repo is fine).
-  if (text !== null) {
-    const st = statSync(file);
+  try {
+    // Its prologue and env run as you: a file others can change is refused (a symlink into a dotfiles repo is fine).
+    const st = fstatSync(fd);
+    if (!st.isFile())
+      throw usageError(`${file} is not a regular file; refusing to use it: replace it with a JSON file`);
     const uid = process.getuid?.();
     if (uid !== undefined && st.uid !== uid && st.uid !== 0)
       throw usageError(
@@ -52,7 +54,16 @@ export function readRemoteConfig(env: Env): { file: string; exists: boolean; con
       throw usageError(
         `${file} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); refusing to use it (its prologue would run as you): chmod go-w ${file}`,
       );
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
   }
+}
+
+/** The config file, validated (an empty config when there is none); throws a usage error naming file, key and value. */
+export function readRemoteConfig(env: Env): { file: string; exists: boolean; config: RemoteConfig } {
+  const file = remoteConfigFile(env);
+  const text = readConfigText(file);
   return { file, exists: text !== null, config: text === null ? emptyConfig : parseRemoteConfig(text, file) };
 }
 

@@ -3,7 +3,14 @@
 import { realpathSync } from "node:fs";
 import { dirname } from "node:path";
 import { JlremoteError } from "../core/errors.js";
-import { forwardTarget, isVerified, localUrl, timeLeftWarning, type RemoteStatus } from "../core/remote-status.js";
+import {
+  forwardTarget,
+  isVerified,
+  localUrl,
+  movedNotice,
+  timeLeftWarning,
+  type RemoteStatus,
+} from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
@@ -118,6 +125,8 @@ export async function connectFresh(
       ...(status.jobId !== null ? { jobId: status.jobId, endsAt: status.endsAt } : {}),
     };
     writeTunnel(file, record);
+    const moved = movedNotice(prev, status, target, t.host);
+    if (moved !== null) ctx.err(`jllocal: ${moved}`);
     return { record, reused: !master.opened && prev?.localPort === localPort };
   } catch (err) {
     // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).

@@ -1,7 +1,13 @@
 // Asks the remote jlremote (over the master) for the instance's status, and starts it when it is not running.
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
-import { remoteCommandLine, START_MARKER, statusOrStartLine, type SshTarget } from "../core/ssh-command.js";
+import {
+  LISTEN_DEFAULT_ENV,
+  remoteCommandLine,
+  START_MARKER,
+  statusOrStartLine,
+  type SshTarget,
+} from "../core/ssh-command.js";
 import { DEPLOY_EXIT, parseProbe, type OwnVersion, type RemoteProbe } from "../core/remote-lookup.js";
 import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
@@ -81,7 +87,7 @@ export async function ensureRemoteRunning(
   t: SshTarget,
   remote: RemoteSide,
   name: string,
-  start: { allowed: boolean; sock: boolean; extra?: string[] },
+  start: { allowed: boolean; sock: boolean | undefined; extra?: string[] },
   ctx: Pick<LocalContext, "err">,
   known: RemoteStatus | null = null,
 ): Promise<RemoteStatus> {
@@ -93,7 +99,11 @@ export async function ensureRemoteRunning(
     (known !== null && known.jobId !== null);
   const startTimeout = queued ? 7 * 24 * 3_600_000 : 240_000;
   // Queued: if jllocal ends (Ctrl-C) while the job waits, the remote start reads EOF and cancels the queued job.
-  const hangup: Record<string, string> = queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {};
+  const hangup: Record<string, string> = {
+    ...(queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {}),
+    // No TCP port on the login node for the laptop flow, unless the instance's settings ask for one.
+    ...(start.sock === undefined && !queued ? { [LISTEN_DEFAULT_ENV]: "sock" } : {}),
+  };
   // Only the queue's progress is relayed as it comes; an error line is said once, by the failure below.
   const progress = queued
     ? relayLines((l) => {

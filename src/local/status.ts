@@ -1,6 +1,6 @@
 // `jllocal status`: the tunnels jllocal holds, each with its local URL and whether it answers now.
 import { ExitCode } from "../core/errors.js";
-import { probeStatus } from "../io/http-probe.js";
+import { rawGetStatus } from "../io/raw-http.js";
 import { localListenerProblem } from "./local-listener.js";
 import { isSameLocal } from "./process-check.js";
 import type { LocalContext } from "./context.js";
@@ -13,11 +13,13 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
     const masterAlive = isSameLocal(r.master);
-    // The token goes only to a local port our master holds (another local user could have taken a freed one).
+    // No credentials: the remote end of the forward was not verified just now (its port may have moved to a squatter);
+    // `<base>api` answers without them. Only a local port our master holds is asked at all.
+    const base = (r.baseUrl ?? "/").endsWith("/") ? (r.baseUrl ?? "/") : `${r.baseUrl}/`;
     const healthy =
       masterAlive &&
       localListenerProblem(r.localPort, r.master) === null &&
-      (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
+      (await rawGetStatus(r.localPort, `${base}api`, {}, 2000)) === 200;
     const secondsLeft = r.endsAt ? Math.max(0, Math.floor((Date.parse(r.endsAt) - Date.now()) / 1000)) : null;
     rows.push({
       host: r.host,

@@ -15,7 +15,7 @@ export interface SupervisorContext {
   /** A record whose Jupyter is alive but unsupervised: take it over instead of spawning a new one. */
   adopt?: StateRecord;
   /** A crashed instance's token, port and marker (never after a clean stop): its URL keeps working, its leftovers are found. */
-  resume?: { token: string; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
+  resume?: { token: string | null; port: number | null; instanceId: string | null; keepers?: ProcessIdentity[] };
   /** Extra keys deep-merged into the config file Jupyter gets (e.g. ServerApp.jpserver_extensions). */
   jupyterConfigExtra?: JupyterConfig;
   /** The instance's settings read again (on `restart`); errors keep the current ones. */

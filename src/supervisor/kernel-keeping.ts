@@ -18,7 +18,7 @@ import type { InstanceProcess } from "../io/instance-processes.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
 import { startKeeper, type Keeper } from "../io/keeper.js";
 import { isAlive } from "../io/process-identity.js";
-import { signalAll, signalOne, waitGone } from "../io/process-tree.js";
+import { descendants, signalAll, signalOne, waitGone } from "../io/process-tree.js";
 import { cleanupInstance } from "../io/instance-shutdown.js";
 
 /** Kernel survival for one supervisor. */
@@ -138,7 +138,9 @@ export class KernelKeeping {
     const given = this.candidates ?? [];
     this.candidates = null;
     const lost = notAdopted(given, record);
-    if (lost.length > 0) await stopKernels(lost.map((k) => k.identity));
+    // A kernel not re-adopted goes with everything it started (a training job holding a GPU): found before it dies,
+    // since its children are re-parented to the keeper then.
+    if (lost.length > 0) await stopKernels(withDescendants(lost.map((k) => k.identity)));
     if (record.at !== null)
       this.log.info(
         { readopted: record.adopted.length, failed: record.failed },
@@ -164,6 +166,12 @@ export class KernelKeeping {
 async function stopKernels(ids: ProcessIdentity[]): Promise<void> {
   if (signalAll(ids, "SIGTERM") > 0 && !(await waitGone(ids, 2000))) signalAll(ids, "SIGKILL");
   await waitGone(ids, 2000);
+}
+
+/** The live ones of `ids` and all their descendants (kernels first). */
+function withDescendants(ids: readonly ProcessIdentity[]): ProcessIdentity[] {
+  const live = ids.filter((k) => isAlive(k));
+  return [...live, ...live.flatMap((k) => descendants(k.pid))];
 }
 
 function mergeCandidates(a: KernelCandidate[], b: KernelCandidate[]): KernelCandidate[] {

@@ -28,6 +28,8 @@ export interface Launch {
   ctx: Pick<SupervisorContext, "env" | "paths" | "jupyterConfigExtra">;
   writer: StateWriter;
   kernels: KernelKeeping;
+  /** The instance's login-cookie secret file (cookie_secret_file). */
+  cookieSecretFile: string;
   host: string | undefined;
   logFd: number;
 }
@@ -69,6 +71,7 @@ export async function launchJupyter(
       socket,
       asRoot: process.getuid?.() === 0,
       host: l.host,
+      cookieSecretFile: l.cookieSecretFile,
     },
     withIdle,
   );
@@ -78,15 +81,16 @@ export async function launchJupyter(
     configFile,
   );
   // With a prologue, sh runs it and execs Jupyter: same PID and start time, so the identity stays Jupyter's.
-  const [file, ...args] = withPrologue(options.prologue, [
+  const run = withPrologue(options.prologue, [
     ...options.command,
     ...jupyterOptions({ app: options.app, configFile, extraArgs: options.extraArgs }),
-  ]) as [string, ...string[]];
+  ]);
+  const [file, ...args] = run.argv as [string, ...string[]];
   return l.kernels.spawn(
     file,
     args,
     options.rootDir,
-    jupyterEnv({ ...l.ctx.env, ...options.env }, instanceId),
+    { ...jupyterEnv({ ...l.ctx.env, ...options.env }, instanceId), ...run.env },
     l.logFd,
   );
 }

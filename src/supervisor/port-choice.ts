@@ -5,6 +5,7 @@ import { decidePort } from "../core/port-decision.js";
 import type { InstanceOptions } from "../core/types.js";
 import { describeHolder, portHolder } from "../io/listener-owner.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
+import type { CredentialKeeper } from "./credentials.js";
 import type { StateWriter } from "./state-writer.js";
 
 /** The port for a (re)start: an explicit one must be free; else the previous one if free, else the first free from the base. */
@@ -37,6 +38,7 @@ export async function movedOffTakenPort(
   everReady: boolean,
   moves: number,
   log: pino.Logger,
+  credentials: CredentialKeeper,
 ): Promise<boolean | { fail: string }> {
   const port = writer.record.port;
   if (options.sock || port === null) return false;
@@ -49,5 +51,7 @@ export async function movedOffTakenPort(
   if (next === null) return false;
   log.warn({ port: next, previous: port, holder }, "port taken meanwhile; trying the next free one");
   writer.update({ port: next });
+  // Never the same credentials on a new port: the old URL (tabs, tunnels) may now reach the holder.
+  credentials.rotate(`port ${port} was taken by another process (${holder ?? "busy"}); moved to ${next}`);
   return true;
 }

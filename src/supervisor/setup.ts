@@ -1,4 +1,5 @@
 // The supervisor's first steps: claim the state file, listen for signals, enter a batch job, prepare a fresh start.
+import type { CredentialKeeper } from "./credentials.js";
 import type pino from "pino";
 import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import type { InstanceOptions } from "../core/types.js";
@@ -86,6 +87,7 @@ export async function prepareFresh(
   writer: StateWriter,
   host: string | undefined,
   portBase: number,
+  credentials: CredentialKeeper,
 ): Promise<void> {
   if (ctx.resume?.instanceId) {
     // A crashed instance (supervisor and Jupyter gone): its kernels and children go before a new Jupyter starts.
@@ -93,7 +95,14 @@ export async function prepareFresh(
   }
   try {
     if (options.sock) removeStaleSocket(writer.record.socket as string);
-    else writer.update({ port: await choosePort(options, ctx.resume?.port ?? null, host, portBase) });
+    else {
+      const previous = ctx.resume?.port ?? null;
+      const port = await choosePort(options, previous, host, portBase);
+      writer.update({ port });
+      // The crashed instance's URL named the old port: whoever holds it now must find nothing usable there.
+      if (previous !== null && port !== previous && ctx.resume?.token)
+        credentials.rotate(`port ${previous} was taken; moved to ${port}`);
+    }
   } catch (err) {
     throw giveUp(writer, (err as Error).message, err);
   }

@@ -17,6 +17,9 @@ import { authProblem } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
 import { choosePort, movedOffTakenPort } from "./port-choice.js";
 import { giveUp } from "./record.js";
+import { CredentialKeeper } from "./credentials.js";
+import { fsErrorText } from "../core/errors.js";
+import { removeRuntimeLeftovers, withPrivateRuntime } from "../io/jupyter-secrets.js";
 import { adopted, finishRun } from "./run-end.js";
 import { normalized, reloaded } from "./settings-reload.js";
 import type { StateWriter } from "./state-writer.js";
@@ -31,11 +34,20 @@ export function logPolicy(options: InstanceOptions): RotationPolicy {
 }
 
 /** Run until stopped (returns) or given up (throws JlremoteError with the reason). */
-export async function supervise(ctx: SupervisorContext): Promise<void> {
-  const { paths, log } = ctx;
+export async function supervise(given: SupervisorContext): Promise<void> {
+  const { paths, log } = given;
+  // A runtime dir others may read never gets Jupyter's info file or kernel keys: the instance's own one is used then.
+  const ctx = { ...given, env: withPrivateRuntime(given.env, paths.dir) };
   let options = normalized(ctx.adopt?.options ?? ctx.options);
   const writer = claim(ctx, options);
   ctx.onClaimed?.();
+  // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
+  const credentials = new CredentialKeeper(paths.dir, writer, log);
+  try {
+    credentials.init(Boolean(ctx.adopt || ctx.resume?.token));
+  } catch (err) {
+    throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
+  }
   const signals = listen(log, ctx.job?.endingSignal);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
@@ -54,7 +66,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
     job = await enterJob(ctx, writer);
     const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
     const host = writer.record.listenHost ?? undefined;
-    if (!ctx.adopt) await prepareFresh(ctx, options, writer, host, portBase);
+    if (!ctx.adopt) await prepareFresh(ctx, options, writer, host, portBase, credentials);
     log.info(
       {
         name: options.name,
@@ -65,7 +77,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       },
       "supervisor started",
     );
-    const launch: Launch = { ctx, writer, kernels, host, logFd };
+    const launch: Launch = { ctx, writer, kernels, host, logFd, cookieSecretFile: credentials.cookieSecretFile };
     const chores = housekeeping(ctx, options, policy, writer, log);
     let everReady = Boolean(ctx.adopt);
     let failures = 0;
@@ -95,6 +107,9 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         },
       });
       await finishRun(current, end, options, writer, log, kernels);
+      // A killed Jupyter leaves its info file (and, on old versions, the browser-open page) behind.
+      const left = removeRuntimeLeftovers(ctx.env, current.identity.pid);
+      if (left.length > 0) log.info({ removed: left }, "removed the runtime files of the exited Jupyter");
       current = null;
       const next = afterRun(end.why, {
         idleTimeoutMin: options.idleTimeoutMin,
@@ -109,7 +124,11 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       if (next.kind === "reload") {
         signals.wake.clearRestart();
+        const before = writer.record.port;
         options = await reloaded(ctx, options, writer, (o, previous) => choosePort(o, previous, host, portBase));
+        const after = writer.record.port;
+        if (before !== null && after !== null && after !== before)
+          credentials.rotate(`restart moved the port from ${before} to ${after}`);
         flavour = null;
         continue;
       }
@@ -121,7 +140,7 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
       }
       if (next.kind === "refused") throw giveUp(writer, authProblem(next.why, ctx.env));
       if (end.readyAt === null) {
-        const moved = await movedOffTakenPort(writer, options, host, everReady, failures, log);
+        const moved = await movedOffTakenPort(writer, options, host, everReady, failures, log, credentials);
         if (typeof moved === "object") throw giveUp(writer, moved.fail);
         if (moved) {
           failures += 1;

@@ -272,3 +272,58 @@ test("notebook 6 (no jupyter_server extensions): status says kernels end with Ju
   assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /killed 1 orphaned kernels/);
   assert.equal(await httpStatus(s.url), 200);
 });
+
+test("a kernel whose connection file was replaced (symlink, FIFO, foreign owner, open mode, oversized) is not adopted: the reason is in status, and it goes with its children", {
+  skip: process.getuid?.() !== 0 && "chown to another uid needs root",
+  timeout: 300_000,
+}, async (t) => {
+  const { spawnSync } = await import("node:child_process");
+  const fs = await import("node:fs");
+  const { sb, port, token } = await startInstance(t, flavourArgs(debian));
+  const plants: [string, (cf: string) => void, RegExp][] = [
+    [
+      "symlink",
+      (cf) => {
+        fs.renameSync(cf, `${cf}.real`);
+        fs.symlinkSync(`${cf}.real`, cf);
+      },
+      /symbolic link/,
+    ],
+    [
+      "fifo",
+      (cf) => {
+        fs.unlinkSync(cf);
+        assert.equal(spawnSync("mkfifo", ["-m", "0600", cf]).status, 0);
+      },
+      /not a regular file/,
+    ],
+    ["foreign", (cf) => fs.chownSync(cf, 65534, 65534), /belongs to uid 65534/],
+    ["mode", (cf) => fs.chmodSync(cf, 0o644), /open to group or others/],
+    ["oversized", (cf) => fs.appendFileSync(cf, " ".repeat(100_000)), /too large/],
+  ];
+  for (const [what, plant, reason] of plants) {
+    const id = await newKernel(port, token);
+    const out = await runCode(port, token, id, "import subprocess; p = subprocess.Popen(['sleep', '1000']); p.pid");
+    const child = Number(out.text);
+    assert.ok(child > 0 && alive(child), `${what}: the kernel's child runs (${out.text})`);
+    const pid = await waitFor("kernel pid", () => kernelPid(id));
+    const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    const cf = cmd.find((a) => a.endsWith(`kernel-${id}.json`)) as string;
+    plant(cf);
+    const s = await status(sb);
+    process.kill(s.jupyterPid, "SIGKILL");
+    const back = await waitFor(
+      "a new Jupyter",
+      async () => {
+        const x = await status(sb);
+        return x.state === "running" && x.jupyterPid !== s.jupyterPid ? x : null;
+      },
+      60_000,
+    );
+    const failed = (back.kernelAdoption as { failed: { id: string; reason: string }[] }).failed;
+    assert.match(failed.find((f) => f.id === id)?.reason ?? "", reason, `${what}: ${JSON.stringify(failed)}`);
+    await waitFor(`${what}: the kernel and its child are gone`, () => !alive(pid) && !alive(child), 10_000);
+    const text = await runCli(["status"], sb.env);
+    assert.match(text.stdout, new RegExp(`lost: ${id} \\(`), what);
+  }
+});

@@ -17,7 +17,7 @@ import {
   type Sandbox,
 } from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
-import { startSquatter, type Squatter } from "../helpers/squatter.js";
+import { openedBy, startSquatter, startV6Decoys, type Squatter } from "../helpers/squatter.js";
 
 const skip = process.getuid?.() !== 0 && "setpriv to uid 65534 needs root";
 
@@ -110,7 +110,7 @@ async function runningInstance(t: { after: (fn: () => unknown) => void }, args: 
 }
 
 for (const how of ["crash", "restart"] as const) {
-  test(`${how === "crash" ? "crash restart (SIGKILL)" : "jlremote restart"}: a squatter that takes the port gets no token; Jupyter comes back on another port`, {
+  test(`${how === "crash" ? "crash restart (SIGKILL)" : "jlremote restart"}: a squatter that takes the port gets no token; Jupyter comes back on another port with a new token`, {
     timeout: E2E_TIMEOUT_MS,
     skip,
   }, async (t) => {
@@ -134,9 +134,22 @@ for (const how of ["crash", "restart"] as const) {
       assert.equal(r.stdout.trim(), back.url);
     }
     assert.notEqual(back.port, s.port, "running on the squatter's port");
-    assert.equal(back.token, s.token);
+    // The old URL now reaches the squatter: its token and cookies must open nothing on the new port.
+    assert.notEqual(back.token, s.token);
+    assert.match(String((back.credentialsRotated as { reason?: string } | null)?.reason), /taken by another process/);
     assert.equal(await httpStatus(back.url), 200);
-    assertNoToken(sq, s.token);
+    const oldToken = await fetch(`http://127.0.0.1:${back.port}/api/contents`, {
+      headers: { Authorization: `token ${s.token}` },
+      signal: AbortSignal.timeout(10_000),
+    });
+    assert.equal(oldToken.status, 403, "the old token opens the moved instance");
+    // What an open tab would send to the old port now (token header, login cookie): only the squatter gets it.
+    await fetch(`http://127.0.0.1:${s.port}/api/contents`, {
+      headers: { Authorization: `token ${s.token}`, Cookie: `username-127-0-0-1-${s.port}=x` },
+      signal: AbortSignal.timeout(5000),
+    }).catch(() => null);
+    assert.deepEqual(await openedBy(sq, back.port as number), []);
+    assertNoToken(sq, back.token);
     assert.ok(alive(sq.pid));
     assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /uid 65534/);
   });
@@ -167,4 +180,47 @@ test("crash restart with --port: a squatter gets no token, the instance fails an
   assert.match(readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"), /uid 65534/);
   assertNoToken(sq, s.token);
   await waitFor("the supervisor exits after giving up", () => !alive(s.supervisorPid), 10_000);
+  // The old URL led to the squatter: once the port is free again, the next start serves a new token.
+  killPid(sq.pid);
+  await waitFor("the squatter is gone", () => !alive(sq.pid), 10_000);
+  const again = await runCli(["start", "--app", "server", "--port", String(port)], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  const s2 = await status(sb);
+  assert.equal(s2.port, port);
+  assert.notEqual(s2.token, s.token, "the leaked token is served again");
+});
+
+test("an IPv6-only listener of another uid on the instance's port: no probe is withheld, Jupyter is not restarted over 10 health intervals", {
+  skip,
+  timeout: 120_000,
+}, async (t) => {
+  const { sb, s } = await runningInstance(t, ["--health-interval", "0.5", "--health-retries", "2"]);
+  const decoy = await startV6Decoys(t, [s.port as number]);
+  assert.deepEqual(decoy.bound, [s.port]);
+  // An observation window, not a synchronisation: 10 health intervals pass with the decoy in place.
+  const until = Date.now() + 10 * 500 + 1000;
+  while (Date.now() < until) await new Promise((r) => setTimeout(r, 250));
+  const after = await status(sb);
+  assert.equal(after.state, "running");
+  assert.equal(after.jupyterPid, s.jupyterPid);
+  assert.equal(after.restarts, 0);
+  const log = readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8");
+  assert.doesNotMatch(log, /health probe (not sent|failed)/);
+});
+
+test("100 IPv6-only decoys of another uid on 8888-8987 do not block a start", { skip, timeout: 180_000 }, async (t) => {
+  const ports = Array.from({ length: 100 }, (_, i) => 8888 + i);
+  const decoys = await startV6Decoys(t, ports);
+  // Ports another test holds are skipped; most of the range is decoyed.
+  assert.ok(decoys.bound.length >= 50, `only ${decoys.bound.length} decoys bound`);
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const started = performance.now();
+  const r = await runCli(["start", "--app", "server"], sb.env, { timeoutMs: 120_000 });
+  assert.equal(r.code, 0, r.stderr);
+  const s = await status(sb);
+  assert.equal(s.state, "running");
+  assert.ok(s.port !== null && s.port >= 8888 && s.port <= 8987, `port ${s.port}`);
+  assert.equal(await httpStatus(s.url), 200);
+  assert.ok(performance.now() - started < 60_000, "start took a minute");
 });

@@ -179,3 +179,36 @@ for (const { f, extra, message } of openOrForeign) {
     assert.equal(s.jupyterPid, null);
   });
 }
+
+test("the prologue's text is on no command line while it runs, and in no environment of Jupyter", {
+  timeout: 180_000,
+}, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  mkdirSync(join(sb.env.XDG_CONFIG_HOME as string, "jlremote"), { recursive: true });
+  writeFileSync(
+    join(sb.env.XDG_CONFIG_HOME as string, "jlremote", "config.json"),
+    JSON.stringify({ defaults: { prologue: "export API_KEY=prologue-secret-4242; sleep 1" } }),
+    { mode: 0o600 },
+  );
+  const started = runCli(["start", "--app", "server"], sb.env, { timeoutMs: 120_000 });
+  let done = false;
+  void started.then(() => {
+    done = true;
+  });
+  let seenPrologueShell = false;
+  while (!done) {
+    for (const c of allCmdlines()) {
+      assert.ok(!c.includes("prologue-secret"), `the prologue on a command line: ${c}`);
+      if (c.includes("JLREMOTE_PROLOGUE")) seenPrologueShell = true;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  const r = await started;
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(seenPrologueShell, "the prologue's sh was seen running (the scan proved something)");
+  const s = await status(sb);
+  const env = environ(s.jupyterPid);
+  assert.match(env, /API_KEY=prologue-secret-4242/, "the prologue's exports reach Jupyter");
+  assert.ok(!env.includes("JLREMOTE_PROLOGUE"), "the prologue's text is in Jupyter's environment");
+});

@@ -1,4 +1,5 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
+import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { spawn } from "node:child_process";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import { differs } from "../../core/instance-options.js";
@@ -74,10 +75,17 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  // jllocal's hangup flag (JLREMOTE_CANCEL_ON_EOF) is for its start command only, never Jupyter's environment.
-  const env = { ...ctx.env, JLREMOTE_INSTANCE: undefined, JLREMOTE_CANCEL_ON_EOF: undefined } as NodeJS.ProcessEnv;
-  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd).
-  const child = spawn(cmd, [...pre, "run", "--name", options.name, "--daemon-child"], {
+  // jllocal's flags (JLREMOTE_CANCEL_ON_EOF, JLREMOTE_LISTEN_DEFAULT) are for its start command only, never Jupyter's.
+  const env = {
+    ...ctx.env,
+    JLREMOTE_INSTANCE: undefined,
+    JLREMOTE_CANCEL_ON_EOF: undefined,
+    [LISTEN_DEFAULT_ENV]: undefined,
+  } as NodeJS.ProcessEnv;
+  // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd); a socket
+  // chosen for jllocal's start (JLREMOTE_LISTEN_DEFAULT, dropped above) is passed on as --sock.
+  const argv = [...pre, "run", "--name", options.name, ...(options.sock ? ["--sock"] : []), "--daemon-child"];
+  const child = spawn(cmd, argv, {
     cwd: options.rootDir,
     env,
     detached: true,

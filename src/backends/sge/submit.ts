@@ -11,7 +11,7 @@ import { instancePaths, validateName } from "../../io/paths.js";
 import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
 import { absoluteSupervisorArgv } from "../../io/supervisor-argv.js";
-import { type BackendContext, CANCEL_ON_EOF, type StartFlags } from "../backend.js";
+import { type BackendContext, jobEnvironment, type StartFlags } from "../backend.js";
 import { shellWords } from "../../core/shell-words.js";
 import { type BatchPlan, batchScript, parseWarningLead, qsubArgv } from "./batch-script.js";
 import { readJob, writeJob } from "./job-file.js";
@@ -91,7 +91,7 @@ async function submitAndWait(
       const argv = qsubArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
       // qsub -V exports this environment into the job: jllocal's hangup flag is for this start only.
-      jobId = await qsub(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
+      jobId = await qsub(argv, jobEnvironment(ctx.env), options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, {
         schema: 1,

@@ -19,7 +19,7 @@ import { readJob, writeJob } from "./job-file.js";
 import { shellWords } from "../../core/shell-words.js";
 import { sbatch, scancel } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
-import { CANCEL_ON_EOF } from "../backend.js";
+import { jobEnvironment } from "../backend.js";
 import { waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
@@ -103,8 +103,7 @@ async function submitAndWait(
       const script = join(paths.dir, "job.sbatch");
       const argv = sbatchArgv(plan, script);
       writeFileSync(script, batchScript(plan), { mode: 0o700 });
-      // sbatch exports this environment into the job: jllocal's hangup flag is for this start only.
-      jobId = await sbatch(argv, { ...ctx.env, [CANCEL_ON_EOF]: undefined }, options.rootDir);
+      jobId = await sbatch(argv, jobEnvironment(ctx.env), options.rootDir);
       submitted = true;
       writeJob(ctx.env, options.name, {
         schema: 1,

@@ -32,20 +32,27 @@ test("a failing prologue is one clear error", async () => {
   );
 });
 
-test("the prologue's sh execs the command: same PID, the prologue's environment; a failure stops before it", async () => {
-  const argv = withPrologue('X=from-prologue; export X; echo "prologue ran"', ["/bin/sh", "-c", 'echo "$$ $X"']);
-  const child = spawn(argv[0] as string, argv.slice(1), {
+test("the prologue's sh execs the command: same PID, the prologue's environment (not its text); a failure stops before it", async () => {
+  const p = withPrologue('X=from-prologue; export X; echo "prologue ran"', [
+    "/bin/sh",
+    "-c",
+    'echo "$$ $X ${JLREMOTE_PROLOGUE:-none} ${_jlr_p:-none}"',
+  ]);
+  const child = spawn(p.argv[0] as string, p.argv.slice(1), {
     stdio: ["ignore", "pipe", "ignore"],
-    env: { PATH: "/usr/bin:/bin" },
+    env: { PATH: "/usr/bin:/bin", ...p.env },
   });
   let out = "";
   child.stdout.on("data", (d) => {
     out += d;
   });
   await new Promise((r) => child.on("close", r));
-  assert.equal(out.trim(), `prologue ran\n${child.pid} from-prologue`);
+  assert.equal(out.trim(), `prologue ran\n${child.pid} from-prologue none none`);
   const bad = withPrologue("false", ["/bin/echo", "never"]);
-  const r = spawnSync(bad[0] as string, bad.slice(1), { encoding: "utf8" });
+  const r = spawnSync(bad.argv[0] as string, bad.argv.slice(1), {
+    encoding: "utf8",
+    env: { ...process.env, ...bad.env },
+  });
   assert.equal(r.status, 126);
   assert.equal(r.stdout, "");
   assert.match(r.stderr, /jlremote: the prologue failed \(exit 1\)/);

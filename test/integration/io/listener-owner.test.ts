@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { test } from "node:test";
-import { checkListener, portHolder } from "../../../src/io/listener-owner.js";
+import { checkListener, holderScans, portHolder } from "../../../src/io/listener-owner.js";
 import { identify } from "../../../src/io/process-identity.js";
 import { firstLine, freePort, killPid, processesWithEnv, waitFor } from "../../helpers/cli.js";
 
@@ -64,6 +64,36 @@ test("another user's listener is foreign, with its uid and (as root) its PID", {
     return x.kind === "foreign" ? x : null;
   });
   assert.deepEqual(v, { kind: "foreign", holder: { uid: 65534, pid } });
+  // The holder's PID is looked up once per socket, not by a /proc walk on every check.
+  const before = holderScans();
+  for (let i = 0; i < 50; i++) assert.equal(checkListener(port, me()).kind, "foreign");
+  assert.equal(holderScans(), before);
+});
+
+test("another user's IPv6-only [::] listener beside ours on 127.0.0.1 takes nothing from us", {
+  skip: process.getuid?.() !== 0 && "setpriv needs root",
+}, async (t) => {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", r));
+  t.after(() => srv.close());
+  const port = (srv.address() as { port: number }).port;
+  const child = spawn(
+    "setsid",
+    [
+      "-f",
+      "setpriv",
+      "--reuid=65534",
+      "--regid=65534",
+      "--clear-groups",
+      "/usr/bin/python3",
+      "-c",
+      `import os,socket,time\ns=socket.socket(socket.AF_INET6)\ns.setsockopt(socket.IPPROTO_IPV6,socket.IPV6_V6ONLY,1)\ns.bind(("::",${port}));s.listen(1);print(os.getpid(),flush=True);time.sleep(60)`,
+    ],
+    { stdio: ["ignore", "pipe", "ignore"] },
+  );
+  const pid = Number(await new Promise<string>((r) => child.stdout.once("data", (d) => r(String(d).trim()))));
+  t.after(() => killPid(pid));
+  assert.deepEqual(checkListener(port, me()), { kind: "ours" });
 });
 
 test("a listener on a compute node's own address (not 127.0.0.1) is found and judged ours", async (t) => {

@@ -69,3 +69,44 @@ test("settings.json: round trip, forget, and a planted symlink is refused (peek 
   assert.throws(() => readRemembered(dir), /symbolic link/);
   assert.equal(peekRemembered(dir), null);
 });
+
+test("config.json is checked on the descriptor it is read from: a symlink flipped between a safe and a group-writable file never yields the latter's text", async (t) => {
+  const c = configHome(t, null);
+  const safe = join(c.dir, "safe.json");
+  const open = join(c.dir, "open.json");
+  writeFileSync(safe, JSON.stringify({ defaults: { prologue: "echo safe" } }), { mode: 0o600 });
+  writeFileSync(open, JSON.stringify({ defaults: { prologue: "echo planted" } }));
+  chmodSync(open, 0o666);
+  symlinkSync(safe, c.file);
+  // Another process flips the link as fast as it can (rename over it is atomic).
+  const { spawn } = await import("node:child_process");
+  const flipper = spawn(
+    "/usr/bin/python3",
+    [
+      "-c",
+      `import os\nf=${JSON.stringify(c.file)}\nt=[${JSON.stringify(safe)},${JSON.stringify(open)}]\ni=0\nwhile True:\n    os.symlink(t[i%2], f+'.n'); os.rename(f+'.n', f); i+=1`,
+    ],
+    { stdio: "ignore" },
+  );
+  t.after(() => flipper.kill("SIGKILL"));
+  let refused = 0;
+  let read = 0;
+  for (let i = 0; i < 3000; i++) {
+    try {
+      const p = readRemoteConfig(c.env).config.defaults.prologue;
+      read += 1;
+      assert.equal(p, "echo safe");
+    } catch (err) {
+      if (err instanceof assert.AssertionError) throw err;
+      refused += 1;
+    }
+  }
+  assert.ok(read > 0 && refused > 0, `the race was exercised (read ${read}, refused ${refused})`);
+});
+
+test("config.json that is a FIFO is refused at once, without hanging", async (t) => {
+  const c = configHome(t, null);
+  const { spawnSync } = await import("node:child_process");
+  assert.equal(spawnSync("mkfifo", ["-m", "0600", c.file]).status, 0);
+  assert.throws(() => readRemoteConfig(c.env), /not a regular file/);
+});

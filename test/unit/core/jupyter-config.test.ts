@@ -45,12 +45,34 @@ const base: JupyterConfigInput = {
   asRoot: false,
 };
 
-test("the config holds the token, root dir, no browser, 127.0.0.1 and port retries off (or the socket)", () => {
+test("the config holds the token, cookie secret file, root dir, no browser (nor its open page), 127.0.0.1 and port retries off (or the socket)", () => {
   const cases: [Partial<JupyterConfigInput>, Record<string, Record<string, unknown>>][] = [
     [
       {},
       {
-        ServerApp: { open_browser: false, root_dir: "/work", ip: "127.0.0.1", port: 8888, port_retries: 0 },
+        ServerApp: {
+          open_browser: false,
+          root_dir: "/work",
+          ip: "127.0.0.1",
+          port: 8888,
+          port_retries: 0,
+          no_browser_open_file: true,
+        },
+        IdentityProvider: { token: "T" },
+      },
+    ],
+    [
+      { cookieSecretFile: "/s/cookie-secret" },
+      {
+        ServerApp: {
+          open_browser: false,
+          root_dir: "/work",
+          ip: "127.0.0.1",
+          port: 8888,
+          port_retries: 0,
+          cookie_secret_file: "/s/cookie-secret",
+          no_browser_open_file: true,
+        },
         IdentityProvider: { token: "T" },
       },
     ],
@@ -69,8 +91,17 @@ test("the config holds the token, root dir, no browser, 127.0.0.1 and port retri
       },
     ],
     [
-      { app: "notebook", flavour: debian, port: null, socket: "/s/j.sock" },
-      { NotebookApp: { open_browser: false, notebook_dir: "/work", sock: "/s/j.sock", sock_mode: "0600", token: "T" } },
+      { app: "notebook", flavour: debian, port: null, socket: "/s/j.sock", cookieSecretFile: "/s/c" },
+      {
+        NotebookApp: {
+          open_browser: false,
+          notebook_dir: "/work",
+          sock: "/s/j.sock",
+          sock_mode: "0600",
+          cookie_secret_file: "/s/c",
+          token: "T",
+        },
+      },
     ],
   ];
   for (const [change, want] of cases)

@@ -82,15 +82,14 @@ test("an app the install does not offer is a usage error that says what it offer
   assert.deepEqual(commandFor(installCommands("/usr/bin/jupyter", none), "notebook"), ["/usr/bin/jupyter", "notebook"]);
 });
 
-test("a prologue runs in sh, stops on failure, then execs the command with its arguments", () => {
-  assert.deepEqual(withPrologue(null, ["/j", "lab"]), ["/j", "lab"]);
-  assert.deepEqual(withPrologue("  ", ["/j", "lab"]), ["/j", "lab"]);
-  const argv = withPrologue("module load x && conda activate lab", ["jupyter", "lab", "--no-browser"]);
-  assert.equal(argv[0], "/bin/sh");
-  assert.equal(argv[1], "-c");
-  assert.match(
-    argv[2] as string,
-    /^\{\nmodule load x && conda activate lab\n\} \|\| \{.*exit 126; \}\nexec "\$0" "\$@"$/s,
-  );
+test("a prologue runs in sh from the environment (never on the command line), stops on failure, then execs the command", () => {
+  assert.deepEqual(withPrologue(null, ["/j", "lab"]), { argv: ["/j", "lab"], env: {} });
+  assert.deepEqual(withPrologue("  ", ["/j", "lab"]), { argv: ["/j", "lab"], env: {} });
+  const prologue = "module load x && export API_KEY=secret";
+  const { argv, env } = withPrologue(prologue, ["jupyter", "lab", "--no-browser"]);
+  assert.deepEqual(argv.slice(0, 2), ["/bin/sh", "-c"]);
+  assert.ok(!argv.join(" ").includes("API_KEY"), "the prologue is on the command line");
+  assert.match(argv[2] as string, /unset JLREMOTE_PROLOGUE; eval .*exit 126; \}; unset _jlr_p; exec "\$0" "\$@"$/);
   assert.deepEqual(argv.slice(3), ["jupyter", "lab", "--no-browser"]);
+  assert.deepEqual(env, { JLREMOTE_PROLOGUE: prologue });
 });

@@ -44,8 +44,8 @@ test("commands, help, unknown, repeated or odd options fall back to yargs", () =
     ["h", "--name"],
     ["h", "--name", "a", "--name", "b"],
     ["h", "--json=true"],
-    ["h", "i"],
     ["h", "--no-sock"],
+    ["h", "i"],
     ["h", "--"],
     ["h", "--localPort", "1"],
   ]) {

@@ -60,3 +60,31 @@ test("a port is ours only when every listener reaching it is one of our sockets"
   for (const [port, inodes, want] of cases)
     assert.deepEqual(judgeListeners(port, all, new Set(inodes)), want, String(port));
 });
+
+test("the most specific listener takes a connection to 127.0.0.1: the address, then 0.0.0.0, then [::]", () => {
+  const l = (address: string, uid: number, inode: number) => ({ address, port: 8888, uid, inode });
+  const mine = l("0100007F", 0, 1);
+  const mineMapped = l("0000000000000000FFFF00000100007F", 0, 1);
+  const anyV4Mine = l("00000000", 0, 1);
+  const v6Decoy = l("00000000000000000000000000000000", 65534, 9);
+  const v4AnyDecoy = l("00000000", 65534, 8);
+  const exactDecoy = l("0100007F", 65534, 7);
+  const cases: [string, ReturnType<typeof l>[], ReturnType<typeof judgeListeners>][] = [
+    ["an IPv6-only [::] beside our 127.0.0.1", [mine, v6Decoy], { kind: "ours" }],
+    ["an IPv6-only [::] beside our v4-mapped 127.0.0.1", [mineMapped, v6Decoy], { kind: "ours" }],
+    ["an IPv6-only [::] beside our 0.0.0.0", [anyV4Mine, v6Decoy], { kind: "ours" }],
+    ["a foreign 0.0.0.0 beside our 127.0.0.1 (the exact address wins)", [mine, v4AnyDecoy], { kind: "ours" }],
+    ["a foreign 127.0.0.1 beside our 0.0.0.0", [anyV4Mine, exactDecoy], { kind: "foreign", uid: 65534, inode: 7 }],
+    ["only a foreign [::] (dual-stack, or nothing answers)", [v6Decoy], { kind: "foreign", uid: 65534, inode: 9 }],
+    ["nothing", [], { kind: "none" }],
+  ];
+  for (const [what, listeners, want] of cases)
+    assert.deepEqual(judgeListeners(8888, listeners, new Set([1])), want, what);
+});
+
+test("a compute node's address: its own listener first, then the wildcards", () => {
+  const node = { address: "0200000A", port: 9000, uid: 0, inode: 1 };
+  const decoy = { address: "00000000000000000000000000000000", port: 9000, uid: 65534, inode: 2 };
+  assert.deepEqual(judgeListeners(9000, [node, decoy], new Set([1]), "10.0.0.2"), { kind: "ours" });
+  assert.deepEqual(judgeListeners(9000, [node], new Set([1]), "127.0.0.1"), { kind: "none" });
+});

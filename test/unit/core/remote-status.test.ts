@@ -5,6 +5,7 @@ import {
   isUsable,
   isVerified,
   localUrl,
+  movedNotice,
   parseRemoteStatus,
   sameTarget,
 } from "../../../src/core/remote-status.js";
@@ -80,4 +81,21 @@ test("the local URL keeps the remote base_url", () => {
   assert.equal(localUrl(s.app, 9000, "t", s.baseUrl), "http://127.0.0.1:9000/jl/lab?token=t");
   assert.equal(parseRemoteStatus(JSON.stringify(running))?.baseUrl, "/");
   assert.equal(parseRemoteStatus(JSON.stringify({ ...running, baseUrl: "http://evil/" }))?.baseUrl, "/");
+});
+
+test("jllocal says when the instance it forwarded to moved or got a new token, and why", () => {
+  const prev = { target: { port: 8888 }, token: "a" };
+  const st = (token: string, credentialsReason: string | null = null) => ({ name: "x", token, credentialsReason });
+  assert.equal(movedNotice(null, st("a"), { port: 8888 }, "h"), null);
+  assert.equal(movedNotice(prev, st("a"), { port: 8888 }, "h"), null);
+  assert.equal(
+    movedNotice(
+      prev,
+      st("b", "port 8888 was taken by another process (uid 65534, pid 7); moved to 8889"),
+      { port: 8889 },
+      "h",
+    ),
+    "'x' on h now listens on port 8889 with a new token (port 8888 was taken by another process (uid 65534, pid 7); moved to 8889); the tunnel was re-pointed: use the new URL (old tabs must reload it)",
+  );
+  assert.match(movedNotice(prev, st("a"), { socket: "/s" }, "h") ?? "", /now listens on its unix socket; the tunnel/);
 });

@@ -9,6 +9,7 @@ import {
   type BatchPlan,
 } from "../../../../src/backends/slurm/batch-script.js";
 import { shellWords } from "../../../../src/core/shell-words.js";
+import { jobEnvironment } from "../../../../src/backends/backend.js";
 
 const plan: BatchPlan = {
   name: "gpu",
@@ -120,4 +121,16 @@ test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for noteb
       }),
     /--idle-timeout soon/,
   );
+});
+
+test("sbatch exports the caller's environment without its instance marker and jllocal's per-start flags", () => {
+  const env = {
+    PATH: "/usr/bin",
+    HOME: "/h",
+    JLREMOTE_INSTANCE: "0123abcd",
+    JLREMOTE_CANCEL_ON_EOF: "1",
+    JLREMOTE_LISTEN_DEFAULT: "sock",
+  };
+  const out = Object.fromEntries(Object.entries(jobEnvironment(env)).filter(([, v]) => v !== undefined));
+  assert.deepEqual(out, { PATH: "/usr/bin", HOME: "/h" });
 });
