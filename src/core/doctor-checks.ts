@@ -253,7 +253,12 @@ export type ConfigObservation = {
 export function checkConfig(o: ConfigObservation): Check {
   const id = "config";
   if (o.error !== null)
-    return { id, status: "problem", message: o.error, hint: `fix ${o.file} (see docs/configuration.md), or move it away` };
+    return {
+      id,
+      status: "problem",
+      message: o.error,
+      hint: `fix ${o.file} (see docs/configuration.md), or move it away`,
+    };
   if (!o.exists) return { id, status: "ok", message: `no ${o.file} (built-in defaults)`, hint: null };
   const parts = [
     o.instances.length > 0 && `instances: ${o.instances.join(", ")}`,
