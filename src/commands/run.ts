@@ -1,6 +1,8 @@
 // `jlremote run`: the supervisor in the foreground (systemd runs this; `start` runs it detached).
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import type { RawStartOptions } from "../core/instance-options.js";
+import { join } from "node:path";
+import { EXIT_SOCKET, holdExitSocket } from "../io/exit-socket.js";
 import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
@@ -74,6 +76,8 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
       resume,
       reload,
       onClaimed: () => {
+        // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling.
+        holdExitSocket(join(paths.dir, EXIT_SOCKET));
         void release?.();
       },
     });
