@@ -1,7 +1,7 @@
 // The first part of each bundle (dist/*.cjs, see scripts/build.mjs): the bundle's code follows it in one comment,
 // which node only skips over; this compiles that code with a V8 code cache when there is a trusted one, and runs it.
 import { readFileSync, statSync } from "node:fs";
-import { dirname } from "node:path";
+import { basename, dirname } from "node:path";
 import { type CodeCacheContext, cacheDirs, compileCached } from "./io/code-cache.js";
 
 /** Set by the build: the code's hash, the comment's first line, and whether `*` `/` pairs were split to fit. */
@@ -28,7 +28,7 @@ function boot(): void {
   }
   const lineOffset = text.slice(0, at).split("\n").length;
   const wrapper = "(function (exports, require, module, __filename, __dirname, __jlCompileCached) {";
-  const fn = compileCached(ctx, "main", `${wrapper}${code}\n})`, __filename, lineOffset) as (
+  const fn = compileCached(ctx, basename(__filename, ".cjs"), `${wrapper}${code}\n})`, __filename, lineOffset) as (
     ...args: unknown[]
   ) => void;
   // Embedded trees (scripts/build.mjs) compile through the same cache.

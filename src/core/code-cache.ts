@@ -5,7 +5,7 @@
 export interface CacheKey {
   /** The build's hash of the bundle's code (scripts/build.mjs). */
   build: string;
-  /** The script inside the bundle: "main" or an embedded tree's name. */
+  /** The script inside the bundle: the bundle's own name ("jlremote", "jllocal") or an embedded tree's. */
   script: string;
   nodeVersion: string;
   arch: string;
@@ -32,7 +32,7 @@ export function shortHash(text: string): string {
 /** The cache's file name (no directory): only the key's safe characters, so it is one path component. */
 export function cacheFileName(key: CacheKey): string {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
-  return `jlremote-${safe(key.script)}-${safe(key.build)}-${safe(key.nodeVersion)}-${safe(key.arch)}-${shortHash(key.execArgv.join("\0"))}.v8cache`;
+  return `${safe(key.script)}-${safe(key.build)}-${safe(key.nodeVersion)}-${safe(key.arch)}-${shortHash(key.execArgv.join("\0"))}.v8cache`;
 }
 
 /** The first line of a cache file: what it was made from (the rest is V8's data). */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { cacheFileName, cacheHeader, shortHash, trustedCacheFile } from "../../../src/core/code-cache.js";
 
-const key = { build: "6e4a0c976a3e0cb0", script: "main", nodeVersion: "v20.20.2", arch: "x64", execArgv: [] };
+const key = { build: "6e4a0c976a3e0cb0", script: "jlremote", nodeVersion: "v20.20.2", arch: "x64", execArgv: [] };
 
 test("a cache file is trusted only when it is a regular file of ours or root's that no one else can write", () => {
   const me = 1000;
