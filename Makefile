@@ -32,17 +32,21 @@ test-debs:
 test-venv:
 	./scripts/ensure-jupyterlab.sh
 
-# Installs what the tests need (npm packages; Debian packages as root), builds, type-checks, runs every test.
+# Installs what the tests need (npm packages; Debian packages as root), builds, type-checks, runs every test; then
+# the systemd suite under a real `systemd --user` where it can run (root, or a host booted with systemd), else it
+# prints why it is skipped. Its node summary prints last, after the main suite's.
 test: deps test-debs test-venv
 	npm run lint
 	npm run typecheck
 	npm run build
 	npm test
+	./scripts/test-systemd.sh --or-skip
 
 test-unit: deps
 	npm run test:unit
 
-# Opt-in, not part of `make test`: the systemd service under a real `systemd --user` (root here: see the script).
+# Only the systemd suite (also the last step of `make test`): the service under a real `systemd --user`; fails
+# where it cannot run (needs root here: see the script).
 test-systemd: deps test-debs
 	npm run build
 	./scripts/test-systemd.sh

@@ -1,4 +1,4 @@
-// `npm run bench`: the figures of issues 6, 13, 12 and 14, interleaved against their baselines; prints a Markdown table and
+// `npm run bench`: the figures of issues 6, 13, 12, 14 and 21, interleaved against their baselines; prints a Markdown table and
 // writes bench/results.json. Exits non-zero only when it cannot measure. Usage:
 //   node bench/run.mjs [--only 1,3] [--rounds 30] [--slow-rounds 10] [--idle 60] [--soak 100000]
 import { spawnSync } from "node:child_process";
@@ -16,11 +16,15 @@ import { CLI } from "./lib/jlremote.mjs";
 import { JLLOCAL } from "./lib/laptop.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
 import { supervisorSoak } from "./figures/soak.mjs";
+import { labPageLoad, labUiBenchSkip } from "./figures/lab-ui.mjs";
 import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
-    only: { type: "string", default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11" : "1,2,3,4,5,6,7,8,9,11" },
+    only: {
+      type: "string",
+      default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11,12" : "1,2,3,4,5,6,7,8,9,11,12",
+    },
     "slurm-rounds": { type: "string", default: "5" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
@@ -69,6 +73,7 @@ const plan = [
     () => slurmStart(sb, Number(opt["slurm-rounds"])),
   ],
   ["11", `kernel survival after SIGKILL (${slow} pairs)`, () => adoptionRecovery(sb, slow)],
+  ["12", `JupyterLab page load with jlremote's extension (${slow} pairs)`, () => labPageLoad(sb, slow)],
 ];
 if (slurmBenchSkip() !== null && only.has("10"))
   process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);
@@ -79,6 +84,10 @@ try {
   for (const [id, what, fn] of plan) {
     if (!only.has(id) && !(id === "2" && only.has("1"))) continue;
     if (id === "10" && slurmBenchSkip() !== null) continue;
+    if (id === "12" && labUiBenchSkip() !== null) {
+      process.stderr.write(`bench: figure 12 skipped: ${labUiBenchSkip()}\n`);
+      continue;
+    }
     process.stderr.write(`bench: figure ${id}: ${what} …\n`);
     try {
       const got = await fn();

@@ -9,6 +9,7 @@ import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } f
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
+import { buildLabextension } from "./build-labextension.mjs";
 
 // Paths are the repository's, whatever the working directory.
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -146,3 +147,6 @@ cpSync(resolve(root, "python"), resolve(root, "dist/python"), {
   recursive: true,
   filter: (src) => !src.includes("__pycache__"),
 });
+
+// jlremote's JupyterLab 4 extension, prebuilt: Jupyter loads it from dist/labextension through jlremote's config file.
+await buildLabextension(root);

@@ -1,4 +1,4 @@
-"""jlremote's jupyter_server extension: re-adopt the kernels a crashed Jupyter left running.
+"""jlremote's jupyter_server extension: re-adopt the kernels a crashed Jupyter left running; serve the instance's view.
 
 Loaded through the config file jlremote writes (ServerApp.jpserver_extensions), which also puts this package's
 directory on the server's sys.path: no environment variable is involved, so kernels and terminals (which copy the
@@ -36,7 +36,12 @@ _jupyter_server_extension_paths = _jupyter_server_extension_points
 
 def _load_jupyter_server_extension(serverapp):
     from .adopt import load
+    from .status import setup
 
+    try:
+        setup(serverapp)
+    except Exception:  # the status view is a nicety: never keep the server (or kernel adoption) from starting
+        serverapp.log.exception("jlremote: the status view for the lab extension could not be set up")
     load(serverapp, SUPPORTED_MAJORS)
 
 

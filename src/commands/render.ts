@@ -32,6 +32,10 @@ export function renderStatusText(r: StatusReport): string[] {
     lines.push(
       `  kernels:    ${k.adopted.length} re-adopted at the last restart (${k.at})${k.failed.length > 0 ? `; lost: ${k.failed.map((f) => `${f.id} (${f.reason})`).join(", ")}` : ""}`,
     );
+  if (r.browserUi)
+    lines.push(
+      `  browser ui: ${r.browserUi.available ? "jlremote's JupyterLab extension" : `none (${r.browserUi.reason})`}`,
+    );
   if (r.logFile) lines.push(`  logs:       ${r.logFile}, ${r.jupyterLogFile}`);
   return lines;
 }

@@ -3,6 +3,7 @@ import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
 import type { Settings } from "./settings.js";
 import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
+import { type BrowserUi, browserUi } from "./lab-ui.js";
 
 /** Reported states: the recorded ones plus `unsupervised` (supervisor gone, Jupyter alive) and `pending` (a queued batch job). */
 export type ReportedState = StateRecord["state"] | "unsupervised" | "pending";
@@ -38,6 +39,8 @@ export interface StatusReport {
   detachedProcesses: number;
   /** Do kernels survive a Jupyter crash, hang or restart, and which were re-adopted at the last one (null: not known yet). */
   kernelAdoption: AdoptionRecord | null;
+  /** jlremote's JupyterLab extension (status bar, walltime and crash notices): available or why not (null: not known yet). */
+  browserUi: BrowserUi | null;
   version: string;
   /** How the instance runs: detached, systemd or slurm (set by its backend). */
   backend?: "detached" | "systemd" | "slurm";
@@ -114,6 +117,7 @@ export function buildStatus(
       managedBy,
       detachedProcesses: 0,
       kernelAdoption: null,
+      browserUi: null,
       version: here.version,
     };
   }
@@ -165,6 +169,7 @@ export function buildStatus(
     managedBy,
     detachedProcesses: record.detachedProcesses ?? 0,
     kernelAdoption: record.adoption ?? null,
+    browserUi: browserUi(record.app, record.adoption),
     version: record.version,
   };
 }

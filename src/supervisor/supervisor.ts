@@ -30,6 +30,7 @@ import { signalOne, waitGone } from "../io/process-tree.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
 import { KernelKeeping } from "./kernel-keeping.js";
+import { labUiExtra } from "./lab-ui.js";
 import { authProblem, writeConfigFile } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
 import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "./shutdown.js";
@@ -172,7 +173,10 @@ export async function supervise(ctx: SupervisorContext): Promise<void> {
         try {
           // The token and every setting jlremote owns travel in a 0600 file that beats the user's config files;
           // the kernel-adoption keys (extension, kernels to re-adopt, sessions file) and idle culling are merged in.
-          const extra = deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra());
+          const extra = deepMerge(
+            deepMerge(ctx.jupyterConfigExtra ?? {}, kernels.configExtra()),
+            labUiExtra(kernels.pythonPath().length > 0, paths.stateFile, options, ctx.env),
+          );
           const withIdle = options.idleTimeoutMin
             ? deepMerge(extra, idleConfig(options.app, flavour, options.idleTimeoutMin * 60))
             : extra;

@@ -1,12 +1,15 @@
 // A user's base_url (in their Jupyter config) is honoured: the printed URL, the readiness and health probes and
 // status all use the base_url Jupyter's runtime info file reports.
 import assert from "node:assert/strict";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, jupyterlab4, type Flavour } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
+
+/** A request line of Jupyter's --debug log for an answered GET of /jl/api/status. */
+const probeLine = /\b200 GET \/jl\/api\/status\b/g;
 
 const cases: { f: Flavour; line: string }[] = [
   { f: debian, line: "c.ServerApp.base_url = '/jl/'" },
@@ -16,6 +19,7 @@ const cases: { f: Flavour; line: string }[] = [
 
 for (const { f, line } of cases) {
   test(`${f.id} (--app ${f.app}) with \`${line}\`: the URL, the probes and status use /jl/, also after a crash`, {
+    timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
     const sb = sandbox();
@@ -37,6 +41,9 @@ for (const { f, line } of cases) {
         "1",
         "--health-retries",
         "3",
+        // Jupyter's --debug logs every request, the supervisor's health probes included.
+        "--",
+        "--debug",
       ],
       sb.env,
       { timeoutMs: 240_000 },
@@ -51,8 +58,12 @@ for (const { f, line } of cases) {
       await httpStatus(`http://127.0.0.1:${s.port}/jl/api/status`, { Authorization: `token ${s.token}` }),
       200,
     );
-    // Health probes every second against /jl/api/status: a wrong path would count as hung and restart it.
-    await new Promise((res) => setTimeout(res, 3500));
+    // Health probes every second against /jl/api/status (a wrong path would count as hung and restart it): three
+    // more answered in Jupyter's log, and none failed in the supervisor's.
+    const probes = () => (readFileSync(join(sb.stateDir(), "jupyter.log"), "utf8").match(probeLine) ?? []).length;
+    const seen = probes();
+    await waitFor("three more health probes answered", () => probes() >= seen + 3, 30_000);
+    assert.doesNotMatch(readFileSync(join(sb.stateDir(), "supervisor.log"), "utf8"), /health probe failed/);
     const later = await status(sb);
     assert.equal(later.state, "running");
     assert.equal(later.restarts, 0);

@@ -16,7 +16,7 @@ import { userInfo } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { remoteCommandLine } from "../../src/core/ssh-command.js";
-import { CLI, freePort, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, CLI, freePort, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 import { startSshd, type Sshd } from "../helpers/sshd.js";
 
 const bash = (userInfo().shell ?? "").endsWith("/bash");
@@ -43,7 +43,9 @@ describe("the launcher with nothing but HOME", () => {
   });
   after(() => sb.cleanup());
 
-  test("install writes ~/.local/bin/jlremote (mode 755) that runs this node and bundle, and says so", async () => {
+  test("install writes ~/.local/bin/jlremote (mode 755) that runs this node and bundle, and says so", {
+    timeout: E2E_TIMEOUT_MS,
+  }, async () => {
     const r = await runCli(["install"], sb.env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`^wrote ${launcher} \\(runs ${process.execPath} ${CLI}\\)\n`));
@@ -55,7 +57,9 @@ describe("the launcher with nothing but HOME", () => {
     assert.match(readFileSync(launcher, "utf8"), /^#!\/bin\/sh\n# jlremote launcher/);
   });
 
-  test("under env -i HOME=... it prints one status --json line from HOME's ~/.local/state: stopped, exit 3", () => {
+  test("under env -i HOME=... it prints one status --json line from HOME's ~/.local/state: stopped, exit 3", {
+    timeout: E2E_TIMEOUT_MS,
+  }, () => {
     const r = bare(sb.dir, launcher, ["status", "--json"]);
     assert.equal(r.status, 3, r.stderr);
     assert.equal(r.stdout.trim().split("\n").length, 1);
@@ -63,7 +67,9 @@ describe("the launcher with nothing but HOME", () => {
     assert.deepEqual([s.schema, s.state, s.url], [1, "stopped", null]);
   });
 
-  test("with a real Jupyter running, the same bare call exits 0 with its URL", async () => {
+  test("with a real Jupyter running, the same bare call exits 0 with its URL", {
+    timeout: E2E_TIMEOUT_MS,
+  }, async () => {
     const st = await runCli(["start", "--app", "server", "--port", String(await freePort()), "--json"], sb.env);
     assert.equal(st.code, 0, st.stderr);
     url = (JSON.parse(st.stdout) as { url: string }).url;
@@ -75,6 +81,7 @@ describe("the launcher with nothing but HOME", () => {
   });
 
   test("over a real sshd with a bare PATH, `ssh host ~/.local/bin/jlremote status --json` and jllocal's lookup answer", {
+    timeout: E2E_TIMEOUT_MS,
     skip: existsSync("/usr/sbin/sshd") ? false : "no /usr/sbin/sshd",
   }, async () => {
     const sshd: Sshd = await startSshd(sb.dir, { HOME: sb.dir, PATH: "/usr/bin:/bin" });
@@ -94,7 +101,9 @@ describe("the launcher with nothing but HOME", () => {
   });
 });
 
-test("install then uninstall round trip; a foreign file is refused by both, and replaced only with --force", async (t) => {
+test("install then uninstall round trip; a foreign file is refused by both, and replaced only with --force", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = homeSandbox();
   t.after(() => sb.cleanup());
   const dir = join(sb.dir, "bin dir");
@@ -150,6 +159,7 @@ test("install then uninstall round trip; a foreign file is refused by both, and 
 });
 
 test("install tells whether the bin dir is on the PATH that ~/.bashrc gives ssh commands", {
+  timeout: E2E_TIMEOUT_MS,
   skip: bash ? false : "login shell is not bash",
 }, async (t) => {
   const sb = homeSandbox();
@@ -169,7 +179,9 @@ test("install tells whether the bin dir is on the PATH that ~/.bashrc gives ssh 
   );
 });
 
-test("install from a bundle in a temp dir warns that the launcher breaks when it is cleaned up", async (t) => {
+test("install from a bundle in a temp dir warns that the launcher breaks when it is cleaned up", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = homeSandbox();
   t.after(() => sb.cleanup());
   const copy = join(sb.dir, "jlremote.cjs");

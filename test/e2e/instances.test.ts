@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { test } from "node:test";
-import { alive, freePort, httpStatus, runCli, sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, alive, freePort, httpStatus, runCli, sandbox } from "../helpers/cli.js";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
@@ -16,6 +16,7 @@ function curlUnix(socket: string, token: string | null): string {
 
 for (const f of flavours) {
   test(`--sock serves ${f.id} on a 0600 unix socket in the state dir, no TCP port; the socket goes away on stop`, {
+    timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
     const sb = sandbox();
@@ -48,7 +49,7 @@ for (const f of flavours) {
   });
 }
 
-test("--sock with --port is a usage error", async (t) => {
+test("--sock with --port is a usage error", { timeout: E2E_TIMEOUT_MS }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const r = await runCli(["start", "--sock", "--port", "9999"], sb.env);
@@ -56,7 +57,9 @@ test("--sock with --port is a usage error", async (t) => {
   assert.match(r.stderr, /--sock and --port/);
 });
 
-test("named instances run side by side; list shows all; stopping one leaves the other", async (t) => {
+test("named instances run side by side; list shows all; stopping one leaves the other", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const a = await runCli(["start", "--name", "alpha", "--app", "server", "--port", String(await freePort())], sb.env);

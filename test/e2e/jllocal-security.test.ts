@@ -5,7 +5,7 @@ import { chmodSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders } from "node:http";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { httpStatus } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, httpStatus } from "../helpers/cli.js";
 import { runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import type { Sshd } from "../helpers/sshd.js";
 
@@ -18,23 +18,29 @@ describe("jllocal and the remote's listener checks", {
   const args = (...rest: string[]) => [...rest, "--ssh-config", (sshd as Sshd).sshConfig];
 
   let world: JllocalWorld | undefined;
-  before(async () => {
-    world = await startJllocalWorld();
-    ({ sshd, home, env } = world);
-    // The remote user's Jupyter config: a base_url, and auth switched off (jlremote's config file must win).
-    for (const f of ["jupyter_notebook_config.py", "jupyter_server_config.py"]) {
-      writeFileSync(
-        join(home, "jc", f),
-        "c.NotebookApp.base_url = '/jl/'\nc.ServerApp.base_url = '/jl/'\nc.NotebookApp.token = ''\nc.ServerApp.token = ''\n",
-      );
-    }
-  });
+  before(
+    async () => {
+      world = await startJllocalWorld();
+      ({ sshd, home, env } = world);
+      // The remote user's Jupyter config: a base_url, and auth switched off (jlremote's config file must win).
+      for (const f of ["jupyter_notebook_config.py", "jupyter_server_config.py"]) {
+        writeFileSync(
+          join(home, "jc", f),
+          "c.NotebookApp.base_url = '/jl/'\nc.ServerApp.base_url = '/jl/'\nc.NotebookApp.token = ''\nc.ServerApp.token = ''\n",
+        );
+      }
+    },
+    { timeout: E2E_TIMEOUT_MS },
+  );
 
-  after(async () => {
-    await world?.end();
-  });
+  after(
+    async () => {
+      await world?.end();
+    },
+    { timeout: E2E_TIMEOUT_MS },
+  );
 
-  test("the local URL and the health check follow the remote base_url", async () => {
+  test("the local URL and the health check follow the remote base_url", { timeout: E2E_TIMEOUT_MS }, async () => {
     const r = await runJllocal(args("jlr-test", "--no-browser", "--json"), env, 120_000);
     assert.equal(r.code, 0, r.stderr);
     const info = JSON.parse(r.stdout.trim()) as { url: string };
@@ -53,7 +59,9 @@ describe("jllocal and the remote's listener checks", {
     );
   });
 
-  test("a remote status without listenerVerifiedAt: jllocal refuses in one line and sends the token nowhere", async (t) => {
+  test("a remote status without listenerVerifiedAt: jllocal refuses in one line and sends the token nowhere", {
+    timeout: E2E_TIMEOUT_MS,
+  }, async (t) => {
     const seen: IncomingHttpHeaders[] = [];
     const srv = createServer((req, res) => {
       seen.push(req.headers);

@@ -18,7 +18,18 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { flavours } from "../helpers/flavours.js";
 import { runNotebookInBrowser } from "../helpers/browser.js";
-import { alive, CLI, freePort, httpStatus, killPid, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import {
+  E2E_TIMEOUT_MS,
+  alive,
+  CLI,
+  freePort,
+  httpStatus,
+  killGroup,
+  killTree,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
 import {
   localMasters,
   processesMentioning,
@@ -36,7 +47,7 @@ function assertOneClearLine(stderr: string, re: RegExp): void {
   assert.doesNotMatch(stderr, /^\s+at /m);
 }
 
-test("bad input is one usage line with exit 2 and touches no ssh", async () => {
+test("bad input is one usage line with exit 2 and touches no ssh", { timeout: E2E_TIMEOUT_MS }, async () => {
   const sb = sandbox();
   try {
     const cases: [string[], RegExp][] = [
@@ -72,23 +83,31 @@ for (const f of flavours) {
     const args = (...rest: string[]) => [...rest, "--ssh-config", (sshd as Sshd).sshConfig];
 
     let world: JllocalWorld | undefined;
-    before(async () => {
-      // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs. Its
-      // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
-      // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
-      world = await startJllocalWorld({
-        instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } },
-        profiles: { sockp: { jupyter: f.jupyter, sock: true } },
-      });
-      ({ sb, sshd, remoteState, env, localRoot } = world);
-      remoteHome = world.home;
-    });
+    before(
+      async () => {
+        // The "remote" account: its own HOME (with the launcher `jlremote install` would write) and state dirs. Its
+        // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
+        // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
+        world = await startJllocalWorld({
+          instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } },
+          profiles: { sockp: { jupyter: f.jupyter, sock: true } },
+        });
+        ({ sb, sshd, remoteState, env, localRoot } = world);
+        remoteHome = world.home;
+      },
+      { timeout: E2E_TIMEOUT_MS },
+    );
 
-    after(async () => {
-      await world?.end();
-    });
+    after(
+      async () => {
+        await world?.end();
+      },
+      { timeout: E2E_TIMEOUT_MS },
+    );
 
-    test("fails with one clear line for an unreachable host, a wrong key, a missing jlremote, and leaves no ssh behind", async () => {
+    test("fails with one clear line for an unreachable host, a wrong key, a missing jlremote, and leaves no ssh behind", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const closed = await runJllocal(args((sshd as Sshd).closedAlias, "--no-browser"), env);
       assert.equal(closed.code, 1);
       assertOneClearLine(closed.stderr, /^jllocal: cannot connect to jlr-closed: .*Connection refused/);
@@ -152,7 +171,9 @@ for (const f of flavours) {
       assert.deepEqual(localMasters(localRoot, (sshd as Sshd).sshConfig), [], "a failed run leaves no ssh master");
     });
 
-    test("one ssh login gives a working URL; a second run reuses it; it survives a Jupyter restart; kill closes it", async () => {
+    test("one ssh login gives a working URL; a second run reuses it; it survives a Jupyter restart; kill closes it", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const s = sshd as Sshd;
       const loginsBefore = s.logins();
       const first = await runJllocal(args("jlr-test", "--no-browser", "--json"), env);
@@ -234,7 +255,9 @@ for (const f of flavours) {
       assert.match(again.stderr, /no tunnel to kill/);
     });
 
-    test("a user ssh config with LocalForward on a busy port, RemoteCommand and RequestTTY for the host does not get in the way", async () => {
+    test("a user ssh config with LocalForward on a busy port, RemoteCommand and RequestTTY for the host does not get in the way", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const s = sshd as Sshd;
       const r = await runJllocal(args(s.clutteredAlias, "--no-browser"), env);
       assert.equal(r.code, 0, r.stderr);
@@ -244,7 +267,9 @@ for (const f of flavours) {
       assert.deepEqual(localMasters(localRoot, s.sshConfig), []);
     });
 
-    test("two jllocal runs at once for one host share one login and one master", async () => {
+    test("two jllocal runs at once for one host share one login and one master", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const s = sshd as Sshd;
       const before = s.logins();
       const [a, b] = await Promise.all([
@@ -262,7 +287,9 @@ for (const f of flavours) {
       assert.equal(s.logins() - before, 1);
     });
 
-    test("opens the browser with the opener on PATH on a private redirect page, and only warns without an opener", async () => {
+    test("opens the browser with the opener on PATH on a private redirect page, and only warns without an opener", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const _s = sshd as Sshd;
       const bin = join((sb as Sandbox).dir, "fakebin");
       mkdirSync(bin);
@@ -291,7 +318,9 @@ for (const f of flavours) {
       assert.match(none.stderr, /warning: could not open a browser \(xdg-open: not found\)/);
     });
 
-    test("with defaultHost from local.json, --sock starts the remote on a unix socket and the tunnel forwards to it", async (t) => {
+    test("with defaultHost from local.json, --sock starts the remote on a unix socket and the tunnel forwards to it", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const cfgDir = join(env.XDG_CONFIG_HOME as string, "jlremote");
       mkdirSync(cfgDir, { recursive: true });
       writeFileSync(
@@ -321,7 +350,9 @@ for (const f of flavours) {
       );
     });
 
-    test("--profile: the remote start takes the profile of the remote config.json, and remembers it", async () => {
+    test("--profile: the remote start takes the profile of the remote config.json, and remembers it", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const r = await runJllocal(
         args("jlr-test", "--no-browser", "--json", "--name", "prof", "--profile", "sockp"),
         env,
@@ -349,6 +380,7 @@ for (const f of flavours) {
     // Notebook 6's file browser renders without scripts; JupyterLab gets the Playwright test below.
     if (f.app !== "lab")
       test("headless Chromium on the printed URL shows the notebook file browser", {
+        timeout: E2E_TIMEOUT_MS,
         skip: existsSync("/usr/bin/chromium")
           ? false
           : "no /usr/bin/chromium (apt-get install chromium; make test installs it as root)",
@@ -371,15 +403,20 @@ for (const f of flavours) {
             "--dump-dom",
             r.stdout.trim(),
           ],
-          { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"] },
+          // Its own process group: the cleanup reaches the renderer and zygote processes too, not only the main PID.
+          { env: { ...env, HOME: profile }, stdio: ["ignore", "pipe", "ignore"], detached: true },
         );
-        t.after(() => killPid(child.pid));
+        const killChromium = () => {
+          killTree(child.pid);
+          killGroup(child.pid);
+        };
+        t.after(killChromium);
         let dom = "";
         child.stdout.on("data", (d) => {
           dom += d;
         });
         const code = await new Promise<number | null>((res) => {
-          const timer = setTimeout(() => killPid(child.pid), 45_000);
+          const timer = setTimeout(killChromium, 45_000);
           child.on("close", (c) => {
             clearTimeout(timer);
             res(c);
@@ -409,7 +446,9 @@ for (const f of flavours) {
         console.log(`# screenshot: ${shot.screenshot}`);
       });
 
-    test("kill --all cancels every forward and ends the master; nothing of ours is left", async () => {
+    test("kill --all cancels every forward and ends the master; nothing of ours is left", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async () => {
       const s = sshd as Sshd;
       const before = localMasters(localRoot, s.sshConfig);
       assert.equal(before.length, 1, "the earlier tests left one master up");

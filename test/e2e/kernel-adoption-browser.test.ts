@@ -1,13 +1,14 @@
 // A real browser tab keeps its kernel across a Jupyter crash: JupyterLab in headless Debian Chromium (playwright-core),
 // a notebook open, `x = 41` run, Jupyter SIGKILLed, and without reloading the next cell `x + 1` shows 42.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { chromium } from "playwright-core";
-import { alive, descendantsOf, freePort, killPid, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { artifactsDir } from "../helpers/browser.js";
+import { alive, freePort, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { flavourArgs, jupyterlab4 } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
+import { openBrowser } from "../helpers/lab-page.js";
 
 const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
 const notebook = {
@@ -16,16 +17,8 @@ const notebook = {
   nbformat: 4,
   nbformat_minor: 5,
 };
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
 
-test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's next cell sees x = 41 (x + 1 shows 42) without a reload", {
+test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's next cell sees x = 41 (x + 1 shows 42) without a reload, and jlremote's crash notice appears in the same tab", {
   skip: jupyterlab4.skip,
   timeout: 240_000,
 }, async (t) => {
@@ -38,31 +31,19 @@ test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's ne
   });
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
-  const profile = mkdtempSync(join(sb.dir, "chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumArgs,
-    timeout: 60_000,
-    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
-    viewport: { width: 1280, height: 800 },
-  });
-  t.after(async () => {
-    const ours = descendantsOf(process.pid).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile);
-      } catch {
-        return false;
-      }
-    });
-    await Promise.race([context.close(), new Promise((res) => setTimeout(res, 15_000))]);
-    for (const p of ours) killPid(p);
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(60_000);
+  const browser = await openBrowser(sb.dir);
+  t.after(() => browser.close());
+  const page = browser.page;
   await page.goto(`http://127.0.0.1:${port}/lab/tree/adopt.ipynb?token=${s.token}`);
   const cells = page.locator(".jp-NotebookPanel .jp-CodeCell");
   await cells.nth(1).waitFor();
+  // jlremote's lab extension (dist/labextension, loaded through its config file): the status bar item.
+  const item = page.locator(".jlremote-StatusItem");
+  await waitFor(
+    "the jlremote status bar item",
+    async () => /^jlremote: default · up /.test((await item.textContent()) ?? ""),
+    60_000,
+  );
   // Run the first cell once the kernel is up (its prompt turns to [1]).
   await page
     .locator(".jp-NotebookPanel .jp-Notebook-ExecutionIndicator[data-status='idle']")
@@ -113,9 +94,15 @@ test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's ne
     60_000,
     200,
   );
+  // The crash notice in the same tab, with the re-adoption report.
+  const notice = page.locator(".jp-Notification-Toast-warning", { hasText: "Jupyter restarted after a crash" });
+  await notice.first().waitFor({ timeout: 60_000 });
+  assert.match((await notice.first().textContent()) ?? "", /1 kernel re-adopted — variables intact/);
   await page.keyboard.press("Shift+Enter");
   const out = cells.nth(1).locator(".jp-OutputArea-output");
   await out.waitFor({ timeout: 120_000 });
   assert.equal(((await out.textContent()) ?? "").trim(), "42");
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, "lab-extension-crash-notice.png") });
   assert.ok(alive((await status(sb)).jupyterPid));
 });

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { describe, test } from "node:test";
 import { flavourArgs, flavours, type Flavour } from "../helpers/flavours.js";
 import {
+  E2E_TIMEOUT_MS,
   CLI,
   alive,
   descendantsOf,
@@ -51,7 +52,9 @@ async function statusOf(sb: Sandbox): Promise<Status> {
 
 for (const f of flavours) {
   describe(`lifecycle with ${f.id}`, { skip: f.skip }, () => {
-    test("start prints a URL that answers 200 with the token and 403 without", async (t) => {
+    test("start prints a URL that answers 200 with the token and 403 without", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const { status, port } = await started(t, [], "", f);
       assert.equal(status.state, "running");
       assert.match(
@@ -66,7 +69,9 @@ for (const f of flavours) {
       assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: "token wrong" }), 403);
     });
 
-    test("status --json prints one line with every documented field, and exits 0", async (t) => {
+    test("status --json prints one line with every documented field, and exits 0", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const { sb } = await started(t, [], "", f);
       const r = await runCli(["status", "--json"], sb.env);
       assert.equal(r.code, 0);
@@ -98,7 +103,7 @@ for (const f of flavours) {
       assert.equal(url.stdout.trim(), s.url);
     });
 
-    test("a second start prints the same URL and starts nothing", async (t) => {
+    test("a second start prints the same URL and starts nothing", { timeout: E2E_TIMEOUT_MS }, async (t) => {
       const { sb, status } = await started(t, [], "", f);
       const again = await runCli(["start", ...flavourArgs(f), "--json"], sb.env);
       assert.equal(again.code, 0, again.stderr);
@@ -108,7 +113,9 @@ for (const f of flavours) {
       assert.equal(s2.jupyterPid, status.jupyterPid);
     });
 
-    test("concurrent starts give exactly one supervisor and one Jupyter, all printing the same URL", async (t) => {
+    test("concurrent starts give exactly one supervisor and one Jupyter, all printing the same URL", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const port = await freePort();
@@ -139,7 +146,9 @@ for (const f of flavours) {
       assert.deepEqual(supervisors.map(Number), [s.supervisorPid]);
     });
 
-    test("SIGKILL of Jupyter is followed by a restart on the same URL, counted in restarts", async (t) => {
+    test("SIGKILL of Jupyter is followed by a restart on the same URL, counted in restarts", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const { sb, status } = await started(t, [], "", f);
       process.kill(status.jupyterPid, "SIGKILL");
       const after = await waitFor(
@@ -156,7 +165,9 @@ for (const f of flavours) {
       assert.equal(await httpStatus(status.url), 200);
     });
 
-    test("stop ends Jupyter, the supervisor and a kernel started through the API", async (t) => {
+    test("stop ends Jupyter, the supervisor and a kernel started through the API", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const { sb, status, port } = await started(t, [], "", f);
       const res = await fetch(`http://127.0.0.1:${port}/api/kernels`, {
         method: "POST",
@@ -190,7 +201,9 @@ for (const f of flavours) {
       assert.match(again.stderr, /not running/);
     });
 
-    test("the token is in no /proc/*/cmdline and no log; state dir is 0700 and files 0600", async (t) => {
+    test("the token is in no /proc/*/cmdline and no log; state dir is 0700 and files 0600", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const { sb, status } = await started(t, [], "", f);
       for (const p of readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
         let cmd = "";
@@ -215,13 +228,15 @@ for (const f of flavours) {
   });
 }
 
-test("the notebook app serves /tree with the token", async (t) => {
+test("the notebook app serves /tree with the token", { timeout: E2E_TIMEOUT_MS }, async (t) => {
   const { status } = await started(t, [], "notebook");
   assert.match(status.url, /\/tree\?token=/);
   assert.equal(await httpStatus(status.url), 200);
 });
 
-test("--jupyter /bin/false fails with a one-line error, a non-zero exit, and nothing left running", async (t) => {
+test("--jupyter /bin/false fails with a one-line error, a non-zero exit, and nothing left running", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const r = await runCli(
@@ -238,7 +253,9 @@ test("--jupyter /bin/false fails with a one-line error, a non-zero exit, and not
   assert.equal(st.code, 3);
 });
 
-test("`start | cat` returns as soon as Jupyter is ready (no inherited stdout)", async (t) => {
+test("`start | cat` returns as soon as Jupyter is ready (no inherited stdout)", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();
@@ -264,7 +281,7 @@ test("`start | cat` returns as soon as Jupyter is ready (no inherited stdout)", 
   assert.match(out, /^http:\/\/127\.0\.0\.1:\d+\/\?token=/);
 });
 
-test("bad input is a one-line usage error with exit 2 and starts nothing", async (t) => {
+test("bad input is a one-line usage error with exit 2 and starts nothing", { timeout: E2E_TIMEOUT_MS }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   for (const args of [
@@ -285,14 +302,16 @@ test("bad input is a one-line usage error with exit 2 and starts nothing", async
   assert.equal(JSON.parse(st.stdout).state, "stopped");
 });
 
-test("an explicitly given busy port is a usage error", async (t) => {
+test("an explicitly given busy port is a usage error", { timeout: E2E_TIMEOUT_MS }, async (t) => {
   const { sb, port } = await started(t);
   const r = await runCli(["start", "--name", "other", "--app", "server", "--port", String(port)], sb.env);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /port \d+ is busy/);
 });
 
-test("status --json with JLREMOTE_OR_START (jllocal's cold path) starts a stopped instance in the same process, after the marker; the variable reaches neither the supervisor nor Jupyter", async (t) => {
+test("status --json with JLREMOTE_OR_START (jllocal's cold path) starts a stopped instance in the same process, after the marker; the variable reaches neither the supervisor nor Jupyter", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const port = await freePort();

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "no
 import { resolve } from "node:path";
 import { test } from "node:test";
 import {
+  E2E_TIMEOUT_MS,
   CLI,
   alive,
   freePort,
@@ -21,6 +22,7 @@ const fixtures = resolve(import.meta.dirname, "../fixtures");
 const asRoot = process.getuid?.() === 0 ? false : "unshare --uts needs root";
 
 test("a stopped record written on another host does not block the name: start takes it over with a note", {
+  timeout: E2E_TIMEOUT_MS,
   skip: asRoot,
 }, async (t) => {
   const sb = sandbox();
@@ -47,7 +49,9 @@ test("a stopped record written on another host does not block the name: start ta
   assert.equal(await httpStatus(now.url), 200);
 });
 
-test("a live-looking record of another host without a recent heartbeat does not block the name; a fresh one does (exit 4)", async (t) => {
+test("a live-looking record of another host without a recent heartbeat does not block the name; a fresh one does (exit 4)", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const r = await runCli(["start", "--app", "server", "--port", String(await freePort())], sb.env);
@@ -75,7 +79,9 @@ test("a live-looking record of another host without a recent heartbeat does not 
   assert.equal((await status(sb)).state, "running");
 });
 
-test("without `ps` on PATH, a Jupyter that ignores SIGTERM is still SIGKILLed and the supervisor ends cleanly", async (t) => {
+test("without `ps` on PATH, a Jupyter that ignores SIGTERM is still SIGKILLed and the supervisor ends cleanly", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const emptyBin = `${sb.dir}/bin`;
@@ -110,7 +116,9 @@ test("without `ps` on PATH, a Jupyter that ignores SIGTERM is still SIGKILLed an
   assert.doesNotMatch(log + readFileSync(`${sb.stateDir()}/jupyter.log`, "utf8"), /spawn ps ENOENT|Uncaught/);
 });
 
-test("stop of an unsupervised Jupyter holds the start lock: a start meanwhile waits, and its claim is never overwritten", async (t) => {
+test("stop of an unsupervised Jupyter holds the start lock: a start meanwhile waits, and its claim is never overwritten", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox({ REAL_JUPYTER: "/usr/bin/jupyter" });
   sb.env.SLOW_EXIT_MARK = `${sb.dir}/term-received`;
   t.after(async () => {
@@ -147,7 +155,9 @@ test("stop of an unsupervised Jupyter holds the start lock: a start meanwhile wa
   assert.deepEqual(supervisors, [after.supervisorPid], "a supervisor runs that no command sees");
 });
 
-test("Jupyter's log is capped also for an adopted Jupyter whose supervisor died; logs -n shows its last lines", async (t) => {
+test("Jupyter's log is capped also for an adopted Jupyter whose supervisor died; logs -n shows its last lines", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const r = await runCli(

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 
 /** A sandbox whose XDG_RUNTIME_DIR is an empty 0700 dir: no user manager, even on a host booted with systemd. */
 function box(t: { after: (fn: () => Promise<void>) => void }): Sandbox {
@@ -28,7 +28,9 @@ function fakeInstalled(sb: Sandbox, name: string, host: string): string {
   return dir;
 }
 
-test("service install without a user manager fails with one line that points to detached mode, and writes nothing", async (t) => {
+test("service install without a user manager fails with one line that points to detached mode, and writes nothing", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   // Without XDG_RUNTIME_DIR, /run/user/UID is tried: test that variant only where no manager lives there.
   const unset = Object.fromEntries(Object.entries(sb.env).filter(([k]) => k !== "XDG_RUNTIME_DIR"));
@@ -48,7 +50,9 @@ test("service install without a user manager fails with one line that points to 
   assert.equal(existsSync(join(sb.dir, "state", "jlremote", "default", "state.json")), false);
 });
 
-test("service install validates its start options like start does (exit 2) before looking for systemd", async (t) => {
+test("service install validates its start options like start does (exit 2) before looking for systemd", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   const bad = await runCli(["service", "install", "--port", "0"], sb.env);
   assert.equal(bad.code, 2);
@@ -60,7 +64,9 @@ test("service install validates its start options like start does (exit 2) befor
   assert.equal(name.code, 2);
 });
 
-test("status --json says managedBy systemd only when the drop-in for this host exists", async (t) => {
+test("status --json says managedBy systemd only when the drop-in for this host exists", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   const plain = JSON.parse((await runCli(["status", "--json"], sb.env)).stdout) as { managedBy: string };
   assert.equal(plain.managedBy, "jlremote");
@@ -74,11 +80,21 @@ test("status --json says managedBy systemd only when the drop-in for this host e
       .managedBy,
     "jlremote",
   );
-  const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as unknown[];
-  assert.ok(Array.isArray(list));
+  // list says the same for each instance it finds (one with a state dir).
+  for (const name of ["default", "other"]) mkdirSync(sb.stateDir(name), { recursive: true, mode: 0o700 });
+  const list = JSON.parse((await runCli(["list", "--json"], sb.env)).stdout) as { name: string; managedBy: string }[];
+  assert.deepEqual(
+    list.map((i) => [i.name, i.managedBy]),
+    [
+      ["default", "systemd"],
+      ["other", "jlremote"],
+    ],
+  );
 });
 
-test("status and list of a service instance never run systemctl (status stays fast); start does", async (t) => {
+test("status and list of a service instance never run systemctl (status stays fast); start does", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   fakeInstalled(sb, "default", hostname());
   const bin = join(sb.dir, "bin");
@@ -98,7 +114,9 @@ test("status and list of a service instance never run systemctl (status stays fa
   assert.match(readFileSync(called, "utf8"), /^--user start jlremote@default\.service$/m);
 });
 
-test("start of an installed service with no user manager refuses with a hint and starts nothing", async (t) => {
+test("start of an installed service with no user manager refuses with a hint and starts nothing", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   fakeInstalled(sb, "default", hostname());
   const r = await runCli(["start", "--port", "9"], sb.env);
@@ -111,7 +129,9 @@ test("start of an installed service with no user manager refuses with a hint and
   assert.equal(existsSync(join(sb.dir, "state", "jlremote", "default", "state.json")), false);
 });
 
-test("service status without a manager reports not installed / unreachable and exits 3", async (t) => {
+test("service status without a manager reports not installed / unreachable and exits 3", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   const r = await runCli(["service", "status", "--json"], sb.env);
   assert.equal(r.code, 3);
@@ -122,7 +142,9 @@ test("service status without a manager reports not installed / unreachable and e
   assert.equal(s.instance.state, "stopped");
 });
 
-test("service uninstall removes the files even without a manager, and is a no-op when not installed", async (t) => {
+test("service uninstall removes the files even without a manager, and is a no-op when not installed", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   const none = await runCli(["service", "uninstall"], sb.env);
   assert.equal(none.code, 0);
@@ -139,7 +161,9 @@ test("service uninstall removes the files even without a manager, and is a no-op
   );
 });
 
-test("a service installed for another host (shared home) is neither taken over nor uninstalled from here (exit 4)", async (t) => {
+test("a service installed for another host (shared home) is neither taken over nor uninstalled from here (exit 4)", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   const dir = fakeInstalled(sb, "shared", "login-node-7");
   const before = readFileSync(join(dir, "options.conf"), "utf8");
@@ -152,7 +176,9 @@ test("a service installed for another host (shared home) is neither taken over n
   assert.equal(readFileSync(join(dir, "options.conf"), "utf8"), before);
 });
 
-test("start of a service instance still rejects a malformed option (exit 2) instead of ignoring it", async (t) => {
+test("start of a service instance still rejects a malformed option (exit 2) instead of ignoring it", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = box(t);
   fakeInstalled(sb, "svc", hostname());
   const r = await runCli(["start", "--name", "svc", "--port", "abc"], sb.env);

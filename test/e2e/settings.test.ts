@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, httpStatus, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, freePort, httpStatus, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 import { jupyterlab4, labVenv } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 
@@ -15,7 +15,9 @@ function withConfig(sb: Sandbox, config: unknown): string {
   return file;
 }
 
-test("options of an explicit start are remembered (0600 settings.json, shown by status without the token); a changed start applies at restart; --reset forgets", async (t) => {
+test("options of an explicit start are remembered (0600 settings.json, shown by status without the token); a changed start applies at restart; --reset forgets", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const root = join(sb.dir, "proj");
@@ -67,7 +69,9 @@ test("options of an explicit start are remembered (0600 settings.json, shown by 
   assert.deepEqual(fresh.settings, { app: "server" }, "--reset forgot port, root dir and timeout");
 });
 
-test("the config file gives defaults and per-name settings, below remembered and command-line options; `config` says where each came from", async (t) => {
+test("the config file gives defaults and per-name settings, below remembered and command-line options; `config` says where each came from", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const root = join(sb.dir, "work");
@@ -111,7 +115,9 @@ test("the config file gives defaults and per-name settings, below remembered and
   assert.equal((await runCli(["stop", "--name", "x"], sb.env)).code, 0);
 });
 
-test("a bad config file: start and config exit 2 naming the file, the key and the value; status does not read it; doctor reports it", async (t) => {
+test("a bad config file: start and config exit 2 naming the file, the key and the value; status does not read it; doctor reports it", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const file = withConfig(sb, { instances: { x: { port: "eighty" } } });
@@ -139,7 +145,9 @@ test("a bad config file: start and config exit 2 naming the file, the key and th
   assert.match(bad.stderr, /config\.json: not valid JSON/);
 });
 
-test("a damaged settings.json is a usage error naming it; --reset starts afresh", async (t) => {
+test("a damaged settings.json is a usage error naming it; --reset starts afresh", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   mkdirSync(sb.stateDir(), { recursive: true, mode: 0o700 });
@@ -152,7 +160,9 @@ test("a damaged settings.json is a usage error naming it; --reset starts afresh"
   assert.equal((await runCli(["stop"], sb.env)).code, 0);
 });
 
-test("a remembered or configured value that no longer works says where it came from and how to change it", async (t) => {
+test("a remembered or configured value that no longer works says where it came from and how to change it", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   mkdirSync(sb.stateDir(), { recursive: true, mode: 0o700 });
@@ -177,7 +187,9 @@ test("a remembered or configured value that no longer works says where it came f
   );
 });
 
-test("start --profile NAME: the profile's options, the command line's over them, remembered as options; an unknown profile is exit 2", async (t) => {
+test("start --profile NAME: the profile's options, the command line's over them, remembered as options; an unknown profile is exit 2", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const root = join(sb.dir, "proj");
@@ -208,6 +220,7 @@ test("start --profile NAME: the profile's options, the command line's over them,
 });
 
 test("doctor shows what a python interpreter, a lone jupyter-lab and jupyter offer and what --app auto runs", {
+  timeout: E2E_TIMEOUT_MS,
   skip: jupyterlab4.skip,
 }, async (t) => {
   const sb = sandbox();

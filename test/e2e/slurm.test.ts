@@ -5,7 +5,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { cancelRecordedJobs, clusterUp, kernelHostname, kernelRun, slurmSkip, type Cluster } from "../helpers/slurm.js";
 import { JLLOCAL, localMasters, processesMentioning, runJllocal, startJllocalWorld } from "../helpers/jllocal.js";
@@ -97,7 +97,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
   test(
     "--idle-timeout: Jupyter's own idle shutdown ends the job (its allocation is given back), reason idle",
-    { timeout: 150_000 },
+    { timeout: E2E_TIMEOUT_MS },
     withSandbox(async (sb) => {
       const r = await runCli(
         ["start", "--scheduler", "slurm", ...flavourArgs(debian), "--idle-timeout", "0.05"],
@@ -167,7 +167,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
     test(
       "Jupyter SIGKILLed on node1 comes back on node1 with the same URL; a SIGKILLed supervisor is run again and adopts it",
-      { timeout: 120_000 },
+      { timeout: E2E_TIMEOUT_MS },
       withSandbox(async (sb) => {
         const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), {
           timeoutMs: 60_000,
@@ -215,7 +215,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
     test(
       "stop ends the job: Jupyter's clean shutdown, a terminal job state, no process of it left on node1",
-      { timeout: 120_000 },
+      { timeout: E2E_TIMEOUT_MS },
       withSandbox(async (sb) => {
         const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), {
           timeoutMs: 60_000,
@@ -237,7 +237,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
 
     test(
       "a --profile picks Slurm and its sbatch options (config.json); an external scancel is reported with its reason",
-      { timeout: 120_000 },
+      { timeout: E2E_TIMEOUT_MS },
       withSandbox(async (sb) => {
         const dir = join(sb.env.XDG_CONFIG_HOME as string, "jlremote");
         mkdirSync(dir, { recursive: true });

@@ -4,7 +4,18 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { CLI, alive, freePort, httpStatus, killPid, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import {
+  E2E_TIMEOUT_MS,
+  CLI,
+  alive,
+  freePort,
+  httpStatus,
+  killPid,
+  runCli,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
 import { startSquatter, type Squatter } from "../helpers/squatter.js";
 
@@ -57,6 +68,7 @@ async function startWithSquatter(t: { after: (fn: () => unknown) => void }, sb: 
 }
 
 test("first start: a squatter on the chosen port gets no token and jlremote moves to another port", {
+  timeout: E2E_TIMEOUT_MS,
   skip,
 }, async (t) => {
   const sb = sandbox();
@@ -73,6 +85,7 @@ test("first start: a squatter on the chosen port gets no token and jlremote move
 });
 
 test("first start with --port: a squatter on it gets no token and start fails naming the holder", {
+  timeout: E2E_TIMEOUT_MS,
   skip,
 }, async (t) => {
   const sb = sandbox();
@@ -98,6 +111,7 @@ async function runningInstance(t: { after: (fn: () => unknown) => void }, args: 
 
 for (const how of ["crash", "restart"] as const) {
   test(`${how === "crash" ? "crash restart (SIGKILL)" : "jlremote restart"}: a squatter that takes the port gets no token; Jupyter comes back on another port`, {
+    timeout: E2E_TIMEOUT_MS,
     skip,
   }, async (t) => {
     const { sb, s } = await runningInstance(t, []);
@@ -129,6 +143,7 @@ for (const how of ["crash", "restart"] as const) {
 }
 
 test("crash restart with --port: a squatter gets no token, the instance fails and the log names the holder", {
+  timeout: E2E_TIMEOUT_MS,
   skip,
 }, async (t) => {
   const port = await freePort();

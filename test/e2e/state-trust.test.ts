@@ -17,7 +17,7 @@ import {
 import { hostname, tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { alive, killPid, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, alive, killPid, runCli, sandbox, type Sandbox } from "../helpers/cli.js";
 import { JLLOCAL } from "../helpers/jllocal.js";
 
 const root = process.getuid?.() === 0;
@@ -92,7 +92,9 @@ async function assertRefused(sb: Sandbox, pid: number, pattern: RegExp): Promise
   assert.match(list.stderr, pattern);
 }
 
-test("a symlinked state.json is refused by every command, not followed, nothing signalled", async (t) => {
+test("a symlinked state.json is refused by every command, not followed, nothing signalled", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
@@ -106,6 +108,7 @@ test("a symlinked state.json is refused by every command, not followed, nothing 
 });
 
 test("a state.json owned by another user is refused, nothing signalled", {
+  timeout: E2E_TIMEOUT_MS,
   skip: !root && "chown needs root",
 }, async (t) => {
   const sb = sandbox();
@@ -119,7 +122,7 @@ test("a state.json owned by another user is refused, nothing signalled", {
   assert.equal(readFileSync(file, "utf8"), text);
 });
 
-test("a group-writable state.json is refused", async (t) => {
+test("a group-writable state.json is refused", { timeout: E2E_TIMEOUT_MS }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
@@ -129,7 +132,9 @@ test("a group-writable state.json is refused", async (t) => {
   await assertRefused(sb, pid, /writable by group or others/);
 });
 
-test("a symlinked instance dir is refused, nothing created through it, nothing signalled", async (t) => {
+test("a symlinked instance dir is refused, nothing created through it, nothing signalled", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);
@@ -143,6 +148,7 @@ test("a symlinked instance dir is refused, nothing created through it, nothing s
 });
 
 test("an instance dir owned by another user is refused, nothing signalled", {
+  timeout: E2E_TIMEOUT_MS,
   skip: !root && "chown needs root",
 }, async (t) => {
   const sb = sandbox();
@@ -185,6 +191,7 @@ function plant(t: { after: (fn: () => unknown) => void }, make: () => void): voi
 }
 
 test("jllocal's ControlPath fallback /tmp/jllocal-UID planted as a symlink: refused in one line, not followed", {
+  timeout: E2E_TIMEOUT_MS,
   skip: !root && "setpriv needs root",
 }, async (t) => {
   const target = mkdtempSync(join(tmpdir(), "jlr-planted-"));
@@ -199,6 +206,7 @@ test("jllocal's ControlPath fallback /tmp/jllocal-UID planted as a symlink: refu
 });
 
 test("jllocal's ControlPath fallback owned by another user: refused in one line", {
+  timeout: E2E_TIMEOUT_MS,
   skip: !root && "setpriv needs root",
 }, async (t) => {
   plant(t, () => mkdirSync(fallback, { mode: 0o777 }));
@@ -210,7 +218,9 @@ test("jllocal's ControlPath fallback owned by another user: refused in one line"
   assert.deepEqual(readdirSync(fallback), []);
 });
 
-test("restart validates the settings it will use (remembered, config file, recorded root dir) before anything is signalled: exit 2", async (t) => {
+test("restart validates the settings it will use (remembered, config file, recorded root dir) before anything is signalled: exit 2", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   const { pid, text } = liveRecord(t, sb);

@@ -1,15 +1,27 @@
 // End-to-end supervision paths: giving up, readiness timeout, signals to the supervisor, restart and logs commands.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { describe, test } from "node:test";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
-import { alive, descendantsOf, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import {
+  E2E_TIMEOUT_MS,
+  alive,
+  descendantsOf,
+  freePort,
+  httpStatus,
+  killPid,
+  runCli,
+  sandbox,
+  waitFor,
+} from "../helpers/cli.js";
 import { status } from "../helpers/jupyter.js";
 
 const fixtures = resolve(import.meta.dirname, "../fixtures");
 
-test("after --max-restarts failed restarts the state is failed, the supervisor exits, status shows lastExit and the log", async (t) => {
+test("after --max-restarts failed restarts the state is failed, the supervisor exits, status shows lastExit and the log", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
   sb.env.FLAKY_MARKER = `${sb.dir}/flaky-marker`;
@@ -50,9 +62,17 @@ test("after --max-restarts failed restarts the state is failed, the supervisor e
   assert.match(text.stdout, /logs: /);
 });
 
-test("a Jupyter that never becomes ready fails start after --timeout and is killed", async (t) => {
+test("a Jupyter that never becomes ready fails start after --timeout and is killed", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
   const sb = sandbox();
-  t.after(() => sb.cleanup());
+  const pidFile = `${sb.dir}/hanging-jupyter.pid`;
+  sb.env.HANGING_JUPYTER_PIDFILE = pidFile;
+  // The hung Jupyter by its PID, should jlremote leave it running; before the sandbox (and the PID file) goes.
+  t.after(async () => {
+    if (existsSync(pidFile)) killPid(Number(readFileSync(pidFile, "utf8")));
+    await sb.cleanup();
+  });
   const r = await runCli(
     [
       "start",
@@ -75,11 +95,16 @@ test("a Jupyter that never becomes ready fails start after --timeout and is kill
   const rec = JSON.parse(readFileSync(`${sb.stateDir()}/state.json`, "utf8"));
   await waitFor("supervisor exit", () => !alive(rec.supervisor.pid), 5000);
   assert.equal(rec.state, "failed");
+  const hung = Number(readFileSync(pidFile, "utf8"));
+  assert.ok(hung > 0);
+  assert.equal(alive(hung), false, `the hung Jupyter ${hung} is still running`);
 });
 
 for (const f of flavours) {
   describe(`crash recovery and restart with ${f.id}`, { skip: f.skip }, () => {
-    test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", async (t) => {
+    test("the supervisor ignores SIGHUP and stops the tree cleanly on SIGINT", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
@@ -98,7 +123,9 @@ for (const f of flavours) {
       assert.equal((await status(sb)).state, "stopped");
     });
 
-    test("restart gives a new Jupyter on the same URL; logs shows both logs", async (t) => {
+    test("restart gives a new Jupyter on the same URL; logs shows both logs", {
+      timeout: E2E_TIMEOUT_MS,
+    }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
       const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);

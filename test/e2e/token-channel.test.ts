@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { alive, descendantsOf, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { E2E_TIMEOUT_MS, alive, descendantsOf, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours, jupyterlab4, type Flavour } from "../helpers/flavours.js";
 import { cmdline, startKernel, status } from "../helpers/jupyter.js";
 
@@ -28,6 +28,7 @@ function allCmdlines(): string[] {
 
 for (const f of flavours) {
   test(`${f.id}: no token in a kernel's or a terminal's environment, in any command line or log, also with --debug`, {
+    timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
     const sb = sandbox({ JUPYTER_TOKEN: "inherited-token-0123456789" });
@@ -60,8 +61,10 @@ for (const f of flavours) {
       assert.ok(!env.includes("JUPYTER_TOKEN"), `JUPYTER_TOKEN in the environment of ${pid}`);
     }
     for (const c of allCmdlines()) assert.ok(!c.includes(s.token), `token in a command line: ${c}`);
-    // Let --debug log the kernel and terminal start-up, then read every log.
-    await new Promise((res) => setTimeout(res, 500));
+    // Read every log once --debug logged the last request (the terminal's), the browser visit and kernel start before it.
+    await waitFor("the terminal request in Jupyter's log", () =>
+      /\b200 POST \/api\/terminals\b/.test(readFileSync(join(sb.stateDir(), "jupyter.log"), "utf8")),
+    );
     for (const name of readdirSync(sb.stateDir()).filter((n) => n.includes(".log"))) {
       assert.ok(!readFileSync(join(sb.stateDir(), name), "utf8").includes(s.token), `token in ${name}`);
     }
@@ -82,6 +85,7 @@ const userConfigs = [
 for (const f of threeFlavours) {
   for (const cfg of userConfigs) {
     test(`${f.id} (--app ${f.app}) with \`${cfg.split("\n")[0]}\`${cfg.includes("\n") ? " (all classes)" : ""} in the user's config: jlremote's token wins, nothing is open`, {
+      timeout: E2E_TIMEOUT_MS,
       skip: f.skip,
     }, async (t) => {
       const sb = sandbox();
@@ -155,6 +159,7 @@ const openOrForeign: { f: Flavour; extra: string[]; message: RegExp }[] = [
 
 for (const { f, extra, message } of openOrForeign) {
   test(`${f.id} with \`-- ${extra.join(" ")}\`: start fails with one clear line and nothing keeps running`, {
+    timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
     const sb = sandbox();

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, readlinkSync, symlinkSy
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  E2E_TIMEOUT_MS,
   alive,
   CLI,
   freePort,
@@ -34,50 +35,56 @@ describe("the user's own Jupyter survives crashes with its settings, also throug
   let remoteEnv: Record<string, string> = {};
   let localEnv: Record<string, string> = {};
 
-  before(async () => {
-    sb = sandbox();
-    home = join(sb.dir, "remote-home");
-    proj = join(home, "proj");
-    mkdirSync(join(home, ".local", "bin"), { recursive: true });
-    mkdirSync(join(home, "work"));
-    mkdirSync(proj);
-    const launcher = join(home, ".local", "bin", "jlremote");
-    writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
-    chmodSync(launcher, 0o755);
-    // pipx-like: a directory holding nothing but a `jupyter-lab` link into the tool's own venv.
-    mkdirSync(join(sb.dir, "pipx-bin"));
-    symlinkSync(join(labVenv, "bin", "jupyter-lab"), join(sb.dir, "pipx-bin", "jupyter-lab"));
-    // The remote defaults file: the prologue instance activates the env (like `conda activate lab`).
-    mkdirSync(join(home, ".config", "jlremote"), { recursive: true });
-    writeFileSync(
-      join(home, ".config", "jlremote", "config.json"),
-      JSON.stringify({ instances: { prologued: { prologue: `. ${labVenv}/bin/activate && echo activated >&2` } } }),
-    );
-    // A bare PATH: Debian's jupyter (the wrong one) is on it, the venv is not.
-    remoteEnv = {
-      HOME: home,
-      PATH: "/usr/bin:/bin",
-      XDG_STATE_HOME: join(sb.dir, "remote-state"),
-      XDG_CONFIG_HOME: join(home, ".config"),
-      JUPYTER_RUNTIME_DIR: join(home, "jr"),
-      JUPYTER_CONFIG_DIR: join(home, "jc"),
-      JUPYTER_DATA_DIR: join(home, "jd"),
-      IPYTHONDIR: join(home, "ipython"),
-      LANG: "C.UTF-8",
-    };
-    sshd = await startSshd(sb.dir, remoteEnv);
-    localEnv = { ...sb.env };
-  });
-
-  after(async () => {
-    if (sshd && sb)
-      await killLocalMasters(join(sb.env.XDG_STATE_HOME as string, "jlremote", "local"), sshd.sshConfig).catch(
-        () => {},
+  before(
+    async () => {
+      sb = sandbox();
+      home = join(sb.dir, "remote-home");
+      proj = join(home, "proj");
+      mkdirSync(join(home, ".local", "bin"), { recursive: true });
+      mkdirSync(join(home, "work"));
+      mkdirSync(proj);
+      const launcher = join(home, ".local", "bin", "jlremote");
+      writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
+      chmodSync(launcher, 0o755);
+      // pipx-like: a directory holding nothing but a `jupyter-lab` link into the tool's own venv.
+      mkdirSync(join(sb.dir, "pipx-bin"));
+      symlinkSync(join(labVenv, "bin", "jupyter-lab"), join(sb.dir, "pipx-bin", "jupyter-lab"));
+      // The remote defaults file: the prologue instance activates the env (like `conda activate lab`).
+      mkdirSync(join(home, ".config", "jlremote"), { recursive: true });
+      writeFileSync(
+        join(home, ".config", "jlremote", "config.json"),
+        JSON.stringify({ instances: { prologued: { prologue: `. ${labVenv}/bin/activate && echo activated >&2` } } }),
       );
-    if (sb) killRecorded(join(sb.dir, "remote-state", "jlremote"));
-    if (sshd) await sshd.stop();
-    if (sb) await sb.cleanup();
-  });
+      // A bare PATH: Debian's jupyter (the wrong one) is on it, the venv is not.
+      remoteEnv = {
+        HOME: home,
+        PATH: "/usr/bin:/bin",
+        XDG_STATE_HOME: join(sb.dir, "remote-state"),
+        XDG_CONFIG_HOME: join(home, ".config"),
+        JUPYTER_RUNTIME_DIR: join(home, "jr"),
+        JUPYTER_CONFIG_DIR: join(home, "jc"),
+        JUPYTER_DATA_DIR: join(home, "jd"),
+        IPYTHONDIR: join(home, "ipython"),
+        LANG: "C.UTF-8",
+      };
+      sshd = await startSshd(sb.dir, remoteEnv);
+      localEnv = { ...sb.env };
+    },
+    { timeout: E2E_TIMEOUT_MS },
+  );
+
+  after(
+    async () => {
+      if (sshd && sb)
+        await killLocalMasters(join(sb.env.XDG_STATE_HOME as string, "jlremote", "local"), sshd.sshConfig).catch(
+          () => {},
+        );
+      if (sb) killRecorded(join(sb.dir, "remote-state", "jlremote"));
+      if (sshd) await sshd.stop();
+      if (sb) await sb.cleanup();
+    },
+    { timeout: E2E_TIMEOUT_MS },
+  );
 
   async function remoteStatus(
     name: string,

@@ -1,8 +1,7 @@
 // A real browser on a Jupyter URL: headless Debian Chromium driven by playwright-core (never a downloaded browser).
-import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { chromium } from "playwright-core";
-import { alive, descendantsOf, killPid, waitFor } from "./cli.js";
+import { openBrowser } from "./lab-page.js";
 
 /** Where tests keep screenshots (ignored by git; the path is printed in the test output). */
 export const artifactsDir = resolve(import.meta.dirname, "../../test-artifacts");
@@ -14,30 +13,12 @@ export interface NotebookRun {
   screenshot: string;
 }
 
-/** Flags from the machine notes: no network of its own, no sandbox (root), a fresh profile. */
-const chromiumArgs = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-];
-
 /** Open `url` (JupyterLab), check the launcher, create a Python notebook, run `1+1`, return the output and a screenshot. */
 export async function runNotebookInBrowser(url: string, tmp: string, shotName: string): Promise<NotebookRun> {
-  const profile = mkdtempSync(join(tmp, "chromium-profile-"));
   mkdirSync(artifactsDir, { recursive: true });
   const screenshot = join(artifactsDir, shotName);
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: chromiumArgs,
-    timeout: 60_000,
-    env: { HOME: profile, PATH: "/usr/bin:/bin", LANG: "C.UTF-8" },
-    viewport: { width: 1280, height: 800 },
-  });
-  const page = context.pages()[0] ?? (await context.newPage());
+  const browser = await openBrowser(tmp);
+  const page = browser.page;
   try {
     page.setDefaultTimeout(60_000);
     await page.goto(url);
@@ -73,16 +54,6 @@ export async function runNotebookInBrowser(url: string, tmp: string, shotName: s
     await page.screenshot({ path: failed }).catch(() => {});
     throw new Error(`${(err as Error).message.split("\n")[0]} (screenshot: ${failed})`, { cause: err });
   } finally {
-    // By PID as well: the browser processes are ours (children of this test process, with our profile dir).
-    const ours = descendantsOf(process.pid).filter((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, "utf8").includes(profile);
-      } catch {
-        return false;
-      }
-    });
-    await Promise.race([context.close(), new Promise((r) => setTimeout(r, 15_000))]);
-    for (const p of ours) killPid(p);
-    await waitFor("browser processes to exit", () => ours.every((p) => !alive(p)), 10_000).catch(() => {});
+    await browser.close();
   }
 }

@@ -4,6 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import type { Readable } from "node:stream";
+
+/** Per-test timeout of the e2e tests (generous: the machine is loaded), so a hang fails one test, not the run. */
+export const E2E_TIMEOUT_MS = 240_000;
 
 /** The built CLI under test. */
 export const CLI = resolve(import.meta.dirname, "../../dist/jlremote.cjs");
@@ -51,14 +55,14 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Run the built CLI to completion (bounded by `timeoutMs`). */
+/** Run the built CLI (or `opts.cli`, e.g. an installed copy) to completion (bounded by `timeoutMs`). */
 export function runCli(
   args: string[],
   env: Record<string, string>,
-  opts: { cwd?: string; timeoutMs?: number; input?: string } = {},
+  opts: { cwd?: string; timeoutMs?: number; input?: string; cli?: string } = {},
 ): Promise<RunResult> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(process.execPath, [opts.cli ?? CLI, ...args], {
       env,
       cwd: opts.cwd ?? env.HOME,
       stdio: ["pipe", "pipe", "pipe"],
@@ -171,17 +175,43 @@ export function killRecorded(root: string): void {
     }
     // Keepers hold kernels kept across Jupyter restarts (also those of a supervisor SIGKILLed by the test).
     for (const id of [rec.supervisor, rec.jupyter, ...(rec.keepers ?? []), ...(rec.children ?? [])]) {
-      if (!id || startTime(id.pid) !== String(id.startTime)) continue;
-      const pids = [id.pid, ...descendantsOf(id.pid)];
-      for (const p of pids) {
-        try {
-          process.kill(p, "SIGKILL");
-        } catch {
-          /* gone */
-        }
-      }
+      if (id && startTime(id.pid) === String(id.startTime)) killTree(id.pid);
     }
   }
+}
+
+/** SIGKILL a PID we started and all its descendants (read before any dies, so none escapes to init). */
+export function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  for (const p of [pid, ...descendantsOf(pid)]) killPid(p);
+}
+
+/** SIGKILL the process group led by a PID we started with `detached: true` (gone or no group: nothing). */
+export function killGroup(pid: number | undefined): void {
+  if (pid !== undefined) killPid(-pid);
+}
+
+/** The first line a child prints on `stream`; rejects after `timeoutMs` or when the stream ends without one. */
+export function firstLine(stream: Readable, timeoutMs: number): Promise<string> {
+  return new Promise((res, rej) => {
+    let text = "";
+    const done = (err: Error | null, line = "") => {
+      clearTimeout(timer);
+      stream.off("data", onData);
+      stream.off("end", onEnd);
+      if (err) rej(err);
+      else res(line);
+    };
+    const onData = (d: Buffer | string) => {
+      text += d;
+      const nl = text.indexOf("\n");
+      if (nl >= 0) done(null, text.slice(0, nl));
+    };
+    const onEnd = () => done(new Error(`the output ended before a first line (got ${JSON.stringify(text)})`));
+    const timer = setTimeout(() => done(new Error(`no first line within ${timeoutMs} ms`)), timeoutMs);
+    stream.on("data", onData);
+    stream.once("end", onEnd);
+  });
 }
 
 /** Kill a PID we started, ignoring "already gone". */

@@ -154,7 +154,11 @@ export async function startJllocalWorld(
   extraEnv: Record<string, string> = {},
 ): Promise<JllocalWorld> {
   const sb = sandbox();
-  const remote = await startRemoteHost(sb.dir, config, extraEnv);
+  // On a failed start nobody gets an end(): the sandbox goes here (startSshd stops its own sshd when it fails).
+  const remote = await startRemoteHost(sb.dir, config, extraEnv).catch(async (err: unknown) => {
+    await sb.cleanup();
+    throw err;
+  });
   const env = { ...sb.env };
   const localRoot = join(env.XDG_STATE_HOME as string, "jlremote", "local");
   const end = async () => {

@@ -34,6 +34,8 @@ export function clusterUp(): Cluster {
   const dir = mkdtempSync(join(tmpdir(), "jlr-slurm-"));
   const up = spawnSync(script, ["up", dir], { encoding: "utf8", timeout: 60_000 });
   if (up.status !== 0) {
+    // `up` tears down after its own errors, but not when the timeout killed it: take down what it started.
+    spawnSync(script, ["down", dir], { stdio: "ignore", timeout: 60_000 });
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`slurm-cluster.sh up failed (${up.status}):\n${up.stdout}${up.stderr}`);
   }

@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { test } from "node:test";
 import { findInstanceProcesses } from "../../../src/io/instance-processes.js";
 import { identify } from "../../../src/io/process-identity.js";
-import { killPid, waitFor } from "../../helpers/cli.js";
+import { firstLine, killPid, waitFor } from "../../helpers/cli.js";
 
 test("the scan finds every process carrying the marker, classifies it, and names a kernel's connection file", async (t) => {
   const id = randomBytes(16).toString("hex");
@@ -27,7 +27,7 @@ test("the scan finds every process carrying the marker, classifies it, and names
     for (const p of findInstanceProcesses(id)) killPid(p.identity.pid);
     for (const c of [other, kernel, shell]) killPid(c.pid);
   });
-  const detachedPid = await new Promise<number>((r) => shell.stdout.once("data", (d) => r(Number(String(d).trim()))));
+  const detachedPid = Number(await firstLine(shell.stdout, 30_000));
   t.after(() => killPid(detachedPid));
   const found = await waitFor("four marked processes", () => {
     const f = findInstanceProcesses(id);

@@ -4,7 +4,7 @@ import { createServer } from "node:net";
 import { test } from "node:test";
 import { checkListener, portHolder } from "../../../src/io/listener-owner.js";
 import { identify } from "../../../src/io/process-identity.js";
-import { freePort, killPid, waitFor } from "../../helpers/cli.js";
+import { firstLine, freePort, killPid, processesWithEnv, waitFor } from "../../helpers/cli.js";
 
 const me = () => identify(process.pid) as NonNullable<ReturnType<typeof identify>>;
 
@@ -28,7 +28,7 @@ test("a listener held by a child process counts as ours (descendants count)", as
     { stdio: ["ignore", "pipe", "ignore"] },
   );
   t.after(() => killPid(child.pid));
-  await new Promise((r) => child.stdout.once("data", r));
+  assert.equal(await firstLine(child.stdout, 30_000), "up");
   assert.deepEqual(checkListener(port, me()), { kind: "ours" });
   // Our identity no longer matching (a reused PID) vouches for nothing.
   assert.equal(checkListener(port, { ...me(), startTime: 1 }).kind, "foreign");
@@ -38,7 +38,12 @@ test("another user's listener is foreign, with its uid and (as root) its PID", {
   skip: process.getuid?.() !== 0 && "setpriv needs root",
 }, async (t) => {
   const port = await freePort();
-  // setsid -f: the listener is no descendant of ours (descendants would count as ours).
+  // setsid -f: the listener is no descendant of ours (descendants would count as ours). It is found by a marker in
+  // its environment for the cleanup, registered before anything can fail.
+  const mark = `${process.pid}-${port}`;
+  t.after(() => {
+    for (const p of processesWithEnv(`JLR_TEST_LISTENER=${mark}`)) killPid(p);
+  });
   const child = spawn(
     "setsid",
     [
@@ -51,10 +56,9 @@ test("another user's listener is foreign, with its uid and (as root) its PID", {
       "-c",
       `import os,socket,time\ns=socket.socket();s.bind(("127.0.0.1",${port}));s.listen(1);print(os.getpid(),flush=True);time.sleep(60)`,
     ],
-    { stdio: ["ignore", "pipe", "ignore"] },
+    { env: { ...process.env, JLR_TEST_LISTENER: mark }, stdio: ["ignore", "pipe", "ignore"] },
   );
-  const pid = Number(await new Promise<string>((r) => child.stdout.once("data", (d) => r(String(d).trim()))));
-  t.after(() => killPid(pid));
+  const pid = Number(await firstLine(child.stdout, 30_000));
   const v = await waitFor("foreign verdict", () => {
     const x = checkListener(port, me());
     return x.kind === "foreign" ? x : null;

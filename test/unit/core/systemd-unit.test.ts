@@ -24,7 +24,7 @@ test("the repository's systemd/jlremote@.service is the template rendered for ~/
   assert.equal(file, renderTemplate("%h/.local/bin/jlremote"));
 });
 
-test("the template runs `jlremote run --name %i` with a mixed kill mode, restart on failure and an install section", () => {
+test("the template runs `jlremote run --name %i` with KillMode=process (signals reach the supervisor only), OOMPolicy=continue, restart on failure and an install section", () => {
   const t = renderTemplate('"/n" "/b.mjs"');
   assert.match(t, /^ExecStart="\/n" "\/b\.mjs" run --name %i$/m);
   assert.match(t, /^KillMode=process$/m);
