@@ -5,7 +5,7 @@
 // instead of ~600 KB (see README, Benchmark).
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -74,6 +74,7 @@ function embed(name, packed, names) {
         resolveDir: resolve(root, "src"),
         contents: `
 import * as errors from "./core/errors.js";
+import { compileTree } from "./io/code-cache.js";
 const packed = ${JSON.stringify(packed)};
 let loaded;
 function load() {
@@ -81,10 +82,8 @@ function load() {
   const url = require("node:url").pathToFileURL(__filename).href;
   const module = { exports: {} };
   const wrapped = "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})";
-  // Through the bundle's code cache (src/boot.ts) when it runs from the bundle.
-  const fn = typeof __jlCompileCached === "function"
-    ? __jlCompileCached("${name}", wrapped, url + "#${name}")
-    : require("node:vm").runInThisContext(wrapped, { filename: url + "#${name}" });
+  // With the V8 code cache of an earlier run when there is a trusted one (src/io/code-cache.ts).
+  const fn = compileTree("${name}", ${JSON.stringify(createHash("sha256").update(packed).digest("hex").slice(0, 16))}, wrapped, url + "#${name}", __filename);
   fn(module.exports, (id) => (id === "jlremote:errors" ? errors : require(id)), module, url);
   return module.exports;
 }
@@ -93,27 +92,6 @@ ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  ret
       }));
     },
   };
-}
-
-/**
- * The bundle file: src/boot.ts, then the code in one comment (node skips it; boot compiles it with a V8 code cache).
- * A `*` `/` pair in the code would end the comment: split by a byte the code does not contain, joined again by boot.
- */
-async function withBoot(code) {
-  const marker = "/*@jlremote-code\n";
-  const split = "*\u0001/";
-  if (code.includes("\u0001") || code.includes(marker))
-    throw new Error("build: the bundle contains boot's marker or split byte");
-  const escaped = code.includes("*/") ? split : null;
-  const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
-  const boot = await build({
-    ...common,
-    entryPoints: ["src/boot.ts"],
-    write: false,
-    define: { __JL_BOOT__: JSON.stringify({ build: hash, marker, escaped }) },
-  });
-  const body = escaped === null ? code : code.replaceAll("*/", split);
-  return `#!/usr/bin/env node\n${boot.outputFiles[0].text}\n${marker}${body}\n*/\n`;
 }
 
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used].
@@ -134,8 +112,7 @@ for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root
 for (const [entry, out, trees] of bins) {
   const plugins = [];
   for (const [name, source, names] of trees) plugins.push(embed(name, await packTree(source), names));
-  const code = (await build({ ...common, entryPoints: [entry], write: false, plugins })).outputFiles[0].text;
-  writeFileSync(resolve(root, out), await withBoot(code));
+  await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }
 // Code caches a run made beside earlier bundles (src/io/code-cache.ts) are not part of a build.

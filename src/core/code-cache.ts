@@ -1,11 +1,11 @@
-// Decisions of the bundle's V8 code cache (src/io/code-cache.ts): which file holds a cache, whether one may be
+// Decisions of the V8 code cache of the bundle's embedded trees (src/io/code-cache.ts): which file holds a cache, whether one may be
 // loaded, and whether it was made for this very bundle.
 
 /** What a cache file is made for: one bundle build, one script in it, one node and its V8 flags. */
 export interface CacheKey {
-  /** The build's hash of the bundle's code (scripts/build.mjs). */
+  /** The build's hash of the tree's packed code (scripts/build.mjs). */
   build: string;
-  /** The script inside the bundle: the bundle's own name ("jlremote", "jllocal") or an embedded tree's. */
+  /** The embedded tree: "cli-commands", "jllocal-commands", "connect-fresh". */
   script: string;
   nodeVersion: string;
   arch: string;

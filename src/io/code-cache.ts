@@ -1,6 +1,19 @@
-// The bundle's V8 code cache: compiles a script with the cached data of an earlier run (no parse of the bundle's code,
-// ~10 ms of every command), and saves one at exit when there was none. Never required: any failure compiles plainly.
-import { closeSync, constants, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from "node:fs";
+// The V8 code cache of the bundle's embedded command trees (scripts/build.mjs): a tree is compiled with the cached
+// data of an earlier run (start, stop, the supervisor and jllocal's commands compile ~600 KB less), and one is saved
+// at exit when there was none. Never required: any failure compiles plainly. (The bundle's own code is not cached:
+// for `status` a cache measured slower than V8's lazy parse, docs/benchmark.md.)
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname } from "node:path";
 import { Script } from "node:vm";
 import {
   type BundleIdentity,
@@ -12,7 +25,7 @@ import {
 } from "../core/code-cache.js";
 
 /** Where a bundle's caches live and what they must match. */
-export interface CodeCacheContext {
+interface CodeCacheContext {
   build: string;
   bundle: BundleIdentity;
   /** Directories tried in order: beside the bundle, then the user's cache dir. */
@@ -20,7 +33,7 @@ export interface CodeCacheContext {
 }
 
 /** The directories for a bundle at `bundleDir`: beside it, then $XDG_CACHE_HOME/jlremote (default ~/.cache). */
-export function cacheDirs(bundleDir: string, env: Record<string, string | undefined>): string[] {
+function cacheDirs(bundleDir: string, env: Record<string, string | undefined>): string[] {
   const xdg = env.XDG_CACHE_HOME;
   const user = xdg?.startsWith("/") ? xdg : env.HOME?.startsWith("/") ? `${env.HOME}/.cache` : null;
   return user === null ? [bundleDir] : [bundleDir, `${user}/jlremote`];
@@ -96,20 +109,28 @@ function keyOf(ctx: CodeCacheContext, script: string): CacheKey {
 }
 
 /**
- * Compile `source` (a function expression) and return its value, with the cache of `name` when a trusted one for this
- * bundle exists; otherwise compile plainly and save a cache when the process exits.
+ * Compile an embedded tree's `source` (a function expression; `build`: the hash of its packed text) and return its
+ * value, with the cache of an earlier run when a trusted one for this bundle file exists; otherwise compile plainly
+ * and save a cache when the process exits. `bundle`: the bundle file (its dir holds the cache when writable).
  */
-export function compileCached(
-  ctx: CodeCacheContext | null,
-  name: string,
-  source: string,
-  filename: string,
-  lineOffset = 0,
-): unknown {
-  if (ctx === null) return new Script(source, { filename, lineOffset }).runInThisContext();
+export function compileTree(name: string, build: string, source: string, filename: string, bundle: string): unknown {
+  let ctx: CodeCacheContext | null = null;
+  if (process.env.JLREMOTE_CODE_CACHE !== "0") {
+    try {
+      const st = statSync(bundle);
+      ctx = { build, bundle: { size: st.size, mtimeMs: st.mtimeMs }, dirs: cacheDirs(dirname(bundle), process.env) };
+    } catch {
+      ctx = null;
+    }
+  }
+  return compileCached(ctx, name, source, filename);
+}
+
+function compileCached(ctx: CodeCacheContext | null, name: string, source: string, filename: string): unknown {
+  if (ctx === null) return new Script(source, { filename }).runInThisContext();
   const key = keyOf(ctx, name);
   const cachedData = readCache(ctx, key);
-  const script = new Script(source, { filename, lineOffset, cachedData });
+  const script = new Script(source, { filename, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) {
     if (unsaved.length === 0) process.once("exit", () => saveAll(ctx));
     unsaved.push({ script, key });
