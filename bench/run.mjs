@@ -17,13 +17,14 @@ import { JLLOCAL } from "./lib/laptop.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
 import { supervisorSoak } from "./figures/soak.mjs";
 import { labPageLoad, labUiBenchSkip } from "./figures/lab-ui.mjs";
+import { selfDeploy } from "./figures/deploy.mjs";
 import { renderTable } from "./table.mjs";
 
 const { values: opt } = parseArgs({
   options: {
     only: {
       type: "string",
-      default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11,12" : "1,2,3,4,5,6,7,8,9,11,12",
+      default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11,12,13" : "1,2,3,4,5,6,7,8,9,11,12,13",
     },
     "slurm-rounds": { type: "string", default: "5" },
     rounds: { type: "string", default: "30" },
@@ -74,6 +75,7 @@ const plan = [
   ],
   ["11", `kernel survival after SIGKILL (${slow} pairs)`, () => adoptionRecovery(sb, slow)],
   ["12", `JupyterLab page load with jlremote's extension (${slow} pairs)`, () => labPageLoad(sb, slow)],
+  ["13", `jllocal's self-deploy (${Math.ceil(slow / 2)} pairs)`, () => selfDeploy(sb, Math.ceil(slow / 2))],
 ];
 if (slurmBenchSkip() !== null && only.has("10"))
   process.stderr.write(`bench: figure 10 skipped: ${slurmBenchSkip()}\n`);

@@ -4,6 +4,8 @@ import yargs, { type Argv } from "yargs";
 import { ExitCode, JlremoteError } from "./core/errors.js";
 import type { LocalContext } from "./local/context.js";
 import { connectFlags } from "./local/connect-flags.js";
+import { jllocalCommands, connectOptions } from "./core/jllocal-options.js";
+import { joinDashValues, parserSpecs } from "./core/option-table.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
@@ -11,99 +13,59 @@ const run = (h: Handler) => (argv: Record<string, unknown>) => {
   result = h(argv);
 };
 
-const sshConfigOpt = {
-  "ssh-config": { type: "string", describe: "ssh config file to use instead of ~/.ssh/config (ssh -F)" },
-} as const;
-/** The options of `jllocal [HOST]` (src/core/local-argv.ts parses their canonical form without yargs). */
-export const connectOpts = {
-  name: { type: "string", default: "default", describe: "remote instance name" },
-  "local-port": { type: "string", describe: "local port (default: the remote port if free here, else a free one)" },
-  browser: { type: "boolean", default: true, describe: "open the browser (--no-browser: only print the URL)" },
-  start: { type: "boolean", default: true, describe: "start Jupyter when it is not running (--no-start: don't)" },
-  sock: {
-    type: "boolean",
-    default: false,
-    describe: "when starting the remote instance, use a unix socket (jlremote start --sock)",
-  },
-  "remote-cmd": {
-    type: "string",
-    describe: "remote command line for jlremote (default: jlremote, then ~/.local/bin/jlremote)",
-  },
-  json: { type: "boolean", default: false, describe: "print one JSON line instead of the URL" },
-  scheduler: {
-    type: "string",
-    describe: "slurm: start Jupyter as a batch job on a compute node (jlremote start --scheduler slurm)",
-  },
-  sbatch: { type: "string", describe: "sbatch options for that job, e.g. '-p gpu -t 4:00:00'" },
-  profile: {
-    type: "string",
-    describe: "when starting the remote instance, a profile of its config.json (jlremote start --profile)",
-  },
-  ...sshConfigOpt,
-} as const;
+/** The options of `jllocal [HOST]` as yargs takes them (src/core/local-argv.ts parses their canonical form). */
+export const connectOpts = parserSpecs(connectOptions);
 
 const str = (v: unknown): string | undefined => (v === undefined ? undefined : String(v));
 
+/** What each command runs, by its usage words (the options are src/core/jllocal-options.ts'). */
+const handlers: Record<string, (a: Record<string, unknown>, ctx: LocalContext) => Promise<ExitCode>> = {
+  "$0 [host]": async (a, ctx) =>
+    (await import("./local/connect.js")).connectCommand(
+      connectFlags({
+        host: str(a.host),
+        name: String(a.name),
+        localPort: str(a.localPort),
+        browser: Boolean(a.browser),
+        start: Boolean(a.start),
+        sock: Boolean(a.sock),
+        remoteCmd: str(a.remoteCmd),
+        sshConfig: str(a.sshConfig),
+        json: Boolean(a.json),
+        install: Boolean(a.install),
+        remoteNode: str(a.remoteNode),
+        scheduler: str(a.scheduler),
+        sbatch: str(a.sbatch),
+        profile: str(a.profile),
+      }),
+      ctx,
+    ),
+  status: async (a, ctx) => (await import("./local/status.js")).localStatusCommand({ json: Boolean(a.json) }, ctx),
+  "kill [host]": async (a, ctx) =>
+    (await import("./local/kill.js")).killCommand(
+      {
+        host: str(a.host),
+        all: Boolean(a.all),
+        sshConfig: str(a.sshConfig),
+        cancel: Boolean(a.cancel),
+        remoteCmd: str(a.remoteCmd),
+      },
+      ctx,
+    ),
+};
+
 function build(y: Argv, ctx: LocalContext): Argv {
-  return y
-    .scriptName("jllocal")
-    .command(
-      "$0 [host]",
-      "connect to Jupyter on HOST (one ssh login), print the local URL, open the browser",
-      (c) => c.options(connectOpts),
-      run(async (a) =>
-        (await import("./local/connect.js")).connectCommand(
-          connectFlags({
-            host: str(a.host),
-            name: String(a.name),
-            localPort: str(a.localPort),
-            browser: Boolean(a.browser),
-            start: Boolean(a.start),
-            sock: Boolean(a.sock),
-            remoteCmd: str(a.remoteCmd),
-            sshConfig: str(a.sshConfig),
-            json: Boolean(a.json),
-            scheduler: str(a.scheduler),
-            sbatch: str(a.sbatch),
-            profile: str(a.profile),
-          }),
-          ctx,
-        ),
-      ),
-    )
-    .command(
-      "status",
-      "list the tunnels jllocal holds and whether they answer",
-      (c) => c.options({ json: connectOpts.json }),
-      run(async (a) => (await import("./local/status.js")).localStatusCommand({ json: Boolean(a.json) }, ctx)),
-    )
-    .command(
-      "kill [host]",
-      "close the tunnels to HOST and end the ssh connection jllocal started",
-      (c) =>
-        c.options({
-          all: { type: "boolean", default: false, describe: "close every tunnel" },
-          cancel: {
-            type: "boolean",
-            default: false,
-            describe: "also stop the remote instance (a batch job is cancelled)",
-          },
-          "remote-cmd": connectOpts["remote-cmd"],
-          ...sshConfigOpt,
-        }),
-      run(async (a) =>
-        (await import("./local/kill.js")).killCommand(
-          {
-            host: str(a.host),
-            all: Boolean(a.all),
-            sshConfig: str(a.sshConfig),
-            cancel: Boolean(a.cancel),
-            remoteCmd: str(a.remoteCmd),
-          },
-          ctx,
-        ),
-      ),
-    )
+  let out = y.scriptName("jllocal");
+  for (const def of jllocalCommands) {
+    const handler = handlers[def.usage] as (typeof handlers)[string];
+    out = out.command(
+      def.usage,
+      def.describe,
+      (c) => c.options(parserSpecs(def.options)),
+      run((a) => handler(a, ctx)),
+    );
+  }
+  return out
     .strict()
     .exitProcess(false)
     .version(ctx.version)
@@ -117,9 +79,7 @@ function build(y: Argv, ctx: LocalContext): Argv {
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
 export async function runCommandLine(argv: string[], ctx: LocalContext): Promise<ExitCode> {
   // `--sbatch '-p gpu'`: a value starting with a dash is still the value.
-  const joined = argv.flatMap((a, i) =>
-    a === "--sbatch" && i + 1 < argv.length ? [] : i > 0 && argv[i - 1] === "--sbatch" ? [`--sbatch=${a}`] : [a],
-  );
+  const joined = joinDashValues(argv, [connectOptions]);
   await build(yargs(joined), ctx).parseAsync();
   return await result;
 }

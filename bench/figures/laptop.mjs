@@ -11,9 +11,9 @@ import { expectOk, interleave, median, timed } from "../lib/timing.mjs";
 
 const NAME = "bench-laptop";
 
-/** The remote side, started once for figures 7 and 8. */
+/** The remote side, started once for figures 7, 8 and 13. */
 let remote = null;
-async function getRemote(sb) {
+export async function getRemote(sb) {
   remote ??= await startRemote(sb);
   sb.onCleanup(() => killRecordedMasters(sb));
   return remote;

@@ -10,6 +10,7 @@ import {
 } from "../core/doctor-checks.js";
 import { expandEnv, expandTilde, layerSettings } from "../core/settings.js";
 import { doctorReport, renderDoctorText } from "../core/doctor-report.js";
+import { checkRuntime } from "../core/doctor-runtime.js";
 import { ExitCode } from "../core/errors.js";
 import {
   observeConfig,
@@ -57,6 +58,7 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
   ]);
   const report = doctorReport([
     checkNode(process.versions.node, process.execPath),
+    checkRuntime(glibcVersion(), process.execPath, home),
     checkJupyter(jupyter),
     checkStateDir(observeStateDir(root)),
     checkFilesystem(observeFilesystem(root)),
@@ -68,6 +70,12 @@ export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Pr
   if (flags.json) ctx.out(JSON.stringify(report));
   else for (const line of renderDoctorText(report)) ctx.out(line);
   return report.ok ? ExitCode.ok : ExitCode.failure;
+}
+
+/** The glibc this node runs on (process.report's header), null when there is none. */
+function glibcVersion(): string | null {
+  const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
+  return header?.glibcVersionRuntime ?? null;
 }
 
 /** jupyter, env and prologue as start would take them (no command line); defaults only when the config is invalid. */

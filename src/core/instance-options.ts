@@ -24,10 +24,11 @@ export interface RawStartOptions {
   idleTimeout?: unknown;
 }
 
-/** Defaults of the health probe: a Jupyter blocked on a stalled filesystem gets ~4 minutes before it is restarted. */
-export const healthDefaults = { intervalSec: 30, retries: 8 } as const;
-/** Default log rotation: 10 MB per file, 3 rotated files kept. */
-export const logDefaults = { maxSizeMb: 10, keep: 3 } as const;
+/** Default log rotation (MB per file, rotated files kept), from the built-in settings. */
+export const logDefaults = {
+  maxSizeMb: defaultSettings.logMaxSize as number,
+  keep: defaultSettings.logKeep as number,
+} as const;
 /** Upper bound of every duration option (1 day; timers overflow at 2^31 ms ≈ 24.8 days). */
 export const maxDurationSec = 86_400;
 

@@ -1,4 +1,7 @@
 // Recognizes the canonical argv of `jllocal [HOST] [--flags]`, the command users run most, so it needs no yargs.
+import { parseOptions } from "./fast-argv.js";
+import { connectOptions } from "./jllocal-options.js";
+import { joinDashValues } from "./option-table.js";
 
 /** What `jllocal [HOST]` needs from its command line (raw: validated by the entry point, as after yargs). */
 export interface FastConnectArgs {
@@ -11,15 +14,15 @@ export interface FastConnectArgs {
   remoteCmd: string | undefined;
   sshConfig: string | undefined;
   json: boolean;
+  /** Install jllocal's own jlremote on the remote when it has none of this version (--no-install: never). */
+  install: boolean;
+  /** The node the installed jlremote runs on (--remote-node), else chosen by the install. */
+  remoteNode: string | undefined;
+  scheduler?: string | undefined;
+  sbatch?: string | undefined;
+  profile?: string | undefined;
 }
 
-const strings = {
-  name: "name",
-  "local-port": "localPort",
-  "remote-cmd": "remoteCmd",
-  "ssh-config": "sshConfig",
-} as const;
-const flags = { browser: "browser", start: "start", sock: "sock", json: "json" } as const;
 /** Words yargs takes as a command, not as HOST. */
 const commands = new Set(["status", "kill"]);
 
@@ -28,44 +31,24 @@ const commands = new Set(["status", "kill"]);
  * forms yargs reads differently): yargs then parses it, errors and help included.
  */
 export function parseFastConnect(argv: readonly string[]): FastConnectArgs | null {
-  const out: FastConnectArgs = {
-    host: undefined,
-    name: "default",
-    localPort: undefined,
-    browser: true,
-    start: true,
-    sock: false,
-    remoteCmd: undefined,
-    sshConfig: undefined,
-    json: false,
+  if (argv[0] !== undefined && commands.has(argv[0])) return null;
+  const a = parseOptions(joinDashValues(argv, [connectOptions]), connectOptions, 1, false);
+  if (a === null) return null;
+  const str = (v: unknown) => v as string | undefined;
+  return {
+    host: (a._ as string[] | undefined)?.[0],
+    name: a.name as string,
+    localPort: str(a.localPort),
+    browser: a.browser as boolean,
+    start: a.start as boolean,
+    sock: a.sock as boolean,
+    remoteCmd: str(a.remoteCmd),
+    sshConfig: str(a.sshConfig),
+    json: a.json as boolean,
+    install: a.install as boolean,
+    remoteNode: str(a.remoteNode),
+    ...(a.scheduler !== undefined ? { scheduler: str(a.scheduler) } : {}),
+    ...(a.sbatch !== undefined ? { sbatch: str(a.sbatch) } : {}),
+    ...(a.profile !== undefined ? { profile: str(a.profile) } : {}),
   };
-  const seen = new Set<string>();
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith("-")) {
-      if (out.host !== undefined || (i === 0 && commands.has(arg))) return null;
-      out.host = arg;
-      continue;
-    }
-    if (!arg.startsWith("--") || arg === "--") return null;
-    const eq = arg.indexOf("=");
-    let key = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
-    const negated = key.startsWith("no-") && (key === "no-browser" || key === "no-start");
-    if (negated) key = key.slice(3);
-    if (seen.has(key)) return null;
-    seen.add(key);
-    if (Object.hasOwn(flags, key)) {
-      if (eq >= 0) return null;
-      out[flags[key as keyof typeof flags]] = !negated;
-    } else if (Object.hasOwn(strings, key)) {
-      const next = argv[i + 1];
-      if (eq < 0 && (next === undefined || next.startsWith("-"))) return null;
-      const value = eq < 0 ? next : arg.slice(eq + 1);
-      out[strings[key as keyof typeof strings]] = value as string;
-      if (eq < 0) i += 1;
-    } else {
-      return null;
-    }
-  }
-  return out;
 }

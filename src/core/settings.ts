@@ -72,6 +72,9 @@ export const defaultSettings: Settings = {
   env: {},
 };
 
+/** Seconds before a batch job's time limit at which it is warned (USR1), unless --time-warning says otherwise. */
+export const defaultTimeWarningSec = 600;
+
 type Checked = { ok: true; value: unknown } | { ok: false; expected: string };
 const fail = (expected: string): Checked => ({ ok: false, expected });
 

@@ -1,4 +1,5 @@
 // Builds ssh argv for jllocal (master, exec over the master, forward/cancel/exit) and the remote command line.
+import { lookupScript, shQuote, type OwnVersion } from "./remote-lookup.js";
 
 /** How to reach one host through our master connection. */
 export interface SshTarget {
@@ -94,27 +95,20 @@ export function forwardArgs(
   return [...viaMaster(t), "-O", op, "-L", forwardSpec(localPort, target), "--", t.host];
 }
 
-/** Quote one word for a POSIX shell. */
-export function shQuote(word: string): string {
-  return /^[A-Za-z0-9_./=:@%+,-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-/** The default lookup on the remote: `jlremote` on PATH, else ~/.local/bin/jlremote, else exit 127. */
-const DEFAULT_REMOTE_SCRIPT =
-  'if command -v jlremote >/dev/null 2>&1; then exec jlremote "$@"; ' +
-  'elif [ -x "$HOME/.local/bin/jlremote" ]; then exec "$HOME/.local/bin/jlremote" "$@"; ' +
-  'else echo "jlremote: command not found" >&2; exit 127; fi';
+export { shQuote };
 
 /**
  * The command string ssh sends to the remote login shell. It always runs `sh -c` so the lookup works whatever the
- * login shell is (bash, zsh, tcsh, fish); `remoteCmd` (words, ~ allowed) replaces the default lookup.
+ * login shell is (bash, zsh, tcsh, fish); `remoteCmd` (words, ~ allowed) replaces the default lookup, which prefers
+ * jllocal's `own` version when given (src/core/remote-lookup.ts).
  */
 export function remoteCommandLine(
   remoteCmd: string | null,
   args: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  own: OwnVersion | null = null,
 ): string {
-  const script = remoteCmd === null ? DEFAULT_REMOTE_SCRIPT : `${remoteCmd} "$@"`;
+  const script = lookupScript(remoteCmd, own, true);
   return [...envPrefix(env), "sh", "-c", shQuote(script), "jllocal", ...args.map(shQuote)].join(" ");
 }
 
@@ -144,13 +138,9 @@ export function statusOrStartLine(
   name: string,
   startArgs: readonly string[],
   env: Readonly<Record<string, string>> = {},
+  own: OwnVersion | null = null,
 ): string {
-  const lookup =
-    remoteCmd === null
-      ? 'if command -v jlremote >/dev/null 2>&1; then jlremote "$@"; ' +
-        'elif [ -x "$HOME/.local/bin/jlremote" ]; then "$HOME/.local/bin/jlremote" "$@"; ' +
-        'else echo "jlremote: command not found" >&2; exit 127; fi'
-      : `${remoteCmd} "$@"`;
+  const lookup = lookupScript(remoteCmd, own, false);
   const script =
     `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
     `unset ${OR_START_ENV}; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift 2; j "$@"`;

@@ -1,4 +1,4 @@
-// Reads jllocal's optional config file (defaultHost, remoteCmd, sshConfig).
+// Reads jllocal's optional config file (defaultHost, remoteCmd, sshConfig, remoteNode).
 import { readFileSync } from "node:fs";
 import { usageError } from "../core/errors.js";
 import { configFile } from "./paths.js";
@@ -8,6 +8,8 @@ export interface LocalConfig {
   defaultHost: string | null;
   remoteCmd: string | null;
   sshConfig: string | null;
+  /** The node on the remote for the jlremote jllocal installs (--remote-node). */
+  remoteNode: string | null;
 }
 
 /** Read local.json; absent means all null; a damaged file is a usage error naming the file. */
@@ -17,7 +19,7 @@ export function readLocalConfig(env: Record<string, string | undefined>): LocalC
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    return { defaultHost: null, remoteCmd: null, sshConfig: null };
+    return { defaultHost: null, remoteCmd: null, sshConfig: null, remoteNode: null };
   }
   let o: Record<string, unknown>;
   try {
@@ -32,5 +34,10 @@ export function readLocalConfig(env: Record<string, string | undefined>): LocalC
     if (typeof v !== "string" || v === "") throw usageError(`${file}: "${k}" must be a non-empty string`);
     return v;
   };
-  return { defaultHost: str("defaultHost"), remoteCmd: str("remoteCmd"), sshConfig: str("sshConfig") };
+  return {
+    defaultHost: str("defaultHost"),
+    remoteCmd: str("remoteCmd"),
+    sshConfig: str("sshConfig"),
+    remoteNode: str("remoteNode"),
+  };
 }

@@ -1,5 +1,7 @@
 // The full path of `jllocal [HOST]`, under the host lock: the master (opened with the one login when there is none),
 // the remote status and start over it, the forward, the ready probe through the tunnel, and the tunnel record.
+import { realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import { JlremoteError } from "../core/errors.js";
 import { forwardTarget, isVerified, localUrl, timeLeftWarning, type RemoteStatus } from "../core/remote-status.js";
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
@@ -10,7 +12,8 @@ import type { LocalContext } from "./context.js";
 import { ensureForward } from "./forward.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { hostLockFor, localPaths } from "./paths.js";
-import { ensureRemoteRunning } from "./remote.js";
+import { deployOwnVersion } from "./deploy/deploy.js";
+import { ensureRemoteRunning, type RemoteSide } from "./remote.js";
 import { cancelForward } from "./ssh.js";
 import { probeTunnel } from "./tunnel-probe.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
@@ -37,10 +40,23 @@ async function waitHealthy(
   }
 }
 
+/** `remote` that installs jllocal's own version when the remote has none (unless --no-install or --remote-cmd). */
+function withInstall(t: SshTarget, remote: RemoteSide, ctx: LocalContext): RemoteSide {
+  const own = remote.own;
+  if (own === null || !own.probe) return remote;
+  const src = {
+    version: own.version,
+    distDir: dirname(realpathSync(process.argv[1] ?? ".")),
+    remoteNode: own.remoteNode,
+    progress: process.stderr.isTTY ? (text: string) => void process.stderr.write(text) : null,
+  };
+  return { ...remote, install: (probe) => deployOwnVersion(t, probe, src, ctx) };
+}
+
 /** Master (opened if needed), status/start, forward, ready probe, record: under the host lock. */
 export async function connectFresh(
   t: SshTarget,
-  flags: Omit<ConnectFlags, "remoteCmd"> & { remoteCmd: string | null },
+  flags: ConnectFlags & { remote: RemoteSide },
   file: string,
   known: RemoteStatus | null,
   ctx: LocalContext,
@@ -62,7 +78,7 @@ export async function connectFresh(
       master.id,
       ensureRemoteRunning(
         t,
-        flags.remoteCmd,
+        withInstall(t, flags.remote, ctx),
         flags.name,
         { allowed: flags.start, sock: flags.sock, extra },
         ctx,

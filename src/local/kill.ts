@@ -77,7 +77,9 @@ export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<
 
 /** `jlremote stop --name NAME` over the master; its note (stopped, job state) is relayed. */
 async function stopRemote(t: SshTarget, remoteCmd: string | null, name: string, ctx: LocalContext): Promise<void> {
-  const r = await runRemote(t, remoteCommandLine(remoteCmd, ["stop", "--name", name]), 120_000);
+  // jllocal's own installed version first, as for connect (never installing anything to stop).
+  const own = remoteCmd === null ? { version: ctx.version, probe: false, remoteNode: null } : null;
+  const r = await runRemote(t, remoteCommandLine(remoteCmd, ["stop", "--name", name], {}, own), 120_000);
   const line = r.stderr.trim().split(/\r?\n/).pop() ?? "";
   if (r.exitCode === 0) ctx.err(`jllocal: ${t.host}: ${line.replace(/^jlremote: /, "")}`);
   else

@@ -2,30 +2,59 @@
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
 import { remoteCommandLine, START_MARKER, statusOrStartLine, type SshTarget } from "../core/ssh-command.js";
+import { DEPLOY_EXIT, parseProbe, type OwnVersion, type RemoteProbe } from "../core/remote-lookup.js";
 import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
 
+/** Which jlremote the remote commands run (src/core/remote-lookup.ts), and how to install jllocal's own version. */
+export interface RemoteSide {
+  /** --remote-cmd (the lookup then is that command, nothing is installed), or null. */
+  cmd: string | null;
+  /** jllocal's own version, preferred on the remote (null with --remote-cmd). */
+  own: OwnVersion | null;
+  /** Installs jllocal's version on the remote the probe describes; null: never (the warm path, --no-install). */
+  install: ((probe: RemoteProbe) => Promise<void>) | null;
+}
+
+/** A RemoteSide for --remote-cmd or the plain lookup (no version preferred, nothing installed). */
+export function plainRemote(cmd: string | null): RemoteSide {
+  return { cmd, own: null, install: null };
+}
+
+function notFound(t: SshTarget, remote: RemoteSide, stderr: string): JlremoteError {
+  if (remote.cmd !== null) {
+    return new JlremoteError(
+      `--remote-cmd '${remote.cmd}' not found on ${t.host} (${lastMeaningfulLine(stderr)}); check the path, or install jlremote there and run \`jlremote install\``,
+    );
+  }
+  return new JlremoteError(
+    remote.own !== null && !remote.own.probe
+      ? `jlremote not found on ${t.host} (no installed ${remote.own.version}, not on PATH, no ~/.local/bin/jlremote); run jllocal without --no-install to install it there, or pass --remote-cmd`
+      : `jlremote not found on ${t.host} (not on PATH, no ~/.local/bin/jlremote); install it there and run \`jlremote install\`, or pass --remote-cmd`,
+  );
+}
+
 async function callJlremote(
   t: SshTarget,
-  remoteCmd: string | null,
+  remote: RemoteSide,
   args: string[],
   timeoutMs: number,
-  line = remoteCommandLine(remoteCmd, args),
+  line = remoteCommandLine(remote.cmd, args, {}, remote.own),
   onStderr?: (chunk: string) => void,
   holdStdin = false,
 ) {
-  const r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
+  let r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
+  const probe = r.exitCode === DEPLOY_EXIT ? parseProbe(r.stdout) : null;
+  if (probe !== null && remote.install !== null) {
+    // No jlremote of jllocal's version there: install it over this master, then the same command again.
+    await remote.install(probe);
+    r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
+  }
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);
   const status = parseRemoteStatus(r.stdout);
-  if (r.exitCode === 127) {
-    throw new JlremoteError(
-      remoteCmd === null
-        ? `jlremote not found on ${t.host} (not on PATH, no ~/.local/bin/jlremote); install it there and run \`jlremote install\`, or pass --remote-cmd`
-        : `--remote-cmd '${remoteCmd}' not found on ${t.host} (${lastMeaningfulLine(r.stderr)}); check the path, or install jlremote there and run \`jlremote install\``,
-    );
-  }
+  if (r.exitCode === 127) throw notFound(t, remote, r.stderr);
   if (r.exitCode === 255 && status === null) throw new JlremoteError(describeSshFailure(t.host, r.exitCode, r.stderr));
   return { code: r.exitCode, status, stderr: r.stderr, stdout: r.stdout };
 }
@@ -43,19 +72,19 @@ function remoteFailure(prefix: string, stderr: string, stdout: string, code: num
   );
 }
 
-function statusCall(t: SshTarget, remoteCmd: string | null, name: string) {
-  return callJlremote(t, remoteCmd, ["status", "--json", "--name", name], 60_000);
+function statusCall(t: SshTarget, remote: RemoteSide, name: string) {
+  return callJlremote(t, remote, ["status", "--json", "--name", name], 60_000);
 }
 
 /** The remote `jlremote status --json` over the master (one round trip); null when it printed no status. */
-export async function remoteStatus(t: SshTarget, remoteCmd: string | null, name: string): Promise<RemoteStatus | null> {
-  return (await statusCall(t, remoteCmd, name)).status;
+export async function remoteStatus(t: SshTarget, remote: RemoteSide, name: string): Promise<RemoteStatus | null> {
+  return (await statusCall(t, remote, name)).status;
 }
 
 /** The remote instance's status (`known`: one just read over this master), after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
   t: SshTarget,
-  remoteCmd: string | null,
+  remote: RemoteSide,
   name: string,
   start: { allowed: boolean; sock: boolean; extra?: string[] },
   ctx: Pick<LocalContext, "err">,
@@ -83,14 +112,14 @@ export async function ensureRemoteRunning(
       : start.allowed
         ? await callJlremote(
             t,
-            remoteCmd,
+            remote,
             ["status"],
             startTimeout,
-            statusOrStartLine(remoteCmd, name, startArgs, hangup),
+            statusOrStartLine(remote.cmd, name, startArgs, hangup, remote.own),
             progress,
             queued,
           )
-        : await statusCall(t, remoteCmd, name);
+        : await statusCall(t, remote, name);
   const marker = st.stdout.indexOf(START_MARKER);
   if (marker >= 0) {
     const before = parseRemoteStatus(st.stdout.slice(0, marker));
@@ -126,10 +155,10 @@ export async function ensureRemoteRunning(
   const startArgv = ["start", "--json", "--name", name, ...startArgs];
   const started = await callJlremote(
     t,
-    remoteCmd,
+    remote,
     startArgv,
     startTimeout,
-    remoteCommandLine(remoteCmd, startArgv, hangup),
+    remoteCommandLine(remote.cmd, startArgv, hangup, remote.own),
     progress,
     queued,
   );

@@ -4,7 +4,7 @@ import { existsSync } from "node:fs";
 import { forwardTarget, isUsable, isVerified, sameTarget, type RemoteStatus } from "../core/remote-status.js";
 import type { SshTarget } from "../core/ssh-command.js";
 import { isSameLocal } from "./process-check.js";
-import { remoteStatus } from "./remote.js";
+import { remoteStatus, type RemoteSide } from "./remote.js";
 import { addForward } from "./ssh.js";
 import { probeTunnel } from "./tunnel-probe.js";
 import type { TunnelRecord } from "./tunnel-store.js";
@@ -17,7 +17,7 @@ export async function reuseTunnel(
   t: SshTarget,
   prev: TunnelRecord,
   wantedPort: number | undefined,
-  remoteCmd: string | null,
+  remote: RemoteSide,
   name: string,
 ): Promise<Reuse | null> {
   if (prev.controlPath !== t.controlPath || prev.sshConfig !== t.sshConfig) return null;
@@ -25,7 +25,7 @@ export async function reuseTunnel(
   if (!isSameLocal(prev.master)) return null;
   let status: RemoteStatus | null;
   try {
-    status = await remoteStatus(t, remoteCmd, name);
+    status = await remoteStatus(t, remote, name);
   } catch {
     // The master went away under us, or the remote failed: the full path reports it properly.
     return null;

@@ -45,8 +45,9 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   assert.equal(report.schema, 1);
   assert.deepEqual(
     report.checks.map((c) => c.id),
-    ["node", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"],
+    ["node", "runtime", "jupyter", "state-dir", "filesystem", "port", "systemd", "launcher", "config"],
   );
+  assert.match(check("runtime").message, /^glibc 2\.\d+; node is not one jllocal installed \(/);
   for (const c of report.checks) assert.ok(["ok", "warning"].includes(c.status) && c.message !== "", JSON.stringify(c));
   assert.equal(check("jupyter").status, "ok");
   assert.match(check("jupyter").message, /^\/\S+\/jupyter \(jupyter_core [\d.]+\); apps: .*server [\d.]+/);
@@ -56,9 +57,9 @@ test("with the real Jupyter on PATH, doctor finds it with its apps, has no probl
   const text = await runCli(["doctor"], sb.env);
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.trim().split("\n");
-  assert.equal(lines.length, 9);
-  for (const l of lines.slice(0, 8)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
-  assert.match(lines[8] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
+  assert.equal(lines.length, 10);
+  for (const l of lines.slice(0, 9)) assert.match(l, /^(ok|warning) +[a-z-]+ +\S/);
+  assert.match(lines[9] ?? "", /^doctor: (all good|0 problems, \d warnings?)$/);
 });
 
 test("without jupyter on PATH, doctor reports a problem with a hint and exits 1", {

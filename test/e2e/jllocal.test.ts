@@ -120,14 +120,15 @@ for (const f of flavours) {
       renameSync(launcher, `${launcher}.away`);
       let absent;
       try {
-        absent = await runJllocal(args("jlr-test", "--no-browser"), env);
+        // Without --no-install jllocal would install itself there (test/e2e/self-deploy.test.ts).
+        absent = await runJllocal(args("jlr-test", "--no-browser", "--no-install"), env);
       } finally {
         renameSync(`${launcher}.away`, launcher);
       }
       assert.equal(absent.code, 1);
       assertOneClearLine(
         absent.stderr,
-        /^jllocal: jlremote not found on jlr-test \(not on PATH, no ~\/\.local\/bin\/jlremote\); install it there and run `jlremote install`/,
+        /^jllocal: jlremote not found on jlr-test \(no installed [^ ]+, not on PATH, no ~\/\.local\/bin\/jlremote\); run jllocal without --no-install to install it there, or pass --remote-cmd$/,
       );
 
       const missing = await runJllocal(args("jlr-test", "--no-browser", "--remote-cmd", "/nonexistent/jlremote"), env);

@@ -34,13 +34,21 @@ function keygen(file: string): void {
   if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.stderr}`);
 }
 
-/** Start sshd under `dir`; `sessionEnv` is set in every session (SetEnv), e.g. HOME and XDG dirs of a sandbox. */
-export async function startSshd(dir: string, sessionEnv: Record<string, string>): Promise<Sshd> {
+/**
+ * Start sshd under `dir`; `sessionEnv` is set in every session (SetEnv), e.g. HOME and XDG dirs of a sandbox; the
+ * aliases log in as `user` (default: this user; another account needs `dir` traversable: sshd reads its keys as it).
+ */
+export async function startSshd(
+  dir: string,
+  sessionEnv: Record<string, string>,
+  user = userInfo().username,
+): Promise<Sshd> {
   const d = join(dir, "sshd");
   mkdirSync(d, { recursive: true, mode: 0o700 });
+  if (user !== userInfo().username) chmodSync(d, 0o755);
   if (!existsSync("/run/sshd") && process.getuid?.() === 0) mkdirSync("/run/sshd", { mode: 0o755 });
   for (const k of ["hostkey", "clientkey", "wrongkey"]) keygen(join(d, k));
-  writeFileSync(join(d, "authorized_keys"), readFileSync(join(d, "clientkey.pub")), { mode: 0o600 });
+  writeFileSync(join(d, "authorized_keys"), readFileSync(join(d, "clientkey.pub")), { mode: 0o644 });
   const [port, closedPort] = [await freePort(), await freePort()];
   const setEnv = Object.entries(sessionEnv)
     .map(([k, v]) => `"${k}=${v}"`)
@@ -86,7 +94,6 @@ export async function startSshd(dir: string, sessionEnv: Record<string, string>)
   }
   const hostPub = readFileSync(join(d, "hostkey.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
   writeFileSync(join(d, "known_hosts"), `[127.0.0.1]:${port} ${hostPub}\n`, { mode: 0o600 });
-  const user = userInfo().username;
   const block = (alias: string, key: string, p: number) =>
     [
       `Host ${alias}`,

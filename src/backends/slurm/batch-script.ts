@@ -1,5 +1,6 @@
 // Pure: the batch script whose main step is the jlremote supervisor, and the sbatch argv that submits it.
 import { usageError } from "../../core/errors.js";
+import { defaultTimeWarningSec } from "../../core/settings.js";
 
 /** What the batch job needs to know. */
 export interface BatchPlan {
@@ -83,7 +84,7 @@ export function parseSubmitted(stdout: string): string {
 
 /** Validate --time-warning (seconds, a whole number ≥ 0; Slurm caps it at 65535). */
 export function parseTimeWarning(raw: unknown): number {
-  const text = String(raw ?? "600");
+  const text = String(raw ?? defaultTimeWarningSec);
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 65535)
     throw usageError(`--time-warning ${text}: expected whole seconds from 0 to 65535`);

@@ -21,13 +21,18 @@ function withConfig(text: string | null, fn: (env: Record<string, string>) => vo
 
 test("no config file means no defaults", () => {
   withConfig(null, (env) =>
-    assert.deepEqual(readLocalConfig(env), { defaultHost: null, remoteCmd: null, sshConfig: null }),
+    assert.deepEqual(readLocalConfig(env), { defaultHost: null, remoteCmd: null, sshConfig: null, remoteNode: null }),
   );
 });
 
 test("defaultHost and remoteCmd are read from local.json", () => {
-  withConfig(`{"defaultHost": "gpu1", "remoteCmd": "~/node ~/jl.mjs"}`, (env) =>
-    assert.deepEqual(readLocalConfig(env), { defaultHost: "gpu1", remoteCmd: "~/node ~/jl.mjs", sshConfig: null }),
+  withConfig(`{"defaultHost": "gpu1", "remoteCmd": "~/node ~/jl.mjs", "remoteNode": "~/conda/bin/node"}`, (env) =>
+    assert.deepEqual(readLocalConfig(env), {
+      defaultHost: "gpu1",
+      remoteCmd: "~/node ~/jl.mjs",
+      sshConfig: null,
+      remoteNode: "~/conda/bin/node",
+    }),
   );
 });
 

@@ -13,6 +13,8 @@ const accepted = [
   ["me@host", "--name", "n1", "--json", "--no-start"],
   ["h", "--local-port=9000", "--ssh-config", "/c", "--remote-cmd", "~/node ~/j.cjs", "--sock", "--browser", "--start"],
   ["h", "--name=x y"],
+  ["h", "--no-install"],
+  ["h", "--remote-node", "~/conda/bin/node", "--install"],
 ];
 
 test("every argv the fast parser accepts gives what yargs gives the connect command", async () => {
