@@ -113,7 +113,7 @@ export function heartbeatFresh(record: StateRecord | null, now: number, staleMs:
 }
 
 /** Does a record written on another host describe a live instance (live state and a recent heartbeat)? */
-function liveElsewhere(record: StateRecord, now: number): boolean {
+export function liveElsewhere(record: StateRecord, now: number): boolean {
   if (record.state === "stopped" || record.state === "failed") return false;
   return heartbeatFresh(record, now, hostHeartbeat.staleMs);
 }

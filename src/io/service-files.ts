@@ -18,7 +18,7 @@ export interface ServicePaths {
 }
 
 /** The systemd user unit directory the user manager reads. */
-function userUnitDir(env: Record<string, string | undefined>): string {
+export function userUnitDir(env: Record<string, string | undefined>): string {
   return join(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "systemd", "user");
 }
 
