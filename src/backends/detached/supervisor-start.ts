@@ -141,7 +141,7 @@ async function waitReady(ctx: BackendContext, options: InstanceOptions, spawned:
 }
 
 async function pollReady(
-  ctx: CommandContext,
+  ctx: BackendContext,
   options: InstanceOptions,
   spawned: number | null,
   deadline: number,
