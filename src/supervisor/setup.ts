@@ -72,7 +72,8 @@ export async function prepareFresh(
   }
   try {
     if (options.sock) removeStaleSocket(writer.record.socket as string);
-    else writer.update({ port: await choosePort(options, ctx.resume?.port ?? null, host, portBase) });
+    // Recorded with the spawned Jupyter, in the same write.
+    else writer.stage({ port: await choosePort(options, ctx.resume?.port ?? null, host, portBase) });
   } catch (err) {
     throw giveUp(writer, (err as Error).message, err);
   }
