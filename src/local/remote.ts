@@ -17,11 +17,6 @@ export interface RemoteSide {
   install: ((probe: RemoteProbe) => Promise<void>) | null;
 }
 
-/** A RemoteSide for --remote-cmd or the plain lookup (no version preferred, nothing installed). */
-export function plainRemote(cmd: string | null): RemoteSide {
-  return { cmd, own: null, install: null };
-}
-
 function notFound(t: SshTarget, remote: RemoteSide, stderr: string): JlremoteError {
   if (remote.cmd !== null) {
     return new JlremoteError(
