@@ -3,8 +3,9 @@
 // command tree (src/cli-commands.ts, src/jllocal-commands.ts and all they load) is embedded as source text and
 // compiled on first use (brotli-packed): `jlremote status --json` and `jllocal HOST` then parse ~20–40 KB of code
 // instead of ~600 KB (see README, Benchmark).
+import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import { chmodSync, cpSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -73,14 +74,16 @@ function embed(name, packed, names) {
         resolveDir: resolve(root, "src"),
         contents: `
 import * as errors from "./core/errors.js";
+import { compileTree } from "./io/code-cache.js";
 const packed = ${JSON.stringify(packed)};
 let loaded;
 function load() {
   const source = require("node:zlib").brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
   const url = require("node:url").pathToFileURL(__filename).href;
   const module = { exports: {} };
-  const fn = require("node:vm").runInThisContext(
-    "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})", { filename: url + "#${name}" });
+  const wrapped = "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})";
+  // With the V8 code cache of an earlier run when there is a trusted one (src/io/code-cache.ts).
+  const fn = compileTree("${name}", ${JSON.stringify(createHash("sha256").update(packed).digest("hex").slice(0, 16))}, wrapped, url + "#${name}", __filename);
   fn(module.exports, (id) => (id === "jlremote:errors" ? errors : require(id)), module, url);
   return module.exports;
 }
@@ -112,6 +115,8 @@ for (const [entry, out, trees] of bins) {
   await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }
+// Code caches a run made beside earlier bundles (src/io/code-cache.ts) are not part of a build.
+for (const f of readdirSync(resolve(root, "dist"))) if (f.endsWith(".v8cache")) rmSync(resolve(root, "dist", f));
 
 // The keeper and the jupyter_server extension (python/) travel next to the bundle, which finds them as ./python/.
 rmSync(resolve(root, "dist/python"), { recursive: true, force: true });

@@ -9,10 +9,14 @@ import os
 import time
 from concurrent.futures import Future
 
+from .nudge import adopted_ids, speed_up_nudges
 from .provisioner import AdoptedProvisioner, proc_start_time
 
 VERIFY_TIMEOUT_S = 5.0
-# An idle kernel answers kernel_info on its shell within milliseconds; one running a cell (or in input()) does not.
+# An idle kernel answers kernel_info on its shell about as fast as on its control channel; one running a cell (or in
+# input()) does not. The shell gets twice the slowest control reply's time (at least SHELL_GRACE_MIN_S, at most
+# SHELL_GRACE_S): no fixed wait for busy kernels, and a loaded machine slows both replies alike.
+SHELL_GRACE_MIN_S = 0.02
 SHELL_GRACE_S = 0.5
 
 
@@ -30,6 +34,10 @@ def load(serverapp, majors):
         _write(report_path, report)
         return
     _keep_kernels_alive()
+    try:
+        speed_up_nudges()
+    except Exception:  # only a speed-up
+        serverapp.log.debug("jlremote_adopt: nudges not sped up", exc_info=True)
     report["supported"] = True
     try:
         _adopt_all(serverapp, list(cfg.get("kernels") or []), report)
@@ -82,6 +90,7 @@ def _adopt_all(serverapp, kernels, report):
         mkm._kernels[kid] = km
         mkm._kernel_connections[kid] = 0
         mkm._kernel_ports[kid] = km.ports
+        adopted_ids.add(kid)
         report["adopted"].append({"id": kid, "pid": pid})
         serverapp.io_loop.add_callback(_watch, serverapp, mkm, kid, km)
         serverapp.log.info("jlremote_adopt: re-adopted kernel %s (pid %d)", kid, pid)
@@ -202,11 +211,14 @@ def _kernel_info_over_control(kms):
         idle = set()
         start = time.monotonic()
         deadline = start + VERIFY_TIMEOUT_S
+        shell_until = None  # set once every control reply is in
         while True:
             now = time.monotonic()
-            if now >= deadline or (len(answered) == len(kms) and (len(idle) == len(kms) or now >= start + SHELL_GRACE_S)):
+            if shell_until is None and len(answered) == len(kms):
+                shell_until = now + min(SHELL_GRACE_S, max(SHELL_GRACE_MIN_S, 2 * (now - start)))
+            if now >= deadline or (shell_until is not None and (len(idle) == len(kms) or now >= shell_until)):
                 break
-            wait = deadline - now if len(answered) < len(kms) else start + SHELL_GRACE_S - now
+            wait = deadline - now if shell_until is None else shell_until - now
             for s, _ in poller.poll(max(wait, 0.01) * 1000):
                 km, channel = socks[s]
                 _, msg = km.session.recv(s, mode=zmq.NOBLOCK)

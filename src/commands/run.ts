@@ -1,6 +1,8 @@
 // `jlremote run`: the supervisor in the foreground (systemd runs this; `start` runs it detached).
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import type { RawStartOptions } from "../core/instance-options.js";
+import { join } from "node:path";
+import { EXIT_SOCKET, holdExitSocket } from "../io/exit-socket.js";
 import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
@@ -61,6 +63,8 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
       reload,
       job: scheduler ? schedulerNamed(scheduler).inJob : undefined,
       onClaimed: () => {
+        // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling.
+        holdExitSocket(join(paths.dir, EXIT_SOCKET));
         void release?.();
       },
     });

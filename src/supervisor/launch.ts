@@ -35,12 +35,12 @@ export interface Launch {
 }
 
 /** Jupyter's flavour (version, server), detected once per options (cached in flavour.json). */
-export function flavourOf(l: Launch, options: InstanceOptions): Promise<JupyterFlavour> {
+export function flavourOf(ctx: SupervisorContext, options: InstanceOptions): Promise<JupyterFlavour> {
   return detectFlavour(
     options.command,
     options.app,
-    { ...l.ctx.env, ...options.env },
-    join(l.ctx.paths.dir, "flavour.json"),
+    { ...ctx.env, ...options.env },
+    join(ctx.paths.dir, "flavour.json"),
   );
 }
 

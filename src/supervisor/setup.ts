@@ -98,7 +98,8 @@ export async function prepareFresh(
     else {
       const previous = ctx.resume?.port ?? null;
       const port = await choosePort(options, previous, host, portBase);
-      writer.update({ port });
+      // Recorded with the spawned Jupyter, in the same write.
+      writer.stage({ port });
       // The crashed instance's URL named the old port: whoever holds it now must find nothing usable there.
       if (previous !== null && port !== previous && ctx.resume?.token)
         credentials.rotate(`port ${previous} was taken; moved to ${port}`);

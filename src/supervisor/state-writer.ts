@@ -25,6 +25,11 @@ export class StateWriter {
     this.lastWriteAt = performance.now();
   }
 
+  /** Apply a change that the next update() writes (one fsync fewer before Jupyter's spawn). */
+  stage(change: Partial<StateRecord>): void {
+    this.record = { ...this.record, ...change };
+  }
+
   /** Apply a change and write state.json; write failures (disk full, read-only) are logged, not thrown. */
   update(change: Partial<StateRecord>): void {
     this.record = stamp({ ...this.record, ...change });

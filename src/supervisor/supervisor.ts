@@ -52,7 +52,9 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
-  const kernels = await KernelKeeping.start({
+  // The keeper (a Python start) and the install's flavour probe run while the port is chosen; the keeper is recorded
+  // with the spawned Jupyter (a keeper without children exits with the supervisor), an adopted Jupyter's at once.
+  const keeperStarting = KernelKeeping.start({
     dir: paths.dir,
     jupyter: options.jupyter,
     env: ctx.env,
@@ -60,13 +62,18 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     log,
     formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [],
   });
-  writer.update({ keepers: kernels.keepers() });
+  let flavourEarly = ctx.adopt?.jupyter ? null : flavourOf(ctx, options);
+  flavourEarly?.catch(() => {}); // awaited (and its error thrown) at the first spawn
+  let kept: KernelKeeping | null = null;
   let job: JobMode | null = null;
   try {
     job = await enterJob(ctx, writer);
     const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
     const host = writer.record.listenHost ?? undefined;
     if (!ctx.adopt) await prepareFresh(ctx, options, writer, host, portBase, credentials);
+    const kernels = await keeperStarting;
+    kept = kernels;
+    if (ctx.adopt) writer.update({ keepers: kernels.keepers() });
     log.info(
       {
         name: options.name,
@@ -85,7 +92,8 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     let flavour: JupyterFlavour | null = null;
     for (;;) {
       if (current === null) {
-        flavour ??= await flavourOf(launch, options);
+        flavour ??= await (flavourEarly ?? flavourOf(ctx, options));
+        flavourEarly = null;
         current = await spawnStep(launch, options, flavour, everReady, log);
       }
       const watched = current;
@@ -153,7 +161,8 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     }
   } finally {
     job?.dispose();
-    await kernels.close(writer.record.instanceId);
+    // Also a keeper still starting when an early step gave up is told to go.
+    await (kept ?? (await keeperStarting.catch(() => null)))?.close(writer.record.instanceId);
     closeQuietly(logFd);
     signals.dispose();
   }

@@ -1,10 +1,12 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
 import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { spawn } from "node:child_process";
+import { basename, dirname } from "node:path";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import { differs } from "../../core/instance-options.js";
 import type { Settings } from "../../core/settings.js";
 import type { InstanceOptions } from "../../core/types.js";
+import { type DirWatch, watchFile } from "../../io/dir-watch.js";
 import { acquireLock } from "../../io/lock.js";
 import { tailLines } from "../../io/logs.js";
 import { instancePaths } from "../../io/paths.js";
@@ -105,6 +107,8 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
   });
   child.unref();
   const deadline = performance.now() + 15_000;
+  // The claim is a rename into the instance dir: woken by it, not by a fixed poll.
+  const dirWatch = watchFile(dirname(stateFile), basename(stateFile));
   try {
     for (;;) {
       const read = readState(stateFile);
@@ -124,15 +128,33 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
       }
       if (performance.now() > deadline)
         throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
-      await sleep(20);
+      await dirWatch.next(100);
     }
   } finally {
+    dirWatch.close();
     child.stderr?.destroy();
   }
 }
 
 async function waitReady(ctx: BackendContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
   const deadline = performance.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
+  // Woken by the supervisor's state writes (renames into the instance dir); 250 ms at the latest (a supervisor's death).
+  const { stateFile } = instancePaths(ctx.env, options.name);
+  const dirWatch = watchFile(dirname(stateFile), basename(stateFile));
+  try {
+    return await pollReady(ctx, options, spawned, deadline, dirWatch);
+  } finally {
+    dirWatch.close();
+  }
+}
+
+async function pollReady(
+  ctx: BackendContext,
+  options: InstanceOptions,
+  spawned: number | null,
+  deadline: number,
+  dirWatch: DirWatch,
+): Promise<InstanceView> {
   for (;;) {
     const view = ctx.inspect(options.name);
     const state = view.report.state;
@@ -148,7 +170,7 @@ async function waitReady(ctx: BackendContext, options: InstanceOptions, spawned:
       throw new JlremoteError(
         `Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``,
       );
-    await sleep(20);
+    await dirWatch.next(250);
   }
 }
 

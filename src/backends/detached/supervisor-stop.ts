@@ -1,6 +1,8 @@
 // The detached backend's stop: SIGTERM to the supervisor (it stops the tree); else, under the start lock, do it here.
 import { fsErrorText } from "../../core/errors.js";
 import type { ProcessIdentity, StateRecord } from "../../core/types.js";
+import { join } from "node:path";
+import { EXIT_SOCKET, watchExit } from "../../io/exit-socket.js";
 import { describeProcess } from "../../io/instance-processes.js";
 import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
@@ -32,8 +34,11 @@ export async function stopInstance(view: InstanceView, ctx: Pick<BackendContext,
   if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;
   if (view.supervisorAlive && record.supervisor) {
+    // Connected before the signal, the supervisor's exit socket closes the moment it exits (no polling).
+    const exit = await watchExit(join(view.paths.dir, EXIT_SOCKET));
     signalOne(record.supervisor, "SIGTERM");
-    if (await waitGone([record.supervisor], grace + 10_000)) {
+    if (exit !== null) await exit.gone(grace + 10_000);
+    if (await waitGone([record.supervisor], exit !== null ? 2000 : grace + 10_000)) {
       const after = readState(view.paths.stateFile);
       return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
     }

@@ -1,0 +1,61 @@
+// Decisions of the V8 code cache of the bundle's embedded trees (src/io/code-cache.ts): which file holds a cache, whether one may be
+// loaded, and whether it was made for this very bundle.
+
+/** What a cache file is made for: one bundle build, one script in it, one node and its V8 flags. */
+export interface CacheKey {
+  /** The build's hash of the tree's packed code (scripts/build.mjs). */
+  build: string;
+  /** The embedded tree: "cli-commands", "jllocal-commands", "connect-fresh". */
+  script: string;
+  nodeVersion: string;
+  arch: string;
+  /** node's own flags (process.execArgv): V8 rejects a cache made under other V8 flags. */
+  execArgv: readonly string[];
+}
+
+/** The identity of the bundle file a cache was made from: a bundle edited or copied in place gets a new cache. */
+export interface BundleIdentity {
+  size: number;
+  mtimeMs: number;
+}
+
+/** A short, stable hash of a string (FNV-1a, 32 bits, hex): keeps flag sets apart in file names. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i += 1) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+/** The cache's file name (no directory): only the key's safe characters, so it is one path component. */
+export function cacheFileName(key: CacheKey): string {
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
+  return `${safe(key.script)}-${safe(key.build)}-${safe(key.nodeVersion)}-${safe(key.arch)}-${shortHash(key.execArgv.join("\0"))}.v8cache`;
+}
+
+/** The first line of a cache file: what it was made from (the rest is V8's data). */
+export function cacheHeader(key: CacheKey, bundle: BundleIdentity): string {
+  return `jlremote-v8cache 1 ${cacheFileName(key)} ${bundle.size} ${Math.trunc(bundle.mtimeMs)}\n`;
+}
+
+/** The owner and mode of an opened cache file, and who we are. */
+export interface CacheFileStat {
+  isFile: boolean;
+  uid: number;
+  mode: number;
+  size: number;
+  euid: number;
+}
+
+/** Largest cache file read (V8's data for the whole bundle is well under 4 MB). */
+export const MAX_CACHE_BYTES = 16 * 1024 * 1024;
+
+/**
+ * May this file's content become code we run? Only a regular file that we or root own and no one else can write:
+ * V8 runs the bytecode in a cache unchecked, so a cache another user could write is their code in our process.
+ */
+export function trustedCacheFile(st: CacheFileStat): boolean {
+  return st.isFile && (st.uid === st.euid || st.uid === 0) && (st.mode & 0o022) === 0 && st.size <= MAX_CACHE_BYTES;
+}

@@ -1,0 +1,139 @@
+// The V8 code cache of the bundle's embedded command trees (scripts/build.mjs): a tree is compiled with the cached
+// data of an earlier run (start, stop, the supervisor and jllocal's commands compile ~600 KB less), and one is saved
+// at exit when there was none. Never required: any failure compiles plainly. (The bundle's own code is not cached:
+// for `status` a cache measured slower than V8's lazy parse, docs/benchmark.md.)
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname } from "node:path";
+import { Script } from "node:vm";
+import {
+  type BundleIdentity,
+  type CacheKey,
+  cacheFileName,
+  cacheHeader,
+  MAX_CACHE_BYTES,
+  trustedCacheFile,
+} from "../core/code-cache.js";
+
+/** Where a bundle's caches live and what they must match. */
+interface CodeCacheContext {
+  build: string;
+  bundle: BundleIdentity;
+  /** Directories tried in order: beside the bundle, then the user's cache dir. */
+  dirs: readonly string[];
+}
+
+/** The directories for a bundle at `bundleDir`: beside it, then $XDG_CACHE_HOME/jlremote (default ~/.cache). */
+function cacheDirs(bundleDir: string, env: Record<string, string | undefined>): string[] {
+  const xdg = env.XDG_CACHE_HOME;
+  const user = xdg?.startsWith("/") ? xdg : env.HOME?.startsWith("/") ? `${env.HOME}/.cache` : null;
+  return user === null ? [bundleDir] : [bundleDir, `${user}/jlremote`];
+}
+
+/** Scripts compiled without a usable cache this run: written at exit. */
+const unsaved: { script: Script; key: CacheKey }[] = [];
+
+/** A trusted cache's V8 data for `key`, or undefined (absent, foreign, for another bundle, unreadable). */
+function readCache(ctx: CodeCacheContext, key: CacheKey): Buffer | undefined {
+  const name = cacheFileName(key);
+  const header = Buffer.from(cacheHeader(key, ctx.bundle));
+  for (const dir of ctx.dirs) {
+    let fd: number;
+    try {
+      // No symlinks, and a FIFO planted under the name must not block us.
+      fd = openSync(`${dir}/${name}`, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    } catch {
+      continue;
+    }
+    try {
+      const st = fstatSync(fd);
+      const euid = process.geteuid?.() ?? -1;
+      if (!trustedCacheFile({ isFile: st.isFile(), uid: st.uid, mode: st.mode, size: st.size, euid })) continue;
+      const data = Buffer.allocUnsafe(st.size);
+      let off = 0;
+      while (off < data.length) {
+        const n = readSync(fd, data, off, data.length - off, off);
+        if (n === 0) break;
+        off += n;
+      }
+      if (off === data.length && data.subarray(0, header.length).equals(header)) return data.subarray(header.length);
+    } catch {
+      // Unreadable: as if absent.
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return undefined;
+}
+
+/** Write one cache atomically (a private temp file renamed over the name) in the first directory that takes it. */
+function writeCache(ctx: CodeCacheContext, key: CacheKey, data: Buffer): void {
+  const name = cacheFileName(key);
+  const header = Buffer.from(cacheHeader(key, ctx.bundle));
+  for (const dir of ctx.dirs) {
+    const tmp = `${dir}/.${name}.${process.pid}.tmp`;
+    try {
+      if (dir !== ctx.dirs[0]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(tmp, Buffer.concat([header, data]), { flag: "wx", mode: 0o644 });
+      renameSync(tmp, `${dir}/${name}`);
+      return;
+    } catch {
+      // Not writable (a shared install, a read-only home): try the next directory; never an error.
+    }
+  }
+}
+
+function saveAll(ctx: CodeCacheContext): void {
+  for (const { script, key } of unsaved.splice(0)) {
+    try {
+      const data = script.createCachedData();
+      if (data.length > 0 && data.length <= MAX_CACHE_BYTES) writeCache(ctx, key, data);
+    } catch {
+      // Best effort only.
+    }
+  }
+}
+
+/** The key of `script` in this process (this node, its flags). */
+function keyOf(ctx: CodeCacheContext, script: string): CacheKey {
+  return { build: ctx.build, script, nodeVersion: process.version, arch: process.arch, execArgv: process.execArgv };
+}
+
+/**
+ * Compile an embedded tree's `source` (a function expression; `build`: the hash of its packed text) and return its
+ * value, with the cache of an earlier run when a trusted one for this bundle file exists; otherwise compile plainly
+ * and save a cache when the process exits. `bundle`: the bundle file (its dir holds the cache when writable).
+ */
+export function compileTree(name: string, build: string, source: string, filename: string, bundle: string): unknown {
+  let ctx: CodeCacheContext | null = null;
+  if (process.env.JLREMOTE_CODE_CACHE !== "0") {
+    try {
+      const st = statSync(bundle);
+      ctx = { build, bundle: { size: st.size, mtimeMs: st.mtimeMs }, dirs: cacheDirs(dirname(bundle), process.env) };
+    } catch {
+      ctx = null;
+    }
+  }
+  return compileCached(ctx, name, source, filename);
+}
+
+function compileCached(ctx: CodeCacheContext | null, name: string, source: string, filename: string): unknown {
+  if (ctx === null) return new Script(source, { filename }).runInThisContext();
+  const key = keyOf(ctx, name);
+  const cachedData = readCache(ctx, key);
+  const script = new Script(source, { filename, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected === true) {
+    if (unsaved.length === 0) process.once("exit", () => saveAll(ctx));
+    unsaved.push({ script, key });
+  }
+  return script.runInThisContext();
+}

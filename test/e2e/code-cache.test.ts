@@ -1,0 +1,139 @@
+// End-to-end: the V8 code cache of the bundle's command tree (src/io/code-cache.ts): made on the first run, used on
+// the next, never taken from a file someone else could have written, and never needed.
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, test } from "node:test";
+import { CLI, sandbox, type Sandbox } from "../helpers/cli.js";
+
+let sb: Sandbox;
+let bundleDir = "";
+let bundle = "";
+beforeEach(() => {
+  sb = sandbox();
+  // A copy of the bundle, so the caches it makes beside itself stay in the sandbox.
+  bundleDir = join(sb.dir, "lib");
+  mkdirSync(bundleDir);
+  bundle = join(bundleDir, "jlremote.cjs");
+  copyFileSync(CLI, bundle);
+});
+afterEach(() => sb.cleanup());
+
+/** `stop` (it loads the command tree) of a stopped instance through the copied bundle: the same answer whatever the cache. */
+function stopNone(env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [bundle, "stop", "--name", "none"], {
+    env: { ...sb.env, ...env },
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stderr, "jlremote: instance 'none' is not running (stopped)\n");
+}
+
+const caches = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
+
+test("the first run writes a cache beside the bundle (not writable by others) and the next run keeps it", () => {
+  stopNone();
+  const [name] = caches(bundleDir);
+  assert.ok(name, "no cache written beside the bundle");
+  const file = join(bundleDir, name);
+  const first = statSync(file);
+  assert.equal(first.mode & 0o022, 0);
+  stopNone();
+  // A cache V8 accepted is not written again.
+  assert.equal(statSync(file).ino, first.ino);
+  assert.deepEqual(caches(bundleDir), [name]);
+});
+
+test("a cache others could write, or another user's, is not loaded but replaced by our own", () => {
+  stopNone();
+  const [name] = caches(bundleDir);
+  assert.ok(name);
+  const file = join(bundleDir, name);
+  const valid = readFileSync(file);
+  for (const plant of [() => chmodSync(file, 0o666), () => chownSync(file, 65534, 65534)]) {
+    writeFileSync(file, valid);
+    chmodSync(file, 0o644);
+    plant();
+    const planted = statSync(file).ino;
+    stopNone();
+    const now = statSync(file);
+    assert.notEqual(now.ino, planted, "the planted cache was kept, so it was accepted");
+    assert.equal(now.uid, process.getuid?.());
+    assert.equal(now.mode & 0o022, 0);
+  }
+});
+
+test("a symlink, a FIFO or garbage under the cache's name neither blocks nor breaks a run", () => {
+  stopNone();
+  const [name] = caches(bundleDir);
+  assert.ok(name);
+  const file = join(bundleDir, name);
+  const valid = readFileSync(file);
+  const elsewhere = join(sb.dir, "elsewhere.v8");
+  writeFileSync(elsewhere, valid);
+  spawnSync("rm", ["-f", file]);
+  symlinkSync(elsewhere, file);
+  stopNone();
+  spawnSync("rm", ["-f", file]);
+  assert.equal(spawnSync("mkfifo", [file]).status, 0);
+  stopNone();
+  spawnSync("rm", ["-f", file]);
+  writeFileSync(file, Buffer.concat([valid.subarray(0, valid.indexOf(10) + 1), Buffer.alloc(5000, 7)]));
+  stopNone();
+  stopNone();
+});
+
+test("an edited bundle does not use the cache of the old one", () => {
+  stopNone();
+  const [name] = caches(bundleDir);
+  assert.ok(name);
+  const before = statSync(join(bundleDir, name)).ino;
+  // Same tree and length, another mtime: the header no longer matches, so the cache is made again.
+  const t = new Date(Date.now() + 5_000);
+  spawnSync("touch", ["-d", t.toISOString(), bundle]);
+  stopNone();
+  assert.notEqual(statSync(join(bundleDir, name)).ino, before);
+});
+
+test("with JLREMOTE_CODE_CACHE=0 nothing is written", () => {
+  stopNone({ JLREMOTE_CODE_CACHE: "0" });
+  stopNone({ JLREMOTE_CODE_CACHE: "0" });
+  assert.deepEqual(caches(bundleDir), []);
+});
+
+test("a user who cannot write beside the bundle keeps the cache in ~/.cache/jlremote", (t) => {
+  if (process.getuid?.() !== 0) return t.skip("needs root to run as a second uid");
+  // nobody runs the bundle from a root-owned directory, with a HOME of its own.
+  chmodSync(sb.dir, 0o711);
+  const home = join(sb.dir, "nobody-home");
+  mkdirSync(home);
+  chownSync(home, 65534, 65534);
+  const asNobody = () =>
+    spawnSync(
+      "setpriv",
+      ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, bundle, "stop", "--name", "none"],
+      { env: { PATH: sb.env.PATH ?? "/usr/bin:/bin", HOME: home, LANG: "C.UTF-8" }, encoding: "utf8", timeout: 30_000 },
+    );
+  const first = asNobody();
+  assert.equal(first.status, 0, first.stderr);
+  assert.deepEqual(caches(bundleDir), []);
+  const dir = join(home, ".cache", "jlremote");
+  const [name] = caches(dir);
+  assert.ok(name, "no cache in ~/.cache/jlremote");
+  assert.equal(statSync(dir).mode & 0o777, 0o700);
+  const ino = statSync(join(dir, name)).ino;
+  assert.equal(asNobody().status, 0);
+  assert.equal(statSync(join(dir, name)).ino, ino);
+});
