@@ -17,6 +17,19 @@ export interface RemoteSide {
   install: ((probe: RemoteProbe) => Promise<void>) | null;
 }
 
+/** The instance runs on another login node of the same home (`jlremote status` exit 4): `runsOn` as it recorded. */
+export class RunsElsewhere extends JlremoteError {
+  constructor(
+    readonly instance: string,
+    readonly runsOn: string | null,
+    readonly host: string,
+  ) {
+    super(
+      `instance '${instance}' runs on host ${runsOn ?? "?"}, not on ${host} (shared home); run jllocal against that host`,
+    );
+  }
+}
+
 /** A RemoteSide for --remote-cmd or the plain lookup (no version preferred, nothing installed). */
 export function plainRemote(cmd: string | null): RemoteSide {
   return { cmd, own: null, install: null };
@@ -139,11 +152,7 @@ export async function ensureRemoteRunning(
   }
   if (st.status === null)
     throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
-  if (st.status.elsewhere) {
-    throw new JlremoteError(
-      `instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`,
-    );
-  }
+  if (st.status.elsewhere) throw new RunsElsewhere(name, st.status.host, t.host);
   if (isUsable(st.status)) return st.status;
   if (!start.allowed) {
     throw new JlremoteError(

@@ -12,11 +12,13 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
-    const masterAlive = isSameLocal(r.master);
+    // Through a hop, the forward is on the hop's master (which rides on the first one).
+    const holder = r.hop?.master ?? r.master;
+    const masterAlive = isSameLocal(r.master) && isSameLocal(holder);
     // The token goes only to a local port our master holds (another local user could have taken a freed one).
     const healthy =
       masterAlive &&
-      localListenerProblem(r.localPort, r.master) === null &&
+      localListenerProblem(r.localPort, holder) === null &&
       (await probeStatus({ port: r.localPort }, r.token, 2000, r.baseUrl ?? "/")) === 200;
     const secondsLeft = r.endsAt ? Math.max(0, Math.floor((Date.parse(r.endsAt) - Date.now()) / 1000)) : null;
     rows.push({
