@@ -7,7 +7,7 @@ import { parseCanonical } from "./core/fast-argv.js";
 import { runOptions, startOptions } from "./core/instance-option-table.js";
 import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
-import type { CommandContext } from "./commands/context.js";
+import type { CommandContext } from "./context.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;

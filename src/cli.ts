@@ -1,7 +1,7 @@
 // Entry point: runs one command and maps errors to exit codes (the only place that sets them). `status`/`url` with
 // only --json/--name take a fast path; everything else goes through yargs (src/cli-commands.ts), loaded lazily.
 import { writeSync } from "node:fs";
-import type { CommandContext } from "./commands/context.js";
+import type { CommandContext } from "./context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseOrStart } from "./core/fast-argv.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";

@@ -2,8 +2,8 @@
 import { describeInstall } from "../core/jupyter-install.js";
 import { settingKeys, type SettingKey } from "../core/settings.js";
 import { ExitCode } from "../core/errors.js";
-import type { CommandContext } from "./context.js";
-import { resolveStart } from "./start-options.js";
+import type { CommandContext } from "../context.js";
+import { resolveStart } from "../instance/start-options.js";
 
 /** config's flags. */
 export interface ConfigFlags {

@@ -25,7 +25,7 @@ import { currentBundle } from "../io/launcher-file.js";
 import { homeDir, stateRoot } from "../io/paths.js";
 import { findFreePort } from "../io/ports.js";
 import { probeSystemd } from "../io/systemd-probe.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 /** doctor's flags. */
 export interface DoctorFlags {

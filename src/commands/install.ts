@@ -12,7 +12,7 @@ import {
 } from "../io/launcher-file.js";
 import { homeDir } from "../io/paths.js";
 import { nonInteractivePath } from "../io/ssh-shell.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 /** install/uninstall flags. */
 export interface InstallFlags {

@@ -2,8 +2,8 @@
 import { readdirSync } from "node:fs";
 import { ExitCode } from "../core/errors.js";
 import { stateRoot } from "../io/paths.js";
-import type { CommandContext } from "./context.js";
-import { inspectSettled } from "./instance-status.js";
+import type { CommandContext } from "../context.js";
+import { inspectSettled } from "../backends/registry.js";
 import { renderListRow } from "./render.js";
 
 /** Print all instances (a JSON array on one line with --json). */

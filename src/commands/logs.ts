@@ -5,7 +5,7 @@ import { ExitCode } from "../core/errors.js";
 import { renderEventLine } from "../core/log-render.js";
 import { tailLines } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
-import type { CommandContext, NameOption } from "./context.js";
+import type { CommandContext, NameOption } from "../context.js";
 
 /** Print the last `lines` lines of both logs; with `follow`, keep printing what is appended until interrupted. */
 export async function logsCommand(

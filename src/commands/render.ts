@@ -49,7 +49,7 @@ export function renderListRow(r: StatusReport): string {
 }
 
 /** 3725 → "1h02m", 59 → "59s". */
-export function formatLeft(sec: number): string {
+function formatLeft(sec: number): string {
   if (sec < 60) return `${sec}s`;
   const h = Math.floor(sec / 3600);
   const m = Math.floor((sec % 3600) / 60);

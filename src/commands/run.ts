@@ -6,9 +6,10 @@ import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { logPolicy, supervise } from "../supervisor/supervisor.js";
-import type { CommandContext } from "./context.js";
-import { inspect } from "./instance-status.js";
-import { recordedOptions, resolveStart } from "./start-options.js";
+import type { CommandContext } from "../context.js";
+import { inspect, jobIdHere, schedulerNamed } from "../backends/registry.js";
+import { resolveStart } from "../instance/start-options.js";
+import { takeover } from "../instance/takeover.js";
 
 /** run's own flags. */
 export interface RunFlags extends RawStartOptions {
@@ -42,23 +43,8 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
       ExitCode.failure,
     );
   }
-  // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
-  const adopt =
-    !view.supervisorAlive && view.jupyterAlive && view.record
-      ? { ...view.record, options: await recordedOptions(view.record.options, ctx) }
-      : undefined;
-  // Supervisor and Jupyter died (OOM killer, a systemd restart): come back on the same URL; a clean stop rotates it.
-  // A requeued batch job (same job id, run again) also keeps its token: the next jllocal finds it on its new node.
-  const requeued = view.record?.job != null && view.record.job.id === ctx.env.SLURM_JOB_ID;
-  const resume =
-    !adopt && view.record && (view.record.state !== "stopped" || requeued)
-      ? {
-          token: view.record.token,
-          port: view.record.port,
-          instanceId: view.record.instanceId ?? null,
-          keepers: view.record.keepers ?? [],
-        }
-      : undefined;
+  const { adopt, resume } = await takeover(view, jobIdHere(ctx.env), ctx);
+  const scheduler = (adopt?.options ?? options).scheduler;
   const log = openEventLog(paths.logFile, !flags.daemonChild, logPolicy(adopt?.options ?? options));
   try {
     // On `restart` the settings are read again (remembered ones changed by a later `start` apply then).
@@ -73,6 +59,7 @@ export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<
       adopt,
       resume,
       reload,
+      job: scheduler ? schedulerNamed(scheduler).inJob : undefined,
       onClaimed: () => {
         void release?.();
       },

@@ -11,11 +11,11 @@ import { isPortFree } from "../io/ports.js";
 import { hostName } from "../io/process-identity.js";
 import { installedHost, readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
 import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
-import type { CommandContext } from "./context.js";
-import { inspect } from "./instance-status.js";
+import type { CommandContext } from "../context.js";
+import { backendContext, inspect } from "../backends/registry.js";
 import { absoluteSupervisorArgv } from "../io/supervisor-argv.js";
 import type { StartFlags } from "./start.js";
-import { resolveStart } from "./start-options.js";
+import { resolveStart } from "../instance/start-options.js";
 import { writeRemembered } from "../io/settings-file.js";
 import { mergeRemembered } from "../core/settings.js";
 import { ensurePrivateDir } from "../io/state-file.js";
@@ -107,7 +107,11 @@ export async function serviceInstallCommand(flags: StartFlags, ctx: CommandConte
           `\`jlremote stop --name ${options.name}\` then \`jlremote start --name ${options.name}\` applies the new ones`,
       );
     }
-    running = await startService(ctx, options.name, options.readyTimeoutMs + options.stopTimeoutMs + 15_000);
+    running = await startService(
+      backendContext(ctx),
+      options.name,
+      options.readyTimeoutMs + options.stopTimeoutMs + 15_000,
+    );
   } catch (err) {
     // A running service is never stopped here (its kernels); otherwise leave nothing half-installed,
     // since a service that cannot start would be retried at every login.

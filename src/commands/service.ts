@@ -5,8 +5,8 @@ import { validateName } from "../io/paths.js";
 import { hostName } from "../io/process-identity.js";
 import { installedHost, removeServiceFiles, servicePaths } from "../io/service-files.js";
 import { checkManager, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
-import type { CommandContext, NameOption } from "./context.js";
-import { inspect } from "./instance-status.js";
+import type { CommandContext, NameOption } from "../context.js";
+import { inspect } from "../backends/registry.js";
 import { stopInstance } from "../backends/detached/index.js";
 
 /** Stop and disable the service, remove its files; state and logs stay. Exit 0 also when it was not installed. */

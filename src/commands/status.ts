@@ -3,8 +3,8 @@ import { statusExitCode, type StatusReport } from "../core/status-report.js";
 import type { ExitCode } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
 import { probeStatus } from "../io/http-probe.js";
-import type { CommandContext, NameOption } from "./context.js";
-import { inspectSettled } from "./instance-status.js";
+import type { CommandContext, NameOption } from "../context.js";
+import { inspectSettled } from "../backends/registry.js";
 import { renderStatusText } from "./render.js";
 
 /** Print the instance status (one JSON line with --json); exit 0 only when Jupyter runs and answers. */

@@ -1,24 +1,14 @@
 // `jlremote stop` and `jlremote restart`: through the instance's backend.
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { backendFor } from "../backends/choose.js";
-import type { CommandContext, NameOption } from "./context.js";
-import { inspect, inspectSettled, type InstanceView } from "./instance-status.js";
-
-export { stopInstance } from "../backends/detached/index.js";
-
-/** What a stop did besides stopping the supervisor and Jupyter. */
-export interface StopOutcome {
-  /** Processes killed by the stop itself (orphans of a crashed instance); a live supervisor's own cleanup is not counted. */
-  killed: number;
-  /** Detached processes left running, as described by the cleanup or recorded by the supervisor. */
-  detached: string[] | number;
-}
+import { backendContext, backendFor, inspect, inspectSettled } from "../backends/registry.js";
+import type { CommandContext, NameOption } from "../context.js";
+import type { InstanceView } from "../instance/view.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
   const view = await inspectSettled(ctx, flags.name);
   refuseElsewhere(view);
-  ctx.err(await backendFor(ctx.env, flags.name).stop(view, ctx));
+  ctx.err(await backendFor(ctx.env, flags.name).stop(view, backendContext(ctx)));
   return ExitCode.ok;
 }
 
@@ -31,7 +21,7 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
       `instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``,
       ExitCode.notRunning,
     );
-  const started = await backendFor(ctx.env, flags.name).restart(view, ctx);
+  const started = await backendFor(ctx.env, flags.name).restart(view, backendContext(ctx));
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;
 }

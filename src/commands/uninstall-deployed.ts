@@ -2,7 +2,7 @@
 import { planCleanup } from "../core/deployed-cleanup.js";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { deployRoot, observeDeployed, removeDeployed } from "../io/deployed-dirs.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 /** Remove the unused installs under ~/.local/share/jlremote; one line per removed or kept one. */
 export function uninstallDeployed(ctx: Pick<CommandContext, "env" | "out" | "err">): ExitCode {

@@ -10,7 +10,7 @@ export const BUNDLE_PREFIX = "bundle/";
 /** The pushed runtime's npm tarball inside the stream. */
 export const RUNTIME_MEMBER = "node.tgz";
 /** The line the script prints on stdout when it is done; `launcher=` lines before it say what became of ~/.local/bin. */
-export const DEPLOYED_MARKER = "jllocal:deployed";
+const DEPLOYED_MARKER = "jllocal:deployed";
 
 /**
  * The script (run as `sh -c SCRIPT jllocal VERSION MODE ARG`; MODE path: ARG is the node; runtime/push: ARG its

@@ -14,7 +14,7 @@ export interface Check {
 }
 
 /** The oldest Node.js jlremote supports (package.json engines). */
-export const MIN_NODE = "20.19.0";
+const MIN_NODE = "20.19.0";
 
 function versionAtLeast(have: string, want: string): boolean {
   const a = have
@@ -202,7 +202,7 @@ export function checkPort(o: { preferred: number; free: number | null; span: num
 }
 
 /** statfs f_type magic numbers of network filesystems HPC homes live on. */
-export const NETWORK_FS: Record<number, string> = {
+const NETWORK_FS: Record<number, string> = {
   26985: "NFS",
   4283649346: "CIFS",
   4266872130: "SMB2",

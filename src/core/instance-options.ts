@@ -2,6 +2,7 @@
 import { usageError } from "./errors.js";
 import { defaultSettings, layerSettings, parseCliSettings, type Settings } from "./settings.js";
 import type { InstanceOptions, JupyterApp } from "./types.js";
+import { parseSchedulerChoice, type SchedulerName } from "./scheduler-names.js";
 
 /** Raw start/run options as parsed from argv (absent: not given on the command line). */
 export interface RawStartOptions {
@@ -19,7 +20,7 @@ export interface RawStartOptions {
   logMaxSize?: unknown;
   logKeep?: unknown;
   extraArgs?: string[];
-  /** `slurm`: run as a batch job (run: this supervisor is one); `none` or unset: here. */
+  /** A scheduler's name (`slurm`): run as a batch job (run: this supervisor is one); `none` or unset: here. */
   scheduler?: string;
   idleTimeout?: unknown;
 }
@@ -35,27 +36,6 @@ export const maxDurationSec = 86_400;
 /** Parse a port value: an integer from 1 to 65535. */
 export function parsePort(raw: unknown): number {
   return parseCliSettings({ port: raw }).port as number;
-}
-
-/** Parse a positive number of seconds (or count) for option `flag`, at most `max`. */
-export function parsePositive(flag: string, raw: unknown, integer = false, max = Number.MAX_SAFE_INTEGER): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (integer && !Number.isInteger(n)) || String(raw).trim() === "" || n > max) {
-    throw usageError(`--${flag} ${String(raw)}: expected a ${integer ? "whole number" : "number"} from 0 to ${max}`);
-  }
-  return n;
-}
-
-/** Parse a duration option in seconds: a number from `min` to one day. */
-export function parseSeconds(flag: string, raw: unknown, min = 0): number {
-  const n = parsePositive(flag, raw, false, maxDurationSec);
-  if (n < min) throw usageError(`--${flag} ${String(raw)}: expected at least ${min} seconds`);
-  return n;
-}
-
-/** Validate the app choice (auto is resolved later, with the filesystem). */
-export function parseApp(raw: string): JupyterApp | "auto" {
-  return parseCliSettings({ app: raw }).app as JupyterApp | "auto";
 }
 
 /** The options that need no filesystem, from effective settings (defaults filled in), with the cross-checks. */
@@ -90,11 +70,10 @@ export function finalizeSettings(name: string, s: Settings): PlainOptions {
   return v;
 }
 
-/** The scheduler a start or run asks for: `slurm`, or nothing for `none`/unset; anything else is a usage error. */
-export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: "slurm" } {
-  if (raw.scheduler !== undefined && raw.scheduler !== "slurm" && raw.scheduler !== "none")
-    throw usageError(`--scheduler ${raw.scheduler}: expected slurm or none`);
-  return raw.scheduler === "slurm" ? { scheduler: "slurm" } : {};
+/** The scheduler a start or run asks for: its name, or nothing for `none`/unset; anything else is a usage error. */
+export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: SchedulerName } {
+  const s = parseSchedulerChoice(raw.scheduler);
+  return s === undefined || s === "none" ? {} : { scheduler: s };
 }
 
 /** The command-line options alone, validated, over the defaults (what a service instance checks). */

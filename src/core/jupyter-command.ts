@@ -20,7 +20,7 @@ export function jupyterOptions(launch: JupyterLaunch): string[] {
 }
 
 /** Variables that would hand a token to Jupyter, and through it to every kernel and terminal: never passed on. */
-export const droppedVariables = ["JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"] as const;
+const droppedVariables = ["JUPYTER_TOKEN", "JUPYTER_TOKEN_FILE"] as const;
 
 /** The environment for Jupyter: the caller's minus any token variable (an inherited one too), plus the instance marker every descendant inherits. */
 export function jupyterEnv(base: Record<string, string | undefined>, instanceId: string): Record<string, string> {

@@ -12,11 +12,7 @@ export function jupyterRuntimeDir(
 }
 
 /** jupyter_core's data dir. */
-export function jupyterDataDir(
-  env: Record<string, string | undefined>,
-  home: string,
-  platform: NodeJS.Platform,
-): string {
+function jupyterDataDir(env: Record<string, string | undefined>, home: string, platform: NodeJS.Platform): string {
   if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
   if (platform === "darwin") return join(home, "Library", "Jupyter");
   return join(env.XDG_DATA_HOME || join(home, ".local", "share"), "jupyter");

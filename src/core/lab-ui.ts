@@ -1,17 +1,18 @@
 // jlremote's JupyterLab extension (labextension/): the config keys that load it and what `status` says about it.
 import type { JupyterConfig } from "./jupyter-config.js";
 import { notLoadedReason } from "./kernel-adoption.js";
+import type { BackendKind } from "./scheduler-names.js";
 import type { AdoptionRecord, InstanceOptions, JupyterApp } from "./types.js";
 
-/** How the instance runs, as the extension's status bar names it. */
-export type UiBackend = "detached" | "systemd" | "slurm";
+/** How the instance runs, as the extension's status bar names it (a scheduler by its name). */
+export type UiBackend = BackendKind;
 
 /** The backend from the options and the supervisor's environment (systemd sets INVOCATION_ID for every service). */
 export function uiBackend(
   options: Pick<InstanceOptions, "scheduler">,
   env: Record<string, string | undefined>,
 ): UiBackend {
-  if (options.scheduler === "slurm") return "slurm";
+  if (options.scheduler) return options.scheduler;
   return env.INVOCATION_ID ? "systemd" : "detached";
 }
 

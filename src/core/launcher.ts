@@ -1,7 +1,7 @@
 // The `jlremote` launcher script that `jlremote install` writes: its text, how to recognise it, and PATH advice.
 
 /** The second line of every launcher; how install/uninstall/doctor recognise one of ours. */
-export const LAUNCHER_MARKER = "# jlremote launcher: written by `jlremote install`, removed by `jlremote uninstall`.";
+const LAUNCHER_MARKER = "# jlremote launcher: written by `jlremote install`, removed by `jlremote uninstall`.";
 
 /** What a launcher runs: absolute paths of the node binary and the jlremote bundle. */
 export interface LauncherTarget {

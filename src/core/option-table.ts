@@ -42,7 +42,7 @@ export const nameOption: OptionDef = { type: "string", value: "NAME", default: "
 export const jsonOption: OptionDef = { type: "boolean", default: false, describe: "print JSON" };
 
 /** The help line of an option: its text and, when the parser has no default of its own, the one that applies. */
-export function helpText(def: OptionDef): string {
+function helpText(def: OptionDef): string {
   return def.shownDefault === undefined ? def.describe : `${def.describe} (default: ${String(def.shownDefault)})`;
 }
 

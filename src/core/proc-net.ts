@@ -40,7 +40,7 @@ export function reaches127(l: TcpListener): boolean {
 }
 
 /** The kernel's hex forms that a connection to IPv4 `host` reaches: the address itself, its v4-mapped form, the wildcards. */
-export function reachingHex(host: string): Set<string> {
+function reachingHex(host: string): Set<string> {
   if (host === "127.0.0.1") return reaching127;
   const octets = host.split(".").map(Number);
   if (octets.length !== 4 || octets.some((o) => !Number.isInteger(o) || o < 0 || o > 255)) return new Set();

@@ -1,11 +1,12 @@
-// Named profiles of the defaults file (`profiles.NAME`): shorthand for start options, the Slurm ones included.
+// Named profiles of the defaults file (`profiles.NAME`): shorthand for start options, the batch-job ones included.
 import { usageError } from "./errors.js";
+import { expectedSchedulers, isSchedulerName, type SchedulerName } from "./scheduler-names.js";
 import { cliKeys, parseSettingsObject, type SettingKey, type Settings } from "./settings.js";
 
 /** One profile: start options (as settings) and the batch-job options that are not settings. */
 export interface Profile {
   settings: Settings;
-  scheduler?: "slurm" | "none";
+  scheduler?: SchedulerName | "none";
   /** sbatch options as one shell-like string (`-p gpu -t 4:00:00 --gres=gpu:1`). */
   sbatch?: string;
   timeWarning?: number;
@@ -24,7 +25,7 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
   for (const [k, x] of Object.entries(v)) {
     const bad = (expected: string) => usageError(`${file}: ${at}.${k}: ${JSON.stringify(x)}: ${expected}`);
     if (k === "scheduler") {
-      if (x !== "slurm" && x !== "none") throw bad("expected slurm or none");
+      if (x !== "none" && !isSchedulerName(x)) throw bad(expectedSchedulers());
       p.scheduler = x;
     } else if (k === "sbatch") {
       // One string as on the command line, or a list of words (each kept whole, e.g. a --wrap with spaces).

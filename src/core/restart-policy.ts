@@ -63,3 +63,33 @@ export function backoffDelay(failures: number, policy: RestartPolicy): number {
   if (failures <= 1) return 0;
   return Math.min(policy.baseDelayMs * 2 ** (failures - 2), policy.maxDelayMs);
 }
+
+/** Why a watched Jupyter run ended (supervisor/jupyter-run.ts `RunEndReason`). */
+export type RunEndWhy = "exit" | "stop" | "restart" | "timeout" | "hung" | "open" | "forbidden";
+
+/** The first question after a run ended: an end, a requested restart, a refusal, or a crash for decideRestart. */
+export type AfterRun =
+  | { kind: "stop" }
+  | { kind: "reload" }
+  | { kind: "idle"; reason: string }
+  | { kind: "refused"; why: "open" | "forbidden" }
+  | { kind: "crash" };
+
+/** Classify a run's end: stop and restart as asked; Jupyter's own idle shutdown (exit 0 with --idle-timeout) is an end. */
+export function afterRun(
+  why: RunEndWhy,
+  f: { idleTimeoutMin: number | undefined; everReady: boolean; exitCode: number | null | undefined },
+): AfterRun {
+  if (why === "stop") return { kind: "stop" };
+  if (why === "restart") return { kind: "reload" };
+  if (why === "exit" && f.idleTimeoutMin && f.everReady && f.exitCode === 0)
+    return { kind: "idle", reason: `idle: Jupyter shut down after ${f.idleTimeoutMin} min without activity` };
+  if (why === "open" || why === "forbidden") return { kind: "refused", why };
+  return { kind: "crash" };
+}
+
+/** The reason recorded when a crash is not restarted: a start that timed out says so, else the policy's reason. */
+export function giveUpReason(why: RunEndWhy, d: RestartDecision, readyTimeoutMs: number): string {
+  if (why === "timeout") return `Jupyter was not ready within ${readyTimeoutMs / 1000} s`;
+  return d.kind === "give-up" ? d.reason : "stopped";
+}

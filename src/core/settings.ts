@@ -52,7 +52,7 @@ export const settingKeys: readonly SettingKey[] = [
 export const cliKeys: readonly SettingKey[] = settingKeys.filter((k) => k !== "env" && k !== "prologue");
 
 /** The command-line flag of a key (rootDir → --root-dir). */
-export function flagOf(key: SettingKey): string {
+function flagOf(key: SettingKey): string {
   return key === "extraArgs" ? "-- EXTRA_ARGS" : `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 }
 
@@ -90,7 +90,7 @@ function number(v: unknown, integer: boolean, max: number): Checked {
 }
 
 /** Check and normalize one value (CLI strings and JSON values alike). */
-export function checkSetting(key: SettingKey, v: unknown): Checked {
+function checkSetting(key: SettingKey, v: unknown): Checked {
   switch (key) {
     case "port": {
       const text = typeof v === "number" || typeof v === "string" ? String(v) : "";
@@ -221,7 +221,7 @@ export function layerSettings(layers: readonly SettingsLayer[]): {
 }
 
 /** Expand `$VAR`, `${VAR}` (from `base`) and a `~` at the start or after a `:` (the home) in an env value. */
-export function expandEnvValue(value: string, base: Record<string, string | undefined>, home: string): string {
+function expandEnvValue(value: string, base: Record<string, string | undefined>, home: string): string {
   const vars = value.replace(
     /\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
     (_, a?: string, b?: string) => base[(a ?? b) as string] ?? "",

@@ -1,6 +1,7 @@
 // Shapes the status report (status --json, list, url) from the state record and what the PID checks found.
 import { ExitCode } from "./errors.js";
 import { appPath, jupyterUrl } from "./jupyter-command.js";
+import type { BackendKind, SchedulerName } from "./scheduler-names.js";
 import type { Settings } from "./settings.js";
 import type { AdoptionRecord, ExitRecord, JupyterApp, StateRecord } from "./types.js";
 import { type BrowserUi, browserUi } from "./lab-ui.js";
@@ -42,16 +43,18 @@ export interface StatusReport {
   /** jlremote's JupyterLab extension (status bar, walltime and crash notices): available or why not (null: not known yet). */
   browserUi: BrowserUi | null;
   version: string;
-  /** How the instance runs: detached, systemd or slurm (set by its backend). */
-  backend?: "detached" | "systemd" | "slurm";
-  /** Slurm only: the batch job and what the scheduler (or the supervisor's heartbeat) says about it. */
+  /** How the instance runs: detached, systemd or a scheduler's name (set by its backend). */
+  backend?: BackendKind;
+  /** A batch job only: the job and what the scheduler (or the supervisor's heartbeat) says about it (`withJob`). */
+  job?: JobStatus;
+  /** Schema 1: the batch job's facts at top level too (the same values as in `job`). */
   jobId?: string | null;
   jobState?: string | null;
   jobReason?: string | null;
   node?: string | null;
   endsAt?: string | null;
   secondsLeft?: number | null;
-  /** A pending job's start as Slurm estimates it (backfill, --begin), or null when it has none. */
+  /** A pending job's start as the scheduler estimates it (backfill, --begin), or null when it has none. */
   expectedStartAt?: string | null;
   /** The address Jupyter listens on when not 127.0.0.1 (a batch job's node): jllocal forwards there. */
   listenHost?: string | null;
@@ -63,20 +66,60 @@ export interface StatusReport {
   settings?: Settings | null;
 }
 
-/** How often a live supervisor refreshes `heartbeatAt` in state.json. */
-export const heartbeatMs = 60_000;
-/** A record of another host blocks the name only while its heartbeat is younger than this (missed beats, clock skew). */
-export const heartbeatStaleMs = 5 * 60_000;
+/** A batch job as status --json reports it (nested under `job`; schema 1 repeats the fields at top level). */
+export interface JobStatus {
+  scheduler: SchedulerName;
+  id: string | null;
+  state: string | null;
+  reason: string | null;
+  node: string | null;
+  endsAt: string | null;
+  secondsLeft: number | null;
+  expectedStartAt: string | null;
+  walltimeWarningAt: string | null;
+  endReason: string | null;
+}
+
+/** Pure: the report with its `job` object built from the top-level job fields a scheduler's backend set. */
+export function withJob(report: StatusReport, scheduler: SchedulerName): StatusReport {
+  const job: JobStatus = {
+    scheduler,
+    id: report.jobId ?? null,
+    state: report.jobState ?? null,
+    reason: report.jobReason ?? null,
+    node: report.node ?? null,
+    endsAt: report.endsAt ?? null,
+    secondsLeft: report.secondsLeft ?? null,
+    expectedStartAt: report.expectedStartAt ?? null,
+    walltimeWarningAt: report.walltimeWarningAt ?? null,
+    endReason: report.endReason ?? null,
+  };
+  return { ...report, job };
+}
+
+/** A supervisor's heartbeat: how often it refreshes `heartbeatAt` in state.json, and when a reader counts it gone. */
+export interface Heartbeat {
+  everyMs: number;
+  staleMs: number;
+}
+
+/** A supervisor on a host; a record of another host blocks the name only while fresh (missed beats, clock skew). */
+export const hostHeartbeat: Heartbeat = { everyMs: 60_000, staleMs: 5 * 60_000 };
+
+/** Is `record`'s heartbeat (or, before the first beat, its last write) younger than `staleMs`? */
+export function heartbeatFresh(record: StateRecord | null, now: number, staleMs: number): boolean {
+  const at = Date.parse(record?.heartbeatAt ?? record?.updatedAt ?? "");
+  return Number.isFinite(at) && now - at < staleMs;
+}
 
 /** Does a record written on another host describe a live instance (live state and a recent heartbeat)? */
 export function liveElsewhere(record: StateRecord, now: number): boolean {
   if (record.state === "stopped" || record.state === "failed") return false;
-  const beat = Date.parse(record.heartbeatAt ?? record.updatedAt);
-  return Number.isFinite(beat) && now - beat < heartbeatStaleMs;
+  return heartbeatFresh(record, now, hostHeartbeat.staleMs);
 }
 
 /** Who starts and stops the instance's supervisor. */
-export type ManagedBy = "jlremote" | "systemd" | "slurm";
+export type ManagedBy = "jlremote" | "systemd" | SchedulerName;
 
 /** What the caller observed about the recorded processes (on this host). */
 export interface Liveness {
@@ -175,7 +218,7 @@ export function buildStatus(
 }
 
 /** The state as seen now on this host: a recorded live state needs a live supervisor. */
-export function deriveState(record: StateRecord, live: Liveness): ReportedState {
+function deriveState(record: StateRecord, live: Liveness): ReportedState {
   if (record.state === "stopped" || record.state === "failed") return record.state;
   if (live.supervisorAlive) return record.state;
   return live.jupyterAlive ? "unsupervised" : "failed";
@@ -188,6 +231,6 @@ export function statusExitCode(report: StatusReport): ExitCode {
 }
 
 /** The http+unix URL Jupyter itself prints for a socket (the path percent-encoded as the host). */
-export function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
+function socketUrl(app: JupyterApp, socket: string, token: string, baseUrl = "/"): string {
   return `http+unix://${encodeURIComponent(socket)}${appPath(app, baseUrl)}?token=${token}`;
 }

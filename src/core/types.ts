@@ -1,4 +1,5 @@
 // Shared data shapes: instance options, the state file record, process identities.
+import type { SchedulerName } from "./scheduler-names.js";
 
 /** Which Jupyter front end to run. */
 export type JupyterApp = "lab" | "notebook" | "server";
@@ -51,13 +52,13 @@ export interface InstanceOptions {
   logMaxBytes?: number;
   /** Rotated files kept of each log (`.1` … `.N`). */
   logKeep?: number;
-  /** Set when the supervisor is the main step of a batch job (`start --scheduler slurm`). */
-  scheduler?: "slurm";
+  /** Set when the supervisor is the main step of a batch job (`start --scheduler NAME`). */
+  scheduler?: SchedulerName;
   /** `--idle-timeout MINUTES`: Jupyter culls idle kernels, then shuts itself down; that ends the instance. */
   idleTimeoutMin?: number;
 }
 
-/** What the supervisor of a batch job records about it (slurm backend). */
+/** What the supervisor of a batch job records about it (a scheduler's backend, through its `InJob` hooks). */
 export interface JobRuntime {
   id: string;
   node: string;
@@ -65,7 +66,7 @@ export interface JobRuntime {
   endsAt: string | null;
   /** When the walltime warning signal (USR1) arrived. */
   warningAt: string | null;
-  /** Why the supervisor was ended ("time limit", "terminated by Slurm"), or null. */
+  /** Why the supervisor was ended ("time limit", "terminated by Slurm": the scheduler's words), or null. */
   endReason: string | null;
 }
 
@@ -84,7 +85,7 @@ export interface StateRecord {
   instanceId: string;
   /** Deliberately detached processes of the instance left running at the last cleanup (nohup/setsid jobs). */
   detachedProcesses: number;
-  /** Refreshed by a live supervisor (every heartbeatMs): a record elsewhere blocks the name only while recent. */
+  /** Refreshed by a live supervisor (its heartbeat period: `hostHeartbeat`, or a scheduler's `inJob.heartbeat`): a record elsewhere blocks the name only while recent. */
   heartbeatAt: string | null;
   token: string;
   app: JupyterApp;

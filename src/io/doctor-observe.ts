@@ -71,7 +71,7 @@ function writable(dir: string): boolean {
 }
 
 /** The nearest existing directory at or above `path`. */
-export function existingAncestor(path: string): string {
+function existingAncestor(path: string): string {
   let p = path;
   for (;;) {
     try {

@@ -13,7 +13,7 @@ import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 
 /** The environment variable that marks an instance's processes. */
-export const instanceMarker = "JLREMOTE_INSTANCE";
+const instanceMarker = "JLREMOTE_INSTANCE";
 
 /** One process of the instance. */
 export interface InstanceProcess {

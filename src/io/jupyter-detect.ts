@@ -26,7 +26,7 @@ function isExecutableFile(path: string): boolean {
 }
 
 /** Resolve `--jupyter` (a path or a name on PATH) to an absolute executable path. */
-export function resolveJupyter(jupyter: string, env: Env, cwd: string): string {
+function resolveJupyter(jupyter: string, env: Env, cwd: string): string {
   if (jupyter.includes("/")) {
     const abs = isAbsolute(jupyter) ? jupyter : resolve(cwd, jupyter);
     if (isExecutableFile(abs)) return abs;

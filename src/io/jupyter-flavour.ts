@@ -47,7 +47,7 @@ export async function detectFlavour(
 }
 
 /** Majors from the probe's JSON line (nulls when unreadable). */
-export function parseVersions(stdout: string): JupyterFlavour {
+function parseVersions(stdout: string): JupyterFlavour {
   const major = (v: unknown): number | null =>
     typeof v === "string" && /^\d+/.test(v) ? Number.parseInt(v, 10) : null;
   try {

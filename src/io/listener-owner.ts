@@ -35,7 +35,7 @@ export function readListeners(): TcpListener[] {
 }
 
 /** Socket inodes among a process's open files (empty when it is gone or not ours to read). */
-export function socketInodes(pid: number): number[] {
+function socketInodes(pid: number): number[] {
   let fds: string[];
   try {
     fds = readdirSync(`/proc/${pid}/fd`);

@@ -22,7 +22,7 @@ export interface RotationPolicy {
 }
 
 /** Shift `file.1` … to `file.2` …, dropping what is beyond `keep`, and move `file` to `file.1` (by rename). */
-export function shiftRotated(file: string, keep: number): void {
+function shiftRotated(file: string, keep: number): void {
   try {
     unlinkSync(`${file}.${keep}`);
   } catch {

@@ -23,7 +23,7 @@ export function remoteConfigFile(env: Env): string {
 }
 
 /** The instance's remembered settings file. */
-export function settingsFileOf(instanceDir: string): string {
+function settingsFileOf(instanceDir: string): string {
   return join(instanceDir, "settings.json");
 }
 

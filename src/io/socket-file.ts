@@ -3,7 +3,7 @@ import { lstatSync, unlinkSync } from "node:fs";
 import { JlremoteError, ExitCode } from "../core/errors.js";
 
 /** Longest unix socket path the kernel accepts (sun_path is 108 bytes, NUL included). */
-export const maxSocketPath = 107;
+const maxSocketPath = 107;
 
 /** Remove the socket file if one is there (a stale one from a crash); refuse to touch anything that is not a socket. */
 export function removeStaleSocket(path: string): void {

@@ -4,10 +4,10 @@ import { userInfo } from "node:os";
 import { runCommand, type CommandResult } from "./run-command.js";
 
 /** The PATH Debian's sshd gives a session when /etc/environment sets none. */
-export const SSHD_DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games";
+const SSHD_DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin:/usr/games";
 
 /** The PATH sshd starts a session with: $JLREMOTE_SSH_PATH, else PATH in /etc/environment (pam_env), else sshd's default. */
-export function sshBasePath(env: Record<string, string | undefined>): string {
+function sshBasePath(env: Record<string, string | undefined>): string {
   if (env.JLREMOTE_SSH_PATH) return env.JLREMOTE_SSH_PATH;
   try {
     const m = /^\s*PATH=["']?([^"'\n]*)["']?\s*$/m.exec(readFileSync("/etc/environment", "utf8"));
@@ -28,7 +28,7 @@ export function loginShell(): string {
 }
 
 /** The environment sshd gives a non-interactive session; SSH_CLIENT makes bash read ~/.bashrc as it does under sshd. */
-export function sshSessionEnv(env: Record<string, string | undefined>): Record<string, string> {
+function sshSessionEnv(env: Record<string, string | undefined>): Record<string, string> {
   const me = userInfo();
   const out: Record<string, string> = {
     HOME: env.HOME || me.homedir,

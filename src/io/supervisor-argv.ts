@@ -6,7 +6,7 @@ import { resolve } from "node:path";
  * Node flags of every supervisor (detached, systemd, Slurm): a 1 MB young generation and no V8 background threads
  * (each kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9).
  */
-export const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"] as const;
+const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"] as const;
 
 /** `self` ([node, ...execArgv, script]) with the supervisor's node flags after node. */
 export function withSupervisorFlags(self: readonly string[]): string[] {

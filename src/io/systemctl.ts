@@ -18,7 +18,7 @@ export type ManagerCheck = { ok: true } | { ok: false; why: string };
  * The environment systemctl --user needs: XDG_RUNTIME_DIR finds the manager's socket. Over a plain `ssh host cmd`
  * it may be unset although the manager runs, so /run/user/UID is used when it exists and is ours.
  */
-export function managerEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+function managerEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = { ...env, SYSTEMD_PAGER: "", SYSTEMD_COLORS: "0", LC_ALL: "C" };
   const uid = process.getuid?.();
   if (!out.XDG_RUNTIME_DIR && uid !== undefined) {
@@ -33,7 +33,7 @@ export function managerEnv(env: Record<string, string | undefined>): NodeJS.Proc
 }
 
 /** Run a program with a timeout; never throws (a missing program or a timeout is a non-zero code with a message). */
-export async function runCtl(
+async function runCtl(
   file: string,
   args: string[],
   env: Record<string, string | undefined>,

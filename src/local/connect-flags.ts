@@ -1,7 +1,17 @@
 // Turns the parsed `jllocal [HOST]` options (fast parser or yargs) into ConnectFlags, validating --local-port.
 import { usageError } from "../core/errors.js";
 import type { FastConnectArgs } from "../core/local-argv.js";
-import type { ConnectFlags } from "./connect.js";
+
+/** Flags of `jllocal [HOST]`: the parsed command line (src/core/local-argv.ts) with --local-port validated. */
+export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
+  localPort: number | undefined;
+  /** A scheduler's name: start the remote instance as a batch job (`jlremote start --scheduler NAME`). */
+  scheduler?: string;
+  /** sbatch options passed to the remote `jlremote start --sbatch`. */
+  sbatch?: string;
+  /** A profile of the remote config file (`jlremote start --profile`). */
+  profile?: string;
+};
 
 /** Parse --local-port: an integer from 1 to 65535, or undefined. */
 function localPort(raw: string | undefined): number | undefined {

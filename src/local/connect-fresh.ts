@@ -7,7 +7,7 @@ import { forwardTarget, isVerified, localUrl, timeLeftWarning, type RemoteStatus
 import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
-import type { ConnectFlags } from "./connect.js";
+import type { ConnectFlags } from "./connect-flags.js";
 import type { LocalContext } from "./context.js";
 import { ensureForward } from "./forward.js";
 import { closeMaster, ensureMaster } from "./master.js";

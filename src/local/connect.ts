@@ -12,18 +12,7 @@ import { controlPathFor, localPaths, openFileFor, tunnelFileFor } from "./paths.
 import type { RemoteSide } from "./remote.js";
 import { reuseTunnel } from "./reuse.js";
 import { readTunnel } from "./tunnel-store.js";
-import type { FastConnectArgs } from "../core/local-argv.js";
-
-/** Flags of `jllocal [HOST]`: the parsed command line (src/core/local-argv.ts) with --local-port validated. */
-export type ConnectFlags = Omit<FastConnectArgs, "localPort"> & {
-  localPort: number | undefined;
-  /** `slurm`: start the remote instance as a batch job (`jlremote start --scheduler slurm`). */
-  scheduler?: string;
-  /** sbatch options passed to the remote `jlremote start --sbatch`. */
-  sbatch?: string;
-  /** A profile of the remote config file (`jlremote start --profile`). */
-  profile?: string;
-};
+import type { ConnectFlags } from "./connect-flags.js";
 
 /** --remote-cmd as given, else jllocal's own version preferred on the remote (and installed there unless --no-install). */
 function remoteSide(flags: ConnectFlags, cfg: LocalConfig, version: string): RemoteSide {

@@ -30,11 +30,6 @@ export class RunsElsewhere extends JlremoteError {
   }
 }
 
-/** A RemoteSide for --remote-cmd or the plain lookup (no version preferred, nothing installed). */
-export function plainRemote(cmd: string | null): RemoteSide {
-  return { cmd, own: null, install: null };
-}
-
 function notFound(t: SshTarget, remote: RemoteSide, stderr: string): JlremoteError {
   if (remote.cmd !== null) {
     return new JlremoteError(

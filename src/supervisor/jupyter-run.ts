@@ -49,7 +49,7 @@ export interface WatchOptions {
 }
 
 /** The probe's timeout for a health interval: at least 1 s, at most 10 s (a slow answer is no hang). */
-export function probeTimeoutMs(healthIntervalMs: number): number {
+function probeTimeoutMs(healthIntervalMs: number): number {
   return Math.min(10_000, Math.max(1000, healthIntervalMs));
 }
 
@@ -137,7 +137,7 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
 }
 
 /** A process's state letter with what it means, for the log (D: waiting on I/O such as a stalled filesystem). */
-export function processState(pid: number): string {
+function processState(pid: number): string {
   const st = readProcStat(pid);
   if (st === null) return "gone";
   const meaning: Record<string, string> = {

@@ -19,7 +19,7 @@ import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
 import { startKeeper, type Keeper } from "../io/keeper.js";
 import { isAlive } from "../io/process-identity.js";
 import { signalAll, signalOne, waitGone } from "../io/process-tree.js";
-import { cleanupInstance } from "./shutdown.js";
+import { cleanupInstance } from "../io/instance-shutdown.js";
 
 /** Kernel survival for one supervisor. */
 export class KernelKeeping {

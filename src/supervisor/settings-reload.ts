@@ -2,8 +2,9 @@
 import { join } from "node:path";
 import type { InstanceOptions } from "../core/types.js";
 import { removeStaleSocket } from "../io/socket-file.js";
-import type { StateKeeper } from "./state-keeper.js";
-import type { SupervisorContext } from "./supervisor.js";
+import type pino from "pino";
+import type { InstancePaths } from "../io/paths.js";
+import type { StateWriter } from "./state-writer.js";
 
 /** Options of an older state file lack the launch fields: derive them. */
 export function normalized(o: InstanceOptions): InstanceOptions {
@@ -12,9 +13,9 @@ export function normalized(o: InstanceOptions): InstanceOptions {
 
 /** The settings read again for a restart; a new socket or port mode, or a new explicit port, takes effect now. */
 export async function reloaded(
-  ctx: Pick<SupervisorContext, "reload" | "log" | "paths">,
+  ctx: { reload?: (current: InstanceOptions) => Promise<InstanceOptions>; log: pino.Logger; paths: InstancePaths },
   old: InstanceOptions,
-  keeper: StateKeeper,
+  state: StateWriter,
   choosePort: (o: InstanceOptions, previous: number | null) => Promise<number>,
 ): Promise<InstanceOptions> {
   if (!ctx.reload) return old;
@@ -25,17 +26,17 @@ export async function reloaded(
     ctx.log.warn({ err: (err as Error).message }, "settings unreadable; restarting with the current ones");
     return old;
   }
-  if (next.sock !== old.sock || (next.portExplicit && next.port !== keeper.record.port)) {
+  if (next.sock !== old.sock || (next.portExplicit && next.port !== state.record.port)) {
     try {
       const socket = next.sock ? join(ctx.paths.dir, "jupyter.sock") : null;
       if (socket !== null) removeStaleSocket(socket);
-      keeper.update({ socket, port: next.sock ? null : await choosePort(next, keeper.record.port) });
+      state.update({ socket, port: next.sock ? null : await choosePort(next, state.record.port) });
     } catch (err) {
       ctx.log.warn({ err: (err as Error).message }, "new port not usable; restarting with the current settings");
       return old;
     }
   }
-  keeper.update({ options: next, app: next.app });
+  state.update({ options: next, app: next.app });
   ctx.log.info({ app: next.app, command: next.command, rootDir: next.rootDir }, "settings applied");
   return next;
 }

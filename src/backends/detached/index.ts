@@ -1,11 +1,10 @@
 // The detached backend: a supervisor in its own session on this host (`jlremote start` without a scheduler).
 import type { Backend } from "../backend.js";
-import { observeLocal, restartUnderSupervisor } from "../local-restart.js";
+import { observeHere, restartUnderSupervisor } from "../this-host.js";
 import { mergeRemembered } from "../../core/settings.js";
-import { resolveStart } from "../../commands/start-options.js";
+import { resolveStart } from "../../instance/start-options.js";
 import { ensureStarted } from "./supervisor-start.js";
 import { stopInstance, stopMessage } from "./supervisor-stop.js";
-import { forgetEndedJob } from "../slurm/job-file.js";
 
 /** Run the instance detached on this host. */
 export const detachedBackend: Backend = {
@@ -13,7 +12,7 @@ export const detachedBackend: Backend = {
   async start(flags, ctx) {
     const r = await resolveStart(flags, ctx, { reset: flags.reset === true });
     // `--scheduler none` takes an instance that ran as a batch job back to this host.
-    if (flags.scheduler === "none") forgetEndedJob(ctx.env, flags.name);
+    if (flags.scheduler === "none") ctx.forgetEndedJobs(flags.name);
     // The options of the last explicit start are the instance's settings (merged over what was remembered).
     const remember =
       flags.reset === true || Object.keys(r.cli).length > 0 ? mergeRemembered(r.remembered, r.cli) : null;
@@ -40,7 +39,7 @@ export const detachedBackend: Backend = {
     if (view.jupyterAlive) await stopInstance(view, ctx);
     return ensureStarted(options, ctx);
   },
-  observe: observeLocal,
+  observe: observeHere,
   details: (base) => ({ ...base, backend: "detached" }),
   settle: async (view) => view,
 };

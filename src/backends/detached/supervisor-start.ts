@@ -11,8 +11,8 @@ import { isPortFree } from "../../io/ports.js";
 import { hostName } from "../../io/process-identity.js";
 import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import { readState, ensurePrivateDir } from "../../io/state-file.js";
-import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 import { withSupervisorFlags } from "../../io/supervisor-argv.js";
 
 /**
@@ -21,7 +21,7 @@ import { withSupervisorFlags } from "../../io/supervisor-argv.js";
  */
 export async function ensureStarted(
   options: InstanceOptions,
-  ctx: CommandContext,
+  ctx: BackendContext,
   remember: Settings | null = null,
   rootDirSet = true,
 ): Promise<InstanceView> {
@@ -32,7 +32,7 @@ export async function ensureStarted(
   );
   let supervisorPid: number | null = null;
   try {
-    const view = inspect(ctx.env, options.name, ctx.version);
+    const view = ctx.inspect(options.name);
     if (view.report.elsewhere) {
       throw new JlremoteError(
         `instance '${options.name}' runs on host ${view.report.host}; run jlremote there`,
@@ -69,7 +69,7 @@ export async function ensureStarted(
   return waitReady(ctx, options, supervisorPid);
 }
 
-async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, stateFile: string): Promise<number> {
+async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, stateFile: string): Promise<number> {
   const [cmd, ...pre] = withSupervisorFlags(ctx.self) as [string, ...string[]];
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
@@ -123,10 +123,10 @@ async function spawnSupervisor(options: InstanceOptions, ctx: CommandContext, st
   }
 }
 
-async function waitReady(ctx: CommandContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
+async function waitReady(ctx: BackendContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
   const deadline = performance.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
   for (;;) {
-    const view = inspect(ctx.env, options.name, ctx.version);
+    const view = ctx.inspect(options.name);
     const state = view.report.state;
     if (state === "running") return view;
     const ours = spawned === null || view.record?.supervisor?.pid === spawned;

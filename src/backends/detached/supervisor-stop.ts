@@ -6,9 +6,9 @@ import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
 import { readState, writeState } from "../../io/state-file.js";
-import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../supervisor/shutdown.js";
-import type { CommandContext } from "../../commands/context.js";
-import type { InstanceView } from "../../commands/instance-status.js";
+import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../io/instance-shutdown.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 
 /** What a stop did besides stopping the supervisor and Jupyter. */
 export interface StopOutcome {
@@ -19,7 +19,7 @@ export interface StopOutcome {
 }
 
 /** The note about detached processes a stop left running (nohup/setsid jobs). */
-export function detachedNote(d: string[] | number): string {
+function detachedNote(d: string[] | number): string {
   const n = typeof d === "number" ? d : d.length;
   if (n === 0) return "";
   const list = typeof d === "number" ? "" : `: ${d.join(", ")}`;
@@ -27,7 +27,7 @@ export function detachedNote(d: string[] | number): string {
 }
 
 /** Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. */
-export async function stopInstance(view: InstanceView, ctx: Pick<CommandContext, "err">): Promise<StopOutcome> {
+export async function stopInstance(view: InstanceView, ctx: Pick<BackendContext, "err">): Promise<StopOutcome> {
   const record = view.record;
   if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;

@@ -1,28 +1,25 @@
-// The slurm backend: the instance's supervisor is the main step of a batch job on a compute node.
+// The slurm scheduler: the instance's supervisor is the main step of a batch job on a compute node.
 import { existsSync } from "node:fs";
 import type { Backend } from "../backend.js";
-import { observeLocal } from "../local-restart.js";
+import type { Scheduler } from "../scheduler.js";
+import { observeHere } from "../this-host.js";
 import { hostName } from "../../io/process-identity.js";
-import { jobFilePath, readJob } from "./job-file.js";
+import { forgetEndedJob, jobFilePath, readJob } from "./job-file.js";
 import { heartbeatFresh, jobReport, recordOfJob } from "./job-view.js";
+import { slurmInJob } from "./in-job.js";
 import { settleJob } from "./settle.js";
 import { startJob, restartJob } from "./submit.js";
 import { stopJob } from "./stop.js";
 
-/** Has this instance recorded a batch job? */
-export function isSlurmInstance(env: Record<string, string | undefined>, name: string): boolean {
-  return existsSync(jobFilePath(env, name));
-}
-
 /** Run the instance as a Slurm batch job. */
-export const slurmBackend: Backend = {
+const slurmBackend: Backend = {
   kind: "slurm",
   start: startJob,
   stop: stopJob,
   restart: restartJob,
   observe(record, env) {
     // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
-    if (record.host === hostName()) return observeLocal(record);
+    if (record.host === hostName()) return observeHere(record);
     // Inside the same job run again elsewhere (requeued): the record's supervisor is the previous incarnation's.
     if (env.SLURM_JOB_ID !== undefined && env.SLURM_JOB_ID === record.job?.id)
       return { supervisorAlive: false, jupyterAlive: false, hostBound: false };
@@ -37,4 +34,13 @@ export const slurmBackend: Backend = {
     return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "slurm" };
   },
   settle: settleJob,
+};
+
+/** Slurm, as the registry knows it. */
+export const slurmScheduler: Scheduler = {
+  name: "slurm",
+  backend: slurmBackend,
+  hasJob: (env, name) => existsSync(jobFilePath(env, name)),
+  forgetEndedJob,
+  inJob: slurmInJob,
 };

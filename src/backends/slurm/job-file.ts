@@ -50,7 +50,7 @@ export function writeJob(env: Record<string, string | undefined>, name: string, 
 }
 
 /** Forget the job (the instance runs without a scheduler from now on). */
-export function removeJob(env: Record<string, string | undefined>, name: string): void {
+function removeJob(env: Record<string, string | undefined>, name: string): void {
   rmSync(jobFilePath(env, name), { force: true });
 }
 

@@ -49,7 +49,7 @@ export function phaseOf(jobState: string): JobPhase {
 }
 
 /** The bare state name: `CANCELLED by 1000` → CANCELLED, `RUNNING+` → RUNNING. */
-export function baseState(jobState: string): string {
+function baseState(jobState: string): string {
   return (jobState.trim().split(/\s+/)[0] ?? "").replace(/[+*]$/, "").toUpperCase();
 }
 

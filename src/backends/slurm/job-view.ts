@@ -1,12 +1,11 @@
 // Pure: an instance's status as a batch job, from its job file, the supervisor's state record and the clock.
-import type { StatusReport } from "../../core/status-report.js";
+import { heartbeatFresh as freshWithin, withJob, type Heartbeat, type StatusReport } from "../../core/status-report.js";
 import type { StateRecord } from "../../core/types.js";
 import type { JobRecord } from "./job-file.js";
-import { heartbeatMs } from "../../supervisor/job-mode.js";
 import { phaseOf } from "./job-state.js";
 
-/** A heartbeat older than this means the supervisor is gone (its node, its job, or itself). */
-export const heartbeatStaleMs = heartbeatMs * 2.5;
+/** A job's supervisor beats every 10 s; older than 25 s means it is gone (its node, its job, or itself). */
+export const slurmHeartbeat: Heartbeat = { everyMs: 10_000, staleMs: 25_000 };
 
 /** Does the state record belong to the job in the job file? (An older job's record says nothing about this one.) */
 export function recordOfJob(job: JobRecord, record: StateRecord | null): StateRecord | null {
@@ -16,8 +15,7 @@ export function recordOfJob(job: JobRecord, record: StateRecord | null): StateRe
 /** Is the supervisor's heartbeat recent? */
 export function heartbeatFresh(record: StateRecord | null, now: number): boolean {
   // A record written before its first beat counts from its write time.
-  const at = Date.parse(record?.heartbeatAt ?? record?.updatedAt ?? "");
-  return Number.isFinite(at) && now - at < heartbeatStaleMs;
+  return freshWithin(record, now, slurmHeartbeat.staleMs);
 }
 
 /** Can the files answer without asking the scheduler? (An end is recorded, or a live supervisor beats.) */
@@ -27,8 +25,12 @@ export function filesAnswer(job: JobRecord, record: StateRecord | null, now: num
   return ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, now);
 }
 
-/** The slurm fields of status --json, and the state/reason/url the job implies. */
+/** The slurm fields of status --json (the `job` object and, for schema 1, the same at top level), and the state/reason/url the job implies. */
 export function jobReport(base: StatusReport, job: JobRecord, record: StateRecord | null, now: number): StatusReport {
+  return withJob(jobFields(base, job, record, now), "slurm");
+}
+
+function jobFields(base: StatusReport, job: JobRecord, record: StateRecord | null, now: number): StatusReport {
   const ours = recordOfJob(job, record);
   const rt = ours?.job ?? null;
   const endsAt = rt?.endsAt ?? null;

@@ -1,6 +1,6 @@
 // Asks Slurm about the instance's job, once, when the files cannot answer; records what it says (an end for good).
-import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 import { readJob, writeJob, type JobRecord } from "./job-file.js";
 import { filesAnswer, recordOfJob } from "./job-view.js";
 import { describeEnd, phaseOf, refineEnd } from "./job-state.js";
@@ -10,15 +10,15 @@ import { showJob } from "./slurm-commands.js";
 import { slurmTimeToIso } from "./scontrol-parse.js";
 
 /** The view after at most one `scontrol show job` (none when the job file or a live heartbeat answers). */
-export async function settleJob(view: InstanceView, ctx: CommandContext): Promise<InstanceView> {
+export async function settleJob(view: InstanceView, ctx: BackendContext): Promise<InstanceView> {
   const job = readJob(ctx.env, view.paths.name);
   if (!job || filesAnswer(job, view.record, Date.now())) return view;
   await refreshJob(job, view, ctx);
-  return inspect(ctx.env, view.paths.name, ctx.version);
+  return ctx.inspect(view.paths.name);
 }
 
 /** One scheduler call; updates the job file (`seen`, and `end` once the job is over). */
-export async function refreshJob(job: JobRecord, view: InstanceView, ctx: CommandContext): Promise<JobRecord> {
+async function refreshJob(job: JobRecord, view: InstanceView, ctx: BackendContext): Promise<JobRecord> {
   const q = await showJob(job.jobId, ctx.env);
   const now = new Date().toISOString();
   const recorded = recordOfJob(job, view.record)?.job?.endReason ?? null;

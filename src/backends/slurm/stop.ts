@@ -1,8 +1,8 @@
 // `jlremote stop` of a batch job: the supervisor's clean stop first (SIGTERM to the batch step: Jupyter's own
 // shutdown stops the kernels), then scancel, then a terminal job state confirmed within a bounded time.
 import { JlremoteError } from "../../core/errors.js";
-import type { CommandContext } from "../../commands/context.js";
-import type { InstanceView } from "../../commands/instance-status.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 import { readJob, writeJob } from "./job-file.js";
 import { describeEnd, phaseOf } from "./job-state.js";
 import { scancel, showJob, type JobQuery } from "./slurm-commands.js";
@@ -11,7 +11,7 @@ import { settleJob } from "./settle.js";
 const confirmMs = 30_000;
 
 /** Stop the instance's job; returns the line for stderr. */
-export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise<string> {
+export async function stopJob(view0: InstanceView, ctx: BackendContext): Promise<string> {
   const name = view0.paths.name;
   const view = await settleJob(view0, ctx);
   const job = readJob(ctx.env, name);
@@ -38,7 +38,7 @@ export async function stopJob(view0: InstanceView, ctx: CommandContext): Promise
   return `jlremote: stopped '${name}' (job ${job.jobId} ${record.jobState})`;
 }
 
-async function confirmEnded(jobId: string, ctx: CommandContext, withinMs: number): Promise<JobQuery | null> {
+async function confirmEnded(jobId: string, ctx: BackendContext, withinMs: number): Promise<JobQuery | null> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     const q = await showJob(jobId, ctx.env);

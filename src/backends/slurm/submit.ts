@@ -8,9 +8,9 @@ import { acquireLock } from "../../io/lock.js";
 import { instancePaths, validateName } from "../../io/paths.js";
 import { ensurePrivateDir } from "../../io/state-file.js";
 import { absoluteSupervisorArgv } from "../../io/supervisor-argv.js";
-import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
-import { resolveStart } from "../../commands/start-options.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
+import { resolveStart } from "../../instance/start-options.js";
 import { mergeRemembered, type Settings } from "../../core/settings.js";
 import { forgetRemembered, writeRemembered } from "../../io/settings-file.js";
 import type { StartFlags } from "../backend.js";
@@ -22,7 +22,7 @@ import { settleJob } from "./settle.js";
 import { CANCEL_ON_EOF, waitForJob } from "./wait.js";
 
 /** The backend's start: validate, submit unless a job of this instance is queued or running, then wait (unless --no-wait). */
-export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<InstanceView> {
+export async function startJob(flags: StartFlags, ctx: BackendContext): Promise<InstanceView> {
   validateName(flags.name);
   const r = await resolveStart({ ...flags, scheduler: "slurm" }, ctx, { reset: flags.reset === true });
   const options = r.options;
@@ -38,7 +38,7 @@ export async function startJob(flags: StartFlags, ctx: CommandContext): Promise<
 }
 
 /** Restart: USR2 to a live supervisor (same port and token), else submit again from the recorded job. */
-export async function restartJob(view: InstanceView, ctx: CommandContext): Promise<InstanceView> {
+export async function restartJob(view: InstanceView, ctx: BackendContext): Promise<InstanceView> {
   const name = view.paths.name;
   const job = readJob(ctx.env, name);
   if (!job)
@@ -52,7 +52,7 @@ export async function restartJob(view: InstanceView, ctx: CommandContext): Promi
       throw new JlremoteError(`scancel --signal=USR2 ${job.jobId} failed`);
     const deadline = Date.now() + live.record.options.stopTimeoutMs + live.record.options.readyTimeoutMs + 15_000;
     for (;;) {
-      const now = inspect(ctx.env, name, ctx.version);
+      const now = ctx.inspect(name);
       if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before)
         return now;
       if (Date.now() > deadline)
@@ -66,7 +66,7 @@ export async function restartJob(view: InstanceView, ctx: CommandContext): Promi
 async function submitAndWait(
   options: InstanceOptions,
   job: { userArgs: string[]; timeWarningSec: number },
-  ctx: CommandContext,
+  ctx: BackendContext,
   noWait: boolean,
 ): Promise<InstanceView> {
   const paths = instancePaths(ctx.env, options.name);
@@ -77,7 +77,7 @@ async function submitAndWait(
   let jobId: string;
   let submitted = false;
   try {
-    const view = await settleJob(inspect(ctx.env, options.name, ctx.version), ctx);
+    const view = await settleJob(ctx.inspect(options.name), ctx);
     const current = readJob(ctx.env, options.name);
     if (
       current &&
@@ -120,11 +120,11 @@ async function submitAndWait(
   } finally {
     await release();
   }
-  if (noWait) return inspect(ctx.env, options.name, ctx.version);
+  if (noWait) return ctx.inspect(options.name);
   return waitForJob(ctx, options, jobId, submitted);
 }
 
-function rememberQuietly(ctx: CommandContext, name: string, settings: Settings): void {
+function rememberQuietly(ctx: BackendContext, name: string, settings: Settings): void {
   const dir = instancePaths(ctx.env, name).dir;
   try {
     ensurePrivateDir(dir, ctx.err);

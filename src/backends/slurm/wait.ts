@@ -2,8 +2,8 @@
 // Ctrl-C while it is queued cancels it.
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { InstanceOptions } from "../../core/types.js";
-import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 import { readJob, writeJob } from "./job-file.js";
 import { progressLine } from "./job-view.js";
 import { phaseOf } from "./job-state.js";
@@ -17,7 +17,7 @@ export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
 
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob(
-  ctx: CommandContext,
+  ctx: BackendContext,
   options: InstanceOptions,
   jobId: string,
   submitted: boolean,
@@ -36,7 +36,7 @@ export async function waitForJob(
   let runningSince: number | null = null;
   try {
     for (;;) {
-      const view = await settleJob(inspect(ctx.env, options.name, ctx.version), ctx);
+      const view = await settleJob(ctx.inspect(options.name), ctx);
       const r = view.report;
       if (r.jobId !== jobId)
         throw new JlremoteError(
@@ -109,7 +109,7 @@ export async function waitForJob(
 }
 
 /** scancel a queued job and record its end once Slurm confirms it (bounded). */
-export async function cancelQueued(ctx: CommandContext, name: string, jobId: string): Promise<void> {
+async function cancelQueued(ctx: BackendContext, name: string, jobId: string): Promise<void> {
   await scancel(jobId, ctx.env);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {
@@ -131,7 +131,7 @@ export async function cancelQueued(ctx: CommandContext, name: string, jobId: str
 }
 
 /** The last lines of the job's output and Jupyter's log, for an error. */
-export function jobLogTail(view: InstanceView): string | undefined {
+function jobLogTail(view: InstanceView): string | undefined {
   const parts: string[] = [];
   for (const [label, file] of [
     ["job output", join(view.paths.dir, "job.out")],

@@ -1,10 +1,9 @@
 // The systemd backend: the instance is the user service jlremote@NAME (installed by `jlremote service install`).
 import { unitName } from "../../core/systemd-unit.js";
 import { validateStartOptions } from "../../core/instance-options.js";
-import { inspect } from "../../commands/instance-status.js";
 import type { Backend } from "../backend.js";
 import { stopInstance, stopMessage } from "../detached/supervisor-stop.js";
-import { observeLocal, restartUnderSupervisor } from "../local-restart.js";
+import { observeHere, restartUnderSupervisor } from "../this-host.js";
 import { ignoredOptionNotes, startService, stopService } from "./service-control.js";
 
 /** Run the instance through `systemctl --user`. */
@@ -22,7 +21,7 @@ export const systemdBackend: Backend = {
     const wasRunning = view.supervisorAlive || view.jupyterAlive;
     // Always through systemd, also when nothing runs: a unit waiting to restart a failed supervisor stops too.
     await stopService(ctx, name);
-    const after = inspect(ctx.env, name, ctx.version);
+    const after = ctx.inspect(name);
     // Anything still alive (a `jlremote run` by hand, an unsupervised Jupyter) or left by a crash is stopped here.
     const out = await stopInstance(after, ctx);
     return stopMessage(
@@ -38,7 +37,7 @@ export const systemdBackend: Backend = {
     if (view.jupyterAlive) await stopInstance(view, ctx);
     return startService(ctx, view.report.name);
   },
-  observe: observeLocal,
+  observe: observeHere,
   details: (base) => ({ ...base, backend: "systemd" }),
   settle: async (view) => view,
 };

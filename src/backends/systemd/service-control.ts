@@ -6,12 +6,12 @@ import type { RawStartOptions } from "../../core/instance-options.js";
 import { unitName } from "../../core/systemd-unit.js";
 import { tailLines } from "../../io/logs.js";
 import { checkManager, firstLine, systemctl, unitProperties } from "../../io/systemctl.js";
-import type { CommandContext } from "../../commands/context.js";
-import { inspect, type InstanceView } from "../../commands/instance-status.js";
+import type { BackendContext } from "../backend.js";
+import type { InstanceView } from "../../instance/view.js";
 
 /** Start the unit (a no-op when active) and wait until Jupyter answers; returns the running view. */
-export async function startService(ctx: CommandContext, name: string, timeoutMs?: number): Promise<InstanceView> {
-  const before = inspect(ctx.env, name, ctx.version);
+export async function startService(ctx: BackendContext, name: string, timeoutMs?: number): Promise<InstanceView> {
+  const before = ctx.inspect(name);
   if (before.report.elsewhere)
     throw new JlremoteError(
       `instance '${name}' runs on host ${before.report.host}; run jlremote there`,
@@ -30,7 +30,7 @@ export async function startService(ctx: CommandContext, name: string, timeoutMs?
     performance.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
   let nextUnitCheck = performance.now() + 1000;
   for (;;) {
-    const view = inspect(ctx.env, name, ctx.version);
+    const view = ctx.inspect(name);
     const state = view.report.state;
     if (state === "running" && view.supervisorAlive) return view;
     const fresh =
@@ -73,8 +73,8 @@ export function ignoredOptionNotes(flags: RawStartOptions): string[] {
 }
 
 /** Stop the unit; systemd SIGTERMs the supervisor and SIGKILLs whatever is left in the cgroup. */
-export async function stopService(ctx: CommandContext, name: string): Promise<void> {
-  const view = inspect(ctx.env, name, ctx.version);
+export async function stopService(ctx: BackendContext, name: string): Promise<void> {
+  const view = ctx.inspect(name);
   const stopMs = (view.record?.options.stopTimeoutMs ?? 10_000) + 40_000;
   const r = await systemctl(["stop", unitName(name)], ctx.env, stopMs);
   if (r.code !== 0)
@@ -90,7 +90,7 @@ export function inUnit(pid: number, name: string): boolean {
   }
 }
 
-async function managerError(ctx: CommandContext, name: string, message: string): Promise<JlremoteError> {
+async function managerError(ctx: BackendContext, name: string, message: string): Promise<JlremoteError> {
   const m = await checkManager(ctx.env);
   if (m.ok) return new JlremoteError(`${message}; see \`journalctl --user -u ${unitName(name)}\``);
   return new JlremoteError(

@@ -8,13 +8,13 @@ import { join } from "node:path";
 import { JlremoteError } from "../../core/errors.js";
 
 /** jllocal's cache directory of runtimes. */
-export function runtimeCacheDir(env: Record<string, string | undefined>): string {
+function runtimeCacheDir(env: Record<string, string | undefined>): string {
   const base = env.XDG_CACHE_HOME?.startsWith("/") ? env.XDG_CACHE_HOME : join(env.HOME || homedir(), ".cache");
   return join(base, "jlremote", "node");
 }
 
 /** The SRI string (`sha512-…`) of a file. */
-export function fileIntegrity(file: string): Promise<string> {
+function fileIntegrity(file: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const h = createHash("sha512");
     createReadStream(file)

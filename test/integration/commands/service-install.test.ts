@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { renderServiceFiles } from "../../../src/commands/service-install.js";
-import { resolveStartOptions } from "../../../src/commands/start-options.js";
+import { resolveStartOptions } from "../../../src/instance/start-options.js";
 import { CLI, have } from "../../helpers/cli.js";
 const skip = !have("systemd-analyze")
   ? "systemd-analyze not installed"

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
+  afterRun,
   backoffDelay,
   decideRestart,
+  giveUpReason,
   defaultRestartPolicy as policy,
   type RunOutcome,
 } from "../../../src/core/restart-policy.js";
@@ -61,4 +63,33 @@ test("backoff is capped at maxDelayMs", () => {
 
 test("max-restarts 0 gives up on the first crash", () => {
   assert.equal(decideRestart({ ...base, readyForMs: 1 }, { ...policy, maxRestarts: 0 }).kind, "give-up");
+});
+
+test("after a run: stop and restart as asked, an idle shutdown is an end, a refusal and a crash are told apart", () => {
+  const f = { idleTimeoutMin: undefined, everReady: true, exitCode: 0 };
+  const table: [
+    Parameters<typeof afterRun>[0],
+    Partial<Parameters<typeof afterRun>[1]>,
+    ReturnType<typeof afterRun>,
+  ][] = [
+    ["stop", {}, { kind: "stop" }],
+    ["restart", {}, { kind: "reload" }],
+    ["exit", { idleTimeoutMin: 30 }, { kind: "idle", reason: "idle: Jupyter shut down after 30 min without activity" }],
+    ["exit", { idleTimeoutMin: 30, exitCode: 1 }, { kind: "crash" }],
+    ["exit", { idleTimeoutMin: 30, everReady: false }, { kind: "crash" }],
+    ["exit", {}, { kind: "crash" }],
+    ["open", {}, { kind: "refused", why: "open" }],
+    ["forbidden", {}, { kind: "refused", why: "forbidden" }],
+    ["hung", {}, { kind: "crash" }],
+    ["timeout", {}, { kind: "crash" }],
+  ];
+  for (const [why, over, want] of table)
+    assert.deepEqual(afterRun(why, { ...f, ...over }), want, `${why} ${JSON.stringify(over)}`);
+});
+
+test("a crash not restarted: a timed-out start says so, else the policy's reason", () => {
+  const gaveUp = { kind: "give-up", reason: "kept failing", failures: 6 } as const;
+  assert.equal(giveUpReason("timeout", gaveUp, 60_000), "Jupyter was not ready within 60 s");
+  assert.equal(giveUpReason("exit", gaveUp, 60_000), "kept failing");
+  assert.equal(giveUpReason("exit", { kind: "stop" }, 60_000), "stopped");
 });

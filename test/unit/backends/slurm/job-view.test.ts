@@ -3,7 +3,7 @@ import test from "node:test";
 import { buildStatus } from "../../../../src/core/status-report.js";
 import type { StateRecord } from "../../../../src/core/types.js";
 import type { JobRecord } from "../../../../src/backends/slurm/job-file.js";
-import { filesAnswer, heartbeatStaleMs, jobReport, progressLine } from "../../../../src/backends/slurm/job-view.js";
+import { filesAnswer, jobReport, progressLine, slurmHeartbeat } from "../../../../src/backends/slurm/job-view.js";
 import { forwardTarget, parseRemoteStatus, sameTarget, timeLeftWarning } from "../../../../src/core/remote-status.js";
 import { forwardSpec } from "../../../../src/core/ssh-command.js";
 import { joinDashValues } from "../../../../src/cli-commands.js";
@@ -127,7 +127,7 @@ test("what the files say, and when they cannot answer (then one scheduler call)"
     [
       "heartbeat stale",
       job,
-      { ...record, heartbeatAt: iso(-heartbeatStaleMs - 1) },
+      { ...record, heartbeatAt: iso(-slurmHeartbeat.staleMs - 1) },
       { state: "failed", reason: /no heartbeat from the supervisor on node1/ },
       false,
     ],
@@ -245,4 +245,42 @@ test("--sbatch values that start with a dash stay values", () => {
     "--no-wait",
   ]);
   assert.deepEqual(joinDashValues(["start", "--", "--sbatch", "x"]), ["start", "--", "--sbatch", "x"]);
+});
+
+test("status --json of a job nests its facts under `job` and keeps the schema 1 top-level fields", () => {
+  const ended = { ...job, end: { jobState: "TIMEOUT", reason: "time limit", exitCode: null, at: iso(0) } };
+  for (const [j, r] of [
+    [job, record],
+    [ended, record],
+    [
+      { ...job, seen: { jobState: "PENDING", reason: "Priority", node: null, at: "t", expectedStart: iso(60_000) } },
+      null,
+    ],
+  ] as const) {
+    const out = jobReport(base(r), j, r, now);
+    const topLevel = {
+      id: out.jobId,
+      state: out.jobState,
+      reason: out.jobReason,
+      node: out.node,
+      endsAt: out.endsAt,
+      secondsLeft: out.secondsLeft,
+      expectedStartAt: out.expectedStartAt ?? null,
+      walltimeWarningAt: out.walltimeWarningAt,
+      endReason: out.endReason,
+    };
+    assert.deepEqual(out.job, { scheduler: "slurm", ...topLevel });
+    for (const key of [
+      "jobId",
+      "jobState",
+      "jobReason",
+      "node",
+      "endsAt",
+      "secondsLeft",
+      "walltimeWarningAt",
+      "endReason",
+    ])
+      assert.ok(key in out, `top-level ${key} kept`);
+    assert.equal(out.jobId, "42");
+  }
 });

@@ -1,4 +1,4 @@
-// Holds the supervisor's state record and saves it. The first write (the claim) must succeed: a supervisor that
+// Holds the supervisor's state record and writes state.json (not the Python kernel keeper of io/keeper.ts). The first write (the claim) must succeed: a supervisor that
 // cannot record itself must not run anything. Later failures are logged (once per streak), never thrown, and never
 // replace the last good file.
 import type pino from "pino";
@@ -7,7 +7,7 @@ import type { StateRecord } from "../core/types.js";
 import { writeState } from "../io/state-file.js";
 
 /** The in-memory record plus its persistence. */
-export class StateKeeper {
+export class StateWriter {
   private failing = false;
   /** performance.now() of the last successful write (for the heartbeat). */
   lastWriteAt = 0;

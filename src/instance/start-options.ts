@@ -14,10 +14,11 @@ import {
 } from "../core/settings.js";
 import { ExitCode, JlremoteError, usageError } from "../core/errors.js";
 import type { InstanceOptions } from "../core/types.js";
+import { isSchedulerName } from "../core/scheduler-names.js";
 import { detectInstall } from "../io/jupyter-detect.js";
 import { homeDir, instancePaths, resolveRootDir, validateName } from "../io/paths.js";
 import { readRemembered, readRemoteConfig } from "../io/settings-file.js";
-import type { CommandContext } from "./context.js";
+import type { CommandContext } from "../context.js";
 
 /** Options and how they came about. */
 export interface ResolvedStart {
@@ -166,7 +167,7 @@ export async function recordedOptions(
         extraArgs: o.extraArgs as string[],
         logMaxSize: typeof o.logMaxBytes === "number" ? o.logMaxBytes / 1024 / 1024 : undefined,
         logKeep: o.logKeep,
-        scheduler: o.scheduler === "slurm" ? "slurm" : undefined,
+        scheduler: isSchedulerName(o.scheduler) ? o.scheduler : undefined,
         idleTimeout: o.idleTimeoutMin,
       },
       ctx,

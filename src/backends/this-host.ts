@@ -1,21 +1,20 @@
-// Restart under a live supervisor on this host (SIGUSR2: same port and token); shared by detached and systemd.
+// A supervisor on this host (not a batch job elsewhere): its liveness, and a restart under it (SIGUSR2: same port and token); shared by detached and systemd.
 import { JlremoteError } from "../core/errors.js";
 import { signalOne } from "../io/process-tree.js";
 import { isAlive } from "../io/process-identity.js";
 import type { StateRecord } from "../core/types.js";
-import type { CommandContext } from "../commands/context.js";
-import { inspect, type InstanceView } from "../commands/instance-status.js";
-import type { Observed } from "./backend.js";
+import type { InstanceView, Observed } from "../instance/view.js";
+import type { BackendContext } from "./backend.js";
 
 /** SIGUSR2 to the live supervisor and wait for a new Jupyter; null when there is no live supervisor to ask. */
-export async function restartUnderSupervisor(view: InstanceView, ctx: CommandContext): Promise<InstanceView | null> {
+export async function restartUnderSupervisor(view: InstanceView, ctx: BackendContext): Promise<InstanceView | null> {
   const record = view.record;
   if (!record || !view.supervisorAlive || !record.supervisor || view.report.state === "stopped") return null;
   const before = record.jupyter?.pid;
   signalOne(record.supervisor, "SIGUSR2");
   const deadline = Date.now() + record.options.stopTimeoutMs + record.options.readyTimeoutMs + 5000;
   for (;;) {
-    const now = inspect(ctx.env, record.name, ctx.version);
+    const now = ctx.inspect(record.name);
     if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before)
       return now;
     if (!now.supervisorAlive || now.report.state === "failed")
@@ -28,6 +27,6 @@ export async function restartUnderSupervisor(view: InstanceView, ctx: CommandCon
 }
 
 /** Liveness of a record's processes on this host (identity-checked PIDs). */
-export function observeLocal(record: StateRecord): Observed {
+export function observeHere(record: StateRecord): Observed {
   return { supervisorAlive: isAlive(record.supervisor), jupyterAlive: isAlive(record.jupyter), hostBound: true };
 }

@@ -1,0 +1,87 @@
+// The registry: every backend by kind, every scheduler by name (one line each), and the choice of an instance's
+// backend from its recorded settings (or the --scheduler of a new start). Commands reach backends only through here.
+import { usageError } from "../core/errors.js";
+import { expectedSchedulers, isSchedulerName, type SchedulerName } from "../core/scheduler-names.js";
+import type { CommandContext } from "../context.js";
+import { isServiceHere } from "../io/service-files.js";
+import { inspectWith, type InstanceView } from "../instance/view.js";
+import type { Backend, BackendContext, BackendKind } from "./backend.js";
+import { detachedBackend } from "./detached/index.js";
+import type { Scheduler } from "./scheduler.js";
+import { slurmScheduler } from "./slurm/index.js";
+import { systemdBackend } from "./systemd/index.js";
+
+/** Every scheduler, by name: a new scheduler is one line here (and its folder). */
+export const schedulers: { readonly [N in SchedulerName]: Scheduler } = {
+  slurm: slurmScheduler,
+};
+
+const all: readonly Scheduler[] = Object.values(schedulers);
+
+const backends: Record<BackendKind, Backend> = {
+  detached: detachedBackend,
+  systemd: systemdBackend,
+  ...(Object.fromEntries(all.map((s) => [s.name, s.backend])) as Record<SchedulerName, Backend>),
+};
+
+/** What the caller knows about an instance when choosing its backend. */
+export interface BackendFacts {
+  /** `--scheduler` as given: a scheduler's name, "none", or undefined (use what is recorded). */
+  requested?: string;
+  /** Installed as a systemd user service for this host. */
+  serviceHere: boolean;
+  /** The scheduler whose job the instance recorded (its job file exists), or null. */
+  recorded: SchedulerName | null;
+}
+
+/** Pure: the backend kind for these facts; a bad --scheduler is a usage error. */
+export function chooseKind(f: BackendFacts): BackendKind {
+  if (f.requested !== undefined && f.requested !== "none" && !isSchedulerName(f.requested)) {
+    throw usageError(`--scheduler ${f.requested}: ${expectedSchedulers()}`);
+  }
+  if (f.requested !== undefined && f.requested !== "none") return f.requested as SchedulerName;
+  if (f.serviceHere) return "systemd";
+  if (f.requested === "none") return "detached";
+  return f.recorded ?? "detached";
+}
+
+/** The backend of the named instance (`requested` only from start's --scheduler). */
+export function backendFor(env: Record<string, string | undefined>, name: string, requested?: string): Backend {
+  const recorded = all.find((s) => s.hasJob(env, name))?.name ?? null;
+  return backends[chooseKind({ requested, serviceHere: isServiceHere(env, name), recorded })];
+}
+
+/** The scheduler of that name (an instance's recorded `options.scheduler`). */
+export function schedulerNamed(name: SchedulerName): Scheduler {
+  return schedulers[name];
+}
+
+/** This process's job id under any registered scheduler (a supervisor run as a job's main step), or null. */
+export function jobIdHere(env: Record<string, string | undefined>): string | null {
+  for (const s of all) {
+    const id = s.inJob.jobId(env);
+    if (id !== null) return id;
+  }
+  return null;
+}
+
+/** Look at the named instance through its backend: state file plus liveness checks, no network, no daemon. */
+export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
+  return inspectWith(backendFor(env, name), env, name, version);
+}
+
+/** A command's context with what backends ask the registry for. */
+export function backendContext(ctx: CommandContext): BackendContext {
+  return {
+    ...ctx,
+    inspect: (name) => inspect(ctx.env, name, ctx.version),
+    forgetEndedJobs: (name) => {
+      for (const s of all) s.forgetEndedJob(ctx.env, name);
+    },
+  };
+}
+
+/** inspect(), then at most one question to the backend's authority when the files cannot answer (a queued job). */
+export async function inspectSettled(ctx: CommandContext, name: string): Promise<InstanceView> {
+  return backendFor(ctx.env, name).settle(inspect(ctx.env, name, ctx.version), backendContext(ctx));
+}
