@@ -102,7 +102,14 @@ export async function connectFresh(
     if (direct.elsewhere !== null) {
       const h = await openHop(t, direct.elsewhere, paths, ctx);
       if (h.opened) hopOpened = h;
-      status = await statusOn(h.t, null);
+      status = await statusOn(h.t, null).catch((err: unknown) => {
+        // The name it recorded reached a host that is not the one it runs on: no third hop.
+        if (err instanceof RunsElsewhere)
+          throw new JlremoteError(
+            `instance '${flags.name}' runs on host ${err.runsOn ?? "?"}, but ${h.t.host} reached through ${t.host} is another host; run jllocal against the host it runs on`,
+          );
+        throw err;
+      });
       hop = { t: h.t, id: await h.id };
     }
     if (status === null) throw new JlremoteError(`no status of '${flags.name}' from ${t.host}`);

@@ -70,13 +70,18 @@ test("an instance started on another login node of the same home is reached thro
   assert.equal(again.stdout.trim(), r.stdout.trim());
   assert.deepEqual([acct.sshd.logins(), login03.logins()], [(before[0] as number) + 1, (before[1] as number) + 1]);
 
-  // `jllocal kill` ends both masters.
+  // `jllocal kill --cancel` stops the instance on login03 (over the hop) and ends both masters.
   const tunnels = join(localRoot, "tunnels");
   const rec = JSON.parse(
     readFileSync(join(tunnels, readdirSync(tunnels).find((f) => f.endsWith(".json")) as string), "utf8"),
   ) as { master: { pid: number }; hop: { host: string; master: { pid: number } } };
   assert.equal(rec.hop.host, node.hostname);
-  const killed = await runJllocal(["kill", acct.sshd.alias, "--ssh-config", acct.sshd.sshConfig], sb.env);
+  const killed = await runJllocal(["kill", "--cancel", acct.sshd.alias, "--ssh-config", acct.sshd.sshConfig], sb.env);
   assert.equal(killed.code, 0, killed.stderr);
+  assert.doesNotMatch(killed.stderr, /warning/);
   await waitFor("both masters to exit", () => !alive(rec.master.pid) && !alive(rec.hop.master.pid), 10_000);
+  const state = JSON.parse(readFileSync(join(acct.home, ".local/state/jlremote/default/state.json"), "utf8")) as {
+    state: string;
+  };
+  assert.equal(state.state, "stopped");
 });
