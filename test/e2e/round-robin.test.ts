@@ -67,6 +67,11 @@ test("an instance started on another login node of the same home is reached thro
   const api = `${url.origin}/api/status`;
   assert.equal(await httpStatus(api, { Authorization: `token ${url.searchParams.get("token")}` }), 200);
   assert.equal(await httpStatus(api), 403);
+  const listed = await runJllocal(["status", "--json"], sb.env);
+  assert.deepEqual(
+    (JSON.parse(listed.stdout) as { healthy: boolean; masterAlive: boolean }[]).map((x) => [x.healthy, x.masterAlive]),
+    [[true, true]],
+  );
 
   // Again, with both masters up: the same URL, no new login anywhere.
   const again = await jllocal("--local-port", localPort);
