@@ -11,7 +11,7 @@ import type { RunsElsewhere } from "./remote.js";
 import { effectiveConfig } from "./ssh.js";
 
 /** The control socket of the hop from `host` to `node` (a key of its own: the same node may be reached directly). */
-export function hopControlPath(paths: LocalPaths, host: string, node: string): string {
+function hopControlPath(paths: LocalPaths, host: string, node: string): string {
   return controlPathFor(paths, `${host}>${node}`);
 }
 
