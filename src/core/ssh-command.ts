@@ -1,5 +1,6 @@
 // Builds ssh argv for jllocal (master, exec over the master, forward/cancel/exit) and the remote command line.
 import { lookupScript, shQuote, type OwnVersion } from "./remote-lookup.js";
+import { hopConfigArgs, type Jump } from "./ssh-hop.js";
 
 /** How to reach one host through our master connection. */
 export interface SshTarget {
@@ -9,6 +10,8 @@ export interface SshTarget {
   controlPath: string;
   /** An ssh config file to use instead of ~/.ssh/config (ssh -F), or null. */
   sshConfig: string | null;
+  /** A login node reached through another target's master (src/core/ssh-hop.ts); absent: a direct connection. */
+  jump?: Jump;
 }
 
 /** Where a forward ends on the remote side: Jupyter's TCP port on 127.0.0.1 (or on `host`, a compute node's
@@ -26,7 +29,7 @@ function viaMaster(t: SshTarget): string[] {
 /** argv that opens the master connection (authenticates once) and puts it in the background. */
 export function masterArgs(t: SshTarget): string[] {
   return [
-    ...(t.sshConfig === null ? [] : ["-F", t.sshConfig]),
+    ...(t.jump !== undefined ? hopConfigArgs(t.jump) : t.sshConfig === null ? [] : ["-F", t.sshConfig]),
     "-o",
     `ControlPath=${t.controlPath}`,
     "-o",

@@ -20,7 +20,9 @@ import { ensureForward } from "./forward.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { hostLockFor, localPaths } from "./paths.js";
 import { deployOwnVersion } from "./deploy/deploy.js";
-import { ensureRemoteRunning, type RemoteSide } from "./remote.js";
+import { closeHop, openHop, recordedHop } from "./hop.js";
+import { isSameLocal } from "./process-check.js";
+import { ensureRemoteRunning, RunsElsewhere, type RemoteSide } from "./remote.js";
 import { cancelForward } from "./ssh.js";
 import { probeTunnel } from "./tunnel-probe.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
@@ -60,7 +62,7 @@ function withInstall(t: SshTarget, remote: RemoteSide, ctx: LocalContext): Remot
   return { ...remote, install: (probe) => deployOwnVersion(t, probe, src, ctx) };
 }
 
-/** Master (opened if needed), status/start, forward, ready probe, record: under the host lock. */
+/** Master (opened if needed), status/start (through a hop to the login node that runs it), forward, probe, record. */
 export async function connectFresh(
   t: SshTarget,
   flags: ConnectFlags & { remote: RemoteSide },
@@ -71,7 +73,8 @@ export async function connectFresh(
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   const release = await acquireLock(hostLockFor(paths, t.host), 120_000);
   let opened: Promise<ProcessIdentity> | null = null;
-  let added: { port: number; target: ForwardTarget } | null = null;
+  let hopOpened: { t: SshTarget; id: Promise<ProcessIdentity> } | null = null;
+  let added: { t: SshTarget; port: number; target: ForwardTarget } | null = null;
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
@@ -82,17 +85,44 @@ export async function connectFresh(
       ...(flags.qsub !== undefined ? [`--qsub=${flags.qsub}`] : []),
       ...(flags.profile !== undefined ? [`--profile=${flags.profile}`] : []),
     ];
-    const [masterId, status] = await Promise.all([
-      master.id,
+    const statusOn = (on: SshTarget, seen: RemoteStatus | null) =>
       ensureRemoteRunning(
-        t,
-        withInstall(t, flags.remote, ctx),
+        on,
+        withInstall(on, flags.remote, ctx),
         flags.name,
         { allowed: flags.start, sock: flags.sock, extra },
         ctx,
-        master.opened ? null : known,
+        seen,
+      );
+    const [masterId, direct] = await Promise.all([
+      master.id,
+      statusOn(t, master.opened ? null : known).then(
+        (status) => ({ status, elsewhere: null }),
+        (err: unknown) => {
+          if (err instanceof RunsElsewhere) return { status: null, elsewhere: err };
+          throw err;
+        },
       ),
     ]);
+    // Another login node of a round-robin name runs it: a second master there, through this one.
+    let hop: { t: SshTarget; id: ProcessIdentity } | null = null;
+    let status = direct.status;
+    if (direct.elsewhere !== null) {
+      const h = await openHop(t, direct.elsewhere, paths, ctx);
+      if (h.opened) hopOpened = h;
+      status = await statusOn(h.t, null).catch((err: unknown) => {
+        // The name it recorded reached a host that is not the one it runs on: no third hop.
+        if (err instanceof RunsElsewhere)
+          throw new JlremoteError(
+            `instance '${flags.name}' runs on host ${err.runsOn ?? "?"}, but ${h.t.host} reached through ${t.host} is another host; run jllocal against the host it runs on`,
+          );
+        throw err;
+      });
+      hop = { t: h.t, id: await h.id };
+    }
+    if (status === null) throw new JlremoteError(`no status of '${flags.name}' from ${t.host}`);
+    const on = hop?.t ?? t;
+    const onId = hop?.id ?? masterId;
     const late = timeLeftWarning(status);
     if (late) ctx.err(`jllocal: ${late}`);
     const target = forwardTarget(status);
@@ -101,13 +131,13 @@ export async function connectFresh(
     if (!isVerified(status)) {
       // Whoever holds that remote port could be another user: the token goes only to a listener jlremote verified.
       throw new JlremoteError(
-        `the remote jlremote has not verified that port ${status.port ?? "?"} on ${t.host} is its Jupyter's (no listenerVerifiedAt); not sending the token. Run \`jlremote status\` there (and upgrade jlremote on ${t.host} if it is older)`,
+        `the remote jlremote has not verified that port ${status.port ?? "?"} on ${on.host} is its Jupyter's (no listenerVerifiedAt); not sending the token. Run \`jlremote status\` there (and upgrade jlremote on ${on.host} if it is older)`,
       );
     }
     const prev = readTunnel(file);
-    const localPort = await ensureForward(t, masterId, target, prev, flags.localPort);
-    added = { port: localPort, target };
-    await waitHealthy(status, localPort, masterId, t.host);
+    const localPort = await ensureForward(on, onId, target, await previousOn(t, prev, hop, masterId), flags.localPort);
+    added = { t: on, port: localPort, target };
+    await waitHealthy(status, localPort, onId, on.host);
     const record: TunnelRecord = {
       schema: 1,
       host: t.host,
@@ -122,14 +152,23 @@ export async function connectFresh(
       url: localUrl(status.app, localPort, status.token, status.baseUrl),
       baseUrl: status.baseUrl,
       createdAt: prev?.createdAt ?? new Date().toISOString(),
+      ...(hop !== null ? { hop: { host: hop.t.host, controlPath: hop.t.controlPath, master: hop.id } } : {}),
       ...(status.jobId !== null ? { jobId: status.jobId, endsAt: status.endsAt } : {}),
     };
     writeTunnel(file, record);
     const moved = movedNotice(prev, status, target, t.host);
     if (moved !== null) ctx.err(`jllocal: ${moved}`);
-    return { record, reused: !master.opened && prev?.localPort === localPort };
+    return { record, reused: !master.opened && hopOpened === null && prev?.localPort === localPort };
   } catch (err) {
     // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
+    if (hopOpened !== null)
+      await closeHop(
+        hopOpened.t,
+        await hopOpened.id.then(
+          (id) => [id],
+          () => [],
+        ),
+      );
     if (opened !== null)
       await closeMaster(
         t,
@@ -138,9 +177,28 @@ export async function connectFresh(
           () => [],
         ),
       );
-    else if (added !== null) await cancelForward(t, added.port, added.target);
+    else if (added !== null && hopOpened === null) await cancelForward(added.t, added.port, added.target);
     throw err;
   } finally {
     await release();
   }
+}
+
+/**
+ * The previous forward as seen from the master that carries the new one. When the instance moved between login nodes,
+ * the old forward goes (its hop master closed, or cancelled on the first master) so its local port is free again.
+ */
+async function previousOn(
+  t: SshTarget,
+  prev: TunnelRecord | null,
+  hop: { t: SshTarget; id: ProcessIdentity } | null,
+  masterId: ProcessIdentity,
+): Promise<TunnelRecord | null> {
+  if (prev === null) return null;
+  const was = prev.hop ?? null;
+  if (was !== null && was.controlPath === hop?.t.controlPath) return { ...prev, master: was.master };
+  if (was !== null) await closeHop(recordedHop(t, was), [was.master]);
+  else if (hop !== null && isSameLocal(prev.master) && prev.master.pid === masterId.pid)
+    await cancelForward(t, prev.localPort, prev.target);
+  return was !== null ? { ...prev, master: was.master } : prev;
 }

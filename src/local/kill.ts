@@ -5,6 +5,7 @@ import { acquireLock } from "../io/lock.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { readLocalConfig } from "./config.js";
 import type { LocalContext } from "./context.js";
+import { closeHop, recordedHop } from "./hop.js";
 import { closeMaster } from "./master.js";
 import { controlPathFor, hostLockFor, localPaths, openFileFor } from "./paths.js";
 import { cancelForward, checkMaster, runRemote } from "./ssh.js";
@@ -51,9 +52,13 @@ export async function killCommand(flags: KillFlags, ctx: LocalContext): Promise<
           ctx.err(
             `jllocal: no connection to ${host}; its instances keep running (\`jllocal ${host}\` reconnects, then \`jllocal kill --cancel ${host}\`)`,
           );
-        else for (const { record: r } of mine) await stopRemote(t, flags.remoteCmd ?? cfg.remoteCmd, r.name, ctx);
+        else
+          for (const { record: r } of mine)
+            await stopRemote(r.hop ? recordedHop(t, r.hop) : t, flags.remoteCmd ?? cfg.remoteCmd, r.name, ctx);
       }
-      if (live !== null) for (const { record: r } of mine) await cancelForward(t, r.localPort, r.target);
+      // A hop's master (to the login node that runs the instance) holds that tunnel's forward; it goes first.
+      for (const { record: r } of mine) if (r.hop) await closeHop(recordedHop(t, r.hop), [r.hop.master]);
+      if (live !== null) for (const { record: r } of mine) if (!r.hop) await cancelForward(t, r.localPort, r.target);
       const gone = await closeMaster(
         t,
         mine.map((x) => x.record.master),

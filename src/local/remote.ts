@@ -23,6 +23,19 @@ export interface RemoteSide {
   install: ((probe: RemoteProbe) => Promise<void>) | null;
 }
 
+/** The instance runs on another login node of the same home (`jlremote status` exit 4): `runsOn` as it recorded. */
+export class RunsElsewhere extends JlremoteError {
+  constructor(
+    readonly instance: string,
+    readonly runsOn: string | null,
+    readonly host: string,
+  ) {
+    super(
+      `instance '${instance}' runs on host ${runsOn ?? "?"}, not on ${host} (shared home); run jllocal against that host`,
+    );
+  }
+}
+
 function notFound(t: SshTarget, remote: RemoteSide, stderr: string): JlremoteError {
   if (remote.cmd !== null) {
     return new JlremoteError(
@@ -144,11 +157,7 @@ export async function ensureRemoteRunning(
   }
   if (st.status === null)
     throw remoteFailure(`unexpected answer from \`jlremote status\` on ${t.host}`, st.stderr, st.stdout);
-  if (st.status.elsewhere) {
-    throw new JlremoteError(
-      `instance '${name}' runs on host ${st.status.host ?? "?"}, not on ${t.host} (shared home); run jllocal against that host`,
-    );
-  }
+  if (st.status.elsewhere) throw new RunsElsewhere(name, st.status.host, t.host);
   if (isUsable(st.status)) return st.status;
   if (!start.allowed) {
     throw new JlremoteError(

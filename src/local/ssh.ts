@@ -96,6 +96,12 @@ export async function openMaster(t: SshTarget): Promise<void> {
   }
 }
 
+/** `ssh -G HOST`: the settings ssh would use for the target (its config file applied), or null when ssh refuses. */
+export async function effectiveConfig(t: SshTarget): Promise<string | null> {
+  const r = await ssh([...(t.sshConfig === null ? [] : ["-F", t.sshConfig]), "-G", "--", t.host], 10_000);
+  return r.exitCode === 0 ? r.stdout : null;
+}
+
 /** Run a remote command line over the master. */
 export function runRemote(
   t: SshTarget,

@@ -12,13 +12,15 @@ export async function localStatusCommand(flags: { json: boolean }, ctx: LocalCon
   const paths = localPaths(ctx.env, process.getuid?.() ?? 0);
   const rows = [];
   for (const { record: r } of listTunnels(paths.tunnelsDir)) {
-    const masterAlive = isSameLocal(r.master);
+    // Through a hop, the forward is on the hop's master (which rides on the first one).
+    const holder = r.hop?.master ?? r.master;
+    const masterAlive = isSameLocal(r.master) && isSameLocal(holder);
     // No credentials: the remote end of the forward was not verified just now (its port may have moved to a squatter);
     // `<base>api` answers without them. Only a local port our master holds is asked at all.
     const base = (r.baseUrl ?? "/").endsWith("/") ? (r.baseUrl ?? "/") : `${r.baseUrl}/`;
     const healthy =
       masterAlive &&
-      localListenerProblem(r.localPort, r.master) === null &&
+      localListenerProblem(r.localPort, holder) === null &&
       (await rawGetStatus(r.localPort, `${base}api`, {}, 2000)) === 200;
     const secondsLeft = r.endsAt ? Math.max(0, Math.floor((Date.parse(r.endsAt) - Date.now()) / 1000)) : null;
     rows.push({

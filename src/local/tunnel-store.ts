@@ -22,6 +22,8 @@ export interface TunnelRecord {
   /** The remote Jupyter's base_url (absent in records of older versions: "/"). */
   baseUrl?: string;
   createdAt: string;
+  /** The instance's login node when it is not the one HOST reached: its master (through `master`) holds the forward. */
+  hop?: { host: string; controlPath: string; master: ProcessIdentity };
   /** A batch job's end by its time limit (as of the last connect), so `jllocal status` shows time left offline. */
   jobId?: string | null;
   endsAt?: string | null;

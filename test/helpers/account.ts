@@ -34,9 +34,15 @@ export function processesOf(uid: number): number[] {
 
 /**
  * Create account `user` (a name unique to the test: other tests run at the same time), with `bashrcTop` as the first
- * lines of its ~/.bashrc (what `ssh host cmd` reads), and start its sshd under `dir` (made traversable for it).
+ * lines of its ~/.bashrc (what `ssh host cmd` reads), and start its sshd under `dir` (made traversable for it; `sshdWrap`
+ * as for startSshd).
  */
-export async function createAccount(dir: string, user: string, bashrcTop = ""): Promise<Account> {
+export async function createAccount(
+  dir: string,
+  user: string,
+  bashrcTop = "",
+  sshdWrap: readonly string[] = [],
+): Promise<Account> {
   spawnSync("userdel", ["-r", user], { stdio: "ignore" });
   const r = spawnSync("useradd", ["-m", "-s", "/bin/bash", "-c", "jlremote test (remote side)", user], {
     encoding: "utf8",
@@ -80,7 +86,7 @@ export async function createAccount(dir: string, user: string, bashrcTop = ""): 
   };
   let sshd: Sshd;
   try {
-    sshd = await startSshd(dir, { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, user);
+    sshd = await startSshd(dir, { PATH: "/usr/bin:/bin", LANG: "C.UTF-8" }, user, sshdWrap);
   } catch (err) {
     spawnSync("userdel", ["-r", user], { stdio: "ignore" });
     throw err;

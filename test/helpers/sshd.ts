@@ -36,12 +36,14 @@ function keygen(file: string): void {
 
 /**
  * Start sshd under `dir`; `sessionEnv` is set in every session (SetEnv), e.g. HOME and XDG dirs of a sandbox; the
- * aliases log in as `user` (default: this user; another account needs `dir` traversable: sshd reads its keys as it).
+ * aliases log in as `user` (default: this user; another account needs `dir` traversable: sshd reads its keys as it);
+ * `wrap` runs sshd through a command that execs it (e.g. `nsenter --mount=…` for a private /etc/hosts).
  */
 export async function startSshd(
   dir: string,
   sessionEnv: Record<string, string>,
   user = userInfo().username,
+  wrap: readonly string[] = [],
 ): Promise<Sshd> {
   const d = join(dir, "sshd");
   mkdirSync(d, { recursive: true, mode: 0o700 });
@@ -79,7 +81,8 @@ export async function startSshd(
   if (test.status !== 0) throw new Error(`sshd -t failed: ${test.stderr}`);
   const log = join(d, "sshd.log");
   writeFileSync(log, "");
-  const child = spawn("/usr/sbin/sshd", ["-D", "-e", "-f", cfg], { stdio: ["ignore", "ignore", openSync(log, "a")] });
+  const argv = [...wrap, "/usr/sbin/sshd", "-D", "-e", "-f", cfg];
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ["ignore", "ignore", openSync(log, "a")] });
   const pid = child.pid as number;
   const stop = async () => {
     for (const p of descendantsOf(pid)) killPid(p);
