@@ -5,6 +5,8 @@ import { fileURLToPath } from "node:url";
 import { jllocalCommands } from "../src/core/jllocal-options.js";
 import { jlremoteCommands } from "../src/core/jlremote-options.js";
 import type { CommandDef, OptionDef } from "../src/core/option-table.js";
+import { fillSchedulerNames } from "../src/core/scheduler-names.js";
+import { schedulerNames } from "../src/backends/registry.js";
 
 const intro = {
   jlremote: [
@@ -71,7 +73,7 @@ function optionRow(key: string, def: OptionDef): string {
   const shown = def.default ?? def.shownDefault;
   const dflt =
     shown === undefined ? "" : typeof shown === "string" && shown.includes(" ") ? shown : `\`${String(shown)}\``;
-  return `| ${names.join(", ")} | ${def.type} | ${dflt} | ${cell(def.describe)} |`;
+  return `| ${names.join(", ")} | ${def.type} | ${dflt} | ${cell(fillSchedulerNames(def.describe, schedulerNames))} |`;
 }
 
 /** GitHub's heading anchor. */

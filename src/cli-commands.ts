@@ -8,6 +8,7 @@ import { runOptions, startOptions } from "./core/instance-option-table.js";
 import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
 import type { CommandContext } from "./context.js";
+import { fillSchedulerNames } from "./core/scheduler-names.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
@@ -101,26 +102,26 @@ const handlers: Record<string, Command> = {
 };
 
 /** One command of the table into yargs: its options, its subcommands, its handler. */
-function addCommand(y: Argv, def: CommandDef, ctx: CommandContext, parent = ""): Argv {
+function addCommand(y: Argv, def: CommandDef, ctx: CommandContext, schedulers: readonly string[], parent = ""): Argv {
   const path = `${parent}${def.usage}`;
   const handler = handlers[path];
   return y.command(
     def.usage,
     def.describe,
     (c) => {
-      c.options(parserSpecs(def.options));
+      c.options(parserSpecs(def.options, (help) => fillSchedulerNames(help, schedulers)));
       if (def.extraArgs !== undefined) c.epilogue(`Words after -- are ${def.extraArgs}.`);
       if (def.commands === undefined) return c;
-      for (const sub of def.commands) addCommand(c, sub, ctx, `${path} `);
+      for (const sub of def.commands) addCommand(c, sub, ctx, schedulers, `${path} `);
       return c.demandCommand(1, `name a ${path} command: ${def.commands.map((s) => s.usage).join(", ")}`);
     },
     handler ? run((a) => handler(a, ctx)) : () => {},
   );
 }
 
-function build(y: Argv, ctx: CommandContext): Argv {
+function build(y: Argv, ctx: CommandContext, schedulers: readonly string[]): Argv {
   let out = y.scriptName("jlremote").parserConfiguration({ "populate--": true });
-  for (const def of jlremoteCommands) out = addCommand(out, def, ctx);
+  for (const def of jlremoteCommands) out = addCommand(out, def, ctx, schedulers);
   return out
     .demandCommand(1, `name a command: ${jlremoteCommands.map((c) => c.usage).join(", ")}`)
     .strict()
@@ -143,7 +144,9 @@ export async function runCommandLine(argv0: string[], ctx: CommandContext): Prom
   if (fast && parsed) return fast[1](parsed, ctx);
   // Loaded only here: evaluating yargs and building its command tree costs a supervisor start ~40 ms.
   const { default: yargs } = await import("yargs");
-  await build(yargs(argv), ctx).parseAsync();
+  // The help names the registered schedulers (cli reaches the registry only through commands/).
+  const { schedulerNames } = await import("./commands/scheduler-names.js");
+  await build(yargs(argv), ctx, schedulerNames).parseAsync();
   return await result;
 }
 

@@ -44,6 +44,8 @@ export interface StartFlags extends RawStartOptions {
 
 /** What a backend's actions receive: the command's context plus what only the registry can answer. */
 export interface BackendContext extends CommandContext {
+  /** The registered scheduler names (what validates `--scheduler` and the config file's profiles). */
+  schedulerNames: readonly string[];
   /** The named instance now, through whichever backend the registry picks for it (as `status` sees it). */
   inspect(name: string): InstanceView;
   /** Forget every scheduler's record of an ended job of the instance (`start --scheduler none` takes it back here). */

@@ -12,18 +12,21 @@ import { sgeScheduler } from "./sge/index.js";
 import { slurmScheduler } from "./slurm/index.js";
 import { systemdBackend } from "./systemd/index.js";
 
-/** Every scheduler, by name: a new scheduler is one line here (and its folder). */
-export const schedulers: { readonly [N in SchedulerName]: Scheduler } = {
+/** Every scheduler, by name: a new scheduler is one line here (and its folder); nothing else names it. */
+export const schedulers: { readonly [name: string]: Scheduler } = {
   slurm: slurmScheduler,
   sge: sgeScheduler,
 };
 
 const all: readonly Scheduler[] = Object.values(schedulers);
 
-const backends: Record<BackendKind, Backend> = {
+/** The registered scheduler names, in registry order: what `--scheduler`, a profile's `scheduler` and the help accept. */
+export const schedulerNames: readonly SchedulerName[] = all.map((s) => s.name);
+
+const backends: Readonly<Record<BackendKind, Backend>> = {
   detached: detachedBackend,
   systemd: systemdBackend,
-  ...(Object.fromEntries(all.map((s) => [s.name, s.backend])) as Record<SchedulerName, Backend>),
+  ...Object.fromEntries(all.map((s) => [s.name, s.backend])),
 };
 
 /** What the caller knows about an instance when choosing its backend. */
@@ -38,10 +41,10 @@ export interface BackendFacts {
 
 /** Pure: the backend kind for these facts; a bad --scheduler is a usage error. */
 export function chooseKind(f: BackendFacts): BackendKind {
-  if (f.requested !== undefined && f.requested !== "none" && !isSchedulerName(f.requested)) {
-    throw usageError(`--scheduler ${f.requested}: ${expectedSchedulers()}`);
+  if (f.requested !== undefined && f.requested !== "none" && !isSchedulerName(f.requested, schedulerNames)) {
+    throw usageError(`--scheduler ${f.requested}: ${expectedSchedulers(schedulerNames)}`);
   }
-  if (f.requested !== undefined && f.requested !== "none") return f.requested as SchedulerName;
+  if (f.requested !== undefined && f.requested !== "none") return f.requested;
   if (f.serviceHere) return "systemd";
   if (f.requested === "none") return "detached";
   return f.recorded ?? "detached";
@@ -50,12 +53,15 @@ export function chooseKind(f: BackendFacts): BackendKind {
 /** The backend of the named instance (`requested` only from start's --scheduler). */
 export function backendFor(env: Record<string, string | undefined>, name: string, requested?: string): Backend {
   const recorded = all.find((s) => s.hasJob(env, name))?.name ?? null;
-  return backends[chooseKind({ requested, serviceHere: isServiceHere(env, name), recorded })];
+  // chooseKind returns only detached, systemd or a registered name: every one has its entry above.
+  return backends[chooseKind({ requested, serviceHere: isServiceHere(env, name), recorded })] as Backend;
 }
 
-/** The scheduler of that name (an instance's recorded `options.scheduler`). */
+/** The scheduler of that name (an instance's recorded `options.scheduler`); an unknown name is a usage error. */
 export function schedulerNamed(name: SchedulerName): Scheduler {
-  return schedulers[name];
+  const s = schedulers[name];
+  if (s === undefined) throw usageError(`--scheduler ${name}: ${expectedSchedulers(schedulerNames)}`);
+  return s;
 }
 
 /** This process's job id under any registered scheduler (a supervisor run as a job's main step), or null. */
@@ -76,6 +82,7 @@ export function inspect(env: Record<string, string | undefined>, name: string, v
 export function backendContext(ctx: CommandContext): BackendContext {
   return {
     ...ctx,
+    schedulerNames,
     inspect: (name) => inspect(ctx.env, name, ctx.version),
     forgetEndedJobs: (name) => {
       for (const s of all) s.forgetEndedJob(ctx.env, name);

@@ -1,11 +1,12 @@
 // The scheduler contract: everything job-specific about running an instance as a batch job, in one object per
 // scheduler. Generic code (commands, the supervisor, status) reaches a scheduler only through this; a scheduler's
-// commands and environment variables (sbatch, SLURM_JOB_ID, qsub, JOB_ID, ...) stay inside its folder.
+// commands and environment variables (its submit command, its job-id variable, ...) stay inside its folder.
 //
-// Adding a scheduler (modelled on src/backends/slurm/):
+// Adding a scheduler is one folder plus one line (modelled on an existing scheduler's folder under src/backends/):
 //   1. src/backends/NAME/ implementing `Scheduler` and exporting it from NAME/index.ts;
-//   2. its name in `schedulerNames` (src/core/scheduler-names.ts), and its entry in `schedulers`
-//      (src/backends/registry.ts); the compiler asks for the second once the first is there.
+//   2. `NAME: nameScheduler` in `schedulers` of src/backends/registry.ts (with its import): the only place outside
+//      its folder that names it. `--scheduler` and profiles accept the registry's names, the help lists them, and
+//      "expected ..., NAME or none" names it (core's validators take the names as a parameter).
 // Nothing else changes: `--scheduler NAME`, profiles, status, stop, restart, logs and jllocal follow.
 //
 // Who calls what:
@@ -20,7 +21,7 @@
 //                          for status --json schema 1, the same facts at top level (jobId, jobState, ...);
 //                          build them with core/status-report.ts `withJob`.
 //     The scheduler's own submit, query and cancel commands and its state map (job state -> pending, running, ended,
-//     and the end's reason) are private to its folder (slurm: slurm-commands.ts, job-state.ts).
+//     and the end's reason) are private to its folder (e.g. NAME-commands.ts, job-state.ts).
 //   - the registry calls `hasJob` to tell an instance that recorded a job of this scheduler (its job file);
 //     `forgetEndedJob` when `start --scheduler none` takes the instance back to a host;
 //   - `jlremote run` (commands/run.ts) passes `inJob` to supervise() when the options name this scheduler; the

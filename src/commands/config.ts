@@ -4,6 +4,7 @@ import { settingKeys, type SettingKey } from "../core/settings.js";
 import { ExitCode } from "../core/errors.js";
 import type { CommandContext } from "../context.js";
 import { resolveStart } from "../instance/start-options.js";
+import { schedulerNames } from "../backends/registry.js";
 
 /** config's flags. */
 export interface ConfigFlags {
@@ -13,7 +14,7 @@ export interface ConfigFlags {
 
 /** Print each setting with its value and origin (default / config file / remembered / command line). */
 export async function configCommand(flags: ConfigFlags, ctx: CommandContext): Promise<ExitCode> {
-  const r = await resolveStart({ name: flags.name }, ctx);
+  const r = await resolveStart({ name: flags.name }, { ...ctx, schedulerNames });
   const o = r.options;
   const effective: Record<SettingKey, unknown> = {
     jupyter: o.jupyter,

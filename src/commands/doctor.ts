@@ -21,6 +21,7 @@ import {
 } from "../io/doctor-observe.js";
 import { instancePaths } from "../io/paths.js";
 import { peekRemembered, readRemoteConfig } from "../io/settings-file.js";
+import { schedulerNames } from "../backends/registry.js";
 import { currentBundle } from "../io/launcher-file.js";
 import { homeDir, stateRoot } from "../io/paths.js";
 import { findFreePort } from "../io/ports.js";
@@ -43,7 +44,7 @@ const PORT_SPAN = 100;
 export async function doctorCommand(flags: DoctorFlags, ctx: CommandContext): Promise<ExitCode> {
   const root = stateRoot(ctx.env);
   const home = homeDir(ctx.env);
-  const config = observeConfig(ctx.env);
+  const config = observeConfig(ctx.env, schedulerNames);
   const s = instanceSettings(flags.name, ctx.env, config.error === null);
   const [jupyter, free, systemd, launcher] = await Promise.all([
     observeJupyter(
@@ -80,7 +81,9 @@ function glibcVersion(): string | null {
 
 /** jupyter, env and prologue as start would take them (no command line); defaults only when the config is invalid. */
 function instanceSettings(name: string, env: Record<string, string | undefined>, configOk: boolean) {
-  const config = configOk ? readRemoteConfig(env).config : { defaults: {}, instances: {} as Record<string, object> };
+  const config = configOk
+    ? readRemoteConfig(env, schedulerNames).config
+    : { defaults: {}, instances: {} as Record<string, object> };
   let remembered = {};
   try {
     remembered = peekRemembered(instancePaths(env, name).dir) ?? {};

@@ -9,7 +9,7 @@ import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "../context.js";
-import { inspect, jobIdHere, schedulerNamed } from "../backends/registry.js";
+import { inspect, jobIdHere, schedulerNamed, schedulerNames } from "../backends/registry.js";
 import { resolveStart } from "../instance/start-options.js";
 import { takeover } from "../instance/takeover.js";
 
@@ -20,7 +20,8 @@ export interface RunFlags extends RawStartOptions {
 }
 
 /** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
-export async function runCommand(flags: RunFlags, ctx: CommandContext): Promise<ExitCode> {
+export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promise<ExitCode> {
+  const ctx = { ...cmdCtx, schedulerNames };
   const { options } = await resolveStart(flags, ctx);
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);

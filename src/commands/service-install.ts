@@ -12,7 +12,7 @@ import { hostName } from "../io/process-identity.js";
 import { installedHost, readIfExists, removeServiceFiles, servicePaths, writeUnitFile } from "../io/service-files.js";
 import { checkManager, firstLine, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext } from "../context.js";
-import { backendContext, inspect } from "../backends/registry.js";
+import { backendContext, inspect, schedulerNames } from "../backends/registry.js";
 import { absoluteSupervisorArgv } from "../io/supervisor-argv.js";
 import type { StartFlags } from "./start.js";
 import { resolveStart } from "../instance/start-options.js";
@@ -39,7 +39,7 @@ const passedEnv = [
 
 /** Install (or update) the instance as a systemd user service and start it; prints its URL. */
 export async function serviceInstallCommand(flags: StartFlags, ctx: CommandContext): Promise<ExitCode> {
-  const resolved = await resolveStart(flags, ctx);
+  const resolved = await resolveStart(flags, { ...ctx, schedulerNames });
   const options = resolved.options;
   // Before asking systemd: on a shared home another login node's service is never taken over.
   const owner = installedHost(ctx.env, options.name);

@@ -4,7 +4,7 @@ import { withProfile } from "../core/profiles.js";
 import { validateName } from "../io/paths.js";
 import { readProfile } from "../io/settings-file.js";
 import type { StartFlags } from "../backends/backend.js";
-import { backendContext, backendFor } from "../backends/registry.js";
+import { backendContext, backendFor, schedulerNames } from "../backends/registry.js";
 import type { CommandContext } from "../context.js";
 
 export type { StartFlags } from "../backends/backend.js";
@@ -12,7 +12,8 @@ export type { StartFlags } from "../backends/backend.js";
 /** Start the instance unless it runs; print its URL (or status JSON). */
 export async function startCommand(given: StartFlags, ctx: CommandContext): Promise<ExitCode> {
   // A profile is shorthand for options (the command line wins); it may pick the scheduler, so it comes first.
-  const flags = given.profile === undefined ? given : withProfile(given, readProfile(ctx.env, given.profile));
+  const flags =
+    given.profile === undefined ? given : withProfile(given, readProfile(ctx.env, given.profile, schedulerNames));
   const backend = backendFor(ctx.env, validateName(flags.name), flags.scheduler);
   const view = await backend.start(flags, backendContext(ctx));
   if (flags.json) ctx.out(JSON.stringify(view.report));

@@ -1,7 +1,7 @@
 // The options of the commands that run an instance (start, run, service install) as data; see src/core/option-table.ts.
 import { jsonOption, nameOption, type OptionTable } from "./option-table.js";
 import { defaultSettings as d, defaultTimeWarningSec } from "./settings.js";
-import { schedulerNames } from "./scheduler-names.js";
+import { schedulerNamesSlot } from "./scheduler-names.js";
 
 /**
  * The options of an instance (what start remembers; run and service install take them too). No parser defaults: an
@@ -89,7 +89,7 @@ export const instanceOptions: OptionTable = {
   scheduler: {
     type: "string",
     value: "SCHEDULER",
-    describe: `${schedulerNames.join(" or ")}: run as a batch job on a compute node; none: here`,
+    describe: `${schedulerNamesSlot}: run as a batch job on a compute node; none: here`,
     shownDefault: "as recorded",
   },
   "idle-timeout": {
@@ -100,7 +100,7 @@ export const instanceOptions: OptionTable = {
   },
 };
 
-const slurmOptions: OptionTable = {
+const jobOptions: OptionTable = {
   sbatch: {
     type: "string",
     value: "OPTIONS",
@@ -131,10 +131,10 @@ const slurmOptions: OptionTable = {
   },
 };
 
-/** `jlremote start`: instance options, Slurm options, --reset/--profile, --json. */
+/** `jlremote start`: instance options, batch-job options, --reset/--profile, --json. */
 export const startOptions: OptionTable = {
   ...instanceOptions,
-  ...slurmOptions,
+  ...jobOptions,
   reset: { type: "boolean", default: false, describe: "forget the remembered options of this instance first" },
   profile: {
     type: "string",

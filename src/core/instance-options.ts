@@ -20,7 +20,7 @@ export interface RawStartOptions {
   logMaxSize?: unknown;
   logKeep?: unknown;
   extraArgs?: string[];
-  /** A scheduler's name (`slurm`): run as a batch job (run: this supervisor is one); `none` or unset: here. */
+  /** A registered scheduler's name: run as a batch job (run: this supervisor is one); `none` or unset: here. */
   scheduler?: string;
   idleTimeout?: unknown;
 }
@@ -70,15 +70,18 @@ export function finalizeSettings(name: string, s: Settings): PlainOptions {
   return v;
 }
 
-/** The scheduler a start or run asks for: its name, or nothing for `none`/unset; anything else is a usage error. */
-export function schedulerOf(raw: Pick<RawStartOptions, "scheduler">): { scheduler?: SchedulerName } {
-  const s = parseSchedulerChoice(raw.scheduler);
+/** The scheduler a start or run asks for: a `known` name, or nothing for `none`/unset; else a usage error. */
+export function schedulerOf(
+  raw: Pick<RawStartOptions, "scheduler">,
+  known: readonly string[],
+): { scheduler?: SchedulerName } {
+  const s = parseSchedulerChoice(raw.scheduler, known);
   return s === undefined || s === "none" ? {} : { scheduler: s };
 }
 
 /** The command-line options alone, validated, over the defaults (what a service instance checks). */
-export function validateStartOptions(raw: RawStartOptions): PlainOptions {
-  const scheduler = schedulerOf(raw);
+export function validateStartOptions(raw: RawStartOptions, known: readonly string[]): PlainOptions {
+  const scheduler = schedulerOf(raw, known);
   return {
     ...finalizeSettings(
       raw.name,

@@ -47,10 +47,10 @@ function helpText(def: OptionDef): string {
 }
 
 /** The option specs yargs takes (`.options(...)`), with the help text built from the table. */
-export function parserSpecs(table: OptionTable): Record<string, ParserSpec> {
+export function parserSpecs(table: OptionTable, fill: (help: string) => string = (h) => h): Record<string, ParserSpec> {
   const out: Record<string, ParserSpec> = {};
   for (const [key, def] of Object.entries(table)) {
-    const spec: ParserSpec = { type: def.type, describe: helpText(def) };
+    const spec: ParserSpec = { type: def.type, describe: fill(helpText(def)) };
     if (def.default !== undefined) spec.default = def.default;
     if (def.alias !== undefined) spec.alias = def.alias;
     if (def.hidden === true) spec.hidden = true;

@@ -17,8 +17,8 @@ export interface Profile {
 
 const jobKeys = ["scheduler", "sbatch", "qsub", "timeWarning", "requeue"] as const;
 
-/** Validate `profiles.NAME` of `file`; errors name the file, the key and the value. */
-export function parseProfile(v: unknown, file: string, name: string): Profile {
+/** Validate `profiles.NAME` of `file` (`known`: the scheduler names); errors name the file, the key and the value. */
+export function parseProfile(v: unknown, file: string, name: string, known: readonly string[]): Profile {
   const at = `profiles.${name}`;
   if (v === null || typeof v !== "object" || Array.isArray(v))
     throw usageError(`${file}: ${at}: ${JSON.stringify(v)}: expected an object of start options`);
@@ -27,7 +27,7 @@ export function parseProfile(v: unknown, file: string, name: string): Profile {
   for (const [k, x] of Object.entries(v)) {
     const bad = (expected: string) => usageError(`${file}: ${at}.${k}: ${JSON.stringify(x)}: ${expected}`);
     if (k === "scheduler") {
-      if (x !== "none" && !isSchedulerName(x)) throw bad(expectedSchedulers());
+      if (x !== "none" && !isSchedulerName(x, known)) throw bad(expectedSchedulers(known));
       p.scheduler = x;
     } else if (k === "sbatch" || k === "qsub") {
       // One string as on the command line, or a list of words (each kept whole, e.g. a --wrap with spaces).

@@ -9,7 +9,7 @@ export interface RemoteConfig {
   defaults: Settings;
   /** Settings for one instance name, over the defaults. */
   instances: Record<string, Settings>;
-  /** Named sets of start options, Slurm ones included (`jlremote start --profile NAME`). */
+  /** Named sets of start options, the batch-job ones included (`jlremote start --profile NAME`). */
   profiles: Record<string, Profile>;
 }
 
@@ -18,8 +18,8 @@ export const emptyConfig: RemoteConfig = { defaults: {}, instances: {}, profiles
 
 const topKeys = ["defaults", "instances", "profiles"];
 
-/** Parse and validate the file's text; every error names the file, the key and the bad value (exit 2). */
-export function parseRemoteConfig(text: string, file: string): RemoteConfig {
+/** Parse and validate the file's text (`known`: the scheduler names); every error names the file, key and bad value (exit 2). */
+export function parseRemoteConfig(text: string, file: string, known: readonly string[]): RemoteConfig {
   let obj: unknown;
   try {
     obj = JSON.parse(text);
@@ -40,7 +40,7 @@ export function parseRemoteConfig(text: string, file: string): RemoteConfig {
   }
   const profiles: Record<string, Profile> = {};
   for (const [name, v] of Object.entries(sectionMap(o.profiles, file, "profiles")))
-    profiles[name] = parseProfile(v, file, name);
+    profiles[name] = parseProfile(v, file, name, known);
   return {
     defaults: o.defaults === undefined ? {} : parseSettingsObject(o.defaults, file, "defaults"),
     instances,

@@ -101,7 +101,7 @@ export function localUrl(app: JupyterApp | null, localPort: number, token: strin
   return `http://127.0.0.1:${localPort}${appPath(app ?? "server", baseUrl)}?token=${encodeURIComponent(token)}`;
 }
 
-/** A warning for a batch job with little time left (after Slurm's walltime warning, or under 10 minutes), or null. */
+/** A warning for a batch job with little time left (after the scheduler's walltime warning, or under 10 minutes), or null. */
 export function timeLeftWarning(s: RemoteStatus): string | null {
   if (s.jobId === null || s.secondsLeft === null) return null;
   if (s.walltimeWarningAt === null && s.secondsLeft >= 600) return null;

@@ -66,7 +66,7 @@ export interface JobRuntime {
   endsAt: string | null;
   /** When the walltime warning signal (USR1) arrived. */
   warningAt: string | null;
-  /** Why the supervisor was ended ("time limit", "terminated by Slurm": the scheduler's words), or null. */
+  /** Why the supervisor was ended ("time limit", or the scheduler's own words), or null. */
   endReason: string | null;
 }
 

@@ -35,6 +35,9 @@ export interface ResolvedStart {
   configFile: string;
 }
 
+/** What resolving reads: the environment, the cwd, and the registered scheduler names (src/backends/registry.ts). */
+export type ResolveContext = Pick<CommandContext, "env" | "cwd"> & { schedulerNames: readonly string[] };
+
 /** How to resolve: `reset` ignores remembered settings; `rootDir` replaces the cwd as the default root dir. */
 export interface ResolveMode {
   reset?: boolean;
@@ -44,15 +47,15 @@ export interface ResolveMode {
 /** Validate and complete the options; throws a usage error for bad input before anything is started. */
 export async function resolveStart(
   raw: RawStartOptions,
-  ctx: Pick<CommandContext, "env" | "cwd">,
+  ctx: ResolveContext,
   mode: ResolveMode = {},
 ): Promise<ResolvedStart> {
   validateName(raw.name);
   const home = homeDir(ctx.env);
   const tilde = (p: string) => expandTilde(p, home);
-  const scheduler = schedulerOf(raw);
+  const scheduler = schedulerOf(raw, ctx.schedulerNames);
   const cli = parseCliSettings({ ...raw });
-  const { file, config } = readRemoteConfig(ctx.env);
+  const { file, config } = readRemoteConfig(ctx.env, ctx.schedulerNames);
   const remembered = mode.reset ? {} : readRemembered(instancePaths(ctx.env, raw.name).dir);
   // jllocal's start: the private unix socket unless a layer above picks a TCP port (or this is a batch job).
   const socketFirst = ctx.env[LISTEN_DEFAULT_ENV] === "sock" && scheduler.scheduler === undefined;
@@ -135,17 +138,14 @@ async function detectDefault(
 /** Compatibility: the options alone. */
 export async function resolveStartOptions(
   raw: RawStartOptions,
-  ctx: Pick<CommandContext, "env" | "cwd">,
+  ctx: ResolveContext,
   mode: ResolveMode = {},
 ): Promise<InstanceOptions> {
   return (await resolveStart(raw, ctx, mode)).options;
 }
 
 /** Options recorded in state.json, put through the same validation as command-line options before they are reused. */
-export async function recordedOptions(
-  recorded: unknown,
-  ctx: Pick<CommandContext, "env" | "cwd">,
-): Promise<InstanceOptions> {
+export async function recordedOptions(recorded: unknown, ctx: ResolveContext): Promise<InstanceOptions> {
   const o = (typeof recorded === "object" && recorded !== null ? recorded : {}) as Record<string, unknown>;
   const str = (v: unknown): string => (typeof v === "string" ? v : String(v));
   const seconds = (v: unknown): unknown => (typeof v === "number" ? v / 1000 : v);
@@ -170,7 +170,7 @@ export async function recordedOptions(
         extraArgs: o.extraArgs as string[],
         logMaxSize: typeof o.logMaxBytes === "number" ? o.logMaxBytes / 1024 / 1024 : undefined,
         logKeep: o.logKeep,
-        scheduler: isSchedulerName(o.scheduler) ? o.scheduler : undefined,
+        scheduler: isSchedulerName(o.scheduler, ctx.schedulerNames) ? o.scheduler : undefined,
         idleTimeout: o.idleTimeoutMin,
       },
       ctx,

@@ -1,8 +1,7 @@
 // What a new supervisor takes over from the instance's last one: a live unsupervised Jupyter (adopt), or a crashed
 // instance's URL and leftovers (resume). Pure decisions over the view; only recordedOptions reads settings.
 import type { ProcessIdentity, StateRecord } from "../core/types.js";
-import type { CommandContext } from "../context.js";
-import { recordedOptions } from "./start-options.js";
+import { recordedOptions, type ResolveContext } from "./start-options.js";
 import type { InstanceView } from "./view.js";
 
 /** A crashed instance's token, port, marker and kernel keepers: its URL keeps working, its leftovers are found. */
@@ -24,11 +23,7 @@ export interface Takeover {
  * Take over from `view`; `jobId` is this process's job id under a scheduler (null outside a job): a requeued batch job
  * (the same job id, run again) keeps its token, so the next jllocal finds it on its new node.
  */
-export async function takeover(
-  view: InstanceView,
-  jobId: string | null,
-  ctx: Pick<CommandContext, "env" | "cwd">,
-): Promise<Takeover> {
+export async function takeover(view: InstanceView, jobId: string | null, ctx: ResolveContext): Promise<Takeover> {
   // Supervisor gone but Jupyter alive (OOM killer, admin): take it over, kernels untouched.
   const adopt =
     !view.supervisorAlive && view.jupyterAlive && view.record

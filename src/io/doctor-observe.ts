@@ -169,9 +169,9 @@ export async function observeLauncher(
 }
 
 /** The remote defaults file, parsed (the error message when it is invalid). */
-export function observeConfig(env: Env): ConfigObservation {
+export function observeConfig(env: Env, schedulers: readonly string[]): ConfigObservation {
   try {
-    const { file, exists, config } = readRemoteConfig(env);
+    const { file, exists, config } = readRemoteConfig(env, schedulers);
     return {
       file,
       exists,

@@ -60,11 +60,17 @@ function readConfigText(file: string): string | null {
   }
 }
 
-/** The config file, validated (an empty config when there is none); throws a usage error naming file, key and value. */
-export function readRemoteConfig(env: Env): { file: string; exists: boolean; config: RemoteConfig } {
+/**
+ * The config file, validated against the `known` scheduler names (an empty config when there is none); throws a usage
+ * error naming file, key and value.
+ */
+export function readRemoteConfig(
+  env: Env,
+  known: readonly string[],
+): { file: string; exists: boolean; config: RemoteConfig } {
   const file = remoteConfigFile(env);
   const text = readConfigText(file);
-  return { file, exists: text !== null, config: text === null ? emptyConfig : parseRemoteConfig(text, file) };
+  return { file, exists: text !== null, config: text === null ? emptyConfig : parseRemoteConfig(text, file, known) };
 }
 
 /** The remembered settings (empty when none), validated like command-line options. */
@@ -101,8 +107,8 @@ export function forgetRemembered(instanceDir: string): void {
 }
 
 /** The named profile of the config file; a usage error naming the known ones when there is none. */
-export function readProfile(env: Env, name: string): Profile {
-  const { file, exists, config } = readRemoteConfig(env);
+export function readProfile(env: Env, name: string, schedulers: readonly string[]): Profile {
+  const { file, exists, config } = readRemoteConfig(env, schedulers);
   const p = config.profiles[name];
   if (p !== undefined) return p;
   const known = Object.keys(config.profiles);

@@ -3,7 +3,7 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 
 /**
- * Node flags of every supervisor (detached, systemd, Slurm): a 1 MB young generation and no V8 background threads
+ * Node flags of every supervisor (detached, systemd, a batch job): a 1 MB young generation and no V8 background threads
  * (each kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9).
  */
 const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"] as const;

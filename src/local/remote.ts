@@ -106,7 +106,7 @@ export async function ensureRemoteRunning(
 ): Promise<RemoteStatus> {
   const startArgs = [...(start.sock ? ["--sock"] : []), ...(start.extra ?? [])];
   // A batch job (asked for now, or recorded remotely): `start` waits through the queue over the same connection.
-  // A profile may pick Slurm too: the queue wait gets the long timeout and the progress lines.
+  // A profile may pick a scheduler too: the queue wait gets the long timeout and the progress lines.
   const queued =
     startArgs.some((a) => a === "--scheduler" || a.startsWith("--profile=")) ||
     (known !== null && known.jobId !== null);

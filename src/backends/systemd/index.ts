@@ -12,7 +12,7 @@ export const systemdBackend: Backend = {
   async start(flags, ctx) {
     // Options come from the unit; resolving them here could fail where the service works (another PATH),
     // but a malformed one is still a usage error, as for a detached instance.
-    validateStartOptions(flags);
+    validateStartOptions(flags, ctx.schedulerNames);
     for (const line of ignoredOptionNotes(flags)) ctx.err(line);
     return startService(ctx, flags.name);
   },

@@ -8,6 +8,8 @@ import { test } from "node:test";
 import { renderServiceFiles } from "../../../src/commands/service-install.js";
 import { resolveStartOptions } from "../../../src/instance/start-options.js";
 import { CLI, have } from "../../helpers/cli.js";
+import { schedulerNames } from "../../../src/backends/registry.js";
+
 const skip = !have("systemd-analyze")
   ? "systemd-analyze not installed"
   : !have("jupyter")
@@ -55,7 +57,7 @@ test("the generated template and drop-in (odd root dir, extra args with $ and %)
       healthRetries: 3,
       extraArgs: ["--ServerApp.base_url=/a$b%c/", 'quote"d'],
     },
-    { env, cwd: dir },
+    { env, cwd: dir, schedulerNames },
   );
   const files = renderServiceFiles(options, { env, cwd: dir, self: [process.execPath, CLI] });
   mkdirSync(join(unitDir, "jlremote@lab-1.x.service.d"), { recursive: true });
@@ -87,7 +89,7 @@ test("a drop-in with a bad key makes the check fail (the check can fail)", { ski
       stopTimeout: 10,
       extraArgs: [],
     },
-    { env, cwd: "/" },
+    { env, cwd: "/", schedulerNames },
   );
   const files = renderServiceFiles(options, { env, cwd: "/", self: [process.execPath, CLI] });
   mkdirSync(join(unitDir, "jlremote@x.service.d"), { recursive: true });

@@ -11,6 +11,7 @@ import {
   readRemoteConfig,
   writeRemembered,
 } from "../../../src/io/settings-file.js";
+import { schedulerNames } from "../../../src/backends/registry.js";
 
 function configHome(
   t: { after: (fn: () => void) => void },
@@ -26,21 +27,21 @@ function configHome(
 
 test("config.json: absent is empty; a valid one is read, also through a symlink (dotfiles)", (t) => {
   const none = configHome(t, null);
-  assert.equal(readRemoteConfig(none.env).exists, false);
+  assert.equal(readRemoteConfig(none.env, schedulerNames).exists, false);
   const c = configHome(t, JSON.stringify({ defaults: { rootDir: "~/p" } }));
-  assert.equal(readRemoteConfig(c.env).config.defaults.rootDir, "~/p");
+  assert.equal(readRemoteConfig(c.env, schedulerNames).config.defaults.rootDir, "~/p");
   const real = join(c.dir, "dotfiles.json");
   writeFileSync(real, JSON.stringify({ defaults: { app: "lab" } }), { mode: 0o600 });
   rmSync(c.file);
   symlinkSync(real, c.file);
-  assert.equal(readRemoteConfig(c.env).config.defaults.app, "lab");
+  assert.equal(readRemoteConfig(c.env, schedulerNames).config.defaults.app, "lab");
 });
 
 test("config.json writable by group or others is refused with the chmod hint (exit 2)", (t) => {
   const c = configHome(t, JSON.stringify({ defaults: { prologue: "true" } }));
   chmodSync(c.file, 0o666);
   assert.throws(
-    () => readRemoteConfig(c.env),
+    () => readRemoteConfig(c.env, schedulerNames),
     (e: Error & { exitCode?: number }) =>
       /writable by group or others \(mode 666\).*chmod go-w/.test(e.message) && e.exitCode === 2,
   );
@@ -51,7 +52,7 @@ test("config.json owned by another user is refused", {
 }, (t) => {
   const c = configHome(t, JSON.stringify({ defaults: {} }));
   chownSync(c.file, 65534, 65534);
-  assert.throws(() => readRemoteConfig(c.env), /belongs to uid 65534, not to you/);
+  assert.throws(() => readRemoteConfig(c.env, schedulerNames), /belongs to uid 65534, not to you/);
 });
 
 test("settings.json: round trip, forget, and a planted symlink is refused (peek says null)", (t) => {
@@ -89,17 +90,24 @@ test("config.json is checked on the descriptor it is read from: a symlink flippe
     { stdio: "ignore" },
   );
   t.after(() => flipper.kill("SIGKILL"));
+  const exited = new Promise((done) => flipper.once("exit", done));
   let refused = 0;
   let read = 0;
-  for (let i = 0; i < 3000; i++) {
-    try {
-      const p = readRemoteConfig(c.env).config.defaults.prologue;
-      read += 1;
-      assert.equal(p, "echo safe");
-    } catch (err) {
-      if (err instanceof assert.AssertionError) throw err;
-      refused += 1;
+  try {
+    for (let i = 0; i < 3000; i++) {
+      try {
+        const p = readRemoteConfig(c.env, schedulerNames).config.defaults.prologue;
+        read += 1;
+        assert.equal(p, "echo safe");
+      } catch (err) {
+        if (err instanceof assert.AssertionError) throw err;
+        refused += 1;
+      }
     }
+  } finally {
+    // Gone before the sandbox is removed (its after hook runs first): a flipper still renaming makes rm fail.
+    flipper.kill("SIGKILL");
+    await exited;
   }
   assert.ok(read > 0 && refused > 0, `the race was exercised (read ${read}, refused ${refused})`);
 });
@@ -108,5 +116,5 @@ test("config.json that is a FIFO is refused at once, without hanging", async (t)
   const c = configHome(t, null);
   const { spawnSync } = await import("node:child_process");
   assert.equal(spawnSync("mkfifo", ["-m", "0600", c.file]).status, 0);
-  assert.throws(() => readRemoteConfig(c.env), /not a regular file/);
+  assert.throws(() => readRemoteConfig(c.env, schedulerNames), /not a regular file/);
 });

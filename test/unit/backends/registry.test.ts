@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { chooseKind } from "../../../src/backends/registry.js";
+import { chooseKind, schedulerNames, schedulers } from "../../../src/backends/registry.js";
 
 test("chooses the backend from --scheduler first, then the service drop-in, then the recorded job", () => {
   const cases: [Parameters<typeof chooseKind>[0], string][] = [
@@ -18,5 +18,13 @@ test("an unknown --scheduler is a usage error that names the choices", () => {
   assert.throws(
     () => chooseKind({ requested: "pbs", serviceHere: false, recorded: null }),
     /--scheduler pbs: expected slurm, sge or none/,
+  );
+});
+
+test("the registry names every scheduler, in order, and only it (what --scheduler and profiles accept)", () => {
+  assert.deepEqual(schedulerNames, ["slurm", "sge"]);
+  assert.deepEqual(
+    schedulerNames.map((n) => schedulers[n]?.name),
+    ["slurm", "sge"],
   );
 });

@@ -2,12 +2,16 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseProfile, withProfile } from "../../../src/core/profiles.js";
 
+/** The registered scheduler names (src/backends/registry.ts), as core's validators are given them. */
+const known = ["slurm", "sge"];
+
 test("parseProfile: start options and Slurm options; errors name the file, key and value", () => {
   assert.deepEqual(
     parseProfile(
       { rootDir: "~/p", port: 9000, scheduler: "slurm", sbatch: "-p gpu -t 4:00:00", timeWarning: 300, requeue: true },
       "/c.json",
       "gpu",
+      known,
     ),
     {
       settings: { rootDir: "~/p", port: 9000 },
@@ -29,12 +33,12 @@ test("parseProfile: start options and Slurm options; errors name the file, key a
       /profiles\.gpu\.prologue: unknown option; known: .*sbatch.*\(env and prologue go in defaults or instances\)/,
     ],
   ];
-  for (const [v, re] of cases) assert.throws(() => parseProfile(v, "/c.json", "gpu"), re, JSON.stringify(v));
+  for (const [v, re] of cases) assert.throws(() => parseProfile(v, "/c.json", "gpu", known), re, JSON.stringify(v));
 });
 
 test("an sbatch list keeps each word whole", async () => {
   const { shellWords } = await import("../../../src/core/shell-words.js");
-  const p = parseProfile({ sbatch: ["-p", "gpu", "--comment=it's a test", "--mem=1G"] }, "/c", "x");
+  const p = parseProfile({ sbatch: ["-p", "gpu", "--comment=it's a test", "--mem=1G"] }, "/c", "x", known);
   assert.deepEqual(shellWords(p.sbatch as string), ["-p", "gpu", "--comment=it's a test", "--mem=1G"]);
 });
 
@@ -51,6 +55,7 @@ test("withProfile fills in only what the command line did not give", () => {
     },
     "/c",
     "x",
+    known,
   );
   assert.deepEqual(withProfile({ name: "n", extraArgs: [] }, p), {
     name: "n",

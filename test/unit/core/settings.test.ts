@@ -12,6 +12,9 @@ import {
   parseCliSettings,
 } from "../../../src/core/settings.js";
 
+/** The registered scheduler names (src/backends/registry.ts), as core's validators are given them. */
+const known = ["slurm", "sge"];
+
 const usage = (re: RegExp) => (e: unknown) =>
   e instanceof JlremoteError && e.exitCode === 2 && re.test(e.message) && !e.message.includes("\n");
 
@@ -75,7 +78,7 @@ test("the config file: errors name the file, the key and the bad value", () => {
     ],
     ['{"profiles": {"big": 3}}', /profiles\.big: 3: expected an object/],
   ];
-  for (const [text, re] of cases) assert.throws(() => parseRemoteConfig(text, f), usage(re), text);
+  for (const [text, re] of cases) assert.throws(() => parseRemoteConfig(text, f, known), usage(re), text);
 });
 
 test("a valid config file: defaults, instance sections and profiles", () => {
@@ -86,6 +89,7 @@ test("a valid config file: defaults, instance sections and profiles", () => {
       profiles: { big: { sbatch: "--mem=64G", scheduler: "slurm", rootDir: "~/big" } },
     }),
     "f",
+    known,
   );
   assert.equal(c.defaults.jupyter, "~/env/bin/python");
   assert.deepEqual(c.instances.gpu, {

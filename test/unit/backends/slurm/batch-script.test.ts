@@ -85,17 +85,8 @@ test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for noteb
     MappingKernelManager: { cull_idle_timeout: 3, cull_interval: 2 },
     NotebookApp: { shutdown_no_activity_timeout: 3 },
   });
-  const v = validateStartOptions({
-    name: "x",
-    app: "server",
-    jupyter: "j",
-    maxRestarts: 5,
-    timeout: 60,
-    stopTimeout: 10,
-    extraArgs: [],
-    idleTimeout: "30",
-    scheduler: "slurm",
-  });
+  const raw = { name: "x", app: "server", jupyter: "j", maxRestarts: 5, timeout: 60, stopTimeout: 10, extraArgs: [] };
+  const v = validateStartOptions({ ...raw, idleTimeout: "30", scheduler: "slurm" }, ["slurm"]);
   assert.equal(v.idleTimeoutMin, 30);
   const argv = runArgv(
     { ...v, app: "server", jupyter: "/j", rootDir: "/r", command: ["/j", "server"], env: {}, prologue: null },
@@ -107,20 +98,7 @@ test("--idle-timeout becomes Jupyter's own culling config (NotebookApp for noteb
     "--idle-timeout",
     "30",
   ]);
-  assert.throws(
-    () =>
-      validateStartOptions({
-        name: "x",
-        app: "server",
-        jupyter: "j",
-        maxRestarts: 5,
-        timeout: 60,
-        stopTimeout: 10,
-        extraArgs: [],
-        idleTimeout: "soon",
-      }),
-    /--idle-timeout soon/,
-  );
+  assert.throws(() => validateStartOptions({ ...raw, idleTimeout: "soon" }, ["slurm"]), /--idle-timeout soon/);
 });
 
 test("sbatch exports the caller's environment without its instance marker and jllocal's per-start flags", () => {
