@@ -110,7 +110,7 @@ MpiDefault=none
 ReturnToService=2
 SlurmdParameters=config_overrides
 MailProg=/bin/true
-SchedulerParameters=batch_sched_delay=0
+SchedulerParameters=batch_sched_delay=0,sched_interval=2
 KillWait=5
 MinJobAge=300
 NodeName=node1 NodeHostname=node1 NodeAddr=$net.2 CPUs=4 RealMemory=4096 State=UNKNOWN
