@@ -5,7 +5,7 @@ import type { CommandContext } from "./context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseOrStart } from "./core/fast-argv.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
-import { lineWriter } from "./io/output.js";
+import { lineWriter, progressWriter } from "./io/output.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
 const version = typeof __JLREMOTE_VERSION__ === "string" ? __JLREMOTE_VERSION__ : "0.0.0-dev";
@@ -15,6 +15,7 @@ const ctx: CommandContext = {
   cwd: process.cwd(),
   out: lineWriter(() => process.stdout),
   err: lineWriter(() => process.stderr),
+  progress: progressWriter(() => process.stderr),
   version,
   self: [process.execPath, ...process.execArgv, process.argv[1] ?? ""],
 };

@@ -1,4 +1,5 @@
 // What every command receives from cli.ts: environment, cwd, output sinks and how to re-run this CLI.
+import type { Progress } from "./core/progress.js";
 
 /** Injected dependencies of a command (tests can run commands in-process with their own). */
 export interface CommandContext {
@@ -8,6 +9,8 @@ export interface CommandContext {
   out: (line: string) => void;
   /** Write one diagnostic line to stderr. */
   err: (line: string) => void;
+  /** Progress on stderr: a live line on a TTY, elsewhere only the lines that say something new. */
+  progress: Progress;
   version: string;
   /** argv prefix that runs this CLI again: [node, ...execArgv, script]. */
   self: string[];

@@ -3,7 +3,7 @@
 // bundle embeds it packed, see scripts/build.mjs).
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastConnect } from "./core/local-argv.js";
-import { lineWriter } from "./io/output.js";
+import { lineWriter, progressWriter } from "./io/output.js";
 import type { LocalContext } from "./local/context.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -13,6 +13,7 @@ const ctx: LocalContext = {
   env: process.env,
   out: lineWriter(() => process.stdout),
   err: lineWriter(() => process.stderr),
+  progress: progressWriter(() => process.stderr),
   platform: process.platform,
   version,
 };

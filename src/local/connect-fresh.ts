@@ -57,7 +57,7 @@ function withInstall(t: SshTarget, remote: RemoteSide, ctx: LocalContext): Remot
     version: own.version,
     distDir: dirname(realpathSync(process.argv[1] ?? ".")),
     remoteNode: own.remoteNode,
-    progress: process.stderr.isTTY ? (text: string) => void process.stderr.write(text) : null,
+    progress: ctx.progress,
   };
   return { ...remote, install: (probe) => deployOwnVersion(t, probe, src, ctx) };
 }

@@ -7,6 +7,7 @@ import { chooseNode } from "../../core/node-runtime.js";
 import { DEPLOY_ROOT, type RemoteProbe } from "../../core/remote-lookup.js";
 import { lastMeaningfulLine } from "../../core/ssh-errors.js";
 import { execArgs, type SshTarget } from "../../core/ssh-command.js";
+import type { Progress } from "../../core/progress.js";
 import type { LocalContext } from "../context.js";
 import { payloadItems, payloadSize, writePayload } from "./payload.js";
 import { cachedRuntime } from "./runtime-cache.js";
@@ -18,26 +19,24 @@ export interface DeploySource {
   distDir: string;
   /** --remote-node / remoteNode: the node the deployed jlremote runs on, or null to choose. */
   remoteNode: string | null;
-  /** Writes a progress text in place (a TTY's stderr), or null for none. */
-  progress: ((text: string) => void) | null;
+  /** Where the copy's progress goes (live only: a TTY shows it, nothing else does). */
+  progress: Progress;
 }
 
 /** Progress after the first second: "copying to HOST: 12.3 of 42.7 MB". */
-function progressReporter(host: string, total: number, show: ((t: string) => void) | null) {
+function progressReporter(host: string, total: number, progress: Progress) {
   const start = performance.now();
   let last = 0;
-  let shown = false;
   const mb = (n: number) => (n / 1e6).toFixed(1);
   return {
     sent(n: number) {
       const now = performance.now();
-      if (show === null || now - start < 1000 || (now - last < 200 && n < total)) return;
+      if (now - start < 1000 || (now - last < 200 && n < total)) return;
       last = now;
-      shown = true;
-      show(`\rjllocal: copying to ${host}: ${mb(n)} of ${mb(total)} MB`);
+      progress.show(`jllocal: copying to ${host}: ${mb(n)} of ${mb(total)} MB`, null);
     },
     done() {
-      if (shown && show !== null) show("\n");
+      progress.done();
     },
   };
 }

@@ -8,7 +8,8 @@ import type { LocalContext } from "../../../src/local/context.js";
 import { waitFor } from "../../helpers/cli.js";
 
 function ctxWith(env: Record<string, string>, errs: string[]): LocalContext {
-  return { env, out: () => {}, err: (l) => errs.push(l), platform: "linux", version: "test" };
+  const progress = { show: () => {}, done: () => {} };
+  return { env, out: () => {}, err: (l) => errs.push(l), progress, platform: "linux", version: "test" };
 }
 
 test("a failing $BROWSER falls through to xdg-open, which gets the 0600 redirect page, not the URL", async () => {
