@@ -3,7 +3,7 @@
 import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
 import { jobEnv } from "./batch-script.js";
-import { sgeHeartbeat } from "./job-view.js";
+import { jobHeartbeat } from "../batch-job/job-view.js";
 import { hardRuntime } from "./sge-commands.js";
 
 type Env = Record<string, string | undefined>;
@@ -28,7 +28,7 @@ export const sgeInJob: InJob = {
   jobId: (env) => (env.JOB_ID && env.SGE_JOB_SPOOL_DIR ? env.JOB_ID : null),
   portBase,
   listenAddress: clusterAddress,
-  heartbeat: sgeHeartbeat,
+  heartbeat: jobHeartbeat,
   // -notify (batch-script.ts): SIGUSR2 at h_rt or on qdel, SIGKILL after the queue's notify time.
   warningSignal: "SIGUSR2",
   warningText: "Grid Engine -notify (USR2): the job ends now",

@@ -4,8 +4,9 @@ import { hostName } from "../../io/process-identity.js";
 import type { Backend } from "../backend.js";
 import type { Scheduler } from "../scheduler.js";
 import { observeHere } from "../this-host.js";
-import { forgetEndedJob, jobFilePath, readJob } from "./job-file.js";
-import { jobReport, recordOfJob, supervisorBeats } from "./job-view.js";
+import { sgeJobs } from "./job-file.js";
+import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
+import { jobReport } from "./job-view.js";
 import { sgeInJob } from "./in-job.js";
 import { settleJob } from "./settle.js";
 import { stopJob } from "./stop.js";
@@ -20,13 +21,13 @@ const sgeBackend: Backend = {
   observe(record, env) {
     // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
     if (record.host === hostName()) return observeHere(record);
-    const job = readJob(env, record.name);
+    const job = sgeJobs.read(env, record.name);
     const ours = job && !job.end ? recordOfJob(job, record) : null;
     const alive = supervisorBeats(ours, Date.now());
     return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
   },
   details(base, record, env) {
-    const job = readJob(env, base.name);
+    const job = sgeJobs.read(env, base.name);
     return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "sge" };
   },
   settle: settleJob,
@@ -36,7 +37,7 @@ const sgeBackend: Backend = {
 export const sgeScheduler: Scheduler = {
   name: "sge",
   backend: sgeBackend,
-  hasJob: (env, name) => existsSync(jobFilePath(env, name)),
-  forgetEndedJob,
+  hasJob: (env, name) => existsSync(sgeJobs.path(env, name)),
+  forgetEndedJob: sgeJobs.forgetEnded,
   inJob: sgeInJob,
 };

@@ -1,26 +1,9 @@
 // Pure: an instance's status as a Grid Engine job, from its job file, the supervisor's state record and the clock.
-import { heartbeatFresh as freshWithin, type Heartbeat, type StatusReport, withJob } from "../../core/status-report.js";
+import { type StatusReport, withJob } from "../../core/status-report.js";
 import type { StateRecord } from "../../core/types.js";
+import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
 import type { JobRecord } from "./job-file.js";
 import { endIsFailure, phaseOf } from "./job-state.js";
-
-/** A job's supervisor beats every 10 s; older than 25 s means it is gone (its node, its job, or itself). */
-export const sgeHeartbeat: Heartbeat = { everyMs: 10_000, staleMs: 25_000 };
-
-/** The supervisor's record when it belongs to this job (an older job's record says nothing about this one). */
-export function recordOfJob(job: JobRecord, record: StateRecord | null): StateRecord | null {
-  return record && record.job?.id === job.jobId ? record : null;
-}
-
-/** Is the job's supervisor alive by its record (live state, recent heartbeat)? */
-export function supervisorBeats(record: StateRecord | null, now: number): boolean {
-  return (
-    record !== null &&
-    record.state !== "stopped" &&
-    record.state !== "failed" &&
-    freshWithin(record, now, sgeHeartbeat.staleMs)
-  );
-}
 
 /** Can the files answer without asking Grid Engine? (A confirmed end, or a live supervisor beats.) */
 export function filesAnswer(job: JobRecord, record: StateRecord | null, now: number): boolean {
@@ -83,9 +66,4 @@ function stateOf(out: StatusReport, job: JobRecord, ours: StateRecord | null, no
       reason: `no heartbeat from the supervisor on ${ours.job?.node ?? "its node"} since ${ours.heartbeatAt ?? "?"}`,
     };
   return { ...out, jobState: "r", state: ours.state, listenHost: ours.listenHost ?? null };
-}
-
-/** One progress line while waiting: job id, state letters, why it waits, elapsed seconds. */
-export function progressLine(jobId: string, jobState: string, reason: string | null, elapsedSec: number): string {
-  return `job ${jobId}: ${jobState}${reason ? ` (${reason})` : ""}, ${Math.round(elapsedSec)} s`;
 }

@@ -2,14 +2,15 @@
 // first seen, confirmed by qacct when accounting has it).
 import type { InstanceView } from "../../instance/view.js";
 import type { BackendContext } from "../backend.js";
-import { type JobRecord, readJob, writeJob } from "./job-file.js";
+import { type JobRecord, sgeJobs } from "./job-file.js";
 import { describeEnd, type JobEnd, unaccountedEnd } from "./job-state.js";
-import { filesAnswer, recordOfJob } from "./job-view.js";
+import { recordOfJob } from "../batch-job/job-view.js";
+import { filesAnswer } from "./job-view.js";
 import { accounting, queryJob } from "./sge-commands.js";
 
 /** The view after at most one round of questions to Grid Engine (none when the job file or a heartbeat answers). */
 export async function settleJob(view: InstanceView, ctx: BackendContext): Promise<InstanceView> {
-  const job = readJob(ctx.env, view.paths.name);
+  const job = sgeJobs.read(ctx.env, view.paths.name);
   if (!job || filesAnswer(job, view.record, Date.now())) return view;
   await refreshJob(job, view, ctx);
   return ctx.inspect(view.paths.name);
@@ -36,7 +37,7 @@ export async function refreshJob(job: JobRecord, view: InstanceView, ctx: Backen
     else
       next = { ...job, end: q.acct ? merged(null, describeEnd(q.acct, now), recorded) : unaccountedEnd(recorded, now) };
   }
-  writeJob(ctx.env, view.paths.name, next);
+  sgeJobs.write(ctx.env, view.paths.name, next);
   return next;
 }
 

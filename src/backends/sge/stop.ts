@@ -3,7 +3,7 @@
 import { JlremoteError } from "../../core/errors.js";
 import type { InstanceView } from "../../instance/view.js";
 import type { BackendContext } from "../backend.js";
-import { readJob, writeJob } from "./job-file.js";
+import { sgeJobs } from "./job-file.js";
 import { settleJob } from "./settle.js";
 import { accounting, qdel, queryJob } from "./sge-commands.js";
 import { describeEnd } from "./job-state.js";
@@ -14,14 +14,14 @@ const confirmMs = 90_000;
 export async function stopJob(view0: InstanceView, ctx: BackendContext): Promise<string> {
   const name = view0.paths.name;
   await settleJob(view0, ctx);
-  const job = readJob(ctx.env, name);
+  const job = sgeJobs.read(ctx.env, name);
   if (!job || job.end)
     return `jlremote: instance '${name}' is not running (${job?.end ? `job ${job.jobId} ended: ${job.end.reason}` : "no job"})`;
   await deleteAndConfirm(job.jobId, ctx, confirmMs);
   const acct = await accounting(job.jobId, ctx.env);
   const at = new Date().toISOString();
   const end = acct ? describeEnd(acct, at) : { jobState: "DELETED", exitCode: null, at, accounted: false };
-  writeJob(ctx.env, name, { ...job, end: { ...end, reason: "stopped (jlremote stop)" } });
+  sgeJobs.write(ctx.env, name, { ...job, end: { ...end, reason: "stopped (jlremote stop)" } });
   return `jlremote: stopped '${name}' (job ${job.jobId} deleted)`;
 }
 

@@ -1,54 +1,19 @@
 // Pure: the batch script whose main step is the jlremote supervisor, and the sbatch argv that submits it.
 import { usageError } from "../../core/errors.js";
 import { defaultTimeWarningSec } from "../../core/settings.js";
-
-/** What the batch job needs to know. */
-export interface BatchPlan {
-  name: string;
-  /** argv that runs jlremote on the node (absolute node and bundle paths), then `run …`. */
-  supervisorArgv: string[];
-  /** File the job's stdout/stderr go to (appended: a requeued job keeps the earlier output). */
-  outputFile: string;
-  rootDir: string;
-  /** Seconds before the time limit at which Slurm sends USR1 to the batch shell (the supervisor). */
-  timeWarningSec: number;
-  /** The user's sbatch options, already split. */
-  userArgs: string[];
-}
-
-/** Quote one word for sh: safe characters bare, anything else in single quotes. */
-export function shQuote(word: string): string {
-  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
+import { type BatchPlan, jobScript } from "../batch-job/script.js";
 
 /**
  * The script text. `--signal=B:…` reaches only the batch shell, so the shell forwards USR1 (walltime warning), USR2
- * (restart) and TERM (stop) to the supervisor; a supervisor killed by SIGKILL is run again (at most 5 times), and the
- * new one adopts the running Jupyter, kernels untouched. An `exec` would end the job with the supervisor instead and,
- * with proctrack/linuxproc, leave Jupyter and its kernels running outside any job.
+ * (restart) and TERM (stop) to the supervisor. An `exec` would end the job with the supervisor instead and, with
+ * proctrack/linuxproc, leave Jupyter and its kernels running outside any job.
  */
 export function batchScript(plan: BatchPlan): string {
-  return [
-    "#!/bin/sh",
-    `# jlremote instance '${plan.name}' (see \`jlremote status --name ${plan.name}\`): this shell only forwards signals.`,
-    "stop=0 child= tries=0",
-    `trap 'kill -USR1 "$child" 2>/dev/null' USR1`,
-    `trap 'kill -USR2 "$child" 2>/dev/null' USR2`,
-    `trap 'stop=1; kill -TERM "$child" 2>/dev/null' TERM INT`,
-    "while :; do",
-    `  ${plan.supervisorArgv.map(shQuote).join(" ")} &`,
-    "  child=$!",
-    "  while :; do",
-    `    wait "$child"; rc=$?`,
-    `    kill -0 "$child" 2>/dev/null || break`,
-    "  done",
-    "  # A wait cut short by a trapped signal just as the supervisor exited: fetch its own status.",
-    `  if [ "$rc" -gt 128 ]; then wait "$child" 2>/dev/null; r=$?; [ "$r" != 127 ] && rc=$r; fi`,
-    `  if [ "$stop" = 0 ] && [ "$rc" = 137 ] && [ "$tries" -lt 5 ]; then tries=$((tries + 1)); continue; fi`,
-    `  exit "$rc"`,
-    "done",
-    "",
-  ].join("\n");
+  return jobScript(plan, {
+    says: "this shell only forwards signals.",
+    env: [],
+    traps: [`trap 'kill -USR1 "$child" 2>/dev/null' USR1`, `trap 'kill -USR2 "$child" 2>/dev/null' USR2`],
+  });
 }
 
 /** Options of ours that the user may not override (they would break finding the instance or its signal). */

@@ -1,7 +1,7 @@
 // The supervisor's hooks inside a Slurm job: SLURM_JOB_ID, the port base, the USR1 walltime warning, the end time.
 import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
-import { slurmHeartbeat } from "./job-view.js";
+import { jobHeartbeat } from "../batch-job/job-view.js";
 import { slurmTimeToIso } from "./scontrol-parse.js";
 import { showJob } from "./slurm-commands.js";
 
@@ -16,7 +16,7 @@ export const slurmInJob: InJob = {
   jobId: (env) => env.SLURM_JOB_ID ?? null,
   portBase: jobPortBase,
   listenAddress: clusterAddress,
-  heartbeat: slurmHeartbeat,
+  heartbeat: jobHeartbeat,
   // sbatch --signal=B:USR1@N (batch-script.ts).
   warningSignal: "SIGUSR1",
   warningText: "walltime warning from Slurm (USR1): the job ends soon",

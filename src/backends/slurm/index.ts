@@ -4,8 +4,9 @@ import type { Backend } from "../backend.js";
 import type { Scheduler } from "../scheduler.js";
 import { observeHere } from "../this-host.js";
 import { hostName } from "../../io/process-identity.js";
-import { forgetEndedJob, jobFilePath, readJob } from "./job-file.js";
-import { heartbeatFresh, jobReport, recordOfJob } from "./job-view.js";
+import { slurmJobs } from "./job-file.js";
+import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
+import { jobReport } from "./job-view.js";
 import { slurmInJob } from "./in-job.js";
 import { settleJob } from "./settle.js";
 import { startJob, restartJob } from "./submit.js";
@@ -23,14 +24,13 @@ const slurmBackend: Backend = {
     // Inside the same job run again elsewhere (requeued): the record's supervisor is the previous incarnation's.
     if (env.SLURM_JOB_ID !== undefined && env.SLURM_JOB_ID === record.job?.id)
       return { supervisorAlive: false, jupyterAlive: false, hostBound: false };
-    const job = readJob(env, record.name);
+    const job = slurmJobs.read(env, record.name);
     const ours = job && !job.end ? recordOfJob(job, record) : null;
-    const alive =
-      ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, Date.now());
+    const alive = supervisorBeats(ours, Date.now());
     return { supervisorAlive: alive, jupyterAlive: alive && ours?.jupyter != null, hostBound: false };
   },
   details(base, record, env) {
-    const job = readJob(env, base.name);
+    const job = slurmJobs.read(env, base.name);
     return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "slurm" };
   },
   settle: settleJob,
@@ -40,7 +40,7 @@ const slurmBackend: Backend = {
 export const slurmScheduler: Scheduler = {
   name: "slurm",
   backend: slurmBackend,
-  hasJob: (env, name) => existsSync(jobFilePath(env, name)),
-  forgetEndedJob,
+  hasJob: (env, name) => existsSync(slurmJobs.path(env, name)),
+  forgetEndedJob: slurmJobs.forgetEnded,
   inJob: slurmInJob,
 };

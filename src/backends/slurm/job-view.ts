@@ -1,28 +1,14 @@
 // Pure: an instance's status as a batch job, from its job file, the supervisor's state record and the clock.
-import { heartbeatFresh as freshWithin, withJob, type Heartbeat, type StatusReport } from "../../core/status-report.js";
+import { withJob, type StatusReport } from "../../core/status-report.js";
 import type { StateRecord } from "../../core/types.js";
+import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
 import type { JobRecord } from "./job-file.js";
 import { phaseOf } from "./job-state.js";
-
-/** A job's supervisor beats every 10 s; older than 25 s means it is gone (its node, its job, or itself). */
-export const slurmHeartbeat: Heartbeat = { everyMs: 10_000, staleMs: 25_000 };
-
-/** Does the state record belong to the job in the job file? (An older job's record says nothing about this one.) */
-export function recordOfJob(job: JobRecord, record: StateRecord | null): StateRecord | null {
-  return record && record.job?.id === job.jobId ? record : null;
-}
-
-/** Is the supervisor's heartbeat recent? */
-export function heartbeatFresh(record: StateRecord | null, now: number): boolean {
-  // A record written before its first beat counts from its write time.
-  return freshWithin(record, now, slurmHeartbeat.staleMs);
-}
 
 /** Can the files answer without asking the scheduler? (An end is recorded, or a live supervisor beats.) */
 export function filesAnswer(job: JobRecord, record: StateRecord | null, now: number): boolean {
   if (job.end) return true;
-  const ours = recordOfJob(job, record);
-  return ours !== null && ours.state !== "stopped" && ours.state !== "failed" && heartbeatFresh(ours, now);
+  return supervisorBeats(recordOfJob(job, record), now);
 }
 
 /** The slurm fields of status --json (the `job` object and, for schema 1, the same at top level), and the state/reason/url the job implies. */
@@ -87,7 +73,7 @@ function jobFields(base: StatusReport, job: JobRecord, record: StateRecord | nul
       };
     return { ...out, state: ours.state, reason: ours.reason ?? rt?.endReason ?? null };
   }
-  if (!heartbeatFresh(ours, now)) {
+  if (!supervisorBeats(ours, now)) {
     const seen = job.seen ? `; Slurm says ${job.seen.jobState}` : "";
     return {
       ...out,
@@ -100,20 +86,10 @@ function jobFields(base: StatusReport, job: JobRecord, record: StateRecord | nul
   return { ...out, jobState: "RUNNING", state: ours.state, listenHost: ours.listenHost ?? null };
 }
 
-/** One progress line while waiting: job id, state, pending reason, elapsed seconds, and Slurm's start estimate if any. */
-export function progressLine(
-  jobId: string,
-  jobState: string,
-  reason: string | null,
-  elapsedSec: number,
-  expected: { at: string | null; now: number } | null = null,
-): string {
-  const inSec = expected?.at ? Math.round((Date.parse(expected.at) - expected.now) / 1000) : null;
-  const eta =
-    inSec === null || !Number.isFinite(inSec)
-      ? ""
-      : inSec <= 0
-        ? ", Slurm expects it to start now"
-        : `, Slurm expects it to start in ${inSec < 120 ? `${inSec} s` : `${Math.round(inSec / 60)} min`}`;
-  return `job ${jobId}: ${jobState}${reason ? ` (${reason})` : ""}, ${Math.round(elapsedSec)} s${eta}`;
+/** Slurm's start estimate of a pending job, as the progress line's end: ", Slurm expects it to start in 45 s". */
+export function startEstimate(at: string, now: number): string {
+  const inSec = Math.round((Date.parse(at) - now) / 1000);
+  if (!Number.isFinite(inSec)) return "";
+  if (inSec <= 0) return ", Slurm expects it to start now";
+  return `, Slurm expects it to start in ${inSec < 120 ? `${inSec} s` : `${Math.round(inSec / 60)} min`}`;
 }

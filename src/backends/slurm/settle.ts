@@ -1,8 +1,9 @@
 // Asks Slurm about the instance's job, once, when the files cannot answer; records what it says (an end for good).
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
-import { readJob, writeJob, type JobRecord } from "./job-file.js";
-import { filesAnswer, recordOfJob } from "./job-view.js";
+import { type JobRecord, slurmJobs } from "./job-file.js";
+import { recordOfJob } from "../batch-job/job-view.js";
+import { filesAnswer } from "./job-view.js";
 import { describeEnd, phaseOf, refineEnd } from "./job-state.js";
 import { join } from "node:path";
 import { tailLines } from "../../io/logs.js";
@@ -11,7 +12,7 @@ import { slurmTimeToIso } from "./scontrol-parse.js";
 
 /** The view after at most one `scontrol show job` (none when the job file or a live heartbeat answers). */
 export async function settleJob(view: InstanceView, ctx: BackendContext): Promise<InstanceView> {
-  const job = readJob(ctx.env, view.paths.name);
+  const job = slurmJobs.read(ctx.env, view.paths.name);
   if (!job || filesAnswer(job, view.record, Date.now())) return view;
   await refreshJob(job, view, ctx);
   return ctx.inspect(view.paths.name);
@@ -51,6 +52,6 @@ async function refreshJob(job: JobRecord, view: InstanceView, ctx: BackendContex
     ctx.err(`jlremote: cannot ask Slurm about job ${job.jobId}: ${q.message}`);
     return job;
   }
-  writeJob(ctx.env, view.paths.name, next);
+  slurmJobs.write(ctx.env, view.paths.name, next);
   return next;
 }

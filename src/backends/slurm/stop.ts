@@ -3,7 +3,7 @@
 import { JlremoteError } from "../../core/errors.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
-import { readJob, writeJob } from "./job-file.js";
+import { slurmJobs } from "./job-file.js";
 import { describeEnd, phaseOf } from "./job-state.js";
 import { scancel, showJob, type JobQuery } from "./slurm-commands.js";
 import { settleJob } from "./settle.js";
@@ -14,7 +14,7 @@ const confirmMs = 30_000;
 export async function stopJob(view0: InstanceView, ctx: BackendContext): Promise<string> {
   const name = view0.paths.name;
   const view = await settleJob(view0, ctx);
-  const job = readJob(ctx.env, name);
+  const job = slurmJobs.read(ctx.env, name);
   if (!job || job.end)
     return `jlremote: instance '${name}' is not running (${job?.end ? `job ${job.jobId} ended: ${job.end.reason}` : view.report.state})`;
   let end: JobQuery | null = null;
@@ -34,11 +34,12 @@ export async function stopJob(view0: InstanceView, ctx: BackendContext): Promise
     );
   const jobState = end.kind === "known" ? end.info.jobState : "UNKNOWN";
   const record = describeEnd(jobState, end.kind === "known" ? end.info.exitCode : null, new Date().toISOString());
-  writeJob(ctx.env, name, { ...job, end: { ...record, reason: "stopped (jlremote stop)" } });
+  slurmJobs.write(ctx.env, name, { ...job, end: { ...record, reason: "stopped (jlremote stop)" } });
   return `jlremote: stopped '${name}' (job ${job.jobId} ${record.jobState})`;
 }
 
-async function confirmEnded(jobId: string, ctx: BackendContext, withinMs: number): Promise<JobQuery | null> {
+/** Poll `scontrol show job` until the job is gone or in a terminal state; its last answer, or null after `withinMs`. */
+export async function confirmEnded(jobId: string, ctx: BackendContext, withinMs: number): Promise<JobQuery | null> {
   const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
     const q = await showJob(jobId, ctx.env);

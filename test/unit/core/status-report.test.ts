@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { buildStatus, statusExitCode } from "../../../src/core/status-report.js";
 import type { StateRecord } from "../../../src/core/types.js";
+import { testOptions } from "../../helpers/options.js";
 
 const now = Date.parse("2026-12-01T12:00:00Z");
 const here = { host: "h1", version: "1.0.0", now };
@@ -19,24 +20,8 @@ const record: StateRecord = {
   detachedProcesses: 0,
   token: "tok",
   app: "notebook",
-  options: {
-    name: "default",
-    app: "notebook",
-    jupyter: "/j",
-    command: ["/j", "notebook"],
-    env: {},
-    prologue: null,
-    port: null,
-    portExplicit: false,
-    rootDir: "/",
-    extraArgs: [],
-    maxRestarts: 5,
-    readyTimeoutMs: 1,
-    stopTimeoutMs: 1,
-    sock: false,
-    healthIntervalMs: 1,
-    healthRetries: 1,
-  },
+  options: testOptions("default", "notebook"),
+
   startedAt: "t",
   restarts: 2,
   lastExit: null,

@@ -6,8 +6,8 @@ import {
   jobEnv,
   parseWarningLead,
   qsubArgv,
-  type BatchPlan,
 } from "../../../../src/backends/sge/batch-script.js";
+import type { BatchPlan } from "../../../../src/backends/batch-job/script.js";
 import { sgeInJob } from "../../../../src/backends/sge/in-job.js";
 
 const plan: BatchPlan = {

@@ -5,9 +5,9 @@ import {
   parseSubmitted,
   parseTimeWarning,
   sbatchArgv,
-  shQuote,
-  type BatchPlan,
 } from "../../../../src/backends/slurm/batch-script.js";
+import type { BatchPlan } from "../../../../src/backends/batch-job/script.js";
+import { shQuote } from "../../../../src/core/ssh-command.js";
 import { shellWords } from "../../../../src/core/shell-words.js";
 import { jobEnvironment } from "../../../../src/backends/backend.js";
 
