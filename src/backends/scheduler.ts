@@ -3,7 +3,8 @@
 // commands and environment variables (its submit command, its job-id variable, ...) stay inside its folder.
 //
 // Adding a scheduler is one folder plus one line (modelled on an existing scheduler's folder under src/backends/):
-//   1. src/backends/NAME/ implementing `Scheduler` and exporting it from NAME/index.ts;
+//   1. src/backends/NAME/ implementing `Scheduler` and exporting it from NAME/index.ts; its start, its wait for
+//      Jupyter, its job file and script skeleton come from src/backends/batch-job/ through one `BatchJobKind`;
 //   2. `NAME: nameScheduler` in `schedulers` of src/backends/registry.ts (with its import): the only place outside
 //      its folder that names it. `--scheduler` and profiles accept the registry's names, the help lists them, and
 //      "expected ..., NAME or none" names it (core's validators take the names as a parameter).
