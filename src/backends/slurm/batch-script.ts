@@ -12,7 +12,12 @@ export function batchScript(plan: BatchPlan): string {
   return jobScript(plan, {
     says: "this shell only forwards signals.",
     env: [],
-    traps: [`trap 'kill -USR1 "$child" 2>/dev/null' USR1`, `trap 'kill -USR2 "$child" 2>/dev/null' USR2`],
+    // Once stopping, a late USR1/USR2 is not passed on: it could reach the exiting supervisor after Node has dropped
+    // its handlers (killed by the signal: exit 138/140, the job FAILED instead of COMPLETED).
+    traps: [
+      `trap '[ "$stop" = 1 ] || kill -USR1 "$child" 2>/dev/null' USR1`,
+      `trap '[ "$stop" = 1 ] || kill -USR2 "$child" 2>/dev/null' USR2`,
+    ],
   });
 }
 

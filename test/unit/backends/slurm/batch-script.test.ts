@@ -20,12 +20,12 @@ const plan: BatchPlan = {
   userArgs: ["-p", "gpu", "-t", "4:00:00"],
 };
 
-test("the batch script runs the supervisor with every word quoted for sh and forwards USR1, USR2 and TERM to it", () => {
+test("the batch script runs the supervisor with every word quoted for sh and forwards USR1, USR2 (until a stop) and TERM to it", () => {
   const text = batchScript(plan);
   assert.match(text, /^#!\/bin\/sh\n/);
   assert.match(text, /\n {2}\/usr\/bin\/node '\/opt\/jl remote\/jlremote.mjs' run --name gpu &\n/);
   for (const sig of ["USR1", "USR2"])
-    assert.match(text, new RegExp(`trap 'kill -${sig} "\\$child" 2>/dev/null' ${sig}`));
+    assert.match(text, new RegExp(`trap '\\[ "\\$stop" = 1 \\] \\|\\| kill -${sig} "\\$child" 2>/dev/null' ${sig}`));
   assert.match(text, /trap 'stop=1; kill -TERM "\$child" 2>\/dev\/null' TERM INT/);
   assert.doesNotMatch(text, /token/i);
 });
