@@ -137,8 +137,9 @@ async function lazyModules(entry, keep) {
 /** Resolves the host's `import()` of each of `files` to its part of the packed tree `name` (compiled on first use). */
 async function embedLazy(name, files) {
   const key = (f) => `m${files.indexOf(f)}`;
+  // Each module is initialised when first imported, not all of them when the tree loads.
   const packed = await packTree({
-    contents: files.map((f) => `export * as ${key(f)} from ${JSON.stringify(f)};`).join("\n"),
+    contents: files.map((f) => `exports.${key(f)} = () => require(${JSON.stringify(f)});`).join("\n"),
   });
   return {
     name: `embed-${name}`,
@@ -151,7 +152,7 @@ async function embedLazy(name, files) {
       b.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
         loader: "js",
         resolveDir: resolve(root, "src"),
-        contents: `module.exports = require(${JSON.stringify(name)}).tree().${a.path};`,
+        contents: `module.exports = require(${JSON.stringify(name)}).tree().${a.path}();`,
       }));
       b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
         loader: "js",
@@ -169,7 +170,7 @@ const bins = [
     "src/cli.ts",
     "dist/jlremote.cjs",
     [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]],
-    ["src/commands/status.ts", "src/commands/stop.ts"],
+    ["src/commands/status.ts", "src/commands/stop.ts", "src/backends/detached/supervisor-end.ts"],
   ],
   [
     "src/jllocal.ts",

@@ -28,9 +28,19 @@ export const detachedBackend: Backend = {
   async stop(view, ctx) {
     const name = view.report.name;
     const wasRunning = view.supervisorAlive || view.jupyterAlive;
+    // Signal first: the supervisor stops the tree while the rest of the stop loads.
+    const sup = view.record?.supervisor;
+    const ended =
+      view.supervisorAlive && sup
+        ? (await import("./supervisor-end.js")).endSupervisor(
+            sup,
+            view.paths.dir,
+            view.record?.options.stopTimeoutMs ?? 0,
+          )
+        : null;
     const { stopInstance, stopMessage } = await stopping();
     // Anything alive (an unsupervised Jupyter too) or left by a crash is stopped here.
-    const out = await stopInstance(view, ctx);
+    const out = await stopInstance(view, ctx, ended);
     return stopMessage(
       wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`,
       out,
