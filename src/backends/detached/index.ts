@@ -32,7 +32,7 @@ export const detachedBackend: Backend = {
     const sup = view.record?.supervisor;
     const ended =
       view.supervisorAlive && sup
-        ? (await import("./supervisor-end.js")).endSupervisor(
+        ? await (await import("./supervisor-end.js")).endSupervisor(
             sup,
             view.paths.dir,
             view.record?.options.stopTimeoutMs ?? 0,

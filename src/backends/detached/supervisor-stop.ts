@@ -5,7 +5,7 @@ import { describeProcess } from "../../io/instance-processes.js";
 import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
-import { endSupervisor } from "./supervisor-end.js";
+import { endSupervisor, type SupervisorEnd } from "./supervisor-end.js";
 import { readState, writeState } from "../../io/state-file.js";
 import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../io/instance-shutdown.js";
 import type { BackendContext } from "../backend.js";
@@ -29,18 +29,18 @@ function detachedNote(d: string[] | number): string {
 
 /**
  * Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. `ended`:
- * the supervisor was signalled already (endSupervisor, started before this module loaded).
+ * the supervisor was signalled already (endSupervisor, before this module loaded).
  */
 export async function stopInstance(
   view: InstanceView,
   ctx: Pick<BackendContext, "err">,
-  ended: Promise<boolean> | null = null,
+  ended: SupervisorEnd | null = null,
 ): Promise<StopOutcome> {
   const record = view.record;
   if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;
   if (view.supervisorAlive && record.supervisor) {
-    if (await (ended ?? endSupervisor(record.supervisor, view.paths.dir, grace))) {
+    if (await (ended ?? (await endSupervisor(record.supervisor, view.paths.dir, grace))).gone) {
       const after = readState(view.paths.stateFile);
       return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
     }
