@@ -44,9 +44,8 @@ test("stop returns once the supervisor, the keeper, Jupyter and its kernel are a
   assert.equal(stop.stderr, "jlremote: stopped 'default'\n");
   // Checked right as the command returned: it waited for the exit, not just for the signal.
   assert.deepEqual(leftovers(sb, [s.supervisorPid as number, s.jupyterPid as number, kernel, ...keepers]), []);
-  const after = await status(sb);
-  assert.equal(after.state, "stopped");
-  assert.equal(after.code, 3);
+  const { state, code } = await status(sb);
+  assert.deepEqual({ state, code }, { state: "stopped", code: 3 });
 });
 
 test("stop right after Jupyter was SIGKILLed (racing the crash restart) ends everything, the new Jupyter included", {
