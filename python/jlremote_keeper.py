@@ -106,7 +106,8 @@ def main():
                     continue
                 msg = json.loads(line)
                 if msg.get("op") == "quit":
-                    return 0
+                    # Nothing to flush (every write is os.write): skip the interpreter's teardown, ~20 ms of a stop.
+                    os._exit(0)
                 if msg.get("op") == "spawn":
                     pid, err = spawn(msg["argv"], msg.get("cwd"), msg.get("env") or {})
                     if pid is None:

@@ -48,7 +48,7 @@ async function packTree(entry) {
   const counter = { shared: 0 };
   const out = await build({
     ...common,
-    entryPoints: [entry],
+    ...(typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { ...entry, resolveDir: root, loader: "ts" } }),
     write: false,
     minifyWhitespace: true,
     minifySyntax: true,
@@ -58,21 +58,14 @@ async function packTree(entry) {
     plugins: [errorsFromHost(counter)],
   });
   // Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
-  if (counter.shared === 0) throw new Error(`build: src/core/errors.ts was not shared with the embedded ${entry}`);
+  if (counter.shared === 0) throw new Error(`build: src/core/errors.ts was not shared with an embedded tree`);
   // Brotli + base64: a short string literal is what keeps the fast paths fast (the file is read and scanned whole).
   return brotliCompressSync(out.outputFiles[0].contents).toString("base64");
 }
 
-/** Resolves `import("./<name>.js")` to a loader of the packed tree that forwards `names` (functions) to it. */
-function embed(name, packed, names) {
-  return {
-    name: `embed-${name}`,
-    setup(b) {
-      b.onResolve({ filter: new RegExp(`^\\./${name}\\.js$`) }, () => ({ path: name, namespace: "embedded" }));
-      b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
-        loader: "js",
-        resolveDir: resolve(root, "src"),
-        contents: `
+/** The source of a module that compiles a packed tree on first use (`load()`) and forwards `names` (functions) to it. */
+function treeLoader(name, packed, names) {
+  return `
 import * as errors from "./core/errors.js";
 import { compileTree } from "./io/code-cache.js";
 const packed = ${JSON.stringify(packed)};
@@ -87,16 +80,98 @@ function load() {
   fn(module.exports, (id) => (id === "jlremote:errors" ? errors : require(id)), module, url);
   return module.exports;
 }
+export function tree() {
+  return (loaded ??= load());
+}
 ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  return loaded.${n}(...args);\n}`).join("\n")}
-`,
+`;
+}
+
+/** Resolves `import("./<name>.js")` to a loader of the packed tree that forwards `names` (functions) to it. */
+function embed(name, packed, names) {
+  return {
+    name: `embed-${name}`,
+    setup(b) {
+      b.onResolve({ filter: new RegExp(`^\\./${name}\\.js$`) }, () => ({ path: name, namespace: "embedded" }));
+      b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
+        loader: "js",
+        resolveDir: resolve(root, "src"),
+        contents: treeLoader(name, packed, names),
+      }));
+    },
+  };
+}
+
+/** The source file a relative `import("./x.js")` names, or null for a package or a builtin. */
+function sourceOf(a) {
+  return a.path.startsWith(".") ? resolve(a.resolveDir, a.path.replace(/\.js$/, ".ts")) : null;
+}
+
+/**
+ * The modules the entry's fast paths import lazily (`import()`: backends' start/stop, probes), except `keep`: packed
+ * into one tree of their own, so `status` neither runs nor parses them (a lazy module left in the bundle is parsed).
+ */
+async function lazyModules(entry, keep) {
+  const found = new Set();
+  await build({
+    ...common,
+    entryPoints: [entry],
+    write: false,
+    plugins: [
+      {
+        name: "find-lazy",
+        setup(b) {
+          b.onResolve({ filter: /.*/ }, (a) => {
+            const file = a.kind === "dynamic-import" ? sourceOf(a) : null;
+            if (file === null || keep.some((k) => file.endsWith(k))) return undefined;
+            if (!file.endsWith("-commands.ts")) found.add(file);
+            return { path: a.path, external: true };
+          });
+        },
+      },
+    ],
+  });
+  return [...found].sort();
+}
+
+/** Resolves the host's `import()` of each of `files` to its part of the packed tree `name` (compiled on first use). */
+async function embedLazy(name, files) {
+  const key = (f) => `m${files.indexOf(f)}`;
+  // Each module is initialised when first imported, not all of them when the tree loads.
+  const packed = await packTree({
+    contents: files.map((f) => `exports.${key(f)} = () => require(${JSON.stringify(f)});`).join("\n"),
+  });
+  return {
+    name: `embed-${name}`,
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (a) => {
+        const file = a.kind === "dynamic-import" ? sourceOf(a) : null;
+        return file !== null && files.includes(file) ? { path: key(file), namespace: "lazy" } : undefined;
+      });
+      b.onResolve({ filter: new RegExp(`^${name}$`) }, () => ({ path: name, namespace: "embedded" }));
+      b.onLoad({ filter: /.*/, namespace: "lazy" }, (a) => ({
+        loader: "js",
+        resolveDir: resolve(root, "src"),
+        contents: `module.exports = require(${JSON.stringify(name)}).tree().${a.path}();`,
+      }));
+      b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
+        loader: "js",
+        resolveDir: resolve(root, "src"),
+        contents: treeLoader(name, packed, []),
       }));
     },
   };
 }
 
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used].
+// A bin with `fast` lists the modules its fast paths import lazily that stay in the bundle; the others are packed.
 const bins = [
-  ["src/cli.ts", "dist/jlremote.cjs", [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]]],
+  [
+    "src/cli.ts",
+    "dist/jlremote.cjs",
+    [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]],
+    ["src/commands/status.ts", "src/commands/stop.ts", "src/backends/detached/supervisor-end.ts"],
+  ],
   [
     "src/jllocal.ts",
     "dist/jllocal.cjs",
@@ -109,9 +184,10 @@ const bins = [
 ];
 // Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
-for (const [entry, out, trees] of bins) {
+for (const [entry, out, trees, fast] of bins) {
   const plugins = [];
   for (const [name, source, names] of trees) plugins.push(embed(name, await packTree(source), names));
+  if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast)));
   await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
 }

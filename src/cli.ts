@@ -1,9 +1,10 @@
 // Entry point: runs one command and maps errors to exit codes (the only place that sets them). `status`/`url` with
-// only --json/--name take a fast path; everything else goes through yargs (src/cli-commands.ts), loaded lazily.
+// only --json/--name and `stop` with only --name take a fast path; everything else goes through yargs
+// (src/cli-commands.ts), loaded lazily.
 import { writeSync } from "node:fs";
 import type { CommandContext } from "./context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
-import { parseFastStatus, parseOrStart } from "./core/fast-argv.js";
+import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { lineWriter, progressWriter } from "./io/output.js";
 
@@ -41,6 +42,8 @@ export async function main(argv: string[]): Promise<ExitCode> {
       );
       return started === 3 ? 1 : started;
     }
+    const stop = parseFastStop(argv);
+    if (stop !== null) return await (await import("./commands/stop.js")).stopCommand(stop, ctx);
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
     return await (await import("./cli-commands.js")).runCommandLine(argv, ctx);
   } catch (err) {
@@ -63,5 +66,8 @@ function writeStdout(line: string): void {
 }
 
 void main(process.argv.slice(2)).then((code) => {
+  // The supervisor (`run`) exits at once: its logs and state writes are synchronous, and tearing down its heap
+  // (~15 ms) would only delay the end that `jlremote stop` awaits.
+  if (process.argv[2] === "run") process.exit(code);
   process.exitCode = code;
 });

@@ -19,7 +19,7 @@ import { resolveStart } from "../instance/start-options.js";
 import { writeRemembered } from "../io/settings-file.js";
 import { mergeRemembered } from "../core/settings.js";
 import { ensurePrivateDir } from "../io/state-file.js";
-import { inUnit, startService } from "../backends/systemd/index.js";
+import { inUnit, startService } from "../backends/systemd/service-control.js";
 
 /** Variables copied into the unit when set, so the service finds the same Jupyter, kernels and tools as this shell. */
 const passedEnv = [

@@ -7,7 +7,7 @@ import { installedHost, removeServiceFiles, servicePaths } from "../io/service-f
 import { checkManager, lingerOf, loginName, systemctl, unitProperties } from "../io/systemctl.js";
 import type { CommandContext, NameOption } from "../context.js";
 import { inspect } from "../backends/registry.js";
-import { stopInstance } from "../backends/detached/index.js";
+import { stopInstance } from "../backends/detached/supervisor-stop.js";
 
 /** Stop and disable the service, remove its files; state and logs stay. Exit 0 also when it was not installed. */
 export async function serviceUninstallCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {

@@ -2,7 +2,6 @@
 import { statusExitCode, type StatusReport } from "../core/status-report.js";
 import type { ExitCode } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
-import { probeStatus } from "../io/http-probe.js";
 import type { CommandContext, NameOption } from "../context.js";
 import { inspectSettled } from "../backends/registry.js";
 import { renderStatusText } from "./render.js";
@@ -45,6 +44,7 @@ async function checkUnsupervised(
     return false;
   }
   report.listenerVerifiedAt = new Date().toISOString();
+  const { probeStatus } = await import("../io/http-probe.js");
   if ((await probeStatus(gate.endpoint, report.token, 5000, report.baseUrl)) === 200) {
     report.reason = "the supervisor is gone; Jupyter still runs. `jlremote start` takes it over without restarting it";
     return true;

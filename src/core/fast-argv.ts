@@ -12,6 +12,7 @@ export interface FastStatusArgs {
 // The tables of `status` and `url` (src/core/jlremote-options.ts holds the same; a unit test keeps them equal).
 const statusOptions: OptionTable = { name: nameOption, json: jsonOption };
 const urlOptions: OptionTable = { name: nameOption };
+// `stop` takes the same (only --name).
 
 /** The call, or null when anything else is on the command line (then yargs parses it, help and errors included). */
 export function parseFastStatus(argv: readonly string[]): FastStatusArgs | null {
@@ -21,6 +22,14 @@ export function parseFastStatus(argv: readonly string[]): FastStatusArgs | null 
   // An empty --name= is yargs' to report.
   if (a === null || a.name === "") return null;
   return { command, name: String(a.name), json: a.json === true };
+}
+
+/** `stop` with only --name: the stop signals the supervisor before the command tree is loaded. */
+export function parseFastStop(argv: readonly string[]): { name: string } | null {
+  const [command, ...rest] = argv;
+  if (command !== "stop") return null;
+  const a = parseOptions(rest, urlOptions, 0, false);
+  return a === null || a.name === "" ? null : { name: String(a.name) };
 }
 
 /** The parts of an option spec (an OptionDef or a yargs spec) the canonical parser reads. */

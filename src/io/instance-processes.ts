@@ -1,6 +1,6 @@
 // Finds an instance's processes at any moment: every process of this user whose environment carries the instance's
 // marker (JLREMOTE_INSTANCE, inherited by all of Jupyter's descendants), identity-checked and classified.
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import {
   classifyProcess,
   environValue,
@@ -11,6 +11,7 @@ import {
 } from "../core/instance-processes.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
+import { environWith } from "./proc-read.js";
 
 /** The environment variable that marks an instance's processes. */
 const instanceMarker = "JLREMOTE_INSTANCE";
@@ -37,7 +38,7 @@ export interface ScanOptions {
 /** All live processes of this user carrying `JLREMOTE_INSTANCE=<instanceId>`, classified. */
 export function findInstanceProcesses(instanceId: string, opts: ScanOptions = {}): InstanceProcess[] {
   if (!/^[0-9a-f]{8,64}$/.test(instanceId)) return [];
-  const needle = Buffer.from(`\0${instanceMarker}=${instanceId}\0`);
+  const needle = `${instanceMarker}=${instanceId}`;
   const uid = process.getuid?.();
   const skip = new Set([process.pid, ...(opts.exclude ?? [])]);
   const host = hostName();
@@ -54,9 +55,8 @@ export function findInstanceProcesses(instanceId: string, opts: ScanOptions = {}
     const pid = Number(entry);
     if (skip.has(pid)) continue;
     try {
-      if (uid !== undefined && statSync(`/proc/${pid}`).uid !== uid) continue;
-      const environ = readFileSync(`/proc/${pid}/environ`);
-      if (Buffer.concat([Buffer.from([0]), environ]).indexOf(needle) < 0) continue;
+      const environ = environWith(pid, needle, uid);
+      if (environ === null) continue;
       const st = readProcStat(pid);
       if (st === null || st.state === "Z" || st.state === "X") continue;
       const env = environ.toString("utf8");

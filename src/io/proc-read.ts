@@ -1,6 +1,6 @@
 // Reads /proc files through reused buffers: readFileSync on a /proc file (size 0) allocates a 64 KiB buffer per call,
 // and a supervisor reading a few per loop turn grew its RSS by megabytes a day (README, Benchmark, figure 9).
-import { closeSync, openSync, readFileSync, readSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
 const buf = Buffer.allocUnsafe(16 * 1024);
 
@@ -71,4 +71,36 @@ export function grepLines(path: string, needle: string): string[] {
   } finally {
     closeSync(fd);
   }
+}
+
+const environBuf = Buffer.allocUnsafe(64 * 1024);
+
+/**
+ * The environment block of process `pid` when it is owned by `uid` (any owner when undefined) and holds the entry
+ * `needle` ("NAME=value", no NUL), else null; throws when unreadable or gone. One open and one fstat per process, and
+ * a process without the entry costs no allocation (a scan of every process of the host, as at each stop).
+ */
+export function environWith(pid: number, needle: string, uid: number | undefined): Buffer | null {
+  const fd = openSync(`/proc/${pid}/environ`, "r");
+  let n = 0;
+  try {
+    if (uid !== undefined && fstatSync(fd).uid !== uid) return null;
+    for (;;) {
+      const r = readSync(fd, environBuf, n, environBuf.length - n, null);
+      if (r === 0) break;
+      n += r;
+      if (n === environBuf.length) {
+        n = -1;
+        break;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+  // Larger than the buffer (rare): read whole.
+  const env = n < 0 ? readFileSync(`/proc/${pid}/environ`) : environBuf.subarray(0, n);
+  const at = env.indexOf(`${needle}\0`, 0, "latin1");
+  // An entry starts the block or follows a NUL.
+  if (at < 0 || (at > 0 && env[at - 1] !== 0 && env.indexOf(`\0${needle}\0`, 0, "latin1") < 0)) return null;
+  return Buffer.from(env);
 }

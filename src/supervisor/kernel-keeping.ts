@@ -25,6 +25,8 @@ import { cleanupInstance } from "../io/instance-shutdown.js";
 export class KernelKeeping {
   /** Kernels waiting for the next Jupyter (or null: the current Jupyter was not started after a restart). */
   private candidates: KernelCandidate[] | null = null;
+  /** The keeper's exit, once `letGo` started it. */
+  private quitting: Promise<void> | null = null;
   private readonly report: string;
   private readonly sessionsDb: string;
 
@@ -158,7 +160,15 @@ export class KernelKeeping {
       await cleanupInstance(instanceId, 2000);
     }
     for (const k of this.formerKeepers) signalOne(k, "SIGTERM");
-    await this.keeper?.quit();
+    await (this.quitting ?? this.keeper?.quit());
+  }
+
+  /**
+   * Jupyter exited on a stop: with no kernels waiting for adoption the keeper has nothing left to hold, so it starts
+   * to exit now, while the supervisor scans for leftovers and records the stop (`close` awaits it).
+   */
+  letGo(): void {
+    if ((this.candidates ?? []).length === 0) this.quitting ??= this.keeper?.quit() ?? null;
   }
 }
 

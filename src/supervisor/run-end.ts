@@ -32,7 +32,13 @@ export async function finishRun(
       ? null
       : await stopJupyterTree(
           j.identity,
-          j.exited,
+          // On a stop the keeper leaves as soon as Jupyter is gone, while the leftovers are looked for.
+          end.why === "stop"
+            ? j.exited.then((e) => {
+                kernels.letGo();
+                return e;
+              })
+            : j.exited,
           id,
           end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs,
         );

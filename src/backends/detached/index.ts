@@ -1,15 +1,21 @@
 // The detached backend: a supervisor in its own session on this host (`jlremote start` without a scheduler).
 import type { Backend } from "../backend.js";
 import { observeHere, restartUnderSupervisor } from "../this-host.js";
-import { mergeRemembered } from "../../core/settings.js";
-import { resolveStart } from "../../instance/start-options.js";
-import { ensureStarted } from "./supervisor-start.js";
-import { stopInstance, stopMessage } from "./supervisor-stop.js";
+
+// start, stop and restart load their modules when called: status and url (the fast path) never initialise them.
+const starting = () => import("./supervisor-start.js");
+const stopping = () => import("./supervisor-stop.js");
+const resolving = () => import("../../instance/start-options.js");
 
 /** Run the instance detached on this host. */
 export const detachedBackend: Backend = {
   kind: "detached",
   async start(flags, ctx) {
+    const [{ resolveStart }, { mergeRemembered }, { ensureStarted }] = await Promise.all([
+      resolving(),
+      import("../../core/settings.js"),
+      starting(),
+    ]);
     const r = await resolveStart(flags, ctx, { reset: flags.reset === true });
     // `--scheduler none` takes an instance that ran as a batch job back to this host.
     if (flags.scheduler === "none") ctx.forgetEndedJobs(flags.name);
@@ -22,8 +28,19 @@ export const detachedBackend: Backend = {
   async stop(view, ctx) {
     const name = view.report.name;
     const wasRunning = view.supervisorAlive || view.jupyterAlive;
+    // Signal first: the supervisor stops the tree while the rest of the stop loads.
+    const sup = view.record?.supervisor;
+    const ended =
+      view.supervisorAlive && sup
+        ? await (await import("./supervisor-end.js")).endSupervisor(
+            sup,
+            view.paths.dir,
+            view.record?.options.stopTimeoutMs ?? 0,
+          )
+        : null;
+    const { stopInstance, stopMessage } = await stopping();
     // Anything alive (an unsupervised Jupyter too) or left by a crash is stopped here.
-    const out = await stopInstance(view, ctx);
+    const out = await stopInstance(view, ctx, ended);
     return stopMessage(
       wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`,
       out,
@@ -33,6 +50,11 @@ export const detachedBackend: Backend = {
     const record = view.record as NonNullable<typeof view.record>;
     // The settings as they are now (remembered, config file; root dir: the recorded one unless set), validated before
     // anything is signalled: a bad setting stops nothing. A live supervisor reads them again itself.
+    const [{ resolveStart }, { ensureStarted }, { stopInstance }] = await Promise.all([
+      resolving(),
+      starting(),
+      stopping(),
+    ]);
     const { options } = await resolveStart({ name: record.name }, ctx, { defaultRootDir: record.options.rootDir });
     const done = await restartUnderSupervisor(view, ctx);
     if (done) return done;
@@ -43,5 +65,3 @@ export const detachedBackend: Backend = {
   details: (base) => ({ ...base, backend: "detached" }),
   settle: async (view) => view,
 };
-
-export { ensureStarted, stopInstance };

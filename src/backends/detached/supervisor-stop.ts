@@ -1,12 +1,11 @@
 // The detached backend's stop: SIGTERM to the supervisor (it stops the tree); else, under the start lock, do it here.
 import { fsErrorText } from "../../core/errors.js";
 import type { ProcessIdentity, StateRecord } from "../../core/types.js";
-import { join } from "node:path";
-import { EXIT_SOCKET, watchExit } from "../../io/exit-socket.js";
 import { describeProcess } from "../../io/instance-processes.js";
 import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
+import { endSupervisor, type SupervisorEnd } from "./supervisor-end.js";
 import { readState, writeState } from "../../io/state-file.js";
 import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../io/instance-shutdown.js";
 import type { BackendContext } from "../backend.js";
@@ -28,17 +27,20 @@ function detachedNote(d: string[] | number): string {
   return `left ${n} detached process(es) running (nohup/setsid jobs; see \`jlremote logs\`)${list}`;
 }
 
-/** Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. */
-export async function stopInstance(view: InstanceView, ctx: Pick<BackendContext, "err">): Promise<StopOutcome> {
+/**
+ * Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. `ended`:
+ * the supervisor was signalled already (endSupervisor, before this module loaded).
+ */
+export async function stopInstance(
+  view: InstanceView,
+  ctx: Pick<BackendContext, "err">,
+  ended: SupervisorEnd | null = null,
+): Promise<StopOutcome> {
   const record = view.record;
   if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;
   if (view.supervisorAlive && record.supervisor) {
-    // Connected before the signal, the supervisor's exit socket closes the moment it exits (no polling).
-    const exit = await watchExit(join(view.paths.dir, EXIT_SOCKET));
-    signalOne(record.supervisor, "SIGTERM");
-    if (exit !== null) await exit.gone(grace + 10_000);
-    if (await waitGone([record.supervisor], exit !== null ? 2000 : grace + 10_000)) {
+    if (await (ended ?? (await endSupervisor(record.supervisor, view.paths.dir, grace))).gone) {
       const after = readState(view.paths.stateFile);
       return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
     }

@@ -4,7 +4,6 @@ import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
 import { jobEnv } from "./batch-script.js";
 import { jobHeartbeat } from "../batch-job/job-view.js";
-import { hardRuntime } from "./sge-commands.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -19,6 +18,7 @@ async function hRtOf(jobId: string, env: Env): Promise<number | null> {
   const fromScript = env[jobEnv.hRt];
   if (fromScript && /^\d+$/.test(fromScript)) return Number(fromScript);
   const qstat = env.SGE_BINARY_PATH ? `${env.SGE_BINARY_PATH}/qstat` : "qstat";
+  const { hardRuntime } = await import("./sge-commands.js");
   return hardRuntime(qstat, jobId, env);
 }
 

@@ -8,16 +8,16 @@ import { sgeJobs } from "./job-file.js";
 import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
 import { jobReport } from "./job-view.js";
 import { sgeInJob } from "./in-job.js";
-import { settleJob } from "./settle.js";
-import { stopJob } from "./stop.js";
-import { restartJob, startJob } from "./submit.js";
+
+// Submitting, cancelling and asking the scheduler load their modules when called: status (the fast path) never does.
+const submitting = () => import("./submit.js");
 
 /** Run the instance as a Grid Engine job. */
 const sgeBackend: Backend = {
   kind: "sge",
-  start: startJob,
-  stop: stopJob,
-  restart: restartJob,
+  start: async (flags, ctx) => (await submitting()).startJob(flags, ctx),
+  stop: async (view, ctx) => (await import("./stop.js")).stopJob(view, ctx),
+  restart: async (view, ctx) => (await submitting()).restartJob(view, ctx),
   observe(record, env) {
     // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
     if (record.host === hostName()) return observeHere(record);
@@ -30,7 +30,7 @@ const sgeBackend: Backend = {
     const job = sgeJobs.read(env, base.name);
     return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "sge" };
   },
-  settle: settleJob,
+  settle: async (view, ctx) => (await import("./settle.js")).settleJob(view, ctx),
 };
 
 /** Grid Engine, as the registry knows it. */

@@ -3,7 +3,6 @@ import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
 import { jobHeartbeat } from "../batch-job/job-view.js";
 import { slurmTimeToIso } from "./scontrol-parse.js";
-import { showJob } from "./slurm-commands.js";
 
 /** The first port a job tries: spread by job id over 20000–39999, so jobs sharing a node rarely race for one port. */
 function jobPortBase(jobId: string | null): number {
@@ -21,6 +20,7 @@ export const slurmInJob: InJob = {
   warningSignal: "SIGUSR1",
   warningText: "walltime warning from Slurm (USR1): the job ends soon",
   async endsAt(jobId, env) {
+    const { showJob } = await import("./slurm-commands.js");
     const q = await showJob(jobId, env);
     if (q.kind !== "known") throw new Error(q.kind === "error" ? q.message : "unknown job");
     return slurmTimeToIso(q.info.endTime);

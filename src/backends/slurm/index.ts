@@ -8,16 +8,16 @@ import { slurmJobs } from "./job-file.js";
 import { recordOfJob, supervisorBeats } from "../batch-job/job-view.js";
 import { jobReport } from "./job-view.js";
 import { slurmInJob } from "./in-job.js";
-import { settleJob } from "./settle.js";
-import { startJob, restartJob } from "./submit.js";
-import { stopJob } from "./stop.js";
+
+// Submitting, cancelling and asking the scheduler load their modules when called: status (the fast path) never does.
+const submitting = () => import("./submit.js");
 
 /** Run the instance as a Slurm batch job. */
 const slurmBackend: Backend = {
   kind: "slurm",
-  start: startJob,
-  stop: stopJob,
-  restart: restartJob,
+  start: async (flags, ctx) => (await submitting()).startJob(flags, ctx),
+  stop: async (view, ctx) => (await import("./stop.js")).stopJob(view, ctx),
+  restart: async (view, ctx) => (await submitting()).restartJob(view, ctx),
   observe(record, env) {
     // On the node itself (the supervisor starting in the job), the PIDs can be checked exactly.
     if (record.host === hostName()) return observeHere(record);
@@ -33,7 +33,7 @@ const slurmBackend: Backend = {
     const job = slurmJobs.read(env, base.name);
     return job ? jobReport(base, job, record, Date.now()) : { ...base, backend: "slurm" };
   },
-  settle: settleJob,
+  settle: async (view, ctx) => (await import("./settle.js")).settleJob(view, ctx),
 };
 
 /** Slurm, as the registry knows it. */

@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { grepLines, readSmallFile } from "../../../src/io/proc-read.js";
+import { spawn } from "node:child_process";
+import { environWith, grepLines, readSmallFile } from "../../../src/io/proc-read.js";
 
 test("readSmallFile reads /proc files and regular files of any size like readFileSync, and throws like it", () => {
   for (const p of [
@@ -69,4 +70,27 @@ test("grepLines returns the lines containing the needle, whatever the chunk boun
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("environWith finds a process by a whole NAME=value entry of its environment, only for the given owner", async (t) => {
+  const id = "0123456789abcdef";
+  const spawnSleeper = (env: Record<string, string>) => {
+    const c = spawn("sleep", ["60"], { env, stdio: "ignore" });
+    t.after(() => c.kill("SIGKILL"));
+    return c.pid as number;
+  };
+  const first = spawnSleeper({ JLR_MARK: id, PATH: "/usr/bin:/bin" });
+  const last = spawnSleeper({ PATH: "/usr/bin:/bin", LONG: "x".repeat(70_000), JLR_MARK: id });
+  const decoy = spawnSleeper({ XJLR_MARK: id, OTHER: `JLR_MARK=${id}0`, PATH: "/usr/bin:/bin" });
+  const uid = process.getuid?.();
+  // The child's environ is its own only once it has exec'd: wait for that.
+  for (const pid of [first, last, decoy])
+    while (!readFileSync(`/proc/${pid}/cmdline`, "utf8").startsWith("sleep"))
+      await new Promise((r) => setTimeout(r, 5));
+  assert.ok(environWith(first, `JLR_MARK=${id}`, uid)?.includes(`JLR_MARK=${id}\0`));
+  assert.ok(environWith(last, `JLR_MARK=${id}`, uid), "an entry after 64 KiB of environment");
+  assert.equal(environWith(decoy, `JLR_MARK=${id}`, uid), null);
+  assert.ok(environWith(first, `JLR_MARK=${id}`, undefined));
+  if (uid !== undefined) assert.equal(environWith(first, `JLR_MARK=${id}`, uid + 1), null);
+  assert.throws(() => environWith(2 ** 22 + 1, "A=b", uid), { code: "ENOENT" });
 });

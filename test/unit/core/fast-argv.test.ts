@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { parseCanonical, parseFastStatus } from "../../../src/core/fast-argv.js";
+import { parseCanonical, parseFastStatus, parseFastStop } from "../../../src/core/fast-argv.js";
 
 test("status and url with only --json and --name take the fast path", () => {
   const cases: [string[], ReturnType<typeof parseFastStatus>][] = [
@@ -80,4 +80,22 @@ test("parseOrStart takes a JSON array of strings and nothing else", async () => 
     ["[", null],
   ];
   for (const [v, want] of cases) assert.deepEqual(parseOrStart(v), want, String(v));
+});
+
+test("stop with only --name takes the fast path (signal before the command tree loads); anything else goes to yargs", () => {
+  const cases: [string[], { name: string } | null][] = [
+    [["stop"], { name: "default" }],
+    [["stop", "--name", "lab"], { name: "lab" }],
+    [["stop", "--name=lab"], { name: "lab" }],
+    [["stop", "--name="], null],
+    [["stop", "--name"], null],
+    [["stop", "--help"], null],
+    [["stop", "--json"], null],
+    [["stop", "lab"], null],
+    [["stop", "--name", "a", "--name", "b"], null],
+    [["restart", "--name", "lab"], null],
+    [["status"], null],
+    [[], null],
+  ];
+  for (const [argv, want] of cases) assert.deepEqual(parseFastStop(argv), want, argv.join(" "));
 });

@@ -1,0 +1,47 @@
+// endSupervisor against real processes: the SIGTERM goes out, and the end is seen on the exit socket (or by polling
+// without one) once the process is really gone.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { test } from "node:test";
+import { endSupervisor } from "../../../../src/backends/detached/supervisor-end.js";
+import { EXIT_SOCKET } from "../../../../src/io/exit-socket.js";
+import { identify, isAlive } from "../../../../src/io/process-identity.js";
+import { firstLine } from "../../../helpers/cli.js";
+
+const exitSocketModule = resolve(import.meta.dirname, "../../../../src/io/exit-socket.ts");
+
+/** A stand-in supervisor: holds the exit socket in `dir` (when `hold`), exits 0 some ms after SIGTERM. */
+function fakeSupervisor(t: { after(fn: () => void): void }, dir: string, hold: boolean) {
+  const script = join(dir, "fake.ts");
+  writeFileSync(
+    script,
+    `import { holdExitSocket } from ${JSON.stringify(exitSocketModule)};
+if (${hold}) holdExitSocket(${JSON.stringify(join(dir, EXIT_SOCKET))});
+process.on("SIGTERM", () => setTimeout(() => process.exit(0), 200));
+setInterval(() => {}, 1000);
+process.stdout.write("ready\\n");
+`,
+  );
+  const child = spawn(process.execPath, ["--import", "tsx", script], { stdio: ["ignore", "pipe", "inherit"] });
+  t.after(() => child.kill("SIGKILL"));
+  const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+  return { child, exited };
+}
+
+for (const hold of [true, false])
+  test(`endSupervisor sends SIGTERM and its end is seen once the process is gone (${hold ? "on the exit socket" : "no socket: by polling"})`, async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), "jlr-end-"));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const { child, exited } = fakeSupervisor(t, dir, hold);
+    assert.equal(await firstLine(child.stdout, 20_000), "ready");
+    const id = identify(child.pid as number);
+    assert.ok(id);
+    const end = await endSupervisor(id, dir, 5000);
+    assert.equal(await end.gone, true);
+    assert.equal(isAlive(id), false);
+    // It exited through its SIGTERM handler: the signal was ours.
+    assert.equal(await exited, 0);
+  });
