@@ -97,7 +97,11 @@ describe("jllocal forwards while the remote Jupyter starts", {
     const before = forwards();
     assert.ok(before.length > 0, "the master carries a forward");
     const run = runJllocal(args("dies"), w().env, 120_000);
-    await waitFor("the early forward of the failing start", () => (whileStarting("dies")?.length ?? 0) > before.length, 60_000);
+    await waitFor(
+      "the early forward of the failing start",
+      () => (whileStarting("dies")?.length ?? 0) > before.length,
+      60_000,
+    );
     const r = await run;
     assert.equal(r.code, 1, r.stdout);
     assert.match(r.stderr, /^jllocal: `jlremote start` failed on jlr-test: Jupyter did not start/m);
