@@ -1,11 +1,17 @@
 // jllocal's early forward: the remote `jlremote start` says where Jupyter will listen before it answers; jllocal's
 // forward is up while Jupyter starts, the URL it prints uses it, and a start that fails after that leaves no forward.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { E2E_TIMEOUT_MS, freePort, httpStatus, waitFor } from "../helpers/cli.js";
-import { listeningPorts, localMasters, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
+import {
+  listeningPorts,
+  localMasters,
+  remoteRecord,
+  runJllocal,
+  startJllocalWorld,
+  type JllocalWorld,
+} from "../helpers/jllocal.js";
 
 interface Recorded {
   state: string;
@@ -28,13 +34,7 @@ describe("jllocal forwards while the remote Jupyter starts", {
     "--ssh-config",
     w().sshd.sshConfig,
   ];
-  const recorded = (name: string): Recorded | null => {
-    try {
-      return JSON.parse(readFileSync(join(w().remoteState, "jlremote", name, "state.json"), "utf8")) as Recorded;
-    } catch {
-      return null;
-    }
-  };
+  const recorded = (name: string) => remoteRecord<Recorded>(w().remoteState, name);
   /** Ports jllocal's masters listen on. */
   const forwards = () => localMasters(w().localRoot, w().sshd.sshConfig).flatMap(listeningPorts);
   /** The forwards seen while the remote instance is still starting (its state read before and after), or null. */

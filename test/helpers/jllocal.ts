@@ -156,6 +156,15 @@ export async function startRemoteHost(
   return { sshd, home, remoteState };
 }
 
+/** The remote instance's state.json as the tests read it (`T`: the fields they use), or null while there is none. */
+export function remoteRecord<T>(remoteState: string, name: string): T | null {
+  try {
+    return JSON.parse(readFileSync(join(remoteState, "jlremote", name, "state.json"), "utf8")) as T;
+  } catch {
+    return null;
+  }
+}
+
 /** A jllocal test's world: the laptop's sandbox, the remote account behind a loopback sshd, and jllocal's state root. */
 export interface JllocalWorld extends RemoteHost {
   sb: Sandbox;
