@@ -58,7 +58,9 @@ async function cpuOf(sb, argv) {
 export async function laptopWarm(sb, rounds) {
   const r = await getRemote(sb);
   // Warm state: one cold jllocal run opens the master, starts Jupyter and adds the tunnel.
-  const first = await jllocal(r, ["--json"]);
+  // TCP (--no-sock): the seed function forwards a port and finds the URL with `jupyter server list`, so the instance
+  // both sides reach must listen on one (jllocal's default, the private socket, is figure 8's).
+  const first = await jllocal(r, ["--json", "--no-sock"]);
   const info = JSON.parse(first.stdout);
   const status = JSON.parse(
     expectOk(await r.ssh([r.host, `~/.local/bin/jlremote status --json --name ${NAME}`]), "remote status").stdout,
@@ -86,7 +88,7 @@ export async function laptopWarm(sb, rounds) {
     const samples = await interleave(
       {
         jllocal: async () => {
-          const res = await jllocal(r);
+          const res = await jllocal(r, ["--no-sock"]);
           if (!res.stdout.includes(`127.0.0.1:${info.localPort}/`))
             throw new Error("warm jllocal changed its local port");
           return res.ms;

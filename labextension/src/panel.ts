@@ -3,13 +3,13 @@ import type { JupyterFrontEnd } from "@jupyterlab/application";
 import { Dialog, Notification, showDialog } from "@jupyterlab/apputils";
 import { ServerConnection } from "@jupyterlab/services";
 import { Widget } from "@lumino/widgets";
-import { type InstanceView, clock, crashText, secondsLeft, timeOfDay, uptime } from "./view.js";
+import { type InstanceView, clock, crashText, isBatchJob, runsAs, secondsLeft, timeOfDay, uptime } from "./view.js";
 
 /** The rows shown: label → value (absent values are left out). */
 export function panelRows(v: InstanceView, elapsedMs: number): [string, string][] {
   const rows: [string, string | null][] = [
     ["Instance", v.name],
-    ["Runs as", v.backend === "slurm" ? "Slurm batch job" : v.backend === "systemd" ? "systemd service" : "detached"],
+    ["Runs as", runsAs(v)],
     ["State", v.state],
     ["Up", v.upSeconds === null ? null : uptime(v.upSeconds + elapsedMs / 1000)],
   ];
@@ -55,7 +55,7 @@ export async function openPanel(
   v: InstanceView,
   elapsedMs: number,
 ): Promise<void> {
-  const stopLabel = v.backend === "slurm" ? "Cancel the job" : "Stop the instance";
+  const stopLabel = isBatchJob(v) ? "Cancel the job" : "Stop the instance";
   const r = await showDialog({
     title: "jlremote",
     body: table(panelRows(v, elapsedMs)),
@@ -72,10 +72,9 @@ export async function openPanel(
   if (r.button.label !== stopLabel) return;
   const sure = await showDialog({
     title: stopLabel,
-    body:
-      v.backend === "slurm"
-        ? `Job ${v.job?.id ?? "?"} ends now: Jupyter and every kernel stop, unsaved changes are lost. Documents are saved first.`
-        : "Jupyter and every kernel stop; unsaved changes are lost. Documents are saved first.",
+    body: isBatchJob(v)
+      ? `Job ${v.job?.id ?? "?"} ends now: Jupyter and every kernel stop, unsaved changes are lost. Documents are saved first.`
+      : "Jupyter and every kernel stop; unsaved changes are lost. Documents are saved first.",
     buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: stopLabel })],
   });
   if (!sure.button.accept) return;

@@ -11,7 +11,8 @@ export interface KernelRef {
 export interface InstanceView {
   schema: number;
   name: string | null;
-  backend: "detached" | "systemd" | "slurm";
+  /** "detached", "systemd", or the name of the scheduler whose batch job runs it ("slurm", "sge"). */
+  backend: string;
   state: string | null;
   startedAt: string | null;
   upSeconds: number | null;
@@ -34,6 +35,20 @@ export interface InstanceView {
     secondsLeft: number | null;
   } | null;
   idle: { timeoutSeconds: number; shutdownInSeconds: number | null } | null;
+}
+
+/** Batch jobs by the scheduler's name, as the panel says them (another scheduler: "NAME batch job"). */
+const batchJobs: Record<string, string> = { slurm: "Slurm batch job", sge: "Grid Engine batch job" };
+
+/** Whether a scheduler runs the instance as a batch job (stopping it cancels the job). */
+export function isBatchJob(v: Pick<InstanceView, "backend">): boolean {
+  return v.backend !== "detached" && v.backend !== "systemd";
+}
+
+/** How the instance runs: "Slurm batch job", "Grid Engine batch job", "systemd service" or "detached". */
+export function runsAs(v: Pick<InstanceView, "backend">): string {
+  if (!isBatchJob(v)) return v.backend === "systemd" ? "systemd service" : "detached";
+  return batchJobs[v.backend] ?? `${v.backend} batch job`;
 }
 
 /** A countdown: 6727 → "1:52:07", 151 → "2:31", never negative. */
@@ -73,7 +88,7 @@ export function secondsLeft(v: InstanceView, elapsedMs: number): number | null {
   return left === null || left === undefined ? null : Math.max(0, left - Math.floor(elapsedMs / 1000));
 }
 
-/** The status bar text: `jlremote: job 42 on node1 · 1:52:07 left` (Slurm), `jlremote: default · up 3 h` (others). */
+/** The status bar text: `jlremote: job 42 on node1 · 1:52:07 left` (a batch job), `jlremote: default · up 3 h` (others). */
 export function statusText(v: InstanceView, elapsedMs: number): string {
   if (v.job) {
     const left = secondsLeft(v, elapsedMs);

@@ -1,8 +1,9 @@
 """The instance's view for jlremote's JupyterLab extension: GET {base_url}jlremote/status, POST {base_url}jlremote/stop.
 
 Config section JlremoteStatus: state = the instance's state.json (the supervisor rewrites it on every change, USR1's
-walltime warning included), backend = detached | systemd | slurm. Both handlers need the server's authentication;
-the token in state.json is never sent. Polling the view does not count as activity (idle shutdown still happens).
+walltime warning included), backend = detached | systemd | the scheduler's name (slurm, sge). Both handlers need the
+server's authentication; the token in state.json is never sent. Polling the view does not count as activity (idle
+shutdown still happens).
 """
 import json
 import os

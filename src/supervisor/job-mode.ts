@@ -6,12 +6,14 @@ import { hostName } from "../io/process-identity.js";
 import type { InJob } from "../backends/scheduler.js";
 import type { StateWriter } from "./state-writer.js";
 
-/** A batch job's side of supervision; `dispose` stops its timer and signal handler. */
+/** A batch job's side of supervision; `dispose` stops its timer and signal handler (a late warning is ignored). */
 export interface JobMode {
   /** The reason recorded when the supervisor is stopped by a signal. */
   stopReason(now: number): string;
   dispose(): void;
 }
+
+const ignoreLateWarning = () => {};
 
 /** Start the heartbeat, the warning-signal handler and the one end-time lookup. */
 export function startJobMode(
@@ -61,6 +63,9 @@ export function startJobMode(
       clearInterval(timer);
       clearTimeout(ahead);
       process.off(hooks.warningSignal, onSignal);
+      // The scheduler warns on its own clock, also while the supervisor winds down: with no listener Node takes the
+      // default action and dies of it (exit 138: the job ends FAILED, not COMPLETED).
+      process.on(hooks.warningSignal, ignoreLateWarning);
     },
   };
 }

@@ -1,13 +1,14 @@
 // `jlremote start --scheduler sge` end to end on a real Grid Engine cell: sge_qmaster as host sgemaster, sge_execd as
 // sgenode in its own namespaces (scripts/sge-cell.sh); a `useradd -m` account submits. Root only; torn down after.
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, mkdirSync, openSync, readFileSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, chownSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { CLI, alive, freePort, httpStatus, killPid, sandbox, waitFor } from "../helpers/cli.js";
+import { CLI, httpStatus, killPid, sandbox, waitFor } from "../helpers/cli.js";
 import { killLocalMasters, localMasters, runJllocal } from "../helpers/jllocal.js";
 import { type Cell, cellSandbox, cellUp, recordedJobIds, sgeSkip } from "../helpers/sge.js";
+import { type Sshd, startSshd } from "../helpers/sshd.js";
 
 interface Status {
   state: string;
@@ -228,7 +229,7 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
     try {
       const r = await runJllocal(
         [
-          "sge-login",
+          login.alias,
           "--ssh-config",
           login.sshConfig,
           "--no-browser",
@@ -251,7 +252,7 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
       const ids = recordedJobIds(join(login.remoteState, "jlremote"));
       assert.equal(ids.length, 1);
       const kill = await runJllocal(
-        ["kill", "--cancel", "sge-login", "--ssh-config", login.sshConfig],
+        ["kill", "--cancel", login.alias, "--ssh-config", login.sshConfig],
         localEnv,
         120_000,
       );
@@ -268,13 +269,8 @@ describe("sge backend on a real Grid Engine cell", { skip: sgeSkip, concurrency:
   });
 });
 
-/** sshd on the submit host (its namespaces, loopback and the cell address) for the account, with a jlremote launcher. */
-async function submitHostSshd(cell: Cell) {
-  const d = join(cell.dir, "sshd");
-  mkdirSync(d, { recursive: true, mode: 0o755 });
-  for (const k of ["hostkey", "clientkey"])
-    spawnSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(d, k)], { stdio: "pipe" });
-  writeFileSync(join(d, "auth"), readFileSync(join(d, "clientkey.pub")), { mode: 0o644 });
+/** sshd on the submit host (the master's UTS and mount namespaces) for the account, with a jlremote launcher. */
+async function submitHostSshd(cell: Cell): Promise<Sshd & { remoteState: string }> {
   // sshd without PAM refuses a locked account (useradd's `!`).
   spawnSync("usermod", ["-p", "*", cell.user]);
   const remote = cellSandbox(cell);
@@ -283,70 +279,13 @@ async function submitHostSshd(cell: Cell) {
   writeFileSync(join(bin, "jlremote"), `#!/bin/sh\ncd "$HOME" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
   chmodSync(join(bin, "jlremote"), 0o755);
   for (const p of [join(cell.home, ".local"), bin, join(bin, "jlremote")]) chownSync(p, cell.uid, cell.gid);
-  const port = await freePort();
-  const setEnv = Object.entries({ ...remote.env, PATH: `${cell.env.PATH}` })
-    .map(([k, v]) => `"${k}=${v}"`)
-    .join(" ");
-  const cfg = join(d, "sshd_config");
-  writeFileSync(
-    cfg,
-    [
-      `Port ${port}`,
-      "ListenAddress 127.0.0.1",
-      `HostKey ${join(d, "hostkey")}`,
-      `PidFile ${join(d, "sshd.pid")}`,
-      `AuthorizedKeysFile ${join(d, "auth")}`,
-      "PasswordAuthentication no",
-      "KbdInteractiveAuthentication no",
-      "UsePAM no",
-      "StrictModes no",
-      "AllowTcpForwarding yes",
-      "LogLevel VERBOSE",
-      `SetEnv ${setEnv}`,
-      "",
-    ].join("\n"),
-  );
-  const log = join(d, "sshd.log");
-  writeFileSync(log, "");
   const v = Object.fromEntries(
     readFileSync(join(cell.dir, "cell.env"), "utf8")
       .trim()
       .split("\n")
       .map((l) => l.split("=", 2) as [string, string]),
   );
-  const child = spawn(
-    "nsenter",
-    [`--uts=${v.MASTER_UTS}`, `--mount=${v.MASTER_MNT}`, "/usr/sbin/sshd", "-D", "-e", "-f", cfg],
-    { stdio: ["ignore", "ignore", openSync(log, "a")] },
-  );
-  const pid = child.pid as number;
-  await waitFor("sshd to listen", () => readFileSync(log, "utf8").includes("Server listening"), 15_000);
-  const hostPub = readFileSync(join(d, "hostkey.pub"), "utf8").trim().split(" ").slice(0, 2).join(" ");
-  writeFileSync(join(d, "known_hosts"), `[127.0.0.1]:${port} ${hostPub}\n`);
-  const sshConfig = join(d, "ssh_config");
-  writeFileSync(
-    sshConfig,
-    [
-      "Host sge-login",
-      "  HostName 127.0.0.1",
-      `  Port ${port}`,
-      `  User ${cell.user}`,
-      `  IdentityFile ${join(d, "clientkey")}`,
-      "  IdentitiesOnly yes",
-      "  StrictHostKeyChecking yes",
-      `  UserKnownHostsFile ${join(d, "known_hosts")}`,
-      "  BatchMode yes",
-      "",
-    ].join("\n"),
-    { mode: 0o600 },
-  );
-  return {
-    sshConfig,
-    remoteState: join(remote.dir, "state"),
-    logins: () => (readFileSync(log, "utf8").match(/Accepted publickey/g) ?? []).length,
-    stop: async () => {
-      killPid(pid, "SIGTERM");
-      await waitFor("sshd to exit", () => !alive(pid), 10_000).catch(() => killPid(pid));
-    },
-  };
+  const wrap = ["nsenter", `--uts=${v.MASTER_UTS}`, `--mount=${v.MASTER_MNT}`, "--"];
+  const sshd = await startSshd(cell.dir, { ...remote.env, PATH: `${cell.env.PATH}` }, cell.user, wrap);
+  return { ...sshd, remoteState: join(remote.dir, "state") };
 }

@@ -197,6 +197,8 @@ test("the prologue's text is on no command line while it runs, and in no environ
     done = true;
   });
   let seenPrologueShell = false;
+  // A monitor, not a wait: every process's command line is sampled each 20 ms until `start` returns (bounded by
+  // runCli's timeout); the prologue's `sleep 1` keeps its sh in view, and seenPrologueShell proves the scan saw it.
   while (!done) {
     for (const c of allCmdlines()) {
       assert.ok(!c.includes("prologue-secret"), `the prologue on a command line: ${c}`);

@@ -61,6 +61,14 @@ function unitProp(prop: string, name = "default"): string {
 
 const apiOk = (s: Status) => httpStatus(`http://127.0.0.1:${s.port}/api/status`, { Authorization: `token ${s.token}` });
 
+/** `jlremote service install` of the default instance on `port`, with this stop timeout (seconds). */
+function installDefault(stopTimeout: string) {
+  const options = ["--app", "server", "--port", String(port), "--root-dir", rootDir, "--stop-timeout", stopTimeout];
+  return runCli(["service", "install", ...options, "--health-interval", "1", "--health-retries", "2"], env, {
+    timeoutMs: 120_000,
+  });
+}
+
 after(() => {
   if (skip) return;
   spawnSync(
@@ -78,26 +86,7 @@ let adoptedKernel = { id: "", pid: 0 };
 test("service install starts Jupyter under systemd and prints a URL that answers 200", opts, async () => {
   mkdirSync(rootDir, { recursive: true });
   port = await freePort();
-  const r = await runCli(
-    [
-      "service",
-      "install",
-      "--app",
-      "server",
-      "--port",
-      String(port),
-      "--root-dir",
-      rootDir,
-      "--stop-timeout",
-      "5",
-      "--health-interval",
-      "1",
-      "--health-retries",
-      "2",
-    ],
-    env,
-    { timeoutMs: 120_000 },
-  );
+  const r = await installDefault("5");
   assert.equal(r.code, 0, r.stderr);
   const url = r.stdout.trim();
   assert.match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{48}$`));
@@ -122,52 +111,14 @@ test("service install starts Jupyter under systemd and prints a URL that answers
 });
 
 test("installing again with the same options keeps the running Jupyter and prints the same URL", opts, async () => {
-  const r = await runCli(
-    [
-      "service",
-      "install",
-      "--app",
-      "server",
-      "--port",
-      String(port),
-      "--root-dir",
-      rootDir,
-      "--stop-timeout",
-      "5",
-      "--health-interval",
-      "1",
-      "--health-retries",
-      "2",
-    ],
-    env,
-    { timeoutMs: 120_000 },
-  );
+  const r = await installDefault("5");
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout.trim(), first.url);
   assert.equal((await status()).jupyterPid, first.jupyterPid);
 });
 
 test("installing with other options keeps the running Jupyter and says how to apply them", opts, async () => {
-  const r = await runCli(
-    [
-      "service",
-      "install",
-      "--app",
-      "server",
-      "--port",
-      String(port),
-      "--root-dir",
-      rootDir,
-      "--stop-timeout",
-      "6",
-      "--health-interval",
-      "1",
-      "--health-retries",
-      "2",
-    ],
-    env,
-    { timeoutMs: 120_000 },
-  );
+  const r = await installDefault("6");
   assert.equal(r.code, 0, r.stderr);
   assert.match(
     r.stderr,

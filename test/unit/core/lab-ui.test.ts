@@ -13,8 +13,9 @@ test("the lab extension is loaded from jlremote's folder and its view reads the 
   );
 });
 
-test("the backend is slurm for a batch job, systemd under a service, detached otherwise", () => {
+test("the backend is the scheduler for a batch job, systemd under a service, detached otherwise", () => {
   assert.equal(uiBackend({ scheduler: "slurm" }, { INVOCATION_ID: "x" }), "slurm");
+  assert.equal(uiBackend({ scheduler: "sge" }, {}), "sge");
   assert.equal(uiBackend({}, { INVOCATION_ID: "abc" }), "systemd");
   assert.equal(uiBackend({}, {}), "detached");
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { clock, crashText, statusText, type InstanceView } from "../../../labextension/src/view.js";
+import { clock, crashText, isBatchJob, runsAs, statusText, type InstanceView } from "../../../labextension/src/view.js";
 
 const detached: InstanceView = {
   schema: 1,
@@ -58,4 +58,17 @@ test("the crash notice names lost kernels and why", () => {
     crashText(v),
     /after a crash \(\d\d:\d\d:\d\d\): no kernel to re-adopt; lost: 01234567 \(process 5 is gone\)$/,
   );
+});
+
+test("the panel says what really runs the instance: each scheduler's batch job, a systemd service, detached", () => {
+  for (const [backend, text, job] of [
+    ["slurm", "Slurm batch job", true],
+    ["sge", "Grid Engine batch job", true],
+    ["pbs", "pbs batch job", true],
+    ["systemd", "systemd service", false],
+    ["detached", "detached", false],
+  ] as const) {
+    assert.equal(runsAs({ backend }), text, backend);
+    assert.equal(isBatchJob({ backend }), job, backend);
+  }
 });
