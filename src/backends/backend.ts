@@ -1,7 +1,8 @@
 // The backend interface: how an instance runs (detached, systemd, or a scheduler's batch job). Commands pick one per
 // instance (backends/registry.ts) and never branch on its kind; a scheduler adds one (src/backends/scheduler.ts).
 import type { RawStartOptions } from "../core/instance-options.js";
-import { LISTEN_DEFAULT_ENV } from "../core/ssh-command.js";
+import { EARLY_TARGET_ENV } from "../core/early-target.js";
+import { LISTEN_DEFAULT_ENV, type ForwardTarget } from "../core/ssh-command.js";
 import type { BackendKind } from "../core/scheduler-names.js";
 import type { CommandContext } from "../context.js";
 import type { InstanceObserver, InstanceView } from "../instance/view.js";
@@ -18,7 +19,13 @@ export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
  * instance's terminal must not tag the job's processes as that instance's, or its cleanup would kill them).
  */
 export function jobEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return { ...env, [CANCEL_ON_EOF]: undefined, [LISTEN_DEFAULT_ENV]: undefined, JLREMOTE_INSTANCE: undefined };
+  return {
+    ...env,
+    [CANCEL_ON_EOF]: undefined,
+    [LISTEN_DEFAULT_ENV]: undefined,
+    [EARLY_TARGET_ENV]: undefined,
+    JLREMOTE_INSTANCE: undefined,
+  };
 }
 
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to a scheduler). */
@@ -50,6 +57,8 @@ export interface BackendContext extends CommandContext {
   inspect(name: string): InstanceView;
   /** Forget every scheduler's record of an ended job of the instance (`start --scheduler none` takes it back here). */
   forgetEndedJobs(name: string): void;
+  /** Told once, while Jupyter starts, where it will listen (jllocal's early forward); unset: nobody asks. */
+  onListening?: (target: ForwardTarget) => void;
 }
 
 /** One way of running an instance. */

@@ -83,7 +83,7 @@ export function isVerified(s: RemoteStatus): boolean {
 }
 
 /** Where to forward to: the unix socket when the status has one, else the TCP port. */
-export function forwardTarget(s: RemoteStatus): ForwardTarget | null {
+export function forwardTarget(s: Pick<RemoteStatus, "port" | "socket" | "listenHost">): ForwardTarget | null {
   if (s.socket !== null) return { socket: s.socket };
   if (s.port !== null) return s.listenHost !== null ? { port: s.port, host: s.listenHost } : { port: s.port };
   return null;

@@ -1,8 +1,12 @@
 // Writes a file so that readers see the old or the new content, never a partial one (temp file + fsync + rename).
 import { chmodSync, closeSync, constants, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from "node:fs";
 
-/** Write `text` to `file` atomically with `mode` (set exactly, whatever the umask); on failure the old file stays and the error is thrown. */
-export function writeFileAtomic(file: string, text: string, mode: number): void {
+/**
+ * Write `text` to `file` atomically with `mode` (set exactly, whatever the umask); on failure the old file stays and the
+ * error is thrown. `durable: false` skips the fsync: for a file rewritten before every use, whose loss in a power cut
+ * costs nothing (readers still see the old or the new content).
+ */
+export function writeFileAtomic(file: string, text: string, mode: number, durable = true): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     unlinkSync(tmp);
@@ -15,7 +19,7 @@ export function writeFileAtomic(file: string, text: string, mode: number): void 
     const data = Buffer.from(text);
     let off = 0;
     while (off < data.length) off += writeSync(fd, data, off);
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
     closeSync(fd);
     chmodSync(tmp, mode);
     renameSync(tmp, file);

@@ -14,14 +14,16 @@ export function cookieSecretPath(instanceDir: string): string {
 
 /** A fresh secret: every login cookie signed with the old one stops opening the instance. */
 export function rotateCookieSecret(file: string): void {
-  writeFileAtomic(file, randomBytes(32).toString("hex"), 0o600);
+  // No fsync before Jupyter's spawn: a secret a power cut lost or truncated is not one ensureCookieSecret keeps.
+  writeFileAtomic(file, randomBytes(32).toString("hex"), 0o600, false);
 }
 
 /** Keep a trusted existing secret (a crash restart keeps the tab logged in); make a new one otherwise. */
 export function ensureCookieSecret(file: string): void {
   let ok = false;
   try {
-    ok = readPrivateFile(file).kind === "ok";
+    const read = readPrivateFile(file);
+    ok = read.kind === "ok" && /^[0-9a-f]{64}$/.test(read.text);
   } catch {
     ok = false;
   }

@@ -8,10 +8,11 @@ import {
   isVerified,
   localUrl,
   movedNotice,
+  sameTarget,
   timeLeftWarning,
   type RemoteStatus,
 } from "../core/remote-status.js";
-import type { ForwardTarget, SshTarget } from "../core/ssh-command.js";
+import type { SshTarget } from "../core/ssh-command.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { acquireLock } from "../io/lock.js";
 import type { ConnectFlags } from "./connect-flags.js";
@@ -20,8 +21,8 @@ import { ensureForward } from "./forward.js";
 import { closeMaster, ensureMaster } from "./master.js";
 import { hostLockFor, localPaths } from "./paths.js";
 import { deployOwnVersion } from "./deploy/deploy.js";
-import { closeHop, openHop, recordedHop } from "./hop.js";
-import { isSameLocal } from "./process-check.js";
+import { EarlyForward, previousOn, type Forward } from "./forward-steps.js";
+import { closeHop, openHop } from "./hop.js";
 import { ensureRemoteRunning, RunsElsewhere, type RemoteSide } from "./remote.js";
 import { cancelForward } from "./ssh.js";
 import { probeTunnel } from "./tunnel-probe.js";
@@ -74,10 +75,13 @@ export async function connectFresh(
   const release = await acquireLock(hostLockFor(paths, t.host), 120_000);
   let opened: Promise<ProcessIdentity> | null = null;
   let hopOpened: { t: SshTarget; id: Promise<ProcessIdentity> } | null = null;
-  let added: { t: SshTarget; port: number; target: ForwardTarget } | null = null;
+  let added: Forward | null = null;
+  let early: EarlyForward | null = null;
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
+    const ahead = new EarlyForward(t, master.id, file, flags.localPort);
+    early = ahead;
     // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
     const extra = [
       ...(flags.scheduler ? ["--scheduler", flags.scheduler] : []),
@@ -90,7 +94,7 @@ export async function connectFresh(
         on,
         withInstall(on, flags.remote, ctx),
         flags.name,
-        { allowed: flags.start, sock: flags.sock, extra },
+        { allowed: flags.start, sock: flags.sock, extra, ...(on === t ? { early: ahead.add } : {}) },
         ctx,
         seen,
       );
@@ -135,7 +139,17 @@ export async function connectFresh(
       );
     }
     const prev = readTunnel(file);
-    const localPort = await ensureForward(on, onId, target, await previousOn(t, prev, hop, masterId), flags.localPort);
+    // Nothing went through the early forward yet: it serves when it goes where the verified status says (through no
+    // hop); else it goes before the forward to that target is added.
+    const got = await ahead.settled();
+    added = got;
+    const kept = got !== null && hop === null && sameTarget(got.target, target) ? got.port : null;
+    if (got !== null && kept === null) {
+      await cancelForward(got.t, got.port, got.target);
+      added = null;
+    }
+    const localPort =
+      kept ?? (await ensureForward(on, onId, target, await previousOn(t, prev, hop, masterId), flags.localPort));
     added = { t: on, port: localPort, target };
     await waitHealthy(status, localPort, onId, on.host);
     const record: TunnelRecord = {
@@ -160,6 +174,8 @@ export async function connectFresh(
     if (moved !== null) ctx.err(`jllocal: ${moved}`);
     return { record, reused: !master.opened && hopOpened === null && prev?.localPort === localPort };
   } catch (err) {
+    // An early forward still being added is waited for: a failed start leaves no forward behind either.
+    added ??= (await early?.settled()) ?? null;
     // A failed run leaves no master of its own behind (one that was already up stays for its other tunnels).
     if (hopOpened !== null)
       await closeHop(
@@ -182,23 +198,4 @@ export async function connectFresh(
   } finally {
     await release();
   }
-}
-
-/**
- * The previous forward as seen from the master that carries the new one. When the instance moved between login nodes,
- * the old forward goes (its hop master closed, or cancelled on the first master) so its local port is free again.
- */
-async function previousOn(
-  t: SshTarget,
-  prev: TunnelRecord | null,
-  hop: { t: SshTarget; id: ProcessIdentity } | null,
-  masterId: ProcessIdentity,
-): Promise<TunnelRecord | null> {
-  if (prev === null) return null;
-  const was = prev.hop ?? null;
-  if (was !== null && was.controlPath === hop?.t.controlPath) return { ...prev, master: was.master };
-  if (was !== null) await closeHop(recordedHop(t, was), [was.master]);
-  else if (hop !== null && isSameLocal(prev.master) && prev.master.pid === masterId.pid)
-    await cancelForward(t, prev.localPort, prev.target);
-  return was !== null ? { ...prev, master: was.master } : prev;
 }

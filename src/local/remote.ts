@@ -1,4 +1,5 @@
 // Asks the remote jlremote (over the master) for the instance's status, and starts it when it is not running.
+import { EARLY_TARGET_ENV, withoutEarlyLines } from "../core/early-target.js";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import { isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
 import {
@@ -6,12 +7,14 @@ import {
   remoteCommandLine,
   START_MARKER,
   statusOrStartLine,
+  type ForwardTarget,
   type SshTarget,
 } from "../core/ssh-command.js";
 import { DEPLOY_EXIT, parseProbe, type OwnVersion, type RemoteProbe } from "../core/remote-lookup.js";
 import { describeSshFailure, lastMeaningfulLine } from "../core/ssh-errors.js";
 import type { LocalContext } from "./context.js";
 import { runRemote } from "./ssh.js";
+import { startStderr } from "./start-stderr.js";
 
 /** Which jlremote the remote commands run (src/core/remote-lookup.ts), and how to install jllocal's own version. */
 export interface RemoteSide {
@@ -70,7 +73,7 @@ async function callJlremote(
   const status = parseRemoteStatus(r.stdout);
   if (r.exitCode === 127) throw notFound(t, remote, r.stderr);
   if (r.exitCode === 255 && status === null) throw new JlremoteError(describeSshFailure(t.host, r.exitCode, r.stderr));
-  return { code: r.exitCode, status, stderr: r.stderr, stdout: r.stdout };
+  return { code: r.exitCode, status, stderr: withoutEarlyLines(r.stderr), stdout: r.stdout };
 }
 
 function remoteFailure(prefix: string, stderr: string, stdout: string, code: number | null = null): JlremoteError {
@@ -100,7 +103,13 @@ export async function ensureRemoteRunning(
   t: SshTarget,
   remote: RemoteSide,
   name: string,
-  start: { allowed: boolean; sock: boolean | undefined; extra?: string[] },
+  start: {
+    allowed: boolean;
+    sock: boolean | undefined;
+    extra?: string[];
+    /** Told where a starting Jupyter will listen, before start's result (the remote's early line); at most once. */
+    early?: (target: ForwardTarget) => void;
+  },
   ctx: Pick<LocalContext, "err">,
   known: RemoteStatus | null = null,
 ): Promise<RemoteStatus> {
@@ -116,13 +125,9 @@ export async function ensureRemoteRunning(
     ...(queued ? { JLREMOTE_CANCEL_ON_EOF: "1" } : {}),
     // No TCP port on the login node for the laptop flow, unless the instance's settings ask for one.
     ...(start.sock === undefined && !queued ? { [LISTEN_DEFAULT_ENV]: "sock" } : {}),
+    ...(start.early !== undefined ? { [EARLY_TARGET_ENV]: "1" } : {}),
   };
-  // Only the queue's progress is relayed as it comes; an error line is said once, by the failure below.
-  const progress = queued
-    ? relayLines((l) => {
-        if (isProgress(l)) ctx.err(`jllocal: ${t.host}: ${l.replace(/^jlremote: /, "")}`);
-      })
-    : undefined;
+  const progress = startStderr(t.host, queued, start.early, ctx);
   // Cold path: status and, when it says "not running", start, in one round trip.
   const st =
     known !== null
@@ -180,20 +185,4 @@ export async function ensureRemoteRunning(
     throw remoteFailure(`\`jlremote start\` failed on ${t.host}`, started.stderr, started.stdout, started.code);
   }
   return started.status;
-}
-
-/** A progress line of a queued start (`job 42: PENDING (Priority), 3 s`, `submitted batch job 42 …`), not an error. */
-function isProgress(line: string): boolean {
-  return /^(jlremote: )?(job \d+: |submitted batch job )/.test(line);
-}
-
-/** Calls `emit` once per complete line of a stream of chunks. */
-function relayLines(emit: (line: string) => void): (chunk: string) => void {
-  let buf = "";
-  return (chunk) => {
-    buf += chunk;
-    const lines = buf.split(/\r?\n/);
-    buf = lines.pop() ?? "";
-    for (const l of lines) if (l.trim() !== "") emit(l);
-  };
 }

@@ -4,11 +4,14 @@ import { writeFileAtomic } from "../io/atomic-file.js";
 import { homeDir } from "../io/paths.js";
 import { readPrivateFile } from "../io/private-file.js";
 
-/** Write Jupyter's config file unless it already holds exactly this (a crash restart on a full disk still works). */
+/**
+ * Write Jupyter's config file unless it already holds exactly this (a crash restart on a full disk still works). No
+ * fsync before Jupyter's spawn: the file is written again before every launch.
+ */
 export function writeConfigFile(file: string, text: string): void {
   const current = readPrivateFile(file);
   if (current.kind === "ok" && current.text === text) return;
-  writeFileAtomic(file, text, 0o600);
+  writeFileAtomic(file, text, 0o600, false);
 }
 
 /** The one-line failure for a Jupyter whose own configuration decides authentication. */

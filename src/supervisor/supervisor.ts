@@ -43,11 +43,6 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   ctx.onClaimed?.();
   // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
   const credentials = new CredentialKeeper(paths.dir, writer, log);
-  try {
-    credentials.init(Boolean(ctx.adopt || ctx.resume?.token));
-  } catch (err) {
-    throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
-  }
   const signals = listen(log, ctx.job?.endingSignal);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
@@ -67,6 +62,12 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   let kept: KernelKeeping | null = null;
   let job: JobMode | null = null;
   try {
+    // Written while the keeper's Python starts: Jupyter is the first to read it.
+    try {
+      credentials.init(Boolean(ctx.adopt || ctx.resume?.token));
+    } catch (err) {
+      throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
+    }
     job = await enterJob(ctx, writer);
     const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
     const host = writer.record.listenHost ?? undefined;

@@ -1,11 +1,10 @@
 // The laptop flow against a neighbour of another uid racing for the remote port through a SIGKILL of Jupyter and a
 // `jlremote restart`: what an open tab, `jllocal status` and a second `jllocal` send afterwards opens nothing for it.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, freePort, runCli, waitFor } from "../helpers/cli.js";
-import { runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
+import { remoteRecord, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import { loginCookie, withCookie } from "../helpers/login.js";
 import { openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
 
@@ -32,13 +31,7 @@ describe("jllocal with a squatter of another uid on the remote host", {
     "--ssh-config",
     w().sshd.sshConfig,
   ];
-  const recorded = (name: string): Recorded | null => {
-    try {
-      return JSON.parse(readFileSync(join(w().remoteState, "jlremote", name, "state.json"), "utf8")) as Recorded;
-    } catch {
-      return null;
-    }
-  };
+  const recorded = (name: string) => remoteRecord<Recorded>(w().remoteState, name);
   const runningAgain = (name: string, before: number) =>
     waitFor(
       "running again",

@@ -1,6 +1,6 @@
 // Running the built jllocal in tests, and ending every ssh master it left, found through its records and sockets.
 import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { alive, CLI, killPid, killRecorded, sandbox, waitFor, type RunResult, type Sandbox } from "./cli.js";
 import { startSshd, type Sshd } from "./sshd.js";
@@ -88,6 +88,24 @@ export function processesMentioning(path: string): number[] {
   return out;
 }
 
+/** The TCP ports `pid` listens on (its forwards, for an ssh master), from /proc/net/tcp and its fds; sorted. */
+export function listeningPorts(pid: number): number[] {
+  let fds: string[] = [];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`).map((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`));
+  } catch {
+    return [];
+  }
+  const ports: number[] = [];
+  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"])
+    for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f[3] === "0A" && fds.includes(`socket:[${f[9]}]`))
+        ports.push(Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
+    }
+  return [...new Set(ports)].sort((a, b) => a - b);
+}
+
 /** SIGKILL every master found by localMasters and wait until they are gone. */
 export async function killLocalMasters(localRoot: string, sshConfig: string): Promise<void> {
   const pids = localMasters(localRoot, sshConfig);
@@ -136,6 +154,15 @@ export async function startRemoteHost(
     ...extraEnv,
   });
   return { sshd, home, remoteState };
+}
+
+/** The remote instance's state.json as the tests read it (`T`: the fields they use), or null while there is none. */
+export function remoteRecord<T>(remoteState: string, name: string): T | null {
+  try {
+    return JSON.parse(readFileSync(join(remoteState, "jlremote", name, "state.json"), "utf8")) as T;
+  } catch {
+    return null;
+  }
 }
 
 /** A jllocal test's world: the laptop's sandbox, the remote account behind a loopback sshd, and jllocal's state root. */

@@ -1,4 +1,6 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
+import { EARLY_TARGET_ENV } from "../../core/early-target.js";
+import { forwardTarget } from "../../core/remote-status.js";
 import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { spawn } from "node:child_process";
 import { basename, dirname } from "node:path";
@@ -77,12 +79,13 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
   // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  // jllocal's flags (JLREMOTE_CANCEL_ON_EOF, JLREMOTE_LISTEN_DEFAULT) are for its start command only, never Jupyter's.
+  // jllocal's flags (cancel on EOF, listen default, early target) are for its start command only, never Jupyter's.
   const env = {
     ...ctx.env,
     JLREMOTE_INSTANCE: undefined,
     JLREMOTE_CANCEL_ON_EOF: undefined,
     [LISTEN_DEFAULT_ENV]: undefined,
+    [EARLY_TARGET_ENV]: undefined,
   } as NodeJS.ProcessEnv;
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd); a socket
   // chosen for jllocal's start (JLREMOTE_LISTEN_DEFAULT, dropped above) is passed on as --sock.
@@ -155,10 +158,17 @@ async function pollReady(
   deadline: number,
   dirWatch: DirWatch,
 ): Promise<InstanceView> {
+  let told = ctx.onListening === undefined;
   for (;;) {
     const view = ctx.inspect(options.name);
     const state = view.report.state;
     if (state === "running") return view;
+    // Where it will listen, as soon as the supervisor recorded it (a socket at its claim, a port with the spawn).
+    const target = told || state !== "starting" || !view.record ? null : forwardTarget(listenPlace(view.record));
+    if (target !== null) {
+      told = true;
+      ctx.onListening?.(target);
+    }
     const ours = spawned === null || view.record?.supervisor?.pid === spawned;
     if (ours && (state === "failed" || state === "stopped" || !view.supervisorAlive)) {
       const tail = tailLines(view.paths.jupyterLogFile, 15);
@@ -172,6 +182,11 @@ async function pollReady(
       );
     await dirWatch.next(250);
   }
+}
+
+/** The listen fields of a state record. */
+function listenPlace(r: NonNullable<InstanceView["record"]>) {
+  return { port: r.port, socket: r.socket, listenHost: r.listenHost ?? null };
 }
 
 function sleep(ms: number): Promise<void> {

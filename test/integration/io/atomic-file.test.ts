@@ -33,3 +33,14 @@ test("a symlink planted under the temp name is replaced, never written through",
   assert.equal(readFileSync(file, "utf8"), "{}\n");
   assert.equal(statSync(file).mode & 0o777, 0o600);
 });
+
+test("a write without fsync (durable: false) gives the same file: content, exact mode, no temp file", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-atomic-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "jupyter-config.py");
+  writeFileAtomic(file, "c = 1\n", 0o600, false);
+  writeFileAtomic(file, "c = 2\n", 0o600, false);
+  assert.equal(readFileSync(file, "utf8"), "c = 2\n");
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.deepEqual(readdirSync(dir), ["jupyter-config.py"]);
+});
