@@ -94,7 +94,7 @@ export async function adoptionRecovery(sb, rounds, pairs = 2) {
       a: median(a),
       b: median(b),
       ratio: median(a) / median(b),
-      target: 1.5,
+      target: 1.4,
       n: rounds,
       samples: { adopted: a, recovery: b },
     },

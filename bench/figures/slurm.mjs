@@ -123,7 +123,7 @@ export async function slurmStart(sb, rounds) {
       a: median(a),
       b: median(b),
       ratio: median(a) / median(b),
-      target: 1.2,
+      target: 1.15,
       n: rounds,
       samples: { start: a, sbatchByHand: b },
     },

@@ -40,7 +40,7 @@ export async function statusSpeed(sb, rounds) {
       a: m.status,
       b: m.node,
       ratio: m.status / m.node,
-      target: 1.25,
+      target: 1.15,
       n: rounds,
       samples: { status: samples.status, node: samples.node },
     },
