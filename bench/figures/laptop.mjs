@@ -59,7 +59,8 @@ export async function laptopWarm(sb, rounds) {
   const r = await getRemote(sb);
   // Warm state: one cold jllocal run opens the master, starts Jupyter and adds the tunnel.
   // TCP (--no-sock): the seed function forwards a port and finds the URL with `jupyter server list`, so the instance
-  // both sides reach must listen on one (jllocal's default, the private socket, is figure 8's).
+  // both sides reach must listen on one (jllocal's default, the private socket, is figure 8's). --sock only matters
+  // when jllocal starts the instance, so the warm runs below use the default command line (its fast argv path).
   const first = await jllocal(r, ["--json", "--no-sock"]);
   const info = JSON.parse(first.stdout);
   const status = JSON.parse(
@@ -88,7 +89,7 @@ export async function laptopWarm(sb, rounds) {
     const samples = await interleave(
       {
         jllocal: async () => {
-          const res = await jllocal(r, ["--no-sock"]);
+          const res = await jllocal(r);
           if (!res.stdout.includes(`127.0.0.1:${info.localPort}/`))
             throw new Error("warm jllocal changed its local port");
           return res.ms;
