@@ -298,11 +298,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           300,
         );
         assert.match(queued.reason ?? "", /requeued/);
-        // Slurm holds a requeued job for 120 s (BeginTime); release it now.
-        assert.equal(cluster.slurm("scontrol", ["update", `JobId=${first.jobId}`, "StartTime=now"]).code, 0);
+        // Slurm holds a requeued job for 120 s (BeginTime) once the old run has finished completing: an update sent
+        // before that was overwritten and the job waited the full 120 s (seen once in CI). So release it on every
+        // poll while Slurm shows it PENDING.
         const back = await waitFor(
           "the job running again",
           async () => {
+            if (cluster.jobState(first.jobId) === "PENDING")
+              cluster.slurm("scontrol", ["update", `JobId=${first.jobId}`, "StartTime=now"]);
             const s = await status(sb);
             return s.state === "running" && s.supervisorPid !== first.supervisorPid ? s : null;
           },
