@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { after, before, describe, test } from "node:test";
 import { E2E_TIMEOUT_MS, freePort, httpStatus, waitFor } from "../helpers/cli.js";
+import { jupyterlab4 } from "../helpers/flavours.js";
 import {
   listeningPorts,
   localMasters,
@@ -50,6 +51,7 @@ describe("jllocal forwards while the remote Jupyter starts", {
     world = await startJllocalWorld({
       instances: {
         slowsock: { ...server, prologue: "sleep 3" },
+        slowlab: { jupyter: jupyterlab4.jupyter, app: jupyterlab4.app, prologue: "sleep 3" },
         slowtcp: { ...server, port: await freePort(), prologue: "sleep 3" },
         dies: { ...server, maxRestarts: 0, prologue: "sleep 3; exit 3" },
       },
@@ -61,9 +63,10 @@ describe("jllocal forwards while the remote Jupyter starts", {
 
   for (const [name, kind] of [
     ["slowsock", "unix socket"],
+    ["slowlab", "unix socket"],
     ["slowtcp", "TCP port"],
   ] as const)
-    test(`cold start on a ${kind}: ${kind === "unix socket" ? "the local forward listens while Jupyter starts, and the printed URL uses it" : "the forward waits for start's verified result"}`, async () => {
+    test(`cold start on a ${kind} (${name === "slowlab" ? "JupyterLab 4" : "Debian's jupyter_server"}): ${kind === "unix socket" ? "the local forward listens while Jupyter starts, and the printed URL uses it" : "the forward waits for start's verified result"}`, async () => {
       const before = forwards();
       let done = false;
       const run = runJllocal(args(name), w().env, 120_000).finally(() => {
