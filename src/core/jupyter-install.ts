@@ -36,10 +36,18 @@ export function classifyJupyter(path: string): { kind: JupyterKind; entryApp: Ju
 /**
  * The argv prefix per offered app. `found` lists what detection saw: for jupyter and entry kinds, the executables
  * `jupyter-<app>` (absolute paths) next to it or on PATH, plus a sibling `jupyter`; for python, the importable modules.
+ * `launcher`: that `jupyter` (the executable itself, or the sibling) is jupyter_core's Python launcher, which only
+ * execs `jupyter-<app>` from its own directory first: then an entry point there is run directly, without the
+ * launcher's own Python start (~0.1 s before every Jupyter start).
  */
 export function installCommands(
   path: string,
-  found: { entries: Partial<Record<JupyterApp, string>>; sibling: string | null; modules: JupyterApp[] },
+  found: {
+    entries: Partial<Record<JupyterApp, string>>;
+    sibling: string | null;
+    modules: JupyterApp[];
+    launcher?: boolean;
+  },
 ): JupyterInstall {
   const { kind, entryApp } = classifyJupyter(path);
   const commands: Partial<Record<JupyterApp, string[]>> = {};
@@ -47,15 +55,21 @@ export function installCommands(
     if (kind === "python") {
       if (found.modules.includes(app)) commands[app] = [path, "-m", pythonModule[app]];
     } else if (kind === "jupyter") {
-      if (found.entries[app] !== undefined) commands[app] = [path, app];
+      const entry = found.entries[app];
+      if (entry !== undefined) commands[app] = found.launcher && sameDir(entry, path) ? [entry] : [path, app];
     } else if (app === entryApp) {
       commands[app] = [path];
     } else if (found.entries[app] !== undefined) {
-      // pipx/uv tools may expose only some entry points; a sibling is run directly, else through a sibling `jupyter`.
-      commands[app] = found.sibling !== null ? [found.sibling, app] : [found.entries[app] as string];
+      // pipx/uv tools may expose only some entry points; one is run through a sibling `jupyter` unless that is
+      // jupyter_core's launcher (which would exec this very entry point), else directly.
+      commands[app] = found.sibling !== null && !found.launcher ? [found.sibling, app] : [found.entries[app] as string];
     }
   }
   return { path, kind, entryApp, commands };
+}
+
+function sameDir(a: string, b: string): boolean {
+  return a.slice(0, a.lastIndexOf("/")) === b.slice(0, b.lastIndexOf("/"));
 }
 
 /** Pick the app for `--app auto`: lab, else notebook, else server, among what the install offers. */

@@ -1,6 +1,6 @@
 // Finds the `--jupyter` executable and what it offers (lab/notebook/server), as jupyter_core finds subcommands:
 // `jupyter-<app>` next to it or on PATH; for a Python interpreter, the importable modules; with a prologue, inside it.
-import { accessSync, constants, statSync } from "node:fs";
+import { accessSync, closeSync, constants, lstatSync, openSync, readSync, statSync } from "node:fs";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import { JlremoteError, ExitCode } from "../core/errors.js";
 import {
@@ -123,5 +123,27 @@ export async function detectInstall(
     if (dir !== undefined) entries[app] = join(dir, `jupyter-${app}`);
   }
   const sibling = isExecutableFile(join(here, "jupyter")) ? join(here, "jupyter") : null;
-  return { install: installCommands(path, { entries, sibling, modules: [] }), env: seen };
+  const launcher = isPythonLauncher(kind === "jupyter" ? path : sibling);
+  return { install: installCommands(path, { entries, sibling, modules: [], launcher }), env: seen };
+}
+
+/**
+ * Is this `jupyter` jupyter_core's launcher: a script whose first line runs Python (not a site's wrapper script), and
+ * not a symlink (the launcher then prefers its target's directory)?
+ */
+function isPythonLauncher(path: string | null): boolean {
+  if (path === null) return false;
+  let fd: number | null = null;
+  try {
+    if (lstatSync(path).isSymbolicLink()) return false;
+    fd = openSync(path, "r");
+    const head = Buffer.alloc(256);
+    const n = readSync(fd, head, 0, head.length, 0);
+    const first = head.subarray(0, n).toString("latin1").split("\n")[0] ?? "";
+    return /^#!\s*(?:\S*\/env\s+(?:-S\s+)?)?(?:\S*\/)?python[0-9.]*(?:\s|$)/.test(first);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== null) closeSync(fd);
+  }
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { withPrologue } from "../../../src/core/jupyter-install.js";
@@ -14,6 +16,22 @@ test("a venv's python offers lab and server through python -m", { skip: jupyterl
   assert.deepEqual(install.commands.lab, [join(labVenv, "bin", "python"), "-m", "jupyterlab"]);
   assert.deepEqual(install.commands.server, [join(labVenv, "bin", "python"), "-m", "jupyter_server"]);
   assert.equal(install.commands.notebook, undefined);
+});
+
+test("jupyter_core's launcher is skipped for the entry point beside it; a wrapper script or a symlink is kept", async (t) => {
+  if (!existsSync("/usr/bin/jupyter-server")) return t.skip("Debian's jupyter-server is not installed");
+  const { install } = await detectInstall("/usr/bin/jupyter", bare, "/", null);
+  assert.deepEqual(install.commands.server, ["/usr/bin/jupyter-server"]);
+  const dir = mkdtempSync(join(tmpdir(), "jlr-detect-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, "jupyter"), '#!/bin/sh\nmodule load x\nexec /usr/bin/jupyter "$@"\n', { mode: 0o755 });
+  symlinkSync("/usr/bin/jupyter-server", join(dir, "jupyter-server"));
+  const wrapped = await detectInstall(join(dir, "jupyter"), bare, "/", null);
+  assert.deepEqual(wrapped.install.commands.server, [join(dir, "jupyter"), "server"]);
+  rmSync(join(dir, "jupyter"));
+  symlinkSync("/usr/bin/jupyter", join(dir, "jupyter"));
+  const linked = await detectInstall(join(dir, "jupyter"), bare, "/", null);
+  assert.deepEqual(linked.install.commands.server, [join(dir, "jupyter"), "server"]);
 });
 
 test("with a prologue, a bare `jupyter` is looked up on the PATH the prologue makes", {

@@ -39,6 +39,26 @@ test("argv per install kind and app: jupyter <app>, the entry point itself or a 
       "server",
       ["/v/bin/jupyter", "server"],
     ],
+    // jupyter_core's launcher execs the entry point beside it: that one is run directly (one Python start fewer).
+    [
+      "/v/bin/jupyter",
+      { ...none, entries: { lab: "/v/bin/jupyter-lab", server: "/v/bin/jupyter-server" }, launcher: true },
+      "server",
+      ["/v/bin/jupyter-server"],
+    ],
+    // ...but one found elsewhere on PATH still goes through the launcher, as by hand.
+    [
+      "/v/bin/jupyter",
+      { ...none, entries: { server: "/usr/bin/jupyter-server" }, launcher: true },
+      "server",
+      ["/v/bin/jupyter", "server"],
+    ],
+    [
+      "/p/jupyter-lab",
+      { ...none, entries: { server: "/p/jupyter-server" }, sibling: "/p/jupyter", launcher: true },
+      "server",
+      ["/p/jupyter-server"],
+    ],
     ["/p/jupyter-lab", none, "lab", ["/p/jupyter-lab"]],
     ["/p/jupyter-lab", { ...none, entries: { server: "/p/jupyter-server" } }, "server", ["/p/jupyter-server"]],
     [
