@@ -147,7 +147,9 @@ def _register(mkm, entry):
     km = mkm.kernel_manager_factory(connection_file=cf, parent=mkm, log=mkm.log, kernel_name=info.get("kernel_name") or "python3", **kwargs)
     km.load_connection_info(info)  # the checked content: the path is not opened a second time
     km.kernel_id = kid
-    prov = AdoptedProvisioner(kernel_id=kid, kernel_spec=km.kernel_spec, parent=km)
+    # No kernel spec yet: for python3 its look-up imports ipykernel (and debugpy), ~0.4 s before the server could
+    # listen; the provisioner looks it up on a restart, the manager on an interrupt or a cull.
+    prov = AdoptedProvisioner(kernel_id=kid, kernel_spec=None, parent=km)
     prov.connection_info = km.get_connection_info()
     prov.adopt(pid, st[1])
     _reserve_ports(prov, km)

@@ -89,6 +89,12 @@ class AdoptedProvisioner(LocalProvisioner):
         except ProcessLookupError:
             pass
 
+    async def pre_launch(self, **kwargs):
+        # A restart: the kernel spec was left out at adoption (its look-up is slow); the kernel manager finds it now.
+        if self.kernel_spec is None:
+            self.kernel_spec = self.parent.kernel_spec
+        return await super().pre_launch(**kwargs)
+
     async def launch_kernel(self, cmd, **kwargs):
         # A restart of an adopted kernel: from now on a kernel of this server, like any other.
         self.adopted_pid = None
