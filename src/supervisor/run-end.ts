@@ -52,13 +52,15 @@ export async function finishRun(
     open: "served without authentication",
     forbidden: "refused jlremote's token",
   }[end.why];
-  const state = end.why === "stop" ? writer.record.state : "restarting";
-  writer.update({
+  const exitRecord = {
     lastExit: { code: ex.code, signal: ex.signal, at: new Date().toISOString(), reason },
     jupyter: null,
-    state,
+    state: end.why === "stop" ? writer.record.state : ("restarting" as const),
     listenerVerifiedAt: null,
-  });
+  };
+  // On a stop the "stopped" record follows at once and writes this too: one fsync fewer before the supervisor exits.
+  if (end.why === "stop") writer.stage(exitRecord);
+  else writer.update(exitRecord);
   log.info({ code: ex.code, signal: ex.signal, reason }, "jupyter exited");
   if (keep) {
     const c = await cleanupForAdoption(id);

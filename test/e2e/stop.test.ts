@@ -1,5 +1,6 @@
-// End-to-end: `jlremote stop` signals first and waits on the supervisor's exit; it leaves nothing behind when it races
-// a crash restart or finds the supervisor gone; and `status` (the fast path) loads none of what stop and start need.
+// End-to-end: `jlremote stop` signals first and waits on the supervisor's exit, loading no cleanup code when it exits;
+// it leaves nothing behind when it races a crash restart or finds the supervisor gone; and `status` (the fast path)
+// loads none of what stop and start need.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -29,6 +30,17 @@ async function started(t: { after: (fn: () => unknown) => void }) {
   return { sb, s, keepers, kernel: await startKernel(s.port as number, s.token as string, s.jupyterPid as number) };
 }
 
+/** A module to preload (`-r`) that lists, at exit, the builtins the process loaded; `loaded()` reads that list. */
+function moduleList(sb: Sandbox): { preload: string; loaded: () => string[] } {
+  const list = join(sb.dir, "modules.txt");
+  const preload = join(sb.dir, "modules.cjs");
+  writeFileSync(
+    preload,
+    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
+  );
+  return { preload, loaded: () => readFileSync(list, "utf8").split("\n") };
+}
+
 /** Every live process carrying the instance's marker, plus any of `pids` still alive. */
 function leftovers(sb: Sandbox, pids: number[]): number[] {
   return [...new Set([...processesWithEnv(`JLREMOTE_INSTANCE=${instanceId(sb)}`), ...pids.filter(alive)])];
@@ -39,11 +51,14 @@ test("stop returns once the supervisor, the keeper, Jupyter and its kernel are a
 }, async (t) => {
   const { sb, s, keepers, kernel } = await started(t);
   assert.ok(keepers.length > 0, "a keeper is recorded");
-  const stop = await runCli(["stop"], sb.env);
+  const { preload, loaded } = moduleList(sb);
+  const stop = await runCli(["stop"], { ...sb.env, NODE_OPTIONS: `--require ${preload}` });
   assert.equal(stop.code, 0, stop.stderr);
   assert.equal(stop.stderr, "jlremote: stopped 'default'\n");
   // Checked right as the command returned: it waited for the exit, not just for the signal.
   assert.deepEqual(leftovers(sb, [s.supervisorPid as number, s.jupyterPid as number, kernel, ...keepers]), []);
+  // The supervisor cleaned up itself: stop compiled none of its own cleanup (the packed tree, compiled through vm).
+  assert.ok(!loaded().includes("NativeModule vm"), "stop loaded its cleanup code");
   const { state, code } = await status(sb);
   assert.deepEqual({ state, code }, { state: "stopped", code: 3 });
 });
@@ -85,16 +100,10 @@ test("status --json (the fast path) loads no child_process, net, stream or worke
 }, async (t) => {
   const sb = sandbox();
   t.after(() => sb.cleanup());
-  const list = join(sb.dir, "modules.txt");
-  const preload = join(sb.dir, "modules.cjs");
-  writeFileSync(
-    preload,
-    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
-  );
+  const { preload, loaded } = moduleList(sb);
   const r = spawnSync(process.execPath, ["-r", preload, CLI, "status", "--json"], { env: sb.env, encoding: "utf8" });
   assert.equal(r.status, 3, r.stderr);
   assert.equal(JSON.parse(r.stdout).state, "stopped");
-  const loaded = readFileSync(list, "utf8").split("\n");
   for (const m of ["child_process", "net", "stream", "worker_threads", "dns", "zlib", "vm"])
-    assert.ok(!loaded.includes(`NativeModule ${m}`), `status loaded ${m}`);
+    assert.ok(!loaded().includes(`NativeModule ${m}`), `status loaded ${m}`);
 });

@@ -28,23 +28,20 @@ export const detachedBackend: Backend = {
   async stop(view, ctx) {
     const name = view.report.name;
     const wasRunning = view.supervisorAlive || view.jupyterAlive;
-    // Signal first: the supervisor stops the tree while the rest of the stop loads.
+    const head = wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`;
+    // Signal first; the rest of a stop is loaded only when the supervisor did not exit (no CPU taken from Jupyter's
+    // shutdown meanwhile).
     const sup = view.record?.supervisor;
-    const ended =
-      view.supervisorAlive && sup
-        ? await (await import("./supervisor-end.js")).endSupervisor(
-            sup,
-            view.paths.dir,
-            view.record?.options.stopTimeoutMs ?? 0,
-          )
-        : null;
+    if (view.supervisorAlive && sup) {
+      const end = await import("./supervisor-end.js");
+      const ended = await end.endSupervisor(sup, view.paths.dir, view.record?.options.stopTimeoutMs ?? 0);
+      if (await ended.gone) return end.stopMessage(head, end.supervisorStopped(view.paths.stateFile));
+      const { stopInstance } = await stopping();
+      return end.stopMessage(head, await stopInstance(view, ctx, ended));
+    }
     const { stopInstance, stopMessage } = await stopping();
     // Anything alive (an unsupervised Jupyter too) or left by a crash is stopped here.
-    const out = await stopInstance(view, ctx, ended);
-    return stopMessage(
-      wasRunning ? `stopped '${name}'` : `instance '${name}' is not running (${view.report.state})`,
-      out,
-    );
+    return stopMessage(head, await stopInstance(view, ctx));
   },
   async restart(view, ctx) {
     const record = view.record as NonNullable<typeof view.record>;

@@ -1,13 +1,23 @@
 // The first step of a stop, light enough for the fast path: SIGTERM to the live supervisor, then its exit awaited on
-// its exit socket (no polling). The rest of a stop (SIGKILL, cleanup under the lock) is supervisor-stop.ts'.
+// its exit socket (no polling). When it exits, this is also the last step (what it recorded, the message); the rest of
+// a stop (SIGKILL, cleanup under the lock) is supervisor-stop.ts', loaded only when the supervisor did not exit.
 import { join } from "node:path";
 import type { ProcessIdentity } from "../../core/types.js";
 import { EXIT_SOCKET, watchExit } from "../../io/exit-socket.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
+import { readState } from "../../io/state-file.js";
 
 /** A signalled supervisor: `gone` is true once it exited, false when it was still alive after its grace + 10 s. */
 export interface SupervisorEnd {
   gone: Promise<boolean>;
+}
+
+/** What a stop did besides stopping the supervisor and Jupyter. */
+export interface StopOutcome {
+  /** Processes killed by the stop itself (orphans of a crashed instance); a live supervisor's own cleanup is not counted. */
+  killed: number;
+  /** Detached processes left running, as described by the cleanup or recorded by the supervisor. */
+  detached: string[] | number;
 }
 
 /**
@@ -23,4 +33,26 @@ export async function endSupervisor(supervisor: ProcessIdentity, dir: string, gr
     return waitGone([supervisor], closed ? 2000 : graceMs + 10_000, closed ? 1 : 25);
   })();
   return { gone };
+}
+
+/** The outcome of a stop whose supervisor exited by itself: what its cleanup recorded in `stateFile`. */
+export function supervisorStopped(stateFile: string): StopOutcome {
+  const after = readState(stateFile);
+  return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
+}
+
+/** The one stderr line of a stop: what happened, plus killed orphans and detached processes left. */
+export function stopMessage(head: string, out: StopOutcome): string {
+  const extra = [out.killed > 0 ? `killed ${out.killed} orphaned kernel process(es)` : "", detachedNote(out.detached)]
+    .filter(Boolean)
+    .join("; ");
+  return `jlremote: ${head}${extra ? `; ${extra}` : ""}`;
+}
+
+/** The note about detached processes a stop left running (nohup/setsid jobs). */
+function detachedNote(d: string[] | number): string {
+  const n = typeof d === "number" ? d : d.length;
+  if (n === 0) return "";
+  const list = typeof d === "number" ? "" : `: ${d.join(", ")}`;
+  return `left ${n} detached process(es) running (nohup/setsid jobs; see \`jlremote logs\`)${list}`;
 }

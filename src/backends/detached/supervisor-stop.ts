@@ -5,27 +5,11 @@ import { describeProcess } from "../../io/instance-processes.js";
 import { acquireLock } from "../../io/lock.js";
 import { hostName, isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
-import { endSupervisor, type SupervisorEnd } from "./supervisor-end.js";
+import { endSupervisor, supervisorStopped, type StopOutcome, type SupervisorEnd } from "./supervisor-end.js";
 import { readState, writeState } from "../../io/state-file.js";
 import { cleanupInstance, releaseKeepers, stopJupyterTree, type Cleanup } from "../../io/instance-shutdown.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
-
-/** What a stop did besides stopping the supervisor and Jupyter. */
-export interface StopOutcome {
-  /** Processes killed by the stop itself (orphans of a crashed instance); a live supervisor's own cleanup is not counted. */
-  killed: number;
-  /** Detached processes left running, as described by the cleanup or recorded by the supervisor. */
-  detached: string[] | number;
-}
-
-/** The note about detached processes a stop left running (nohup/setsid jobs). */
-function detachedNote(d: string[] | number): string {
-  const n = typeof d === "number" ? d : d.length;
-  if (n === 0) return "";
-  const list = typeof d === "number" ? "" : `: ${d.join(", ")}`;
-  return `left ${n} detached process(es) running (nohup/setsid jobs; see \`jlremote logs\`)${list}`;
-}
 
 /**
  * Stop an instance: SIGTERM to a live supervisor (it stops the tree); else, under the start lock, do it here. `ended`:
@@ -40,10 +24,8 @@ export async function stopInstance(
   if (record === null) return { killed: 0, detached: 0 };
   const grace = record.options.stopTimeoutMs;
   if (view.supervisorAlive && record.supervisor) {
-    if (await (ended ?? (await endSupervisor(record.supervisor, view.paths.dir, grace))).gone) {
-      const after = readState(view.paths.stateFile);
-      return { killed: 0, detached: after.kind === "ok" ? (after.record.detachedProcesses ?? 0) : 0 };
-    }
+    if (await (ended ?? (await endSupervisor(record.supervisor, view.paths.dir, grace))).gone)
+      return supervisorStopped(view.paths.stateFile);
     signalOne(record.supervisor, "SIGKILL");
   }
   if (record.host !== hostName()) return { killed: 0, detached: 0 };
@@ -98,10 +80,4 @@ function sameId(a: ProcessIdentity | null, b: ProcessIdentity | null): boolean {
   return a === b || (a !== null && b !== null && a.pid === b.pid && a.startTime === b.startTime && a.host === b.host);
 }
 
-/** The one stderr line of a stop: what happened, plus killed orphans and detached processes left. */
-export function stopMessage(head: string, out: StopOutcome): string {
-  const extra = [out.killed > 0 ? `killed ${out.killed} orphaned kernel process(es)` : "", detachedNote(out.detached)]
-    .filter(Boolean)
-    .join("; ");
-  return `jlremote: ${head}${extra ? `; ${extra}` : ""}`;
-}
+export { stopMessage, type StopOutcome } from "./supervisor-end.js";

@@ -1,14 +1,16 @@
 // endSupervisor against real processes: the SIGTERM goes out, and the end is seen on the exit socket (or by polling
-// without one) once the process is really gone.
+// without one) once the process is really gone; then what the stop reports from the state the supervisor left.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { endSupervisor } from "../../../../src/backends/detached/supervisor-end.js";
+import { endSupervisor, stopMessage, supervisorStopped } from "../../../../src/backends/detached/supervisor-end.js";
+import type { StateRecord } from "../../../../src/core/types.js";
 import { EXIT_SOCKET } from "../../../../src/io/exit-socket.js";
 import { identify, isAlive } from "../../../../src/io/process-identity.js";
+import { writeState } from "../../../../src/io/state-file.js";
 import { firstLine } from "../../../helpers/cli.js";
 
 const exitSocketModule = resolve(import.meta.dirname, "../../../../src/io/exit-socket.ts");
@@ -45,3 +47,18 @@ for (const hold of [true, false])
     // It exited through its SIGTERM handler: the signal was ours.
     assert.equal(await exited, 0);
   });
+
+test("after a supervisor exited by itself, the stop reports the detached processes it recorded", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-end-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, "state.json");
+  assert.deepEqual(supervisorStopped(file), { killed: 0, detached: 0 });
+  writeState(file, { schema: 1, name: "x", state: "stopped", detachedProcesses: 2 } as unknown as StateRecord);
+  const out = supervisorStopped(file);
+  assert.deepEqual(out, { killed: 0, detached: 2 });
+  assert.equal(
+    stopMessage("stopped 'x'", out),
+    "jlremote: stopped 'x'; left 2 detached process(es) running (nohup/setsid jobs; see `jlremote logs`)",
+  );
+  assert.equal(stopMessage("stopped 'x'", { killed: 0, detached: 0 }), "jlremote: stopped 'x'");
+});
