@@ -170,7 +170,12 @@ const bins = [
     "src/cli.ts",
     "dist/jlremote.cjs",
     [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]],
-    ["src/commands/status.ts", "src/commands/stop.ts", "src/backends/detached/supervisor-end.ts"],
+    [
+      "src/commands/status.ts",
+      "src/commands/stop.ts",
+      "src/backends/detached/supervisor-end.ts",
+      "src/io/exit-socket.ts",
+    ],
   ],
   [
     "src/jllocal.ts",

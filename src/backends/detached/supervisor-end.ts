@@ -1,9 +1,10 @@
 // The first step of a stop, light enough for the fast path: SIGTERM to the live supervisor, then its exit awaited on
-// its exit socket (no polling). When it exits, this is also the last step (what it recorded, the message); the rest of
-// a stop (SIGKILL, cleanup under the lock) is supervisor-stop.ts', loaded only when the supervisor did not exit.
+// its exit socket (no polling; node:net loads after the signal). When it exits, this is also the last step (what it
+// recorded, the message); the rest of a stop (SIGKILL, cleanup under the lock) is supervisor-stop.ts', loaded only
+// when the supervisor did not exit.
 import { join } from "node:path";
 import type { ProcessIdentity } from "../../core/types.js";
-import { EXIT_SOCKET, watchExit } from "../../io/exit-socket.js";
+import { isAlive } from "../../io/process-identity.js";
 import { signalOne, waitGone } from "../../io/process-tree.js";
 import { readState } from "../../io/state-file.js";
 
@@ -21,15 +22,18 @@ export interface StopOutcome {
 }
 
 /**
- * SIGTERM to `supervisor` (it stops Jupyter, the kernels and itself); resolves once the signal is sent. Connected before
- * the signal, the exit socket closes the moment the supervisor exits.
+ * SIGTERM to `supervisor` (it stops Jupyter, the kernels and itself); resolves once its exit socket is connected (or
+ * refused), which closes the moment the supervisor exits.
  */
 export async function endSupervisor(supervisor: ProcessIdentity, dir: string, graceMs: number): Promise<SupervisorEnd> {
-  const exit = await watchExit(join(dir, EXIT_SOCKET));
   signalOne(supervisor, "SIGTERM");
+  // Signal first: node:net loads and the socket connects while the supervisor stops Jupyter (100 ms and more). Should it
+  // be gone by then, the connect is refused (or it is no longer alive once connected) and its end is polled.
+  const { EXIT_SOCKET, watchExit } = await import("../../io/exit-socket.js");
+  const exit = await watchExit(join(dir, EXIT_SOCKET));
   const gone = (async () => {
     // The socket closes as node exits, a few ms before the process is gone: then check every ms, not every 25.
-    const closed = exit !== null && (await exit.gone(graceMs + 10_000));
+    const closed = exit !== null && isAlive(supervisor) && (await exit.gone(graceMs + 10_000));
     return waitGone([supervisor], closed ? 2000 : graceMs + 10_000, closed ? 1 : 25);
   })();
   return { gone };
