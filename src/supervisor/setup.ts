@@ -71,7 +71,7 @@ export function listen(
 
 /** A batch job's listen address, looked up at once (a name lookup: tens of ms) while the first steps run; null outside a job. */
 export function lookUpListenAddress(ctx: SupervisorContext): Promise<string> | null {
-  const address = ctx.job?.listenAddress() ?? null;
+  const address = ctx.job ? (ctx.listenAddress ?? ctx.job.listenAddress()) : null;
   address?.catch(() => {}); // awaited (and its error given up on) in enterJob
   return address;
 }
