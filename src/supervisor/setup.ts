@@ -84,7 +84,8 @@ export async function enterJob(
 ): Promise<JobMode | null> {
   if (!ctx.job || !address) return null;
   try {
-    writer.update({ listenHost: await address });
+    // Written with the job's first record by startJobMode (one fsync fewer before Jupyter's spawn).
+    writer.stage({ listenHost: await address });
   } catch (err) {
     throw giveUp(writer, (err as Error).message, err);
   }
