@@ -5,6 +5,7 @@ import { writeSync } from "node:fs";
 import type { CommandContext } from "./context.js";
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
+import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { lineWriter, progressWriter } from "./io/output.js";
 
@@ -27,6 +28,7 @@ export async function main(argv: string[]): Promise<ExitCode> {
     // jllocal's cold path (src/core/ssh-command.ts): never inherited by the supervisor, Jupyter or its kernels.
     const orStart = parseOrStart(ctx.env[OR_START_ENV]);
     delete ctx.env[OR_START_ENV];
+    unparkAfterNodeStart(ctx.env);
     const fast = parseFastStatus(argv);
     if (fast !== null) {
       const status = await import("./commands/status.js");

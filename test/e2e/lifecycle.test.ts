@@ -347,3 +347,24 @@ test("status --json with JLREMOTE_OR_START (jllocal's cold path) starts a stoppe
   assert.equal(plain.code, 3);
   assert.ok(!plain.stdout.includes("jllocal:starting"));
 });
+
+test("NODE_EXTRA_CA_CERTS is parked for the supervisor's node start only: Jupyter gets it back unchanged", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const env = { ...sb.env, NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" };
+  const r = await runCli(
+    ["start", "--app", "server", "--name", "ca", "--port", String(await freePort()), "--json"],
+    env,
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(r.stdout) as Status;
+  const environ = (pid: number) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+  // /proc/PID/environ is the environment at exec: the supervisor's node started without the variable.
+  assert.ok(!environ(s.supervisorPid).some((e) => e.startsWith("NODE_EXTRA_CA_CERTS=")), "parked at the exec");
+  const jupyter = environ(s.jupyterPid);
+  assert.ok(jupyter.includes("NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt"), "back for Jupyter");
+  assert.ok(!jupyter.some((e) => e.startsWith("JLREMOTE_PARKED_")), "no parked name reaches Jupyter");
+  assert.equal((await runCli(["stop", "--name", "ca"], env)).code, 0);
+});

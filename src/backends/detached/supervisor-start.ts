@@ -19,6 +19,7 @@ import { readState, ensurePrivateDir } from "../../io/state-file.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
 import { withSupervisorFlags } from "../../io/supervisor-argv.js";
+import { parkForNodeStart } from "../../core/node-startup-env.js";
 
 /**
  * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit
@@ -80,8 +81,9 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
   // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
   // jllocal's flags (cancel on EOF, listen default, early target) are for its start command only, never Jupyter's.
+  // NODE_EXTRA_CA_CERTS is parked for the supervisor's node start and restored by its entry (core/node-startup-env.ts).
   const env = {
-    ...ctx.env,
+    ...parkForNodeStart(ctx.env),
     JLREMOTE_INSTANCE: undefined,
     JLREMOTE_CANCEL_ON_EOF: undefined,
     [LISTEN_DEFAULT_ENV]: undefined,
