@@ -87,11 +87,23 @@ export function listen(
   };
 }
 
+/** A batch job's listen address, looked up at once (a name lookup: tens of ms) while the first steps run; null outside a job. */
+export function lookUpListenAddress(ctx: SupervisorContext): Promise<string> | null {
+  const address = ctx.job ? (ctx.listenAddress ?? ctx.job.listenAddress()) : null;
+  address?.catch(() => {}); // awaited (and its error given up on) in enterJob
+  return address;
+}
+
 /** A batch job: listen where the login node can reach us (the token guards it), tell readers we live. */
-export async function enterJob(ctx: SupervisorContext, writer: StateWriter): Promise<JobMode | null> {
-  if (!ctx.job) return null;
+export async function enterJob(
+  ctx: SupervisorContext,
+  writer: StateWriter,
+  address: Promise<string> | null,
+): Promise<JobMode | null> {
+  if (!ctx.job || !address) return null;
   try {
-    writer.update({ listenHost: await ctx.job.listenAddress() });
+    // Written with the job's first record by startJobMode (one fsync fewer before Jupyter's spawn).
+    writer.stage({ listenHost: await address });
   } catch (err) {
     throw giveUp(writer, (err as Error).message, err);
   }

@@ -3,7 +3,7 @@
 import type pino from "pino";
 import { logDefaults } from "../core/instance-options.js";
 import type { JupyterFlavour } from "../core/jupyter-config.js";
-import { claimOrLetGo, enterJob, listen, prepareFresh } from "./setup.js";
+import { claimOrLetGo, enterJob, listen, lookUpListenAddress, prepareFresh } from "./setup.js";
 import { afterRun, decideRestart, defaultRestartPolicy, giveUpReason } from "../core/restart-policy.js";
 import type { InstanceOptions } from "../core/types.js";
 import { closeQuietly, rotateAndOpen, type RotationPolicy } from "../io/logs.js";
@@ -40,6 +40,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   // A runtime dir others may read never gets Jupyter's info file or kernel keys: the instance's own one is used then.
   const ctx = { ...given, env: withPrivateRuntime(given.env, paths.dir) };
   let options = normalized(ctx.adopt?.options ?? ctx.options);
+  const address = lookUpListenAddress(ctx);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
@@ -70,7 +71,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     } catch (err) {
       throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
     }
-    job = await enterJob(ctx, writer);
+    job = await enterJob(ctx, writer, address);
     const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
     const host = writer.record.listenHost ?? undefined;
     if (!ctx.adopt) await prepareFresh(ctx, options, writer, host, portBase, credentials);
