@@ -73,6 +73,11 @@ export function jobIdHere(env: Record<string, string | undefined>): string | nul
   return null;
 }
 
+/** The scheduler whose job this process is in (by its environment), or null. */
+export function schedulerHere(env: Record<string, string | undefined>): Scheduler | null {
+  return all.find((s) => s.inJob.jobId(env) !== null) ?? null;
+}
+
 /** Look at the named instance through its backend: state file plus liveness checks, no network, no daemon. */
 export function inspect(env: Record<string, string | undefined>, name: string, version: string): InstanceView {
   return inspectWith(backendFor(env, name), env, name, version);

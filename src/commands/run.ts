@@ -9,7 +9,7 @@ import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
 import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "../context.js";
-import { inspect, jobIdHere, schedulerNamed, schedulerNames } from "../backends/registry.js";
+import { inspect, jobIdHere, schedulerHere, schedulerNamed, schedulerNames } from "../backends/registry.js";
 import { resolveStart } from "../instance/start-options.js";
 import { takeover } from "../instance/takeover.js";
 
@@ -22,6 +22,10 @@ export interface RunFlags extends RawStartOptions {
 /** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
 export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promise<ExitCode> {
   const ctx = { ...cmdCtx, schedulerNames };
+  // In a batch job, the address Jupyter will listen on (a name lookup, tens of ms) is looked up while options are read.
+  const here = schedulerHere(ctx.env);
+  const address = here?.inJob.listenAddress();
+  address?.catch(() => {}); // awaited by the supervisor (which gives up on its error)
   const { options } = await resolveStart(flags, ctx);
   const paths = instancePaths(ctx.env, options.name);
   ensurePrivateDir(paths.dir, ctx.err);
@@ -63,6 +67,7 @@ export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promi
       resume,
       reload,
       job: scheduler ? schedulerNamed(scheduler).inJob : undefined,
+      listenAddress: scheduler && scheduler === here?.name ? address : undefined,
       onClaimed: () => {
         // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling.
         holdExitSocket(join(paths.dir, EXIT_SOCKET));

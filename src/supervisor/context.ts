@@ -24,4 +24,6 @@ export interface SupervisorContext {
   onClaimed?: () => void;
   /** Set when the supervisor is a batch job's main step: its scheduler's hooks (port base, address, heartbeat...). */
   job?: InJob;
+  /** `job.listenAddress()` when the caller started it early (it overlaps reading the options); else asked here. */
+  listenAddress?: Promise<string>;
 }

@@ -41,6 +41,8 @@ export interface WatchOptions {
   healthIntervalMs: number;
   healthRetries: number;
   onReady: (baseUrl: string) => void | Promise<void>;
+  /** Subscribe `poke` to "Jupyter may listen now" (its info file appeared) until ready; returns the unsubscribe. */
+  listening?: (poke: () => void) => () => void;
   /** Periodic work (heartbeat, log rotation), at most every `housekeepingMs`. */
   housekeeping?: { everyMs: number; run: () => void };
   log: pino.Logger;
@@ -53,6 +55,51 @@ function probeTimeoutMs(healthIntervalMs: number): number {
   return Math.min(10_000, Math.max(1000, healthIntervalMs));
 }
 
+/** Probe until Jupyter answers through a verified listener (its base_url then), or why not. */
+async function untilReady(
+  wake: Wakeup,
+  o: WatchOptions,
+  ended: () => RunEndReason | null,
+  chores: () => void,
+  probe: Probe,
+): Promise<string | RunEnd> {
+  const deadline = performance.now() + o.readyTimeoutMs;
+  // Woken early when Jupyter writes its info file (right after it binds), only between probes.
+  let napping = false;
+  const unsubscribe = o.listening?.(() => {
+    if (napping) wake.poke();
+  });
+  let refused = "";
+  try {
+    for (;;) {
+      chores();
+      const g = o.gate();
+      if (g.ok) {
+        // Authentication must be on: without the token the same request has to be refused (403 or a login
+        // redirect). Both requests go out at once: the check costs no round trip more on the way to ready.
+        const both = await wake.race(
+          Promise.all([probe(g.endpoint, o.token, 1000, g.baseUrl), probe(g.endpoint, null, 2000, g.baseUrl)]),
+        );
+        if (both?.[0] === 403) return { why: "forbidden", readyAt: null };
+        if (both?.[0] === 200) return both[1] === 200 ? { why: "open", readyAt: null } : g.baseUrl;
+      } else if (g.foreign && g.why !== refused) {
+        refused = g.why;
+        o.log.warn({ reason: g.why }, "not sending the token: the listener is not our Jupyter");
+      }
+      const w0 = ended();
+      if (w0 !== null) return { why: w0, readyAt: null };
+      napping = true;
+      await wake.sleep(readyPollMs);
+      napping = false;
+      const w = ended();
+      if (w !== null) return { why: w, readyAt: null };
+      if (performance.now() > deadline) return { why: "timeout", readyAt: null };
+    }
+  } finally {
+    unsubscribe?.();
+  }
+}
+
 /** Watch until Jupyter exits, hangs, or a stop/restart request arrives. */
 export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOptions): Promise<RunEnd> {
   const probe = o.probe ?? probeStatus;
@@ -63,7 +110,6 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
     wake.poke();
   });
   const ended = (): RunEndReason | null => wake.pending ?? (exited ? "exit" : null);
-  const deadline = performance.now() + o.readyTimeoutMs;
   let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
   const chores = () => {
     if (o.housekeeping && performance.now() >= nextChores) {
@@ -71,34 +117,10 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
       nextChores = performance.now() + o.housekeeping.everyMs;
     }
   };
-  let readyAt: number | null = null;
-  let baseUrl = "/";
-  let refused = "";
-  for (;;) {
-    chores();
-    const g = o.gate();
-    if (g.ok) {
-      const code = await wake.race(probe(g.endpoint, o.token, 1000, g.baseUrl));
-      if (code === 403) return { why: "forbidden", readyAt };
-      if (code === 200) {
-        // Authentication must be on: without the token the same request has to be refused (403 or a login redirect).
-        if ((await wake.race(probe(g.endpoint, null, 2000, g.baseUrl))) === 200) return { why: "open", readyAt };
-        readyAt = performance.now();
-        baseUrl = g.baseUrl;
-        break;
-      }
-    } else if (g.foreign && g.why !== refused) {
-      refused = g.why;
-      o.log.warn({ reason: g.why }, "not sending the token: the listener is not our Jupyter");
-    }
-    const w0 = ended();
-    if (w0 !== null) return { why: w0, readyAt };
-    await wake.sleep(readyPollMs);
-    const w = ended();
-    if (w !== null) return { why: w, readyAt };
-    if (performance.now() > deadline) return { why: "timeout", readyAt };
-  }
-  await o.onReady(baseUrl);
+  const ready = await untilReady(wake, o, ended, chores, probe);
+  if (typeof ready === "object") return ready;
+  const readyAt = performance.now();
+  await o.onReady(ready);
   const timeout = probeTimeoutMs(o.healthIntervalMs);
   let nextProbe = performance.now() + o.healthIntervalMs;
   let failures = 0;

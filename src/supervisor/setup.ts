@@ -4,6 +4,7 @@ import type pino from "pino";
 import { ExitCode, JlremoteError, fsErrorText } from "../core/errors.js";
 import type { InstanceOptions } from "../core/types.js";
 import { cleanupInstance } from "../io/instance-shutdown.js";
+import { closeQuietly } from "../io/logs.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import type { SupervisorContext } from "./context.js";
 import { startJobMode, type JobMode } from "./job-mode.js";
@@ -12,6 +13,7 @@ import { giveUp, initialRecord } from "./record.js";
 import { recordCleanup } from "./run-end.js";
 import { StateWriter } from "./state-writer.js";
 import { Wakeup } from "./wakeup.js";
+import type { KernelKeeping } from "./kernel-keeping.js";
 
 /** Write the first record; a supervisor no command could see must not run Jupyter (nothing is started yet). */
 export function claim(ctx: SupervisorContext, options: InstanceOptions): StateWriter {
@@ -24,6 +26,22 @@ export function claim(ctx: SupervisorContext, options: InstanceOptions): StateWr
     throw new JlremoteError(reason, ExitCode.failure, { cause: err });
   }
   return writer;
+}
+
+/** `claim` after the keeper was started: when the claim fails, that keeper goes (no other) and Jupyter's log is closed. */
+export function claimOrLetGo(
+  ctx: SupervisorContext,
+  options: InstanceOptions,
+  keeperStarting: Promise<KernelKeeping>,
+  logFd: number,
+): StateWriter {
+  try {
+    return claim(ctx, options);
+  } catch (err) {
+    closeQuietly(logFd); // the keeper has its own copy
+    void keeperStarting.then((k) => k.letGo()).catch(() => {});
+    throw err;
+  }
 }
 
 /**
@@ -69,11 +87,23 @@ export function listen(
   };
 }
 
+/** A batch job's listen address, looked up at once (a name lookup: tens of ms) while the first steps run; null outside a job. */
+export function lookUpListenAddress(ctx: SupervisorContext): Promise<string> | null {
+  const address = ctx.job ? (ctx.listenAddress ?? ctx.job.listenAddress()) : null;
+  address?.catch(() => {}); // awaited (and its error given up on) in enterJob
+  return address;
+}
+
 /** A batch job: listen where the login node can reach us (the token guards it), tell readers we live. */
-export async function enterJob(ctx: SupervisorContext, writer: StateWriter): Promise<JobMode | null> {
-  if (!ctx.job) return null;
+export async function enterJob(
+  ctx: SupervisorContext,
+  writer: StateWriter,
+  address: Promise<string> | null,
+): Promise<JobMode | null> {
+  if (!ctx.job || !address) return null;
   try {
-    writer.update({ listenHost: await ctx.job.listenAddress() });
+    // Written with the job's first record by startJobMode (one fsync fewer before Jupyter's spawn).
+    writer.stage({ listenHost: await address });
   } catch (err) {
     throw giveUp(writer, (err as Error).message, err);
   }

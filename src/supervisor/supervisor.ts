@@ -3,11 +3,12 @@
 import type pino from "pino";
 import { logDefaults } from "../core/instance-options.js";
 import type { JupyterFlavour } from "../core/jupyter-config.js";
-import { claim, enterJob, listen, prepareFresh } from "./setup.js";
+import { claimOrLetGo, enterJob, listen, lookUpListenAddress, prepareFresh } from "./setup.js";
 import { afterRun, decideRestart, defaultRestartPolicy, giveUpReason } from "../core/restart-policy.js";
 import type { InstanceOptions } from "../core/types.js";
 import { closeQuietly, rotateAndOpen, type RotationPolicy } from "../io/logs.js";
 import { removeStaleSocket } from "../io/socket-file.js";
+import { watchInfoFile } from "../io/runtime-info.js";
 import type { SupervisorContext } from "./context.js";
 import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
 import type { JobMode } from "./job-mode.js";
@@ -39,16 +40,13 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   // A runtime dir others may read never gets Jupyter's info file or kernel keys: the instance's own one is used then.
   const ctx = { ...given, env: withPrivateRuntime(given.env, paths.dir) };
   let options = normalized(ctx.adopt?.options ?? ctx.options);
-  const writer = claim(ctx, options);
-  ctx.onClaimed?.();
-  // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
-  const credentials = new CredentialKeeper(paths.dir, writer, log);
-  const signals = listen(log, ctx.job?.endingSignal);
+  const address = lookUpListenAddress(ctx);
   const policy = logPolicy(options);
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
-  // The keeper (a Python start) and the install's flavour probe run while the port is chosen; the keeper is recorded
-  // with the spawned Jupyter (a keeper without children exits with the supervisor), an adopted Jupyter's at once.
+  // The keeper (a Python start, the first thing on the way to Jupyter's spawn) starts before the claim's write; the
+  // install's flavour probe runs while the port is chosen. The keeper is recorded with the spawned Jupyter (a keeper
+  // without children exits with the supervisor), an adopted Jupyter's at once.
   const keeperStarting = KernelKeeping.start({
     dir: paths.dir,
     jupyter: options.jupyter,
@@ -57,6 +55,11 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     log,
     formerKeepers: ctx.adopt?.keepers ?? ctx.resume?.keepers ?? [],
   });
+  const writer = claimOrLetGo(ctx, options, keeperStarting, logFd);
+  ctx.onClaimed?.();
+  // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
+  const credentials = new CredentialKeeper(paths.dir, writer, log);
+  const signals = listen(log, ctx.job?.endingSignal);
   let flavourEarly = ctx.adopt?.jupyter ? null : flavourOf(ctx, options);
   flavourEarly?.catch(() => {}); // awaited (and its error thrown) at the first spawn
   let kept: KernelKeeping | null = null;
@@ -68,7 +71,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     } catch (err) {
       throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
     }
-    job = await enterJob(ctx, writer);
+    job = await enterJob(ctx, writer, address);
     const portBase = ctx.job ? ctx.job.portBase(ctx.job.jobId(ctx.env)) : 8888;
     const host = writer.record.listenHost ?? undefined;
     if (!ctx.adopt) await prepareFresh(ctx, options, writer, host, portBase, credentials);
@@ -105,6 +108,7 @@ export async function supervise(given: SupervisorContext): Promise<void> {
           ctx.env,
         ),
         token: writer.record.token,
+        listening: (poke) => watchInfoFile(ctx.env, watched.identity.pid, poke),
         readyTimeoutMs: options.readyTimeoutMs,
         healthIntervalMs: options.healthIntervalMs,
         healthRetries: options.healthRetries,

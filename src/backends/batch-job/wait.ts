@@ -1,14 +1,18 @@
 // Follows a submitted job until Jupyter answers on its node: its state on ctx.progress (a live line on a TTY, a line
-// per change elsewhere); Ctrl-C (or jllocal's end) while it waits in the queue cancels it.
-import { join } from "node:path";
+// per change elsewhere); Ctrl-C (or jllocal's end) while it waits in the queue cancels it. Woken by the supervisor's
+// writes of state.json; the scheduler is asked only while the files cannot answer, at most once a second (wait-pace.ts).
+import { basename, dirname, join } from "node:path";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { InstanceOptions } from "../../core/types.js";
 import type { InstanceView } from "../../instance/view.js";
+import { watchFile } from "../../io/dir-watch.js";
 import { tailLines } from "../../io/logs.js";
+import { instancePaths } from "../../io/paths.js";
 import { type BackendContext, CANCEL_ON_EOF } from "../backend.js";
 import type { BatchJobRecord } from "./job-file.js";
 import { progressLine, shownState } from "./job-view.js";
 import type { BatchJobKind } from "./kind.js";
+import { askEveryMs, firstAskAt, lookAfterMs } from "./wait-pace.js";
 
 /** Wait until the job's Jupyter is ready; throws with the end reason (and log tails) if the job ends first. */
 export async function waitForJob<R extends BatchJobRecord>(
@@ -30,9 +34,14 @@ export async function waitForJob<R extends BatchJobRecord>(
   const name = options.name;
   let runningSince: number | null = null;
   const limitMs = options.readyTimeoutMs + options.stopTimeoutMs + 30_000;
+  const { stateFile } = instancePaths(ctx.env, name);
+  const dirWatch = watchFile(dirname(stateFile), basename(stateFile));
+  let askAt = firstAskAt(submitted, started);
   try {
     for (;;) {
-      const view = await kind.settle(ctx.inspect(name), ctx);
+      const asking = Date.now() >= askAt;
+      const view = asking ? await kind.settle(ctx.inspect(name), ctx) : ctx.inspect(name);
+      if (asking) askAt = Date.now() + askEveryMs;
       const r = view.report;
       if (r.jobId !== jobId)
         throw new JlremoteError(
@@ -79,9 +88,10 @@ export async function waitForJob<R extends BatchJobRecord>(
           ExitCode.failure,
           { detail: jobLogTail(view) },
         );
-      await new Promise((res) => setTimeout(res, r.state === "pending" ? 1000 : 200));
+      await dirWatch.next(lookAfterMs(r.state, askAt, Date.now()));
     }
   } finally {
+    dirWatch.close();
     ctx.progress.done();
     process.off("SIGINT", onInt);
     // Nothing else reads stdin: let it go, so it does not keep the process alive.

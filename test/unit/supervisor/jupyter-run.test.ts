@@ -132,3 +132,56 @@ test("Jupyter's exit ends the watch at once, also in the middle of a long wait",
   assert.equal((await run).why, "exit");
   assert.ok(performance.now() - t0 < 1000);
 });
+
+test("a listening poke wakes the readiness wait between probes, never drops a probe's answer, and ends at ready", async () => {
+  const wake = new Wakeup();
+  let poke: (() => void) | null = null;
+  let subscribed = 0;
+  let listening = false;
+  let probes = 0;
+  const probe = authed(async () => {
+    probes += 1;
+    poke?.(); // an info-file event while a probe is in flight
+    return listening ? 200 : 0;
+  });
+  let readyAt = 0;
+  const run = watchJupyter(forever(), wake, {
+    ...opts,
+    readyTimeoutMs: 60_000,
+    healthIntervalMs: 60_000,
+    probe,
+    listening: (p) => {
+      subscribed += 1;
+      poke = p;
+      return () => {
+        subscribed -= 1;
+        poke = null;
+      };
+    },
+    onReady: () => {
+      readyAt = performance.now();
+      wake.fire("stop");
+    },
+  });
+  // Poll interval is 25 ms: with the poke the next probe goes out at once (a generous bound against a loaded CI).
+  await new Promise((r) => setTimeout(r, 2));
+  const t0 = performance.now();
+  listening = true;
+  (poke as (() => void) | null)?.();
+  assert.equal((await run).why, "stop");
+  assert.ok(readyAt - t0 < 15, `ready ${readyAt - t0} ms after the poke`);
+  assert.equal(subscribed, 0, "the subscription ends once Jupyter is ready");
+  assert.ok(probes >= 1);
+});
+
+test("the check without the token goes out with the token's probe; an open server is refused", async () => {
+  const wake = new Wakeup();
+  const sent: (string | null)[] = [];
+  const probe = async (_e: unknown, token: string | null) => {
+    sent.push(token);
+    return 200;
+  };
+  const end = await watchJupyter(forever(), wake, { ...opts, healthIntervalMs: 60_000, probe });
+  assert.equal(end.why, "open");
+  assert.deepEqual(sent, ["t", null]);
+});
