@@ -111,7 +111,8 @@ test("the config file gives defaults and per-name settings, below remembered and
   assert.deepEqual([by.maxRestarts?.value, by.maxRestarts?.source], [5, "default"]);
   const text = await runCli(["config", "--name", "x"], sb.env);
   assert.match(text.stdout, /^ {2}port +\d+ +remembered/m);
-  assert.match(text.stdout, /^ {2}runs: \/usr\/bin\/jupyter server$/m);
+  // jupyter_core's launcher would exec the entry point beside it: jlremote runs that directly.
+  assert.match(text.stdout, /^ {2}runs: \/usr\/bin\/jupyter-server$/m);
   assert.equal((await runCli(["stop", "--name", "x"], sb.env)).code, 0);
 });
 
@@ -238,7 +239,7 @@ test("doctor shows what a python interpreter, a lone jupyter-lab and jupyter off
     ],
     [
       "/usr/bin/jupyter",
-      /apps: notebook 6\.\d+\.\d+, server 1\.\d+\.\d+; --app auto picks notebook \(\/usr\/bin\/jupyter notebook\)/,
+      /apps: notebook 6\.\d+\.\d+, server 1\.\d+\.\d+; --app auto picks notebook \(\/usr\/bin\/jupyter-notebook\)/,
     ],
   ];
   for (const [jupyter, re] of cases) {
