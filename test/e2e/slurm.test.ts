@@ -304,14 +304,20 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         const back = await waitFor(
           "the job running again",
           async () => {
-            if (cluster.jobState(first.jobId) === "PENDING")
+            if (/^(PENDING|REQUEUE)/.test(cluster.jobState(first.jobId) ?? "")) {
+              cluster.slurm("scontrol", ["release", first.jobId]);
               cluster.slurm("scontrol", ["update", `JobId=${first.jobId}`, "StartTime=now"]);
+            }
             const s = await status(sb);
             return s.state === "running" && s.supervisorPid !== first.supervisorPid ? s : null;
           },
           120_000,
           500,
-        );
+        ).catch(async (err: Error) => {
+          // What Slurm and jlremote said at the end, so a CI failure says where it stuck.
+          const job = cluster.slurm("scontrol", ["show", "job", "-o", first.jobId]).stdout.trim();
+          throw new Error(`${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}`);
+        });
         assert.equal(back.jobId, first.jobId);
         assert.equal(back.token, first.token, "same token after the requeue");
         assert.equal(
