@@ -66,11 +66,7 @@ export function schedulerNamed(name: SchedulerName): Scheduler {
 
 /** This process's job id under any registered scheduler (a supervisor run as a job's main step), or null. */
 export function jobIdHere(env: Record<string, string | undefined>): string | null {
-  for (const s of all) {
-    const id = s.inJob.jobId(env);
-    if (id !== null) return id;
-  }
-  return null;
+  return schedulerHere(env)?.inJob.jobId(env) ?? null;
 }
 
 /** The scheduler whose job this process is in (by its environment), or null. */

@@ -9,7 +9,7 @@ import type { Gate } from "./listener-gate.js";
 import type { Wake, Wakeup } from "./wakeup.js";
 
 /** How often a starting Jupyter is probed: its readiness is on the path of `start` and of every recovery. */
-const readyPollMs = 25;
+const defaultReadyPollMs = 25;
 
 /** A Jupyter process we spawned or adopted. */
 export interface WatchedJupyter {
@@ -38,6 +38,8 @@ export interface WatchOptions {
   gate: () => Gate;
   token: string;
   readyTimeoutMs: number;
+  /** How often a starting Jupyter is probed (default 25 ms); tests set it long to see what else wakes the wait. */
+  readyPollMs?: number;
   healthIntervalMs: number;
   healthRetries: number;
   onReady: (baseUrl: string) => void | Promise<void>;
@@ -89,7 +91,7 @@ async function untilReady(
       const w0 = ended();
       if (w0 !== null) return { why: w0, readyAt: null };
       napping = true;
-      await wake.sleep(readyPollMs);
+      await wake.sleep(o.readyPollMs ?? defaultReadyPollMs);
       napping = false;
       const w = ended();
       if (w !== null) return { why: w, readyAt: null };

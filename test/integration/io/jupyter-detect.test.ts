@@ -34,6 +34,14 @@ test("jupyter_core's launcher is skipped for the entry point beside it; a wrappe
   assert.deepEqual(linked.install.commands.server, [join(dir, "jupyter"), "server"]);
 });
 
+test("JupyterLab 4 in a venv: jupyter-lab and jupyter-server beside the venv's launcher are run directly", {
+  skip: jupyterlab4.skip,
+}, async () => {
+  const { install } = await detectInstall(join(labVenv, "bin", "jupyter"), bare, "/", null);
+  assert.deepEqual(install.commands.lab, [join(labVenv, "bin", "jupyter-lab")]);
+  assert.deepEqual(install.commands.server, [join(labVenv, "bin", "jupyter-server")]);
+});
+
 test("with a prologue, a bare `jupyter` is looked up on the PATH the prologue makes", {
   skip: jupyterlab4.skip,
 }, async () => {
