@@ -169,12 +169,14 @@ const bins = [
   [
     "src/cli.ts",
     "dist/jlremote.cjs",
-    [["cli-commands", "src/cli-commands.ts", ["runCommandLine"]]],
+    [["cli-commands", "src/cli-commands.ts", ["runCommandLine", "preloadRun"]]],
     [
       "src/commands/status.ts",
       "src/commands/stop.ts",
       "src/backends/detached/supervisor-end.ts",
       "src/io/exit-socket.ts",
+      // Spawned by start before its command tree loads, and the warm supervisor's own wait.
+      "src/io/warm-supervisor.ts",
     ],
   ],
   [

@@ -3,10 +3,11 @@
 // (src/cli-commands.ts), loaded lazily.
 import { writeSync } from "node:fs";
 import type { CommandContext } from "./context.js";
-import { errorOutcome, type ExitCode } from "./core/errors.js";
+import { errorOutcome, ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
+import { isWarmArgv, WARM_WAIT_MS } from "./core/warm-supervisor.js";
 import { lineWriter, progressWriter } from "./io/output.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -23,12 +24,22 @@ const ctx: CommandContext = {
 };
 
 /** Parse, run, and return the exit code; every error becomes one line on stderr. */
-export async function main(argv: string[]): Promise<ExitCode> {
+export async function main(argv0: string[]): Promise<ExitCode> {
+  let argv = argv0;
   try {
     // jllocal's cold path (src/core/ssh-command.ts): never inherited by the supervisor, Jupyter or its kernels.
     const orStart = parseOrStart(ctx.env[OR_START_ENV]);
     delete ctx.env[OR_START_ENV];
     unparkAfterNodeStart(ctx.env);
+    if (isWarmArgv(argv)) {
+      // A supervisor spawned ahead by start: compile its modules, then run the argv start sends (none: exit).
+      const preload = async () => (await import("./cli-commands.js")).preloadRun();
+      const go = await (await import("./io/warm-supervisor.js")).awaitGo(preload, WARM_WAIT_MS);
+      if (go === null) return ExitCode.ok;
+      process.chdir(go.cwd);
+      ctx.cwd = go.cwd;
+      argv = go.argv;
+    }
     const fast = parseFastStatus(argv);
     if (fast !== null) {
       const status = await import("./commands/status.js");
@@ -38,14 +49,14 @@ export async function main(argv: string[]): Promise<ExitCode> {
       if (code !== 3 || orStart === null || !fast.json) return code;
       // Not running: start it in this process (one node start less on jllocal's cold path); never exit 3 again.
       writeStdout(START_MARKER);
-      const started = await (await import("./cli-commands.js")).runCommandLine(
-        ["start", "--json", "--name", fast.name, ...orStart],
-        ctx,
-      );
+      const startArgv = ["start", "--json", "--name", fast.name, ...orStart];
+      await warmUp(startArgv);
+      const started = await (await import("./cli-commands.js")).runCommandLine(startArgv, ctx);
       return started === 3 ? 1 : started;
     }
     const stop = parseFastStop(argv);
     if (stop !== null) return await (await import("./commands/stop.js")).stopCommand(stop, ctx);
+    if (argv[0] === "start") await warmUp(argv);
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
     return await (await import("./cli-commands.js")).runCommandLine(argv, ctx);
   } catch (err) {
@@ -53,6 +64,11 @@ export async function main(argv: string[]): Promise<ExitCode> {
     for (const line of lines) ctx.err(line);
     return exitCode;
   }
+}
+
+/** A start's first step: the supervisor's node starts now, while start takes the lock (src/core/warm-supervisor.ts). */
+async function warmUp(argv: readonly string[]): Promise<void> {
+  ctx.warmSupervisor = (await import("./io/warm-supervisor.js")).warmSupervisorFor(argv, ctx.self, ctx.env);
 }
 
 /** One line straight to fd 1 (process.stdout would load node:stream, a few ms of the status path). */

@@ -1,5 +1,7 @@
 // What every command receives from cli.ts: environment, cwd, output sinks and how to re-run this CLI.
 import type { Progress } from "./core/progress.js";
+import type { ChildProcess } from "node:child_process";
+import type { WarmSupervisor } from "./core/warm-supervisor.js";
 
 /** Injected dependencies of a command (tests can run commands in-process with their own). */
 export interface CommandContext {
@@ -14,6 +16,8 @@ export interface CommandContext {
   version: string;
   /** argv prefix that runs this CLI again: [node, ...execArgv, script]. */
   self: string[];
+  /** A supervisor node spawned ahead by cli.ts for a start (src/core/warm-supervisor.ts); the detached start uses it. */
+  warmSupervisor?: WarmSupervisor<ChildProcess>;
 }
 
 /** Options shared by commands that address one instance. */

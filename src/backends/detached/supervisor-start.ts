@@ -1,7 +1,5 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
-import { EARLY_TARGET_ENV } from "../../core/early-target.js";
 import { forwardTarget } from "../../core/remote-status.js";
-import { LISTEN_DEFAULT_ENV } from "../../core/ssh-command.js";
 import { spawn } from "node:child_process";
 import { basename, dirname } from "node:path";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
@@ -19,7 +17,7 @@ import { readState, ensurePrivateDir } from "../../io/state-file.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
 import { withSupervisorFlags } from "../../io/supervisor-argv.js";
-import { parkForNodeStart } from "../../core/node-startup-env.js";
+import { supervisorSpawnEnv } from "../../core/warm-supervisor.js";
 
 /**
  * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit
@@ -76,28 +74,22 @@ export async function ensureStarted(
 }
 
 async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, stateFile: string): Promise<number> {
-  const [cmd, ...pre] = withSupervisorFlags(ctx.self) as [string, ...string[]];
-  // Own session and no inherited stdio: `ssh host jlremote start` and `start | cat` return at once.
+  // Own session and no inherited stdout: `ssh host jlremote start` and `start | cat` return at once.
   // stderr is read until the supervisor has recorded itself: when it cannot (disk full), its one-line reason is ours.
-  // Started from another instance's terminal, the supervisor is no process of that instance: its marker is dropped.
-  // jllocal's flags (cancel on EOF, listen default, early target) are for its start command only, never Jupyter's.
-  // NODE_EXTRA_CA_CERTS is parked for the supervisor's node start and restored by its entry (core/node-startup-env.ts).
-  const env = {
-    ...parkForNodeStart(ctx.env),
-    JLREMOTE_INSTANCE: undefined,
-    JLREMOTE_CANCEL_ON_EOF: undefined,
-    [LISTEN_DEFAULT_ENV]: undefined,
-    [EARLY_TARGET_ENV]: undefined,
-  } as NodeJS.ProcessEnv;
+  const env = supervisorSpawnEnv(ctx.env) as NodeJS.ProcessEnv;
   // The supervisor resolves the same settings itself (config file, remembered, defaults; root dir = its cwd); a socket
-  // chosen for jllocal's start (JLREMOTE_LISTEN_DEFAULT, dropped above) is passed on as --sock.
-  const argv = [...pre, "run", "--name", options.name, ...(options.sock ? ["--sock"] : []), "--daemon-child"];
-  const child = spawn(cmd, argv, {
-    cwd: options.rootDir,
-    env,
-    detached: true,
-    stdio: ["ignore", "ignore", "pipe"],
-  });
+  // chosen for jllocal's start (JLREMOTE_LISTEN_DEFAULT, dropped from its env) is passed on as --sock.
+  const runArgv = ["run", "--name", options.name, ...(options.sock ? ["--sock"] : []), "--daemon-child"];
+  const prefix = withSupervisorFlags(ctx.self);
+  // The warm supervisor cli.ts spawned ahead becomes this one; else (none, stale, other env) a fresh spawn.
+  const child =
+    ctx.warmSupervisor?.launch(prefix, env, { argv: runArgv, cwd: options.rootDir }) ??
+    spawn(prefix[0] as string, [...prefix.slice(1), ...runArgv], {
+      cwd: options.rootDir,
+      env,
+      detached: true,
+      stdio: ["ignore", "ignore", "pipe"],
+    });
   let exited: number | null = null;
   let said = "";
   child.stderr?.on("data", (d: Buffer) => {

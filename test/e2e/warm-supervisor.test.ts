@@ -1,0 +1,111 @@
+// End-to-end: start spawns its supervisor's node ahead (`run --warm`) and hands it the run argv; an unused warm process
+// exits and touches nothing (src/core/warm-supervisor.ts).
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import {
+  CLI,
+  E2E_TIMEOUT_MS,
+  freePort,
+  killPid,
+  processesWithEnv,
+  runCli,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
+
+/** Warm processes of this sandbox (its HOME in their environment), other than `except`. */
+function warmProcesses(sb: Sandbox, except: number[] = []): number[] {
+  return processesWithEnv(`HOME=${sb.dir}`, /jlremote\.cjs run --warm/).filter((p) => !except.includes(p));
+}
+
+function box(t: { after: (fn: () => Promise<void>) => void }): Sandbox {
+  const sb = sandbox();
+  t.after(async () => {
+    for (const pid of warmProcesses(sb)) killPid(pid);
+    await sb.cleanup();
+  });
+  return sb;
+}
+
+/** Run `jlremote run --warm …` with `input` on stdin (then EOF); its exit code and stderr. */
+function warm(sb: Sandbox, input: string, args: string[] = []): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [CLI, "run", "--warm", ...args], {
+      env: sb.env,
+      cwd: sb.dir,
+      stdio: ["pipe", "ignore", "pipe"],
+    });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      res({ code, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+test("start's supervisor is the warm process it spawned first, running in the root dir", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = box(t);
+  const port = await freePort();
+  const root = join(sb.dir, "work");
+  mkdirSync(root);
+  const r = await runCli(
+    ["start", "--app", "server", "--name", "w1", "--port", String(port), "--root-dir", root, "--json"],
+    sb.env,
+    { cwd: sb.dir },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const st = JSON.parse(r.stdout) as { state: string; supervisorPid: number };
+  assert.equal(st.state, "running");
+  const argv = readFileSync(`/proc/${st.supervisorPid}/cmdline`, "utf8").split("\0").filter(Boolean);
+  assert.deepEqual(argv.slice(-4), ["run", "--warm", "--name", "w1"], argv.join(" "));
+  assert.equal(readlinkSync(`/proc/${st.supervisorPid}/cwd`), root);
+  // No other warm process is left behind.
+  assert.equal(warmProcesses(sb, [st.supervisorPid]).length, 0);
+});
+
+test("a start that finds its instance running lets its warm process go", { timeout: E2E_TIMEOUT_MS }, async (t) => {
+  const sb = box(t);
+  const first = await runCli(["start", "--app", "server", "--name", "w2", "--json"], sb.env);
+  assert.equal(first.code, 0, first.stderr);
+  const { supervisorPid } = JSON.parse(first.stdout) as { supervisorPid: number };
+  const again = await runCli(["start", "--app", "server", "--name", "w2", "--json"], sb.env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((JSON.parse(again.stdout) as { supervisorPid: number }).supervisorPid, supervisorPid);
+  await waitFor("the unused warm process to exit", () => warmProcesses(sb, [supervisorPid]).length === 0, 20_000);
+  const stop = await runCli(["stop", "--name", "w2"], sb.env);
+  assert.equal(stop.code, 0, stop.stderr);
+});
+
+test("a warm process without a go line exits 0 and writes nothing", { timeout: E2E_TIMEOUT_MS }, async (t) => {
+  const sb = box(t);
+  for (const input of ["", "not json\n", `${JSON.stringify({ argv: ["start"], cwd: "/" })}\n`]) {
+    const r = await warm(sb, input, ["--name", "w3"]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, "");
+  }
+  assert.equal(existsSync(join(sb.env.XDG_STATE_HOME as string, "jlremote")), false);
+});
+
+test("a go line into a missing root dir: one line on stderr, no stack, nothing started", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = box(t);
+  const go = { argv: ["run", "--name", "w4", "--daemon-child"], cwd: join(sb.dir, "gone") };
+  const r = await warm(sb, `${JSON.stringify(go)}\n`);
+  assert.notEqual(r.code, 0);
+  const lines = r.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0] as string, /^jlremote: .*gone/);
+  assert.equal(existsSync(join(sb.env.XDG_STATE_HOME as string, "jlremote", "w4", "state.json")), false);
+});
