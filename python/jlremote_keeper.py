@@ -11,8 +11,11 @@ import ctypes
 import errno
 import os
 import select
-import signal
 import sys
+
+# The C module under `signal`: its enum wrappers cost ~10 ms of imports before the ready line (names are looked up
+# with the full module, imported once ready is said).
+import _signal as signal
 
 PR_SET_CHILD_SUBREAPER = 36
 LOG_FD = 3
@@ -26,6 +29,16 @@ def emit(obj):
         os.write(1, (json.dumps(obj) + "\n").encode())
     except OSError:
         pass  # the supervisor is gone; keep reaping
+
+
+def signal_name(number):
+    """SIGKILL for 9 (the full signal module is loaded after the ready line)."""
+    import signal as full
+
+    try:
+        return full.Signals(number).name
+    except ValueError:
+        return "SIG%d" % number
 
 
 def spawn(argv, cwd, env):
@@ -84,6 +97,8 @@ def main():
     # Written by hand: the supervisor waits for this line, and the json module is not loaded yet.
     os.write(1, b'{"event": "ready", "pid": %d}\n' % os.getpid())
     import json
+    import signal as _names  # noqa: F401  (loaded now: signal_name() needs it when Jupyter dies by a signal)
+
     while True:
         has_children = reap(jupyters)
         if quitting or (not stdin_open and not has_children):
@@ -135,7 +150,7 @@ def reap(jupyters):
         if pid in jupyters:
             jupyters.discard(pid)
             code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
-            sig = signal.Signals(os.WTERMSIG(status)).name if os.WIFSIGNALED(status) else None
+            sig = signal_name(os.WTERMSIG(status)) if os.WIFSIGNALED(status) else None
             emit({"event": "exit", "pid": pid, "code": code, "signal": sig})
 
 

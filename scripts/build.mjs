@@ -169,7 +169,11 @@ const bins = [
   [
     "src/cli.ts",
     "dist/jlremote.cjs",
-    [["cli-commands", "src/cli-commands.ts", ["runCommandLine", "preloadRun"]]],
+    [
+      ["cli-commands", "src/cli-commands.ts", ["runCommandLine"]],
+      // The supervisor's: `run` in canonical form (src/cli.ts), about half the full tree.
+      ["run-commands", "src/run-commands.ts", ["runCanonical", "preloadRun"]],
+    ],
     [
       "src/commands/status.ts",
       "src/commands/stop.ts",

@@ -9,6 +9,7 @@ import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
 import type { CommandContext } from "./context.js";
 import { fillSchedulerNames } from "./core/scheduler-names.js";
+import { startFlags } from "./core/start-flags.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
@@ -20,36 +21,6 @@ const binDirFlags = (a: Record<string, unknown>) => ({
   binDir: a.binDir as string | undefined,
   force: Boolean(a.force),
 });
-
-function startFlags(a: Record<string, unknown>) {
-  return {
-    name: String(a.name),
-    app: a.app as string | undefined,
-    jupyter: a.jupyter as string | undefined,
-    port: a.port,
-    rootDir: a.rootDir as string | undefined,
-    maxRestarts: a.maxRestarts,
-    timeout: a.timeout,
-    stopTimeout: a.stopTimeout,
-    sock: a.sock as boolean | undefined,
-    reset: Boolean(a.reset),
-    profile: a.profile as string | undefined,
-    healthInterval: a.healthInterval,
-    healthRetries: a.healthRetries,
-    logMaxSize: a.logMaxSize,
-    logKeep: a.logKeep,
-    extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String),
-    json: Boolean(a.json),
-    daemonChild: Boolean(a.daemonChild),
-    scheduler: a.scheduler as string | undefined,
-    idleTimeout: a.idleTimeout,
-    sbatch: a.sbatch as string | undefined,
-    qsub: a.qsub as string | undefined,
-    noWait: a.wait === false,
-    timeWarning: a.timeWarning,
-    requeue: Boolean(a.requeue),
-  };
-}
 
 type Command = (a: Record<string, unknown>, ctx: CommandContext) => Promise<ExitCode>;
 const startCommand: Command = async (a, ctx) => (await import("./commands/start.js")).startCommand(startFlags(a), ctx);
@@ -132,11 +103,6 @@ function build(y: Argv, ctx: CommandContext, schedulers: readonly string[]): Arg
     .fail((msg, err) => {
       throw err ?? new JlremoteError(`${msg} (see jlremote --help)`, ExitCode.usage);
     });
-}
-
-/** Evaluate the supervisor's modules ahead: a warm supervisor does it while it waits (src/io/warm-supervisor.ts). */
-export async function preloadRun(): Promise<void> {
-  await import("./commands/run.js");
 }
 
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */

@@ -93,6 +93,9 @@ function writeCache(ctx: CodeCacheContext, key: CacheKey, data: Buffer): void {
 }
 
 function saveAll(ctx: CodeCacheContext): void {
+  // JLREMOTE_CODE_CACHE=0 set before the exit: none saved (src/cli.ts, a warm supervisor that was never used: its tree
+  // compiled but none of it run, its cache would hold none of the functions every later supervisor runs).
+  if (process.env.JLREMOTE_CODE_CACHE === "0") return;
   for (const { script, key } of unsaved.splice(0)) {
     try {
       const data = script.createCachedData();

@@ -137,3 +137,20 @@ test("a user who cannot write beside the bundle keeps the cache in ~/.cache/jlre
   assert.equal(asNobody().status, 0);
   assert.equal(statSync(join(dir, name)).ino, ino);
 });
+
+test("a warm supervisor that exits unused writes no cache (its tree compiled, none of it run)", () => {
+  const warm = (input: string) =>
+    spawnSync(process.execPath, ["--max-semi-space-size=1", "--single-threaded", bundle, "run", "--warm"], {
+      env: sb.env,
+      input,
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+  const r = warm("");
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(caches(bundleDir), []);
+  // The same process told to run (into a missing dir: it fails after compiling) does write one.
+  const go = warm(`${JSON.stringify({ argv: ["run", "--name", "w", "--daemon-child"], cwd: join(sb.dir, "gone") })}\n`);
+  assert.notEqual(go.status, 0);
+  assert.equal(caches(bundleDir).length, 1, go.stderr);
+});

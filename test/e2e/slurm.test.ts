@@ -316,7 +316,26 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         ).catch(async (err: Error) => {
           // What Slurm and jlremote said at the end, so a CI failure says where it stuck.
           const job = cluster.slurm("scontrol", ["show", "job", "-o", first.jobId]).stdout.trim();
-          throw new Error(`${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}`);
+          const out = (() => {
+            try {
+              return readFileSync(join(sb.stateDir(), "job.out"), "utf8").slice(-2000);
+            } catch (e) {
+              return `(${(e as Error).message})`;
+            }
+          })();
+          const logs = ["slurmctld.log", "slurmd.log"].map((f) => {
+            try {
+              return `${f}: ${readFileSync(join(cluster.dir, "log", f), "utf8")
+                .split("\n")
+                .slice(-25)
+                .join("\n")}`;
+            } catch (e) {
+              return `${f}: (${(e as Error).message})`;
+            }
+          });
+          throw new Error(
+            `${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}\njob.out: ${out}\n${logs.join("\n")}`,
+          );
         });
         assert.equal(back.jobId, first.jobId);
         assert.equal(back.token, first.token, "same token after the requeue");
