@@ -298,16 +298,12 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           300,
         );
         assert.match(queued.reason ?? "", /requeued/);
-        // Slurm holds a requeued job for 120 s (BeginTime) once the old run has finished completing: an update sent
-        // before that was overwritten and the job waited the full 120 s (seen once in CI). So release it on every
-        // poll while Slurm shows it PENDING.
+        // Slurm holds a requeued job for the credential lifetime (cred_expire: 30 s in the test cluster, 120 s by
+        // default): slurmd refuses an earlier launch (the job FAILED at once, with no output, when this test forced
+        // StartTime=now). So it only waits.
         const back = await waitFor(
           "the job running again",
           async () => {
-            if (/^(PENDING|REQUEUE)/.test(cluster.jobState(first.jobId) ?? "")) {
-              cluster.slurm("scontrol", ["release", first.jobId]);
-              cluster.slurm("scontrol", ["update", `JobId=${first.jobId}`, "StartTime=now"]);
-            }
             const s = await status(sb);
             return s.state === "running" && s.supervisorPid !== first.supervisorPid ? s : null;
           },
