@@ -169,11 +169,7 @@ const bins = [
   [
     "src/cli.ts",
     "dist/jlremote.cjs",
-    [
-      ["cli-commands", "src/cli-commands.ts", ["runCommandLine"]],
-      // The supervisor's: `run` in canonical form (src/cli.ts), about half the full tree.
-      ["run-commands", "src/run-commands.ts", ["runCanonical", "preloadRun"]],
-    ],
+    [["cli-commands", "src/cli-commands.ts", ["runCommandLine", "preloadRun"]]],
     [
       "src/commands/status.ts",
       "src/commands/stop.ts",

@@ -105,6 +105,11 @@ function build(y: Argv, ctx: CommandContext, schedulers: readonly string[]): Arg
     });
 }
 
+/** Evaluate the supervisor's modules ahead: a warm supervisor does it while it waits (src/io/warm-supervisor.ts). */
+export async function preloadRun(): Promise<void> {
+  await import("./commands/run.js");
+}
+
 /** Parse argv with yargs and run the command it names; returns its exit code (errors are thrown). */
 export async function runCommandLine(argv0: string[], ctx: CommandContext): Promise<ExitCode> {
   const argv = joinDashValues(argv0);

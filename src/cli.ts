@@ -33,7 +33,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     unparkAfterNodeStart(ctx.env);
     if (isWarmArgv(argv)) {
       // A supervisor spawned ahead by start: compile its modules, then run the argv start sends (none: exit).
-      const preload = async () => (await import("./run-commands.js")).preloadRun();
+      const preload = async () => (await import("./cli-commands.js")).preloadRun();
       const go = await (await import("./io/warm-supervisor.js")).awaitGo(preload, WARM_WAIT_MS);
       if (go === null) {
         // Never used: it saves no code cache (src/io/code-cache.ts), since it compiled its tree but ran none of it.
@@ -61,11 +61,6 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     const stop = parseFastStop(argv);
     if (stop !== null) return await (await import("./commands/stop.js")).stopCommand(stop, ctx);
     if (argv[0] === "start") await warmUp(argv);
-    if (argv[0] === "run") {
-      // The supervisor: its own, smaller command tree when the argv is canonical (it is when jlremote wrote it).
-      const code = await (await import("./run-commands.js")).runCanonical(argv, ctx);
-      if (code !== null) return code;
-    }
     // The bundle embeds this module as source compiled on first use (scripts/build.mjs), so status never parses it.
     return await (await import("./cli-commands.js")).runCommandLine(argv, ctx);
   } catch (err) {
