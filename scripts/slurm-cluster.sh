@@ -87,7 +87,7 @@ SlurmctldPort=$ctldport
 SlurmdPort=$dport
 AuthType=auth/munge
 CredType=cred/munge
-AuthInfo=socket=$D/munge/munge.sock,cred_expire=30
+AuthInfo=socket=$D/munge/munge.sock,cred_expire=60
 SlurmUser=root
 StateSaveLocation=$D/state
 SlurmdSpoolDir=$D/spool

@@ -296,11 +296,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           },
           60_000,
           300,
-        );
+        ).catch(async (err: Error) => {
+          const job = cluster.slurm("scontrol", ["show", "job", "-o", first.jobId]).stdout.trim();
+          throw new Error(`${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}`);
+        });
         assert.match(queued.reason ?? "", /requeued/);
-        // Slurm holds a requeued job for the credential lifetime (cred_expire: 30 s in the test cluster, 120 s by
-        // default): slurmd refuses an earlier launch (the job FAILED at once, with no output, when this test forced
-        // StartTime=now). So it only waits.
+        // Slurm holds a requeued job for the credential lifetime (cred_expire: 60 s in the test cluster, 120 s by
+        // default; long enough for the pending state above to be seen): slurmd refuses an earlier launch (the job
+        // FAILED at once, with no output, when this test forced StartTime=now). So it only waits.
         const back = await waitFor(
           "the job running again",
           async () => {
