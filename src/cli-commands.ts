@@ -9,7 +9,6 @@ import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
 import type { CommandContext } from "./context.js";
 import { fillSchedulerNames } from "./core/scheduler-names.js";
-import { startFlags } from "./core/start-flags.js";
 
 type Handler = (argv: Record<string, unknown>) => Promise<ExitCode> | ExitCode;
 let result: Promise<ExitCode> | ExitCode = ExitCode.ok;
@@ -21,6 +20,36 @@ const binDirFlags = (a: Record<string, unknown>) => ({
   binDir: a.binDir as string | undefined,
   force: Boolean(a.force),
 });
+
+function startFlags(a: Record<string, unknown>) {
+  return {
+    name: String(a.name),
+    app: a.app as string | undefined,
+    jupyter: a.jupyter as string | undefined,
+    port: a.port,
+    rootDir: a.rootDir as string | undefined,
+    maxRestarts: a.maxRestarts,
+    timeout: a.timeout,
+    stopTimeout: a.stopTimeout,
+    sock: a.sock as boolean | undefined,
+    reset: Boolean(a.reset),
+    profile: a.profile as string | undefined,
+    healthInterval: a.healthInterval,
+    healthRetries: a.healthRetries,
+    logMaxSize: a.logMaxSize,
+    logKeep: a.logKeep,
+    extraArgs: ((a["--"] as unknown[] | undefined) ?? []).map(String),
+    json: Boolean(a.json),
+    daemonChild: Boolean(a.daemonChild),
+    scheduler: a.scheduler as string | undefined,
+    idleTimeout: a.idleTimeout,
+    sbatch: a.sbatch as string | undefined,
+    qsub: a.qsub as string | undefined,
+    noWait: a.wait === false,
+    timeWarning: a.timeWarning,
+    requeue: Boolean(a.requeue),
+  };
+}
 
 type Command = (a: Record<string, unknown>, ctx: CommandContext) => Promise<ExitCode>;
 const startCommand: Command = async (a, ctx) => (await import("./commands/start.js")).startCommand(startFlags(a), ctx);

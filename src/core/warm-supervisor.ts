@@ -23,8 +23,6 @@ export interface WarmSupervisor<Child> {
    * supervisor (returned). Otherwise it is let go and null says: spawn a fresh one.
    */
   launch(argv0: readonly string[], env: Env, go: WarmGo): Child | null;
-  /** Let it go unused (it exits at the EOF on its stdin). */
-  release(): void;
 }
 
 /** What a warm process is told: the supervisor's argv (from `run`) and the directory it runs in (the root dir). */

@@ -48,6 +48,7 @@ function spawnWarmSupervisor(
   child.unref();
   (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  // Unused, it is let go by closing its stdin (it exits at that EOF).
   const release = () => {
     child?.stdin?.end();
     child?.stderr?.destroy();
@@ -72,7 +73,6 @@ function spawnWarmSupervisor(
       c.stdin?.end(encodeGo(go));
       return c;
     },
-    release,
   };
 }
 

@@ -44,6 +44,22 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
     const r = await runCli(["status", "--json", "--name", name], env(sb));
     return JSON.parse(r.stdout) as Status;
   };
+  /** What Slurm, jlremote, the job's output and the daemons' logs said, so a CI failure says where a job stuck. */
+  const whereItStuck = async (sb: Sandbox, jobId: string): Promise<string> => {
+    const tail = (file: string, lines: number) => {
+      try {
+        return readFileSync(file, "utf8").split("\n").slice(-lines).join("\n");
+      } catch (e) {
+        return `(${(e as Error).message})`;
+      }
+    };
+    return [
+      `job: ${cluster.slurm("scontrol", ["show", "job", "-o", jobId]).stdout.trim()}`,
+      `status: ${JSON.stringify(await status(sb))}`,
+      `job.out: ${tail(join(sb.stateDir(), "job.out"), 40)}`,
+      ...["slurmctld.log", "slurmd.log"].map((f) => `${f}: ${tail(join(cluster.dir, "log", f), 25)}`),
+    ].join("\n");
+  };
   const withSandbox = (body: (sb: Sandbox) => Promise<void>) => async () => {
     const sb = sandbox();
     try {
@@ -297,8 +313,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           60_000,
           300,
         ).catch(async (err: Error) => {
-          const job = cluster.slurm("scontrol", ["show", "job", "-o", first.jobId]).stdout.trim();
-          throw new Error(`${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}`);
+          throw new Error(`${err.message}\n${await whereItStuck(sb, first.jobId)}`);
         });
         assert.match(queued.reason ?? "", /requeued/);
         // Slurm holds a requeued job for the credential lifetime (cred_expire: 60 s in the test cluster, 120 s by
@@ -313,28 +328,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           120_000,
           500,
         ).catch(async (err: Error) => {
-          // What Slurm and jlremote said at the end, so a CI failure says where it stuck.
-          const job = cluster.slurm("scontrol", ["show", "job", "-o", first.jobId]).stdout.trim();
-          const out = (() => {
-            try {
-              return readFileSync(join(sb.stateDir(), "job.out"), "utf8").slice(-2000);
-            } catch (e) {
-              return `(${(e as Error).message})`;
-            }
-          })();
-          const logs = ["slurmctld.log", "slurmd.log"].map((f) => {
-            try {
-              return `${f}: ${readFileSync(join(cluster.dir, "log", f), "utf8")
-                .split("\n")
-                .slice(-25)
-                .join("\n")}`;
-            } catch (e) {
-              return `${f}: (${(e as Error).message})`;
-            }
-          });
-          throw new Error(
-            `${err.message}\njob: ${job}\nstatus: ${JSON.stringify(await status(sb))}\njob.out: ${out}\n${logs.join("\n")}`,
-          );
+          throw new Error(`${err.message}\n${await whereItStuck(sb, first.jobId)}`);
         });
         assert.equal(back.jobId, first.jobId);
         assert.equal(back.token, first.token, "same token after the requeue");
