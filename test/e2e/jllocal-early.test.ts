@@ -97,8 +97,15 @@ describe("jllocal forwards while the remote Jupyter starts", {
     // A master that stays (it carries another tunnel): the failed run must cancel its own forward on it.
     const up = await runJllocal(args("slowsock"), w().env, 120_000);
     assert.equal(up.code, 0, up.stderr);
-    const before = forwards();
-    assert.ok(before.length > 0, "the master carries a forward");
+    // Polled: the master's listening socket is read from /proc (CI once read none right after jllocal returned).
+    const before = await waitFor(
+      "the master to carry a forward",
+      () => {
+        const f = forwards();
+        return f.length > 0 ? f : null;
+      },
+      10_000,
+    );
     const run = runJllocal(args("dies"), w().env, 120_000);
     await waitFor(
       "the early forward of the failing start",
