@@ -2,10 +2,11 @@
 
 Kernels orphaned by Jupyter are re-parented here (not to init or a Node process, which never reaps non-children),
 stay alive for the next Jupyter to re-adopt, and are reaped when they end: no zombie is left.
-Protocol: JSON lines. stdin: {"op": "spawn", "argv", "cwd", "env"} | {"op": "quit"}. stdout: {"event": "ready"},
+Protocol: JSON lines. stdin: {"op": "spawn", "argv", "cwd", "env", "log"} | {"op": "quit"}. stdout: {"event": "ready"},
 {"event": "spawned", "pid"} | {"event": "spawn-error", "message"}, {"event": "exit", "pid", "code", "signal"}.
-Jupyter's stdout/stderr go to fd 3. Exits on "quit", SIGTERM, or once stdin is closed (supervisor gone) and no
-child is left. Standard library only: it runs on whatever Python 3 runs Jupyter.
+Jupyter's stdout/stderr are appended to the spawn's "log" file, opened here for each spawn (the keeper may be started
+before that file's path is known); the keeper's own stderr goes there too from then on. Exits on "quit", SIGTERM, or
+once stdin is closed (supervisor gone) and no child is left. Standard library only: it runs on any Python 3.
 """
 import ctypes
 import errno
@@ -18,7 +19,6 @@ import sys
 import _signal as signal
 
 PR_SET_CHILD_SUBREAPER = 36
-LOG_FD = 3
 
 
 def emit(obj):
@@ -41,8 +41,15 @@ def signal_name(number):
         return "SIG%d" % number
 
 
-def spawn(argv, cwd, env):
-    """fork + exec with Jupyter's output on fd 3; an exec failure comes back through a close-on-exec pipe."""
+def open_log(path):
+    """Jupyter's log, appended to (private, no symlink followed); also the keeper's own stderr from now on."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    os.dup2(fd, 2)
+    return fd
+
+
+def spawn(argv, cwd, env, log_fd):
+    """fork + exec with Jupyter's output on log_fd; an exec failure comes back through a close-on-exec pipe."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -55,8 +62,8 @@ def spawn(argv, cwd, env):
                 os.chdir(cwd)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
-            os.dup2(LOG_FD, 1)
-            os.dup2(LOG_FD, 2)
+            os.dup2(log_fd, 1)
+            os.dup2(log_fd, 2)
             os.execvpe(argv[0], argv, env)
         except OSError as e:
             os.write(w, ("%s: %s" % (errno.errorcode.get(e.errno, "E?"), e.strerror)).encode())
@@ -81,7 +88,6 @@ def main():
     if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
         emit({"event": "spawn-error", "message": "prctl(PR_SET_CHILD_SUBREAPER) failed"})
         return 3
-    os.set_inheritable(LOG_FD, False)
     # SIGINT (a Ctrl-C to the foreground `jlremote run` group) and SIGHUP are the supervisor's to handle.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -128,7 +134,15 @@ def main():
                     # Nothing to flush (every write is os.write): skip the interpreter's teardown, ~20 ms of a stop.
                     os._exit(0)
                 if msg.get("op") == "spawn":
-                    pid, err = spawn(msg["argv"], msg.get("cwd"), msg.get("env") or {})
+                    try:
+                        log_fd = open_log(msg["log"])
+                    except (OSError, KeyError, TypeError) as e:
+                        emit({"event": "spawn-error", "message": "cannot open the log: %s" % e})
+                        continue
+                    try:
+                        pid, err = spawn(msg["argv"], msg.get("cwd"), msg.get("env") or {}, log_fd)
+                    finally:
+                        os.close(log_fd)
                     if pid is None:
                         emit({"event": "spawn-error", "message": err})
                     else:

@@ -175,8 +175,9 @@ const bins = [
       "src/commands/stop.ts",
       "src/backends/detached/supervisor-end.ts",
       "src/io/exit-socket.ts",
-      // Spawned by start before its command tree loads, and the warm supervisor's own wait.
+      // Spawned by start before its command tree loads, and the warm supervisor's own wait and early keeper.
       "src/io/warm-supervisor.ts",
+      "src/io/keeper-process.ts",
     ],
   ],
   [

@@ -34,6 +34,8 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     if (isWarmArgv(argv)) {
       // A supervisor spawned ahead by start: compile its modules, then run the argv start sends (none: exit).
       const preload = async () => (await import("./cli-commands.js")).preloadRun();
+      // The kernel keeper's Python starts first: it is ready by the time the run argv comes.
+      const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env);
       const go = await (await import("./io/warm-supervisor.js")).awaitGo(preload, WARM_WAIT_MS);
       if (go === null) {
         // Never used: it saves no code cache (src/io/code-cache.ts), since it compiled its tree but ran none of it.
@@ -42,6 +44,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       }
       process.chdir(go.cwd);
       ctx.cwd = go.cwd;
+      ctx.earlyKeeper = earlyKeeper ?? undefined;
       argv = go.argv;
     }
     const fast = parseFastStatus(argv);

@@ -1,7 +1,7 @@
 // What every command receives from cli.ts: environment, cwd, output sinks and how to re-run this CLI.
 import type { Progress } from "./core/progress.js";
 import type { ChildProcess } from "node:child_process";
-import type { WarmSupervisor } from "./core/warm-supervisor.js";
+import type { EarlyKeeper, WarmSupervisor } from "./core/warm-supervisor.js";
 
 /** Injected dependencies of a command (tests can run commands in-process with their own). */
 export interface CommandContext {
@@ -18,6 +18,8 @@ export interface CommandContext {
   self: string[];
   /** A supervisor node spawned ahead by cli.ts for a start (src/core/warm-supervisor.ts); the detached start uses it. */
   warmSupervisor?: WarmSupervisor<ChildProcess>;
+  /** In a warm supervisor: the kernel keeper it started ahead, for `run` (src/supervisor/keeper-start.ts). */
+  earlyKeeper?: EarlyKeeper<ChildProcess>;
 }
 
 /** Options shared by commands that address one instance. */

@@ -68,6 +68,7 @@ export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promi
       reload,
       job: scheduler ? schedulerNamed(scheduler).inJob : undefined,
       listenAddress: scheduler && scheduler === here?.name ? address : undefined,
+      earlyKeeper: ctx.earlyKeeper,
       onClaimed: () => {
         // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling.
         holdExitSocket(join(paths.dir, EXIT_SOCKET));

@@ -25,6 +25,21 @@ export interface WarmSupervisor<Child> {
   launch(argv0: readonly string[], env: Env, go: WarmGo): Child | null;
 }
 
+/**
+ * The kernel keeper a warm process spawns as its first step (its Python start overlaps the command tree's compile),
+ * before it knows the instance's options: `python` is a guess (the `jupyter` on PATH), `script` the keeper it runs.
+ */
+export interface EarlyKeeper<P> {
+  python: string;
+  script: string;
+  process: P;
+}
+
+/** Can the supervisor use the keeper started ahead: the same Python its Jupyter runs on, the same script? */
+export function earlyKeeperFits(early: { python: string; script: string }, python: string, script: string): boolean {
+  return early.python === python && early.script === script;
+}
+
 /** What a warm process is told: the supervisor's argv (from `run`) and the directory it runs in (the root dir). */
 export interface WarmGo {
   argv: string[];

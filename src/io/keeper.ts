@@ -1,10 +1,11 @@
 // The keeper (python/jlremote_keeper.py): a child subreaper that spawns Jupyter for the supervisor and reaps
 // every orphan, so kernels outlive a crashed Jupyter and no zombie is left (libuv reaps only its own children).
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { createInterface } from "node:readline";
 import type { ProcessIdentity } from "../core/types.js";
 import type { JupyterChild } from "./jupyter-process.js";
 import { identify } from "./process-identity.js";
+import { spawnKeeperProcess } from "./keeper-process.js";
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
 type Event = { event: string; pid?: number; code?: number | null; signal?: string | null; message?: string };
@@ -12,28 +13,48 @@ type Event = { event: string; pid?: number; code?: number | null; signal?: strin
 /** A running keeper. */
 export interface Keeper {
   identity: ProcessIdentity;
-  /** Spawn Jupyter as the keeper's child; rejects like child_process.spawn when it cannot run. */
-  spawnJupyter(jupyter: string, args: string[], cwd: string, env: Record<string, string>): Promise<JupyterChild>;
+  /**
+   * Spawn Jupyter as the keeper's child, its stdout and stderr appended to `logFile` (opened by the keeper for each
+   * spawn); rejects like child_process.spawn when it cannot run.
+   */
+  spawnJupyter(
+    jupyter: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    logFile: string,
+  ): Promise<JupyterChild>;
   /** Ask the keeper to exit now (orphans left then go to init) and wait for it, bounded. */
   quit(): Promise<void>;
 }
 
-/** Start the keeper with `python`; null when it cannot run (no python, prctl refused): kernels then end with Jupyter. */
-export function startKeeper(python: string, script: string, logFd: number): Promise<Keeper | null> {
+/** Why there is no keeper (for the supervisor's log). */
+export interface NoKeeper {
+  failed: string;
+}
+
+/** Start the keeper with `python`; NoKeeper when it cannot run (no python, prctl refused): kernels then end with Jupyter. */
+export function startKeeper(python: string, script: string): Promise<Keeper | NoKeeper> {
+  return attachKeeper(spawnKeeperProcess(python, script));
+}
+
+/** Speak the keeper's protocol with a keeper process (io/keeper-process.ts), spawned now or ahead; NoKeeper as above. */
+export function attachKeeper(child: ChildProcess): Promise<Keeper | NoKeeper> {
   return new Promise((resolve) => {
-    // -I -S: no PYTHON* variables, no user site, no site import: the keeper needs the standard library only.
-    const child = spawn(python, ["-I", "-S", script], {
-      stdio: ["pipe", "pipe", logFd, logFd],
-      env: { PATH: process.env.PATH ?? "/usr/bin:/bin" },
+    // Its last words (a Python too old, a missing module) until it is ready.
+    let lastWords = "";
+    child.stderr?.on("data", (d: Buffer) => {
+      lastWords = (lastWords + d.toString("utf8")).slice(-1000);
     });
+    const failed = (why: string) => resolve({ failed: lastWords.trim() ? `${why}: ${lastWords.trim()}` : why });
     const exits = new Map<number, (e: Exit) => void>();
     const early = new Map<number, Exit>();
     let pending: ((e: Event) => void) | null = null;
     const gone = new Promise<void>((res) => child.once("exit", () => res()));
-    child.once("error", () => resolve(null));
+    child.once("error", (err) => failed(err.message));
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      resolve(null);
+      failed("not ready within 10 s");
     }, 10_000);
     const lines = createInterface({ input: child.stdout as NonNullable<ChildProcess["stdout"]> });
     lines.on("line", (line) => {
@@ -46,7 +67,10 @@ export function startKeeper(python: string, script: string, logFd: number): Prom
       if (ev.event === "ready") {
         clearTimeout(timer);
         const identity = child.pid === undefined ? null : identify(child.pid);
-        resolve(identity === null ? null : keeper(identity));
+        // From its first spawn on, it writes to Jupyter's log.
+        child.stderr?.destroy();
+        if (identity === null) failed("gone after its ready line");
+        else resolve(keeper(identity));
       } else if (ev.event === "exit" && ev.pid !== undefined) {
         const e = { code: ev.code ?? null, signal: (ev.signal ?? null) as NodeJS.Signals | null };
         const done = exits.get(ev.pid);
@@ -56,16 +80,16 @@ export function startKeeper(python: string, script: string, logFd: number): Prom
         pending?.(ev);
       }
     });
-    child.once("exit", () => {
+    child.once("exit", (code, signal) => {
       clearTimeout(timer);
-      resolve(null);
+      failed(`exited (${signal ?? `code ${code}`})`);
     });
 
     function keeper(identity: ProcessIdentity): Keeper {
       let queue = Promise.resolve();
       return {
         identity,
-        spawnJupyter(jupyter, args, cwd, env) {
+        spawnJupyter(jupyter, args, cwd, env, logFile) {
           const run = queue.then(
             () =>
               new Promise<JupyterChild>((res, rej) => {
@@ -94,7 +118,9 @@ export function startKeeper(python: string, script: string, logFd: number): Prom
                   rej(new Error("the keeper is gone"));
                   return;
                 }
-                child.stdin.write(`${JSON.stringify({ op: "spawn", argv: [jupyter, ...args], cwd, env })}\n`);
+                child.stdin.write(
+                  `${JSON.stringify({ op: "spawn", argv: [jupyter, ...args], cwd, env, log: logFile })}\n`,
+                );
               }),
           );
           queue = run.then(

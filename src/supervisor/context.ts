@@ -4,6 +4,8 @@ import type { JupyterConfig } from "../core/jupyter-config.js";
 import type { InstanceOptions, ProcessIdentity, StateRecord } from "../core/types.js";
 import type { InstancePaths } from "../io/paths.js";
 import type { InJob } from "../backends/scheduler.js";
+import type { ChildProcess } from "node:child_process";
+import type { EarlyKeeper } from "../core/warm-supervisor.js";
 
 /** The supervisor's inputs. */
 export interface SupervisorContext {
@@ -26,4 +28,6 @@ export interface SupervisorContext {
   job?: InJob;
   /** `job.listenAddress()` when the caller started it early (it overlaps reading the options); else asked here. */
   listenAddress?: Promise<string>;
+  /** The kernel keeper a warm supervisor started ahead (used when it runs the right Python, else let go). */
+  earlyKeeper?: EarlyKeeper<ChildProcess>;
 }

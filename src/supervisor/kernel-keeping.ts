@@ -13,10 +13,14 @@ import {
   type KernelCandidate,
 } from "../core/kernel-adoption.js";
 import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
-import { bundledPythonDir, pythonOf, readReport } from "../io/adoption-files.js";
+import { bundledPythonDir, readReport } from "../io/adoption-files.js";
 import type { InstanceProcess } from "../io/instance-processes.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
-import { startKeeper, type Keeper } from "../io/keeper.js";
+import type { Keeper, NoKeeper } from "../io/keeper.js";
+import { KEEPER_SCRIPT, pythonOf } from "../io/keeper-process.js";
+import type { EarlyKeeper } from "../core/warm-supervisor.js";
+import type { ChildProcess } from "node:child_process";
+import { keeperFor, letGo } from "./keeper-start.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalAll, signalOne, waitGone } from "../io/process-tree.js";
 import { cleanupInstance } from "../io/instance-shutdown.js";
@@ -41,22 +45,32 @@ export class KernelKeeping {
     this.sessionsDb = join(dir, "sessions.db");
   }
 
-  /** Start the keeper (Jupyter's Python runs it); without one, Jupyter is spawned directly and kernels end with it. */
+  /**
+   * Start the keeper (Jupyter's Python runs it), or use the one a warm supervisor started ahead when it runs that
+   * Python; without one, Jupyter is spawned directly and kernels end with it.
+   */
   static async start(o: {
     dir: string;
     jupyter: string;
     env: Record<string, string | undefined>;
-    logFd: number;
     formerKeepers: ProcessIdentity[];
     log: pino.Logger;
+    early?: EarlyKeeper<ChildProcess>;
   }): Promise<KernelKeeping> {
     const pythonDir = bundledPythonDir();
-    const keeper =
-      pythonDir === null
-        ? null
-        : await startKeeper(pythonOf(o.jupyter, o.env), join(pythonDir, "jlremote_keeper.py"), o.logFd);
-    if (keeper === null)
-      o.log.warn({ pythonDir }, "no keeper (python3 not found?): kernels will not survive a Jupyter crash");
+    let keeper: Keeper | NoKeeper | null = null;
+    if (pythonDir !== null) {
+      const python = pythonOf(o.jupyter, o.env);
+      const script = join(pythonDir, KEEPER_SCRIPT);
+      keeper = await keeperFor(python, script, o.early, o.log);
+    } else letGo(o.early);
+    if (keeper === null || "failed" in keeper) {
+      o.log.warn(
+        { pythonDir, why: keeper?.failed },
+        "no keeper (python3 not found?): kernels will not survive a Jupyter crash",
+      );
+      keeper = null;
+    }
     return new KernelKeeping(
       keeper,
       o.formerKeepers.filter((k) => isAlive(k)),
@@ -106,10 +120,10 @@ export class KernelKeeping {
     args: string[],
     cwd: string,
     env: Record<string, string>,
-    logFd: number,
+    log: { fd: number; file: string },
   ): Promise<JupyterChild> {
-    if (this.keeper === null) return spawnJupyter(jupyter, args, cwd, env, logFd);
-    return this.keeper.spawnJupyter(jupyter, args, cwd, env);
+    if (this.keeper === null) return spawnJupyter(jupyter, args, cwd, env, log.fd);
+    return this.keeper.spawnJupyter(jupyter, args, cwd, env, log.file);
   }
 
   /** Did this (now ending) Jupyter load the extension, so its kernels can be kept for the next one? */

@@ -91,7 +91,7 @@ export async function launchJupyter(
     args,
     options.rootDir,
     { ...jupyterEnv({ ...l.ctx.env, ...options.env }, instanceId), ...run.env },
-    l.logFd,
+    { fd: l.logFd, file: l.ctx.paths.jupyterLogFile },
   );
 }
 

@@ -38,7 +38,7 @@ export function claimOrLetGo(
   try {
     return claim(ctx, options);
   } catch (err) {
-    closeQuietly(logFd); // the keeper has its own copy
+    closeQuietly(logFd); // the keeper opens the log itself
     void keeperStarting.then((k) => k.letGo()).catch(() => {});
     throw err;
   }

@@ -2,7 +2,7 @@
 // exits and touches nothing (src/core/warm-supervisor.ts).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
@@ -16,6 +16,44 @@ import {
   waitFor,
   type Sandbox,
 } from "../helpers/cli.js";
+import { labVenv, labVenvReady } from "../helpers/flavours.js";
+
+/** Live children of `pid` running the kernel keeper. */
+function keeperChildren(pid: number): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync("/proc")) {
+    if (!/^\d+$/.test(e)) continue;
+    try {
+      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
+      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      if (Number(ppid) !== pid || state === "Z") continue;
+      if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes("jlremote_keeper.py")) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/** Is `pid` (a keeper seen before) still a live keeper? */
+function keeperAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("jlremote_keeper.py");
+  } catch {
+    return false;
+  }
+}
+
+/** The supervisor log's records with message `msg`. */
+function logged(sb: Sandbox, name: string, msg: string): Record<string, unknown>[] {
+  return readFileSync(join(sb.stateDir(name), "supervisor.log"), "utf8")
+    .trim()
+    .split("\n")
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((r) => r.msg === msg);
+}
 
 /** Warm processes of this sandbox (its HOME in their environment), other than `except`. */
 function warmProcesses(sb: Sandbox, except: number[] = []): number[] {
@@ -72,6 +110,41 @@ test("start's supervisor is the warm process it spawned first, running in the ro
   assert.equal(readlinkSync(`/proc/${st.supervisorPid}/cwd`), root);
   // No other warm process is left behind.
   assert.equal(warmProcesses(sb, [st.supervisorPid]).length, 0);
+  // Its kernel keeper is the one it started before the go line: Debian's python3 runs both `jupyter` and the keeper.
+  const rec = JSON.parse(readFileSync(join(sb.stateDir("w1"), "state.json"), "utf8")) as { keepers: { pid: number }[] };
+  assert.equal(rec.keepers.length, 1);
+  assert.deepEqual(keeperChildren(st.supervisorPid), [rec.keepers[0]?.pid]);
+  const used = logged(sb, "w1", "using the keeper started ahead");
+  assert.equal(used.length, 1);
+  assert.equal(used[0]?.keeperPid, rec.keepers[0]?.pid);
+});
+
+test("a keeper started ahead for another Python is let go; the instance's Python runs its keeper", {
+  timeout: E2E_TIMEOUT_MS,
+  skip: labVenvReady() ? false : "the JupyterLab venv is not built (make test builds it as root)",
+}, async (t) => {
+  const sb = box(t);
+  // `jupyter` on PATH is Debian's (python3 guessed ahead); the options name the venv's.
+  const r = await runCli(
+    ["start", "--name", "w5", "--jupyter", join(labVenv, "bin", "jupyter"), "--app", "server", "--json"],
+    { ...sb.env, PATH: "/usr/bin:/bin" },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const st = JSON.parse(r.stdout) as { supervisorPid: number };
+  const rec = JSON.parse(readFileSync(join(sb.stateDir("w5"), "state.json"), "utf8")) as { keepers: { pid: number }[] };
+  const keeper = rec.keepers[0]?.pid as number;
+  assert.deepEqual(keeperChildren(st.supervisorPid), [keeper]);
+  assert.match(
+    readFileSync(`/proc/${keeper}/cmdline`, "utf8").split("\0")[0] as string,
+    /jupyterlab-venv\/bin\/python/,
+  );
+  const letGo = logged(sb, "w5", "the keeper started ahead runs another Python; letting it go");
+  assert.equal(letGo.length, 1, readFileSync(join(sb.stateDir("w5"), "supervisor.log"), "utf8"));
+  assert.equal(letGo[0]?.started, "/usr/bin/python3");
+  const early = letGo[0]?.pid as number;
+  await waitFor("the keeper started ahead to exit", () => !keeperAlive(early), 10_000);
+  const stop = await runCli(["stop", "--name", "w5"], sb.env);
+  assert.equal(stop.code, 0, stop.stderr);
 });
 
 test("a start that finds its instance running lets its warm process go", { timeout: E2E_TIMEOUT_MS }, async (t) => {
@@ -85,6 +158,31 @@ test("a start that finds its instance running lets its warm process go", { timeo
   await waitFor("the unused warm process to exit", () => warmProcesses(sb, [supervisorPid]).length === 0, 20_000);
   const stop = await runCli(["stop", "--name", "w2"], sb.env);
   assert.equal(stop.code, 0, stop.stderr);
+});
+
+test("the keeper an unused warm process started ahead exits with it (EOF or killed)", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = box(t);
+  for (const end of ["eof", "kill"] as const) {
+    const child = spawn(process.execPath, [CLI, "run", "--warm", "--name", "w6"], {
+      env: sb.env,
+      cwd: sb.dir,
+      stdio: ["pipe", "ignore", "ignore"],
+    });
+    const exited = new Promise((res) => child.once("exit", res));
+    t.after(() => killPid(child.pid));
+    const pid = child.pid as number;
+    const [keeper] = await waitFor("the warm process's keeper", () => {
+      const k = keeperChildren(pid);
+      return k.length > 0 ? k : null;
+    });
+    if (end === "eof") child.stdin.end();
+    else child.kill("SIGKILL");
+    await exited;
+    await waitFor(`the keeper to exit after the warm process's ${end}`, () => !keeperAlive(keeper as number), 10_000);
+  }
+  assert.equal(existsSync(join(sb.env.XDG_STATE_HOME as string, "jlremote")), false);
 });
 
 test("a warm process without a go line exits 0 and writes nothing", { timeout: E2E_TIMEOUT_MS }, async (t) => {

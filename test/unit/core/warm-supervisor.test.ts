@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
   decodeGo,
+  earlyKeeperFits,
   encodeGo,
   isWarmArgv,
   sameSpawnEnv,
@@ -92,4 +93,18 @@ test("spawn environments compare by the variables a child gets", () => {
   assert.equal(sameSpawnEnv({ A: "1", B: "2" }, { B: "2", A: "1" }), true);
   assert.equal(sameSpawnEnv({ A: "1" }, { A: "2" }), false);
   assert.equal(sameSpawnEnv({ A: "1" }, { A: "1", B: "" }), false);
+});
+
+test("the keeper started ahead is used only for the same Python and script", () => {
+  const early = { python: "/usr/bin/python3", script: "/opt/jlr/dist/python/jlremote_keeper.py" };
+  const table: [string, string, boolean][] = [
+    ["/usr/bin/python3", "/opt/jlr/dist/python/jlremote_keeper.py", true],
+    // The options name another install's Jupyter (a conda env, a venv): its Python runs the keeper.
+    ["/opt/conda/bin/python3.12", "/opt/jlr/dist/python/jlremote_keeper.py", false],
+    ["python3", "/opt/jlr/dist/python/jlremote_keeper.py", false],
+    // Another bundle (an upgrade between the warm spawn and the go line).
+    ["/usr/bin/python3", "/home/u/.local/share/jlremote/dist/python/jlremote_keeper.py", false],
+  ];
+  for (const [python, script, fits] of table)
+    assert.equal(earlyKeeperFits(early, python, script), fits, `${python} ${script}`);
 });
