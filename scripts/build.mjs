@@ -41,6 +41,27 @@ function errorsFromHost(counter) {
 }
 
 /**
+ * pino without its transports (worker threads): jlremote logs synchronously to files only. Their modules would cost the
+ * supervisor's start ~7 ms (node:worker_threads and node:module, compiled from source under its V8 flags).
+ */
+const pinoWithoutTransports = {
+  name: "pino-without-transports",
+  setup(b) {
+    const inPino = (a) => /[\\/]node_modules[\\/]pino[\\/]/.test(a.importer);
+    b.onResolve({ filter: /^(\.\/(lib\/)?transport|worker_threads)$/ }, (a) =>
+      inPino(a) ? { path: a.path, namespace: "pino-stub" } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "pino-stub" }, (a) => ({
+      loader: "js",
+      contents:
+        a.path === "worker_threads"
+          ? "module.exports = { isMainThread: true };"
+          : 'module.exports = function transport() { throw new Error("pino transports are not bundled"); };',
+    }));
+  },
+};
+
+/**
  * A command tree as a brotli-packed CommonJS function body; import.meta.url (used by yargs) is passed in by the loader
  * below, and import() becomes require() (a vm script has no dynamic-import loader).
  */
@@ -55,7 +76,7 @@ async function packTree(entry) {
     define: { ...common.define, "import.meta.url": "__jlImportMetaUrl" },
     supported: { "dynamic-import": false },
     logOverride: { "empty-import-meta": "silent" },
-    plugins: [errorsFromHost(counter)],
+    plugins: [errorsFromHost(counter), pinoWithoutTransports],
   });
   // Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
   if (counter.shared === 0) throw new Error(`build: src/core/errors.ts was not shared with an embedded tree`);
@@ -70,8 +91,11 @@ import * as errors from "./core/errors.js";
 import { compileTree } from "./io/code-cache.js";
 const packed = ${JSON.stringify(packed)};
 let loaded;
+let unpacked;
+let unpacking;
 function load() {
-  const source = require("node:zlib").brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
+  const source = unpacked ?? require("node:zlib").brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
+  unpacked = undefined;
   const url = require("node:url").pathToFileURL(__filename).href;
   const module = { exports: {} };
   const wrapped = "(function (exports, require, module, __jlImportMetaUrl) {" + source + "\\n})";
@@ -82,6 +106,17 @@ function load() {
 }
 export function tree() {
   return (loaded ??= load());
+}
+// Unpack the tree on libuv's thread pool (the caller goes on meanwhile); load() then uses that text.
+export function prefetchTree() {
+  unpacking ??= new Promise((resolve) =>
+    // One pass on the pool (in 16 KB chunks, each would wait for the busy main thread).
+    require("node:zlib").brotliDecompress(Buffer.from(packed, "base64"), { chunkSize: 4 << 20 }, (err, out) => {
+      if (!err && loaded === undefined) unpacked = out.toString("utf8");
+      resolve();
+    }),
+  );
+  return unpacking;
 }
 ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  return loaded.${n}(...args);\n}`).join("\n")}
 `;
@@ -193,7 +228,7 @@ const bins = [
 // Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
 for (const [entry, out, trees, fast] of bins) {
-  const plugins = [];
+  const plugins = [pinoWithoutTransports];
   for (const [name, source, names] of trees) plugins.push(embed(name, await packTree(source), names));
   if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast)));
   await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });

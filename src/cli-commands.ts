@@ -134,6 +134,12 @@ function build(y: Argv, ctx: CommandContext, schedulers: readonly string[]): Arg
     });
 }
 
+/**
+ * Unpack this tree ahead, off the main thread: the build's loader of the embedded tree (scripts/build.mjs) defines
+ * it; from the sources there is nothing to unpack.
+ */
+export async function prefetchTree(): Promise<void> {}
+
 /** Evaluate the supervisor's modules ahead: a warm supervisor does it while it waits (src/io/warm-supervisor.ts). */
 export async function preloadRun(): Promise<void> {
   await import("./commands/run.js");

@@ -8,6 +8,7 @@ import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.j
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { isWarmArgv, WARM_WAIT_MS } from "./core/warm-supervisor.js";
+import { NO_CACHE_SAVE } from "./core/code-cache.js";
 import { lineWriter, progressWriter } from "./io/output.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -33,13 +34,18 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     unparkAfterNodeStart(ctx.env);
     if (isWarmArgv(argv)) {
       // A supervisor spawned ahead by start: compile its modules, then run the argv start sends (none: exit).
-      const preload = async () => (await import("./cli-commands.js")).preloadRun();
-      // The kernel keeper's Python starts first: it is ready by the time the run argv comes.
+      // The tree unpacks on the thread pool while the kernel keeper's Python is started (ready by the time the run
+      // argv comes); then the tree compiles.
+      const unpacked = (await import("./cli-commands.js")).prefetchTree();
       const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env);
+      const preload = async () => {
+        await unpacked;
+        await (await import("./cli-commands.js")).preloadRun();
+      };
       const go = await (await import("./io/warm-supervisor.js")).awaitGo(preload, WARM_WAIT_MS);
       if (go === null) {
         // Never used: it saves no code cache (src/io/code-cache.ts), since it compiled its tree but ran none of it.
-        process.env.JLREMOTE_CODE_CACHE = "0";
+        (globalThis as Record<symbol, unknown>)[NO_CACHE_SAVE] = true;
         return ExitCode.ok;
       }
       process.chdir(go.cwd);

@@ -13,6 +13,12 @@ export interface CacheKey {
   execArgv: readonly string[];
 }
 
+/**
+ * Set on globalThis (as true) when this process must save no cache at exit (a warm supervisor that was never used: it
+ * compiled its tree but ran none of it). A symbol, not a variable of the environment every child would inherit.
+ */
+export const NO_CACHE_SAVE = Symbol.for("jlremote.code-cache.no-save");
+
 /** The identity of the bundle file a cache was made from: a bundle edited or copied in place gets a new cache. */
 export interface BundleIdentity {
   size: number;

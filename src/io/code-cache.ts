@@ -21,6 +21,7 @@ import {
   cacheFileName,
   cacheHeader,
   MAX_CACHE_BYTES,
+  NO_CACHE_SAVE,
   trustedCacheFile,
 } from "../core/code-cache.js";
 
@@ -93,9 +94,10 @@ function writeCache(ctx: CodeCacheContext, key: CacheKey, data: Buffer): void {
 }
 
 function saveAll(ctx: CodeCacheContext): void {
-  // JLREMOTE_CODE_CACHE=0 set before the exit: none saved (src/cli.ts, a warm supervisor that was never used: its tree
-  // compiled but none of it run, its cache would hold none of the functions every later supervisor runs).
-  if (process.env.JLREMOTE_CODE_CACHE === "0") return;
+  // Told not to (core/code-cache.ts, NO_CACHE_SAVE): an unused warm supervisor's tree compiled but none of it ran (its
+  // cache would hold none of the functions every later supervisor runs).
+  if (process.env.JLREMOTE_CODE_CACHE === "0" || (globalThis as Record<symbol, unknown>)[NO_CACHE_SAVE] === true)
+    return;
   for (const { script, key } of unsaved.splice(0)) {
     try {
       const data = script.createCachedData();

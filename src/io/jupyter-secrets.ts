@@ -1,5 +1,5 @@
 // The instance's login-cookie secret (a 0600 file in the 0700 instance dir) and Jupyter's runtime dir, kept private.
-import { randomBytes } from "node:crypto";
+import { randomHex } from "./random.js";
 import { lstatSync, mkdirSync, readdirSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -15,7 +15,7 @@ export function cookieSecretPath(instanceDir: string): string {
 /** A fresh secret: every login cookie signed with the old one stops opening the instance. */
 export function rotateCookieSecret(file: string): void {
   // No fsync before Jupyter's spawn: a secret a power cut lost or truncated is not one ensureCookieSecret keeps.
-  writeFileAtomic(file, randomBytes(32).toString("hex"), 0o600, false);
+  writeFileAtomic(file, randomHex(32), 0o600, false);
 }
 
 /** Keep a trusted existing secret (a crash restart keeps the tab logged in); make a new one otherwise. */

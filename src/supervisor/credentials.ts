@@ -1,5 +1,5 @@
 // The instance's credentials (token in the state file, cookie secret in its own 0600 file): kept, or replaced together.
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../io/random.js";
 import type pino from "pino";
 import { cookieSecretPath, ensureCookieSecret, rotateCookieSecret } from "../io/jupyter-secrets.js";
 import type { StateWriter } from "./state-writer.js";
@@ -27,7 +27,7 @@ export class CredentialKeeper {
   rotate(reason: string): void {
     rotateCookieSecret(this.cookieSecretFile);
     this.keeper.update({
-      token: randomBytes(24).toString("hex"),
+      token: randomHex(24),
       credentialsRotated: { at: new Date().toISOString(), reason },
     });
     this.log.warn({ reason }, "new token and cookie secret: the old URL and login cookies no longer open the instance");

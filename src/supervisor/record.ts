@@ -1,5 +1,5 @@
 // The supervisor's state record: the one it claims at start, and the one it leaves when it gives up.
-import { randomBytes } from "node:crypto";
+import { randomHex } from "../io/random.js";
 import { join } from "node:path";
 import { ExitCode, JlremoteError } from "../core/errors.js";
 import type { InstanceOptions, StateRecord } from "../core/types.js";
@@ -22,9 +22,9 @@ export function initialRecord(ctx: RecordSource, options: InstanceOptions): Stat
     jupyter: a?.jupyter ?? null,
     port: a ? a.port : null,
     socket: a ? a.socket : options.sock ? join(ctx.paths.dir, "jupyter.sock") : null,
-    instanceId: a?.instanceId ?? ctx.resume?.instanceId ?? randomBytes(16).toString("hex"),
+    instanceId: a?.instanceId ?? ctx.resume?.instanceId ?? randomHex(16),
     detachedProcesses: a?.detachedProcesses ?? 0,
-    token: a?.token ?? ctx.resume?.token ?? randomBytes(24).toString("hex"),
+    token: a?.token ?? ctx.resume?.token ?? randomHex(24),
     app: options.app,
     options,
     baseUrl: a?.baseUrl ?? null,
