@@ -46,6 +46,11 @@ export function attachKeeper(child: ChildProcess): Promise<Keeper | NoKeeper> {
       lastWords = (lastWords + d.toString("utf8")).slice(-1000);
     });
     const failed = (why: string) => resolve({ failed: lastWords.trim() ? `${why}: ${lastWords.trim()}` : why });
+    // A keeper started ahead may be gone by now (its exit and error events then fired before anyone listened).
+    if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) {
+      failed(child.pid === undefined ? "could not be started" : "exited before it was used");
+      return;
+    }
     const exits = new Map<number, (e: Exit) => void>();
     const early = new Map<number, Exit>();
     let pending: ((e: Event) => void) | null = null;
@@ -55,6 +60,11 @@ export function attachKeeper(child: ChildProcess): Promise<Keeper | NoKeeper> {
       child.kill("SIGKILL");
       failed("not ready within 10 s");
     }, 10_000);
+    // Its output closed before a ready line: it died (its exit event may have come before this listener).
+    child.stdout?.once("close", () => {
+      clearTimeout(timer);
+      failed("exited before it was ready");
+    });
     onLines(child, (line) => {
       let ev: Event;
       try {

@@ -1,10 +1,11 @@
 // The kernel keeper (python/jlremote_keeper.py) with a real Python: spawns, their log, cwd and PATH, and its errors.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
-import { startKeeper, type Keeper } from "../../../src/io/keeper.js";
+import { attachKeeper, startKeeper, type Keeper } from "../../../src/io/keeper.js";
+import { spawnKeeperProcess } from "../../../src/io/keeper-process.js";
 import { killPid } from "../../helpers/cli.js";
 
 const script = resolve(import.meta.dirname, "../../../python/jlremote_keeper.py");
@@ -58,6 +59,18 @@ test("spawn errors come back as rejections: no such program, no such cwd, a log 
 
 test("the keeper holds no working directory of the user's", async (t) => {
   const k = await keeper(t);
-  const { readlinkSync } = await import("node:fs");
   assert.equal(readlinkSync(`/proc/${k.identity.pid}/cwd`), "/");
+});
+
+test("no keeper, at once and with the reason: a missing Python, or a keeper started ahead that died", async () => {
+  const t0 = performance.now();
+  const missing = await startKeeper("/nonexistent/python3", script);
+  assert.ok("failed" in missing);
+  // A Python that dies before its ready line, with last words on stderr.
+  const dies = spawnKeeperProcess("/usr/bin/python3", "-c");
+  await new Promise((r) => dies.once("exit", r));
+  const dead = await attachKeeper(dies);
+  assert.ok("failed" in dead, "a dead keeper is no keeper");
+  // Not the 10 s readiness timeout.
+  assert.ok(performance.now() - t0 < 5000, `took ${performance.now() - t0} ms`);
 });
