@@ -42,8 +42,8 @@ def signal_name(number):
 
 
 def open_log(path):
-    """Jupyter's log, appended to (private, no symlink followed); also the keeper's own stderr from now on."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    """Jupyter's log (in the instance's private dir), appended to; also the keeper's own stderr from now on."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o600)
     os.dup2(fd, 2)
     return fd
 
