@@ -58,7 +58,6 @@ def spawn(argv, cwd, env, log_fd):
         return fork_exec(argv, cwd, env, log_fd)
     # posix_spawn returns once the exec is done (glibc: vfork) and raises its error: ~10 ms less than fork + exec
     # from Python. It has no chdir action before Python 3.13: the keeper changes its own directory around it.
-    path = argv[0] if "/" in argv[0] else which(argv[0], env.get("PATH", os.defpath))
     null = os.open(os.devnull, os.O_RDONLY | os.O_CLOEXEC)
     try:
         if cwd:
@@ -66,6 +65,10 @@ def spawn(argv, cwd, env, log_fd):
                 os.chdir(cwd)
             except OSError as e:
                 return None, "cannot enter %s: %s: %s" % (cwd, errno.errorcode.get(e.errno, "E?"), e.strerror)
+        # Searched as execvpe does, from the child's directory; a bare name found nowhere is never run from cwd.
+        path = argv[0] if "/" in argv[0] else which(argv[0], env.get("PATH", os.defpath))
+        if path is None:
+            return None, "ENOENT: %s not found on the PATH" % argv[0]
         actions = [(os.POSIX_SPAWN_DUP2, null, 0), (os.POSIX_SPAWN_DUP2, log_fd, 1), (os.POSIX_SPAWN_DUP2, log_fd, 2)]
         return os.posix_spawn(path, argv, env, file_actions=actions, setsigdef=CHILD_DEFAULT_SIGNALS), None
     except OSError as e:
@@ -76,12 +79,12 @@ def spawn(argv, cwd, env, log_fd):
 
 
 def which(name, path):
-    """name on path (execvpe's search, with the child's PATH); name itself when not found (the spawn says ENOENT)."""
+    """name on path (execvpe's search, with the child's PATH: an empty entry is the directory); None when not found."""
     for d in path.split(os.pathsep):
         candidate = os.path.join(d or ".", name)
         if os.path.isfile(candidate) and os.access(candidate, os.X_OK):
             return candidate
-    return name
+    return None
 
 
 def fork_exec(argv, cwd, env, log_fd):

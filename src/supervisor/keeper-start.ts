@@ -29,9 +29,14 @@ export async function keeperFor(
   return startKeeper(python, script);
 }
 
+/** No keeper script installed: the keeper started ahead (if any) is let go. */
+export function noScript(early: EarlyKeeper<ChildProcess> | undefined): NoKeeper {
+  if (early) letGo(early);
+  return { failed: "the keeper script is not installed beside the bundle" };
+}
+
 /** Let a keeper started ahead go: at EOF on its stdin, with no child, it exits. */
-export function letGo(early: EarlyKeeper<ChildProcess> | undefined): void {
-  if (!early) return;
+function letGo(early: EarlyKeeper<ChildProcess>): void {
   early.process.stdin?.end();
   early.process.stdout?.destroy();
   early.process.stderr?.destroy();

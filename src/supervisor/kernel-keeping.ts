@@ -16,11 +16,11 @@ import type { AdoptionRecord, ProcessIdentity } from "../core/types.js";
 import { bundledPythonDir, readReport } from "../io/adoption-files.js";
 import type { InstanceProcess } from "../io/instance-processes.js";
 import { spawnJupyter, type JupyterChild } from "../io/jupyter-process.js";
-import type { Keeper, NoKeeper } from "../io/keeper.js";
+import type { Keeper } from "../io/keeper.js";
 import { KEEPER_SCRIPT, pythonOf } from "../io/keeper-process.js";
 import type { EarlyKeeper } from "../core/warm-supervisor.js";
 import type { ChildProcess } from "node:child_process";
-import { keeperFor, letGo } from "./keeper-start.js";
+import { keeperFor, noScript } from "./keeper-start.js";
 import { isAlive } from "../io/process-identity.js";
 import { descendants, signalAll, signalOne, waitGone } from "../io/process-tree.js";
 import { cleanupInstance } from "../io/instance-shutdown.js";
@@ -58,21 +58,17 @@ export class KernelKeeping {
     early?: EarlyKeeper<ChildProcess>;
   }): Promise<KernelKeeping> {
     const pythonDir = bundledPythonDir();
-    let keeper: Keeper | NoKeeper | null = null;
-    if (pythonDir !== null) {
-      const python = pythonOf(o.jupyter, o.env);
-      const script = join(pythonDir, KEEPER_SCRIPT);
-      keeper = await keeperFor(python, script, o.early, o.log);
-    } else letGo(o.early);
-    if (keeper === null || "failed" in keeper) {
+    const started =
+      pythonDir === null
+        ? noScript(o.early)
+        : await keeperFor(pythonOf(o.jupyter, o.env), join(pythonDir, KEEPER_SCRIPT), o.early, o.log);
+    if ("failed" in started)
       o.log.warn(
-        { pythonDir, why: keeper?.failed },
+        { pythonDir, why: started.failed },
         "no keeper (python3 not found?): kernels will not survive a Jupyter crash",
       );
-      keeper = null;
-    }
     return new KernelKeeping(
-      keeper,
+      "failed" in started ? null : started,
       o.formerKeepers.filter((k) => isAlive(k)),
       pythonDir,
       o.dir,

@@ -45,9 +45,9 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   const logFd = rotateAndOpen(paths.jupyterLogFile, policy.keep, !ctx.adopt);
   // Kernels outlive a crashed, hung or restarted Jupyter under the keeper and are re-adopted by the next one.
   // The keeper (a Python start, the first thing on the way to Jupyter's spawn; a warm supervisor started one ahead,
-  // used when it runs the right Python) starts before the claim's write; the
-  // install's flavour probe runs while the port is chosen. The keeper is recorded with the spawned Jupyter (a keeper
-  // without children exits with the supervisor), an adopted Jupyter's at once.
+  // used when it runs the right Python) starts before the claim's write; the install's flavour probe runs while the
+  // port is chosen. The keeper is recorded with the spawned Jupyter (a keeper without children exits with the
+  // supervisor), an adopted Jupyter's at once.
   const keeperStarting = KernelKeeping.start({
     dir: paths.dir,
     jupyter: options.jupyter,

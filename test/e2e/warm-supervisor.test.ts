@@ -2,10 +2,11 @@
 // exits and touches nothing (src/core/warm-supervisor.ts).
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readlinkSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
+  alive,
   CLI,
   E2E_TIMEOUT_MS,
   freePort,
@@ -17,33 +18,22 @@ import {
   type Sandbox,
 } from "../helpers/cli.js";
 import { labVenv, labVenvReady } from "../helpers/flavours.js";
+import { descendants } from "../../src/io/process-tree.js";
 
-/** Live children of `pid` running the kernel keeper. */
-function keeperChildren(pid: number): number[] {
-  const out: number[] = [];
-  for (const e of readdirSync("/proc")) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, "utf8");
-      const [state, ppid] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(ppid) !== pid || state === "Z") continue;
-      if (readFileSync(`/proc/${e}/cmdline`, "utf8").includes("jlremote_keeper.py")) out.push(Number(e));
-    } catch {
-      /* gone */
-    }
-  }
-  return out;
-}
-
-/** Is `pid` (a keeper seen before) still a live keeper? */
+/** Is `pid` a live process running the kernel keeper? */
 function keeperAlive(pid: number): boolean {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return false;
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("jlremote_keeper.py");
+    return alive(pid) && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("jlremote_keeper.py");
   } catch {
     return false;
   }
+}
+
+/** Live kernel keepers among the descendants of `pid`. */
+function keeperChildren(pid: number): number[] {
+  return descendants(pid)
+    .map((d) => d.pid)
+    .filter(keeperAlive);
 }
 
 /** The supervisor log's records with message `msg`. */
@@ -142,6 +132,9 @@ test("a keeper started ahead for another Python is let go; the instance's Python
   assert.equal(letGo.length, 1, readFileSync(join(sb.stateDir("w5"), "supervisor.log"), "utf8"));
   assert.equal(letGo[0]?.started, "/usr/bin/python3");
   const early = letGo[0]?.pid as number;
+  t.after(() => {
+    if (keeperAlive(early)) killPid(early);
+  });
   await waitFor("the keeper started ahead to exit", () => !keeperAlive(early), 10_000);
   const stop = await runCli(["stop", "--name", "w5"], sb.env);
   assert.equal(stop.code, 0, stop.stderr);
@@ -176,6 +169,9 @@ test("the keeper an unused warm process started ahead exits with it (EOF or kill
     const [keeper] = await waitFor("the warm process's keeper", () => {
       const k = keeperChildren(pid);
       return k.length > 0 ? k : null;
+    });
+    t.after(() => {
+      if (keeperAlive(keeper as number)) killPid(keeper);
     });
     if (end === "eof") child.stdin.end();
     else child.kill("SIGKILL");

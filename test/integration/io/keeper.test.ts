@@ -1,6 +1,6 @@
 // The kernel keeper (python/jlremote_keeper.py) with a real Python: spawns, their log, cwd and PATH, and its errors.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readlinkSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { test } from "node:test";
@@ -50,6 +50,11 @@ test("spawn errors come back as rejections: no such program, no such cwd, a log 
   const env = { PATH: "/usr/bin:/bin" };
   await assert.rejects(k.spawnJupyter("/nonexistent/jupyter", [], dir, env, log), /ENOENT/);
   await assert.rejects(k.spawnJupyter("no-such-jupyter-here", [], dir, env, log), /ENOENT/);
+  // A bare name found nowhere on PATH is never run from the (maybe shared) root dir it starts in.
+  const planted = join(dir, "planted-jupyter");
+  writeFileSync(planted, `#!/bin/sh\ntouch ${join(dir, "ran")}\n`, { mode: 0o755 });
+  await assert.rejects(k.spawnJupyter("planted-jupyter", [], dir, env, log), /ENOENT/);
+  assert.equal(existsSync(join(dir, "ran")), false);
   await assert.rejects(k.spawnJupyter("true", [], join(dir, "gone"), env, log), /cannot enter .*gone/);
   await assert.rejects(k.spawnJupyter("true", [], dir, env, join(dir, "gone", "x.log")), /cannot open the log/);
   // Still serving after the errors.
