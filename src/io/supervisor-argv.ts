@@ -3,10 +3,12 @@ import { realpathSync } from "node:fs";
 import { resolve } from "node:path";
 
 /**
- * Node flags of every supervisor (detached, systemd, a batch job): a 1 MB young generation and no V8 background threads
- * (each kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9).
+ * Node flags of every supervisor (detached, systemd, a batch job): no V8 background GC or compile tasks (each thread
+ * kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9). These two
+ * leave node's code cache of its built-in modules usable (`--max-semi-space-size` or `--single-threaded` make V8
+ * reject it); the young generation is capped at run time instead (`capYoungGeneration`).
  */
-const SUPERVISOR_NODE_FLAGS = ["--max-semi-space-size=1", "--single-threaded"] as const;
+export const SUPERVISOR_NODE_FLAGS = ["--single-threaded-gc", "--no-concurrent-recompilation"] as const;
 
 /** `self` ([node, ...execArgv, script]) with the supervisor's node flags after node. */
 export function withSupervisorFlags(self: readonly string[]): string[] {
@@ -26,4 +28,17 @@ export function absoluteSupervisorArgv(self: readonly string[], cwd: string): st
     }
   };
   return withSupervisorFlags([abs(node ?? process.execPath), ...rest, abs(script)]);
+}
+
+/** Was this node started with the supervisor's flags (then it runs a supervisor: detached, warm, a unit's, a job's)? */
+export function isSupervisorNode(execArgv: readonly string[]): boolean {
+  return SUPERVISOR_NODE_FLAGS.every((f) => execArgv.includes(f));
+}
+
+/**
+ * In a supervisor's node, keep the young generation at its initial 1 MB semi-spaces: V8 reads this flag at each
+ * growth, so it works at run time (on node's command line it does not).
+ */
+export async function capYoungGeneration(execArgv: readonly string[]): Promise<void> {
+  if (isSupervisorNode(execArgv)) (await import("node:v8")).setFlagsFromString("--semi-space-growth-factor=1");
 }

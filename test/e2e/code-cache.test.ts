@@ -16,6 +16,7 @@ import {
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { CLI, sandbox, type Sandbox } from "../helpers/cli.js";
+import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 
 let sb: Sandbox;
 let bundleDir = "";
@@ -140,7 +141,7 @@ test("a user who cannot write beside the bundle keeps the cache in ~/.cache/jlre
 
 test("a warm supervisor that exits unused writes no cache (its tree compiled, none of it run)", () => {
   const warm = (input: string) =>
-    spawnSync(process.execPath, ["--max-semi-space-size=1", "--single-threaded", bundle, "run", "--warm"], {
+    spawnSync(process.execPath, [...SUPERVISOR_NODE_FLAGS, bundle, "run", "--warm"], {
       env: sb.env,
       input,
       encoding: "utf8",

@@ -67,7 +67,7 @@ test("the generated template and drop-in (odd root dir, extra args with $ and %)
   assert.match(
     files.dropIn,
     new RegExp(
-      `^ExecStart="${process.execPath}" "--max-semi-space-size=1" "--single-threaded" "${CLI}" "run" "--name" "lab-1.x" `,
+      `^ExecStart="${process.execPath}" "--single-threaded-gc" "--no-concurrent-recompilation" "${CLI}" "run" "--name" "lab-1.x" `,
       "m",
     ),
   );
