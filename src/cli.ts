@@ -7,9 +7,10 @@ import { errorOutcome, ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
-import { isWarmArgv, WARM_WAIT_MS } from "./core/warm-supervisor.js";
+import { coldRunJupyter, isWarmArgv, WARM_WAIT_MS } from "./core/warm-supervisor.js";
 import { NO_CACHE_SAVE } from "./core/code-cache.js";
 import { lineWriter, progressWriter } from "./io/output.js";
+import { isSupervisorNode } from "./io/supervisor-argv.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
 const version = typeof __JLREMOTE_VERSION__ === "string" ? __JLREMOTE_VERSION__ : "0.0.0-dev";
@@ -55,6 +56,13 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       ctx.cwd = go.cwd;
       ctx.earlyKeeper = earlyKeeper ?? undefined;
       argv = go.argv;
+    } else if (isSupervisorNode(process.execArgv)) {
+      // A batch job's or a unit's supervisor: its keeper's Python starts while the command tree compiles, as above.
+      const jupyter = coldRunJupyter(argv);
+      if (jupyter !== null)
+        ctx.earlyKeeper =
+          (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter) ??
+          undefined;
     }
     const fast = parseFastStatus(argv);
     if (fast !== null) {

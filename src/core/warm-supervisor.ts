@@ -95,6 +95,22 @@ export function isWarmArgv(argv: readonly string[]): boolean {
   return argv[0] === "run" && argv[1] === WARM_FLAG;
 }
 
+/**
+ * The `--jupyter` of a supervisor's own `run` argv (a batch job's or a systemd unit's; `jupyter` when it names none),
+ * whose Python runs the keeper it starts ahead; null for another argv or a warm process's (its options come later).
+ */
+export function coldRunJupyter(argv: readonly string[]): string | null {
+  if (argv[0] !== "run" || isWarmArgv(argv)) return null;
+  let jupyter = "jupyter";
+  for (let i = 1; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    if (a === "--") break;
+    if (a === "--jupyter" && i + 1 < argv.length) jupyter = argv[(i += 1)] as string;
+    else if (a.startsWith("--jupyter=")) jupyter = a.slice("--jupyter=".length);
+  }
+  return jupyter;
+}
+
 /** The go line start sends. */
 export function encodeGo(go: WarmGo): string {
   return `${JSON.stringify(go)}\n`;

@@ -59,13 +59,14 @@ export function spawnKeeperProcess(python: string, script: string): ChildProcess
 }
 
 /**
- * A warm supervisor's keeper, spawned before its options are known: with the Python of the `jupyter` on PATH (most
- * instances' Jupyter; the supervisor lets it go when its options name another one) and the script beside `bundle`;
- * null when that script is not there.
+ * A supervisor's keeper, spawned before its command tree loads: with the Python of `jupyter` (for a warm supervisor,
+ * whose options come later, the `jupyter` on PATH: most instances' Jupyter; the supervisor lets it go when its options
+ * name another one) and the script beside `bundle`; null when that script is not there.
  */
 export function spawnEarlyKeeper(
   bundle: string,
   env: Record<string, string | undefined>,
+  jupyter = "jupyter",
 ): EarlyKeeper<ChildProcess> | null {
   let script: string;
   try {
@@ -74,6 +75,6 @@ export function spawnEarlyKeeper(
     return null;
   }
   if (!existsSync(script)) return null;
-  const python = pythonOf("jupyter", env);
+  const python = pythonOf(jupyter, env);
   return { python, script, process: spawnKeeperProcess(python, script) };
 }

@@ -19,6 +19,7 @@ import {
 } from "../helpers/cli.js";
 import { labVenv, labVenvReady } from "../helpers/flavours.js";
 import { descendants } from "../../src/io/process-tree.js";
+import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 
 /** Is `pid` a live process running the kernel keeper? */
 function keeperAlive(pid: number): boolean {
@@ -202,4 +203,42 @@ test("a go line into a missing root dir: one line on stderr, no stack, nothing s
   assert.equal(lines.length, 1, r.stderr);
   assert.match(lines[0] as string, /^jlremote: .*gone/);
   assert.equal(existsSync(join(sb.env.XDG_STATE_HOME as string, "jlremote", "w4", "state.json")), false);
+});
+
+test("a supervisor's own run (a batch job's, a unit's) uses the keeper it started before its tree, on --jupyter's Python", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = box(t);
+  // With the venv built, `jupyter` on PATH (Debian's) and --jupyter's Python differ: the keeper must be the venv's.
+  const jupyter = labVenvReady() ? join(labVenv, "bin", "jupyter") : "/usr/bin/jupyter";
+  const python = labVenvReady() ? /jupyterlab-venv\/bin\/python/ : /^\/usr\/bin\/python3/;
+  const port = await freePort();
+  const argv = ["run", "--name", "c1", "--app", "server", "--jupyter", jupyter, "--port", String(port)];
+  const run = spawn(process.execPath, [...SUPERVISOR_NODE_FLAGS, CLI, ...argv], {
+    env: { ...sb.env, PATH: "/usr/bin:/bin" },
+    cwd: sb.dir,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  run.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  const exited = new Promise((res) => run.once("exit", res));
+  t.after(() => killPid(run.pid));
+  const stateFile = join(sb.stateDir("c1"), "state.json");
+  const rec = await waitFor(`the run to be ready (${stderr})`, () => {
+    if (!existsSync(stateFile)) return null;
+    const r = JSON.parse(readFileSync(stateFile, "utf8")) as { state: string; keepers: { pid: number }[] };
+    return r.state === "running" ? r : null;
+  });
+  const keeper = rec.keepers[0]?.pid as number;
+  assert.deepEqual(keeperChildren(run.pid as number), [keeper]);
+  assert.match(readFileSync(`/proc/${keeper}/cmdline`, "utf8").split("\0")[0] as string, python);
+  const used = logged(sb, "c1", "using the keeper started ahead");
+  assert.equal(used.length, 1, readFileSync(join(sb.stateDir("c1"), "supervisor.log"), "utf8"));
+  assert.equal(used[0]?.keeperPid, keeper);
+  const stop = await runCli(["stop", "--name", "c1"], sb.env);
+  assert.equal(stop.code, 0, stop.stderr);
+  await exited;
+  assert.equal(keeperAlive(keeper), false);
 });

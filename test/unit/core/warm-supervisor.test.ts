@@ -4,6 +4,7 @@ import {
   decodeGo,
   earlyKeeperFits,
   encodeGo,
+  coldRunJupyter,
   isWarmArgv,
   sameSpawnEnv,
   supervisorSpawnEnv,
@@ -107,4 +108,18 @@ test("the keeper started ahead is used only for the same Python and script", () 
   ];
   for (const [python, script, fits] of table)
     assert.equal(earlyKeeperFits(early, python, script), fits, `${python} ${script}`);
+});
+
+test("a supervisor's own run argv names its keeper's Jupyter; a warm or other argv names none", () => {
+  const rows: [string[], string | null][] = [
+    [["run", "--name", "x", "--jupyter", "/v/bin/jupyter", "--app", "lab"], "/v/bin/jupyter"],
+    [["run", "--jupyter=/v/bin/jupyter"], "/v/bin/jupyter"],
+    [["run", "--name", "x"], "jupyter"],
+    [["run", "--name", "x", "--", "--jupyter", "/not/ours"], "jupyter"],
+    [["run", "--jupyter"], "jupyter"],
+    [["run", "--warm", "--name", "x"], null],
+    [["start", "--jupyter", "/v/bin/jupyter"], null],
+    [[], null],
+  ];
+  for (const [argv, want] of rows) assert.equal(coldRunJupyter(argv), want, argv.join(" "));
 });
