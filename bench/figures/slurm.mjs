@@ -39,6 +39,17 @@ async function ended(env, jobId) {
   throw new Error(`job ${jobId} did not end within 60 s`);
 }
 
+/**
+ * Wait until the wall clock is `phase` (0–1) into a second. The test cluster's slurmctld starts a pending job on its
+ * next once-a-second tick, so a job waits up to 1 s for it depending on when in the second it was submitted: both sides
+ * of a pair start at the same phase, stepped across the second over the rounds (else the bench's own rhythm locks
+ * each side to one phase, and the figure measures that phase).
+ */
+async function atPhase(phase) {
+  const wait = (Math.round(phase * 1000) - (Date.now() % 1000) + 1000) % 1000;
+  await sleep(wait);
+}
+
 /** The figure: `rounds` interleaved pairs after one warm-up pair. */
 export async function slurmStart(sb, rounds) {
   const dir = mkdtempSync(join(tmpdir(), "jlr-bench-slurm-"));
@@ -59,6 +70,8 @@ export async function slurmStart(sb, rounds) {
   const b = [];
   try {
     for (let i = 0; i < rounds + 1; i += 1) {
+      const phase = (Math.max(i, 1) - 0.5) / rounds;
+      await atPhase(phase);
       const s = expectOk(
         await timed(
           cli(
@@ -94,6 +107,7 @@ export async function slurmStart(sb, rounds) {
         `#!/bin/sh\nexec jupyter server --no-browser --ip=${node} --port=${port} --port-retries=0 --allow-root\n`,
         { mode: 0o700 },
       );
+      await atPhase(phase);
       const t0 = now();
       const sub = spawnSync("sbatch", ["--parsable", "--output=/dev/null", `--chdir=${sb.rootDir}`, job], {
         env: { ...env, JUPYTER_TOKEN: token },
