@@ -213,6 +213,7 @@ const bins = [
       // Spawned by start before its command tree loads, and the warm supervisor's own wait and early keeper.
       "src/io/warm-supervisor.ts",
       "src/io/keeper-process.ts",
+      "src/io/young-generation.ts",
     ],
   ],
   [

@@ -42,6 +42,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       // argv comes); then the tree compiles.
       const unpacked = (await import("./cli-commands.js")).prefetchTree();
       const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env);
+      (await import("./io/young-generation.js")).capYoungGeneration();
       const preload = async () => {
         await unpacked;
         await (await import("./cli-commands.js")).preloadRun();
@@ -63,6 +64,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
         ctx.earlyKeeper =
           (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter) ??
           undefined;
+      (await import("./io/young-generation.js")).capYoungGeneration();
     }
     const fast = parseFastStatus(argv);
     if (fast !== null) {

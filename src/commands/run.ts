@@ -7,7 +7,6 @@ import { acquireLock, type Release } from "../io/lock.js";
 import { openEventLog } from "../io/logs.js";
 import { instancePaths } from "../io/paths.js";
 import { ensurePrivateDir } from "../io/state-file.js";
-import { capYoungGeneration } from "../io/supervisor-argv.js";
 import { logPolicy, supervise } from "../supervisor/supervisor.js";
 import type { CommandContext } from "../context.js";
 import { inspect, jobIdHere, schedulerHere, schedulerNamed, schedulerNames } from "../backends/registry.js";
@@ -22,7 +21,6 @@ export interface RunFlags extends RawStartOptions {
 
 /** Supervise Jupyter until stopped; exit code 0 after a clean stop, 1 after giving up. */
 export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promise<ExitCode> {
-  await capYoungGeneration(process.execArgv);
   const ctx = { ...cmdCtx, schedulerNames };
   // In a batch job, the address Jupyter will listen on (a name lookup, tens of ms) is looked up while options are read.
   const here = schedulerHere(ctx.env);

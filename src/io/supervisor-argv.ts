@@ -6,7 +6,7 @@ import { resolve } from "node:path";
  * Node flags of every supervisor (detached, systemd, a batch job): no V8 background GC or compile tasks (each thread
  * kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9). These two
  * leave node's code cache of its built-in modules usable (`--max-semi-space-size` or `--single-threaded` make V8
- * reject it); the young generation is capped at run time instead (`capYoungGeneration`).
+ * reject it); the young generation is capped at run time instead (io/young-generation.ts).
  */
 export const SUPERVISOR_NODE_FLAGS = ["--single-threaded-gc", "--no-concurrent-recompilation"] as const;
 
@@ -33,12 +33,4 @@ export function absoluteSupervisorArgv(self: readonly string[], cwd: string): st
 /** Was this node started with the supervisor's flags (then it runs a supervisor: detached, warm, a unit's, a job's)? */
 export function isSupervisorNode(execArgv: readonly string[]): boolean {
   return SUPERVISOR_NODE_FLAGS.every((f) => execArgv.includes(f));
-}
-
-/**
- * In a supervisor's node, keep the young generation at its initial 1 MB semi-spaces: V8 reads this flag at each
- * growth, so it works at run time (on node's command line it does not).
- */
-export async function capYoungGeneration(execArgv: readonly string[]): Promise<void> {
-  if (isSupervisorNode(execArgv)) (await import("node:v8")).setFlagsFromString("--semi-space-growth-factor=1");
 }

@@ -9,6 +9,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
@@ -154,4 +155,15 @@ test("a warm supervisor that exits unused writes no cache (its tree compiled, no
   const go = warm(`${JSON.stringify({ argv: ["run", "--name", "w", "--daemon-child"], cwd: join(sb.dir, "gone") })}\n`);
   assert.notEqual(go.status, 0);
   assert.equal(caches(bundleDir).length, 1, go.stderr);
+  // The next supervisor accepts the cache of one that ran its command (here: to a usage error). The V8 flag a
+  // supervisor sets at run time (io/young-generation.ts) changes V8's flag hash: set after the compile, it made every
+  // supervisor reject the cache and write it again.
+  for (const f of caches(bundleDir)) rmSync(join(bundleDir, f));
+  const bad = `${JSON.stringify({ argv: ["run", "--name", "w", "--daemon-child", "--port", "x"], cwd: sb.dir })}\n`;
+  assert.equal(warm(bad).status, 2);
+  const [made] = caches(bundleDir);
+  assert.ok(made, "the supervisor wrote no cache");
+  const ino = statSync(join(bundleDir, made)).ino;
+  assert.equal(warm(bad).status, 2);
+  assert.equal(statSync(join(bundleDir, made)).ino, ino, "the supervisor's cache was rejected and written again");
 });
