@@ -7,7 +7,7 @@ import { errorOutcome, ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
-import { coldRunJupyter, isWarmArgv, WARM_WAIT_MS } from "./core/warm-supervisor.js";
+import { isWarmArgv, keeperJupyter, WARM_WAIT_MS } from "./core/warm-supervisor.js";
 import { NO_CACHE_SAVE } from "./core/code-cache.js";
 import { lineWriter, progressWriter } from "./io/output.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
@@ -41,7 +41,11 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       // The tree unpacks on the thread pool while the kernel keeper's Python is started (ready by the time the run
       // argv comes); then the tree compiles.
       const unpacked = (await import("./cli-commands.js")).prefetchTree();
-      const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env);
+      const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(
+        process.argv[1] ?? "",
+        ctx.env,
+        keeperJupyter(argv) ?? "jupyter",
+      );
       (await import("./io/young-generation.js")).capYoungGeneration();
       const preload = async () => {
         await unpacked;
@@ -59,7 +63,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       argv = go.argv;
     } else if (isSupervisorNode(process.execArgv)) {
       // A batch job's or a unit's supervisor: its keeper's Python starts while the command tree compiles, as above.
-      const jupyter = coldRunJupyter(argv);
+      const jupyter = keeperJupyter(argv);
       if (jupyter !== null)
         ctx.earlyKeeper =
           (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter) ??

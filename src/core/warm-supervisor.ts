@@ -75,18 +75,23 @@ export function sameSpawnEnv(a: Env, b: Env): boolean {
 export function warmArgsFor(argv: readonly string[]): string[] | null {
   if (argv[0] !== "start") return null;
   let name: string | null = null;
+  let jupyter: string | null = null;
   for (let i = 1; i < argv.length; i += 1) {
     const a = argv[i] as string;
     if (a === "--") break;
     if (/^(--scheduler|--profile|--help|--version|-h)(=|$)/.test(a)) return null;
     if (a === "--name" && i + 1 < argv.length) name = argv[i + 1] as string;
     else if (a.startsWith("--name=")) name = a.slice("--name=".length);
+    else if (a === "--jupyter" && i + 1 < argv.length) jupyter = argv[i + 1] as string;
+    else if (a.startsWith("--jupyter=")) jupyter = a.slice("--jupyter=".length);
   }
-  // Only a plain name goes on the warm command line (it is shown by ps, never parsed as an option there).
+  // Only a plain name goes on the warm command line (it is shown by ps, never parsed as an option there); a given
+  // --jupyter goes too (its Python runs the keeper started ahead), unless it could read as an option.
   return [
     "run",
     WARM_FLAG,
     ...(name !== null && /^[A-Za-z0-9_.][A-Za-z0-9_.-]{0,63}$/.test(name) ? ["--name", name] : []),
+    ...(jupyter !== null && jupyter !== "" && !jupyter.startsWith("-") ? ["--jupyter", jupyter] : []),
   ];
 }
 
@@ -96,11 +101,11 @@ export function isWarmArgv(argv: readonly string[]): boolean {
 }
 
 /**
- * The `--jupyter` of a supervisor's own `run` argv (a batch job's or a systemd unit's; `jupyter` when it names none),
- * whose Python runs the keeper it starts ahead; null for another argv or a warm process's (its options come later).
+ * The `--jupyter` of a supervisor's `run` argv (a batch job's, a unit's, or a warm process's when start was given one;
+ * `jupyter` when it names none), whose Python runs the keeper the supervisor starts ahead; null for another argv.
  */
-export function coldRunJupyter(argv: readonly string[]): string | null {
-  if (argv[0] !== "run" || isWarmArgv(argv)) return null;
+export function keeperJupyter(argv: readonly string[]): string | null {
+  if (argv[0] !== "run") return null;
   let jupyter = "jupyter";
   for (let i = 1; i < argv.length; i += 1) {
     const a = argv[i] as string;

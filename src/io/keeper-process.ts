@@ -59,9 +59,10 @@ export function spawnKeeperProcess(python: string, script: string): ChildProcess
 }
 
 /**
- * A supervisor's keeper, spawned before its command tree loads: with the Python of `jupyter` (for a warm supervisor,
- * whose options come later, the `jupyter` on PATH: most instances' Jupyter; the supervisor lets it go when its options
- * name another one) and the script beside `bundle`; null when that script is not there.
+ * A supervisor's keeper, spawned before its command tree loads: with the Python of `jupyter` (its run argv's; for a
+ * warm supervisor started without --jupyter, whose options come later, the `jupyter` on PATH: most instances' Jupyter;
+ * the supervisor lets it go when its options name another one) and the script beside `bundle`; null when that script
+ * is not there.
  */
 export function spawnEarlyKeeper(
   bundle: string,

@@ -110,25 +110,38 @@ test("start's supervisor is the warm process it spawned first, running in the ro
   assert.equal(used[0]?.keeperPid, rec.keepers[0]?.pid);
 });
 
-test("a keeper started ahead for another Python is let go; the instance's Python runs its keeper", {
+test("a keeper started ahead runs start's --jupyter Python; one for another Python is let go", {
   timeout: E2E_TIMEOUT_MS,
   skip: labVenvReady() ? false : "the JupyterLab venv is not built (make test builds it as root)",
 }, async (t) => {
   const sb = box(t);
-  // `jupyter` on PATH is Debian's (python3 guessed ahead); the options name the venv's.
-  const r = await runCli(
+  const env = { ...sb.env, PATH: "/usr/bin:/bin" };
+  const keeperOf = (supervisorPid: number) => {
+    const rec = JSON.parse(readFileSync(join(sb.stateDir("w5"), "state.json"), "utf8")) as {
+      keepers: { pid: number }[];
+    };
+    const keeper = rec.keepers[0]?.pid as number;
+    assert.deepEqual(keeperChildren(supervisorPid), [keeper]);
+    assert.match(
+      readFileSync(`/proc/${keeper}/cmdline`, "utf8").split("\0")[0] as string,
+      /jupyterlab-venv\/bin\/python/,
+    );
+    return keeper;
+  };
+  // `jupyter` on PATH is Debian's; start names the venv's, so the warm process starts the venv's Python ahead.
+  const first = await runCli(
     ["start", "--name", "w5", "--jupyter", join(labVenv, "bin", "jupyter"), "--app", "server", "--json"],
-    { ...sb.env, PATH: "/usr/bin:/bin" },
+    env,
   );
-  assert.equal(r.code, 0, r.stderr);
-  const st = JSON.parse(r.stdout) as { supervisorPid: number };
-  const rec = JSON.parse(readFileSync(join(sb.stateDir("w5"), "state.json"), "utf8")) as { keepers: { pid: number }[] };
-  const keeper = rec.keepers[0]?.pid as number;
-  assert.deepEqual(keeperChildren(st.supervisorPid), [keeper]);
-  assert.match(
-    readFileSync(`/proc/${keeper}/cmdline`, "utf8").split("\0")[0] as string,
-    /jupyterlab-venv\/bin\/python/,
-  );
+  assert.equal(first.code, 0, first.stderr);
+  const used = logged(sb, "w5", "using the keeper started ahead");
+  assert.equal(used.length, 1, readFileSync(join(sb.stateDir("w5"), "supervisor.log"), "utf8"));
+  assert.equal(used[0]?.keeperPid, keeperOf((JSON.parse(first.stdout) as { supervisorPid: number }).supervisorPid));
+  assert.equal((await runCli(["stop", "--name", "w5"], sb.env)).code, 0);
+  // Remembered, not given: the warm process guesses PATH's (python3) and the supervisor lets that keeper go.
+  const again = await runCli(["start", "--name", "w5", "--json"], env);
+  assert.equal(again.code, 0, again.stderr);
+  keeperOf((JSON.parse(again.stdout) as { supervisorPid: number }).supervisorPid);
   const letGo = logged(sb, "w5", "the keeper started ahead runs another Python; letting it go");
   assert.equal(letGo.length, 1, readFileSync(join(sb.stateDir("w5"), "supervisor.log"), "utf8"));
   assert.equal(letGo[0]?.started, "/usr/bin/python3");

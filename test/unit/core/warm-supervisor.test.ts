@@ -4,8 +4,8 @@ import {
   decodeGo,
   earlyKeeperFits,
   encodeGo,
-  coldRunJupyter,
   isWarmArgv,
+  keeperJupyter,
   sameSpawnEnv,
   supervisorSpawnEnv,
   warmArgsFor,
@@ -28,6 +28,18 @@ test("a warm supervisor only for a start that will likely spawn one here; its na
     ],
     [
       ["start", "--name", "a b"],
+      ["run", "--warm"],
+    ],
+    [
+      ["start", "--name", "lab", "--jupyter", "/v/bin/jupyter"],
+      ["run", "--warm", "--name", "lab", "--jupyter", "/v/bin/jupyter"],
+    ],
+    [
+      ["start", "--jupyter=/v/bin/jupyter lab"],
+      ["run", "--warm", "--jupyter", "/v/bin/jupyter lab"],
+    ],
+    [
+      ["start", "--jupyter", "--evil"],
       ["run", "--warm"],
     ],
     [["start", "--scheduler", "slurm"], null],
@@ -110,16 +122,17 @@ test("the keeper started ahead is used only for the same Python and script", () 
     assert.equal(earlyKeeperFits(early, python, script), fits, `${python} ${script}`);
 });
 
-test("a supervisor's own run argv names its keeper's Jupyter; a warm or other argv names none", () => {
+test("a supervisor's run argv names its keeper's Jupyter (`jupyter` when none); another argv names none", () => {
   const rows: [string[], string | null][] = [
     [["run", "--name", "x", "--jupyter", "/v/bin/jupyter", "--app", "lab"], "/v/bin/jupyter"],
     [["run", "--jupyter=/v/bin/jupyter"], "/v/bin/jupyter"],
     [["run", "--name", "x"], "jupyter"],
     [["run", "--name", "x", "--", "--jupyter", "/not/ours"], "jupyter"],
     [["run", "--jupyter"], "jupyter"],
-    [["run", "--warm", "--name", "x"], null],
+    [["run", "--warm", "--name", "x"], "jupyter"],
+    [["run", "--warm", "--name", "x", "--jupyter", "/v/bin/jupyter"], "/v/bin/jupyter"],
     [["start", "--jupyter", "/v/bin/jupyter"], null],
     [[], null],
   ];
-  for (const [argv, want] of rows) assert.equal(coldRunJupyter(argv), want, argv.join(" "));
+  for (const [argv, want] of rows) assert.equal(keeperJupyter(argv), want, argv.join(" "));
 });
