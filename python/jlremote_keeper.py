@@ -98,7 +98,12 @@ def fork_exec(argv, cwd, env, log_fd):
                 signal.signal(s, signal.SIG_DFL)
             signal.set_wakeup_fd(-1)
             if cwd:
-                os.chdir(cwd)
+                try:
+                    os.chdir(cwd)
+                except OSError as e:
+                    why = "cannot enter %s: %s: %s" % (cwd, errno.errorcode.get(e.errno, "E?"), e.strerror)
+                    os.write(w, why.encode())
+                    os._exit(127)
             null = os.open(os.devnull, os.O_RDONLY)
             os.dup2(null, 0)
             os.dup2(log_fd, 1)
