@@ -84,8 +84,23 @@ async function packTree(entry) {
   return brotliCompressSync(out.outputFiles[0].contents).toString("base64");
 }
 
-/** The source of a module that compiles a packed tree on first use (`load()`) and forwards `names` (functions) to it. */
-function treeLoader(name, packed, names) {
+/**
+ * The source of a module that compiles a packed tree on first use (`load()`) and forwards `names` (functions) to it;
+ * with `prefetch`, also `prefetchTree()`, which unpacks it ahead.
+ */
+function treeLoader(name, packed, names, prefetch = false) {
+  const prefetchTree = `
+// Unpack the tree on libuv's thread pool (the caller goes on meanwhile); load() then uses that text.
+export function prefetchTree() {
+  unpacking ??= new Promise((resolve) =>
+    // One pass on the pool (in 16 KB chunks, each would wait for the busy main thread).
+    require("node:zlib").brotliDecompress(Buffer.from(packed, "base64"), { chunkSize: 4 << 20 }, (err, out) => {
+      if (!err && loaded === undefined) unpacked = out.toString("utf8");
+      resolve();
+    }),
+  );
+  return unpacking;
+}`;
   return `
 import * as errors from "./core/errors.js";
 import { compileTree } from "./io/code-cache.js";
@@ -106,24 +121,13 @@ function load() {
 }
 export function tree() {
   return (loaded ??= load());
-}
-// Unpack the tree on libuv's thread pool (the caller goes on meanwhile); load() then uses that text.
-export function prefetchTree() {
-  unpacking ??= new Promise((resolve) =>
-    // One pass on the pool (in 16 KB chunks, each would wait for the busy main thread).
-    require("node:zlib").brotliDecompress(Buffer.from(packed, "base64"), { chunkSize: 4 << 20 }, (err, out) => {
-      if (!err && loaded === undefined) unpacked = out.toString("utf8");
-      resolve();
-    }),
-  );
-  return unpacking;
-}
+}${prefetch ? prefetchTree : ""}
 ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  return loaded.${n}(...args);\n}`).join("\n")}
 `;
 }
 
 /** Resolves `import("./<name>.js")` to a loader of the packed tree that forwards `names` (functions) to it. */
-function embed(name, packed, names) {
+function embed(name, packed, names, prefetch) {
   return {
     name: `embed-${name}`,
     setup(b) {
@@ -131,7 +135,7 @@ function embed(name, packed, names) {
       b.onLoad({ filter: new RegExp(`^${name}$`), namespace: "embedded" }, () => ({
         loader: "js",
         resolveDir: resolve(root, "src"),
-        contents: treeLoader(name, packed, names),
+        contents: treeLoader(name, packed, names, prefetch),
       }));
     },
   };
@@ -198,13 +202,15 @@ async function embedLazy(name, files) {
   };
 }
 
-// Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used].
+// Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used, whether
+// it can be unpacked ahead].
 // A bin with `fast` lists the modules its fast paths import lazily that stay in the bundle; the others are packed.
 const bins = [
   [
     "src/cli.ts",
     "dist/jlremote.cjs",
-    [["cli-commands", "src/cli-commands.ts", ["runCommandLine", "preloadRun"]]],
+    // The warm supervisor unpacks this one ahead (prefetchTree).
+    [["cli-commands", "src/cli-commands.ts", ["runCommandLine", "preloadRun"], true]],
     [
       "src/commands/status.ts",
       "src/commands/stop.ts",
@@ -230,7 +236,8 @@ const bins = [
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
 for (const [entry, out, trees, fast] of bins) {
   const plugins = [pinoWithoutTransports];
-  for (const [name, source, names] of trees) plugins.push(embed(name, await packTree(source), names));
+  for (const [name, source, names, prefetch] of trees)
+    plugins.push(embed(name, await packTree(source), names, prefetch === true));
   if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast)));
   await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
   chmodSync(resolve(root, out), 0o755);
