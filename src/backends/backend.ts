@@ -2,6 +2,7 @@
 // instance (backends/registry.ts) and never branch on its kind; a scheduler adds one (src/backends/scheduler.ts).
 import type { RawStartOptions } from "../core/instance-options.js";
 import { EARLY_TARGET_ENV } from "../core/early-target.js";
+import { parkForNodeStart } from "../core/node-startup-env.js";
 import { LISTEN_DEFAULT_ENV, type ForwardTarget } from "../core/ssh-command.js";
 import type { BackendKind } from "../core/scheduler-names.js";
 import type { CommandContext } from "../context.js";
@@ -16,16 +17,18 @@ export const CANCEL_ON_EOF = "JLREMOTE_CANCEL_ON_EOF";
 /**
  * The environment a scheduler exports into the job (sbatch, qsub -V): the caller's, without what belongs to this start
  * only (jllocal's cancel-on-EOF and listen flags) and without the caller's instance marker (a start from another
- * instance's terminal must not tag the job's processes as that instance's, or its cleanup would kill them).
+ * instance's terminal must not tag the job's processes as that instance's, or its cleanup would kill them), and with
+ * NODE_EXTRA_CA_CERTS parked for the supervisor's node start (core/node-startup-env.ts).
  */
 export function jobEnvironment(env: Record<string, string | undefined>): Record<string, string | undefined> {
-  return {
+  // Node's start-time-costly variables are parked for the job's supervisor, which puts them back for Jupyter.
+  return parkForNodeStart({
     ...env,
     [CANCEL_ON_EOF]: undefined,
     [LISTEN_DEFAULT_ENV]: undefined,
     [EARLY_TARGET_ENV]: undefined,
     JLREMOTE_INSTANCE: undefined,
-  };
+  });
 }
 
 /** start's flags: the instance options plus what backends read (the scheduler ones only matter to a scheduler). */

@@ -185,9 +185,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       "Jupyter SIGKILLed on node1 comes back on node1 with the same URL; a SIGKILLed supervisor is run again and adopts it",
       { timeout: E2E_TIMEOUT_MS },
       withSandbox(async (sb) => {
-        const r = await runCli(["start", "--scheduler", "slurm", ...flavourArgs(debian)], env(sb), {
-          timeoutMs: 60_000,
-        });
+        // A user's NODE_EXTRA_CA_CERTS reaches Jupyter, not the supervisor's node start (parked for it).
+        const ca = "/etc/ssl/certs/ca-certificates.crt";
+        const withCa = existsSync(ca);
+        const r = await runCli(
+          ["start", "--scheduler", "slurm", ...flavourArgs(debian)],
+          { ...env(sb), ...(withCa ? { NODE_EXTRA_CA_CERTS: ca } : {}) },
+          { timeoutMs: 60_000 },
+        );
         assert.equal(r.code, 0, r.stderr);
         const before = await status(sb);
         process.kill(before.jupyterPid as number, "SIGKILL");
@@ -226,6 +231,15 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         const restarted = await status(sb);
         assert.notEqual(restarted.jupyterPid, adopted.jupyterPid);
         assert.equal(restarted.jobId, before.jobId);
+        if (withCa) {
+          const environ = (pid: number | null) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+          const supervisor = environ(restarted.supervisorPid);
+          assert.ok(supervisor.includes(`JLREMOTE_PARKED_NODE_EXTRA_CA_CERTS=${ca}`), "parked for the supervisor");
+          assert.ok(!supervisor.some((v) => v.startsWith("NODE_EXTRA_CA_CERTS=")));
+          const jupyter = environ(restarted.jupyterPid);
+          assert.ok(jupyter.includes(`NODE_EXTRA_CA_CERTS=${ca}`), "put back for Jupyter");
+          assert.ok(!jupyter.some((v) => v.startsWith("JLREMOTE_PARKED_")));
+        }
       }),
     );
 

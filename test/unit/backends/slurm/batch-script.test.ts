@@ -108,7 +108,9 @@ test("sbatch exports the caller's environment without its instance marker and jl
     JLREMOTE_INSTANCE: "0123abcd",
     JLREMOTE_CANCEL_ON_EOF: "1",
     JLREMOTE_LISTEN_DEFAULT: "sock",
+    NODE_EXTRA_CA_CERTS: "/ca.pem",
   };
   const out = Object.fromEntries(Object.entries(jobEnvironment(env)).filter(([, v]) => v !== undefined));
-  assert.deepEqual(out, { PATH: "/usr/bin", HOME: "/h" });
+  // NODE_EXTRA_CA_CERTS is parked for the supervisor's node start (its entry puts it back for Jupyter).
+  assert.deepEqual(out, { PATH: "/usr/bin", HOME: "/h", JLREMOTE_PARKED_NODE_EXTRA_CA_CERTS: "/ca.pem" });
 });
