@@ -1,19 +1,19 @@
-// The supervision loop: spawn (or adopt) Jupyter, restart it per the restart policy, stop it on request. Each step
-// is a named function below or in its own module; the decisions (restart, port, what a run's end means) are in core/.
-import type pino from "pino";
+// The supervision loop: spawn (or adopt) Jupyter, restart it per the restart policy, stop it on request. Each step is
+// a named function in its own module (setup.ts, run-steps.ts, run-end.ts …); the decisions (restart, port, what a
+// run's end means) are in core/.
 import { logDefaults } from "../core/instance-options.js";
 import type { JupyterFlavour } from "../core/jupyter-config.js";
 import { claimOrLetGo, enterJob, listen, lookUpListenAddress, prepareFresh } from "./setup.js";
-import { afterRun, decideRestart, defaultRestartPolicy, giveUpReason } from "../core/restart-policy.js";
+import { afterRun } from "../core/restart-policy.js";
 import type { InstanceOptions } from "../core/types.js";
 import { closeQuietly, rotateAndOpen, type RotationPolicy } from "../io/logs.js";
 import { removeStaleSocket } from "../io/socket-file.js";
 import { watchInfoFile } from "../io/runtime-info.js";
 import type { SupervisorContext } from "./context.js";
-import { watchJupyter, type RunEnd, type WatchedJupyter } from "./jupyter-run.js";
+import { watchJupyter, type WatchedJupyter } from "./jupyter-run.js";
 import type { JobMode } from "./job-mode.js";
 import { KernelKeeping } from "./kernel-keeping.js";
-import { flavourOf, housekeeping, launchJupyter, type Launch } from "./launch.js";
+import { flavourOf, housekeeping, type Launch } from "./launch.js";
 import { authProblem } from "./launch-config.js";
 import { listenerGate } from "./listener-gate.js";
 import { choosePort, movedOffTakenPort } from "./port-choice.js";
@@ -22,9 +22,8 @@ import { CredentialKeeper } from "./credentials.js";
 import { fsErrorText } from "../core/errors.js";
 import { removeRuntimeLeftovers, withPrivateRuntime } from "../io/jupyter-secrets.js";
 import { adopted, finishRun } from "./run-end.js";
+import { recordReady, recordStopped, restartAfterCrash, spawnStep } from "./run-steps.js";
 import { normalized, reloaded } from "./settings-reload.js";
-import type { StateWriter } from "./state-writer.js";
-import type { Wakeup } from "./wakeup.js";
 
 /** The rotation policy of an instance's logs. */
 export function logPolicy(options: InstanceOptions): RotationPolicy {
@@ -172,92 +171,4 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     closeQuietly(logFd);
     signals.dispose();
   }
-}
-
-/** Spawn a Jupyter and record it; a spawn that fails gives up. */
-async function spawnStep(
-  launch: Launch,
-  options: InstanceOptions,
-  flavour: JupyterFlavour,
-  everReady: boolean,
-  log: pino.Logger,
-): Promise<WatchedJupyter> {
-  const { writer, kernels } = launch;
-  let current: WatchedJupyter;
-  try {
-    current = await launchJupyter(launch, options, flavour);
-  } catch (err) {
-    throw giveUp(writer, `cannot run ${options.jupyter}: ${(err as Error).message}`);
-  }
-  writer.update({
-    jupyter: current.identity,
-    state: everReady ? "restarting" : "starting",
-    listenerVerifiedAt: null,
-    keepers: kernels.keepers(),
-  });
-  log.info({ jupyterPid: current.identity.pid, flavour }, "jupyter spawned");
-  return current;
-}
-
-/** Jupyter answered through a verified listener: record it running (and which kernels it re-adopted). */
-async function recordReady(
-  writer: StateWriter,
-  kernels: KernelKeeping,
-  watched: WatchedJupyter,
-  baseUrl: string,
-  log: pino.Logger,
-): Promise<void> {
-  const verifiedAt = new Date().toISOString();
-  const adoption = await kernels.afterReady(watched.identity.pid);
-  writer.update({
-    state: "running",
-    startedAt: writer.record.startedAt ?? verifiedAt,
-    reason: null,
-    baseUrl,
-    listenerVerifiedAt: verifiedAt,
-    adoption,
-  });
-  log.info({ port: writer.record.port, socket: writer.record.socket, baseUrl }, "jupyter ready");
-}
-
-/** Record a clean end; a reason (a job's end, an idle shutdown) is also the job's end reason. */
-function recordStopped(writer: StateWriter, reason: string | null): void {
-  writer.update({
-    state: "stopped",
-    reason,
-    ...(reason && writer.record.job ? { job: { ...writer.record.job, endReason: reason } } : {}),
-  });
-}
-
-/** The restart policy after a crash: the failure count to go on with, "stopped" when a stop came during the delay. */
-async function restartAfterCrash(
-  writer: StateWriter,
-  end: RunEnd,
-  everReady: boolean,
-  failures: number,
-  options: InstanceOptions,
-  wake: Wakeup,
-  log: pino.Logger,
-): Promise<number | "stopped"> {
-  const d = decideRestart(
-    {
-      becameReady: end.readyAt !== null,
-      readyForMs: end.readyAt === null ? 0 : performance.now() - end.readyAt,
-      everReady,
-      failuresBefore: failures,
-      stopping: false,
-    },
-    { ...defaultRestartPolicy, maxRestarts: options.maxRestarts },
-  );
-  if (d.kind !== "restart") throw giveUp(writer, giveUpReason(end.why, d, options.readyTimeoutMs));
-  writer.update({ state: "restarting", restarts: writer.record.restarts + 1 });
-  log.warn({ delayMs: d.delayMs, failures: d.failures, after: end.why }, "restarting jupyter");
-  if (d.delayMs > 0) {
-    await wake.sleep(d.delayMs);
-    if (wake.pending === "stop") {
-      writer.update({ state: "stopped" });
-      return "stopped";
-    }
-  }
-  return d.failures;
 }
