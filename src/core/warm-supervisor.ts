@@ -23,6 +23,8 @@ export interface WarmSupervisor<Child> {
    * supervisor (returned). Otherwise it is let go and null says: spawn a fresh one.
    */
   launch(argv0: readonly string[], env: Env, go: WarmGo): Child | null;
+  /** Let it go now (a start whose instance runs elsewhere: a batch job, a unit): it exits at that EOF. */
+  letGo(): void;
 }
 
 /**

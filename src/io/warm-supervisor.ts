@@ -73,6 +73,7 @@ function spawnWarmSupervisor(
       c.stdin?.end(encodeGo(go));
       return c;
     },
+    letGo: release,
   };
 }
 

@@ -5,7 +5,17 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { E2E_TIMEOUT_MS, CLI, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
+import {
+  E2E_TIMEOUT_MS,
+  CLI,
+  httpStatus,
+  killPid,
+  processesWithEnv,
+  runCli,
+  sandbox,
+  waitFor,
+  type Sandbox,
+} from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { cancelRecordedJobs, clusterUp, kernelHostname, kernelRun, slurmSkip, type Cluster } from "../helpers/slurm.js";
 import { JLLOCAL, localMasters, processesMentioning, runJllocal, startJllocalWorld } from "../helpers/jllocal.js";
@@ -239,6 +249,42 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
           const jupyter = environ(restarted.jupyterPid);
           assert.ok(jupyter.includes(`NODE_EXTRA_CA_CERTS=${ca}`), "put back for Jupyter");
           assert.ok(!jupyter.some((v) => v.startsWith("JLREMOTE_PARKED_")));
+        }
+      }),
+    );
+
+    test(
+      "a start whose scheduler is remembered lets the warm process it spawned go at once, not after the queue wait",
+      { timeout: E2E_TIMEOUT_MS },
+      withSandbox(async (sb) => {
+        // Remembered: Slurm, and a job that is held in the queue for 20 s.
+        const first = await runCli(
+          ["start", "--scheduler", "slurm", ...flavourArgs(debian), "--sbatch", "--begin=now+20", "--no-wait"],
+          env(sb),
+          { timeoutMs: 60_000 },
+        );
+        assert.equal(first.code, 0, first.stderr);
+        assert.equal((await runCli(["stop"], env(sb), { timeoutMs: 60_000 })).code, 0);
+        // `start` alone: cli.ts cannot know the scheduler, so it spawns a warm process; the Slurm backend lets it go.
+        const warm = () => processesWithEnv(`HOME=${sb.dir}`, /jlremote\.cjs run --warm/);
+        const again = spawn(process.execPath, [CLI, "start"], { env: env(sb), stdio: ["ignore", "ignore", "pipe"] });
+        const ended = new Promise((res) => again.once("exit", res));
+        let stderr = "";
+        again.stderr.on("data", (d) => {
+          stderr += d;
+        });
+        try {
+          await waitFor("the job submitted", () => /submitted batch job/.test(stderr), 30_000);
+          await waitFor(
+            "the warm process to exit while start waits for the queued job",
+            () => warm().length === 0,
+            5000,
+          );
+          assert.equal(again.exitCode, null, "start still waits for the queued job");
+        } finally {
+          again.kill("SIGINT"); // cancels the queued job
+          await ended;
+          for (const pid of warm()) killPid(pid);
         }
       }),
     );

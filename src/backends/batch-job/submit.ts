@@ -25,6 +25,9 @@ export async function startBatchJob<R extends BatchJobRecord>(
   ctx: BackendContext,
 ): Promise<InstanceView> {
   validateName(flags.name);
+  // The supervisor runs in the job: a warm process start spawned (the scheduler came from the settings) goes now, not
+  // when start ends after the queue wait.
+  ctx.warmSupervisor?.letGo();
   const r = await resolveStart({ ...flags, scheduler: kind.name }, ctx, { reset: flags.reset === true });
   if (flags.reset === true || Object.keys(r.cli).length > 0) {
     // As for a detached start, the options given are remembered (the job file keeps the job's own for a restart).

@@ -12,6 +12,7 @@ const stopping = () => import("../detached/supervisor-stop.js");
 export const systemdBackend: Backend = {
   kind: "systemd",
   async start(flags, ctx) {
+    ctx.warmSupervisor?.letGo(); // systemd runs the supervisor
     // Options come from the unit; resolving them here could fail where the service works (another PATH),
     // but a malformed one is still a usage error, as for a detached instance.
     validateStartOptions(flags, ctx.schedulerNames);
