@@ -8,7 +8,7 @@ import { artifactsDir } from "../helpers/browser.js";
 import { alive, freePort, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { flavourArgs, jupyterlab4 } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
-import { openBrowser } from "../helpers/lab-page.js";
+import { type OpenBrowser, openBrowser } from "../helpers/lab-page.js";
 
 const cell = (source: string) => ({ cell_type: "code", execution_count: null, metadata: {}, outputs: [], source });
 const notebook = {
@@ -23,7 +23,12 @@ test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's ne
   timeout: 240_000,
 }, async (t) => {
   const sb = sandbox();
-  t.after(() => sb.cleanup());
+  // One hook, the browser first: its profile is in the sandbox, and a hook that throws skips the ones after it.
+  let browser: OpenBrowser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    await sb.cleanup();
+  });
   writeFileSync(join(sb.dir, "adopt.ipynb"), JSON.stringify(notebook));
   const port = await freePort();
   const r = await runCli(["start", ...flavourArgs(jupyterlab4), "--port", String(port), "--root-dir", sb.dir], sb.env, {
@@ -31,8 +36,7 @@ test("JupyterLab in a browser: after a SIGKILL of Jupyter the open notebook's ne
   });
   assert.equal(r.code, 0, r.stderr);
   const s = await status(sb);
-  const browser = await openBrowser(sb.dir);
-  t.after(() => browser.close());
+  browser = await openBrowser(sb.dir);
   const page = browser.page;
   await page.goto(`http://127.0.0.1:${port}/lab/tree/adopt.ipynb?token=${s.token}`);
   const cells = page.locator(".jp-NotebookPanel .jp-CodeCell");

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { flavourArgs, jupyterlab4, labVenv } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
-import { openBrowser } from "../helpers/lab-page.js";
+import { type OpenBrowser, openBrowser } from "../helpers/lab-page.js";
 
 const repo = resolve(import.meta.dirname, "../..");
 
@@ -41,7 +41,12 @@ test("the tarball installs offline, its lab extension adds <= 1 MB, and JupyterL
   timeout: 300_000,
 }, async (t) => {
   const sb = sandbox();
-  t.after(() => sb.cleanup());
+  // One hook, the browser first: its profile is in the sandbox, and a hook that throws skips the ones after it.
+  let browser: OpenBrowser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    await sb.cleanup();
+  });
   const pack = spawnSync("npm", ["pack", "--json", "--pack-destination", sb.dir], { cwd: repo, encoding: "utf8" });
   assert.equal(pack.status, 0, pack.stderr);
   const info = JSON.parse(pack.stdout) as { filename: string; files: { path: string; size: number }[] }[];
@@ -82,8 +87,7 @@ test("the tarball installs offline, its lab extension adds <= 1 MB, and JupyterL
   assert.equal(view.name, "default");
   assert.equal(view.backend, "detached");
   assert.equal(view.job, null);
-  const browser = await openBrowser(sb.dir);
-  t.after(() => browser.close());
+  browser = await openBrowser(sb.dir);
   const foreign: string[] = [];
   browser.page.on("request", (req) => {
     if (!req.url().startsWith(`http://127.0.0.1:${port}/`) && !req.url().startsWith("data:")) foreign.push(req.url());

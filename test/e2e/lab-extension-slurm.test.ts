@@ -7,7 +7,7 @@ import { after, before, test } from "node:test";
 import { artifactsDir } from "../helpers/browser.js";
 import { runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { flavourArgs, jupyterlab4 } from "../helpers/flavours.js";
-import { openBrowser } from "../helpers/lab-page.js";
+import { type OpenBrowser, openBrowser } from "../helpers/lab-page.js";
 import { type Cluster, cancelRecordedJobs, clusterUp, slurmSkip } from "../helpers/slurm.js";
 
 const notebook = {
@@ -30,7 +30,10 @@ test("Slurm job with -t 3 --time-warning 150: the status bar counts down; the wa
 }, async (t) => {
   const sb = sandbox();
   const env = { ...sb.env, ...cluster.env };
+  // One hook, the browser first: its profile is in the sandbox, and a hook that throws skips the ones after it.
+  let browser: OpenBrowser | undefined;
   t.after(async () => {
+    await browser?.close();
     await cancelRecordedJobs(cluster, join(sb.env.XDG_STATE_HOME as string, "jlremote"));
     await sb.cleanup();
   });
@@ -54,8 +57,7 @@ test("Slurm job with -t 3 --time-warning 150: the status bar counts down; the wa
   );
   assert.equal(r.code, 0, r.stderr);
   const url = new URL(r.stdout.trim());
-  const browser = await openBrowser(sb.dir);
-  t.after(() => browser.close());
+  browser = await openBrowser(sb.dir);
   const page = browser.page;
   await page.goto(`${url.origin}/lab/tree/work.ipynb${url.search}`);
   const editor = page.locator(".jp-NotebookPanel .jp-Cell .cm-content").first();

@@ -43,7 +43,8 @@ export function sandbox(extra: Record<string, string> = {}): Sandbox {
     stateDir,
     cleanup: async () => {
       killRecorded(join(env.XDG_STATE_HOME as string, "jlremote"));
-      rmSync(dir, { recursive: true, force: true });
+      // Retried: a process just killed may still be writing in it (ENOTEMPTY).
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
     },
   };
 }
