@@ -41,12 +41,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       // The tree unpacks on the thread pool while the kernel keeper's Python is started (ready by the time the run
       // argv comes); then the tree compiles.
       const unpacked = (await import("./cli-commands.js")).prefetchTree();
-      const earlyKeeper = (await import("./io/keeper-process.js")).spawnEarlyKeeper(
-        process.argv[1] ?? "",
-        ctx.env,
-        keeperJupyter(argv) ?? "jupyter",
-      );
-      (await import("./io/young-generation.js")).capYoungGeneration();
+      const earlyKeeper = await supervisorAhead(argv);
       const preload = async () => {
         await unpacked;
         await (await import("./cli-commands.js")).preloadRun();
@@ -59,16 +54,11 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       }
       process.chdir(go.cwd);
       ctx.cwd = go.cwd;
-      ctx.earlyKeeper = earlyKeeper ?? undefined;
+      ctx.earlyKeeper = earlyKeeper;
       argv = go.argv;
     } else if (isSupervisorNode(process.execArgv)) {
       // A batch job's or a unit's supervisor: its keeper's Python starts while the command tree compiles, as above.
-      const jupyter = keeperJupyter(argv);
-      if (jupyter !== null)
-        ctx.earlyKeeper =
-          (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter) ??
-          undefined;
-      (await import("./io/young-generation.js")).capYoungGeneration();
+      ctx.earlyKeeper = await supervisorAhead(argv);
     }
     const fast = parseFastStatus(argv);
     if (fast !== null) {
@@ -95,6 +85,21 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     for (const line of lines) ctx.err(line);
     return exitCode;
   }
+}
+
+/**
+ * A supervisor's first steps, before its command tree compiles: the kernel keeper for its `run` argv's Jupyter (none
+ * for another command), and the young generation capped (it changes V8's flag hash: the tree's code cache is made and
+ * checked under the capped one).
+ */
+async function supervisorAhead(argv: readonly string[]): Promise<CommandContext["earlyKeeper"]> {
+  const jupyter = keeperJupyter(argv);
+  const keeper =
+    jupyter === null
+      ? null
+      : (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter);
+  (await import("./io/young-generation.js")).capYoungGeneration();
+  return keeper ?? undefined;
 }
 
 /** A start's first step: the supervisor's node starts now, while start takes the lock (src/core/warm-supervisor.ts). */

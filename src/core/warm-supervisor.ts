@@ -76,17 +76,10 @@ export function sameSpawnEnv(a: Env, b: Env): boolean {
  */
 export function warmArgsFor(argv: readonly string[]): string[] | null {
   if (argv[0] !== "start") return null;
-  let name: string | null = null;
-  let jupyter: string | null = null;
-  for (let i = 1; i < argv.length; i += 1) {
-    const a = argv[i] as string;
-    if (a === "--") break;
-    if (/^(--scheduler|--profile|--help|--version|-h)(=|$)/.test(a)) return null;
-    if (a === "--name" && i + 1 < argv.length) name = argv[i + 1] as string;
-    else if (a.startsWith("--name=")) name = a.slice("--name=".length);
-    else if (a === "--jupyter" && i + 1 < argv.length) jupyter = argv[i + 1] as string;
-    else if (a.startsWith("--jupyter=")) jupyter = a.slice("--jupyter=".length);
-  }
+  const own = argv.slice(1, argv.includes("--") ? argv.indexOf("--") : argv.length);
+  if (own.some((a) => /^(--scheduler|--profile|--help|--version|-h)(=|$)/.test(a))) return null;
+  const name = optionValue(argv, "--name");
+  const jupyter = optionValue(argv, "--jupyter");
   // Only a plain name goes on the warm command line (it is shown by ps, never parsed as an option there); a given
   // --jupyter goes too (its Python runs the keeper started ahead), unless it could read as an option.
   return [
@@ -107,15 +100,19 @@ export function isWarmArgv(argv: readonly string[]): boolean {
  * `jupyter` when it names none), whose Python runs the keeper the supervisor starts ahead; null for another argv.
  */
 export function keeperJupyter(argv: readonly string[]): string | null {
-  if (argv[0] !== "run") return null;
-  let jupyter = "jupyter";
+  return argv[0] === "run" ? (optionValue(argv, "--jupyter") ?? "jupyter") : null;
+}
+
+/** The last value of `flag` (`--flag value` or `--flag=value`) among the command's own words (before `--`), or null. */
+function optionValue(argv: readonly string[], flag: string): string | null {
+  let value: string | null = null;
   for (let i = 1; i < argv.length; i += 1) {
     const a = argv[i] as string;
     if (a === "--") break;
-    if (a === "--jupyter" && i + 1 < argv.length) jupyter = argv[(i += 1)] as string;
-    else if (a.startsWith("--jupyter=")) jupyter = a.slice("--jupyter=".length);
+    if (a === flag && i + 1 < argv.length) value = argv[(i += 1)] as string;
+    else if (a.startsWith(`${flag}=`)) value = a.slice(flag.length + 1);
   }
-  return jupyter;
+  return value;
 }
 
 /** The go line start sends. */

@@ -195,12 +195,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
       "Jupyter SIGKILLed on node1 comes back on node1 with the same URL; a SIGKILLed supervisor is run again and adopts it",
       { timeout: E2E_TIMEOUT_MS },
       withSandbox(async (sb) => {
-        // A user's NODE_EXTRA_CA_CERTS reaches Jupyter, not the supervisor's node start (parked for it).
-        const ca = "/etc/ssl/certs/ca-certificates.crt";
-        const withCa = existsSync(ca);
+        // A user's NODE_EXTRA_CA_CERTS reaches Jupyter, not the supervisor's node start (parked for it). The system
+        // bundle where there is one (any file does: node only warns about one it cannot load).
+        const system = "/etc/ssl/certs/ca-certificates.crt";
+        const ca = existsSync(system) ? system : join(sb.dir, "extra-ca.pem");
+        if (ca !== system) writeFileSync(ca, "");
         const r = await runCli(
           ["start", "--scheduler", "slurm", ...flavourArgs(debian)],
-          { ...env(sb), ...(withCa ? { NODE_EXTRA_CA_CERTS: ca } : {}) },
+          { ...env(sb), NODE_EXTRA_CA_CERTS: ca },
           { timeoutMs: 60_000 },
         );
         assert.equal(r.code, 0, r.stderr);
@@ -241,15 +243,13 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         const restarted = await status(sb);
         assert.notEqual(restarted.jupyterPid, adopted.jupyterPid);
         assert.equal(restarted.jobId, before.jobId);
-        if (withCa) {
-          const environ = (pid: number | null) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
-          const supervisor = environ(restarted.supervisorPid);
-          assert.ok(supervisor.includes(`JLREMOTE_PARKED_NODE_EXTRA_CA_CERTS=${ca}`), "parked for the supervisor");
-          assert.ok(!supervisor.some((v) => v.startsWith("NODE_EXTRA_CA_CERTS=")));
-          const jupyter = environ(restarted.jupyterPid);
-          assert.ok(jupyter.includes(`NODE_EXTRA_CA_CERTS=${ca}`), "put back for Jupyter");
-          assert.ok(!jupyter.some((v) => v.startsWith("JLREMOTE_PARKED_")));
-        }
+        const environ = (pid: number | null) => readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+        const supervisor = environ(restarted.supervisorPid);
+        assert.ok(supervisor.includes(`JLREMOTE_PARKED_NODE_EXTRA_CA_CERTS=${ca}`), "parked for the supervisor");
+        assert.ok(!supervisor.some((v) => v.startsWith("NODE_EXTRA_CA_CERTS=")));
+        const jupyter = environ(restarted.jupyterPid);
+        assert.ok(jupyter.includes(`NODE_EXTRA_CA_CERTS=${ca}`), "put back for Jupyter");
+        assert.ok(!jupyter.some((v) => v.startsWith("JLREMOTE_PARKED_")));
       }),
     );
 
