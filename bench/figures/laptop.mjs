@@ -10,6 +10,8 @@ import { alive, now, procStat, sameProcess, sleep } from "../lib/proc.mjs";
 import { expectOk, interleave, median, timed } from "../lib/timing.mjs";
 
 const NAME = "bench-laptop";
+/** Figure 7b's instance: jllocal's default, its private unix socket. */
+const SOCK_NAME = "bench-laptop-sock";
 
 /** The remote side, started once for figures 7, 8 and 13. */
 let remote = null;
@@ -31,8 +33,8 @@ function killFound(pid, startTime) {
 }
 
 /** jllocal's URL run: checks exit 0 and a URL on stdout. */
-async function jllocal(r, extra = []) {
-  const res = expectOk(await r.jllocal([r.host, "--no-browser", "--name", NAME, ...extra]), "jllocal --no-browser");
+async function jllocal(r, extra = [], name = NAME) {
+  const res = expectOk(await r.jllocal([r.host, "--no-browser", "--name", name, ...extra]), "jllocal --no-browser");
   if (!/http:\/\/127\.0\.0\.1:\d+\/\S*\?token=/.test(res.stdout))
     throw new Error(`jllocal printed no URL: ${res.stdout.trim()}`);
   return res;
@@ -54,7 +56,24 @@ async function cpuOf(sb, argv) {
   return secs[0] + secs[1];
 }
 
-/** Figure 7: warm jllocal vs the seed's shell function and vs the floor; jllocal's CPU time with its ssh children. */
+/** The floor of a warm run to instance `name` with its tunnel on `localPort`: one status exec over the master and one
+ * request through the tunnel. */
+async function floorRun(r, name, localPort) {
+  const argv = ["-S", r.controlPath(), "-o", "ControlMaster=no", "-T", r.host];
+  const s = expectOk(
+    await r.ssh([...argv, `~/.local/bin/jlremote status --json --name ${name}`]),
+    "status over the master",
+  );
+  const t0 = now();
+  const h = await httpGet(localPort, "/api/status", JSON.parse(s.stdout).token, 5000);
+  if (h.status !== 200) throw new Error(`request through the tunnel: HTTP ${h.status}`);
+  return s.ms + (now() - t0);
+}
+
+/**
+ * Figure 7: warm jllocal vs the seed's shell function (a TCP instance: the seed forwards a port) and vs the floor (7b:
+ * jllocal's default, the unix socket; 7b· the TCP instance); jllocal's CPU time with its ssh children.
+ */
 export async function laptopWarm(sb, rounds) {
   const r = await getRemote(sb);
   // Warm state: one cold jllocal run opens the master, starts Jupyter and adds the tunnel.
@@ -63,6 +82,8 @@ export async function laptopWarm(sb, rounds) {
   // when jllocal starts the instance, so the warm runs below use the default command line (its fast argv path).
   const first = await jllocal(r, ["--json", "--no-sock"]);
   const info = JSON.parse(first.stdout);
+  const sockInfo = JSON.parse((await jllocal(r, ["--json"], SOCK_NAME)).stdout);
+  if (!("socket" in sockInfo.target)) throw new Error("jllocal's default instance does not listen on a unix socket");
   const status = JSON.parse(
     expectOk(await r.ssh([r.host, `~/.local/bin/jlremote status --json --name ${NAME}`]), "remote status").stdout,
   );
@@ -75,16 +96,6 @@ export async function laptopWarm(sb, rounds) {
   const seedPid = listenerPid(seedPort);
   const seedStart = seedPid === null ? null : procStat(seedPid).startTime;
   sb.onCleanup(() => killFound(seedPid, seedStart));
-  const ctl = r.controlPath();
-  const floorSsh = [
-    "-S",
-    ctl,
-    "-o",
-    "ControlMaster=no",
-    "-T",
-    r.host,
-    `~/.local/bin/jlremote status --json --name ${NAME}`,
-  ];
   try {
     const samples = await interleave(
       {
@@ -103,13 +114,14 @@ export async function laptopWarm(sb, rounds) {
             throw new Error(`seed printed no URL: ${res.stdout.trim()}`);
           return res.ms;
         },
-        floor: async () => {
-          const s = expectOk(await r.ssh(floorSsh), "status over the master");
-          const t0 = now();
-          const h = await httpGet(info.localPort, "/api/status", JSON.parse(s.stdout).token, 5000);
-          if (h.status !== 200) throw new Error(`request through the tunnel: HTTP ${h.status}`);
-          return s.ms + (now() - t0);
+        floor: () => floorRun(r, NAME, info.localPort),
+        sock: async () => {
+          const res = await jllocal(r, [], SOCK_NAME);
+          if (!res.stdout.includes(`127.0.0.1:${sockInfo.localPort}/`))
+            throw new Error("warm jllocal changed its local port");
+          return res.ms;
         },
+        sockFloor: () => floorRun(r, SOCK_NAME, sockInfo.localPort),
       },
       rounds,
       2,
@@ -145,11 +157,21 @@ export async function laptopWarm(sb, rounds) {
       {
         id: "7b",
         figure:
-          "warm `jllocal` vs the floor: one `jlremote status --json` over the master + one request through the tunnel",
+          "warm `jllocal` (its default: the instance's unix socket) vs the floor: one `jlremote status --json` over the master + one request through the tunnel",
+        a: m.sock,
+        b: m.sockFloor,
+        ratio: m.sock / m.sockFloor,
+        target: 1.3,
+        n: rounds,
+        samples: { jllocal: samples.sock, floor: samples.sockFloor },
+      },
+      {
+        id: "7b·",
+        figure: "the same to a TCP instance (`--no-sock`), where jllocal keeps the remote status call",
         a: m.jllocal,
         b: m.floor,
         ratio: m.jllocal / m.floor,
-        target: 1.3,
+        target: null,
         n: rounds,
         samples: { floor: samples.floor },
       },
@@ -166,6 +188,7 @@ export async function laptopWarm(sb, rounds) {
     ];
   } finally {
     killFound(seedPid, seedStart);
+    await r.ssh([r.host, `~/.local/bin/jlremote stop --name ${SOCK_NAME}`]);
   }
 }
 

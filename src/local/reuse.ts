@@ -1,5 +1,6 @@
-// The warm path of `jllocal HOST`: the recorded tunnel, verified with one status call over the live master, a look at
-// who listens on the local port (/proc), and one request through the tunnel; nothing is changed, no `ssh -O` call.
+// The warm path of `jllocal HOST`: the recorded tunnel, verified with one status call over the live master (none for a
+// unix socket target, below), a look at who listens on the local port (/proc), and one request through the tunnel;
+// nothing is changed, no `ssh -O` call.
 import { existsSync } from "node:fs";
 import { forwardTarget, isUsable, isVerified, sameTarget, type RemoteStatus } from "../core/remote-status.js";
 import type { SshTarget } from "../core/ssh-command.js";
@@ -23,6 +24,7 @@ export async function reuseTunnel(
   if (prev.controlPath !== t.controlPath || prev.sshConfig !== t.sshConfig) return null;
   if (wantedPort !== undefined && wantedPort !== prev.localPort) return null;
   if (!isSameLocal(prev.master)) return null;
+  if ("socket" in prev.target && existsSync("/proc/net/tcp")) return await socketReuse(t, prev);
   let status: RemoteStatus | null;
   try {
     status = await remoteStatus(t, remote, name);
@@ -49,4 +51,20 @@ export async function reuseTunnel(
   const code = await probeTunnel(status, prev.localPort, prev.master, t.host, 3000).catch(() => 0);
   if (code !== 200) return { kind: "changed", status };
   return { kind: "ready", record: prev };
+}
+
+/**
+ * A unix socket target needs no remote status: the socket is 0600 in the remote's 0700 state dir, so only the user's
+ * own processes can listen there, and a 200 to the recorded token through our master's local port (checked in /proc
+ * before the token is sent) is this instance, restarted or not. Anything else: null, the full path (status, start).
+ */
+async function socketReuse(t: SshTarget, prev: TunnelRecord): Promise<Reuse | null> {
+  const code = await probeTunnel(
+    { token: prev.token, baseUrl: prev.baseUrl ?? "/" },
+    prev.localPort,
+    prev.master,
+    t.host,
+    3000,
+  ).catch(() => 0);
+  return code === 200 ? { kind: "ready", record: prev } : null;
 }

@@ -1,7 +1,7 @@
 // jllocal end to end: a real sshd on 127.0.0.1, this machine as the "remote" with the built jlremote and each Jupyter
 // of the flavour matrix (chosen by the remote's config file), and a real browser on JupyterLab through the tunnel.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
   existsSync,
@@ -349,6 +349,35 @@ for (const f of flavours) {
         302,
         "the tunnel reaches Jupyter's own auth",
       );
+
+      // Warm, to a socket: the tunnel and the recorded token are checked locally, nothing runs on the remote (a
+      // --remote-cmd that does not exist is never called).
+      const warmArgs = ["--no-browser", "--json", "--name", "socky", "--remote-cmd", "/nonexistent/jlremote"];
+      const warm = await runJllocal(warmArgs, env);
+      assert.equal(warm.code, 0, warm.stderr);
+      const again = JSON.parse(warm.stdout.trim()) as { url: string; reused: boolean };
+      assert.deepEqual([again.url, again.reused], [info.url, true]);
+
+      // Stopped on the remote: the warm check fails, the full path runs (here: the missing --remote-cmd, one line),
+      // then a plain run starts it again with a new token behind the same local port.
+      const stop = spawnSync(
+        "ssh",
+        ["-F", (sshd as Sshd).sshConfig, "jlr-test", "~/.local/bin/jlremote stop --name socky"],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      assert.equal(stop.status, 0, stop.stderr);
+      const gone = await runJllocal(warmArgs, env);
+      assert.equal(gone.code, 1, gone.stdout);
+      assert.match(gone.stderr, /^jllocal: --remote-cmd '\/nonexistent\/jlremote' not found on jlr-test/);
+      const fresh = await runJllocal(["--no-browser", "--json", "--name", "socky"], env);
+      assert.equal(fresh.code, 0, fresh.stderr);
+      const info2 = JSON.parse(fresh.stdout.trim()) as { url: string; localPort: number };
+      assert.equal(info2.localPort, wanted);
+      assert.notEqual(info2.url, info.url, "a new token");
+      assert.equal(await httpStatus(info2.url), 200);
     });
 
     test("--profile: the remote start takes the profile of the remote config.json, and remembers it", {
