@@ -84,6 +84,13 @@ async function packTree(entry) {
   return brotliCompressSync(out.outputFiles[0].contents).toString("base64");
 }
 
+/** A long string as a list of JSON string literals of 2 KB at most. */
+function chunks(text) {
+  const out = [];
+  for (let i = 0; i < text.length; i += 2048) out.push(JSON.stringify(text.slice(i, i + 2048)));
+  return out.join(",\n");
+}
+
 /**
  * The source of a module that compiles a packed tree on first use (`load()`) and forwards `names` (functions) to it;
  * with `prefetch`, also `prefetchTree()`, which unpacks it ahead.
@@ -94,7 +101,7 @@ function treeLoader(name, packed, names, prefetch = false) {
 export function prefetchTree() {
   unpacking ??= new Promise((resolve) =>
     // One pass on the pool (in 16 KB chunks, each would wait for the busy main thread).
-    require("node:zlib").brotliDecompress(Buffer.from(packed, "base64"), { chunkSize: 4 << 20 }, (err, out) => {
+    require("node:zlib").brotliDecompress(Buffer.from(packed(), "base64"), { chunkSize: 4 << 20 }, (err, out) => {
       if (!err && loaded === undefined) unpacked = out.toString("utf8");
       resolve();
     }),
@@ -104,12 +111,14 @@ export function prefetchTree() {
   return `
 import * as errors from "./core/errors.js";
 import { compileTree } from "./io/code-cache.js";
-const packed = ${JSON.stringify(packed)};
+// In 2 KB literals inside a function: one long literal would be scanned and copied at every start (~2 ms per
+// 200 KB); a function's body is only pre-parsed until it is called.
+const packed = () => [${chunks(packed)}].join("");
 let loaded;
 let unpacked;
 let unpacking;
 function load() {
-  const source = unpacked ?? require("node:zlib").brotliDecompressSync(Buffer.from(packed, "base64")).toString("utf8");
+  const source = unpacked ?? require("node:zlib").brotliDecompressSync(Buffer.from(packed(), "base64")).toString("utf8");
   unpacked = undefined;
   const url = require("node:url").pathToFileURL(__filename).href;
   const module = { exports: {} };
