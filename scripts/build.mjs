@@ -71,8 +71,7 @@ async function packTree(entry) {
     ...common,
     ...(typeof entry === "string" ? { entryPoints: [entry] } : { stdin: { ...entry, resolveDir: root, loader: "ts" } }),
     write: false,
-    minifyWhitespace: true,
-    minifySyntax: true,
+    minify: true,
     define: { ...common.define, "import.meta.url": "__jlImportMetaUrl" },
     supported: { "dynamic-import": false },
     logOverride: { "empty-import-meta": "silent" },
@@ -248,7 +247,14 @@ for (const [entry, out, trees, fast] of bins) {
   for (const [name, source, names, prefetch] of trees)
     plugins.push(embed(name, await packTree(source), names, prefetch === true));
   if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast)));
-  await build({ ...common, entryPoints: [entry], outfile: out, banner: { js: "#!/usr/bin/env node" }, plugins });
+  await build({
+    ...common,
+    entryPoints: [entry],
+    outfile: out,
+    banner: { js: "#!/usr/bin/env node" },
+    minify: true,
+    plugins,
+  });
   chmodSync(resolve(root, out), 0o755);
 }
 // Code caches a run made beside earlier bundles (src/io/code-cache.ts) are not part of a build.

@@ -180,13 +180,15 @@ test("an instance started by version A is found by jllocal B (installed beside i
   const A = "0.0.9-skew";
   const dist = join(import.meta.dirname, "../../dist");
   const [p1, p2] = [await freePort(), await freePort()];
+  // The (minified) bundle names its version in one string literal: that one is A's.
+  assert.equal(readFileSync(join(dist, "jlremote.cjs"), "utf8").split(JSON.stringify(VERSION)).length, 2);
   acct.run(
     [
       `echo '{"instances":{"default":{"port":${p1},"app":"server"},"other":{"port":${p2}}}}' > ~/.config/jlremote/config.json`,
       `d=~/.local/share/jlremote/${A}`,
       'mkdir -p "$d"',
       `cp -r ${dist}/python "$d/"`,
-      `sed 's/^var version = true ? "${VERSION}"/var version = true ? "${A}"/' ${dist}/jlremote.cjs > "$d/jlremote.cjs"`,
+      `sed 's/"${VERSION.replaceAll(".", "\\.")}"/"${A}"/' ${dist}/jlremote.cjs > "$d/jlremote.cjs"`,
       'node "$d/jlremote.cjs" install --bin-dir "$d/bin" >/dev/null',
       'node "$d/jlremote.cjs" install >/dev/null',
     ].join(" && "),
