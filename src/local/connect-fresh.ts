@@ -25,6 +25,7 @@ import { EarlyForward, previousOn, type Forward } from "./forward-steps.js";
 import { closeHop, openHop } from "./hop.js";
 import { ensureRemoteRunning, RunsElsewhere, type RemoteSide } from "./remote.js";
 import { cancelForward } from "./ssh.js";
+import { localPortMoved } from "./local-listener.js";
 import { probeTunnel } from "./tunnel-probe.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
 
@@ -172,6 +173,8 @@ export async function connectFresh(
     writeTunnel(file, record);
     const moved = movedNotice(prev, status, target, t.host);
     if (moved !== null) ctx.err(`jllocal: ${moved}`);
+    const localMoved = prev && flags.localPort === undefined ? localPortMoved(prev.localPort, localPort, onId) : null;
+    if (localMoved !== null) ctx.err(`jllocal: ${localMoved}`);
     return { record, reused: !master.opened && hopOpened === null && prev?.localPort === localPort };
   } catch (err) {
     // An early forward still being added is waited for: a failed start leaves no forward behind either.

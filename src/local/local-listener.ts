@@ -12,3 +12,13 @@ export function localListenerProblem(port: number, master: ProcessIdentity): str
     ? `nothing listens on local port ${port}`
     : `local port ${port} is held by another process (${describeHolder(v.holder)}), not by the ssh master`;
 }
+
+/**
+ * The warning when a tunnel's local URL moved off its recorded port (that port was taken or lost): a tab still open
+ * there sends its requests, and the browser's cookies for 127.0.0.1, to whatever listens on it now. Null: not moved.
+ */
+export function localPortMoved(before: number, now: number, master: ProcessIdentity): string | null {
+  if (before === now) return null;
+  const why = localListenerProblem(before, master) ?? "it is no longer forwarded";
+  return `the local URL moved from port ${before} to ${now} (${why}); close browser tabs still open on port ${before}`;
+}

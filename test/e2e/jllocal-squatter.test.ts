@@ -1,12 +1,14 @@
 // The laptop flow against a neighbour of another uid racing for the remote port through a SIGKILL of Jupyter and a
 // `jlremote restart`: what an open tab, `jllocal status` and a second `jllocal` send afterwards opens nothing for it.
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { alive, freePort, runCli, waitFor } from "../helpers/cli.js";
 import { remoteRecord, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import { loginCookie, withCookie } from "../helpers/login.js";
-import { openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
+import { capturedCredentials, openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
 
 interface Recorded {
   state: string;
@@ -31,6 +33,9 @@ describe("jllocal with a squatter of another uid on the remote host", {
     "--ssh-config",
     w().sshd.sshConfig,
   ];
+  /** jllocal's tunnel record of instance `name` (one host here). */
+  const tunnelFile = (name: string) =>
+    readdirSync(join(w().localRoot, "tunnels")).find((f) => f.endsWith(`-${name}.json`)) as string;
   const recorded = (name: string) => remoteRecord<Recorded>(w().remoteState, name);
   const runningAgain = (name: string, before: number) =>
     waitFor(
@@ -87,6 +92,40 @@ describe("jllocal with a squatter of another uid on the remote host", {
     const again = await runJllocal(args("--name", "sockflow"), w().env, 120_000);
     assert.equal(again.code, 0, again.stderr);
     assert.equal((JSON.parse(again.stdout.trim()) as { url: string }).url, info.url);
+  });
+
+  test("socket instance, its forward gone and the local port taken by another uid: the warm run sends it no token", async (t) => {
+    const r = await runJllocal(args("--name", "localsq"), w().env, 180_000);
+    assert.equal(r.code, 0, r.stderr);
+    const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: { socket: string } };
+    const s = recorded("localsq") as Recorded;
+    assert.equal(info.target.socket, s.socket);
+    // The forward goes (the master stays): a neighbour takes the local port the tunnel record names.
+    const record = JSON.parse(readFileSync(join(w().localRoot, "tunnels", tunnelFile("localsq")), "utf8")) as {
+      controlPath: string;
+    };
+    const spec = `127.0.0.1:${info.localPort}:${info.target.socket}`;
+    const cancel = spawnSync("ssh", ["-S", record.controlPath, "-O", "cancel", "-L", spec, "x"], { encoding: "utf8" });
+    assert.equal(cancel.status, 0, cancel.stderr);
+    const sq: Squatter = startSquatter(t);
+    sq.aim(info.localPort);
+    await sq.bound();
+    const warm = await runJllocal(args("--name", "localsq"), w().env, 120_000);
+    // Whatever jllocal did (another local port, or one line saying why not), the squatter got no token.
+    assert.deepEqual(capturedCredentials(sq).tokens, [], sq.requests().join("\n"));
+    if (warm.code === 0) {
+      const now = JSON.parse(warm.stdout.trim()) as { url: string; localPort: number };
+      assert.notEqual(now.localPort, info.localPort);
+      assert.match(
+        warm.stderr,
+        new RegExp(
+          `^jllocal: the local URL moved from port ${info.localPort} to ${now.localPort} \\(local port ${info.localPort} is held by another process \\(uid 65534, pid ${sq.pid}\\).*close browser tabs`,
+        ),
+      );
+      assert.equal((await fetch(now.url, { signal: AbortSignal.timeout(10_000) })).status, 200);
+    } else {
+      assert.match(warm.stderr, /held by another process/);
+    }
   });
 
   for (const how of ["crash", "restart"] as const)

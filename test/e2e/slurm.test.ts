@@ -8,11 +8,13 @@ import { after, before, describe, test } from "node:test";
 import {
   E2E_TIMEOUT_MS,
   CLI,
+  descendantsOf,
   httpStatus,
   killPid,
   processesWithEnv,
   runCli,
   sandbox,
+  startTime,
   waitFor,
   type Sandbox,
 } from "../helpers/cli.js";
@@ -266,7 +268,14 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         assert.equal(first.code, 0, first.stderr);
         assert.equal((await runCli(["stop"], env(sb), { timeoutMs: 60_000 })).code, 0);
         // `start` alone: cli.ts cannot know the scheduler, so it spawns a warm process; the Slurm backend lets it go.
-        const warm = () => processesWithEnv(`HOME=${sb.dir}`, /jlremote\.cjs run --warm/);
+        // Each one seen under this start is remembered by PID and start time: only those are killed if left.
+        const seen = new Map<number, string | null>();
+        const warm = () => {
+          const under = new Set(descendantsOf(again.pid as number));
+          const found = processesWithEnv(`HOME=${sb.dir}`, /jlremote\.cjs run --warm/);
+          for (const pid of found) if (under.has(pid) && !seen.has(pid)) seen.set(pid, startTime(pid));
+          return found;
+        };
         const again = spawn(process.execPath, [CLI, "start"], { env: env(sb), stdio: ["ignore", "ignore", "pipe"] });
         const ended = new Promise((res) => again.once("exit", res));
         let stderr = "";
@@ -284,7 +293,7 @@ describe("slurm backend on a real test cluster", { skip: slurmSkip, concurrency:
         } finally {
           again.kill("SIGINT"); // cancels the queued job
           await ended;
-          for (const pid of warm()) killPid(pid);
+          for (const [pid, started] of seen) if (started !== null && startTime(pid) === started) killPid(pid);
         }
       }),
     );

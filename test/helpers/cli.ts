@@ -148,8 +148,8 @@ export function descendantsOf(root: number): number[] {
   return out;
 }
 
-/** Start time (field 22) of a PID, or null. */
-function startTime(pid: number): string | null {
+/** Start time (field 22) of a PID, or null: with the PID, a process's identity (a reused PID has another). */
+export function startTime(pid: number): string | null {
   try {
     const s = readFileSync(`/proc/${pid}/stat`, "utf8");
     return s.slice(s.lastIndexOf(")") + 2).split(" ")[19] ?? null;
