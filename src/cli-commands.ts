@@ -5,7 +5,7 @@ import type { Argv } from "yargs";
 import { ExitCode, JlremoteError } from "./core/errors.js";
 import { parseCanonical } from "./core/fast-argv.js";
 import { runOptions, startOptions } from "./core/instance-option-table.js";
-import { jlremoteCommands, nameOnly } from "./core/jlremote-options.js";
+import { jlremoteCommands, nameOnly, restartOptions } from "./core/jlremote-options.js";
 import { type CommandDef, joinDashValues as joinDash, parserSpecs } from "./core/option-table.js";
 import type { CommandContext } from "./context.js";
 import { fillSchedulerNames } from "./core/scheduler-names.js";
@@ -57,13 +57,16 @@ const runCommand: Command = async (a, ctx) => (await import("./commands/run.js")
 const stopCommand: Command = async (a, ctx) =>
   (await import("./commands/stop.js")).stopCommand({ name: String(a.name) }, ctx);
 const restartCommand: Command = async (a, ctx) =>
-  (await import("./commands/stop.js")).restartCommand({ name: String(a.name) }, ctx);
+  (await import("./commands/stop.js")).restartCommand(
+    { name: String(a.name), newCredentials: Boolean(a.newCredentials) },
+    ctx,
+  );
 /** Commands that parseCanonical may parse, with the same option specs yargs gets. */
 export const canonical = {
   start: [parserSpecs(startOptions), startCommand],
   run: [parserSpecs(runOptions), runCommand],
   stop: [parserSpecs(nameOnly), stopCommand],
-  restart: [parserSpecs(nameOnly), restartCommand],
+  restart: [parserSpecs(restartOptions), restartCommand],
 } as const;
 
 /** What each command runs, by its usage words (the options are src/core/jlremote-options.ts'). */

@@ -3,6 +3,8 @@ import { ExitCode, JlremoteError } from "../core/errors.js";
 import { backendContext, backendFor, inspect, inspectSettled } from "../backends/registry.js";
 import type { CommandContext, NameOption } from "../context.js";
 import type { InstanceView } from "../instance/view.js";
+import { requestNewCredentials } from "../io/credentials-request.js";
+import { instancePaths } from "../io/paths.js";
 
 /** Stop the instance and every process of its tree; exit 0 also when nothing was running. */
 export async function stopCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
@@ -12,8 +14,14 @@ export async function stopCommand(flags: NameOption, ctx: CommandContext): Promi
   return ExitCode.ok;
 }
 
-/** Restart Jupyter (same port and token) under a live supervisor, or start the instance again from its options. */
-export async function restartCommand(flags: NameOption, ctx: CommandContext): Promise<ExitCode> {
+/**
+ * Restart Jupyter (same port and token; new ones with --new-credentials) under a live supervisor, or start the
+ * instance again from its options.
+ */
+export async function restartCommand(
+  flags: NameOption & { newCredentials?: boolean },
+  ctx: CommandContext,
+): Promise<ExitCode> {
   const view = inspect(ctx.env, flags.name, ctx.version);
   refuseElsewhere(view);
   if (view.record === null)
@@ -21,6 +29,8 @@ export async function restartCommand(flags: NameOption, ctx: CommandContext): Pr
       `instance '${flags.name}' was never started; use \`jlremote start --name ${flags.name}\``,
       ExitCode.notRunning,
     );
+  // Taken by the supervisor before Jupyter serves again, whichever way the backend restarts it.
+  if (flags.newCredentials) requestNewCredentials(instancePaths(ctx.env, flags.name).dir);
   const started = await backendFor(ctx.env, flags.name).restart(view, backendContext(ctx));
   ctx.out(started.report.url ?? "");
   return ExitCode.ok;

@@ -11,6 +11,16 @@ const binDir: OptionTable = {
 export const nameOnly: OptionTable = { name: nameOption };
 const nameJson: OptionTable = { name: nameOption, json: jsonOption };
 
+/** restart's options. */
+export const restartOptions: OptionTable = {
+  name: nameOption,
+  "new-credentials": {
+    type: "boolean",
+    default: false,
+    describe: "also replace the token and the login cookies' secret (old URLs and logged-in tabs stop working)",
+  },
+};
+
 const extraArgs = "added to Jupyter's command line, e.g. `-- --ServerApp.base_url=/x/`";
 
 /** The `jlremote` command tree, in help order. */
@@ -25,7 +35,11 @@ export const jlremoteCommands: readonly CommandDef[] = [
   { usage: "status", describe: "show the instance state (exit 0 running, 3 not running)", options: nameJson },
   { usage: "url", describe: "print the URL with token", options: nameOnly },
   { usage: "stop", describe: "stop Jupyter, its kernels and the supervisor", options: nameOnly },
-  { usage: "restart", describe: "restart Jupyter (same port and token)", options: nameOnly },
+  {
+    usage: "restart",
+    describe: "restart Jupyter (same port and token, unless --new-credentials)",
+    options: restartOptions,
+  },
   {
     usage: "logs",
     describe: "show the supervisor's events and Jupyter's output",

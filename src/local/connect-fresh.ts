@@ -23,33 +23,11 @@ import { hostLockFor, localPaths } from "./paths.js";
 import { deployOwnVersion } from "./deploy/deploy.js";
 import { EarlyForward, previousOn, type Forward } from "./forward-steps.js";
 import { closeHop, openHop } from "./hop.js";
-import { ensureRemoteRunning, RunsElsewhere, type RemoteSide } from "./remote.js";
+import { ensureRemoteRunning, renewRemoteCredentials, RunsElsewhere, type RemoteSide } from "./remote.js";
 import { cancelForward } from "./ssh.js";
-import { localPortMoved } from "./local-listener.js";
-import { probeTunnel } from "./tunnel-probe.js";
+import { localPortMoved, otherUserOn } from "./local-listener.js";
+import { waitHealthy } from "./tunnel-probe.js";
 import { readTunnel, writeTunnel, type TunnelRecord } from "./tunnel-store.js";
-
-/** Poll <baseUrl>api/status through the tunnel until it answers 200 with the token. */
-async function waitHealthy(
-  status: RemoteStatus,
-  port: number,
-  master: ProcessIdentity,
-  host: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  let code = 0;
-  for (;;) {
-    code = await probeTunnel(status, port, master, host, 3000);
-    if (code === 200) return;
-    if (performance.now() > deadline) {
-      throw new JlremoteError(
-        `the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** `remote` that installs jllocal's own version when the remote has none (unless --no-install or --remote-cmd). */
 function withInstall(t: SshTarget, remote: RemoteSide, ctx: LocalContext): RemoteSide {
@@ -81,6 +59,10 @@ export async function connectFresh(
   try {
     const master = await ensureMaster(t);
     if (master.opened) opened = master.id;
+    // Another user holds the local port the last URL named: a tab open there may have sent it the login cookie and
+    // token. New ones are asked for before any forward makes the instance reachable again (no early forward then).
+    const recorded = readTunnel(file);
+    const taker = recorded !== null ? otherUserOn(recorded.localPort) : null;
     const ahead = new EarlyForward(t, master.id, file, flags.localPort);
     early = ahead;
     // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
@@ -95,7 +77,7 @@ export async function connectFresh(
         on,
         withInstall(on, flags.remote, ctx),
         flags.name,
-        { allowed: flags.start, sock: flags.sock, extra, ...(on === t ? { early: ahead.add } : {}) },
+        { allowed: flags.start, sock: flags.sock, extra, ...(on === t && taker === null ? { early: ahead.add } : {}) },
         ctx,
         seen,
       );
@@ -128,6 +110,7 @@ export async function connectFresh(
     if (status === null) throw new JlremoteError(`no status of '${flags.name}' from ${t.host}`);
     const on = hop?.t ?? t;
     const onId = hop?.id ?? masterId;
+    if (taker !== null) status = await renewRemoteCredentials(on, withInstall(on, flags.remote, ctx), flags.name);
     const late = timeLeftWarning(status);
     if (late) ctx.err(`jllocal: ${late}`);
     const target = forwardTarget(status);
@@ -173,8 +156,13 @@ export async function connectFresh(
     writeTunnel(file, record);
     const moved = movedNotice(prev, status, target, t.host);
     if (moved !== null) ctx.err(`jllocal: ${moved}`);
-    const localMoved = prev && flags.localPort === undefined ? localPortMoved(prev.localPort, localPort, onId) : null;
+    const localMoved =
+      prev && flags.localPort === undefined ? localPortMoved(prev.localPort, localPort, onId, taker !== null) : null;
     if (localMoved !== null) ctx.err(`jllocal: ${localMoved}`);
+    else if (taker !== null && recorded !== null)
+      ctx.err(
+        `jllocal: local port ${recorded.localPort} of the last URL is held by another user's process (${taker}); the instance's token and login-cookie secret were replaced`,
+      );
     return { record, reused: !master.opened && hopOpened === null && prev?.localPort === localPort };
   } catch (err) {
     // An early forward still being added is waited for: a failed start leaves no forward behind either.

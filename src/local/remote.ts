@@ -98,6 +98,16 @@ export async function remoteStatus(t: SshTarget, remote: RemoteSide, name: strin
   return (await statusCall(t, remote, name)).status;
 }
 
+/** `jlremote restart --new-credentials` on the remote (a new token and cookie secret), then its status. */
+export async function renewRemoteCredentials(t: SshTarget, remote: RemoteSide, name: string): Promise<RemoteStatus> {
+  const r = await callJlremote(t, remote, ["restart", "--new-credentials", "--name", name], 240_000);
+  if (r.code !== 0)
+    throw remoteFailure(`\`jlremote restart --new-credentials\` failed on ${t.host}`, r.stderr, r.stdout, r.code);
+  const st = await remoteStatus(t, remote, name);
+  if (st === null || !isUsable(st)) throw new JlremoteError(`no usable status of '${name}' from ${t.host}`);
+  return st;
+}
+
 /** The remote instance's status (`known`: one just read over this master), after starting it if needed (and allowed). */
 export async function ensureRemoteRunning(
   t: SshTarget,

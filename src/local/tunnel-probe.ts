@@ -32,3 +32,25 @@ export async function probeTunnel(
     timeoutMs,
   );
 }
+
+/** Poll <baseUrl>api/status through the tunnel until it answers 200 with the token. */
+export async function waitHealthy(
+  status: RemoteStatus,
+  port: number,
+  master: ProcessIdentity,
+  host: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  let code = 0;
+  for (;;) {
+    code = await probeTunnel(status, port, master, host, 3000);
+    if (code === 200) return;
+    if (performance.now() > deadline) {
+      throw new JlremoteError(
+        `the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -19,11 +19,14 @@ import { listenerGate } from "./listener-gate.js";
 import { choosePort, movedOffTakenPort } from "./port-choice.js";
 import { giveUp } from "./record.js";
 import { CredentialKeeper } from "./credentials.js";
+import { takeCredentialsRequest } from "../io/credentials-request.js";
 import { fsErrorText } from "../core/errors.js";
 import { removeRuntimeLeftovers, withPrivateRuntime } from "../io/jupyter-secrets.js";
 import { adopted, finishRun } from "./run-end.js";
 import { recordReady, recordStopped, restartAfterCrash, spawnStep } from "./run-steps.js";
 import { normalized, reloaded } from "./settings-reload.js";
+
+const askedFor = "asked for (`jlremote restart --new-credentials`)";
 
 /** The rotation policy of an instance's logs. */
 export function logPolicy(options: InstanceOptions): RotationPolicy {
@@ -68,6 +71,9 @@ export async function supervise(given: SupervisorContext): Promise<void> {
     // Written while the keeper's Python starts: Jupyter is the first to read it.
     try {
       credentials.init(Boolean(ctx.adopt || ctx.resume?.token));
+      // `restart --new-credentials` found no live supervisor: the crashed instance's token is not resumed. An adopted
+      // Jupyter serves its own token: the request then waits for its next restart.
+      if (!ctx.adopt && takeCredentialsRequest(paths.dir) && ctx.resume?.token) credentials.rotate(askedFor);
     } catch (err) {
       throw giveUp(writer, `cannot write the cookie secret: ${fsErrorText(err, credentials.cookieSecretFile)}`, err);
     }
@@ -140,8 +146,10 @@ export async function supervise(given: SupervisorContext): Promise<void> {
         const before = writer.record.port;
         options = await reloaded(ctx, options, writer, (o, previous) => choosePort(o, previous, host, portBase));
         const after = writer.record.port;
+        const asked = takeCredentialsRequest(paths.dir);
         if (before !== null && after !== null && after !== before)
           credentials.rotate(`restart moved the port from ${before} to ${after}`);
+        else if (asked) credentials.rotate(askedFor);
         flavour = null;
         continue;
       }

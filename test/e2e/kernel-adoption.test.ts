@@ -111,6 +111,18 @@ for (const f of flavours) {
       assert.deepEqual(k.failed, [], fault);
       assert.equal(s.url, first.url, `${fault}: the URL changed`);
     }
+    // New credentials (what jllocal asks for when another user took a tab's local port): the kernel is kept too.
+    const before = await status(sb);
+    const renew = await runCli(["restart", "--new-credentials"], sb.env, { timeoutMs: 90_000 });
+    assert.equal(renew.code, 0, renew.stderr);
+    const renewed = await status(sb);
+    assert.notEqual(renewed.token, token);
+    assert.equal(renew.stdout.trim(), renewed.url);
+    await recovered(sb, before.jupyterPid, port, renewed.token, id);
+    assert.equal(kernelPid(id), pid, "new credentials: the kernel process changed");
+    assert.deepEqual(await runCode(port, renewed.token, id, "x + 1"), { status: "ok", text: "42" });
+    const old = { Authorization: `token ${token}` };
+    assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/kernels`, old), 403, "the old token opens it");
     const logs = await runCli(["logs", "-n", "200"], sb.env);
     assert.match(logs.stdout, /re-adopted 1 of 1 kernel\(s\)/);
     const keeper = await keeperPid(sb);
