@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { alive, CLI, killPid, killRecorded, sandbox, waitFor, type RunResult, type Sandbox } from "./cli.js";
+import { alive, CLI, killPid, killRecorded, sandbox, startTime, waitFor, type RunResult, type Sandbox } from "./cli.js";
 import { startSshd, type Sshd } from "./sshd.js";
 
 /** The built jllocal under test. */
@@ -29,16 +29,6 @@ export function runJllocal(args: string[], env: Record<string, string>, timeoutM
   });
 }
 
-/** Start time (field 22) of a PID, or null. */
-function startTime(pid: number): number | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return Number(s.slice(s.lastIndexOf(")") + 2).split(" ")[19]);
-  } catch {
-    return null;
-  }
-}
-
 /** PIDs of the ssh masters jllocal recorded (still the same processes) or that answer on its control sockets. */
 export function localMasters(localRoot: string, sshConfig: string): number[] {
   const pids = new Set<number>();
@@ -52,7 +42,7 @@ export function localMasters(localRoot: string, sshConfig: string): number[] {
   for (const f of files) {
     try {
       const r = JSON.parse(readFileSync(join(tunnels, f), "utf8")) as { master: { pid: number; startTime: number } };
-      if (startTime(r.master.pid) === r.master.startTime && alive(r.master.pid)) pids.add(r.master.pid);
+      if (startTime(r.master.pid) === String(r.master.startTime) && alive(r.master.pid)) pids.add(r.master.pid);
     } catch {
       /* unreadable */
     }
