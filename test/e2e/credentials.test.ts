@@ -1,11 +1,11 @@
 // Credentials end with the instance: a login cookie from before `stop` opens nothing after the next `start`, and no file
 // another user may read holds the token, also when the user's Jupyter runtime dir is world-readable and Jupyter is killed.
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
-import { flavourArgs, flavours } from "../helpers/flavours.js";
+import { alive, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
+import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
 import { loginCookie, withCookie } from "../helpers/login.js";
 
@@ -122,3 +122,30 @@ for (const f of flavours) {
     assert.ok(!own.some((n) => n.endsWith("-open.html")), `a browser-open page: ${own.join(", ")}`);
   });
 }
+
+test("restart --new-credentials after supervisor and Jupyter both died: the instance does not come back with its old token", {
+  timeout: 300_000,
+}, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const port = await freePort();
+  const r = await runCli(["start", ...flavourArgs(debian), "--port", String(port)], sb.env, {
+    timeoutMs: 200_000,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  const s = await status(sb);
+  const cookie = await loginCookie(port, s.token);
+  process.kill(s.supervisorPid, "SIGKILL");
+  process.kill(s.jupyterPid, "SIGKILL");
+  await waitFor("both gone", () => !alive(s.supervisorPid) && !alive(s.jupyterPid));
+  const again = await runCli(["restart", "--new-credentials"], sb.env, { timeoutMs: 200_000 });
+  assert.equal(again.code, 0, again.stderr);
+  const now = await status(sb);
+  assert.equal(now.state, "running");
+  assert.notEqual(now.token, s.token, "the crashed instance's token came back");
+  assert.equal(again.stdout.trim(), now.url);
+  assert.match(JSON.stringify((now as { credentialsRotated?: unknown }).credentialsRotated), /asked for/);
+  assert.equal(await withCookie(port, cookie), 403, "the old login cookie opens the instance");
+  assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/status`, { Authorization: `token ${s.token}` }), 403);
+  assert.equal(existsSync(join(sb.stateDir(), "new-credentials")), false, "the request was not taken");
+});
