@@ -61,8 +61,8 @@ export async function connectFresh(
     if (master.opened) opened = master.id;
     // Another user holds the local port the last URL named: a tab open there may have sent it the login cookie and
     // token. New ones are asked for before any forward makes the instance reachable again (no early forward then).
-    const recorded = readTunnel(file);
-    const taker = recorded !== null ? otherUserOn(recorded.localPort) : null;
+    const prev = readTunnel(file);
+    const taker = prev !== null ? otherUserOn(prev.localPort) : null;
     const ahead = new EarlyForward(t, master.id, file, flags.localPort);
     early = ahead;
     // A new master's PID is asked (`ssh -O check`) while the status/start runs over it.
@@ -122,7 +122,6 @@ export async function connectFresh(
         `the remote jlremote has not verified that port ${status.port ?? "?"} on ${on.host} is its Jupyter's (no listenerVerifiedAt); not sending the token. Run \`jlremote status\` there (and upgrade jlremote on ${on.host} if it is older)`,
       );
     }
-    const prev = readTunnel(file);
     // Nothing went through the early forward yet: it serves when it goes where the verified status says (through no
     // hop); else it goes before the forward to that target is added.
     const got = await ahead.settled();
@@ -159,9 +158,9 @@ export async function connectFresh(
     const localMoved =
       prev && flags.localPort === undefined ? localPortMoved(prev.localPort, localPort, onId, taker !== null) : null;
     if (localMoved !== null) ctx.err(`jllocal: ${localMoved}`);
-    else if (taker !== null && recorded !== null)
+    else if (taker !== null && prev !== null)
       ctx.err(
-        `jllocal: local port ${recorded.localPort} of the last URL is held by another user's process (${taker}); the instance's token and login-cookie secret were replaced`,
+        `jllocal: local port ${prev.localPort} of the last URL is held by another user's process (${taker}); the instance's token and login-cookie secret were replaced`,
       );
     return { record, reused: !master.opened && hopOpened === null && prev?.localPort === localPort };
   } catch (err) {

@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { E2E_TIMEOUT_MS, alive, freePort, httpStatus, runCli, sandbox, waitFor, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours } from "../helpers/flavours.js";
 import { status } from "../helpers/jupyter.js";
+import { loginCookie, withCookie } from "../helpers/login.js";
 import { runWithKernelUnderSubreaper } from "../helpers/subreaper.js";
 import {
   deleteKernel,
@@ -113,6 +114,8 @@ for (const f of flavours) {
     }
     // New credentials (what jllocal asks for when another user took a tab's local port): the kernel is kept too.
     const before = await status(sb);
+    const cookie = await loginCookie(port, token);
+    assert.equal(await withCookie(port, cookie), 200);
     const renew = await runCli(["restart", "--new-credentials"], sb.env, { timeoutMs: 90_000 });
     assert.equal(renew.code, 0, renew.stderr);
     const renewed = await status(sb);
@@ -123,6 +126,7 @@ for (const f of flavours) {
     assert.deepEqual(await runCode(port, renewed.token, id, "x + 1"), { status: "ok", text: "42" });
     const old = { Authorization: `token ${token}` };
     assert.equal(await httpStatus(`http://127.0.0.1:${port}/api/kernels`, old), 403, "the old token opens it");
+    assert.equal(await withCookie(port, cookie), 403, "the old login cookie opens it");
     const logs = await runCli(["logs", "-n", "200"], sb.env);
     assert.match(logs.stdout, /re-adopted 1 of 1 kernel\(s\)/);
     const keeper = await keeperPid(sb);
