@@ -2,10 +2,11 @@
 // (a .cjs entry costs what `node -e 0` costs; an .mjs one ~10% more: Node's ES module loader). Each bin's yargs
 // command tree (src/cli-commands.ts, src/jllocal-commands.ts and all they load) is embedded as source text and
 // compiled on first use (brotli-packed): `jlremote status --json` and `jllocal HOST` then parse ~20–40 KB of code
-// instead of ~600 KB (see README, Benchmark).
+// instead of ~600 KB (see README, Benchmark). The file is a small boot (src/io/bundle-sections.ts) followed by the main
+// code and the packed trees in comments: node parses only the boot, which compiles the main code with a code cache.
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import { chmodSync, cpSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
@@ -83,13 +84,6 @@ async function packTree(entry) {
   return brotliCompressSync(out.outputFiles[0].contents).toString("base64");
 }
 
-/** A long string as a list of JSON string literals of 2 KB at most. */
-function chunks(text) {
-  const out = [];
-  for (let i = 0; i < text.length; i += 2048) out.push(JSON.stringify(text.slice(i, i + 2048)));
-  return out.join(",\n");
-}
-
 /**
  * The source of a module that compiles a packed tree on first use (`load()`) and forwards `names` (functions) to it;
  * with `prefetch`, also `prefetchTree()`, which unpacks it ahead.
@@ -110,9 +104,9 @@ export function prefetchTree() {
   return `
 import * as errors from "./core/errors.js";
 import { compileTree } from "./io/code-cache.js";
-// In 2 KB literals inside a function: one long literal would be scanned and copied at every start (~2 ms per
-// 200 KB); a function's body is only pre-parsed until it is called.
-const packed = () => [${chunks(packed)}].join("");
+// In a section of the bundle file, a comment that node's parse skips (src/io/bundle-sections.ts): no string literal
+// of ~200 KB is scanned and copied at every start.
+const packed = () => __jlSection(${JSON.stringify(name)});
 let loaded;
 let unpacked;
 let unpacking;
@@ -135,7 +129,8 @@ ${names.map((n) => `export function ${n}(...args) {\n  loaded ??= load();\n  ret
 }
 
 /** Resolves `import("./<name>.js")` to a loader of the packed tree that forwards `names` (functions) to it. */
-function embed(name, packed, names, prefetch) {
+function embed(name, packed, names, prefetch, sections) {
+  sections.set(name, packed);
   return {
     name: `embed-${name}`,
     setup(b) {
@@ -182,12 +177,13 @@ async function lazyModules(entry, keep) {
 }
 
 /** Resolves the host's `import()` of each of `files` to its part of the packed tree `name` (compiled on first use). */
-async function embedLazy(name, files) {
+async function embedLazy(name, files, sections) {
   const key = (f) => `m${files.indexOf(f)}`;
   // Each module is initialised when first imported, not all of them when the tree loads.
   const packed = await packTree({
     contents: files.map((f) => `exports.${key(f)} = () => require(${JSON.stringify(f)});`).join("\n"),
   });
+  sections.set(name, packed);
   return {
     name: `embed-${name}`,
     setup(b) {
@@ -208,6 +204,35 @@ async function embedLazy(name, files) {
       }));
     },
   };
+}
+
+/** The boot code at the top of each bundle file (src/io/bundle-sections.ts): the only code node itself parses. */
+async function boot() {
+  const out = await build({
+    ...common,
+    stdin: {
+      contents: 'require("./io/bundle-sections.ts").bootBundle(__filename, __dirname, module, require);',
+      resolveDir: resolve(root, "src"),
+      loader: "js",
+    },
+    write: false,
+    minify: true,
+    banner: { js: "#!/usr/bin/env node" },
+  });
+  return out.outputFiles[0].text;
+}
+
+/**
+ * The bundle file: the boot code, then the main code and each packed tree as sections in comments (node's parse of
+ * the file skips them; the boot compiles the main code with a V8 code cache). `*\/` in the main code is written
+ * `*\x01/` (a comment cannot hold it), undone by the boot.
+ */
+function bundleFile(mainCode, sections, bootCode) {
+  if (mainCode.includes("\x01")) throw new Error("build: the main code holds a \\x01 byte, the escape of */");
+  const hash = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
+  const part = (name, body) => `\n/*@jl:section ${name} ${hash(body)}\n${body}\n@jl:end*/`;
+  const escaped = mainCode.replaceAll("*/", "*\x01/");
+  return `${bootCode}${part("main", escaped)}${[...sections].map(([n, b]) => part(n, b)).join("")}\n`;
 }
 
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used, whether
@@ -244,17 +269,12 @@ const bins = [
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
 for (const [entry, out, trees, fast] of bins) {
   const plugins = [pinoWithoutTransports];
+  const sections = new Map();
   for (const [name, source, names, prefetch] of trees)
-    plugins.push(embed(name, await packTree(source), names, prefetch === true));
-  if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast)));
-  await build({
-    ...common,
-    entryPoints: [entry],
-    outfile: out,
-    banner: { js: "#!/usr/bin/env node" },
-    minify: true,
-    plugins,
-  });
+    plugins.push(embed(name, await packTree(source), names, prefetch === true, sections));
+  if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast), sections));
+  const main = await build({ ...common, entryPoints: [entry], write: false, minify: true, plugins });
+  writeFileSync(resolve(root, out), bundleFile(main.outputFiles[0].text, sections, await boot()), { mode: 0o755 });
   chmodSync(resolve(root, out), 0o755);
 }
 // Code caches a run made beside earlier bundles (src/io/code-cache.ts) are not part of a build.

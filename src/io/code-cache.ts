@@ -1,7 +1,7 @@
-// The V8 code cache of the bundle's embedded command trees (scripts/build.mjs): a tree is compiled with the cached
-// data of an earlier run (start, stop, the supervisor and jllocal's commands compile ~600 KB less), and one is saved
-// at exit when there was none. Never required: any failure compiles plainly. (The bundle's own code is not cached:
-// for `status` a cache measured slower than V8's lazy parse, docs/benchmark.md.)
+// The V8 code cache of the bundle's main code and embedded command trees (scripts/build.mjs, io/bundle-sections.ts):
+// each is compiled with the cached data of an earlier run (start, stop, the supervisor and jllocal's commands compile
+// ~600 KB less; every command its main code), and one is saved at exit when there was none. Never required: any
+// failure compiles plainly.
 import {
   closeSync,
   constants,

@@ -5,12 +5,16 @@ import { type Progress, progressDone, progressShow, progressStart } from "../cor
 /** The part of a stream the writers use (a fake one in tests). */
 export type OutStream = Pick<NodeJS.WriteStream, "write" | "on"> & { isTTY?: boolean };
 
+/** Every stream a writer has looked up so far (flushed() waits for them). */
+const opened = new Set<OutStream>();
+
 /** The stream `get` returns, looked up once at first use, with a vanished reader (EPIPE) ending the output quietly. */
 function lazyStream(get: () => OutStream): () => OutStream {
   let stream: OutStream | null = null;
   return () => {
     if (stream === null) {
       stream = get();
+      opened.add(stream);
       stream.on("error", (err: NodeJS.ErrnoException) => {
         if (err.code !== "EPIPE") throw err;
       });
@@ -42,4 +46,16 @@ export function progressWriter(get: () => OutStream): Progress {
     show: (line, news) => put(progressShow(state, line, news === undefined ? line : news, stream().isTTY === true)),
     done: () => put(progressDone(state)),
   };
+}
+
+/**
+ * Resolves once every stream the writers used has handed all its lines to the OS (a pipe is asynchronous on macOS), so
+ * the process can exit at once; streams no writer touched are not looked up.
+ */
+export function flushed(): Promise<void> {
+  return Promise.all(
+    [...opened].map(
+      (s) => new Promise<void>((resolve) => (s.write as (d: string, cb: () => void) => boolean)("", () => resolve())),
+    ),
+  ).then(() => undefined);
 }

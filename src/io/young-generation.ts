@@ -1,5 +1,4 @@
 // A supervisor's young generation, capped at run time (its node flags cannot: see io/supervisor-argv.ts).
-import { setFlagsFromString } from "node:v8";
 
 /**
  * Keep the young generation at its initial 1 MB semi-spaces (figure 9: the idle supervisor's RSS stays put). V8 reads
@@ -7,5 +6,6 @@ import { setFlagsFromString } from "node:v8";
  * so it is set before the command tree compiles: the tree's code cache is made and checked under the same hash.
  */
 export function capYoungGeneration(): void {
-  setFlagsFromString("--semi-space-growth-factor=1");
+  // node:v8 loaded only here: it costs every other command ~4 ms (it loads node's stream modules).
+  process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
 }

@@ -44,36 +44,46 @@ function stopNone(env: Record<string, string> = {}) {
 }
 
 const caches = (dir: string) => readdirSync(dir).filter((f) => f.endsWith(".v8cache"));
+/** The caches of the bundle's main code and of its packed tree `tree`, in that order (either missing: undefined). */
+const mainAndTree = (dir: string, tree: string) =>
+  ["main-", `${tree}-`].map((p) => caches(dir).find((f) => f.startsWith(p)));
 
-test("the first run writes a cache beside the bundle (not writable by others) and the next run keeps it", () => {
+test("the first run writes the caches beside the bundle (not writable by others) and the next run keeps them", () => {
   stopNone();
-  const [name] = caches(bundleDir);
-  assert.ok(name, "no cache written beside the bundle");
-  const file = join(bundleDir, name);
-  const first = statSync(file);
-  assert.equal(first.mode & 0o022, 0);
+  const names = mainAndTree(bundleDir, "lazy");
+  // One of the main code (src/io/bundle-sections.ts), one of the packed tree `stop` loads.
+  for (const name of names) assert.ok(name, `a cache is missing beside the bundle: ${caches(bundleDir).join(", ")}`);
+  const files = names.map((n) => join(bundleDir, n as string));
+  const first = files.map((f) => statSync(f));
+  for (const st of first) assert.equal(st.mode & 0o022, 0);
   stopNone();
   // A cache V8 accepted is not written again.
-  assert.equal(statSync(file).ino, first.ino);
-  assert.deepEqual(caches(bundleDir), [name]);
+  assert.deepEqual(
+    files.map((f) => statSync(f).ino),
+    first.map((st) => st.ino),
+  );
+  assert.deepEqual(caches(bundleDir).sort(), [...names].sort());
 });
 
 test("a cache others could write, or another user's, is not loaded but replaced by our own", () => {
   stopNone();
-  const [name] = caches(bundleDir);
-  assert.ok(name);
-  const file = join(bundleDir, name);
-  const valid = readFileSync(file);
-  for (const plant of [() => chmodSync(file, 0o666), () => chownSync(file, 65534, 65534)]) {
-    writeFileSync(file, valid);
-    chmodSync(file, 0o644);
-    plant();
-    const planted = statSync(file).ino;
-    stopNone();
-    const now = statSync(file);
-    assert.notEqual(now.ino, planted, "the planted cache was kept, so it was accepted");
-    assert.equal(now.uid, process.getuid?.());
-    assert.equal(now.mode & 0o022, 0);
+  // The main code's cache (read by the bundle's boot) and the tree's (read when the tree loads).
+  const names = mainAndTree(bundleDir, "lazy");
+  for (const name of names) {
+    assert.ok(name);
+    const file = join(bundleDir, name);
+    const valid = readFileSync(file);
+    for (const plant of [() => chmodSync(file, 0o666), () => chownSync(file, 65534, 65534)]) {
+      writeFileSync(file, valid);
+      chmodSync(file, 0o644);
+      plant();
+      const planted = statSync(file).ino;
+      stopNone();
+      const now = statSync(file);
+      assert.notEqual(now.ino, planted, `the planted ${name} was kept, so it was accepted`);
+      assert.equal(now.uid, process.getuid?.());
+      assert.equal(now.mode & 0o022, 0);
+    }
   }
 });
 
@@ -154,16 +164,20 @@ test("a warm supervisor that exits unused writes no cache (its tree compiled, no
   // The same process told to run (into a missing dir: it fails after compiling) does write one.
   const go = warm(`${JSON.stringify({ argv: ["run", "--name", "w", "--daemon-child"], cwd: join(sb.dir, "gone") })}\n`);
   assert.notEqual(go.status, 0);
-  assert.equal(caches(bundleDir).length, 1, go.stderr);
+  assert.equal(caches(bundleDir).length, 2, go.stderr);
   // The next supervisor accepts the cache of one that ran its command (here: to a usage error). The V8 flag a
   // supervisor sets at run time (io/young-generation.ts) changes V8's flag hash: set after the compile, it made every
   // supervisor reject the cache and write it again.
   for (const f of caches(bundleDir)) rmSync(join(bundleDir, f));
   const bad = `${JSON.stringify({ argv: ["run", "--name", "w", "--daemon-child", "--port", "x"], cwd: sb.dir })}\n`;
   assert.equal(warm(bad).status, 2);
-  const [made] = caches(bundleDir);
-  assert.ok(made, "the supervisor wrote no cache");
-  const ino = statSync(join(bundleDir, made)).ino;
+  const made = mainAndTree(bundleDir, "cli-commands");
+  for (const name of made) assert.ok(name, `the supervisor wrote no cache: ${caches(bundleDir).join(", ")}`);
+  const inos = made.map((n) => statSync(join(bundleDir, n as string)).ino);
   assert.equal(warm(bad).status, 2);
-  assert.equal(statSync(join(bundleDir, made)).ino, ino, "the supervisor's cache was rejected and written again");
+  assert.deepEqual(
+    made.map((n) => statSync(join(bundleDir, n as string)).ino),
+    inos,
+    "a supervisor's cache was rejected and written again",
+  );
 });
