@@ -6,8 +6,8 @@
 // code and the packed trees in comments: node parses only the boot, which compiles the main code with a code cache.
 import { createHash } from "node:crypto";
 import { build } from "esbuild";
-import { chmodSync, cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
 import { buildLabextension } from "./build-labextension.mjs";
@@ -274,6 +274,7 @@ for (const [entry, out, trees, fast] of bins) {
     plugins.push(embed(name, await packTree(source), names, prefetch === true, sections));
   if (fast) plugins.push(await embedLazy("lazy", await lazyModules(entry, fast), sections));
   const main = await build({ ...common, entryPoints: [entry], write: false, minify: true, plugins });
+  mkdirSync(dirname(resolve(root, out)), { recursive: true });
   writeFileSync(resolve(root, out), bundleFile(main.outputFiles[0].text, sections, await boot()), { mode: 0o755 });
   chmodSync(resolve(root, out), 0o755);
 }
