@@ -57,8 +57,9 @@ test("stop returns once the supervisor, the keeper, Jupyter and its kernel are a
   assert.equal(stop.stderr, "jlremote: stopped 'default'\n");
   // Checked right as the command returned: it waited for the exit, not just for the signal.
   assert.deepEqual(leftovers(sb, [s.supervisorPid as number, s.jupyterPid as number, kernel, ...keepers]), []);
-  // The supervisor cleaned up itself: stop compiled none of its own cleanup (the packed tree, compiled through vm).
-  assert.ok(!loaded().includes("NativeModule vm"), "stop loaded its cleanup code");
+  // The supervisor cleaned up itself: stop compiled none of its own cleanup (a packed tree, unpacked with node:zlib;
+  // node:vm is the bundle's boot's, src/io/bundle-sections.ts).
+  assert.ok(!loaded().includes("NativeModule zlib"), "stop loaded its cleanup code");
   const { state, code } = await status(sb);
   assert.deepEqual({ state, code }, { state: "stopped", code: 3 });
 });
@@ -104,6 +105,7 @@ test("status --json (the fast path) loads no child_process, net, stream or worke
   const r = spawnSync(process.execPath, ["-r", preload, CLI, "status", "--json"], { env: sb.env, encoding: "utf8" });
   assert.equal(r.status, 3, r.stderr);
   assert.equal(JSON.parse(r.stdout).state, "stopped");
-  for (const m of ["child_process", "net", "stream", "worker_threads", "dns", "zlib", "vm"])
+  // No packed tree either: each is unpacked with node:zlib (node:vm is loaded by the bundle's boot for its main code).
+  for (const m of ["child_process", "net", "stream", "worker_threads", "dns", "zlib", "v8"])
     assert.ok(!loaded().includes(`NativeModule ${m}`), `status loaded ${m}`);
 });
