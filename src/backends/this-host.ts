@@ -1,5 +1,6 @@
 // A supervisor on this host (not a batch job elsewhere): its liveness, and a restart under it (SIGUSR2: same port and token); shared by detached and systemd.
 import { JlremoteError } from "../core/errors.js";
+import { restartDone, type RestartProgress } from "../core/restart-policy.js";
 import { signalOne } from "../io/process-tree.js";
 import { isAlive } from "../io/process-identity.js";
 import type { StateRecord } from "../core/types.js";
@@ -10,13 +11,18 @@ import type { BackendContext } from "./backend.js";
 export async function restartUnderSupervisor(view: InstanceView, ctx: BackendContext): Promise<InstanceView | null> {
   const record = view.record;
   if (!record || !view.supervisorAlive || !record.supervisor || view.report.state === "stopped") return null;
-  const before = record.jupyter?.pid;
+  const progress = (v: InstanceView): RestartProgress => ({
+    state: v.report.state,
+    supervisorPid: v.record?.supervisor?.pid ?? null,
+    jupyterPid: v.report.jupyterPid,
+    reloads: v.record?.reloads,
+  });
+  const before = progress(view);
   signalOne(record.supervisor, "SIGUSR2");
   const deadline = Date.now() + record.options.stopTimeoutMs + record.options.readyTimeoutMs + 5000;
   for (;;) {
     const now = ctx.inspect(record.name);
-    if (now.report.state === "running" && now.report.jupyterPid !== null && now.report.jupyterPid !== before)
-      return now;
+    if (restartDone(before, progress(now))) return now;
     if (!now.supervisorAlive || now.report.state === "failed")
       throw new JlremoteError(
         `restart failed: ${now.report.reason ?? now.report.state}; see \`jlremote logs --name ${record.name}\``,

@@ -93,3 +93,24 @@ export function giveUpReason(why: RunEndWhy, d: RestartDecision, readyTimeoutMs:
   if (why === "timeout") return `Jupyter was not ready within ${readyTimeoutMs / 1000} s`;
   return d.kind === "give-up" ? d.reason : "stopped";
 }
+
+/** What a `restart` command compares: the instance's state, its Jupyter's PID and its supervisor's reload count. */
+export interface RestartProgress {
+  state: string;
+  supervisorPid: number | null;
+  jupyterPid: number | null;
+  /** Restarts (SIGUSR2) the supervisor took; undefined from a supervisor older than the count. */
+  reloads: number | undefined;
+}
+
+/**
+ * Has the restart asked of the supervisor (in state `before`) happened? A new Jupyter running, started by a reload
+ * taken after the ask: a crash restart racing the ask brings up a Jupyter too, before the reload (and the new
+ * credentials it may take). A supervisor older than the count, or one that replaced the asked one (a unit's restart),
+ * is judged by the new Jupyter alone (a new supervisor takes a credentials request at its start).
+ */
+export function restartDone(before: RestartProgress, now: RestartProgress): boolean {
+  if (now.state !== "running" || now.jupyterPid === null || now.jupyterPid === before.jupyterPid) return false;
+  if (before.reloads === undefined || now.supervisorPid !== before.supervisorPid) return true;
+  return (now.reloads ?? 0) > before.reloads;
+}

@@ -96,6 +96,8 @@ export interface StateRecord {
   options: InstanceOptions;
   startedAt: string | null;
   restarts: number;
+  /** Restarts asked for with SIGUSR2 (`jlremote restart`) that this supervisor took; absent before 5 Dec 2026. */
+  reloads?: number;
   lastExit: ExitRecord | null;
   reason: string | null;
   logFile: string;

@@ -31,6 +31,7 @@ export function initialRecord(ctx: RecordSource, options: InstanceOptions): Stat
     listenerVerifiedAt: a?.listenerVerifiedAt ?? null,
     startedAt: a?.startedAt ?? null,
     restarts: a?.restarts ?? 0,
+    reloads: 0,
     lastExit: a?.lastExit ?? null,
     reason: null,
     logFile: ctx.paths.logFile,

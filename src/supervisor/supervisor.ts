@@ -143,6 +143,8 @@ export async function supervise(given: SupervisorContext): Promise<void> {
       }
       if (next.kind === "reload") {
         signals.wake.clearRestart();
+        // Written with the next record (the settings or the spawn): `restart` waits for a Jupyter after this count grew.
+        writer.stage({ reloads: (writer.record.reloads ?? 0) + 1 });
         const before = writer.record.port;
         options = await reloaded(ctx, options, writer, (o, previous) => choosePort(o, previous, host, portBase));
         const after = writer.record.port;

@@ -6,6 +6,8 @@ import {
   decideRestart,
   giveUpReason,
   defaultRestartPolicy as policy,
+  restartDone,
+  type RestartProgress,
   type RunOutcome,
 } from "../../../src/core/restart-policy.js";
 
@@ -93,3 +95,54 @@ test("a crash not restarted: a timed-out start says so, else the policy's reason
   assert.equal(giveUpReason("exit", gaveUp, 60_000), "kept failing");
   assert.equal(giveUpReason("exit", { kind: "stop" }, 60_000), "stopped");
 });
+
+const asked: RestartProgress = { state: "running", supervisorPid: 10, jupyterPid: 100, reloads: 2 };
+
+const restartTable: {
+  title: string;
+  before?: Partial<RestartProgress>;
+  now: Partial<RestartProgress>;
+  done: boolean;
+}[] = [
+  { title: "the reload's new Jupyter is running", now: { jupyterPid: 200, reloads: 3 }, done: true },
+  // Jupyter crashed as the restart was asked: the crash restart's Jupyter has the old token; the reload comes next.
+  {
+    title: "a crash restart's Jupyter, before the reload, is not it",
+    now: { jupyterPid: 200, reloads: 2 },
+    done: false,
+  },
+  {
+    title: "the reload taken, its Jupyter still starting",
+    now: { state: "restarting", jupyterPid: 300, reloads: 3 },
+    done: false,
+  },
+  {
+    title: "the reload taken, no Jupyter yet",
+    now: { state: "restarting", jupyterPid: null, reloads: 3 },
+    done: false,
+  },
+  { title: "the old Jupyter still running", now: { jupyterPid: 100, reloads: 2 }, done: false },
+  {
+    title: "a supervisor older than the count: a new Jupyter running is enough",
+    before: { reloads: undefined },
+    now: { jupyterPid: 200, reloads: undefined },
+    done: true,
+  },
+  {
+    title: "a new supervisor (a unit's restart) with its Jupyter running: its own count starts at 0",
+    now: { supervisorPid: 11, jupyterPid: 200, reloads: 0 },
+    done: true,
+  },
+  {
+    title: "Jupyter was gone when the restart was asked: a new one after the reload",
+    before: { state: "restarting", jupyterPid: null },
+    now: { jupyterPid: 200, reloads: 3 },
+    done: true,
+  },
+];
+
+for (const c of restartTable) {
+  test(`restartDone: ${c.title}`, () => {
+    assert.equal(restartDone({ ...asked, ...c.before }, { ...asked, ...c.now }), c.done);
+  });
+}
