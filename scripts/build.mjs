@@ -206,15 +206,11 @@ async function embedLazy(name, files, sections) {
   };
 }
 
-/** The boot code at the top of each bundle file (src/io/bundle-sections.ts): the only code node itself parses. */
+/** The boot code at the top of each bundle file (src/boot.ts): the only code node itself parses. */
 async function boot() {
   const out = await build({
     ...common,
-    stdin: {
-      contents: 'require("./io/bundle-sections.ts").bootBundle(__filename, __dirname, module, require);',
-      resolveDir: resolve(root, "src"),
-      loader: "js",
-    },
+    entryPoints: ["src/boot.ts"],
     write: false,
     minify: true,
     banner: { js: "#!/usr/bin/env node" },
@@ -223,16 +219,15 @@ async function boot() {
 }
 
 /**
- * The bundle file: the boot code, then the main code and each packed tree as sections in comments (node's parse of
- * the file skips them; the boot compiles the main code with a V8 code cache). `*\/` in the main code is written
- * `*\x01/` (a comment cannot hold it), undone by the boot.
+ * The bundle file: the boot code, then the main code and each packed tree as sections of line comments (node's parse
+ * of the file skips them; the boot takes each line's `//` off and compiles the main code with a V8 code cache). A
+ * line comment holds any text but a newline, and a copy cut short anywhere still parses.
  */
 function bundleFile(mainCode, sections, bootCode) {
-  if (mainCode.includes("\x01")) throw new Error("build: the main code holds a \\x01 byte, the escape of */");
+  if (/^@jl:end/m.test(mainCode)) throw new Error("build: a line of the main code starts like a section's end");
   const hash = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
-  const part = (name, body) => `\n/*@jl:section ${name} ${hash(body)}\n${body}\n@jl:end*/`;
-  const escaped = mainCode.replaceAll("*/", "*\x01/");
-  return `${bootCode}${part("main", escaped)}${[...sections].map(([n, b]) => part(n, b)).join("")}\n`;
+  const part = (name, body) => `\n//@jl:section ${name} ${hash(body)}\n//${body.replaceAll("\n", "\n//")}\n//@jl:end`;
+  return `${bootCode}${part("main", mainCode)}${[...sections].map(([n, b]) => part(n, b)).join("")}\n`;
 }
 
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used, whether
@@ -252,7 +247,6 @@ const bins = [
       // Spawned by start before its command tree loads, and the warm supervisor's own wait and early keeper.
       "src/io/warm-supervisor.ts",
       "src/io/keeper-process.ts",
-      "src/io/young-generation.ts",
     ],
   ],
   [

@@ -88,9 +88,8 @@ export async function main(argv0: string[]): Promise<ExitCode> {
 }
 
 /**
- * A supervisor's first steps, before its command tree compiles: the kernel keeper for its `run` argv's Jupyter (none
- * for another command), and the young generation capped (it changes V8's flag hash: the tree's code cache is made and
- * checked under the capped one).
+ * A supervisor's first step, before its command tree compiles: the kernel keeper for its `run` argv's Jupyter (none
+ * for another command). Its young generation was capped by the bundle's boot (src/io/bundle-sections.ts).
  */
 async function supervisorAhead(argv: readonly string[]): Promise<CommandContext["earlyKeeper"]> {
   const jupyter = keeperJupyter(argv);
@@ -98,7 +97,6 @@ async function supervisorAhead(argv: readonly string[]): Promise<CommandContext[
     jupyter === null
       ? null
       : (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter);
-  (await import("./io/young-generation.js")).capYoungGeneration();
   return keeper ?? undefined;
 }
 

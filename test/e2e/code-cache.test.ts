@@ -181,3 +181,19 @@ test("a warm supervisor that exits unused writes no cache (its tree compiled, no
     "a supervisor's cache was rejected and written again",
   );
 });
+
+test("a copy of the bundle cut short in its main code fails with one line and exit 1, no stack trace", () => {
+  const text = readFileSync(bundle);
+  // Cut inside the main section (src/boot.ts reports it; no command runs).
+  const at = text.indexOf("\n//@jl:section main ");
+  assert.ok(at > 0, "the bundle has no main section");
+  writeFileSync(bundle, text.subarray(0, at + 200));
+  const r = spawnSync(process.execPath, [bundle, "status", "--json"], {
+    env: sb.env,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  assert.equal(r.status, 1, r.stderr);
+  assert.equal(r.stdout, "");
+  assert.equal(r.stderr, `jlremote: ${bundle} has no section 'main': the bundle is damaged; install it again\n`);
+});

@@ -1,0 +1,14 @@
+// Entry point of each bundle file (scripts/build.mjs): the only code node parses itself. It runs the file's main
+// section (src/io/bundle-sections.ts), whose own entry (cli.ts, jllocal.ts) then maps every error of a command; this
+// one maps only a bundle that cannot start (a damaged copy): one line, exit 1, no stack trace.
+import { basename } from "node:path";
+import { errorOutcome } from "./core/errors.js";
+import { bootBundle } from "./io/bundle-sections.js";
+
+try {
+  bootBundle(__filename, __dirname, module, require);
+} catch (err) {
+  const { lines, exitCode } = errorOutcome(basename(__filename).replace(/\.c?js$/, ""), err);
+  for (const line of lines) process.stderr.write(`${line}\n`);
+  process.exitCode = exitCode;
+}
