@@ -132,8 +132,11 @@ describe("jllocal with a squatter of another uid on the remote host", {
     // (On a new connection: the test's pooled ones still run through the cancelled forward's open channels.)
     await freshRequest(info.localPort, { Authorization: `token ${s.token}`, Cookie: cookie });
     await waitFor("the tab's cookie at the squatter", () => capturedCredentials(sq).cookies.length > 0, 10_000);
+    const carrying = (k: string) => sq.requests().filter((req) => req.includes(k)).length;
+    const fromTab = carrying(s.token);
     const warm = await runJllocal(args("--name", "localsq"), w().env, 120_000);
-    // jllocal sent the squatter no token of its own.
+    // jllocal sent the squatter no token: not the old one again (only the tab's request carries it), no other one.
+    assert.equal(carrying(s.token), fromTab, sq.requests().join("\n"));
     assert.deepEqual(
       capturedCredentials(sq).tokens.filter((k) => k !== s.token),
       [],
