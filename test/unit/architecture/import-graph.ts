@@ -9,7 +9,7 @@ export type ImportGraph = Map<string, string[]>;
 export function layerOf(mod: string): string {
   const slash = mod.indexOf("/");
   if (slash >= 0) return mod.slice(0, slash);
-  if (/^(cli|jllocal)(-commands)?\.ts$/.test(mod)) return "cli";
+  if (/^(cli|jllocal)(-commands)?\.ts$|^boot\.ts$/.test(mod)) return "cli";
   return mod.replace(/\.ts$/, "");
 }
 
