@@ -24,6 +24,10 @@ const common = {
   define: { __JLREMOTE_VERSION__: JSON.stringify(pkg.version) },
   legalComments: "none",
   logLevel: "warning",
+  // proper-lockfile's fs is node's own: graceful-fs patches node:fs's close functions for the whole process when it
+  // loads, and its EMFILE retry queue is of no use to a lock that makes a handful of fs calls. Each bundle file is
+  // ~7.6 KB smaller; jllocal's cold path to the master's fork: 136 → 134 ms (median of 13 pairs, within noise).
+  alias: { "graceful-fs": "node:fs" },
 };
 
 /** Shares src/core/errors.ts with the host bundle, so the entry's `instanceof JlremoteError` holds for embedded errors. */

@@ -9,7 +9,7 @@ import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { isWarmArgv, keeperJupyter, WARM_WAIT_MS } from "./core/warm-supervisor.js";
 import { NO_CACHE_SAVE } from "./core/code-cache.js";
-import { lineWriter, progressWriter } from "./io/output.js";
+import { flushed, lineWriter, progressWriter } from "./io/output.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -105,6 +105,9 @@ async function warmUp(argv: readonly string[]): Promise<void> {
   ctx.warmSupervisor = (await import("./io/warm-supervisor.js")).warmSupervisorFor(argv, ctx.self, ctx.env);
 }
 
+/** The rest of a line writeStdout handed to process.stdout (a full non-blocking pipe): written when this resolves. */
+let stdoutRest: Promise<void> = Promise.resolve();
+
 /** One line straight to fd 1 (process.stdout would load node:stream, a few ms of the status path). */
 function writeStdout(line: string): void {
   const data = Buffer.from(`${line}\n`);
@@ -113,14 +116,22 @@ function writeStdout(line: string): void {
     while (off < data.length) off += writeSync(1, data, off);
   } catch (err) {
     // A non-blocking pipe that is full: let the stream finish the line; a closed reader (EPIPE) gets nothing.
-    if ((err as NodeJS.ErrnoException).code === "EAGAIN") process.stdout.write(data.subarray(off));
+    if ((err as NodeJS.ErrnoException).code === "EAGAIN") {
+      const rest = data.subarray(off);
+      stdoutRest = new Promise((resolve) => process.stdout.write(rest, () => resolve()));
+    }
   }
 }
 
 void main(process.argv.slice(2)).then((code) => {
+  const command = process.argv[2] ?? "";
   // The supervisor (`run`), `stop` and `start` (also jllocal's status that started the instance) exit at once: their
   // logs, state writes, stdout and stderr lines are synchronous, and tearing down the heap (~15 ms for the supervisor,
   // ~10 ms for start, ~8 ms for stop) would only delay the end they stand for. A code cache is still saved at exit.
-  if (startedHere || ["run", "stop", "start"].includes(process.argv[2] ?? "")) process.exit(code);
+  if (startedHere || ["run", "stop", "start"].includes(command)) process.exit(code);
   process.exitCode = code;
+  // `status` and `url` (each jllocal connect, scripts polling) exit once their lines are out: node's own teardown
+  // took ~2.3 ms of status's ~11 ms over `node -e 0` (docs/benchmark.md, figure 1a).
+  if (command === "status" || command === "url")
+    void Promise.all([stdoutRest, flushed()]).then(() => process.exit(code));
 });
