@@ -14,6 +14,15 @@ export interface PortFacts {
   moves: number;
 }
 
+/**
+ * Did Jupyter's last log lines say `port` was taken? jupyter_server and notebook log "The port N is already in use" and
+ * "… because port N is not available" when their bind fails: then the port was busy at that moment, even if whoever
+ * held it (another server's brief probe of the port) has let it go by the time the supervisor looks.
+ */
+export function saidPortTaken(logTail: string, port: number): boolean {
+  return new RegExp(`\\bport ${port} is (?:already in use|not available)\\b`, "i").test(logTail);
+}
+
 /** The decision; moving is bounded, and a port the user chose is never silently replaced. */
 export type PortDecision = { kind: "keep" } | { kind: "move" } | { kind: "fail"; reason: string };
 

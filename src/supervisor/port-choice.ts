@@ -1,9 +1,10 @@
 // Which port Jupyter gets: at start, after a restart, and when someone took it while Jupyter was starting.
 import type pino from "pino";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { decidePort } from "../core/port-decision.js";
+import { decidePort, saidPortTaken } from "../core/port-decision.js";
 import type { InstanceOptions } from "../core/types.js";
 import { describeHolder, portHolder } from "../io/listener-owner.js";
+import { tailLines } from "../io/logs.js";
 import { findFreePort, isPortFree } from "../io/ports.js";
 import type { CredentialKeeper } from "./credentials.js";
 import type { StateWriter } from "./state-writer.js";
@@ -39,12 +40,18 @@ export async function movedOffTakenPort(
   moves: number,
   log: pino.Logger,
   credentials: CredentialKeeper,
+  jupyterLog: string,
 ): Promise<boolean | { fail: string }> {
   const port = writer.record.port;
   if (options.sock || port === null) return false;
   const h = portHolder(port, host);
   const holder = h === null ? null : describeHolder(h);
-  const busy = holder === null && !everReady && !options.portExplicit && !(await isPortFree(port, host));
+  // Jupyter's own word counts too: a port held only for an instant (another server probing it) is free again now.
+  const busy =
+    holder === null &&
+    !everReady &&
+    !options.portExplicit &&
+    (saidPortTaken(tailLines(jupyterLog, 15), port) || !(await isPortFree(port, host)));
   const p = decidePort({ port, portExplicit: options.portExplicit, everReady, holder, busy, moves });
   if (p.kind === "fail") return { fail: p.reason };
   const next = p.kind === "move" ? await findFreePort(port + 1, 100, host) : null;

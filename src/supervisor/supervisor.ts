@@ -163,7 +163,16 @@ export async function supervise(given: SupervisorContext): Promise<void> {
       }
       if (next.kind === "refused") throw giveUp(writer, authProblem(next.why, ctx.env));
       if (end.readyAt === null) {
-        const moved = await movedOffTakenPort(writer, options, host, everReady, failures, log, credentials);
+        const moved = await movedOffTakenPort(
+          writer,
+          options,
+          host,
+          everReady,
+          failures,
+          log,
+          credentials,
+          paths.jupyterLogFile,
+        );
         if (typeof moved === "object") throw giveUp(writer, moved.fail);
         if (moved) {
           failures += 1;

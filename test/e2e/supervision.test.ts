@@ -62,6 +62,26 @@ test("after --max-restarts failed restarts the state is failed, the supervisor e
   assert.match(text.stdout, /logs: /);
 });
 
+test("a first Jupyter that found its port taken for an instant (free again when the supervisor looks) moves to the next port", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  sb.env.PORT_TAKEN_MARKER = `${sb.dir}/port-taken`;
+  const r = await runCli(["start", "--jupyter", `${fixtures}/port-taken-jupyter.sh`, "--app", "server"], sb.env);
+  assert.equal(r.code, 0, r.stderr);
+  const refused = Number(readFileSync(sb.env.PORT_TAKEN_MARKER, "utf8").trim());
+  assert.ok(refused > 0, "the fixture read the port from Jupyter's config");
+  const s = await status(sb);
+  assert.equal(s.state, "running");
+  assert.ok(s.port !== null && s.port > refused, `moved on from port ${refused} (now ${s.port})`);
+  assert.equal(await httpStatus(`http://127.0.0.1:${s.port}/api/status?token=${s.token}`), 200);
+  assert.match(
+    readFileSync(`${sb.stateDir()}/supervisor.log`, "utf8"),
+    /port taken meanwhile; trying the next free one/,
+  );
+});
+
 test("a Jupyter that never becomes ready fails start after --timeout and is killed", {
   timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
