@@ -228,7 +228,9 @@ async function boot() {
  * line comment holds any text but a newline, and a copy cut short anywhere still parses.
  */
 function bundleFile(mainCode, sections, bootCode) {
-  if (/^@jl:end/m.test(mainCode)) throw new Error("build: a line of the main code starts like a section's end");
+  // A main-code line that starts like a section marker would read as one once it is behind `//`.
+  if (/^@jl:(end|section )/m.test(mainCode))
+    throw new Error("build: a line of the main code starts like a section marker");
   const hash = (text) => createHash("sha256").update(text).digest("hex").slice(0, 16);
   const part = (name, body) => `\n//@jl:section ${name} ${hash(body)}\n//${body.replaceAll("\n", "\n//")}\n//@jl:end`;
   return `${bootCode}${part("main", mainCode)}${[...sections].map(([n, b]) => part(n, b)).join("")}\n`;

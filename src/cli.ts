@@ -128,10 +128,11 @@ void main(process.argv.slice(2)).then((code) => {
   // The supervisor (`run`), `stop` and `start` (also jllocal's status that started the instance) exit at once: their
   // logs, state writes, stdout and stderr lines are synchronous, and tearing down the heap (~15 ms for the supervisor,
   // ~10 ms for start, ~8 ms for stop) would only delay the end they stand for. A code cache is still saved at exit.
-  if (startedHere || ["run", "stop", "start"].includes(command)) process.exit(code);
+  // jllocal's status that started the instance wrote its status line with writeStdout: that line is waited for.
   process.exitCode = code;
+  if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutRest.then(() => process.exit(code));
   // `status` and `url` (each jllocal connect, scripts polling) exit once their lines are out: node's own teardown
   // took ~2.3 ms of status's ~11 ms over `node -e 0` (docs/benchmark.md, figure 1a).
-  if (command === "status" || command === "url")
+  else if (command === "status" || command === "url")
     void Promise.all([stdoutRest, flushed()]).then(() => process.exit(code));
 });

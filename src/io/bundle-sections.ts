@@ -1,6 +1,7 @@
 // The bundle's boot (scripts/build.mjs, src/boot.ts): node parses only this small code at the top of the file; the
-// main code and the packed command trees follow in line comments, one section each, which node's parse skips. The main code is compiled
-// here with the V8 code cache of an earlier run (io/code-cache.ts), as each tree is when it is first used.
+// main code and the packed command trees follow in line comments, one section each, which node's parse skips. The
+// main code is compiled here with the V8 code cache of an earlier run (io/code-cache.ts), as each tree is when it is
+// first used.
 import { readFileSync } from "node:fs";
 import { JlremoteError } from "../core/errors.js";
 import { compileTree } from "./code-cache.js";
