@@ -86,7 +86,11 @@ describe("jllocal forwards while the remote Jupyter starts", {
       assert.equal(r.code, 0, r.stderr);
       assert.doesNotMatch(r.stderr, /jlremote:target/, "the early line is jllocal's, not the user's");
       const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: Record<string, unknown> };
-      assert.deepEqual([...early], kind === "unix socket" ? [info.localPort] : []);
+      // The forward of this run is up early for a socket, and only after start's answer for a TCP port; any other
+      // port seen is another tunnel's, still there (the snapshot `before` can miss one a read of /proc skipped).
+      assert.equal(early.has(info.localPort), kind === "unix socket", `early forwards: ${[...early].join(", ")}`);
+      const now = forwards();
+      for (const p of early) if (p !== info.localPort) assert.ok(now.includes(p), `a stray early forward on ${p}`);
       const st = recorded(name) as Recorded;
       assert.equal(st.state, "running");
       assert.deepEqual(info.target, kind === "unix socket" ? { socket: st.socket } : { port: st.port });

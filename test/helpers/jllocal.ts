@@ -78,7 +78,12 @@ export function processesMentioning(path: string): number[] {
   return out;
 }
 
-/** The TCP ports `pid` listens on (its forwards, for an ssh master), from /proc/net/tcp and its fds; sorted. */
+/**
+ * The TCP ports `pid` listens on (its forwards, for an ssh master), from /proc/net/tcp and its fds; sorted. The kernel
+ * hands /proc/net/tcp out a page per read and finds its place again by position, so a read can skip a socket while
+ * other tests' sockets come and go (CI once missed two forwards): a socket of `pid` that none of three reads lists is
+ * taken as not listening.
+ */
 export function listeningPorts(pid: number): number[] {
   let fds: string[] = [];
   try {
@@ -86,14 +91,15 @@ export function listeningPorts(pid: number): number[] {
   } catch {
     return [];
   }
-  const ports: number[] = [];
-  for (const file of ["/proc/net/tcp", "/proc/net/tcp6"])
-    for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
-      const f = line.trim().split(/\s+/);
-      if (f[3] === "0A" && fds.includes(`socket:[${f[9]}]`))
-        ports.push(Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
-    }
-  return [...new Set(ports)].sort((a, b) => a - b);
+  const ports = new Set<number>();
+  for (let read = 0; read < 3; read++)
+    for (const file of ["/proc/net/tcp", "/proc/net/tcp6"])
+      for (const line of readFileSync(file, "utf8").split("\n").slice(1)) {
+        const f = line.trim().split(/\s+/);
+        if (f[3] === "0A" && fds.includes(`socket:[${f[9]}]`))
+          ports.add(Number.parseInt((f[1] ?? "").split(":")[1] ?? "", 16));
+      }
+  return [...ports].sort((a, b) => a - b);
 }
 
 /** SIGKILL every master found by localMasters and wait until they are gone. */
