@@ -1,7 +1,9 @@
 // A process's exit made awaitable without polling (node has no pidfd): the process listens on a Unix socket for its
-// lifetime; a watcher connects, and its connection closes the moment the process exits and the kernel closes it.
+// lifetime; a watcher connects, and its connection closes when the process exits: at its 'exit' event (its work is
+// done), or when the kernel closes it (killed). The kernel closes a process's files only after it unmapped its memory
+// (~10–20 ms for a supervisor's), so the watcher is told at 'exit' and polls the last ms of the teardown itself.
 import { lstatSync, unlinkSync } from "node:fs";
-import { connect, createServer } from "node:net";
+import { connect, createServer, type Socket } from "node:net";
 import { maxSocketPath } from "./socket-file.js";
 
 /** The supervisor's socket in its instance dir (private: the dir is 0700 and checked by every command). */
@@ -16,13 +18,20 @@ export function holdExitSocket(path: string): void {
   } catch {
     // Absent.
   }
+  const watchers = new Set<Socket>();
   const server = createServer((c) => {
     c.on("error", () => {});
     c.unref();
+    watchers.add(c);
+    c.once("close", () => watchers.delete(c));
   });
   server.on("error", () => {});
   server.listen(path);
   server.unref();
+  // First of the 'exit' listeners (a code cache may be saved after); destroy() closes the descriptor at once.
+  process.prependOnceListener("exit", () => {
+    for (const c of watchers) c.destroy();
+  });
 }
 
 /** A connection to a process's exit socket: `gone(ms)` is true once it closed (the process exited) within `ms`. */

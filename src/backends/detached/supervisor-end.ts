@@ -32,9 +32,9 @@ export async function endSupervisor(supervisor: ProcessIdentity, dir: string, gr
   const { EXIT_SOCKET, watchExit } = await import("../../io/exit-socket.js");
   const exit = await watchExit(join(dir, EXIT_SOCKET));
   const gone = (async () => {
-    // The socket closes as node exits, a few ms before the process is gone: then check every ms, not every 25.
+    // The socket closes at the supervisor's 'exit' event, ms before the process is gone: then check every ms, not 25.
     const closed = exit !== null && isAlive(supervisor) && (await exit.gone(graceMs + 10_000));
-    return waitGone([supervisor], closed ? 2000 : graceMs + 10_000, closed ? 1 : 25);
+    return waitGone([supervisor], closed ? 5000 : graceMs + 10_000, closed ? 1 : 25);
   })();
   return { gone };
 }
