@@ -89,7 +89,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
 
 /**
  * A supervisor's first step, before its command tree compiles: the kernel keeper for its `run` argv's Jupyter (none
- * for another command). Its young generation was capped by the bundle's boot (src/io/bundle-sections.ts).
+ * for another command). Its young generation is capped once its start is over (src/io/young-generation.ts).
  */
 async function supervisorAhead(argv: readonly string[]): Promise<CommandContext["earlyKeeper"]> {
   const jupyter = keeperJupyter(argv);

@@ -19,6 +19,12 @@ export interface CacheKey {
  */
 export const NO_CACHE_SAVE = Symbol.for("jlremote.code-cache.no-save");
 
+/**
+ * On globalThis: the savers of the caches still unsaved, one per copy of io/code-cache.ts (the boot's, for the main
+ * code, and the main code's, for the trees), so they can be written before the exit (io/young-generation.ts).
+ */
+export const CACHE_SAVERS = Symbol.for("jlremote.code-cache.savers");
+
 /** The identity of the bundle file a cache was made from: a bundle edited or copied in place gets a new cache. */
 export interface BundleIdentity {
   size: number;

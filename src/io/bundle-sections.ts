@@ -5,8 +5,6 @@
 import { readFileSync } from "node:fs";
 import { JlremoteError } from "../core/errors.js";
 import { compileTree } from "./code-cache.js";
-import { isSupervisorNode } from "./supervisor-argv.js";
-import { capYoungGeneration } from "./young-generation.js";
 
 /** Opens a section: this, its name, a space, its build hash; then its body's lines, each a line comment (`//`). */
 const OPEN = "\n//@jl:section ";
@@ -34,8 +32,6 @@ function section(text: Buffer, file: string, name: string): { hash: string; body
 export function bootBundle(file: string, dir: string, mod: { exports: unknown }, req: NodeJS.Require): void {
   const text = readFileSync(file);
   const main = section(text, file, "main");
-  // A supervisor's V8 flag set at run time changes V8's flag hash: set before any code cache is used or made.
-  if (isSupervisorNode(process.execArgv)) capYoungGeneration();
   const wrapped = `(function (exports, require, module, __filename, __dirname, __jlSection) {${main.body}\n})`;
   const run = compileTree("main", main.hash, wrapped, file, file) as (...args: unknown[]) => void;
   run(mod.exports, req, mod, file, dir, (name: string) => section(text, file, name).body);

@@ -17,6 +17,7 @@ import { dirname } from "node:path";
 import { Script } from "node:vm";
 import {
   type BundleIdentity,
+  CACHE_SAVERS,
   type CacheKey,
   cacheFileName,
   cacheHeader,
@@ -40,7 +41,7 @@ function cacheDirs(bundleDir: string, env: Record<string, string | undefined>): 
   return user === null ? [bundleDir] : [bundleDir, `${user}/jlremote`];
 }
 
-/** Scripts compiled without a usable cache this run: written at exit. */
+/** Scripts compiled without a usable cache this run: written at exit, or earlier by saveCodeCachesNow. */
 const unsaved: { script: Script; key: CacheKey }[] = [];
 
 /** A trusted cache's V8 data for `key`, or undefined (absent, foreign, for another bundle, unreadable). */
@@ -108,6 +109,16 @@ function saveAll(ctx: CodeCacheContext): void {
   }
 }
 
+/**
+ * Write now every cache this process still owes (each copy of this module's), then none later: a V8 flag set after
+ * this (io/young-generation.ts) changes V8's flag hash, and a cache made under it would be rejected by the next run.
+ */
+export function saveCodeCachesNow(): void {
+  const g = globalThis as Record<symbol, unknown>;
+  for (const save of ((g[CACHE_SAVERS] as (() => void)[] | undefined) ?? []).splice(0)) save();
+  g[NO_CACHE_SAVE] = true;
+}
+
 /** The key of `script` in this process (this node, its flags). */
 function keyOf(ctx: CodeCacheContext, script: string): CacheKey {
   return { build: ctx.build, script, nodeVersion: process.version, arch: process.arch, execArgv: process.execArgv };
@@ -137,7 +148,11 @@ function compileCached(ctx: CodeCacheContext | null, name: string, source: strin
   const cachedData = readCache(ctx, key);
   const script = new Script(source, { filename, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) {
-    if (unsaved.length === 0) process.once("exit", () => saveAll(ctx));
+    if (unsaved.length === 0) {
+      process.once("exit", () => saveAll(ctx));
+      const g = globalThis as Record<symbol, unknown>;
+      ((g[CACHE_SAVERS] ??= []) as (() => void)[]).push(() => saveAll(ctx));
+    }
     unsaved.push({ script, key });
   }
   return script.runInThisContext();

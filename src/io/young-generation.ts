@@ -1,12 +1,22 @@
-// A supervisor's young generation, capped at run time (its node flags cannot: see io/supervisor-argv.ts).
+// A supervisor's young generation, capped at run time (its node flags cannot: see io/supervisor-argv.ts), once its
+// start is over.
+import { saveCodeCachesNow } from "./code-cache.js";
+import { isSupervisorNode } from "./supervisor-argv.js";
+
+let settled = false;
 
 /**
- * Keep the young generation at its initial 1 MB semi-spaces (figure 9: the idle supervisor's RSS stays put). V8 reads
- * this flag at each growth, so it works at run time; on node's command line it does not. It changes V8's flag hash,
- * so the bundle's boot sets it before any code compiles (io/bundle-sections.ts): the main code's and the trees' code
- * caches are made and checked under the same hash.
+ * Keep the young generation at the size it has (figure 9: the idle supervisor's RSS stays put). V8 reads this flag at
+ * each growth, so it works at run time; on node's command line it does not. Set once the supervisor's start is over
+ * (Jupyter first ready, or a minute after its start): capped from its boot, the 1 MB semi-spaces made its start
+ * collect garbage ~10 ms longer before Jupyter's spawn (loading node:v8 took ~4 ms more). The flag changes V8's flag
+ * hash: the code caches this process owes are written first, and none after (io/code-cache.ts). Only in a
+ * supervisor's node (its flags); once.
  */
-export function capYoungGeneration(): void {
+export function settleSupervisorHeap(): void {
+  if (settled || !isSupervisorNode(process.execArgv)) return;
+  settled = true;
+  saveCodeCachesNow();
   // node:v8 loaded only here: it costs every other command ~4 ms (it loads node's stream modules).
   process.getBuiltinModule("node:v8").setFlagsFromString("--semi-space-growth-factor=1");
 }

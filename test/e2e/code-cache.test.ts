@@ -16,7 +16,9 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
-import { CLI, sandbox, type Sandbox } from "../helpers/cli.js";
+import { CLI, E2E_TIMEOUT_MS, sandbox, type Sandbox } from "../helpers/cli.js";
+import { debian, flavourArgs } from "../helpers/flavours.js";
+import { shortHash } from "../../src/core/code-cache.js";
 import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 
 let sb: Sandbox;
@@ -177,6 +179,37 @@ test("a warm supervisor that exits unused writes no cache (its tree compiled, no
   assert.equal(warm(bad).status, 2);
   assert.deepEqual(
     made.map((n) => statSync(join(bundleDir, n as string)).ino),
+    inos,
+    "a supervisor's cache was rejected and written again",
+  );
+});
+
+test("a supervisor that ran Jupyter writes its caches before it caps its young generation, and the next one keeps them", {
+  timeout: E2E_TIMEOUT_MS,
+}, () => {
+  // The cap (io/young-generation.ts) changes V8's flag hash once Jupyter is ready: a cache written after it would be
+  // rejected, and written again, by every later supervisor.
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [bundle, ...args], { env: sb.env, cwd: sb.dir, encoding: "utf8", timeout: 120_000 });
+  const supervisorCaches = () =>
+    caches(bundleDir)
+      .filter((f) => f.endsWith(`-${shortHash(SUPERVISOR_NODE_FLAGS.join("\0"))}.v8cache`))
+      .sort();
+  const cycle = () => {
+    const started = run("start", "--name", "cc", ...flavourArgs(debian), "--json");
+    assert.equal(started.status, 0, started.stderr);
+    assert.equal((JSON.parse(started.stdout) as { state: string }).state, "running");
+    const stopped = run("stop", "--name", "cc");
+    assert.equal(stopped.status, 0, stopped.stderr);
+  };
+  cycle();
+  const made = supervisorCaches();
+  assert.ok(made.some((f) => f.startsWith("main-")) && made.some((f) => f.startsWith("cli-commands-")), made.join());
+  const inos = made.map((f) => statSync(join(bundleDir, f)).ino);
+  cycle();
+  assert.deepEqual(supervisorCaches(), made);
+  assert.deepEqual(
+    made.map((f) => statSync(join(bundleDir, f)).ino),
     inos,
     "a supervisor's cache was rejected and written again",
   );
