@@ -1,5 +1,5 @@
 // A supervisor's young generation, capped at run time (its node flags cannot: see io/supervisor-argv.ts), once its
-// start is over.
+// first Jupyter is spawned.
 import { saveCodeCachesNow } from "./code-cache.js";
 import { isSupervisorNode } from "./supervisor-argv.js";
 
@@ -7,11 +7,11 @@ let settled = false;
 
 /**
  * Keep the young generation at the size it has (figure 9: the idle supervisor's RSS stays put). V8 reads this flag at
- * each growth, so it works at run time; on node's command line it does not. Set once the supervisor's start is over
- * (Jupyter first ready, or a minute after its start): capped from its boot, the 1 MB semi-spaces made its start
- * collect garbage ~10 ms longer before Jupyter's spawn (loading node:v8 took ~4 ms more). The flag changes V8's flag
- * hash: the code caches this process owes are written first, and none after (io/code-cache.ts). Only in a
- * supervisor's node (its flags); once.
+ * each growth, so it works at run time; on node's command line it does not. Set once the supervisor's first Jupyter
+ * is spawned (or adopted), before its wait for Jupyter's ready, which may last minutes: capped from its boot, the 1 MB
+ * semi-spaces made the way to the spawn collect garbage ~3.5 ms longer, and loading node:v8 there took ~4 ms. The flag
+ * changes V8's flag hash: the code caches this process owes are written first, and none after (io/code-cache.ts).
+ * Only in a supervisor's node (its flags); once.
  */
 export function settleSupervisorHeap(): void {
   if (settled || !isSupervisorNode(process.execArgv)) return;

@@ -28,8 +28,6 @@ import { normalized, reloaded } from "./settings-reload.js";
 import { settleSupervisorHeap } from "../io/young-generation.js";
 
 const askedFor = "asked for (`jlremote restart --new-credentials`)";
-/** When the young generation is capped at the latest (a Jupyter not ready by then: slow to start, or crashing). */
-const SETTLE_HEAP_MS = 60_000;
 
 /** The rotation policy of an instance's logs. */
 export function logPolicy(options: InstanceOptions): RotationPolicy {
@@ -63,8 +61,6 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   });
   const writer = claimOrLetGo(ctx, options, keeperStarting, logFd);
   ctx.onClaimed?.();
-  // The young generation is capped once the start is over: at Jupyter's first ready, at the latest after a minute.
-  setTimeout(settleSupervisorHeap, SETTLE_HEAP_MS).unref();
   // Login cookies are signed with the instance's own secret: a new token (not a crash resume) gets a new one.
   const credentials = new CredentialKeeper(paths.dir, writer, log);
   const signals = listen(log, ctx.job?.endingSignal);
@@ -111,6 +107,8 @@ export async function supervise(given: SupervisorContext): Promise<void> {
         flavourEarly = null;
         current = await spawnStep(launch, options, flavour, everReady, log);
       }
+      // The start's own work is done (Jupyter spawned or adopted): the young generation is capped from here on.
+      settleSupervisorHeap();
       const watched = current;
       const end = await watchJupyter(current, signals.wake, {
         gate: listenerGate(
@@ -128,7 +126,6 @@ export async function supervise(given: SupervisorContext): Promise<void> {
         onReady: async (baseUrl) => {
           everReady = true;
           await recordReady(writer, kernels, watched, baseUrl, log);
-          settleSupervisorHeap();
         },
       });
       await finishRun(current, end, options, writer, log, kernels);

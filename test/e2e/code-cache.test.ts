@@ -187,7 +187,7 @@ test("a warm supervisor that exits unused writes no cache (its tree compiled, no
 test("a supervisor that ran Jupyter writes its caches before it caps its young generation, and the next one keeps them", {
   timeout: E2E_TIMEOUT_MS,
 }, () => {
-  // The cap (io/young-generation.ts) changes V8's flag hash once Jupyter is ready: a cache written after it would be
+  // The cap (io/young-generation.ts) changes V8's flag hash once Jupyter is spawned: a cache written after it would be
   // rejected, and written again, by every later supervisor.
   const run = (...args: string[]) =>
     spawnSync(process.execPath, [bundle, ...args], { env: sb.env, cwd: sb.dir, encoding: "utf8", timeout: 120_000 });
