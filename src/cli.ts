@@ -89,7 +89,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
 
 /**
  * A supervisor's first step, before its command tree compiles: the kernel keeper for its `run` argv's Jupyter (none
- * for another command). Its young generation is capped once its start is over (src/io/young-generation.ts).
+ * for another command). Its young generation is capped once its first Jupyter is spawned (src/io/young-generation.ts).
  */
 async function supervisorAhead(argv: readonly string[]): Promise<CommandContext["earlyKeeper"]> {
   const jupyter = keeperJupyter(argv);
@@ -127,7 +127,8 @@ void main(process.argv.slice(2)).then((code) => {
   const command = process.argv[2] ?? "";
   // The supervisor (`run`), `stop` and `start` (also jllocal's status that started the instance) exit at once: their
   // logs, state writes, stdout and stderr lines are synchronous, and tearing down the heap (~15 ms for the supervisor,
-  // ~10 ms for start, ~8 ms for stop) would only delay the end they stand for. A code cache is still saved at exit.
+  // ~10 ms for start, ~8 ms for stop) would only delay the end they stand for. A code cache still owed is saved at exit
+  // (a supervisor's: at its first Jupyter's spawn, src/io/young-generation.ts).
   // jllocal's status that started the instance wrote its status line with writeStdout: that line is waited for.
   process.exitCode = code;
   if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutRest.then(() => process.exit(code));

@@ -6,7 +6,7 @@ import { resolve } from "node:path";
  * Node flags of every supervisor (detached, systemd, a batch job): no V8 background GC or compile tasks (each thread
  * kept a malloc arena), so the idle supervisor's RSS stays put over months of loop turns (README, figure 9). These two
  * leave node's code cache of its built-in modules usable (`--max-semi-space-size` or `--single-threaded` make V8
- * reject it); the young generation is capped at run time instead, once the start is over (io/young-generation.ts).
+ * reject it); the young generation is capped at run time instead, once the first Jupyter is spawned (io/young-generation.ts).
  */
 export const SUPERVISOR_NODE_FLAGS = ["--single-threaded-gc", "--no-concurrent-recompilation"] as const;
 
