@@ -14,6 +14,8 @@ export interface ProcStat {
   /** Controlling terminal (field 7; 0 for none). */
   ttyNr: number;
   startTime: number;
+  /** Field 52: its waitpid status once it has exited (a zombie); null where the kernel does not show it (before 3.5). */
+  exitStatus: number | null;
 }
 
 /** Read /proc/PID/stat; null when the process does not exist. */
@@ -39,8 +41,9 @@ export function parseProcStat(text: string): ProcStat | null {
   const sid = Number(rest[3]);
   const ttyNr = Number(rest[4]);
   const startTime = Number(rest[19]);
+  const exitStatus = rest.length > 49 ? Number(rest[49]) : Number.NaN;
   if (!Number.isFinite(pid) || !Number.isFinite(startTime)) return null;
-  return { pid, state, ppid, sid, ttyNr, startTime };
+  return { pid, state, ppid, sid, ttyNr, startTime, exitStatus: Number.isInteger(exitStatus) ? exitStatus : null };
 }
 
 let cachedBootId: string | undefined;

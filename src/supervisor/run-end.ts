@@ -4,6 +4,7 @@ import type { InstanceOptions, StateRecord } from "../core/types.js";
 import { describeProcess } from "../io/instance-processes.js";
 import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "../io/instance-shutdown.js";
 import { signalOne, waitGone } from "../io/process-tree.js";
+import { leaderExit } from "../io/leader-exit.js";
 import type { RunEnd, WatchedJupyter } from "./jupyter-run.js";
 import type { KernelKeeping } from "./kernel-keeping.js";
 import type { StateWriter } from "./state-writer.js";
@@ -27,6 +28,9 @@ export async function finishRun(
     );
   // Kept: SIGKILL, since Jupyter's clean shutdown would stop the kernels.
   if (keep && end.why !== "exit") signalOne(j.identity, "SIGKILL");
+  // A stop goes on as soon as Jupyter's main thread has exited (its status in /proc), not when the keeper is told, which
+  // is after its memory is unmapped (io/leader-exit.ts).
+  const exited = end.why === "stop" ? firstEnd(j) : j.exited;
   const cleanup =
     end.why === "exit" || keep
       ? null
@@ -34,15 +38,15 @@ export async function finishRun(
           j.identity,
           // On a stop the keeper leaves as soon as Jupyter is gone, while the leftovers are looked for.
           end.why === "stop"
-            ? j.exited.then((e) => {
+            ? exited.then((e) => {
                 kernels.letGo();
                 return e;
               })
-            : j.exited,
+            : exited,
           id,
           end.why === "hung" ? Math.min(options.stopTimeoutMs, 5000) : options.stopTimeoutMs,
         );
-  const ex = await j.exited;
+  const ex = await exited;
   const reason = {
     exit: "exited",
     timeout: `not ready within ${options.readyTimeoutMs / 1000} s`,
@@ -92,6 +96,12 @@ export function recordCleanup(writer: StateWriter, log: pino.Logger, c: Cleanup,
       `left ${c.kept.length} detached processes running (nohup/setsid jobs of the instance)`,
     );
   if (writer.record.detachedProcesses !== c.kept.length) writer.update({ detachedProcesses: c.kept.length });
+}
+
+/** The keeper's report of Jupyter's exit, or its zombie main thread's status in /proc when that comes first. */
+function firstEnd(j: WatchedJupyter): WatchedJupyter["exited"] {
+  const zombie = leaderExit(j.identity, j.exited);
+  return Promise.race([j.exited, zombie.then((e) => e ?? j.exited)]);
 }
 
 /** Watch a Jupyter that is not our child: its exit is seen by polling its identity. */

@@ -1,0 +1,43 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { test } from "node:test";
+import { leaderExit } from "../../../src/io/leader-exit.js";
+import { identify } from "../../../src/io/process-identity.js";
+import { firstLine, killTree } from "../../helpers/cli.js";
+
+/** A child of an exec'd sleep (which never reaps it): once it ends it stays a zombie with its status. */
+async function unreapedChild(t: { after: (fn: () => unknown) => void }, command: string) {
+  const parent = spawn("sh", ["-c", `${command} & echo $!; exec sleep 300`], { stdio: ["ignore", "pipe", "ignore"] });
+  t.after(() => killTree(parent.pid));
+  const pid = Number(await firstLine(parent.stdout, 10_000));
+  const id = identify(pid);
+  assert.ok(id, `the child ${pid} runs`);
+  return id;
+}
+
+const never = new Promise<never>(() => {});
+
+test("a zombie's exit code is read from /proc before anyone reaps it", async (t) => {
+  const trap = "trap 'exit 3' USR1; while :; do sleep 0.05; done";
+  const id = await unreapedChild(t, `sh -c "${trap}"`);
+  const ended = leaderExit(id, never);
+  process.kill(id.pid, "SIGUSR1");
+  assert.deepEqual(await ended, { code: 3, signal: null });
+});
+
+test("a zombie killed by a signal gives the signal's name", async (t) => {
+  const id = await unreapedChild(t, "sleep 300");
+  const ended = leaderExit(id, never);
+  process.kill(id.pid, "SIGTERM");
+  assert.deepEqual(await ended, { code: null, signal: "SIGTERM" });
+});
+
+test("the watch ends with null once the parent's report came (`until` settled), or for another process", async (t) => {
+  const id = await unreapedChild(t, "sleep 300");
+  let report!: () => void;
+  const until = new Promise<void>((r) => (report = r));
+  const ended = leaderExit(id, until);
+  report();
+  assert.equal(await ended, null);
+  assert.equal(await leaderExit({ ...id, startTime: id.startTime + 1 }, never), null);
+});
