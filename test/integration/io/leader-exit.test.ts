@@ -1,5 +1,8 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { leaderExit } from "../../../src/io/leader-exit.js";
 import { identify } from "../../../src/io/process-identity.js";
@@ -18,10 +21,16 @@ async function unreapedChild(t: { after: (fn: () => unknown) => void }, command:
 const never = new Promise<never>(() => {});
 
 test("a zombie's exit code is read from /proc before anyone reaps it", async (t) => {
-  const trap = "trap 'exit 3' USR1; while :; do sleep 0.05; done";
-  const id = await unreapedChild(t, `sh -c "${trap}"`);
+  // It exits with 3 once told by a file (a signal could come before a trap is set); bounded at 30 s.
+  const dir = mkdtempSync(join(tmpdir(), "jlr-leader-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const go = join(dir, "go");
+  const id = await unreapedChild(
+    t,
+    `sh -c 'i=0; while [ ! -e ${go} ] && [ $i -lt 3000 ]; do sleep 0.01; i=$((i+1)); done; exit 3'`,
+  );
   const ended = leaderExit(id, never);
-  process.kill(id.pid, "SIGUSR1");
+  writeFileSync(go, "");
   assert.deepEqual(await ended, { code: 3, signal: null });
 });
 
