@@ -16,10 +16,19 @@ const signalNames = new Map<number, NodeJS.Signals>(
 );
 
 /**
- * Poll `id`'s /proc/PID/stat every `stepMs` until it is a zombie (resolves with its status) or gone, another process,
- * or without a status (null), or until `until` settles (null): the caller then has its parent's report.
+ * Poll `id`'s /proc/PID/stat until it is a zombie (resolves with its status) or gone, another process, or without a
+ * status (null), or until `until` settles (null): the caller then has its parent's report. Every `stepMs` for the
+ * first `fastForMs` (a Jupyter's shutdown takes ~0.3–1 s), then every `slowStepMs` (a slow one costs no CPU to speak
+ * of: a read is ~20 µs).
  */
-export async function leaderExit(id: ProcessIdentity, until: Promise<unknown>, stepMs = 2): Promise<LeaderExit | null> {
+export async function leaderExit(
+  id: ProcessIdentity,
+  until: Promise<unknown>,
+  stepMs = 2,
+  fastForMs = 2000,
+  slowStepMs = 20,
+): Promise<LeaderExit | null> {
+  const slowFrom = performance.now() + fastForMs;
   let settled = false;
   void until.then(
     () => (settled = true),
@@ -34,6 +43,6 @@ export async function leaderExit(id: ProcessIdentity, until: Promise<unknown>, s
       const w = decodeWaitStatus(st.exitStatus);
       return { code: w.code, signal: w.signal === null ? null : (signalNames.get(w.signal) ?? null) };
     }
-    await new Promise((r) => setTimeout(r, stepMs));
+    await new Promise((r) => setTimeout(r, performance.now() < slowFrom ? stepMs : slowStepMs));
   }
 }
