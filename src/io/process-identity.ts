@@ -14,7 +14,10 @@ export interface ProcStat {
   /** Controlling terminal (field 7; 0 for none). */
   ttyNr: number;
   startTime: number;
-  /** Field 52: its waitpid status once it has exited (a zombie); null where the kernel does not show it (before 3.5). */
+  /**
+   * Field 52: its waitpid status once it has exited (a zombie); null where the kernel does not show it (before 3.5).
+   * 0 for a process another uid may not trace (the kernel hides it): read only for our own Jupyter.
+   */
   exitStatus: number | null;
 }
 

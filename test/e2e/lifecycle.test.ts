@@ -25,6 +25,7 @@ interface Status {
   supervisorPid: number;
   jupyterPid: number;
   restarts: number;
+  lastExit?: { code: number | null; signal: string | null; reason?: string } | null;
   [k: string]: unknown;
 }
 
@@ -199,7 +200,13 @@ for (const f of flavours) {
         assert.equal(alive(pid), false, `pid ${pid} still alive`);
       const st = await runCli(["status", "--json"], sb.env);
       assert.equal(st.code, 3);
-      assert.equal(JSON.parse(st.stdout).state, "stopped");
+      const after = JSON.parse(st.stdout) as Status;
+      assert.equal(after.state, "stopped");
+      // Jupyter's own exit status, read from /proc as its main thread ended (io/leader-exit.ts), or from the keeper.
+      assert.deepEqual(
+        { code: after.lastExit?.code, signal: after.lastExit?.signal, reason: after.lastExit?.reason },
+        { code: 0, signal: null, reason: "stop requested" },
+      );
       const again = await runCli(["stop"], sb.env);
       assert.equal(again.code, 0);
       assert.match(again.stderr, /not running/);

@@ -51,7 +51,7 @@ test("the watch ends with null once the parent's report came (`until` settled), 
   assert.equal(await leaderExit({ ...id, startTime: id.startTime + 1 }, never), null);
 });
 
-test("after its fast period the watch still sees the end, at its slower step", async (t) => {
+test("with no fast period (every 20 ms from the first read) the watch still sees the end", async (t) => {
   const id = await unreapedChild(t, "sleep 300");
   const ended = leaderExit(id, never, 2, 0, 20);
   process.kill(id.pid, "SIGKILL");
