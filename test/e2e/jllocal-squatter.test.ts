@@ -10,6 +10,7 @@ import { alive, freePort, runCli, waitFor } from "../helpers/cli.js";
 import { remoteRecord, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import { loginCookie, withCookie } from "../helpers/login.js";
 import { capturedCredentials, openedBy, startSquatter, type Squatter } from "../helpers/squatter.js";
+import { forwardSpec, type ForwardTarget } from "../../src/core/ssh-command.js";
 
 /** GET /api/contents on a new connection with these headers; resolves when answered or refused. */
 function freshRequest(port: number, headers: Record<string, string>): Promise<void> {
@@ -156,6 +157,57 @@ describe("jllocal with a squatter of another uid on the remote host", {
     // (Kernels outliving that restart: test/e2e/kernel-adoption.test.ts; this notebook 6 cannot hand them over.)
     const live = recorded("localsq") as Recorded;
     assert.notEqual(live.token, s.token);
+    assert.deepEqual(await openedBy(sq, now.localPort), []);
+    assert.equal((await fetch(now.url, { signal: AbortSignal.timeout(10_000) })).status, 200);
+  });
+
+  test("TCP instance, its forward gone and the local port taken by another uid: the warm run sends it no token, and what a tab sent it opens nothing", async (t) => {
+    const name = "localsq-tcp";
+    const start = await runCli(["start", "--app", "server", "--name", name], remoteEnv, { cwd: w().home });
+    assert.equal(start.code, 0, start.stderr);
+    const r = await runJllocal(args("--name", name), w().env, 120_000);
+    assert.equal(r.code, 0, r.stderr);
+    const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: ForwardTarget };
+    const s = recorded(name) as Recorded;
+    assert.ok(s.port !== null && "port" in info.target && info.target.port === s.port, JSON.stringify(info.target));
+    const cookie = await loginCookie(info.localPort, s.token);
+    // The forward goes (the master stays): a neighbour takes the local port the tunnel record names.
+    const record = JSON.parse(readFileSync(join(w().localRoot, "tunnels", tunnelFile(name)), "utf8")) as {
+      controlPath: string;
+    };
+    const spec = forwardSpec(info.localPort, info.target);
+    const cancel = spawnSync("ssh", ["-S", record.controlPath, "-O", "cancel", "-L", spec, "x"], { encoding: "utf8" });
+    assert.equal(cancel.status, 0, cancel.stderr);
+    const sq: Squatter = startSquatter(t);
+    sq.aim(info.localPort);
+    await sq.bound();
+    // The open tab's next request goes to the squatter, with the token and the login cookie.
+    await freshRequest(info.localPort, { Authorization: `token ${s.token}`, Cookie: cookie });
+    await waitFor("the tab's cookie at the squatter", () => capturedCredentials(sq).cookies.length > 0, 10_000);
+    const carrying = (k: string) => sq.requests().filter((req) => req.includes(k)).length;
+    const fromTab = carrying(s.token);
+    const warm = await runJllocal(args("--name", name), w().env, 120_000);
+    // jllocal sent the squatter no token (the old one again or a new one); it moved the local URL and replaced them.
+    assert.equal(carrying(s.token), fromTab, sq.requests().join("\n"));
+    assert.deepEqual(
+      capturedCredentials(sq).tokens.filter((k) => k !== s.token),
+      [],
+      sq.requests().join("\n"),
+    );
+    assert.equal(warm.code, 0, warm.stderr);
+    const now = JSON.parse(warm.stdout.trim()) as { url: string; localPort: number };
+    assert.notEqual(now.localPort, info.localPort);
+    assert.match(
+      warm.stderr,
+      new RegExp(
+        `^jllocal: the local URL moved from port ${info.localPort} to ${now.localPort} \\(local port ${info.localPort} is held by another process \\(uid 65534, pid ${sq.pid}\\).*token and login-cookie secret were replaced.*close browser tabs`,
+        "m",
+      ),
+    );
+    const live = recorded(name) as Recorded;
+    assert.notEqual(live.token, s.token);
+    assert.equal(live.port, s.port, "the remote port stays (only the local one was taken)");
+    // What the tab sent the squatter (token, cookie) opens nothing through the new local port; the new URL works.
     assert.deepEqual(await openedBy(sq, now.localPort), []);
     assert.equal((await fetch(now.url, { signal: AbortSignal.timeout(10_000) })).status, 200);
   });
