@@ -5,7 +5,7 @@ import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { get } from "node:http";
 import { join } from "node:path";
-import { after, before, describe, test } from "node:test";
+import { after, before, describe, type TestContext, test } from "node:test";
 import { alive, freePort, runCli, waitFor } from "../helpers/cli.js";
 import { remoteRecord, runJllocal, startJllocalWorld, type JllocalWorld } from "../helpers/jllocal.js";
 import { loginCookie, withCookie } from "../helpers/login.js";
@@ -111,31 +111,31 @@ describe("jllocal with a squatter of another uid on the remote host", {
     assert.equal((JSON.parse(again.stdout.trim()) as { url: string }).url, info.url);
   });
 
-  test("socket instance, its forward gone and the local port taken by another uid: the warm run sends it no token, and what a tab sent it opens nothing", async (t) => {
-    const r = await runJllocal(args("--name", "localsq"), w().env, 180_000);
-    assert.equal(r.code, 0, r.stderr);
-    const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: { socket: string } };
-    const s = recorded("localsq") as Recorded;
-    assert.equal(info.target.socket, s.socket);
-    // A tab logged in through the tunnel.
+  /**
+   * A tab logged in through jllocal's tunnel to instance `name`; the forward goes (the master stays), a neighbour of
+   * another uid takes the local port, and the tab's next request hands it the token and the login cookie. Then a warm
+   * `jllocal`: it must send the squatter no token, move the local URL and have the credentials replaced, so that what
+   * the squatter got opens nothing through the new local port. Returns the record before and after.
+   */
+  const squatLocalPort = async (t: TestContext, name: string, info: { localPort: number; target: ForwardTarget }) => {
+    const s = recorded(name) as Recorded;
     const cookie = await loginCookie(info.localPort, s.token);
-    // The forward goes (the master stays): a neighbour takes the local port the tunnel record names.
-    const record = JSON.parse(readFileSync(join(w().localRoot, "tunnels", tunnelFile("localsq")), "utf8")) as {
+    const record = JSON.parse(readFileSync(join(w().localRoot, "tunnels", tunnelFile(name)), "utf8")) as {
       controlPath: string;
     };
-    const spec = `127.0.0.1:${info.localPort}:${info.target.socket}`;
+    const spec = forwardSpec(info.localPort, info.target);
     const cancel = spawnSync("ssh", ["-S", record.controlPath, "-O", "cancel", "-L", spec, "x"], { encoding: "utf8" });
     assert.equal(cancel.status, 0, cancel.stderr);
     const sq: Squatter = startSquatter(t);
     sq.aim(info.localPort);
     await sq.bound();
-    // The open tab's next requests go to the squatter: its login cookie (cookies for 127.0.0.1 go to every port).
-    // (On a new connection: the test's pooled ones still run through the cancelled forward's open channels.)
+    // Cookies for 127.0.0.1 go to every port. (On a new connection: the test's pooled ones still run through the
+    // cancelled forward's open channels.)
     await freshRequest(info.localPort, { Authorization: `token ${s.token}`, Cookie: cookie });
     await waitFor("the tab's cookie at the squatter", () => capturedCredentials(sq).cookies.length > 0, 10_000);
     const carrying = (k: string) => sq.requests().filter((req) => req.includes(k)).length;
     const fromTab = carrying(s.token);
-    const warm = await runJllocal(args("--name", "localsq"), w().env, 120_000);
+    const warm = await runJllocal(args("--name", name), w().env, 120_000);
     // jllocal sent the squatter no token: not the old one again (only the tab's request carries it), no other one.
     assert.equal(carrying(s.token), fromTab, sq.requests().join("\n"));
     assert.deepEqual(
@@ -154,11 +154,20 @@ describe("jllocal with a squatter of another uid on the remote host", {
       ),
     );
     // New credentials: what the tab sent the squatter opens nothing through the new local port; the new URL works.
-    // (Kernels outliving that restart: test/e2e/kernel-adoption.test.ts; this notebook 6 cannot hand them over.)
-    const live = recorded("localsq") as Recorded;
+    const live = recorded(name) as Recorded;
     assert.notEqual(live.token, s.token);
     assert.deepEqual(await openedBy(sq, now.localPort), []);
     assert.equal((await fetch(now.url, { signal: AbortSignal.timeout(10_000) })).status, 200);
+    return { before: s, live };
+  };
+
+  test("socket instance, its forward gone and the local port taken by another uid: the warm run sends it no token, and what a tab sent it opens nothing", async (t) => {
+    const r = await runJllocal(args("--name", "localsq"), w().env, 180_000);
+    assert.equal(r.code, 0, r.stderr);
+    const info = JSON.parse(r.stdout.trim()) as { localPort: number; target: ForwardTarget };
+    assert.ok("socket" in info.target && info.target.socket === recorded("localsq")?.socket, r.stdout);
+    // (Kernels outliving that restart: test/e2e/kernel-adoption.test.ts; this notebook 6 cannot hand them over.)
+    await squatLocalPort(t, "localsq", info);
   });
 
   test("TCP instance, its forward gone and the local port taken by another uid: the warm run sends it no token, and what a tab sent it opens nothing", async (t) => {
@@ -167,49 +176,11 @@ describe("jllocal with a squatter of another uid on the remote host", {
     assert.equal(start.code, 0, start.stderr);
     const r = await runJllocal(args("--name", name), w().env, 120_000);
     assert.equal(r.code, 0, r.stderr);
-    const info = JSON.parse(r.stdout.trim()) as { url: string; localPort: number; target: ForwardTarget };
-    const s = recorded(name) as Recorded;
-    assert.ok(s.port !== null && "port" in info.target && info.target.port === s.port, JSON.stringify(info.target));
-    const cookie = await loginCookie(info.localPort, s.token);
-    // The forward goes (the master stays): a neighbour takes the local port the tunnel record names.
-    const record = JSON.parse(readFileSync(join(w().localRoot, "tunnels", tunnelFile(name)), "utf8")) as {
-      controlPath: string;
-    };
-    const spec = forwardSpec(info.localPort, info.target);
-    const cancel = spawnSync("ssh", ["-S", record.controlPath, "-O", "cancel", "-L", spec, "x"], { encoding: "utf8" });
-    assert.equal(cancel.status, 0, cancel.stderr);
-    const sq: Squatter = startSquatter(t);
-    sq.aim(info.localPort);
-    await sq.bound();
-    // The open tab's next request goes to the squatter, with the token and the login cookie.
-    await freshRequest(info.localPort, { Authorization: `token ${s.token}`, Cookie: cookie });
-    await waitFor("the tab's cookie at the squatter", () => capturedCredentials(sq).cookies.length > 0, 10_000);
-    const carrying = (k: string) => sq.requests().filter((req) => req.includes(k)).length;
-    const fromTab = carrying(s.token);
-    const warm = await runJllocal(args("--name", name), w().env, 120_000);
-    // jllocal sent the squatter no token (the old one again or a new one); it moved the local URL and replaced them.
-    assert.equal(carrying(s.token), fromTab, sq.requests().join("\n"));
-    assert.deepEqual(
-      capturedCredentials(sq).tokens.filter((k) => k !== s.token),
-      [],
-      sq.requests().join("\n"),
-    );
-    assert.equal(warm.code, 0, warm.stderr);
-    const now = JSON.parse(warm.stdout.trim()) as { url: string; localPort: number };
-    assert.notEqual(now.localPort, info.localPort);
-    assert.match(
-      warm.stderr,
-      new RegExp(
-        `^jllocal: the local URL moved from port ${info.localPort} to ${now.localPort} \\(local port ${info.localPort} is held by another process \\(uid 65534, pid ${sq.pid}\\).*token and login-cookie secret were replaced.*close browser tabs`,
-        "m",
-      ),
-    );
-    const live = recorded(name) as Recorded;
-    assert.notEqual(live.token, s.token);
-    assert.equal(live.port, s.port, "the remote port stays (only the local one was taken)");
-    // What the tab sent the squatter (token, cookie) opens nothing through the new local port; the new URL works.
-    assert.deepEqual(await openedBy(sq, now.localPort), []);
-    assert.equal((await fetch(now.url, { signal: AbortSignal.timeout(10_000) })).status, 200);
+    const info = JSON.parse(r.stdout.trim()) as { localPort: number; target: ForwardTarget };
+    const port = recorded(name)?.port;
+    assert.ok(typeof port === "number" && "port" in info.target && info.target.port === port, r.stdout);
+    const { live } = await squatLocalPort(t, name, info);
+    assert.equal(live.port, port, "the remote port stays (only the local one was taken)");
   });
 
   for (const how of ["crash", "restart"] as const)
