@@ -15,6 +15,8 @@ const defaultReadyPollMs = 25;
 export interface WatchedJupyter {
   identity: ProcessIdentity;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Not our keeper's child (a crashed supervisor's): no parent of ours reports its end, `exited` polls for it. */
+  adopted?: boolean;
 }
 
 /** Why watching ended ("open": answers without the token; "forbidden": refuses ours). */

@@ -5,6 +5,7 @@ import { describeProcess } from "../io/instance-processes.js";
 import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "../io/instance-shutdown.js";
 import { signalOne, waitGone } from "../io/process-tree.js";
 import { leaderExit } from "../io/leader-exit.js";
+import { isAlive } from "../io/process-identity.js";
 import type { RunEnd, WatchedJupyter } from "./jupyter-run.js";
 import type { KernelKeeping } from "./kernel-keeping.js";
 import type { StateWriter } from "./state-writer.js";
@@ -98,10 +99,15 @@ export function recordCleanup(writer: StateWriter, log: pino.Logger, c: Cleanup,
   if (writer.record.detachedProcesses !== c.kept.length) writer.update({ detachedProcesses: c.kept.length });
 }
 
-/** The keeper's report of Jupyter's exit, or its zombie main thread's status in /proc when that comes first. */
-function firstEnd(j: WatchedJupyter): WatchedJupyter["exited"] {
+/**
+ * A stopped Jupyter's end: the keeper's report of its exit, or its zombie main thread's status in /proc when that comes
+ * first. An adopted one has no report coming: found gone (its parent, a former keeper, reaped it), it ended then, with
+ * no status known (as its poll would say, up to 250 ms later).
+ */
+export function firstEnd(j: WatchedJupyter): WatchedJupyter["exited"] {
   const zombie = leaderExit(j.identity, j.exited);
-  return Promise.race([j.exited, zombie.then((e) => e ?? j.exited)]);
+  const gone = { code: null, signal: null };
+  return Promise.race([j.exited, zombie.then((e) => e ?? (j.adopted && !isAlive(j.identity) ? gone : j.exited))]);
 }
 
 /** Watch a Jupyter that is not our child: its exit is seen by polling its identity. */
@@ -113,5 +119,5 @@ export function adopted(record: StateRecord): WatchedJupyter {
     }
     return { code: null, signal: null };
   })();
-  return { identity, exited };
+  return { identity, exited, adopted: true };
 }
