@@ -38,7 +38,10 @@ export async function startSshd(
   user = userInfo().username,
   wrap: readonly string[] = [],
 ): Promise<Sshd> {
-  const [port, closedPort] = [await freePort(), await freePort()];
+  const port = await freePort();
+  // Where nothing listens, ever: a port freePort() had released could be handed out again (to this sshd or another
+  // test's), and the "closed" host would then log in (seen in a CI run). Port 1 is below every ephemeral range.
+  const closedPort = 1;
   const server = await startSshdServer({
     dir,
     port,
