@@ -5,7 +5,6 @@ import { describeProcess } from "../io/instance-processes.js";
 import { cleanupForAdoption, cleanupInstance, stopJupyterTree, type Cleanup } from "../io/instance-shutdown.js";
 import { signalOne, waitGone } from "../io/process-tree.js";
 import { leaderExit } from "../io/leader-exit.js";
-import { isAlive } from "../io/process-identity.js";
 import type { RunEnd, WatchedJupyter } from "./jupyter-run.js";
 import type { KernelKeeping } from "./kernel-keeping.js";
 import type { StateWriter } from "./state-writer.js";
@@ -106,8 +105,8 @@ export function recordCleanup(writer: StateWriter, log: pino.Logger, c: Cleanup,
  */
 export function firstEnd(j: WatchedJupyter): WatchedJupyter["exited"] {
   const zombie = leaderExit(j.identity, j.exited);
-  const gone = { code: null, signal: null };
-  return Promise.race([j.exited, zombie.then((e) => e ?? (j.adopted && !isAlive(j.identity) ? gone : j.exited))]);
+  // null before the report: the process is gone or another, or a zombie without a status.
+  return Promise.race([j.exited, zombie.then((e) => e ?? (j.adopted ? { code: null, signal: null } : j.exited))]);
 }
 
 /** Watch a Jupyter that is not our child: its exit is seen by polling its identity. */

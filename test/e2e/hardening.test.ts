@@ -142,6 +142,31 @@ for (const f of flavours) {
 }
 
 for (const f of flavours) {
+  test(`${f.id}: a stop of a Jupyter adopted after a supervisor SIGKILL ends it, its kernel and the supervisor, and records the stop`, {
+    timeout: E2E_TIMEOUT_MS,
+    skip: f.skip,
+  }, async (t) => {
+    const { sb, s } = await startServer(t, [], sandbox(), f);
+    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
+    t.after(() => killPid(kernel));
+    process.kill(s.supervisorPid, "SIGKILL");
+    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
+    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
+    assert.equal(r.code, 0, r.stderr);
+    const adopted = await status(sb);
+    assert.equal(adopted.jupyterPid, s.jupyterPid, "not adopted");
+    // Its end is seen gone (a former keeper reaps it) or as a zombie, not by the adopted watch's 250 ms poll.
+    const stop = await runCli(["stop"], sb.env);
+    assert.equal(stop.code, 0, stop.stderr);
+    for (const pid of [adopted.supervisorPid, s.jupyterPid, kernel])
+      assert.equal(alive(pid), false, `pid ${pid} alive`);
+    const after = await status(sb);
+    assert.equal(after.state, "stopped");
+    assert.equal(after.lastExit?.reason, "stop requested");
+  });
+}
+
+for (const f of flavours) {
   test(`${f.id}: a kernel started 0.5 s before Jupyter is SIGKILLed under a child subreaper is re-adopted by the restarted Jupyter`, {
     timeout: E2E_TIMEOUT_MS,
     skip: f.skip,

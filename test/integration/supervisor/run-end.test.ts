@@ -11,9 +11,12 @@ const never = new Promise<never>(() => {});
 /** A process that ran, and is gone (reaped): its identity. */
 async function goneProcess(t: { after: (fn: () => unknown) => void }) {
   const child = spawn("sleep", ["300"], { stdio: "ignore" });
-  t.after(() => killTree(child.pid));
-  const id = await waitFor("the child's /proc entry", () => identify(child.pid as number), 10_000);
   const reaped = new Promise((r) => child.once("exit", r));
+  // Killed by its PID only while it is ours, not reaped (a reaped PID may be another process's by then).
+  t.after(() => {
+    if (child.exitCode === null && child.signalCode === null) killTree(child.pid);
+  });
+  const id = await waitFor("the child's /proc entry", () => identify(child.pid as number), 10_000);
   child.kill("SIGKILL");
   await reaped;
   return id;
