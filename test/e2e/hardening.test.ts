@@ -33,6 +33,31 @@ async function startServer(
   return { sb, s: await status(sb) };
 }
 
+/**
+ * An instance of flavour `f` with one kernel whose supervisor was SIGKILLed: status says unsupervised, and a `start`
+ * adopts its Jupyter (same URL, same PID). Returns the first status, the kernel's PID and the adopting status.
+ */
+async function adoptedAfterSupervisorKill(t: { after: (fn: () => unknown) => void }, f: Flavour) {
+  const { sb, s } = await startServer(t, [], sandbox(), f);
+  const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
+  t.after(() => killPid(kernel));
+  process.kill(s.supervisorPid, "SIGKILL");
+  await waitFor("supervisor gone", () => !alive(s.supervisorPid));
+  const un = await status(sb);
+  assert.equal(un.state, "unsupervised");
+  assert.equal(un.code, 0);
+  assert.ok(alive(s.jupyterPid) && alive(kernel));
+  const r = await runCli(["start", ...flavourArgs(f)], sb.env);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout.trim(), s.url);
+  const adopted = await status(sb);
+  assert.equal(adopted.state, "running");
+  assert.equal(adopted.jupyterPid, s.jupyterPid);
+  assert.notEqual(adopted.supervisorPid, s.supervisorPid);
+  assert.ok(alive(kernel), "adoption killed the kernel");
+  return { sb, s, kernel, adopted };
+}
+
 function sleeper(t: { after: (fn: () => unknown) => void }): number {
   const c = spawn("sleep", ["300"], { stdio: "ignore" });
   t.after(() => killPid(c.pid));
@@ -109,23 +134,7 @@ for (const f of flavours) {
     timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
-    const { sb, s } = await startServer(t, [], sandbox(), f);
-    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-    t.after(() => killPid(kernel));
-    process.kill(s.supervisorPid, "SIGKILL");
-    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
-    const un = await status(sb);
-    assert.equal(un.state, "unsupervised");
-    assert.equal(un.code, 0);
-    assert.ok(alive(s.jupyterPid) && alive(kernel));
-    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout.trim(), s.url);
-    const adopted = await status(sb);
-    assert.equal(adopted.state, "running");
-    assert.equal(adopted.jupyterPid, s.jupyterPid);
-    assert.notEqual(adopted.supervisorPid, s.supervisorPid);
-    assert.ok(alive(kernel), "adoption killed the kernel");
+    const { sb, s } = await adoptedAfterSupervisorKill(t, f);
     process.kill(s.jupyterPid, "SIGKILL");
     const back = await waitFor(
       "restart after adoption",
@@ -146,15 +155,7 @@ for (const f of flavours) {
     timeout: E2E_TIMEOUT_MS,
     skip: f.skip,
   }, async (t) => {
-    const { sb, s } = await startServer(t, [], sandbox(), f);
-    const kernel = await startKernel(s.port as number, s.token, s.jupyterPid);
-    t.after(() => killPid(kernel));
-    process.kill(s.supervisorPid, "SIGKILL");
-    await waitFor("supervisor gone", () => !alive(s.supervisorPid));
-    const r = await runCli(["start", ...flavourArgs(f)], sb.env);
-    assert.equal(r.code, 0, r.stderr);
-    const adopted = await status(sb);
-    assert.equal(adopted.jupyterPid, s.jupyterPid, "not adopted");
+    const { sb, s, kernel, adopted } = await adoptedAfterSupervisorKill(t, f);
     // Its end is seen gone (a former keeper reaps it) or as a zombie, not by the adopted watch's 250 ms poll.
     const stop = await runCli(["stop"], sb.env);
     assert.equal(stop.code, 0, stop.stderr);
