@@ -1,4 +1,5 @@
-"""jlremote's jupyter_server extension: re-adopt the kernels a crashed Jupyter left running; serve the instance's view.
+"""jlremote's jupyter_server extension: re-adopt the kernels a crashed Jupyter left running; serve the instance's view;
+end a stopped server without the interpreter's heap teardown (fast_exit.py).
 
 Loaded through the config file jlremote writes (ServerApp.jpserver_extensions), which also puts this package's
 directory on the server's sys.path: no environment variable is involved, so kernels and terminals (which copy the
@@ -36,7 +37,13 @@ _jupyter_server_extension_paths = _jupyter_server_extension_points
 
 def _load_jupyter_server_extension(serverapp):
     from .adopt import load
+    from .fast_exit import install
     from .status import setup
+
+    try:
+        install(serverapp)
+    except Exception:  # only a speed-up of the stop: the normal exit stays
+        serverapp.log.debug("jlremote: the fast exit after a stop is not installed", exc_info=True)
 
     try:
         setup(serverapp)
