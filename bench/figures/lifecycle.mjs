@@ -5,8 +5,8 @@ import { alive, now, sleep, waitAllGone } from "../lib/proc.mjs";
 import { median } from "../lib/timing.mjs";
 
 /** Spawn Jupyter by hand, time spawn → /api/status 200; optionally start an idle kernel; then SIGTERM and wait. */
-async function byHand(sb, { kernel = false } = {}) {
-  const j = await spawnByHand(sb);
+async function byHand(sb, { kernel = false, fastExit = false } = {}) {
+  const j = await spawnByHand(sb, { fastExit });
   const ready = (await pollReady(j.port, j.token)) - j.t0;
   const pids = [j.pid];
   if (kernel) pids.push(await startIdleKernel(j.port, j.token, j.pid));
@@ -90,19 +90,26 @@ export async function recovery(sb, rounds, instances = 4) {
   ];
 }
 
-/** Figure 5: `jlremote stop` until every process is gone (one idle kernel) vs SIGTERM of Jupyter by hand (one idle kernel). */
+/**
+ * Figure 5: `jlremote stop` until every process is gone (one idle kernel) vs SIGTERM of Jupyter by hand (one idle
+ * kernel). 5b, no target: the same stop vs a by-hand Jupyter that ends the way jlremote's does (its extension loaded
+ * by hand: no interpreter teardown after the cleanup), i.e. what jlremote adds to that Jupyter's own shutdown.
+ */
 export async function stopWithKernel(sb, rounds) {
   const a = [];
   const b = [];
+  const c = [];
   for (let i = 0; i < rounds + 1; i += 1) {
     const { status } = await start(sb, "bench-stop");
     await startIdleKernel(status.port, status.token, status.jupyterPid);
     const s = await stop(sb, "bench-stop");
     if (s.pids.length < 3) throw new Error(`expected supervisor, Jupyter and kernel, found ${s.pids.length} processes`);
     const h = await byHand(sb, { kernel: true });
+    const f = await byHand(sb, { kernel: true, fastExit: true });
     if (i > 0) {
       a.push(s.ms);
       b.push(h.stop);
+      c.push(f.stop);
     }
   }
   return [
@@ -115,6 +122,16 @@ export async function stopWithKernel(sb, rounds) {
       target: 1.25,
       n: rounds,
       samples: { stop: a, sigterm: b },
+    },
+    {
+      id: "5b",
+      figure: "`stop` as in 5 vs the SIGTERM shutdown of a by-hand Jupyter with jlremote's extension (same fast exit)",
+      a: median(a),
+      b: median(c),
+      ratio: median(a) / median(c),
+      target: null,
+      n: rounds,
+      samples: { stop: a, sigtermFastExit: c },
     },
   ];
 }

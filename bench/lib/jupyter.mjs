@@ -2,7 +2,9 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { request } from "node:http";
+import { existsSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { join, resolve } from "node:path";
 import { cmdline, descendants, now, sleep, waitSettled } from "./proc.mjs";
 
 /** The argv jlremote builds for `--app server` on a TCP port (src/core/jupyter-command.ts). */
@@ -12,12 +14,17 @@ export function serverArgs(port) {
   return args;
 }
 
-/** Spawn `jupyter server` by hand; returns { pid, t0, token, port }. Output goes nowhere (jlremote logs to a file). */
-export async function spawnByHand(sb) {
+/**
+ * Spawn `jupyter server` by hand; returns { pid, t0, token, port }. Output goes nowhere (jlremote logs to a file).
+ * `fastExit`: with jlremote's extension loaded the way jlremote loads it (a config file putting dist/python on the
+ * server's sys.path), so that it ends after a stop as it does under jlremote (python/jlremote_adopt/fast_exit.py).
+ */
+export async function spawnByHand(sb, { fastExit = false } = {}) {
   const port = await freePort();
   const token = randomBytes(24).toString("hex");
+  const extra = fastExit ? [`--config=${extensionConfig(sb)}`] : [];
   const t0 = now();
-  const child = spawn("jupyter", serverArgs(port), {
+  const child = spawn("jupyter", [...serverArgs(port), ...extra], {
     cwd: sb.rootDir,
     env: { ...sb.env, JUPYTER_TOKEN: token },
     stdio: "ignore",
@@ -25,6 +32,19 @@ export async function spawnByHand(sb) {
   sb.remember(child.pid);
   const exited = new Promise((r) => child.once("exit", r));
   return { pid: child.pid, t0, token, port, exited };
+}
+
+/** A Jupyter config file that loads jlremote's extension from dist/python (written once per sandbox). */
+function extensionConfig(sb) {
+  const file = join(sb.dir, "by-hand-extension.py");
+  if (!existsSync(file)) {
+    const dir = resolve(import.meta.dirname, "../../dist/python");
+    writeFileSync(
+      file,
+      `import sys\nsys.path.insert(0, ${JSON.stringify(dir)})\nc.ServerApp.jpserver_extensions = {"jlremote_adopt": True}\n`,
+    );
+  }
+  return file;
 }
 
 /** HTTP status of GET path with the token (0 when nothing answers within timeoutMs). */
