@@ -1,12 +1,12 @@
 // A user's base_url (in their Jupyter config) is honoured: the printed URL, the readiness and health probes and
 // status all use the base_url Jupyter's runtime info file reports.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { E2E_TIMEOUT_MS, freePort, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, jupyterlab4, type Flavour } from "../helpers/flavours.js";
-import { status } from "../helpers/jupyter.js";
+import { status, writeUserConfig } from "../helpers/jupyter.js";
 
 /** A request line of Jupyter's --debug log for an answered GET of /jl/api/status. */
 const probeLine = /\b200 GET \/jl\/api\/status\b/g;
@@ -24,10 +24,7 @@ for (const { f, line } of cases) {
   }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
-    const dir = sb.env.JUPYTER_CONFIG_DIR as string;
-    mkdirSync(dir, { recursive: true });
-    for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py"])
-      writeFileSync(join(dir, file), `${line}\n`);
+    writeUserConfig(sb, ["jupyter_server_config.py", "jupyter_notebook_config.py"], `${line}\n`);
     // An explicit port: tests running in parallel must not take it during the crash restart (jlremote would move).
     const r = await runCli(
       [

@@ -2,12 +2,12 @@
 // (python/jlremote_adopt/fast_exit.py), after doing all that Python's exit promises: non-daemon threads joined, atexit
 // handlers run, stdout flushed; the stop is recorded with Jupyter's status 0, as before.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { E2E_TIMEOUT_MS, alive, freePort, killPid, processesWithEnv, runCli, sandbox } from "../helpers/cli.js";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
-import { instanceId, startKernel, status } from "../helpers/jupyter.js";
+import { instanceId, startKernel, status, writeUserConfig } from "../helpers/jupyter.js";
 
 /**
  * A user's server config (loaded by every flavour) that leaves marks in `dir`: an atexit handler (and an unflushed
@@ -40,9 +40,7 @@ for (const f of flavours) {
   }, async (t) => {
     const sb = sandbox();
     t.after(() => sb.cleanup());
-    const configDir = sb.env.JUPYTER_CONFIG_DIR as string;
-    mkdirSync(configDir, { recursive: true });
-    writeFileSync(join(configDir, "jupyter_server_config.py"), userConfig(sb.dir));
+    writeUserConfig(sb, ["jupyter_server_config.py"], userConfig(sb.dir));
     const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort())], sb.env);
     assert.equal(r.code, 0, r.stderr);
     const s = await status(sb);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { E2E_TIMEOUT_MS, alive, descendantsOf, httpStatus, runCli, sandbox, waitFor } from "../helpers/cli.js";
 import { debian, flavourArgs, flavours, jupyterlab4, type Flavour } from "../helpers/flavours.js";
-import { cmdline, startKernel, status } from "../helpers/jupyter.js";
+import { cmdline, startKernel, status, writeUserConfig } from "../helpers/jupyter.js";
 
 const debianNotebook: Flavour = { ...debian, id: "debian-notebook", app: "notebook" };
 /** The three installs of the issue: jupyter_server 1.23, notebook 6.4, JupyterLab 4 (jupyter_server 2). */
@@ -90,14 +90,15 @@ for (const f of threeFlavours) {
     }, async (t) => {
       const sb = sandbox();
       t.after(() => sb.cleanup());
-      const dir = sb.env.JUPYTER_CONFIG_DIR as string;
-      mkdirSync(dir, { recursive: true });
       // The base_url proves the user's file was read (a `--config` file alone would make Jupyter skip it).
       const witness =
         "c.ServerApp.base_url = '/m/'\nc.NotebookApp.base_url = '/m/'\nc.ServerApp.root_dir = '/'\nc.NotebookApp.notebook_dir = '/'";
       writeFileSync(join(sb.dir, "root-marker.txt"), "here");
-      for (const file of ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"])
-        writeFileSync(join(dir, file), `${cfg}\n${witness}\n`);
+      writeUserConfig(
+        sb,
+        ["jupyter_server_config.py", "jupyter_notebook_config.py", "jupyter_lab_config.py"],
+        `${cfg}\n${witness}\n`,
+      );
       const r = await runCli(["start", ...flavourArgs(f), "--timeout", "150"], sb.env, { timeoutMs: 240_000 });
       assert.equal(r.code, 0, r.stderr);
       const s = await status(sb);

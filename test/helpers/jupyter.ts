@@ -1,7 +1,7 @@
 // Helpers for tests that talk to a running instance: status, kernels, processes.
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { descendantsOf, runCli, waitFor, type Sandbox } from "./cli.js";
 
 /** The fields of status --json the tests use. */
@@ -73,4 +73,11 @@ export function execInKernel(pid: number, code: string): string {
 /** The instance marker recorded in state.json. */
 export function instanceId(sb: Sandbox, name = "default"): string {
   return (JSON.parse(readFileSync(`${sb.stateDir(name)}/state.json`, "utf8")) as { instanceId: string }).instanceId;
+}
+
+/** Write `text` as the user's Jupyter config (the sandbox's JUPYTER_CONFIG_DIR), under each name in `files`. */
+export function writeUserConfig(sb: Sandbox, files: readonly string[], text: string): void {
+  const dir = sb.env.JUPYTER_CONFIG_DIR as string;
+  mkdirSync(dir, { recursive: true });
+  for (const file of files) writeFileSync(join(dir, file), text);
 }
