@@ -56,8 +56,10 @@ export async function waitAllGone(pids, timeoutMs = 30_000, stepMs = 2) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (!pids.some(alive)) return now();
-    if (Date.now() > deadline)
-      throw new Error(`processes ${pids.filter(alive).join(", ")} still alive after ${timeoutMs} ms`);
+    if (Date.now() > deadline) {
+      const left = pids.filter(alive).map((p) => `${p} (${procStat(p)?.state}: ${cmdline(p).slice(0, 120)})`);
+      throw new Error(`processes ${left.join(", ")} still alive after ${timeoutMs} ms`);
+    }
     await sleep(stepMs);
   }
 }
