@@ -10,11 +10,14 @@ async function byHand(sb, { kernel = false, fastExit = false } = {}) {
   const ready = (await pollReady(j.port, j.token)) - j.t0;
   const pids = [j.pid];
   if (kernel) pids.push(await startIdleKernel(j.port, j.token, j.pid));
+  // The kernel too is killed by the sandbox's cleanup should the wait fail: with jlremote's extension (fastExit) it
+  // outlives its Jupyter (JPY_PARENT_PID=-1), so it is no longer found as Jupyter's descendant once Jupyter is gone.
+  for (const p of pids) sb.remember(p);
   const t0 = now();
   process.kill(j.pid, "SIGTERM");
   const gone = (await waitAllGone(pids)) - t0;
   await j.exited;
-  sb.forget(j.pid);
+  for (const p of pids) sb.forget(p);
   return { ready, stop: gone };
 }
 
