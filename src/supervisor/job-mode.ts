@@ -10,12 +10,14 @@ import type { StateWriter } from "./state-writer.js";
 export interface JobMode {
   /** The reason recorded when the supervisor is stopped by a signal. */
   stopReason(now: number): string;
+  /** Ask the scheduler for the job's end time, once (after the first spawn: its command's spawn blocks ~6 ms). */
+  lookUpEnd(): void;
   dispose(): void;
 }
 
 const ignoreLateWarning = () => {};
 
-/** Start the heartbeat, the warning-signal handler and the one end-time lookup. */
+/** Start the heartbeat and the warning-signal handler; the one end-time lookup comes with `lookUpEnd`. */
 export function startJobMode(
   state: StateWriter,
   hooks: InJob,
@@ -44,21 +46,27 @@ export function startJobMode(
   const onSignal = () => onWarning();
   process.on(hooks.warningSignal, onSignal);
   let ahead: NodeJS.Timeout | undefined;
+  let asked = false;
   // Once, off the start path: the end time for `status` (time left) and for telling a time-limit end.
-  hooks.endsAt(job.id, env).then(
-    (endsAt) => {
-      save({ endsAt });
-      const sec = hooks.warnAheadSec?.(env) ?? null;
-      if (endsAt === null || sec === null) return;
-      // A scheduler that does not warn in time itself: the supervisor warns at endsAt - --time-warning.
-      const inMs = Date.parse(endsAt) - sec * 1000 - Date.now();
-      ahead = setTimeout(() => onWarning(`walltime warning: the job ends in ${sec} s or less`), Math.max(0, inMs));
-      ahead.unref();
-    },
-    (err: Error) => log.warn({ jobId: job.id, why: err.message }, "could not read the job's end time"),
-  );
+  const lookUpEnd = () => {
+    if (asked) return;
+    asked = true;
+    hooks.endsAt(job.id, env).then(
+      (endsAt) => {
+        save({ endsAt });
+        const sec = hooks.warnAheadSec?.(env) ?? null;
+        if (endsAt === null || sec === null) return;
+        // A scheduler that does not warn in time itself: the supervisor warns at endsAt - --time-warning.
+        const inMs = Date.parse(endsAt) - sec * 1000 - Date.now();
+        ahead = setTimeout(() => onWarning(`walltime warning: the job ends in ${sec} s or less`), Math.max(0, inMs));
+        ahead.unref();
+      },
+      (err: Error) => log.warn({ jobId: job.id, why: err.message }, "could not read the job's end time"),
+    );
+  };
   return {
     stopReason: (now) => hooks.stopReason(state.record.job?.endsAt ?? null, now),
+    lookUpEnd,
     dispose() {
       clearInterval(timer);
       clearTimeout(ahead);

@@ -107,8 +107,10 @@ export async function supervise(given: SupervisorContext): Promise<void> {
         flavourEarly = null;
         current = await spawnStep(launch, options, flavour, everReady, log);
       }
-      // The start's own work is done (Jupyter spawned or adopted): the young generation is capped from here on.
+      // The start's own work is done (Jupyter spawned or adopted): the young generation is capped from here on, and a
+      // batch job asks its scheduler for its end time.
       settleSupervisorHeap();
+      job?.lookUpEnd();
       const watched = current;
       const end = await watchJupyter(current, signals.wake, {
         gate: listenerGate(

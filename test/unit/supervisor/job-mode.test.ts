@@ -43,3 +43,32 @@ test("a walltime warning is recorded, and one arriving after dispose does not ki
   assert.ok(process.listenerCount("SIGUSR1") >= 1);
   for (const l of process.listeners("SIGUSR1")) process.off("SIGUSR1", l);
 });
+
+test("the job's end time is asked for at lookUpEnd only (after the first spawn), and once", async () => {
+  const state = fakeWriter();
+  let asked = 0;
+  const mode = startJobMode(
+    state,
+    {
+      ...hooks,
+      endsAt: async () => {
+        asked += 1;
+        return "2099-01-01T00:00:00.000Z";
+      },
+    },
+    {},
+    log,
+  );
+  try {
+    await new Promise((r) => setImmediate(r));
+    assert.equal(asked, 0, "asked before the first spawn");
+    mode.lookUpEnd();
+    mode.lookUpEnd();
+    for (let i = 0; i < 200 && !state.record.job?.endsAt; i += 1) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(state.record.job?.endsAt, "2099-01-01T00:00:00.000Z");
+    assert.equal(asked, 1);
+  } finally {
+    mode.dispose();
+    for (const l of process.listeners("SIGUSR1")) process.off("SIGUSR1", l);
+  }
+});
