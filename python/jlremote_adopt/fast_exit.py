@@ -21,16 +21,17 @@ def install(serverapp):
     start_ioloop = getattr(serverapp, "start_ioloop", None)
     if not inspect.iscoroutinefunction(cleanup) or not callable(start_ioloop) or not _exit_duties_known():
         return False
-    finished = []
+    finished = False
 
     async def _cleanup(*args, **kwargs):
+        nonlocal finished
         await cleanup(*args, **kwargs)
-        finished.append(True)
+        finished = True
 
     def _start_ioloop(*args, **kwargs):
         start_ioloop(*args, **kwargs)
         if finished and threading.current_thread() is threading.main_thread():
-            exit_now()
+            _exit_now()
 
     serverapp._cleanup = _cleanup
     serverapp.start_ioloop = _start_ioloop
@@ -41,7 +42,7 @@ def _exit_duties_known():
     return callable(getattr(threading, "_shutdown", None)) and callable(getattr(atexit, "_run_exitfuncs", None))
 
 
-def exit_now():
+def _exit_now():
     """Python's exit duties (threads, atexit, std streams), then the process ends with status 0."""
     threading._shutdown()
     atexit._run_exitfuncs()
