@@ -68,3 +68,20 @@ test("a lock held by another is waited for, then reported as held", async (t) =>
   await assert.rejects(acquireLock(join(dir, "start"), 600), /another jlremote holds .*start\.lock/);
   assert.ok(performance.now() - t0 >= 500);
 });
+
+test("a lock taken from its holder (its dir removed) is reported through onCompromised at the next mtime update, not thrown", {
+  timeout: 30_000,
+}, async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-lock-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  let compromised: Error | null = null;
+  const release = await acquireLock(join(dir, "start"), 1000, (e) => {
+    compromised = e;
+  });
+  t.after(release);
+  rmSync(join(dir, "start.lock"), { recursive: true });
+  // The holder refreshes the lock's mtime every 10 s; that refresh finds the lock gone.
+  for (const deadline = Date.now() + 20_000; compromised === null && Date.now() < deadline; )
+    await new Promise((r) => setTimeout(r, 100));
+  assert.match((compromised as Error | null)?.message ?? "", /ENOENT|compromised/i);
+});
