@@ -1,6 +1,13 @@
 // The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home). A full disk, an
 // exceeded quota or a read-only file system is reported as such at once, never as "another jlremote holds it".
+import { mkdirSync, realpathSync, rmdirSync, statSync, utimesSync } from "node:fs";
 import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/errors.js";
+
+/**
+ * The calls proper-lockfile's sync API makes (as `mkdirSync` for its `mkdir`…). It copies the object it is given: a
+ * copy of all of node:fs runs its lazy getters, which load node's stream and fs/promises modules (~5 ms).
+ */
+const lockFs = { mkdirSync, realpathSync, rmdirSync, statSync, utimesSync };
 
 /** Release function returned by acquireLock. */
 export type Release = () => Promise<void>;
@@ -21,6 +28,7 @@ export async function acquireLock(
       // 2 vCPU VM (an idle pool thread's wake-up): ~5 ms of a start, a foreground run and a job's supervisor. Retries
       // are this loop's own (the sync API takes none); the 10 s mtime update runs the sync calls from its timer.
       const release = lockfile.lockSync(target, {
+        fs: lockFs,
         realpath: false,
         stale: 30_000,
         update: 10_000,

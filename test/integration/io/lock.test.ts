@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -84,4 +84,17 @@ test("a lock taken from its holder (its dir removed) is reported through onCompr
   for (const deadline = Date.now() + 20_000; compromised === null && Date.now() < deadline; )
     await new Promise((r) => setTimeout(r, 100));
   assert.match((compromised as Error | null)?.message ?? "", /ENOENT|compromised/i);
+});
+
+test("a lock left by a holder that died (not refreshed for over 30 s) is taken over at once", async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-lock-"));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, "start.lock"));
+  const old = new Date(Date.now() - 60_000);
+  utimesSync(join(dir, "start.lock"), old, old);
+  const t0 = performance.now();
+  const release = await acquireLock(join(dir, "start"), 5000);
+  assert.ok(performance.now() - t0 < 1000, "the stale lock was waited for");
+  await release();
+  assert.equal(existsSync(join(dir, "start.lock")), false);
 });
