@@ -1,5 +1,6 @@
 // A process's end as /proc shows it: its main thread a zombie carrying the exit status. Its parent is told later, once
 // its last thread is gone and its memory unmapped (~5–12 ms for a Jupyter): a stop need not wait for that.
+import { monotonicMs } from "./clock.js";
 import { constants } from "node:os";
 import { decodeWaitStatus } from "../core/wait-status.js";
 import type { ProcessIdentity } from "../core/types.js";
@@ -28,7 +29,7 @@ export async function leaderExit(
   fastForMs = 2000,
   slowStepMs = 20,
 ): Promise<LeaderExit | null> {
-  const slowFrom = performance.now() + fastForMs;
+  const slowFrom = monotonicMs() + fastForMs;
   let settled = false;
   void until.then(
     () => (settled = true),
@@ -43,6 +44,6 @@ export async function leaderExit(
       const w = decodeWaitStatus(st.exitStatus);
       return { code: w.code, signal: w.signal === null ? null : (signalNames.get(w.signal) ?? null) };
     }
-    await new Promise((r) => setTimeout(r, performance.now() < slowFrom ? stepMs : slowStepMs));
+    await new Promise((r) => setTimeout(r, monotonicMs() < slowFrom ? stepMs : slowStepMs));
   }
 }

@@ -1,5 +1,6 @@
 // The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home). A full disk, an
 // exceeded quota or a read-only file system is reported as such at once, never as "another jlremote holds it".
+import { monotonicMs } from "./clock.js";
 import { mkdirSync, realpathSync, rmdirSync, statSync, utimesSync } from "node:fs";
 import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/errors.js";
 
@@ -21,7 +22,7 @@ export async function acquireLock(
   // Loaded on first use: its graceful-fs patches node:fs (and loads fs streams) at load, ~15 ms that the supervisor,
   // which never locks, paid before spawning Jupyter (README, Benchmark, figure 8).
   const lockfile = (await import("proper-lockfile")).default;
-  const deadline = performance.now() + waitMs;
+  const deadline = monotonicMs() + waitMs;
   for (;;) {
     try {
       // Synchronous: its mkdir, utimes and stat are each ~0.1 ms, but each hop to libuv's thread pool cost ~1-5 ms on a
@@ -57,7 +58,7 @@ export async function acquireLock(
           ExitCode.failure,
           { cause: err },
         );
-      if (performance.now() >= deadline) {
+      if (monotonicMs() >= deadline) {
         throw new JlremoteError(
           `another jlremote holds ${target}.lock (timed out after ${Math.round(waitMs / 1000)} s); try again, or remove it if no jlremote runs`,
           ExitCode.failure,

@@ -1,4 +1,5 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
+import { monotonicMs } from "./clock.js";
 import { existsSync, readdirSync } from "node:fs";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
@@ -96,10 +97,10 @@ export function signalOne(id: ProcessIdentity | null | undefined, signal: NodeJS
 
 /** Poll until none of the processes is alive, or the deadline passes; true when all are gone. */
 export async function waitGone(ids: readonly ProcessIdentity[], timeoutMs: number, stepMs = 25): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   for (;;) {
     if (!ids.some((id) => isAlive(id))) return true;
-    if (performance.now() >= deadline) return false;
+    if (monotonicMs() >= deadline) return false;
     await new Promise((r) => setTimeout(r, stepMs));
   }
 }

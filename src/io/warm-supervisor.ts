@@ -1,5 +1,6 @@
 // Both ends of the warm supervisor (src/core/warm-supervisor.ts): start spawns it and later hands it the run argv;
 // the warm process compiles the command tree meanwhile and waits for that go line on stdin.
+import { monotonicMs } from "./clock.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { read } from "node:fs";
 import {
@@ -36,7 +37,7 @@ function spawnWarmSupervisor(
   env: Env,
 ): WarmSupervisor<ChildProcess> {
   const [cmd, ...pre] = prefix as [string, ...string[]];
-  const bornAt = performance.now();
+  const bornAt = monotonicMs();
   let child: ChildProcess | null = spawn(cmd, [...pre, ...args], {
     env: env as NodeJS.ProcessEnv,
     detached: true,
@@ -62,7 +63,7 @@ function spawnWarmSupervisor(
         c.pid !== undefined &&
         c.exitCode === null &&
         c.signalCode === null &&
-        performance.now() - bornAt < WARM_USABLE_MS &&
+        monotonicMs() - bornAt < WARM_USABLE_MS &&
         JSON.stringify(argv0) === JSON.stringify(prefix) &&
         sameSpawnEnv(spawnEnv, env);
       if (!usable) {

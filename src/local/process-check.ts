@@ -1,4 +1,5 @@
 // Identity of local processes (the ssh master) on Linux and macOS: /proc when there is one, else `ps -o lstart=`.
+import { monotonicMs } from "../io/clock.js";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
@@ -51,10 +52,10 @@ export function signalIfSame(id: ProcessIdentity, signal: NodeJS.Signals): void 
 
 /** Poll until none of the processes is the recorded one any more; true when all are gone in time. */
 export async function waitAllGone(ids: readonly ProcessIdentity[], timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   for (;;) {
     if (!ids.some((id) => isSameLocal(id))) return true;
-    if (performance.now() >= deadline) return false;
+    if (monotonicMs() >= deadline) return false;
     await new Promise((r) => setTimeout(r, 25));
   }
 }

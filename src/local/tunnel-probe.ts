@@ -1,5 +1,6 @@
 // The one request through a tunnel: <baseUrl>api/status on the local port with the instance's token, sent only when
 // the local port is our master's (another local user could hold a freed one).
+import { monotonicMs } from "../io/clock.js";
 import { JlremoteError } from "../core/errors.js";
 import type { RemoteStatus } from "../core/remote-status.js";
 import type { ProcessIdentity } from "../core/types.js";
@@ -41,12 +42,12 @@ export async function waitHealthy(
   host: string,
   timeoutMs = 30_000,
 ): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
+  const deadline = monotonicMs() + timeoutMs;
   let code = 0;
   for (;;) {
     code = await probeTunnel(status, port, master, host, 3000);
     if (code === 200) return;
-    if (performance.now() > deadline) {
+    if (monotonicMs() > deadline) {
       throw new JlremoteError(
         `the tunnel to ${host} is up but Jupyter does not answer on 127.0.0.1:${port} (${code === 0 ? "no answer" : `HTTP ${code}`}); is forwarding allowed by that sshd? \`jllocal kill ${host}\` and retry`,
       );

@@ -1,6 +1,7 @@
 // One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, housekeeping).
-// Every timing decision uses the monotonic clock (performance.now): a wall-clock step fakes no timeout.
+// Every timing decision uses the monotonic clock (io/clock.ts): a wall-clock step fakes no timeout.
 // No request carrying the token goes out before the gate has verified that the listener is our Jupyter.
+import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus, type Endpoint } from "../io/http-probe.js";
@@ -25,7 +26,7 @@ export type RunEndReason = "exit" | Wake | "timeout" | "hung" | "open" | "forbid
 /** The outcome of watching one Jupyter process. */
 export interface RunEnd {
   why: RunEndReason;
-  /** performance.now() when it became ready, or null. */
+  /** monotonicMs() when it became ready, or null. */
   readyAt: number | null;
   /** For "hung": why it counts as hung (failed probes, process state). */
   detail?: string;
@@ -67,7 +68,7 @@ async function untilReady(
   chores: () => void,
   probe: Probe,
 ): Promise<string | RunEnd> {
-  const deadline = performance.now() + o.readyTimeoutMs;
+  const deadline = monotonicMs() + o.readyTimeoutMs;
   // Woken early when Jupyter writes its info file (right after it binds), only between probes.
   let napping = false;
   const unsubscribe = o.listening?.(() => {
@@ -97,7 +98,7 @@ async function untilReady(
       napping = false;
       const w = ended();
       if (w !== null) return { why: w, readyAt: null };
-      if (performance.now() > deadline) return { why: "timeout", readyAt: null };
+      if (monotonicMs() > deadline) return { why: "timeout", readyAt: null };
     }
   } finally {
     unsubscribe?.();
@@ -114,26 +115,26 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
     wake.poke();
   });
   const ended = (): RunEndReason | null => wake.pending ?? (exited ? "exit" : null);
-  let nextChores = o.housekeeping ? performance.now() + o.housekeeping.everyMs : Infinity;
+  let nextChores = o.housekeeping ? monotonicMs() + o.housekeeping.everyMs : Infinity;
   const chores = () => {
-    if (o.housekeeping && performance.now() >= nextChores) {
+    if (o.housekeeping && monotonicMs() >= nextChores) {
       o.housekeeping.run();
-      nextChores = performance.now() + o.housekeeping.everyMs;
+      nextChores = monotonicMs() + o.housekeeping.everyMs;
     }
   };
   const ready = await untilReady(wake, o, ended, chores, probe);
   if (typeof ready === "object") return ready;
-  const readyAt = performance.now();
+  const readyAt = monotonicMs();
   await o.onReady(ready);
   const timeout = probeTimeoutMs(o.healthIntervalMs);
-  let nextProbe = performance.now() + o.healthIntervalMs;
+  let nextProbe = monotonicMs() + o.healthIntervalMs;
   let failures = 0;
   let failingSince = 0;
   for (;;) {
     const w = ended();
     if (w !== null) return { why: w, readyAt };
     chores();
-    if (performance.now() >= nextProbe) {
+    if (monotonicMs() >= nextProbe) {
       const g = o.gate();
       if (!g.ok) o.log.warn({ reason: g.why }, "health probe not sent: the listener is not our Jupyter");
       const code = g.ok ? await wake.race(probe(g.endpoint, o.token, timeout, g.baseUrl)) : 0;
@@ -141,14 +142,14 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
       if (w2 !== null) return { why: w2, readyAt };
       if (code === 200) failures = 0;
       else {
-        if (failures === 0) failingSince = performance.now();
+        if (failures === 0) failingSince = monotonicMs();
         failures += 1;
         o.log.warn(
           { failures, of: o.healthRetries, status: code, process: processState(j.identity.pid) },
           "health probe failed",
         );
         if (failures >= o.healthRetries) {
-          const secs = Math.round((performance.now() - failingSince) / 1000 + o.healthIntervalMs / 1000);
+          const secs = Math.round((monotonicMs() - failingSince) / 1000 + o.healthIntervalMs / 1000);
           return {
             why: "hung",
             readyAt,
@@ -156,9 +157,9 @@ export async function watchJupyter(j: WatchedJupyter, wake: Wakeup, o: WatchOpti
           };
         }
       }
-      nextProbe = performance.now() + o.healthIntervalMs;
+      nextProbe = monotonicMs() + o.healthIntervalMs;
     }
-    await wake.sleep(Math.min(nextProbe, nextChores) - performance.now());
+    await wake.sleep(Math.min(nextProbe, nextChores) - monotonicMs());
   }
 }
 

@@ -1,5 +1,6 @@
 // One Jupyter launch: its config file (token and settings jlremote owns, kernel adoption, idle culling), then the
 // spawn under the kernel keeper; and the loop's housekeeping turn (log cap, heartbeat).
+import { monotonicMs } from "../io/clock.js";
 import { join } from "node:path";
 import type pino from "pino";
 import { jupyterEnv, jupyterOptions } from "../core/jupyter-command.js";
@@ -111,7 +112,7 @@ export function housekeeping(
       if (tick !== null && (turns += 1) % 10_000 === 0) log.info({ iterations: turns }, "watch loop");
       if (capAppendLog(ctx.paths.jupyterLogFile, policy))
         log.info({ file: ctx.paths.jupyterLogFile }, "jupyter log rotated");
-      if (performance.now() - writer.lastWriteAt >= hostHeartbeat.everyMs) writer.update({});
+      if (monotonicMs() - writer.lastWriteAt >= hostHeartbeat.everyMs) writer.update({});
     },
   };
 }

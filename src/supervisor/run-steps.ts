@@ -1,5 +1,6 @@
 // The supervisor loop's steps around one Jupyter run (supervisor.ts): spawn it and record it, record it ready or
 // stopped, and the restart policy's answer after a crash.
+import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import type { JupyterFlavour } from "../core/jupyter-config.js";
 import { decideRestart, defaultRestartPolicy, giveUpReason } from "../core/restart-policy.js";
@@ -79,7 +80,7 @@ export async function restartAfterCrash(
   const d = decideRestart(
     {
       becameReady: end.readyAt !== null,
-      readyForMs: end.readyAt === null ? 0 : performance.now() - end.readyAt,
+      readyForMs: end.readyAt === null ? 0 : monotonicMs() - end.readyAt,
       everReady,
       failuresBefore: failures,
       stopping: false,

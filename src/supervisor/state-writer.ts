@@ -1,6 +1,7 @@
 // Holds the supervisor's state record and writes state.json (not the Python kernel keeper of io/keeper.ts). The first write (the claim) must succeed: a supervisor that
 // cannot record itself must not run anything. Later failures are logged (once per streak), never thrown, and never
 // replace the last good file.
+import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import { fsErrorText } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
@@ -9,7 +10,7 @@ import { writeState } from "../io/state-file.js";
 /** The in-memory record plus its persistence. */
 export class StateWriter {
   private failing = false;
-  /** performance.now() of the last successful write (for the heartbeat). */
+  /** monotonicMs() of the last successful write (for the heartbeat). */
   lastWriteAt = 0;
 
   constructor(
@@ -22,7 +23,7 @@ export class StateWriter {
   claim(): void {
     this.record = stamp(this.record);
     writeState(this.file, this.record);
-    this.lastWriteAt = performance.now();
+    this.lastWriteAt = monotonicMs();
   }
 
   /** Apply a change that the next update() writes (one fsync fewer before Jupyter's spawn). */
@@ -35,7 +36,7 @@ export class StateWriter {
     this.record = stamp({ ...this.record, ...change });
     try {
       writeState(this.file, this.record);
-      this.lastWriteAt = performance.now();
+      this.lastWriteAt = monotonicMs();
       if (this.failing) this.log.info("state.json written again");
       this.failing = false;
     } catch (err) {

@@ -1,4 +1,5 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
+import { monotonicMs } from "../../io/clock.js";
 import { forwardTarget } from "../../core/remote-status.js";
 import { spawn } from "node:child_process";
 import { basename, dirname } from "node:path";
@@ -103,7 +104,7 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
     exited = 1;
   });
   child.unref();
-  const deadline = performance.now() + 15_000;
+  const deadline = monotonicMs() + 15_000;
   // The claim is a rename into the instance dir: woken by it, not by a fixed poll.
   const dirWatch = watchFile(dirname(stateFile), basename(stateFile));
   try {
@@ -123,7 +124,7 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
             : `the supervisor exited at once (code ${exited}); see \`jlremote logs --name ${options.name}\``,
         );
       }
-      if (performance.now() > deadline)
+      if (monotonicMs() > deadline)
         throw new JlremoteError("the supervisor did not start within 15 s; see `jlremote logs`");
       await dirWatch.next(100);
     }
@@ -134,7 +135,7 @@ async function spawnSupervisor(options: InstanceOptions, ctx: BackendContext, st
 }
 
 async function waitReady(ctx: BackendContext, options: InstanceOptions, spawned: number | null): Promise<InstanceView> {
-  const deadline = performance.now() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
+  const deadline = monotonicMs() + options.readyTimeoutMs + options.stopTimeoutMs + 15_000;
   // Woken by the supervisor's state writes (renames into the instance dir); 250 ms at the latest (a supervisor's death).
   const { stateFile } = instancePaths(ctx.env, options.name);
   const dirWatch = watchFile(dirname(stateFile), basename(stateFile));
@@ -170,7 +171,7 @@ async function pollReady(
         detail: tail ? `--- last lines of ${view.paths.jupyterLogFile} ---\n${tail}` : undefined,
       });
     }
-    if (performance.now() > deadline)
+    if (monotonicMs() > deadline)
       throw new JlremoteError(
         `Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${options.name}\``,
       );

@@ -1,5 +1,6 @@
 // start/stop of an instance installed as a systemd user service: through `systemctl --user`, so systemd and a
 // detached jlremote never supervise one Jupyter at the same time.
+import { monotonicMs } from "../../io/clock.js";
 import { readFileSync } from "node:fs";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { RawStartOptions } from "../../core/instance-options.js";
@@ -26,9 +27,8 @@ export async function startService(ctx: BackendContext, name: string, timeoutMs?
     throw await managerError(ctx, name, `systemctl --user start ${unit} failed: ${firstLine(r.stderr)}`);
   const old = before.supervisorAlive ? null : (before.record?.supervisor ?? null);
   const opts = before.record?.options;
-  const deadline =
-    performance.now() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
-  let nextUnitCheck = performance.now() + 1000;
+  const deadline = monotonicMs() + (timeoutMs ?? (opts ? opts.readyTimeoutMs + opts.stopTimeoutMs + 15_000 : 90_000));
+  let nextUnitCheck = monotonicMs() + 1000;
   for (;;) {
     const view = ctx.inspect(name);
     const state = view.report.state;
@@ -37,8 +37,8 @@ export async function startService(ctx: BackendContext, name: string, timeoutMs?
       view.record?.supervisor != null &&
       (old === null || view.record.supervisor.pid !== old.pid || view.record.supervisor.startTime !== old.startTime);
     if (fresh && (state === "failed" || state === "stopped")) throw notStarted(view, view.report.reason ?? state, name);
-    if (performance.now() >= nextUnitCheck) {
-      nextUnitCheck = performance.now() + 1000;
+    if (monotonicMs() >= nextUnitCheck) {
+      nextUnitCheck = monotonicMs() + 1000;
       const p = await unitProperties(unit, ["ActiveState", "SubState", "Result", "ConditionResult"], ctx.env);
       if (p && (p.ActiveState === "failed" || (p.ActiveState === "inactive" && !(view.supervisorAlive && fresh)))) {
         const why =
@@ -48,7 +48,7 @@ export async function startService(ctx: BackendContext, name: string, timeoutMs?
         throw notStarted(view, `${why}; see \`journalctl --user -u ${unit}\``, name);
       }
     }
-    if (performance.now() > deadline)
+    if (monotonicMs() > deadline)
       throw new JlremoteError(
         `Jupyter was not ready in time (state ${state}); see \`jlremote logs --name ${name}\` and \`journalctl --user -u ${unit}\``,
       );

@@ -1,5 +1,6 @@
 // jllocal's self-deploy over the master it holds: pick the node (src/core/node-runtime.ts), fetch the pinned runtime
 // when needed, stream bundle (+ runtime) into one remote `sh` (src/core/deploy-script.ts), say what was done.
+import { monotonicMs } from "../../io/clock.js";
 import { spawn } from "node:child_process";
 import { deployCommandLine, parseDeployOutput } from "../../core/deploy-script.js";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
@@ -25,12 +26,12 @@ export interface DeploySource {
 
 /** Progress after the first second: "copying to HOST: 12.3 of 42.7 MB". */
 function progressReporter(host: string, total: number, progress: Progress) {
-  const start = performance.now();
+  const start = monotonicMs();
   let last = 0;
   const mb = (n: number) => (n / 1e6).toFixed(1);
   return {
     sent(n: number) {
-      const now = performance.now();
+      const now = monotonicMs();
       if (now - start < 1000 || (now - last < 200 && n < total)) return;
       last = now;
       progress.show(`jllocal: copying to ${host}: ${mb(n)} of ${mb(total)} MB`, null);
