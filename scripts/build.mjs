@@ -67,6 +67,31 @@ const pinoWithoutTransports = {
 };
 
 /**
+ * signal-exit (proper-lockfile's) and sonic-boom (pino's destination) without node:assert, which each loads for one
+ * argument check: assert and its error modules cost ~3 ms of the way to Jupyter's spawn (the supervisor's log, the
+ * lock of a start, a foreground run and a batch job's supervisor).
+ */
+const assertForChecks = {
+  name: "assert-for-checks",
+  setup(b) {
+    b.onResolve({ filter: /^assert$/ }, (a) =>
+      /[\\/]node_modules[\\/](signal-exit|sonic-boom)[\\/]/.test(a.importer)
+        ? { path: "assert", namespace: "assert-for-checks" }
+        : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: "assert-for-checks" }, () => ({
+      loader: "js",
+      contents: [
+        "function ok(value, message) { if (!value) throw new Error(message); }",
+        "ok.ok = ok;",
+        "ok.equal = (a, b, message) => ok(a == b, message);",
+        "module.exports = ok;",
+      ].join("\n"),
+    }));
+  },
+};
+
+/**
  * A command tree as a brotli-packed CommonJS function body; import.meta.url (used by yargs) is passed in by the loader
  * below, and import() becomes require() (a vm script has no dynamic-import loader).
  */
@@ -80,7 +105,7 @@ async function packTree(entry) {
     define: { ...common.define, "import.meta.url": "__jlImportMetaUrl" },
     supported: { "dynamic-import": false },
     logOverride: { "empty-import-meta": "silent" },
-    plugins: [errorsFromHost(counter), pinoWithoutTransports],
+    plugins: [errorsFromHost(counter), pinoWithoutTransports, assertForChecks],
   });
   // Without the shared errors module every usage error would turn into "unexpected error" (instanceof fails).
   if (counter.shared === 0) throw new Error(`build: src/core/errors.ts was not shared with an embedded tree`);
@@ -268,7 +293,7 @@ const bins = [
 // Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
 for (const [entry, out, trees, fast] of bins) {
-  const plugins = [pinoWithoutTransports];
+  const plugins = [pinoWithoutTransports, assertForChecks];
   const sections = new Map();
   for (const [name, source, names, prefetch] of trees)
     plugins.push(embed(name, await packTree(source), names, prefetch === true, sections));
