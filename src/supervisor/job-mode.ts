@@ -10,7 +10,10 @@ import type { StateWriter } from "./state-writer.js";
 export interface JobMode {
   /** The reason recorded when the supervisor is stopped by a signal. */
   stopReason(now: number): string;
-  /** Ask the scheduler for the job's end time, once (after the first spawn: its command's spawn blocks ~6 ms). */
+  /**
+   * Ask the scheduler for the job's end time, once, after the first spawn (its command's spawn blocked ~6 ms before
+   * it). Not later: `status` and jllocal's time-limit warning need it by the time Jupyter answers.
+   */
   lookUpEnd(): void;
   dispose(): void;
 }
