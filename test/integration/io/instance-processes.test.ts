@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
 import { test } from "node:test";
 import { findInstanceProcesses } from "../../../src/io/instance-processes.js";
-import { identify } from "../../../src/io/process-identity.js";
-import { firstLine, killPid, waitFor } from "../../helpers/cli.js";
+import { identify, readProcStat } from "../../../src/io/process-identity.js";
+import { descendantsOf, firstLine, killPid, waitFor } from "../../helpers/cli.js";
+import { cmdline } from "../../helpers/jupyter.js";
 
 test("the scan finds every process carrying the marker, classifies it, and names a kernel's connection file", async (t) => {
   const id = randomBytes(16).toString("hex");
@@ -33,8 +33,12 @@ test("the scan finds every process carrying the marker, classifies it, and names
   // The shell's two children in their final shape first: both `sleep` (exec'd), the second in its own session (a scan
   // while it was still a forked shell, before setsid, saw a third "child"; a loaded machine did).
   await waitFor("the shell's children exec'd, one in its own session", () => {
-    const kids = childrenOf(shell.pid as number);
-    return kids.length === 2 && kids.every((k) => k.comm === "sleep") && stat(detachedPid)?.session === detachedPid;
+    const kids = descendantsOf(shell.pid as number);
+    return (
+      kids.length === 2 &&
+      kids.every((k) => cmdline(k).startsWith("sleep ")) &&
+      readProcStat(detachedPid)?.sid === detachedPid
+    );
   });
   const found = findInstanceProcesses(id);
   assert.equal(found.length, 4, JSON.stringify(found));
@@ -55,29 +59,6 @@ test("the scan finds every process carrying the marker, classifies it, and names
   const asJupyter = findInstanceProcesses(id, { jupyter: identify(shell.pid as number) });
   assert.equal(asJupyter.find((p) => p.identity.pid === shell.pid)?.kind, "jupyter");
 });
-
-/** comm, parent and session of a process from /proc/PID/stat; null when it is gone. */
-function stat(pid: number): { comm: string; ppid: number; session: number } | null {
-  try {
-    const text = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const close = text.lastIndexOf(")");
-    const rest = text.slice(close + 2).split(" ");
-    return { comm: text.slice(text.indexOf("(") + 1, close), ppid: Number(rest[1]), session: Number(rest[3]) };
-  } catch {
-    return null;
-  }
-}
-
-/** The live children of `pid` (a scan of /proc). */
-function childrenOf(pid: number): { pid: number; comm: string }[] {
-  const out: { pid: number; comm: string }[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const st = stat(Number(name));
-    if (st?.ppid === pid) out.push({ pid: Number(name), comm: st.comm });
-  }
-  return out;
-}
 
 test("a malformed instance id finds nothing (never a pattern that matches everything)", () => {
   assert.deepEqual(findInstanceProcesses(""), []);
