@@ -1,10 +1,10 @@
 // A process's end as /proc shows it: its main thread a zombie carrying the exit status. Its parent is told later, once
 // its last thread is gone and its memory unmapped (~5–12 ms for a Jupyter): a stop need not wait for that.
-import { monotonicMs } from "./clock.js";
 import { constants } from "node:os";
 import { decodeWaitStatus } from "../core/wait-status.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { readProcStat } from "./process-identity.js";
+import { monotonicMs } from "./clock.js";
 
 /** How a process ended: its exit code or the name of its signal. */
 export interface LeaderExit {

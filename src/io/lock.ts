@@ -1,8 +1,8 @@
 // The per-instance start lock (proper-lockfile: mkdir-based, so it also works on an NFS home). A full disk, an
 // exceeded quota or a read-only file system is reported as such at once, never as "another jlremote holds it".
-import { monotonicMs } from "./clock.js";
 import { mkdirSync, realpathSync, rmdirSync, statSync, utimesSync } from "node:fs";
 import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/errors.js";
+import { monotonicMs } from "./clock.js";
 
 /**
  * The calls proper-lockfile's sync API makes (as `mkdirSync` for its `mkdir`…). It copies the object it is given: a

@@ -1,9 +1,9 @@
 // Snapshots a process tree from /proc and signals it by identity, so kernels in their own session are included.
-import { monotonicMs } from "./clock.js";
 import { existsSync, readdirSync } from "node:fs";
 import type { ProcessIdentity } from "../core/types.js";
 import { bootId, hostName, isAlive, readProcStat } from "./process-identity.js";
 import { readSmallFile } from "./proc-read.js";
+import { monotonicMs } from "./clock.js";
 
 /** All live descendants of `root` (not including root), with identities, read from /proc. */
 export function descendants(root: number): ProcessIdentity[] {

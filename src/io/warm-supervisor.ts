@@ -1,6 +1,5 @@
 // Both ends of the warm supervisor (src/core/warm-supervisor.ts): start spawns it and later hands it the run argv;
 // the warm process compiles the command tree meanwhile and waits for that go line on stdin.
-import { monotonicMs } from "./clock.js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { read } from "node:fs";
 import {
@@ -14,6 +13,7 @@ import {
   type WarmSupervisor,
 } from "../core/warm-supervisor.js";
 import { withSupervisorFlags } from "./supervisor-argv.js";
+import { monotonicMs } from "./clock.js";
 
 type Env = Record<string, string | undefined>;
 

@@ -1,10 +1,10 @@
 // Identity of local processes (the ssh master) on Linux and macOS: /proc when there is one, else `ps -o lstart=`.
-import { monotonicMs } from "../io/clock.js";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import type { ProcessIdentity } from "../core/types.js";
 import { identify, isAlive } from "../io/process-identity.js";
+import { monotonicMs } from "../io/clock.js";
 
 /** bootId marker of identities taken with ps (no boot id there; the start time to the second is the check). */
 const PS_BOOT = "ps";

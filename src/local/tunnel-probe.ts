@@ -1,11 +1,11 @@
 // The one request through a tunnel: <baseUrl>api/status on the local port with the instance's token, sent only when
 // the local port is our master's (another local user could hold a freed one).
-import { monotonicMs } from "../io/clock.js";
 import { JlremoteError } from "../core/errors.js";
 import type { RemoteStatus } from "../core/remote-status.js";
 import type { ProcessIdentity } from "../core/types.js";
 import { rawGetStatus } from "../io/raw-http.js";
 import { localListenerProblem } from "./local-listener.js";
+import { monotonicMs } from "../io/clock.js";
 
 /**
  * HTTP status of <baseUrl>api/status through the tunnel on `localPort` (0: no answer in time, or nothing of ours

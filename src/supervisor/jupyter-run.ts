@@ -1,13 +1,13 @@
 // One Jupyter process under watch: wait until it answers, then watch it (exit, health probe, housekeeping).
 // Every timing decision uses the monotonic clock (io/clock.ts): a wall-clock step fakes no timeout.
 // No request carrying the token goes out before the gate has verified that the listener is our Jupyter.
-import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import type { ProcessIdentity } from "../core/types.js";
 import { probeStatus, type Endpoint } from "../io/http-probe.js";
 import { readProcStat } from "../io/process-identity.js";
 import type { Gate } from "./listener-gate.js";
 import type { Wake, Wakeup } from "./wakeup.js";
+import { monotonicMs } from "../io/clock.js";
 
 /** How often a starting Jupyter is probed: its readiness is on the path of `start` and of every recovery. */
 const defaultReadyPollMs = 25;

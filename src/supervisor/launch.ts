@@ -1,6 +1,5 @@
 // One Jupyter launch: its config file (token and settings jlremote owns, kernel adoption, idle culling), then the
 // spawn under the kernel keeper; and the loop's housekeeping turn (log cap, heartbeat).
-import { monotonicMs } from "../io/clock.js";
 import { join } from "node:path";
 import type pino from "pino";
 import { jupyterEnv, jupyterOptions } from "../core/jupyter-command.js";
@@ -23,6 +22,7 @@ import type { KernelKeeping } from "./kernel-keeping.js";
 import { labUiExtra } from "./lab-ui.js";
 import { writeConfigFile } from "./launch-config.js";
 import type { StateWriter } from "./state-writer.js";
+import { monotonicMs } from "../io/clock.js";
 
 /** What a launch needs besides the options. */
 export interface Launch {

@@ -1,6 +1,5 @@
 // The supervisor loop's steps around one Jupyter run (supervisor.ts): spawn it and record it, record it ready or
 // stopped, and the restart policy's answer after a crash.
-import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import type { JupyterFlavour } from "../core/jupyter-config.js";
 import { decideRestart, defaultRestartPolicy, giveUpReason } from "../core/restart-policy.js";
@@ -11,6 +10,7 @@ import { launchJupyter, type Launch } from "./launch.js";
 import { giveUp } from "./record.js";
 import type { StateWriter } from "./state-writer.js";
 import type { Wakeup } from "./wakeup.js";
+import { monotonicMs } from "../io/clock.js";
 
 /** Spawn a Jupyter and record it; a spawn that fails gives up. */
 export async function spawnStep(

@@ -1,11 +1,11 @@
 // Holds the supervisor's state record and writes state.json (not the Python kernel keeper of io/keeper.ts). The first write (the claim) must succeed: a supervisor that
 // cannot record itself must not run anything. Later failures are logged (once per streak), never thrown, and never
 // replace the last good file.
-import { monotonicMs } from "../io/clock.js";
 import type pino from "pino";
 import { fsErrorText } from "../core/errors.js";
 import type { StateRecord } from "../core/types.js";
 import { writeState } from "../io/state-file.js";
+import { monotonicMs } from "../io/clock.js";
 
 /** The in-memory record plus its persistence. */
 export class StateWriter {

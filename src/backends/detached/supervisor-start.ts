@@ -1,5 +1,4 @@
 // The detached backend's start: spawn the supervisor in its own session (or find it) and wait for a ready Jupyter.
-import { monotonicMs } from "../../io/clock.js";
 import { forwardTarget } from "../../core/remote-status.js";
 import { spawn } from "node:child_process";
 import { basename, dirname } from "node:path";
@@ -19,6 +18,7 @@ import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
 import { withSupervisorFlags } from "../../io/supervisor-argv.js";
 import { supervisorSpawnEnv } from "../../core/warm-supervisor.js";
+import { monotonicMs } from "../../io/clock.js";
 
 /**
  * Make sure a supervisor runs for these options and wait until Jupyter is ready. `remember`: the settings an explicit

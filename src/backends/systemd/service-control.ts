@@ -1,6 +1,5 @@
 // start/stop of an instance installed as a systemd user service: through `systemctl --user`, so systemd and a
 // detached jlremote never supervise one Jupyter at the same time.
-import { monotonicMs } from "../../io/clock.js";
 import { readFileSync } from "node:fs";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
 import type { RawStartOptions } from "../../core/instance-options.js";
@@ -9,6 +8,7 @@ import { tailLines } from "../../io/logs.js";
 import { checkManager, firstLine, systemctl, unitProperties } from "../../io/systemctl.js";
 import type { BackendContext } from "../backend.js";
 import type { InstanceView } from "../../instance/view.js";
+import { monotonicMs } from "../../io/clock.js";
 
 /** Start the unit (a no-op when active) and wait until Jupyter answers; returns the running view. */
 export async function startService(ctx: BackendContext, name: string, timeoutMs?: number): Promise<InstanceView> {

@@ -1,6 +1,5 @@
 // jllocal's self-deploy over the master it holds: pick the node (src/core/node-runtime.ts), fetch the pinned runtime
 // when needed, stream bundle (+ runtime) into one remote `sh` (src/core/deploy-script.ts), say what was done.
-import { monotonicMs } from "../../io/clock.js";
 import { spawn } from "node:child_process";
 import { deployCommandLine, parseDeployOutput } from "../../core/deploy-script.js";
 import { ExitCode, JlremoteError } from "../../core/errors.js";
@@ -12,6 +11,7 @@ import type { Progress } from "../../core/progress.js";
 import type { LocalContext } from "../context.js";
 import { payloadItems, payloadSize, writePayload } from "./payload.js";
 import { cachedRuntime } from "./runtime-cache.js";
+import { monotonicMs } from "../../io/clock.js";
 
 /** What jllocal deploys: its own version, from the directory of its bundle. */
 export interface DeploySource {
