@@ -5,8 +5,9 @@ import { ExitCode, JlremoteError, fsErrorText, isStorageError } from "../core/er
 import { monotonicMs } from "./clock.js";
 
 /**
- * The calls proper-lockfile's sync API makes (as `mkdirSync` for its `mkdir`…). It copies the object it is given: a
- * copy of all of node:fs runs its lazy getters, which load node's stream and fs/promises modules (~5 ms).
+ * The calls proper-lockfile's sync API can make (`mkdirSync` for its `mkdir`…; `realpathSync` only with `realpath`,
+ * off here). It copies the object it is given: a copy of all of node:fs runs its lazy getters, which load node's stream
+ * and fs/promises modules (~5 ms).
  */
 const lockFs = { mkdirSync, realpathSync, rmdirSync, statSync, utimesSync };
 
