@@ -19,14 +19,18 @@ export async function ensureMaster(t: SshTarget): Promise<{ id: Promise<ProcessI
   // A stale socket left by a dead master would make ssh silently run without multiplexing.
   removeFile(t.controlPath);
   await openMaster(t);
-  const id = checkMaster(t).then((pid) => {
-    const live = pid === null ? null : identifyLocal(pid);
-    if (live === null)
-      throw new JlremoteError(
-        `the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`,
-      );
-    return live;
-  });
+  // Asked a loop turn later: the caller's first command over the new master is spawned first (each spawn blocks the
+  // main thread ~5-10 ms, and that command is on the way to the user's URL; this answer is needed only later).
+  const id = nextTurn()
+    .then(() => checkMaster(t))
+    .then((pid) => {
+      const live = pid === null ? null : identifyLocal(pid);
+      if (live === null)
+        throw new JlremoteError(
+          `the ssh master connection to ${t.host} did not stay up; try \`ssh ${t.host} true\` by hand`,
+        );
+      return live;
+    });
   // Handled here too: the caller may fail on something else first and await it only in its cleanup.
   id.catch(() => {});
   return { id, opened: true };
@@ -46,4 +50,9 @@ export async function closeMaster(t: SshTarget, recorded: readonly ProcessIdenti
   }
   if (gone) removeFile(t.controlPath);
   return gone && !ids.some((x) => isSameLocal(x));
+}
+
+/** Resolves in the next event-loop turn (after the current turn's synchronous work and promise callbacks). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
