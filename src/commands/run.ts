@@ -69,11 +69,10 @@ export async function runCommand(flags: RunFlags, cmdCtx: CommandContext): Promi
       job: scheduler ? schedulerNamed(scheduler).inJob : undefined,
       listenAddress: scheduler && scheduler === here?.name ? address : undefined,
       earlyKeeper: ctx.earlyKeeper,
-      onClaimed: () => {
-        // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling.
-        holdExitSocket(join(paths.dir, EXIT_SOCKET));
-        void release?.();
-      },
+      onClaimed: () => void release?.(),
+      // From here on, `jlremote stop` awaits this process's exit on this socket instead of polling (before, it polls
+      // every 25 ms): its listen (~2-5 ms) is not on the way to Jupyter's spawn.
+      onUnderWay: () => holdExitSocket(join(paths.dir, EXIT_SOCKET)),
     });
     return ExitCode.ok;
   } catch (err) {

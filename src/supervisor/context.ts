@@ -24,6 +24,8 @@ export interface SupervisorContext {
   reload?: (current: InstanceOptions) => Promise<InstanceOptions>;
   /** Called once the state file names this supervisor (the start lock can be released then). */
   onClaimed?: () => void;
+  /** Called once, when the first Jupyter is spawned (or adopted): what can wait until then waits (its exit socket). */
+  onUnderWay?: () => void;
   /** Set when the supervisor is a batch job's main step: its scheduler's hooks (port base, address, heartbeat...). */
   job?: InJob;
   /** `job.listenAddress()` when the caller started it early (it overlaps reading the options); else asked here. */

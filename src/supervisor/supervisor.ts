@@ -68,6 +68,10 @@ export async function supervise(given: SupervisorContext): Promise<void> {
   flavourEarly?.catch(() => {}); // awaited (and its error thrown) at the first spawn
   let kept: KernelKeeping | null = null;
   let job: JobMode | null = null;
+  let underWay = () => {
+    underWay = () => {};
+    ctx.onUnderWay?.();
+  };
   try {
     // Written while the keeper's Python starts: Jupyter is the first to read it.
     try {
@@ -107,10 +111,11 @@ export async function supervise(given: SupervisorContext): Promise<void> {
         flavourEarly = null;
         current = await spawnStep(launch, options, flavour, everReady, log);
       }
-      // The start's own work is done (Jupyter spawned or adopted): the young generation is capped from here on, and a
-      // batch job asks its scheduler for its end time.
+      // The start's own work is done (Jupyter spawned or adopted): the young generation is capped from here on, a
+      // batch job asks its scheduler for its end time, the caller does what it put off (once each).
       settleSupervisorHeap();
       job?.lookUpEnd();
+      underWay();
       const watched = current;
       const end = await watchJupyter(current, signals.wake, {
         gate: listenerGate(
