@@ -1,7 +1,7 @@
 // Reads the remote `jlremote status --json` / `start --json` output and derives the forward target and local URL.
 import { appPath } from "./jupyter-command.js";
 import { normalizeBaseUrl } from "./jupyter-paths.js";
-import type { ForwardTarget } from "./ssh-command.js";
+import { START_MARKER, type ForwardTarget } from "./ssh-command.js";
 import type { JupyterApp } from "./types.js";
 
 /** The fields of the remote status object that jllocal uses. */
@@ -75,6 +75,20 @@ export function isUsable(s: RemoteStatus): boolean {
   return (
     (s.state === "running" || s.state === "unsupervised") && s.token !== null && (s.port !== null || s.socket !== null)
   );
+}
+
+/**
+ * Has the stdout of a remote status (or status-or-start) so far already said all it will: a complete status line (after
+ * START_MARKER when there is one) of an instance running here? jllocal then goes on without waiting for ssh's end (the
+ * remote process's exit and the channel's close over the master: ~20 ms).
+ */
+export function finalAnswer(stdout: string): boolean {
+  // The marker as a line of its own (a path in the status before it could hold the same text).
+  const at = `\n${stdout}`.indexOf(`\n${START_MARKER}\n`);
+  const after = at >= 0 ? stdout.slice(at + START_MARKER.length + 1) : stdout;
+  const complete = after.slice(0, after.lastIndexOf("\n") + 1);
+  const s = parseRemoteStatus(complete);
+  return s !== null && s.state === "running" && !s.elsewhere && isUsable(s);
 }
 
 /** May the token go through a tunnel to this instance? A TCP port needs a listener the remote verified as its Jupyter's. */

@@ -1,7 +1,7 @@
 // Asks the remote jlremote (over the master) for the instance's status, and starts it when it is not running.
 import { EARLY_TARGET_ENV, withoutEarlyLines } from "../core/early-target.js";
 import { ExitCode, JlremoteError } from "../core/errors.js";
-import { isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
+import { finalAnswer, isUsable, parseRemoteStatus, type RemoteStatus } from "../core/remote-status.js";
 import {
   LISTEN_DEFAULT_ENV,
   remoteCommandLine,
@@ -61,12 +61,15 @@ async function callJlremote(
   onStderr?: (chunk: string) => void,
   holdStdin = false,
 ) {
-  let r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
+  // A status (or start) that printed a running instance's status line has said all it will: not waited for further.
+  // Not with a held stdin (a queued start reads its EOF: jllocal's end must come after start's).
+  const doneAt = !holdStdin && (args[0] === "status" || args[0] === "start") ? finalAnswer : undefined;
+  let r = await runRemote(t, line, timeoutMs, onStderr, holdStdin, doneAt);
   const probe = r.exitCode === DEPLOY_EXIT ? parseProbe(r.stdout) : null;
   if (probe !== null && remote.install !== null) {
     // No jlremote of jllocal's version there: install it over this master, then the same command again.
     await remote.install(probe);
-    r = await runRemote(t, line, timeoutMs, onStderr, holdStdin);
+    r = await runRemote(t, line, timeoutMs, onStderr, holdStdin, doneAt);
   }
   const what = `\`jlremote ${args[0]}\` on ${t.host}`;
   if (r.timedOut) throw new JlremoteError(`${what} did not answer within ${Math.round(timeoutMs / 1000)} s`);

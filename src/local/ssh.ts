@@ -20,13 +20,17 @@ export interface SshResult {
   timedOut: boolean;
 }
 
-/** Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. */
+/**
+ * Run ssh to completion (SIGKILL after `timeoutMs`); output is collected once both pipes close. With `doneAt`, it is
+ * done (exit code 0) as soon as its stdout so far satisfies `doneAt`: ssh then ends on its own, unwaited for.
+ */
 function ssh(
   args: string[],
   timeoutMs: number,
   interactive = false,
   onStderr?: (chunk: string) => void,
   holdStdin = false,
+  doneAt?: (stdout: string) => boolean,
 ): Promise<SshResult> {
   return new Promise((resolve, reject) => {
     // The master may ask for a passphrase or a 2FA code (ssh uses /dev/tty); nothing else reads stdin. A held stdin
@@ -42,10 +46,25 @@ function ssh(
       timedOut = true;
       child.kill("SIGKILL");
     }, timeoutMs);
-    child.stdout?.on("data", (d: Buffer) => out.push(d));
+    let early = false;
+    child.stdout?.on("data", (d: Buffer) => {
+      out.push(d);
+      if (early || doneAt === undefined || !doneAt(Buffer.concat(out).toString())) return;
+      early = true;
+      clearTimeout(timer);
+      resolve({
+        exitCode: 0,
+        stdout: Buffer.concat(out).toString(),
+        stderr: Buffer.concat(err).toString(),
+        timedOut: false,
+      });
+      // Its end keeps nothing waiting (jllocal may exit first: ssh then reads no more and ends).
+      child.unref();
+      for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+    });
     child.stderr?.on("data", (d: Buffer) => {
       err.push(d);
-      onStderr?.(d.toString());
+      if (!early) onStderr?.(d.toString());
     });
     child.once("error", (e: NodeJS.ErrnoException) => {
       clearTimeout(timer);
@@ -102,15 +121,16 @@ export async function effectiveConfig(t: SshTarget): Promise<string | null> {
   return r.exitCode === 0 ? r.stdout : null;
 }
 
-/** Run a remote command line over the master. */
+/** Run a remote command line over the master (done early when its stdout satisfies `doneAt`: see ssh()). */
 export function runRemote(
   t: SshTarget,
   command: string,
   timeoutMs: number,
   onStderr?: (chunk: string) => void,
   holdStdin = false,
+  doneAt?: (stdout: string) => boolean,
 ): Promise<SshResult> {
-  return ssh(execArgs(t, command), timeoutMs, false, onStderr, holdStdin);
+  return ssh(execArgs(t, command), timeoutMs, false, onStderr, holdStdin, doneAt);
 }
 
 /** Add a local forward on the master; exit code 0 on success (255 e.g. when the local port is busy). */

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { START_MARKER } from "../../../src/core/ssh-command.js";
 import {
+  finalAnswer,
   forwardTarget,
   isUsable,
   isVerified,
@@ -98,4 +100,26 @@ test("jllocal says when the instance it forwarded to moved or got a new token, a
     "'x' on h now listens on port 8889 with a new token (port 8888 was taken by another process (uid 65534, pid 7); moved to 8889); the tunnel was re-pointed: use the new URL (old tabs must reload it)",
   );
   assert.match(movedNotice(prev, st("a"), { socket: "/s" }, "h") ?? "", /now listens on its unix socket; the tunnel/);
+});
+
+test("finalAnswer: only a complete line of a running instance here ends the wait for ssh (after the start marker)", () => {
+  const line = (o: object) => `${JSON.stringify(o)}\n`;
+  const stopped = line({ ...running, state: "stopped", token: null, port: null });
+  const table: [string, string, boolean][] = [
+    ["a running status", line(running), true],
+    ["the same line not complete yet", line(running).slice(0, -1), false],
+    ["half of it", line(running).slice(0, 40), false],
+    ["nothing yet", "", false],
+    ["a stopped status (start follows)", stopped, false],
+    ["the marker, start's line not there yet", `${stopped}${START_MARKER}\n`, false],
+    ["start's line half there", `${stopped}${START_MARKER}\n${line(running).slice(0, 30)}`, false],
+    ["start's running status", `${stopped}${START_MARKER}\n${line(running)}`, true],
+    ["start's failed status", `${stopped}${START_MARKER}\n${line({ ...running, state: "failed" })}`, false],
+    ["running on another login node", line({ ...running, elsewhere: true }), false],
+    ["unsupervised (its exit code decides)", line({ ...running, state: "unsupervised" }), false],
+    ["no token", line({ ...running, token: null }), false],
+    ["the marker's text inside a status line is no marker", line({ ...running, rootDir: `/x/${START_MARKER}` }), true],
+    ["login noise, then a running status", `Welcome\n${line(running)}`, true],
+  ];
+  for (const [what, stdout, want] of table) assert.equal(finalAnswer(stdout), want, what);
 });
