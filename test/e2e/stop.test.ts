@@ -18,6 +18,7 @@ import {
   type Sandbox,
 } from "../helpers/cli.js";
 import { instanceId, startKernel, status } from "../helpers/jupyter.js";
+import { EXIT_SOCKET, watchExit } from "../../src/io/exit-socket.js";
 
 async function started(t: { after: (fn: () => unknown) => void }) {
   const sb = sandbox();
@@ -51,12 +52,16 @@ test("stop returns once the supervisor, the keeper, Jupyter and its kernel are a
 }, async (t) => {
   const { sb, s, keepers, kernel } = await started(t);
   assert.ok(keepers.length > 0, "a keeper is recorded");
+  // The running supervisor holds its exit socket (listening since Jupyter's spawn), which stop waits on.
+  const exit = await watchExit(join(sb.stateDir(), EXIT_SOCKET));
+  assert.ok(exit !== null, "the supervisor holds no exit socket");
   const { preload, loaded } = moduleList(sb);
   const stop = await runCli(["stop"], { ...sb.env, NODE_OPTIONS: `--require ${preload}` });
   assert.equal(stop.code, 0, stop.stderr);
   assert.equal(stop.stderr, "jlremote: stopped 'default'\n");
   // Checked right as the command returned: it waited for the exit, not just for the signal.
   assert.deepEqual(leftovers(sb, [s.supervisorPid as number, s.jupyterPid as number, kernel, ...keepers]), []);
+  assert.equal(await exit.gone(5000), true, "its exit socket closed with it");
   // The supervisor cleaned up itself: stop compiled none of its own cleanup (a packed tree, unpacked with node:zlib;
   // node:vm is the bundle's boot's, src/io/bundle-sections.ts).
   assert.ok(!loaded().includes("NativeModule zlib"), "stop loaded its cleanup code");
