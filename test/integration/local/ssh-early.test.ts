@@ -11,13 +11,14 @@ import { killPid } from "../../helpers/cli.js";
 // A remote command whose ssh lingers after its answer (its exit and the channel's close over a loaded master): a fault a
 // real sshd does not make on demand, so `ssh` here is a script first on PATH that records its PID, prints, then sleeps.
 // The real path (a real sshd, jllocal's cold and warm runs) is test/e2e/jllocal*.test.ts.
-// `code` null: it execs `sleep` (the recorded PID is then the one to kill); else it sleeps, then exits with `code`.
-function fakeSsh(dir: string, stdout: string, sleepSec: number, code: number | null): void {
+// `code` null: it lingers (execs `sleep 30`: the recorded PID is then the one to kill); else it exits at once with
+// `code`, which no early answer would report (that one is always 0).
+function fakeSsh(dir: string, stdout: string, code: number | null): void {
   const script = [
     "#!/bin/sh",
     `echo $$ > '${join(dir, "pid")}'`,
     `printf '%s' '${stdout.replaceAll("'", "'\\''")}'`,
-    ...(code === null ? [`exec sleep ${sleepSec}`] : [`sleep ${sleepSec}`, `exit ${code}`]),
+    code === null ? "exec sleep 30" : `exit ${code}`,
   ].join("\n");
   writeFileSync(join(dir, "ssh"), `${script}\n`);
   chmodSync(join(dir, "ssh"), 0o755);
@@ -27,15 +28,10 @@ const running = JSON.stringify({ state: "running", name: "x", socket: "/s/jupyte
 const stopped = JSON.stringify({ state: "stopped", name: "x", socket: null, token: null, app: "lab" });
 const target = { host: "h", controlPath: "/nonexistent/cm", sshConfig: null };
 
-async function withFake(
-  stdout: string,
-  sleepSec: number,
-  code: number | null,
-  run: () => Promise<void>,
-): Promise<void> {
+async function withFake(stdout: string, code: number | null, run: () => Promise<void>): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "jlr-ssh-early-"));
   const path = process.env.PATH;
-  fakeSsh(dir, stdout, sleepSec, code);
+  fakeSsh(dir, stdout, code);
   process.env.PATH = `${dir}:${path}`;
   try {
     await run();
@@ -48,7 +44,7 @@ async function withFake(
 }
 
 test("a remote start that printed a running status is done then, not when its ssh ends", async () => {
-  await withFake(`${stopped}\n${START_MARKER}\n${running}\n`, 30, null, async () => {
+  await withFake(`${stopped}\n${START_MARKER}\n${running}\n`, null, async () => {
     const t0 = Date.now();
     const r = await runRemote(target, "ignored", 60_000, undefined, false, finalAnswer);
     assert.ok(Date.now() - t0 < 10_000, "it waited for the lingering ssh");
@@ -58,16 +54,12 @@ test("a remote start that printed a running status is done then, not when its ss
 });
 
 test("without a running status (or without doneAt) the exit code is ssh's, at its end", async () => {
-  await withFake(`${stopped}\n`, 1, 3, async () => {
-    const t0 = Date.now();
-    const r = await runRemote(target, "ignored", 60_000, undefined, false, finalAnswer);
-    assert.equal(r.exitCode, 3);
-    assert.ok(Date.now() - t0 >= 900, "a stopped status is no final answer");
+  // A stopped status is no final answer: start's exit code (3 here) is what counts.
+  await withFake(`${stopped}\n`, 3, async () => {
+    assert.equal((await runRemote(target, "ignored", 60_000, undefined, false, finalAnswer)).exitCode, 3);
   });
-  await withFake(`${running}\n`, 1, 0, async () => {
-    const t0 = Date.now();
-    const r = await runRemote(target, "ignored", 60_000);
-    assert.equal(r.exitCode, 0);
-    assert.ok(Date.now() - t0 >= 900, "no doneAt: ssh's end is waited for");
+  // Without doneAt even a running status waits for ssh's end and its code.
+  await withFake(`${running}\n`, 5, async () => {
+    assert.equal((await runRemote(target, "ignored", 60_000)).exitCode, 5);
   });
 });
