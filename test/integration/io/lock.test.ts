@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { JlremoteError } from "../../../src/core/errors.js";
 import { acquireLock } from "../../../src/io/lock.js";
+import { waitFor } from "../../helpers/cli.js";
 
 const asRoot = process.getuid?.() === 0 ? false : "needs root to mount a tmpfs";
 
@@ -81,9 +82,8 @@ test("a lock taken from its holder (its dir removed) is reported through onCompr
   t.after(release);
   rmSync(join(dir, "start.lock"), { recursive: true });
   // The holder refreshes the lock's mtime every 10 s; that refresh finds the lock gone.
-  for (const deadline = Date.now() + 20_000; compromised === null && Date.now() < deadline; )
-    await new Promise((r) => setTimeout(r, 100));
-  assert.match((compromised as Error | null)?.message ?? "", /ENOENT|compromised/i);
+  const seen = await waitFor("onCompromised", () => compromised, 20_000, 100);
+  assert.match(seen.message, /ENOENT|compromised/i);
 });
 
 test("a lock left by a holder that died (not refreshed for over 30 s) is taken over at once", async (t) => {
