@@ -14,6 +14,7 @@ import {
 } from "../core/warm-supervisor.js";
 import { withSupervisorFlags } from "./supervisor-argv.js";
 import { monotonicMs } from "./clock.js";
+import { unrefWithPipes } from "./child-refs.js";
 
 type Env = Record<string, string | undefined>;
 
@@ -46,9 +47,7 @@ function spawnWarmSupervisor(
   child.on("error", () => {}); // a failed spawn: launch() sees no pid and start spawns afresh
   child.stdin?.on("error", () => {}); // it died meanwhile: its exit is what start reports
   // Start's exit must not wait for it: unused, it sees EOF when start is gone.
-  child.unref();
-  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
-  (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+  unrefWithPipes(child);
   // Unused, it is let go by closing its stdin (it exits at that EOF).
   const release = () => {
     child?.stdin?.end();

@@ -11,6 +11,7 @@ import {
   type SshTarget,
 } from "../core/ssh-command.js";
 import { describeSshFailure } from "../core/ssh-errors.js";
+import { unrefWithPipes } from "../io/child-refs.js";
 
 /** Outcome of one ssh run. */
 export interface SshResult {
@@ -49,18 +50,14 @@ function ssh(
     let early = false;
     child.stdout?.on("data", (d: Buffer) => {
       out.push(d);
-      if (early || doneAt === undefined || !doneAt(Buffer.concat(out).toString())) return;
+      if (early || doneAt === undefined) return;
+      const stdout = Buffer.concat(out).toString();
+      if (!doneAt(stdout)) return;
       early = true;
       clearTimeout(timer);
-      resolve({
-        exitCode: 0,
-        stdout: Buffer.concat(out).toString(),
-        stderr: Buffer.concat(err).toString(),
-        timedOut: false,
-      });
+      resolve({ exitCode: 0, stdout, stderr: Buffer.concat(err).toString(), timedOut: false });
       // Its end keeps nothing waiting (jllocal may exit first: ssh then reads no more and ends).
-      child.unref();
-      for (const s of [child.stdout, child.stderr]) (s as unknown as { unref?: () => void } | null)?.unref?.();
+      unrefWithPipes(child);
     });
     child.stderr?.on("data", (d: Buffer) => {
       err.push(d);
