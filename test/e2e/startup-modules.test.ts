@@ -2,11 +2,10 @@
 // cost the way to Jupyter's spawn a few ms once (docs/benchmark.md, What keeps the figures low); a change that brings one
 // back would otherwise show only in the benchmark.
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { E2E_TIMEOUT_MS, freePort, runCli, sandbox } from "../helpers/cli.js";
 import { flavourArgs, flavours } from "../helpers/flavours.js";
+import { moduleListHook } from "../helpers/module-list.js";
 
 /** Built-ins the supervisor must not have loaded by Jupyter's spawn, and what replaced each. */
 const notBeforeSpawn: [string, string][] = [
@@ -28,33 +27,15 @@ for (const f of flavours)
     t.after(() => sb.cleanup());
     // Preloaded into every jlremote process of this start (NODE_OPTIONS reaches the supervisor): the supervisor writes its
     // module list when it logs "jupyter spawned".
-    const hook = join(sb.dir, "modules-at-spawn.cjs");
-    const out = join(sb.dir, "modules");
-    writeFileSync(
-      hook,
-      [
-        'const fs = require("fs");',
-        'if (process.argv.includes("run")) {',
-        "  const write = fs.writeSync;",
-        "  let done = false;",
-        "  fs.writeSync = function (fd, data) {",
-        '    if (!done && data != null && String(data).includes(\'"msg":"jupyter spawned"\')) {',
-        "      done = true;",
-        `      fs.writeFileSync(${JSON.stringify(out)} + "." + process.pid, process.moduleLoadList.join("\\n"));`,
-        "    }",
-        "    return write.apply(this, arguments);",
-        "  };",
-        "}",
-      ].join("\n"),
-    );
+    const { preload, lists } = moduleListHook(sb.dir, "jupyter spawned");
     const r = await runCli(["start", ...flavourArgs(f), "--port", String(await freePort()), "--json"], {
       ...sb.env,
-      NODE_OPTIONS: `--require ${hook}`,
+      NODE_OPTIONS: `--require ${preload}`,
     });
     assert.equal(r.code, 0, r.stderr);
-    const lists = readdirSync(sb.dir).filter((f) => f.startsWith("modules."));
-    assert.equal(lists.length, 1, "one supervisor wrote its list at Jupyter's spawn");
-    const loaded = readFileSync(join(sb.dir, lists[0] as string), "utf8").split("\n");
+    const written = lists();
+    assert.equal(written.length, 1, "one supervisor wrote its list at Jupyter's spawn");
+    const loaded = written[0] as string[];
     // The list is node's own: the hook's fs is there, and so is child_process (the keeper's spawn).
     assert.ok(loaded.includes("NativeModule child_process"), loaded.join(" "));
     for (const [name, instead] of notBeforeSpawn)

@@ -3,7 +3,7 @@
 // loads none of what stop and start need.
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import {
@@ -18,6 +18,7 @@ import {
   type Sandbox,
 } from "../helpers/cli.js";
 import { instanceId, startKernel, status } from "../helpers/jupyter.js";
+import { moduleListHook } from "../helpers/module-list.js";
 import { EXIT_SOCKET, watchExit } from "../../src/io/exit-socket.js";
 
 async function started(t: { after: (fn: () => unknown) => void }) {
@@ -31,15 +32,17 @@ async function started(t: { after: (fn: () => unknown) => void }) {
   return { sb, s, keepers, kernel: await startKernel(s.port as number, s.token as string, s.jupyterPid as number) };
 }
 
-/** A module to preload (`-r`) that lists, at exit, the builtins the process loaded; `loaded()` reads that list. */
+/** A preload that lists, at exit, the builtins the process loaded; `loaded()` reads that one process's list. */
 function moduleList(sb: Sandbox): { preload: string; loaded: () => string[] } {
-  const list = join(sb.dir, "modules.txt");
-  const preload = join(sb.dir, "modules.cjs");
-  writeFileSync(
+  const { preload, lists } = moduleListHook(sb.dir, "exit");
+  return {
     preload,
-    `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(list)}, process.moduleLoadList.join("\\n")));`,
-  );
-  return { preload, loaded: () => readFileSync(list, "utf8").split("\n") };
+    loaded: () => {
+      const all = lists();
+      assert.equal(all.length, 1, "one process wrote its module list");
+      return all[0] as string[];
+    },
+  };
 }
 
 /** Every live process carrying the instance's marker, plus any of `pids` still alive. */
