@@ -6,8 +6,8 @@ import type { CommandContext } from "./context.js";
 import { errorOutcome, ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
-import { OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
-import { isWarmArgv, keeperJupyter, WARM_WAIT_MS } from "./core/warm-supervisor.js";
+import { ANSWER_FD_ENV, OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
+import { isWarmArgv, keeperJupyter, WARM_WAIT_MS, warmArgsFor } from "./core/warm-supervisor.js";
 import { NO_CACHE_SAVE } from "./core/code-cache.js";
 import { flushed, lineWriter, progressWriter } from "./io/output.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
@@ -28,6 +28,11 @@ const ctx: CommandContext = {
 /** Set when jllocal's status started the instance in this process: it exits at once, as `start` does. */
 let startedHere = false;
 
+/** The fd jllocal's cold path reads this process's exit code from (it may then supervise on), or null. */
+let answerFd: number | null = null;
+/** src/io/supervise-here.ts, loaded when there is an answer fd. */
+let hereModule: typeof import("./io/supervise-here.js") | null = null;
+
 /** Parse, run, and return the exit code; every error becomes one line on stderr. */
 export async function main(argv0: string[]): Promise<ExitCode> {
   let argv = argv0;
@@ -35,6 +40,11 @@ export async function main(argv0: string[]): Promise<ExitCode> {
     // jllocal's cold path (src/core/ssh-command.ts): never inherited by the supervisor, Jupyter or its kernels.
     const orStart = parseOrStart(ctx.env[OR_START_ENV]);
     delete ctx.env[OR_START_ENV];
+    // jllocal's cold path in the background (src/core/ssh-command.ts): the exit code goes on this fd.
+    if (ctx.env[ANSWER_FD_ENV] !== undefined) {
+      hereModule = await import("./io/supervise-here.js");
+      answerFd = hereModule.takeAnswerFd(ctx.env);
+    }
     unparkAfterNodeStart(ctx.env);
     if (isWarmArgv(argv)) {
       // A supervisor spawned ahead by start: compile its modules, then run the argv start sends (none: exit).
@@ -74,6 +84,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       writeStdout(START_MARKER);
       startedHere = true;
       const startArgv = ["start", "--json", "--name", fast.name, ...orStart];
+      if (answerFd !== null) return await startAndSuperviseHere(startArgv, answerFd);
       await warmUp(startArgv);
       const started = await (await import("./cli-commands.js")).runCommandLine(startArgv, ctx);
       return started === 3 ? 1 : started;
@@ -101,6 +112,45 @@ async function supervisorAhead(argv: readonly string[]): Promise<CommandContext[
       ? null
       : (await import("./io/keeper-process.js")).spawnEarlyKeeper(process.argv[1] ?? "", ctx.env, jupyter);
   return keeper ?? undefined;
+}
+
+/**
+ * jllocal's cold start with an answer fd: start runs with a supervisor launched in this process (its keeper spawned
+ * now, its Python start overlapping start's own work). Once start's result is out, the exit code goes on the answer fd
+ * and, with a supervisor here, stdout and stderr are given up (ssh's session ends) and its run is this process's.
+ */
+async function startAndSuperviseHere(startArgv: string[], fd: number): Promise<ExitCode> {
+  const here = hereModule ?? (await import("./io/supervise-here.js"));
+  const { runCommandLine } = await import("./cli-commands.js");
+  const runArgs = warmArgsFor(startArgv);
+  const early =
+    runArgs === null
+      ? null
+      : (await import("./io/keeper-process.js")).spawnEarlyKeeper(
+          process.argv[1] ?? "",
+          ctx.env,
+          keeperJupyter(runArgs) ?? "jupyter",
+        );
+  const supervisor = here.superviseHere(ctx, runCommandLine, early);
+  ctx.warmSupervisor = supervisor.warm;
+  let code: ExitCode;
+  try {
+    const started = await runCommandLine(startArgv, ctx);
+    code = started === 3 ? 1 : started;
+  } catch (err) {
+    const out = errorOutcome("jlremote", err);
+    for (const line of out.lines) ctx.err(line);
+    code = out.exitCode;
+  }
+  const running = supervisor.running();
+  if (running === null) supervisor.warm.letGo();
+  await stdoutRest;
+  answerFd = null;
+  here.answer(fd, code);
+  if (running === null) return code;
+  // Its answer is out: the supervisor (whether start saw it ready or not) goes on here, out of ssh's session.
+  here.leaveSession();
+  return await running;
 }
 
 /** A start's first step: the supervisor's node starts now, while start takes the lock (src/core/warm-supervisor.ts). */
@@ -134,6 +184,14 @@ void main(process.argv.slice(2)).then((code) => {
   // (a supervisor's: at its first Jupyter's spawn, src/io/young-generation.ts).
   // jllocal's status that started the instance wrote its status line with writeStdout: that line is waited for.
   process.exitCode = code;
+  // jllocal's cold path in the background reads the exit code on its answer fd (the others answered already).
+  const here = hereModule;
+  if (answerFd !== null && here !== null) {
+    const fd = answerFd;
+    answerFd = null;
+    // Before the exit below (reactions to stdoutRest run in order).
+    void stdoutRest.then(() => here.answer(fd, code));
+  }
   if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutRest.then(() => process.exit(code));
   // `status` and `url` (each jllocal connect, scripts polling) exit once their lines are out: node's own teardown
   // took ~2.3 ms of status's ~11 ms over `node -e 0` (docs/benchmark.md, figure 1a).

@@ -46,7 +46,7 @@ export async function installCommand(flags: InstallFlags, ctx: CommandContext): 
     );
   }
   try {
-    writeLauncherFile(file, renderLauncher(target));
+    writeLauncherFile(file, renderLauncher(target, ctx.version));
   } catch (err) {
     throw new JlremoteError(
       `cannot write ${file}: ${(err as Error).message}; choose a writable --bin-dir`,

@@ -1,4 +1,5 @@
 // The `jlremote` launcher script that `jlremote install` writes: its text, how to recognise it, and PATH advice.
+import { isDeployableVersion, launcherVersionLine } from "./remote-lookup.js";
 
 /** The second line of every launcher; how install/uninstall/doctor recognise one of ours. */
 const LAUNCHER_MARKER = "# jlremote launcher: written by `jlremote install`, removed by `jlremote uninstall`.";
@@ -18,11 +19,15 @@ function unquote(quoted: string): string {
   return quoted.slice(1, -1).replaceAll(`'\\''`, "'");
 }
 
-/** The launcher's text: a POSIX sh script that execs node with the bundle by absolute path, passing "$@". */
-export function renderLauncher(t: LauncherTarget): string {
+/**
+ * The launcher's text: a POSIX sh script that execs node with the bundle by absolute path, passing "$@"; `version`
+ * (the bundle's) on its third line when it is a plain version word.
+ */
+export function renderLauncher(t: LauncherTarget, version: string | null = null): string {
   return [
     "#!/bin/sh",
     LAUNCHER_MARKER,
+    ...(version !== null && isDeployableVersion(version) ? [launcherVersionLine(version)] : []),
     "# Absolute paths, so it works with the bare PATH of a non-interactive `ssh host jlremote ...`.",
     `node=${quote(t.node)}`,
     `bundle=${quote(t.bundle)}`,

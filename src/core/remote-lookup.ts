@@ -34,6 +34,27 @@ export function isDeployableVersion(v: string): boolean {
   return /^[0-9A-Za-z][0-9A-Za-z.+_-]*$/.test(v);
 }
 
+/** A launcher's third line (src/core/launcher.ts): the version of the bundle it runs, read by sameVersionScript. */
+export function launcherVersionLine(version: string): string {
+  return `# jlremote-version: ${version}`;
+}
+
+/**
+ * Shell code (a function body) that returns 0 and sets `x` to the jlremote the lookup would run when that one is
+ * `own`'s version: its deployed copy, or a launcher whose version line names it (a `jlremote install` of the same
+ * version); else returns 1. Read only: the first 6 lines of that launcher.
+ */
+export function sameVersionScript(own: OwnVersion): string {
+  const deployed = `"$HOME"/${DEPLOY_ROOT}/${shQuote(own.version)}/bin/jlremote`;
+  return (
+    `x=${deployed}; [ -x "$x" ] && return 0; ` +
+    'if command -v jlremote >/dev/null 2>&1; then x=$(command -v jlremote); else x="$HOME/.local/bin/jlremote"; fi; ' +
+    '[ -x "$x" ] && [ -f "$x" ] || return 1; i=0; ' +
+    `while [ "$i" -lt 6 ] && IFS= read -r l; do [ "$l" = ${shQuote(launcherVersionLine(own.version))} ] && return 0; ` +
+    'i=$((i+1)); done < "$x"; return 1'
+  );
+}
+
 const NOT_FOUND = 'echo "jlremote: command not found" >&2; exit 127';
 
 /** The probe: facts jllocal needs to install (one `key=value` a line after PROBE_MARKER), then exit DEPLOY_EXIT. */

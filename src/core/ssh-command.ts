@@ -1,5 +1,5 @@
 // Builds ssh argv for jllocal (master, exec over the master, forward/cancel/exit) and the remote command line.
-import { lookupScript, shQuote, type OwnVersion } from "./remote-lookup.js";
+import { lookupScript, sameVersionScript, shQuote, type OwnVersion } from "./remote-lookup.js";
 import { hopConfigArgs, type Jump } from "./ssh-hop.js";
 
 /** How to reach one host through our master connection. */
@@ -138,9 +138,18 @@ export const START_MARKER = "jllocal:starting";
 export const OR_START_ENV = "JLREMOTE_OR_START";
 
 /**
+ * Environment variable set by the cold path's line (statusOrStartLine with `here`): the fd (3) on which the remote
+ * jlremote writes its exit code once its answer is out. It may then go on as the instance's supervisor in the same
+ * process (src/io/supervise-here.ts), its stdout and stderr given up so that ssh's session ends.
+ */
+export const ANSWER_FD_ENV = "JLREMOTE_ANSWER_FD";
+
+/**
  * One round trip for the cold path: `jlremote status --json`, and only when it exits 3 (not running) `jlremote start
  * --json` after START_MARKER on stdout (in the same process when the remote jlremote knows OR_START_ENV, else run by
- * the shell right after); the exit code is the last command's.
+ * the shell right after); the exit code is the last command's. With `here` (and jllocal's own version known), when the
+ * remote jlremote is that version (sameVersionScript) it runs in the background with its answer fd: the shell exits
+ * with the code it writes there, and a start's supervisor may stay in that process.
  */
 export function statusOrStartLine(
   remoteCmd: string | null,
@@ -148,10 +157,17 @@ export function statusOrStartLine(
   startArgs: readonly string[],
   env: Readonly<Record<string, string>> = {},
   own: OwnVersion | null = null,
+  here = false,
 ): string {
   const lookup = lookupScript(remoteCmd, own, false);
+  const inBackground =
+    here && remoteCmd === null && own !== null
+      ? `v() { ${sameVersionScript(own)}; }; if v; then exec 4>&1; ` +
+        `{ (export ${OR_START_ENV}="$2" ${ANSWER_FD_ENV}=3; "$x" status --json --name "$1" 3>&1 >&4 4>&- &); } | ` +
+        '{ read -r rc; exit "${rc:-0}"; }; exit $?; fi; '
+      : "";
   const script =
-    `j() { ${lookup}; }; ${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
+    `j() { ${lookup}; }; ${inBackground}${OR_START_ENV}=$2; export ${OR_START_ENV}; j status --json --name "$1"; rc=$?; ` +
     `unset ${OR_START_ENV}; [ "$rc" -eq 3 ] || exit "$rc"; echo ${START_MARKER}; shift 2; j "$@"`;
   return [
     ...envPrefix(env),

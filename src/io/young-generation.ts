@@ -4,6 +4,17 @@ import { saveCodeCachesNow } from "./code-cache.js";
 import { isSupervisorNode } from "./supervisor-argv.js";
 
 let settled = false;
+/** Set when this node, started as another command, became a supervisor (io/supervise-here.ts). */
+let hereSupervisor = false;
+
+/**
+ * This process, started as a status command, now runs a supervisor (io/supervise-here.ts): its young generation is
+ * capped at Jupyter's spawn as in a supervisor's node. V8's background GC threads stay (its flags cannot change at
+ * run time: turning concurrent marking off in a running heap fails V8's checks).
+ */
+export function superviseInThisNode(): void {
+  hereSupervisor = true;
+}
 
 /**
  * Keep the young generation at the size it has (figure 9: the idle supervisor's RSS stays put). V8 reads this flag at
@@ -14,7 +25,7 @@ let settled = false;
  * Only in a supervisor's node (its flags); once.
  */
 export function settleSupervisorHeap(): void {
-  if (settled || !isSupervisorNode(process.execArgv)) return;
+  if (settled || !(hereSupervisor || isSupervisorNode(process.execArgv))) return;
   settled = true;
   saveCodeCachesNow();
   // node:v8 loaded only here: it costs every other command ~4 ms (it loads node's stream modules).

@@ -151,7 +151,8 @@ export async function ensureRemoteRunning(
             remote,
             ["status"],
             startTimeout,
-            statusOrStartLine(remote.cmd, name, startArgs, hangup, remote.own),
+            // Not a queued start (its wait reads jllocal's EOF on stdin): the supervisor may stay in the remote status.
+            statusOrStartLine(remote.cmd, name, startArgs, hangup, remote.own, !queued),
             progress,
             queued,
           )

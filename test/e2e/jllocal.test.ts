@@ -89,7 +89,11 @@ for (const f of flavours) {
         // defaults file picks this flavour's Jupyter for the instances the tests start (not for 'broken'), and a port
         // away from 8888+, where other test runs on this machine put Jupyters and port squatters.
         world = await startJllocalWorld({
-          instances: { default: { jupyter: f.jupyter, port: await freePort() }, socky: { jupyter: f.jupyter } },
+          instances: {
+            default: { jupyter: f.jupyter, port: await freePort() },
+            socky: { jupyter: f.jupyter },
+            nojup: { jupyter: "/nonexistent/jupyter" },
+          },
           profiles: { sockp: { jupyter: f.jupyter, sock: true } },
         });
         ({ sb, sshd, remoteState, env, localRoot } = world);
@@ -159,6 +163,15 @@ for (const f of flavours) {
       assert.equal(broken.code, 1);
       assert.match(broken.stderr, /^jllocal: `jlremote start` failed on jlr-test: no 'jupyter' found on PATH/m);
 
+      // A start that fails in the remote status process (the cold path in the background): its one line, and its
+      // code (a usage error in the remote config: 2).
+      const nojup = await runJllocal(args("jlr-test", "--no-browser", "--name", "nojup"), env);
+      assert.equal(nojup.code, 2, nojup.stderr);
+      assertOneClearLine(
+        nojup.stderr,
+        /^jllocal: `jlremote start` failed on jlr-test: --jupyter \/nonexistent\/jupyter: not an executable file/,
+      );
+
       const busy = await runJllocal(args("jlr-test", "--no-browser", "--local-port", String((sshd as Sshd).port)), env);
       assert.equal(busy.code, 2);
       assert.match(
@@ -193,6 +206,17 @@ for (const f of flavours) {
       );
       assert.equal(await httpStatus(info.url), 200);
       assert.equal(s.logins() - loginsBefore, 1, "one authentication for the whole command");
+      // A cold start: the remote status that found the instance stopped runs its supervisor itself (no second node),
+      // and ssh's session for it ended (no ssh client or remote shell of that command line is left).
+      const stateFile = join(remoteState, "jlremote", "default", "state.json");
+      const supervisorPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { supervisor: { pid: number } }).supervisor
+        .pid;
+      assert.match(readFileSync(`/proc/${supervisorPid}/cmdline`, "utf8"), /\0status\0--json\0--name\0default\0/);
+      await waitFor(
+        "the cold path's ssh command to end",
+        () => processesMentioning("JLREMOTE_OR_START").length === 0,
+        10_000,
+      );
       const token = new URL(info.url).searchParams.get("token") as string;
       assert.ok(!readFileSync(`/proc/${info.masterPid}/cmdline`, "utf8").includes(token), "token not in ssh's argv");
       const masters = localMasters(localRoot, s.sshConfig);
@@ -204,7 +228,6 @@ for (const f of flavours) {
       assert.equal(second.stdout.trim(), info.url);
       assert.equal(s.logins() - loginsBefore, 1, "the second run reuses the connection");
 
-      const stateFile = join(remoteState, "jlremote", "default", "state.json");
       const oldPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { jupyter: { pid: number } }).jupyter.pid;
       process.kill(oldPid, "SIGKILL");
       await waitFor(

@@ -4,6 +4,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFil
 import { join, resolve } from "node:path";
 import { alive, CLI, killPid, killRecorded, sandbox, startTime, waitFor, type RunResult, type Sandbox } from "./cli.js";
 import { startSshd, type Sshd } from "./sshd.js";
+import { launcherVersionLine } from "../../src/core/remote-lookup.js";
 
 /** The built jllocal under test. */
 export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.cjs");
@@ -116,6 +117,13 @@ export interface RemoteHost {
   remoteState: string;
 }
 
+/** The version the built bundles carry (package.json's). */
+export function packageVersion(): string {
+  return (
+    JSON.parse(readFileSync(join(import.meta.dirname, "..", "..", "package.json"), "utf8")) as { version: string }
+  ).version;
+}
+
 /**
  * Start the remote account in `dir`: HOME with the launcher `jlremote install` would write, its own XDG and Jupyter
  * dirs, `config` (when given) as its defaults file ~/.config/jlremote/config.json, and `extraEnv` for its sessions.
@@ -131,7 +139,12 @@ export async function startRemoteHost(
   mkdirSync(join(home, "work"));
   mkdirSync(join(home, "jc"));
   const launcher = join(home, ".local", "bin", "jlremote");
-  writeFileSync(launcher, `#!/bin/sh\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`);
+  // With its version line, as `jlremote install` writes it: jllocal's cold path then runs in the background and the
+  // supervisor of a start stays in the remote status process (src/core/ssh-command.ts).
+  writeFileSync(
+    launcher,
+    `#!/bin/sh\n${launcherVersionLine(packageVersion())}\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`,
+  );
   chmodSync(launcher, 0o755);
   if (config !== undefined) {
     mkdirSync(join(home, ".config", "jlremote"), { recursive: true });

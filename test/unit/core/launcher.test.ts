@@ -12,6 +12,7 @@ import {
   pathAdvice,
   renderLauncher,
 } from "../../../src/core/launcher.js";
+import { launcherVersionLine } from "../../../src/core/remote-lookup.js";
 
 test("a rendered launcher is parsed back to the same node and bundle, whatever characters the paths hold", () => {
   for (const t of [
@@ -23,6 +24,15 @@ test("a rendered launcher is parsed back to the same node and bundle, whatever c
     assert.ok(text.startsWith("#!/bin/sh\n"));
     assert.deepEqual(parseLauncher(text), t);
   }
+});
+
+test("a launcher names its bundle's version on its third line (jllocal's lookup reads it), when the version is a plain word", () => {
+  const t = { node: "/usr/bin/node", bundle: "/opt/j/jlremote.cjs" };
+  const text = renderLauncher(t, "1.2.3-rc.1");
+  assert.equal(text.split("\n")[2], launcherVersionLine("1.2.3-rc.1"));
+  assert.deepEqual(parseLauncher(text), t);
+  assert.doesNotMatch(renderLauncher(t, "1.0; rm -rf ~"), /jlremote-version/);
+  assert.doesNotMatch(renderLauncher(t), /jlremote-version/);
 });
 
 test("files not written by install are not taken for a launcher", () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -17,6 +17,8 @@ import {
   statusOrStartLine,
   type SshTarget,
 } from "../../../src/core/ssh-command.js";
+import { launcherVersionLine } from "../../../src/core/remote-lookup.js";
+import { alive, killPid, waitFor } from "../../helpers/cli.js";
 
 const t: SshTarget = { host: "me@cluster", controlPath: "/s/cm/abc", sshConfig: null };
 
@@ -156,6 +158,53 @@ echo "shell-start env=\${JLREMOTE_OR_START-unset}"
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("statusOrStartLine with `here`: a jlremote of jllocal's version runs in the background, the shell exits with the code it writes on fd 3, and it may run on out of the session", async () => {
+  const home = mkdtempSync(join(tmpdir(), "jlr-here-"));
+  const bin = join(home, ".local", "bin");
+  mkdirSync(bin, { recursive: true });
+  const own = { version: "9.9.9", probe: false, remoteNode: null };
+  // A launcher of that version (its version line) that answers like the remote jlremote: its line on stdout, its exit
+  // code on the answer fd, then /dev/null on its stdout and stderr while it goes on (its PID in a file).
+  const ahead = (code: number) =>
+    `#!/bin/sh\n${launcherVersionLine("9.9.9")}\necho "$* or=$JLREMOTE_OR_START fd=$JLREMOTE_ANSWER_FD"\n` +
+    `echo ${code} >&3\nexec 3>&- >/dev/null 2>&1\necho $$ > "$HOME/pid.tmp"; mv "$HOME/pid.tmp" "$HOME/pid"\nexec sleep 30\n`;
+  const run = () =>
+    spawnSync("sh", ["-c", statusOrStartLine(null, "n 1", ["--sock"], {}, own, true)], {
+      encoding: "utf8",
+      env: { HOME: home, PATH: "/usr/bin:/bin" },
+      // A shell line that waited for the process's end would take its 30 s.
+      timeout: 20_000,
+    });
+  let runOn: number | null = null;
+  try {
+    writeFileSync(join(bin, "jlremote"), ahead(4), { mode: 0o755 });
+    const r = run();
+    assert.equal(r.error, undefined, "the line ended while the process ran on");
+    assert.equal(r.stdout, 'status --json --name n 1 or=["--sock"] fd=3\n');
+    assert.equal(r.status, 4, "the code written on fd 3");
+    await waitFor("the process's PID", () => existsSync(join(home, "pid")), 10_000);
+    runOn = Number(readFileSync(join(home, "pid"), "utf8"));
+    assert.ok(alive(runOn), "it runs on after the session's end");
+    killPid(runOn);
+    runOn = null;
+    // Another version (no version line): the classic way, status then start in the foreground.
+    writeFileSync(
+      join(bin, "jlremote"),
+      '#!/bin/sh\nif [ "$1" = status ]; then echo "fd=${JLREMOTE_ANSWER_FD-unset}"; exit 3; fi\necho "$*"\n',
+      { mode: 0o755 },
+    );
+    const classic = run();
+    assert.equal(classic.stdout, `fd=unset\n${START_MARKER}\nstart --json --name n 1 --sock\n`);
+    assert.equal(classic.status, 0);
+    // No `here` (a queued start): the classic way even for jllocal's own version.
+    writeFileSync(join(bin, "jlremote"), ahead(0), { mode: 0o755 });
+    assert.doesNotMatch(statusOrStartLine(null, "n", [], {}, own, false), /JLREMOTE_ANSWER_FD/);
+  } finally {
+    if (runOn !== null) killPid(runOn);
+    rmSync(home, { recursive: true, force: true });
   }
 });
 
