@@ -133,6 +133,9 @@ async function startAndSuperviseHere(startArgv: string[], fd: number): Promise<E
         );
   const supervisor = here.superviseHere(ctx, runCommandLine, early);
   ctx.warmSupervisor = supervisor.warm;
+  // ssh's channel may go away under this process (jllocal interrupted): a failed write to it must not end the
+  // supervisor that may run here (a write's EPIPE is an 'error' event on these streams).
+  for (const stream of [process.stdout, process.stderr]) stream.on("error", () => {});
   let code: ExitCode;
   try {
     const started = await runCommandLine(startArgv, ctx);

@@ -13,25 +13,32 @@ import { superviseInThisNode } from "./young-generation.js";
 
 /**
  * The answer fd the shell line passed (fd 3, its pipe), reopened close-on-exec so that no child keeps it (fd 3 is
- * closed); fd 3 itself when it cannot be reopened (a socket, as node's own `pipe` stdio gives); null when the variable is
- * not set or the pipe has no reader any more. The variable is removed from `env`.
+ * closed); fd 3 itself when it cannot be reopened (a socket, as node's own `pipe` stdio gives, or a pipe without
+ * reader: the write then fails quietly); null when the variable is not set or fd 3 is no pipe or socket. The variable
+ * is removed from `env`.
  */
 export function takeAnswerFd(env: Record<string, string | undefined>): number | null {
   const value = env[ANSWER_FD_ENV];
   delete env[ANSWER_FD_ENV];
   if (value !== "3") return null;
+  // Only a pipe (or a socket) is an answer channel: fd 3 open on anything else is not ours to write to.
+  let kind: "pipe" | "socket";
+  try {
+    const st = fstatSync(3);
+    if (st.isFIFO()) kind = "pipe";
+    else if (st.isSocket()) kind = "socket";
+    else return null;
+  } catch {
+    return null;
+  }
+  if (kind === "socket") return 3;
   try {
     // Non-blocking: a pipe whose reader is gone fails here (ENXIO) instead of waiting for one.
     const fd = openSync("/proc/self/fd/3", constants.O_WRONLY | constants.O_NONBLOCK);
     closeSync(3);
     return fd;
   } catch {
-    try {
-      fstatSync(3);
-      return 3;
-    } catch {
-      return null;
-    }
+    return 3;
   }
 }
 
