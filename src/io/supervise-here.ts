@@ -57,17 +57,14 @@ export function answer(fd: number, code: ExitCode): void {
 }
 
 /**
- * Give up stdout and stderr (ssh's channel): each becomes /dev/null, so the session ends. Returns the fds that could
- * not be put back in place (another open took the number meanwhile): empty in practice.
+ * Give up stdout and stderr (ssh's channel): each becomes /dev/null (the lowest free fd: the one just closed), so the
+ * session ends. The caller has no write of its own pending on them (stdout's rest awaited; stderr is synchronous).
  */
-export function leaveSession(): number[] {
-  const missed: number[] = [];
+export function leaveSession(): void {
   for (const fd of [1, 2]) {
     closeSync(fd);
-    const got = openSync("/dev/null", "w");
-    if (got !== fd) missed.push(fd);
+    openSync("/dev/null", "w");
   }
-  return missed;
 }
 
 /** What superviseHere needs of a command's context (src/context.ts). */
