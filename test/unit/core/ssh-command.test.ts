@@ -187,6 +187,7 @@ test("statusOrStartLine with `here`: a jlremote of jllocal's version runs in the
     assert.equal(r.status, 4, "the code written on fd 3");
     await waitFor("the process's PID", () => existsSync(join(home, "pid")), 10_000);
     runOn = Number(readFileSync(join(home, "pid"), "utf8"));
+    rmSync(join(home, "pid"));
     assert.ok(alive(runOn), "it runs on after the session's end");
     killPid(runOn);
     runOn = null;
@@ -203,6 +204,10 @@ test("statusOrStartLine with `here`: a jlremote of jllocal's version runs in the
     writeFileSync(join(bin, "jlremote"), ahead(0), { mode: 0o755 });
     assert.doesNotMatch(statusOrStartLine(null, "n", [], {}, own, false), /JLREMOTE_ANSWER_FD/);
   } finally {
+    // Also when an assertion failed before its PID was read: the file names it once the process has detached (it is
+    // removed once read, so a PID already killed is never read again).
+    const pidFile = join(home, "pid");
+    if (runOn === null && existsSync(pidFile)) runOn = Number(readFileSync(pidFile, "utf8"));
     if (runOn !== null) killPid(runOn);
     rmSync(home, { recursive: true, force: true });
   }
