@@ -79,3 +79,10 @@ export function spawnEarlyKeeper(
   const python = pythonOf(jupyter, env);
   return { python, script, process: spawnKeeperProcess(python, script) };
 }
+
+/** Let a keeper started ahead go: at EOF on its stdin, with no child, it exits. */
+export function letKeeperGo(early: EarlyKeeper<ChildProcess>): void {
+  early.process.stdin?.end();
+  early.process.stdout?.destroy();
+  early.process.stderr?.destroy();
+}

@@ -9,6 +9,7 @@ import type { ExitCode } from "../core/errors.js";
 import { unparkAfterNodeStart } from "../core/node-startup-env.js";
 import { ANSWER_FD_ENV } from "../core/ssh-command.js";
 import { supervisorSpawnEnv, type EarlyKeeper, type WarmSupervisor } from "../core/warm-supervisor.js";
+import { letKeeperGo } from "./keeper-process.js";
 import { superviseInThisNode } from "./young-generation.js";
 
 /**
@@ -22,16 +23,14 @@ export function takeAnswerFd(env: Record<string, string | undefined>): number | 
   delete env[ANSWER_FD_ENV];
   if (value !== "3") return null;
   // Only a pipe (or a socket) is an answer channel: fd 3 open on anything else is not ours to write to.
-  let kind: "pipe" | "socket";
+  let st: ReturnType<typeof fstatSync>;
   try {
-    const st = fstatSync(3);
-    if (st.isFIFO()) kind = "pipe";
-    else if (st.isSocket()) kind = "socket";
-    else return null;
+    st = fstatSync(3);
   } catch {
     return null;
   }
-  if (kind === "socket") return 3;
+  if (st.isSocket()) return 3;
+  if (!st.isFIFO()) return null;
   try {
     // Non-blocking: a pipe whose reader is gone fails here (ENXIO) instead of waiting for one.
     const fd = openSync("/proc/self/fd/3", constants.O_WRONLY | constants.O_NONBLOCK);
@@ -92,11 +91,6 @@ export function superviseHere<C extends HereContext>(
   early: EarlyKeeper<ChildProcess> | null,
 ): HereSupervisor {
   let running: Promise<ExitCode> | null = null;
-  const letKeeperGo = () => {
-    early?.process.stdin?.end();
-    early?.process.stdout?.destroy();
-    early?.process.stderr?.destroy();
-  };
   return {
     running: () => running,
     warm: {
@@ -124,7 +118,9 @@ export function superviseHere<C extends HereContext>(
         );
         return child;
       },
-      letGo: letKeeperGo,
+      letGo: () => {
+        if (early !== null) letKeeperGo(early);
+      },
     },
   };
 }

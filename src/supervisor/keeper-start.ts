@@ -4,6 +4,7 @@ import type { ChildProcess } from "node:child_process";
 import type pino from "pino";
 import { earlyKeeperFits, type EarlyKeeper } from "../core/warm-supervisor.js";
 import { attachKeeper, startKeeper, type Keeper, type NoKeeper } from "../io/keeper.js";
+import { letKeeperGo as letGo } from "../io/keeper-process.js";
 
 /** The keeper started ahead when it fits (else it is let go), a new one otherwise or when it failed. */
 export async function keeperFor(
@@ -33,11 +34,4 @@ export async function keeperFor(
 export function noScript(early: EarlyKeeper<ChildProcess> | undefined): NoKeeper {
   if (early) letGo(early);
   return { failed: "the keeper script is not installed beside the bundle" };
-}
-
-/** Let a keeper started ahead go: at EOF on its stdin, with no child, it exits. */
-function letGo(early: EarlyKeeper<ChildProcess>): void {
-  early.process.stdin?.end();
-  early.process.stdout?.destroy();
-  early.process.stderr?.destroy();
 }
