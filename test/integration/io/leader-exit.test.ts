@@ -1,18 +1,26 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { leaderExit } from "../../../src/io/leader-exit.js";
 import { identify } from "../../../src/io/process-identity.js";
-import { firstLine, killTree } from "../../helpers/cli.js";
+import { firstLine, killTree, waitFor } from "../../helpers/cli.js";
 
 /** A child of an exec'd sleep (which never reaps it): once it ends it stays a zombie with its status. */
 async function unreapedChild(t: { after: (fn: () => unknown) => void }, command: string) {
   const parent = spawn("sh", ["-c", `${command} & echo $!; exec sleep 300`], { stdio: ["ignore", "pipe", "ignore"] });
   t.after(() => killTree(parent.pid));
   const pid = Number(await firstLine(parent.stdout, 10_000));
+  // Until the shell has exec'd sleep it may still reap the child itself (then there is no zombie to read).
+  await waitFor("the parent shell to exec sleep", () => {
+    try {
+      return readFileSync(`/proc/${parent.pid}/comm`, "utf8").trim() === "sleep";
+    } catch {
+      return false;
+    }
+  });
   const id = identify(pid);
   assert.ok(id, `the child ${pid} runs`);
   return id;
