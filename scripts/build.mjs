@@ -242,7 +242,12 @@ async function boot() {
     entryPoints: ["src/boot.ts"],
     write: false,
     minify: true,
-    banner: { js: "#!/usr/bin/env node" },
+    // The file's text, so the boot need not read it again (src/io/bundle-sections.ts): node compiles a CommonJS file as
+    // the body of a function, whose text is the file's. Only a sloppy statement reaches that function
+    // (`arguments.callee`): it comes first, and the boot itself runs in a function of its own, whose first statement is
+    // esbuild's "use strict".
+    banner: { js: "#!/usr/bin/env node\nvar __jlSource = arguments.callee.toString();\n(function () {" },
+    footer: { js: "})();" },
   });
   return out.outputFiles[0].text;
 }

@@ -5,8 +5,11 @@ import { basename } from "node:path";
 import { errorOutcome } from "./core/errors.js";
 import { bootBundle } from "./io/bundle-sections.js";
 
+/** The file's text as node read it, when the build's banner took it from node's module wrapper (scripts/build.mjs). */
+declare const __jlSource: unknown;
+
 try {
-  bootBundle(__filename, __dirname, module, require);
+  bootBundle(__filename, __dirname, module, require, typeof __jlSource === "string" ? __jlSource : null);
 } catch (err) {
   const { lines, exitCode } = errorOutcome(basename(__filename).replace(/\.c?js$/, ""), err);
   for (const line of lines) process.stderr.write(`${line}\n`);

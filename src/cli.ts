@@ -8,7 +8,8 @@ import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.j
 import { unparkAfterNodeStart } from "./core/node-startup-env.js";
 import { ANSWER_FD_ENV, OR_START_ENV, START_MARKER } from "./core/ssh-command.js";
 import { isWarmArgv, keeperJupyter, WARM_WAIT_MS, warmArgsFor } from "./core/warm-supervisor.js";
-import { NO_CACHE_SAVE } from "./core/code-cache.js";
+import { FAST_MAIN, NO_CACHE_SAVE } from "./core/code-cache.js";
+import { saveCodeCacheNow } from "./io/code-cache.js";
 import { flushed, lineWriter, progressWriter } from "./io/output.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
 
@@ -83,6 +84,8 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       // Not running: start it in this process (one node start less on jllocal's cold path); never exit 3 again.
       writeStdout(START_MARKER);
       startedHere = true;
+      // Status's own main-code cache holds status's functions only, not start's and the supervisor's run here next.
+      saveCodeCacheNow(FAST_MAIN);
       const startArgv = ["start", "--json", "--name", fast.name, ...orStart];
       if (answerFd !== null) return await startAndSuperviseHere(startArgv, answerFd);
       await warmUp(startArgv);

@@ -21,9 +21,23 @@ export const NO_CACHE_SAVE = Symbol.for("jlremote.code-cache.no-save");
 
 /**
  * On globalThis: the savers of the caches still unsaved, one per copy of io/code-cache.ts (the boot's, for the main
- * code, and the main code's, for the trees), so they can be written before the exit (io/young-generation.ts).
+ * code, and the main code's, for the trees), so they can be written before the exit (io/young-generation.ts); given a
+ * script name, a saver writes that script's cache only.
  */
 export const CACHE_SAVERS = Symbol.for("jlremote.code-cache.savers");
+
+/** The main code's cache for `status` and `url` (every jllocal connect, every script's poll): a file of its own. */
+export const FAST_MAIN = "main.fast";
+
+/**
+ * Which cache the bundle's main code compiles with for a command line (`argv`: the arguments after the script). V8's
+ * cache holds the functions compiled when it was made: one made by another command first (an `install`, a `start`)
+ * lacks status's, and status then compiled them on every run (~1.3 ms of its ~4 over `node -e 0`); one that grew with
+ * every command would cost status its deserialisation. So status and url keep their own, made by one of them.
+ */
+export function mainCacheName(argv: readonly string[]): string {
+  return argv[0] === "status" || argv[0] === "url" ? FAST_MAIN : "main";
+}
 
 /** The identity of the bundle file a cache was made from: a bundle edited or copied in place gets a new cache. */
 export interface BundleIdentity {

@@ -3,6 +3,7 @@
 // main code is compiled here with the V8 code cache of an earlier run (io/code-cache.ts), as each tree is when it is
 // first used.
 import { readFileSync } from "node:fs";
+import { mainCacheName } from "../core/code-cache.js";
 import { JlremoteError } from "../core/errors.js";
 import { compileTree } from "./code-cache.js";
 
@@ -15,24 +16,35 @@ const CLOSE = "\n//@jl:end";
  * A section of the bundle's text: its build hash and its body (each line's `//` taken off). Line comments: a copy cut
  * short anywhere still parses, so the boot runs and says the bundle is damaged.
  */
-function section(text: Buffer, file: string, name: string): { hash: string; body: string } {
+function section(text: string, file: string, name: string): { hash: string; body: string } {
   const at = text.indexOf(`${OPEN}${name} `);
-  const nl = at < 0 ? -1 : text.indexOf(10, at + OPEN.length);
+  const nl = at < 0 ? -1 : text.indexOf("\n", at + OPEN.length);
   const end = nl < 0 ? -1 : text.indexOf(CLOSE, nl);
   if (end < 0) throw new JlremoteError(`${file} has no section '${name}': the bundle is damaged; install it again`);
-  const head = text.toString("latin1", at + OPEN.length, nl);
-  return { hash: head.slice(name.length + 1), body: text.toString("latin1", nl + 3, end).replaceAll("\n//", "\n") };
+  const head = text.slice(at + OPEN.length, nl);
+  return { hash: head.slice(name.length + 1), body: text.slice(nl + 3, end).replaceAll("\n//", "\n") };
 }
 
 /**
  * Run the main section of the bundle `file` as the body of its CommonJS module (`mod`, `req`, `dir` are the module's
- * own). The main code gets `__jlSection(name)`: a packed tree's text, from the file as read now (a bundle replaced
- * later, by an upgrade, must not mix its trees with this code). A damaged file: JlremoteError (src/boot.ts says it).
+ * own). `source`: the file's text as node read it to run the boot (the boot's banner takes it from node's module
+ * wrapper, scripts/build.mjs), so the file is not read again (~0.5 ms of status); null, or a text without the main
+ * section: the file is read. The main code gets `__jlSection(name)`: a packed tree's text, from that same text (a
+ * bundle replaced later, by an upgrade, must not mix its trees with this code). Its code cache is the command's
+ * (core/code-cache.ts, `mainCacheName`; `argv`: the arguments after the script). A damaged file: JlremoteError
+ * (src/boot.ts says it).
  */
-export function bootBundle(file: string, dir: string, mod: { exports: unknown }, req: NodeJS.Require): void {
-  const text = readFileSync(file);
+export function bootBundle(
+  file: string,
+  dir: string,
+  mod: { exports: unknown },
+  req: NodeJS.Require,
+  source: string | null = null,
+  argv: readonly string[] = process.argv.slice(2),
+): void {
+  const text = source?.includes(`${OPEN}main `) ? source : readFileSync(file, "latin1");
   const main = section(text, file, "main");
   const wrapped = `(function (exports, require, module, __filename, __dirname, __jlSection) {${main.body}\n})`;
-  const run = compileTree("main", main.hash, wrapped, file, file) as (...args: unknown[]) => void;
+  const run = compileTree(mainCacheName(argv), main.hash, wrapped, file, file) as (...args: unknown[]) => void;
   run(mod.exports, req, mod, file, dir, (name: string) => section(text, file, name).body);
 }

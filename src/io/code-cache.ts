@@ -94,12 +94,15 @@ function writeCache(ctx: CodeCacheContext, key: CacheKey, data: Buffer): void {
   }
 }
 
-function saveAll(ctx: CodeCacheContext): void {
+/** Write the caches still owed (only `only`'s when given), and forget them. */
+function saveAll(ctx: CodeCacheContext, only?: string): void {
   // Told not to (core/code-cache.ts, NO_CACHE_SAVE): an unused warm supervisor's tree compiled but none of it ran (its
   // cache would hold none of the functions every later supervisor runs).
   if (process.env.JLREMOTE_CODE_CACHE === "0" || (globalThis as Record<symbol, unknown>)[NO_CACHE_SAVE] === true)
     return;
-  for (const { script, key } of unsaved.splice(0)) {
+  const due = unsaved.filter((u) => only === undefined || u.key.script === only);
+  unsaved.splice(0, unsaved.length, ...unsaved.filter((u) => !due.includes(u)));
+  for (const { script, key } of due) {
     try {
       const data = script.createCachedData();
       if (data.length > 0 && data.length <= MAX_CACHE_BYTES) writeCache(ctx, key, data);
@@ -115,9 +118,20 @@ function saveAll(ctx: CodeCacheContext): void {
  */
 export function saveCodeCachesNow(): void {
   const g = globalThis as Record<symbol, unknown>;
-  for (const save of ((g[CACHE_SAVERS] as (() => void)[] | undefined) ?? []).splice(0)) save();
+  for (const save of ((g[CACHE_SAVERS] as Saver[] | undefined) ?? []).splice(0)) save();
   g[NO_CACHE_SAVE] = true;
 }
+
+/**
+ * Write now the cache of the script `name` if this process owes it (the others stay owed): a status that goes on to
+ * start the instance (src/cli.ts) saves its main code's cache before start's and the supervisor's code runs in it.
+ */
+export function saveCodeCacheNow(name: string): void {
+  for (const save of ((globalThis as Record<symbol, unknown>)[CACHE_SAVERS] as Saver[] | undefined) ?? []) save(name);
+}
+
+/** A copy of this module's saver of the caches it owes (given a script name: only that one's). */
+type Saver = (only?: string) => void;
 
 /** The key of `script` in this process (this node, its flags). */
 function keyOf(ctx: CodeCacheContext, script: string): CacheKey {
@@ -151,7 +165,7 @@ function compileCached(ctx: CodeCacheContext | null, name: string, source: strin
     if (unsaved.length === 0) {
       process.once("exit", () => saveAll(ctx));
       const g = globalThis as Record<symbol, unknown>;
-      ((g[CACHE_SAVERS] ??= []) as (() => void)[]).push(() => saveAll(ctx));
+      ((g[CACHE_SAVERS] ??= []) as Saver[]).push((only) => saveAll(ctx, only));
     }
     unsaved.push({ script, key });
   }

@@ -18,7 +18,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, test } from "node:test";
 import { CLI, E2E_TIMEOUT_MS, sandbox, type Sandbox } from "../helpers/cli.js";
 import { debian, flavourArgs } from "../helpers/flavours.js";
-import { shortHash } from "../../src/core/code-cache.js";
+import { FAST_MAIN, shortHash } from "../../src/core/code-cache.js";
 import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 
 let sb: Sandbox;
@@ -213,6 +213,44 @@ test("a supervisor that ran Jupyter writes its caches before it caps its young g
     inos,
     "a supervisor's cache was rejected and written again",
   );
+});
+
+test("status and url keep a main-code cache of their own, which other commands leave alone", () => {
+  const status = () =>
+    spawnSync(process.execPath, [bundle, "status", "--json", "--name", "none"], { env: sb.env, encoding: "utf8" });
+  stopNone();
+  const main = caches(bundleDir).find((f) => f.startsWith("main-"));
+  assert.ok(main, caches(bundleDir).join());
+  const mainIno = statSync(join(bundleDir, main)).ino;
+  // A cache made by another command lacks status's functions: status makes its own (core/code-cache.ts).
+  assert.equal(status().status, 3);
+  const fast = caches(bundleDir).find((f) => f.startsWith(`${FAST_MAIN}-`));
+  assert.ok(fast, `status wrote no cache of its own: ${caches(bundleDir).join()}`);
+  const fastIno = statSync(join(bundleDir, fast)).ino;
+  assert.equal(status().status, 3);
+  stopNone();
+  assert.deepEqual(
+    [main, fast].map((f) => statSync(join(bundleDir, f)).ino),
+    [mainIno, fastIno],
+    "a main-code cache was written again",
+  );
+});
+
+test("the boot runs from the text node read: the bundle file is read once", () => {
+  // A preload that counts readFileSync calls on the bundle: node's CommonJS loader's, and any of the boot's own.
+  const hook = join(sb.dir, "count-reads.cjs");
+  writeFileSync(
+    hook,
+    `const fs = require("node:fs"); const read = fs.readFileSync; let n = 0;
+fs.readFileSync = function (p, ...rest) { if (p === ${JSON.stringify(bundle)}) n += 1; return read.call(this, p, ...rest); };
+process.on("exit", () => fs.writeSync(2, "bundle reads: " + n + "\\n"));\n`,
+  );
+  const r = spawnSync(process.execPath, ["-r", hook, bundle, "status", "--json", "--name", "none"], {
+    env: sb.env,
+    encoding: "utf8",
+  });
+  assert.equal(r.status, 3, r.stderr);
+  assert.equal(r.stderr, "bundle reads: 1\n");
 });
 
 test("a copy of the bundle cut short in its main code fails with one line and exit 1, no stack trace", () => {

@@ -58,3 +58,30 @@ test("a bundle cut short in its main section: a JlremoteError that names the fil
       err.message === `${file} has no section 'main': the bundle is damaged; install it again`,
   );
 });
+
+test("with the text node read (the boot's banner passes it), the file is not read again; a text without the main section is", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-bundle-"));
+  const cache = process.env.JLREMOTE_CODE_CACHE;
+  process.env.JLREMOTE_CODE_CACHE = "0";
+  t.after(() => {
+    if (cache === undefined) delete process.env.JLREMOTE_CODE_CACHE;
+    else process.env.JLREMOTE_CODE_CACHE = cache;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const file = join(dir, "x.cjs");
+  const bundle = (value: string) =>
+    `// boot${section("main", `module.exports.v = ${JSON.stringify(value)}; module.exports.t = __jlSection("t");`)}${section("t", value)}\n`;
+  writeFileSync(file, bundle("on disk"));
+  const run = (source: string | null) => {
+    const mod = { exports: {} as Record<string, unknown> };
+    bootBundle(file, dir, mod, createRequire(file), source);
+    return mod.exports;
+  };
+  // node's module wrapper around the text, as Function.prototype.toString gives it.
+  assert.deepEqual(run(`function (exports, require, module, __filename, __dirname) {\n${bundle("as read")}\n}`), {
+    v: "as read",
+    t: "as read",
+  });
+  assert.deepEqual(run("function () {}"), { v: "on disk", t: "on disk" });
+  assert.deepEqual(run(null), { v: "on disk", t: "on disk" });
+});

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { cacheFileName, cacheHeader, shortHash, trustedCacheFile } from "../../../src/core/code-cache.js";
+import {
+  cacheFileName,
+  cacheHeader,
+  FAST_MAIN,
+  mainCacheName,
+  shortHash,
+  trustedCacheFile,
+} from "../../../src/core/code-cache.js";
 
 const key = { build: "6e4a0c976a3e0cb0", script: "jlremote", nodeVersion: "v20.20.2", arch: "x64", execArgv: [] };
 
@@ -45,4 +52,20 @@ test("shortHash is FNV-1a 32-bit in hex", () => {
   assert.equal(shortHash(""), "811c9dc5");
   assert.equal(shortHash("a"), "e40c292c");
   assert.notEqual(shortHash("--single-threaded"), shortHash("--single-threadee"));
+});
+
+test("status and url compile the main code with a cache of their own; every other command line with the shared one", () => {
+  const rows: [string[], string][] = [
+    [["status", "--json", "--name", "a"], FAST_MAIN],
+    [["status"], FAST_MAIN],
+    [["url", "--name", "a"], FAST_MAIN],
+    [["stop", "--name", "a"], "main"],
+    [["start", "--json"], "main"],
+    [["run", "--warm"], "main"],
+    [["install", "--help"], "main"],
+    [["--version"], "main"],
+    [[], "main"],
+  ];
+  for (const [argv, want] of rows) assert.equal(mainCacheName(argv), want, argv.join(" "));
+  assert.notEqual(cacheFileName({ ...key, script: FAST_MAIN }), cacheFileName({ ...key, script: "main" }));
 });
