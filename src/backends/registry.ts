@@ -93,5 +93,7 @@ export function backendContext(ctx: CommandContext): BackendContext {
 
 /** inspect(), then at most one question to the backend's authority when the files cannot answer (a queued job). */
 export async function inspectSettled(ctx: CommandContext, name: string): Promise<InstanceView> {
-  return backendFor(ctx.env, name).settle(inspect(ctx.env, name, ctx.version), backendContext(ctx));
+  // One choice of backend (its job files and unit drop-in looked up once).
+  const backend = backendFor(ctx.env, name);
+  return backend.settle(inspectWith(backend, ctx.env, name, ctx.version), backendContext(ctx));
 }
