@@ -243,11 +243,11 @@ async function boot() {
     write: false,
     minify: true,
     // The file's text, so the boot need not read it again (src/io/bundle-sections.ts): node compiles a CommonJS file as
-    // the body of a function, whose text is the file's. Only a sloppy statement reaches that function
-    // (`arguments.callee`): it comes first, and the boot itself runs in a function of its own, whose first statement is
-    // esbuild's "use strict".
-    banner: { js: "#!/usr/bin/env node\nvar __jlSource = arguments.callee.toString();\n(function () {" },
-    footer: { js: "})();" },
+    // the body of a function, whose text is the file's. Only sloppy code reaches that function (`arguments.callee`,
+    // in the footer, at the file's top level); the boot runs in a function of its own, whose first statement is
+    // esbuild's "use strict", and gets the text as its parameter (no variable keeps it alive after the boot).
+    banner: { js: "#!/usr/bin/env node\n(function (__jlSource) {" },
+    footer: { js: "})(arguments.callee.toString());" },
   });
   return out.outputFiles[0].text;
 }

@@ -16,13 +16,16 @@ const CLOSE = "\n//@jl:end";
  * A section of the bundle's text: its build hash and its body (each line's `//` taken off). Line comments: a copy cut
  * short anywhere still parses, so the boot runs and says the bundle is damaged.
  */
-function section(text: string, file: string, name: string): { hash: string; body: string } {
+function section(text: string | Buffer, file: string, name: string): { hash: string; body: string } {
   const at = text.indexOf(`${OPEN}${name} `);
   const nl = at < 0 ? -1 : text.indexOf("\n", at + OPEN.length);
   const end = nl < 0 ? -1 : text.indexOf(CLOSE, nl);
   if (end < 0) throw new JlremoteError(`${file} has no section '${name}': the bundle is damaged; install it again`);
-  const head = text.slice(at + OPEN.length, nl);
-  return { hash: head.slice(name.length + 1), body: text.slice(nl + 3, end).replaceAll("\n//", "\n") };
+  const part = (from: number, to: number) =>
+    typeof text === "string" ? text.slice(from, to) : text.toString("latin1", from, to);
+  // The hash outlives the boot (a cache's key): a copy, not a slice that would keep the whole text alive.
+  const hash = Buffer.from(part(at + OPEN.length + name.length + 1, nl), "latin1").toString("latin1");
+  return { hash, body: part(nl + 3, end).replaceAll("\n//", "\n") };
 }
 
 /**
@@ -42,9 +45,14 @@ export function bootBundle(
   source: string | null = null,
   argv: readonly string[] = process.argv.slice(2),
 ): void {
-  const text = source?.includes(`${OPEN}main `) ? source : readFileSync(file, "latin1");
+  let text: string | Buffer = source?.includes(`${OPEN}main `) ? source : readFileSync(file);
   const main = section(text, file, "main");
   const wrapped = `(function (exports, require, module, __filename, __dirname, __jlSection) {${main.body}\n})`;
   const run = compileTree(mainCacheName(argv), main.hash, wrapped, file, file) as (...args: unknown[]) => void;
-  run(mod.exports, req, mod, file, dir, (name: string) => section(text, file, name).body);
+  run(mod.exports, req, mod, file, dir, (name: string) => {
+    // A process that loads a tree may live long (a supervisor): its text moves out of V8's heap, whose collections
+    // are sized by what it holds (figure 9: the idle supervisor's growth); `status` loads none and keeps the string.
+    if (typeof text === "string") text = Buffer.from(text, "latin1");
+    return section(text, file, name).body;
+  });
 }
