@@ -67,7 +67,7 @@ export async function main(argv0: string[]): Promise<ExitCode> {
       ctx.cwd = go.cwd;
       ctx.earlyKeeper = earlyKeeper;
       argv = go.argv;
-    } else if (isSupervisorNode(process.execArgv)) {
+    } else if (argv[0] === "run" && isSupervisorNode(process.execArgv)) {
       // A batch job's or a unit's supervisor: as above, the tree unpacks on the thread pool while its keeper's Python
       // is started (else the main thread unpacked it, ~8-10 ms, after the keeper's spawn).
       const unpacked = (await import("./cli-commands.js")).prefetchTree();

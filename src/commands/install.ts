@@ -12,6 +12,7 @@ import {
 } from "../io/launcher-file.js";
 import { homeDir } from "../io/paths.js";
 import { nonInteractivePath } from "../io/ssh-shell.js";
+import { SUPERVISOR_NODE_FLAGS } from "../io/supervisor-argv.js";
 import type { CommandContext } from "../context.js";
 
 /** install/uninstall flags. */
@@ -46,7 +47,7 @@ export async function installCommand(flags: InstallFlags, ctx: CommandContext): 
     );
   }
   try {
-    writeLauncherFile(file, renderLauncher(target, ctx.version));
+    writeLauncherFile(file, renderLauncher(target, ctx.version, SUPERVISOR_NODE_FLAGS));
   } catch (err) {
     throw new JlremoteError(
       `cannot write ${file}: ${(err as Error).message}; choose a writable --bin-dir`,

@@ -1,5 +1,6 @@
 // The `jlremote` launcher script that `jlremote install` writes: its text, how to recognise it, and PATH advice.
 import { isDeployableVersion, launcherVersionLine } from "./remote-lookup.js";
+import { ANSWER_FD_ENV } from "./ssh-command.js";
 
 /** The second line of every launcher; how install/uninstall/doctor recognise one of ours. */
 const LAUNCHER_MARKER = "# jlremote launcher: written by `jlremote install`, removed by `jlremote uninstall`.";
@@ -20,10 +21,24 @@ function unquote(quoted: string): string {
 }
 
 /**
- * The launcher's text: a POSIX sh script that execs node with the bundle by absolute path, passing "$@"; `version`
- * (the bundle's) on its third line when it is a plain version word.
+ * The launcher line that starts node with `flags` (a supervisor's node flags) on jllocal's cold path, whose answer fd
+ * the environment names: that process may go on as the instance's supervisor (src/io/supervise-here.ts), and without
+ * them its RSS grew ~11 MB over figure 9's loop instead of ~3.5. Uses the launcher's `$node` and `$bundle`.
  */
-export function renderLauncher(t: LauncherTarget, version: string | null = null): string {
+export function hereNodeFlagsLine(flags: readonly string[]): string {
+  return `if [ -n "\${${ANSWER_FD_ENV}-}" ]; then exec "$node" ${flags.map(quote).join(" ")} "$bundle" "$@"; fi`;
+}
+
+/**
+ * The launcher's text: a POSIX sh script that execs node with the bundle by absolute path, passing "$@"; `version`
+ * (the bundle's) on its third line when it is a plain version word; `hereFlags` for jllocal's cold path
+ * (hereNodeFlagsLine) when given.
+ */
+export function renderLauncher(
+  t: LauncherTarget,
+  version: string | null = null,
+  hereFlags: readonly string[] = [],
+): string {
   return [
     "#!/bin/sh",
     LAUNCHER_MARKER,
@@ -35,6 +50,7 @@ export function renderLauncher(t: LauncherTarget, version: string | null = null)
     '  echo "jlremote: this launcher ($0) runs $node $bundle, which is gone; install jlremote again and run \\`jlremote install\\`" >&2',
     "  exit 127",
     "fi",
+    ...(hereFlags.length > 0 ? [hereNodeFlagsLine(hereFlags)] : []),
     'exec "$node" "$bundle" "$@"',
     "",
   ].join("\n");

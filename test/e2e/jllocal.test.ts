@@ -1,6 +1,7 @@
 // jllocal end to end: a real sshd on 127.0.0.1, this machine as the "remote" with the built jlremote and each Jupyter
 // of the flavour matrix (chosen by the remote's config file), and a real browser on JupyterLab through the tunnel.
 import assert from "node:assert/strict";
+import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -211,7 +212,10 @@ for (const f of flavours) {
       const stateFile = join(remoteState, "jlremote", "default", "state.json");
       const supervisorPid = (JSON.parse(readFileSync(stateFile, "utf8")) as { supervisor: { pid: number } }).supervisor
         .pid;
-      assert.match(readFileSync(`/proc/${supervisorPid}/cmdline`, "utf8"), /\0status\0--json\0--name\0default\0/);
+      const cmdline = readFileSync(`/proc/${supervisorPid}/cmdline`, "utf8").split("\0");
+      assert.deepEqual(cmdline.slice(-5), ["status", "--json", "--name", "default", ""]);
+      // A supervisor's node flags (the launcher's line for the cold path): its RSS stays put (figure 9).
+      assert.deepEqual(cmdline.slice(1, 1 + SUPERVISOR_NODE_FLAGS.length), [...SUPERVISOR_NODE_FLAGS]);
       await waitFor(
         "the cold path's ssh command to end",
         () => processesMentioning("JLREMOTE_OR_START").length === 0,

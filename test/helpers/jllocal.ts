@@ -4,7 +4,9 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFil
 import { join, resolve } from "node:path";
 import { alive, CLI, killPid, killRecorded, sandbox, startTime, waitFor, type RunResult, type Sandbox } from "./cli.js";
 import { startSshd, type Sshd } from "./sshd.js";
+import { hereNodeFlagsLine } from "../../src/core/launcher.js";
 import { launcherVersionLine } from "../../src/core/remote-lookup.js";
+import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 
 /** The built jllocal under test. */
 export const JLLOCAL = resolve(import.meta.dirname, "../../dist/jllocal.cjs");
@@ -139,11 +141,21 @@ export async function startRemoteHost(
   mkdirSync(join(home, "work"));
   mkdirSync(join(home, "jc"));
   const launcher = join(home, ".local", "bin", "jlremote");
-  // With its version line, as `jlremote install` writes it: jllocal's cold path then runs in the background and the
-  // supervisor of a start stays in the remote status process (src/core/ssh-command.ts).
+  // With its version line and its node flags for the cold path, as `jlremote install` writes them: jllocal's cold path
+  // then runs in the background and the supervisor of a start stays in the remote status process, with a
+  // supervisor's node flags (src/core/ssh-command.ts, src/core/launcher.ts).
   writeFileSync(
     launcher,
-    `#!/bin/sh\n${launcherVersionLine(packageVersion())}\ncd "$HOME/work" || exit 1\nexec ${process.execPath} ${CLI} "$@"\n`,
+    [
+      "#!/bin/sh",
+      launcherVersionLine(packageVersion()),
+      'cd "$HOME/work" || exit 1',
+      `node=${process.execPath}`,
+      `bundle=${CLI}`,
+      hereNodeFlagsLine(SUPERVISOR_NODE_FLAGS),
+      'exec "$node" "$bundle" "$@"',
+      "",
+    ].join("\n"),
   );
   chmodSync(launcher, 0o755);
   if (config !== undefined) {

@@ -12,6 +12,7 @@ import {
   pathAdvice,
   renderLauncher,
 } from "../../../src/core/launcher.js";
+import { ANSWER_FD_ENV } from "../../../src/core/ssh-command.js";
 import { launcherVersionLine } from "../../../src/core/remote-lookup.js";
 
 test("a rendered launcher is parsed back to the same node and bundle, whatever characters the paths hold", () => {
@@ -124,4 +125,25 @@ test("install's reach line says whether plain ssh runs this launcher, another on
   );
   const other = describeReach({ ...base, file: "/opt/bin/jlremote", dir: "/opt/bin", firstOnPath: null });
   assert.match(other, /use `ssh HOST \/opt\/bin\/jlremote \.\.\.` \(jllocal needs --remote-cmd \/opt\/bin\/jlremote/);
+});
+
+test("on jllocal's cold path (its answer fd in the environment) the launcher gives node the supervisor's flags", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jlr-launcher-"));
+  try {
+    const bundle = join(dir, "j.cjs");
+    writeFileSync(bundle, "");
+    const file = join(dir, "jlremote");
+    // /bin/echo stands in for node: it prints the argv the launcher passes.
+    writeFileSync(file, renderLauncher({ node: "/bin/echo", bundle }, "1.0.0", ["--single-threaded-gc", "--x=a b"]));
+    chmodSync(file, 0o755);
+    const cold = spawnSync(file, ["status", "--json"], { env: { [ANSWER_FD_ENV]: "3" }, encoding: "utf8" });
+    assert.equal(cold.stdout, `--single-threaded-gc --x=a b ${bundle} status --json\n`);
+    for (const env of [{}, { [ANSWER_FD_ENV]: "" }]) {
+      const plain = spawnSync(file, ["status", "--json"], { env, encoding: "utf8" });
+      assert.equal(plain.stdout, `${bundle} status --json\n`);
+    }
+    assert.doesNotMatch(renderLauncher({ node: "/n", bundle: "/b" }), new RegExp(ANSWER_FD_ENV));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
