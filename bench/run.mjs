@@ -15,7 +15,7 @@ import { slurmBenchSkip, slurmStart } from "./figures/slurm.mjs";
 import { CLI } from "./lib/jlremote.mjs";
 import { JLLOCAL } from "./lib/laptop.mjs";
 import { makeSandbox } from "./lib/sandbox.mjs";
-import { supervisorSoak } from "./figures/soak.mjs";
+import { hereSoak, supervisorSoak } from "./figures/soak.mjs";
 import { labPageLoad, labUiBenchSkip } from "./figures/lab-ui.mjs";
 import { selfDeploy } from "./figures/deploy.mjs";
 import { renderTable } from "./table.mjs";
@@ -66,7 +66,7 @@ const plan = [
   [
     "9",
     `supervisor soak (${Number(opt.soak).toLocaleString("en")} loop turns)`,
-    () => supervisorSoak(sb, Number(opt.soak)),
+    async () => [...(await supervisorSoak(sb, Number(opt.soak))), ...(await hereSoak(sb, Number(opt.soak)))],
   ],
   [
     "10",

@@ -1,18 +1,18 @@
 // Figure 9: the idle supervisor's RSS after a long run, accelerated: health probes at their minimum interval (0.1 s)
-// and the watch loop turning every 1 ms (JLREMOTE_BENCH_TICK_MS), until it logged ≥ `iterations` turns.
+// and the watch loop turning every 1 ms (JLREMOTE_BENCH_TICK_MS), until it logged ≥ `iterations` turns. 9 soaks
+// `start`'s supervisor; 9b the one jllocal's cold path runs in the remote status process.
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { expectOk } from "../lib/timing.mjs";
-import { run, state, stop } from "../lib/jlremote.mjs";
+import { expectOk, timed } from "../lib/timing.mjs";
+import { CLI, run, state, stop } from "../lib/jlremote.mjs";
 import { rssMb, sleep } from "../lib/proc.mjs";
 
-const NAME = "bench-soak";
-
-/** The highest iteration count the supervisor logged so far. */
-function iterations(sb) {
+/** The highest iteration count the supervisor of instance `name` logged so far. */
+function iterations(sb, name) {
   let text = "";
   try {
-    text = readFileSync(join(sb.env.XDG_STATE_HOME, "jlremote", NAME, "supervisor.log"), "utf8");
+    text = readFileSync(join(sb.env.XDG_STATE_HOME, "jlremote", name, "supervisor.log"), "utf8");
   } catch {
     return 0;
   }
@@ -20,49 +20,94 @@ function iterations(sb) {
   return all.length === 0 ? 0 : Math.max(...all);
 }
 
-/** Start a supervisor with the bench tick, note its RSS, wait for `iterations` loop turns, note its RSS again. */
-export async function supervisorSoak(sb, target = 100_000, timeoutS = 300) {
-  const env = { ...sb.env, JLREMOTE_BENCH_TICK_MS: "1" };
-  const args = [
-    "start",
-    "--app",
-    "server",
-    "--name",
-    NAME,
-    "--root-dir",
-    sb.rootDir,
-    "--health-interval",
-    "0.1",
-    "--json",
-  ];
-  const r = expectOk(await run({ ...sb, env }, args), "jlremote start (soak)");
-  const pid = JSON.parse(r.stdout).supervisorPid;
+/** The options both soaks start their instance with. */
+const soakStartArgs = (sb) => ["--app", "server", "--root-dir", sb.rootDir, "--health-interval", "0.1"];
+
+/** Note the supervisor's RSS now, wait for `target` loop turns, note it again, stop the instance: figure 9's row. */
+async function soakRow(sb, { id, name, pid, what, target, timeoutS }) {
   const t0 = Date.now();
   const rss0 = rssMb(pid);
   let peak = rss0;
-  while (iterations(sb) < target) {
+  while (iterations(sb, name) < target) {
     if (Date.now() - t0 > timeoutS * 1000)
-      throw new Error(`only ${iterations(sb)} loop iterations after ${timeoutS} s`);
+      throw new Error(`only ${iterations(sb, name)} loop iterations after ${timeoutS} s`);
     const now = rssMb(pid);
     if (now === null) throw new Error(`the supervisor (pid ${pid}) died during the soak`);
     peak = Math.max(peak, now);
     await sleep(500);
   }
   const rss1 = rssMb(pid);
-  const turns = iterations(sb);
+  const turns = iterations(sb, name);
   const seconds = (Date.now() - t0) / 1000;
-  if (state(sb, NAME).state !== "running") throw new Error("the soaked instance is no longer running");
-  await stop(sb, NAME);
+  if (state(sb, name).state !== "running") throw new Error("the soaked instance is no longer running");
+  await stop(sb, name);
+  return {
+    id,
+    figure: `${what}: RSS growth over ${turns.toLocaleString("en")} watch-loop turns (${seconds.toFixed(0)} s; probes every 0.1 s); A = after, B = right after start`,
+    a: rss1,
+    b: rss0,
+    value: rss1 - rss0,
+    target: 5,
+    unit: "MB",
+    samples: { rssStart: rss0, rssEnd: rss1, rssPeak: peak, iterations: turns, seconds },
+  };
+}
+
+/** Figure 9: `jlremote start` with the bench tick, then its supervisor's RSS over `target` loop turns. */
+export async function supervisorSoak(sb, target = 100_000, timeoutS = 300) {
+  const name = "bench-soak";
+  const env = { ...sb.env, JLREMOTE_BENCH_TICK_MS: "1" };
+  const r = expectOk(
+    await run({ ...sb, env }, ["start", "--name", name, ...soakStartArgs(sb), "--json"]),
+    "jlremote start (soak)",
+  );
+  const pid = JSON.parse(r.stdout).supervisorPid;
+  return [await soakRow(sb, { id: "9", name, pid, what: "idle supervisor", target, timeoutS })];
+}
+
+/**
+ * Figure 9b: the supervisor jllocal's cold path leaves in the remote status process, started as its line starts it:
+ * the launcher `jlremote install` writes, run with `JLREMOTE_OR_START` and an answer fd 3 (the line's shell pipe; a
+ * socket here), which gets the exit code while the process goes on supervising.
+ */
+export async function hereSoak(sb, target = 100_000, timeoutS = 300) {
+  const name = "bench-soak-here";
+  const bin = join(sb.dir, "bin-9b");
+  expectOk(await timed([process.execPath, CLI, "install", "--bin-dir", bin], { env: sb.env }), "jlremote install (9b)");
+  const env = {
+    ...sb.env,
+    JLREMOTE_BENCH_TICK_MS: "1",
+    JLREMOTE_OR_START: JSON.stringify(soakStartArgs(sb)),
+    JLREMOTE_ANSWER_FD: "3",
+  };
+  const child = spawn(join(bin, "jlremote"), ["status", "--json", "--name", name], {
+    env,
+    cwd: sb.rootDir,
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
+  });
+  sb.inflight.add(child.pid);
+  const read = (stream) =>
+    new Promise((resolve) => {
+      let text = "";
+      stream.on("data", (d) => {
+        text += d;
+      });
+      stream.on("close", () => resolve(text));
+    });
+  const [stdout, stderr, code] = await Promise.all([read(child.stdout), read(child.stderr), read(child.stdio[3])]);
+  sb.inflight.delete(child.pid);
+  if (code.trim() !== "0") throw new Error(`the status that starts (9b) answered '${code.trim()}': ${stderr.trim()}`);
+  const st = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
+  if (st.state !== "running" || st.supervisorPid !== child.pid)
+    throw new Error(`9b: the supervisor (${st.supervisorPid}) is not the status process (${child.pid})`);
   return [
-    {
-      id: "9",
-      figure: `idle supervisor: RSS growth over ${turns.toLocaleString("en")} watch-loop turns (${seconds.toFixed(0)} s; probes every 0.1 s); A = after, B = right after start`,
-      a: rss1,
-      b: rss0,
-      value: rss1 - rss0,
-      target: 5,
-      unit: "MB",
-      samples: { rssStart: rss0, rssEnd: rss1, rssPeak: peak, iterations: turns, seconds },
-    },
+    await soakRow(sb, {
+      id: "9b",
+      name,
+      pid: child.pid,
+      what: "idle supervisor in jllocal's status process",
+      target,
+      timeoutS,
+    }),
   ];
 }
