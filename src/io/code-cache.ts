@@ -43,6 +43,8 @@ function cacheDirs(bundleDir: string, env: Record<string, string | undefined>): 
 
 /** Scripts compiled without a usable cache this run: written at exit, or earlier by saveCodeCachesNow. */
 const unsaved: { script: Script; key: CacheKey }[] = [];
+/** This copy's saver is on the exit event and in CACHE_SAVERS (once, though `unsaved` may empty before the exit). */
+let saverRegistered = false;
 
 /** A trusted cache's V8 data for `key`, or undefined (absent, foreign, for another bundle, unreadable). */
 function readCache(ctx: CodeCacheContext, key: CacheKey): Buffer | undefined {
@@ -162,7 +164,8 @@ function compileCached(ctx: CodeCacheContext | null, name: string, source: strin
   const cachedData = readCache(ctx, key);
   const script = new Script(source, { filename, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) {
-    if (unsaved.length === 0) {
+    if (!saverRegistered) {
+      saverRegistered = true;
       process.once("exit", () => saveAll(ctx));
       const g = globalThis as Record<symbol, unknown>;
       ((g[CACHE_SAVERS] ??= []) as Saver[]).push((only) => saveAll(ctx, only));
