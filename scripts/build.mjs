@@ -247,7 +247,8 @@ async function boot() {
     // in the footer, at the file's top level); the boot runs in a function of its own, whose first statement is
     // esbuild's "use strict", and gets the text as its parameter (no variable keeps it alive after the boot).
     banner: { js: "#!/usr/bin/env node\n(function (__jlSource) {" },
-    footer: { js: "})(arguments.callee.toString());" },
+    // A node that ran the file otherwise than as a sloppy function (no `arguments` there) gives null: the boot reads it.
+    footer: { js: '})(typeof arguments === "object" ? String(arguments.callee) : null);' },
   });
   return out.outputFiles[0].text;
 }
