@@ -44,25 +44,42 @@ test("files not written by install are not taken for a launcher", () => {
   assert.equal(parseLauncher(ours.replace(/^bundle=.*$/m, "")), null);
 });
 
-test("the launcher execs node with the bundle and every argument intact, and exits 127 with a hint when a target is gone", () => {
+/**
+ * In a temp dir: a bundle file named `bundleName` and the launcher `render` writes for it, with /bin/echo standing in
+ * for node (it prints the argv the launcher passes); `check` gets both paths; the dir is removed after.
+ */
+function withEchoLauncher(
+  bundleName: string,
+  render: (t: { node: string; bundle: string }) => string,
+  check: (file: string, bundle: string) => void,
+): void {
   const dir = mkdtempSync(join(tmpdir(), "jlr-launcher-"));
   try {
-    const bundle = join(dir, "it's a bundle.mjs");
+    const bundle = join(dir, bundleName);
     writeFileSync(bundle, "");
     const file = join(dir, "jlremote");
-    // /bin/echo stands in for node: it prints the argv the launcher passes.
-    writeFileSync(file, renderLauncher({ node: "/bin/echo", bundle }));
+    writeFileSync(file, render({ node: "/bin/echo", bundle }));
     chmodSync(file, 0o755);
-    const r = spawnSync(file, ["status", "--json", "a b", "$HOME", "*"], { env: {}, encoding: "utf8" });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(r.stdout, `${bundle} status --json a b $HOME *\n`);
-    rmSync(bundle);
-    const gone = spawnSync(file, ["status"], { env: {}, encoding: "utf8" });
-    assert.equal(gone.status, 127);
-    assert.match(gone.stderr, /which is gone; install jlremote again and run `jlremote install`/);
+    check(file, bundle);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+test("the launcher execs node with the bundle and every argument intact, and exits 127 with a hint when a target is gone", () => {
+  withEchoLauncher(
+    "it's a bundle.mjs",
+    (t) => renderLauncher(t),
+    (file, bundle) => {
+      const r = spawnSync(file, ["status", "--json", "a b", "$HOME", "*"], { env: {}, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      assert.equal(r.stdout, `${bundle} status --json a b $HOME *\n`);
+      rmSync(bundle);
+      const gone = spawnSync(file, ["status"], { env: {}, encoding: "utf8" });
+      assert.equal(gone.status, 127);
+      assert.match(gone.stderr, /which is gone; install jlremote again and run `jlremote install`/);
+    },
+  );
 });
 
 test("bundles in temp dirs and npx's cache count as temporary; others do not", () => {
@@ -128,22 +145,18 @@ test("install's reach line says whether plain ssh runs this launcher, another on
 });
 
 test("on jllocal's cold path (its answer fd in the environment) the launcher gives node the supervisor's flags", () => {
-  const dir = mkdtempSync(join(tmpdir(), "jlr-launcher-"));
-  try {
-    const bundle = join(dir, "j.cjs");
-    writeFileSync(bundle, "");
-    const file = join(dir, "jlremote");
-    // /bin/echo stands in for node: it prints the argv the launcher passes.
-    writeFileSync(file, renderLauncher({ node: "/bin/echo", bundle }, "1.0.0", ["--single-threaded-gc", "--x=a b"]));
-    chmodSync(file, 0o755);
-    const cold = spawnSync(file, ["status", "--json"], { env: { [ANSWER_FD_ENV]: "3" }, encoding: "utf8" });
-    assert.equal(cold.stdout, `--single-threaded-gc --x=a b ${bundle} status --json\n`);
-    for (const env of [{}, { [ANSWER_FD_ENV]: "" }]) {
-      const plain = spawnSync(file, ["status", "--json"], { env, encoding: "utf8" });
-      assert.equal(plain.stdout, `${bundle} status --json\n`);
-    }
-    assert.doesNotMatch(renderLauncher({ node: "/n", bundle: "/b" }), new RegExp(ANSWER_FD_ENV));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const flags = ["--single-threaded-gc", "--x=a b"];
+  withEchoLauncher(
+    "j.cjs",
+    (t) => renderLauncher(t, "1.0.0", flags),
+    (file, bundle) => {
+      const cold = spawnSync(file, ["status", "--json"], { env: { [ANSWER_FD_ENV]: "3" }, encoding: "utf8" });
+      assert.equal(cold.stdout, `--single-threaded-gc --x=a b ${bundle} status --json\n`);
+      for (const env of [{}, { [ANSWER_FD_ENV]: "" }]) {
+        const plain = spawnSync(file, ["status", "--json"], { env, encoding: "utf8" });
+        assert.equal(plain.stdout, `${bundle} status --json\n`);
+      }
+    },
+  );
+  assert.doesNotMatch(renderLauncher({ node: "/n", bundle: "/b" }), new RegExp(ANSWER_FD_ENV));
 });
