@@ -85,7 +85,8 @@ export async function hereSoak(sb, target = 100_000, timeoutS = 300) {
     cwd: sb.rootDir,
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
-  sb.inflight.add(child.pid);
+  // Killed at the sandbox's cleanup (by PID and start time) whatever happens: it may be left supervising.
+  sb.remember(child.pid);
   const read = (stream) =>
     new Promise((resolve) => {
       let text = "";
@@ -94,8 +95,12 @@ export async function hereSoak(sb, target = 100_000, timeoutS = 300) {
       });
       stream.on("close", () => resolve(text));
     });
-  const [stdout, stderr, code] = await Promise.all([read(child.stdout), read(child.stderr), read(child.stdio[3])]);
-  sb.inflight.delete(child.pid);
+  let timer;
+  const answered = Promise.all([read(child.stdout), read(child.stderr), read(child.stdio[3])]);
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error("9b: no answer on fd 3 within 120 s")), 120_000);
+  });
+  const [stdout, stderr, code] = await Promise.race([answered, late]).finally(() => clearTimeout(timer));
   if (code.trim() !== "0") throw new Error(`the status that starts (9b) answered '${code.trim()}': ${stderr.trim()}`);
   const st = JSON.parse(stdout.trim().split("\n").pop() ?? "{}");
   if (st.state !== "running" || st.supervisorPid !== child.pid)

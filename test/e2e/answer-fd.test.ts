@@ -6,7 +6,8 @@ import { spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { CLI, E2E_TIMEOUT_MS, sandbox } from "../helpers/cli.js";
+import { CLI, E2E_TIMEOUT_MS, runCli, sandbox } from "../helpers/cli.js";
+import { debian, flavourArgs } from "../helpers/flavours.js";
 
 /** Run `status --json` with the answer variable and `fd3` as its fd 3; its exit code and what came on a piped fd 3. */
 function statusWithFd3(env: Record<string, string>, fd3: "pipe" | number): Promise<{ code: number; fd3: string }> {
@@ -41,4 +42,33 @@ test("the answer fd gets the exit code on a pipe, and a file on fd 3 is not writ
     closeSync(fd);
   }
   assert.equal(readFileSync(file, "utf8"), "untouched\n");
+});
+
+test("a status that starts the instance answers on a socket fd 3 and goes on supervising; no child keeps fd 3 open", {
+  timeout: E2E_TIMEOUT_MS,
+}, async (t) => {
+  const sb = sandbox();
+  t.after(() => sb.cleanup());
+  const child = spawn(process.execPath, [CLI, "status", "--json", "--name", "fd3"], {
+    env: { ...sb.env, JLREMOTE_ANSWER_FD: "3", JLREMOTE_OR_START: JSON.stringify(flavourArgs(debian)) },
+    stdio: ["ignore", "pipe", "ignore", "pipe"],
+  });
+  let out = "";
+  child.stdout?.on("data", (b: Buffer) => {
+    out += b.toString("utf8");
+  });
+  let answer = "";
+  child.stdio[3]?.on("data", (b: Buffer) => {
+    answer += b.toString("utf8");
+  });
+  // fd 3 closes for its reader only when no process holds it any more: not the keeper, not Jupyter.
+  await new Promise((resolve) => child.stdio[3]?.on("close", resolve));
+  assert.equal(answer, "0\n");
+  const st = JSON.parse(out.trim().split("\n").pop() ?? "{}") as { state: string; supervisorPid: number };
+  assert.equal(st.state, "running");
+  assert.equal(st.supervisorPid, child.pid, "the supervisor runs in the status process");
+  assert.equal(child.exitCode, null, "it goes on supervising");
+  const stopped = await runCli(["stop", "--name", "fd3"], sb.env);
+  assert.equal(stopped.code, 0, stopped.stderr);
+  if (child.exitCode === null) await new Promise((resolve) => child.on("exit", resolve));
 });

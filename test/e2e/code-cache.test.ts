@@ -216,8 +216,11 @@ test("a supervisor that ran Jupyter writes its caches before it caps its young g
 });
 
 test("status and url keep a main-code cache of their own, which other commands leave alone", () => {
-  const status = () =>
-    spawnSync(process.execPath, [bundle, "status", "--json", "--name", "none"], { env: sb.env, encoding: "utf8" });
+  const status = (command = "status") =>
+    spawnSync(process.execPath, [bundle, command, ...(command === "status" ? ["--json"] : []), "--name", "none"], {
+      env: sb.env,
+      encoding: "utf8",
+    });
   stopNone();
   const main = caches(bundleDir).find((f) => f.startsWith("main-"));
   assert.ok(main, caches(bundleDir).join());
@@ -228,7 +231,15 @@ test("status and url keep a main-code cache of their own, which other commands l
   assert.ok(fast, `status wrote no cache of its own: ${caches(bundleDir).join()}`);
   const fastIno = statSync(join(bundleDir, fast)).ino;
   assert.equal(status().status, 3);
+  // url compiles with the same cache (it is on the same fast path), and stop with the shared one.
+  assert.equal(status("url").status, 3);
   stopNone();
+  assert.deepEqual(
+    caches(bundleDir)
+      .filter((f) => f.startsWith("main"))
+      .sort(),
+    [main, fast].sort(),
+  );
   assert.deepEqual(
     [main, fast].map((f) => statSync(join(bundleDir, f)).ino),
     [mainIno, fastIno],

@@ -1,7 +1,6 @@
 // jllocal end to end: a real sshd on 127.0.0.1, this machine as the "remote" with the built jlremote and each Jupyter
 // of the flavour matrix (chosen by the remote's config file), and a real browser on JupyterLab through the tunnel.
 import assert from "node:assert/strict";
-import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 import { spawn, spawnSync } from "node:child_process";
 import {
   chmodSync,
@@ -17,6 +16,7 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { SUPERVISOR_NODE_FLAGS } from "../../src/io/supervisor-argv.js";
 import { flavours } from "../helpers/flavours.js";
 import { runNotebookInBrowser } from "../helpers/browser.js";
 import {
