@@ -5,7 +5,7 @@
 export interface CacheKey {
   /** The build's hash of the tree's packed code (scripts/build.mjs). */
   build: string;
-  /** The bundle's main code ("main") or an embedded tree: "cli-commands", "lazy", "jllocal-commands", "connect-fresh". */
+  /** The bundle's main code ("main") or an embedded tree: "cli-commands", "jllocal-commands", "connect-fresh". */
   script: string;
   nodeVersion: string;
   arch: string;

@@ -52,7 +52,7 @@ const mainAndTree = (dir: string, tree: string) =>
 
 test("the first run writes the caches beside the bundle (not writable by others) and the next run keeps them", () => {
   stopNone();
-  const names = mainAndTree(bundleDir, "lazy");
+  const names = mainAndTree(bundleDir, "cli-commands");
   // One of the main code (src/io/bundle-sections.ts), one of the packed tree `stop` loads.
   for (const name of names) assert.ok(name, `a cache is missing beside the bundle: ${caches(bundleDir).join(", ")}`);
   const files = names.map((n) => join(bundleDir, n as string));
@@ -70,7 +70,7 @@ test("the first run writes the caches beside the bundle (not writable by others)
 test("a cache others could write, or another user's, is not loaded but replaced by our own", () => {
   stopNone();
   // The main code's cache (read by the bundle's boot) and the tree's (read when the tree loads).
-  const names = mainAndTree(bundleDir, "lazy");
+  const names = mainAndTree(bundleDir, "cli-commands");
   for (const name of names) {
     assert.ok(name);
     const file = join(bundleDir, name);
