@@ -1,5 +1,4 @@
 // Where jlremote keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/<name>/.
-import { homedir } from "node:os";
 import { statSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { usageError } from "../core/errors.js";
@@ -14,9 +13,12 @@ export interface InstancePaths {
   jupyterLogFile: string;
 }
 
-/** The user's home: HOME from the given environment, else the password database's. */
+/**
+ * The user's home: HOME from the given environment, else the password database's (node:os, loaded only then: ~0.15 ms
+ * of every status, figure 1a).
+ */
 export function homeDir(env: Record<string, string | undefined>): string {
-  return env.HOME || homedir();
+  return env.HOME || process.getBuiltinModule("node:os").homedir();
 }
 
 /** An XDG base directory: the variable when it is absolute (the spec ignores relative ones), else ~/fallback. */

@@ -1,7 +1,6 @@
 // Process identity from /proc: a PID is ours only if host, boot id and start time match and it is no zombie.
 import { readFileSync } from "node:fs";
 import { readSmallFile } from "./proc-read.js";
-import { hostname } from "node:os";
 import type { ProcessIdentity } from "../core/types.js";
 
 /** Parsed fields of /proc/PID/stat that we use. */
@@ -56,9 +55,18 @@ export function bootId(): string {
   return cachedBootId;
 }
 
-/** This host's name as recorded in state files. */
+/**
+ * This host's name as recorded in state files: the kernel's (uname's nodename, as node:os gives it), read from /proc
+ * without loading node:os (~0.15 ms of every status, figure 1a); node:os where /proc does not answer.
+ */
 export function hostName(): string {
-  return hostname();
+  try {
+    const name = readFileSync("/proc/sys/kernel/hostname", "utf8").trim();
+    if (name !== "") return name;
+  } catch {
+    // No procfs here: node's own call.
+  }
+  return process.getBuiltinModule("node:os").hostname();
 }
 
 /** The identity of a live process on this host, or null if it is gone. */

@@ -1,6 +1,6 @@
 // The unit files `service install` writes under ${XDG_CONFIG_HOME:-~/.config}/systemd/user/, and the cheap check
 // `status` uses to tell a systemd-managed instance (one file read, no systemctl).
-import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-file.js";
 import { dirname, join } from "node:path";
 import { parseConditionHost, unitName } from "../core/systemd-unit.js";
@@ -37,7 +37,10 @@ export function servicePaths(env: Record<string, string | undefined>, name: stri
 /** The installed drop-in's host, or null when the instance is not installed as a service. */
 export function installedHost(env: Record<string, string | undefined>, name: string): string | null {
   try {
-    return parseConditionHost(readFileSync(servicePaths(env, name).dropIn, "utf8")) ?? hostName();
+    const dropIn = servicePaths(env, name).dropIn;
+    // Not installed (the usual case): no exception to make (status's path, figure 1a).
+    if (!existsSync(dropIn)) return null;
+    return parseConditionHost(readFileSync(dropIn, "utf8")) ?? hostName();
   } catch {
     return null;
   }

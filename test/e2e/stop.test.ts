@@ -104,7 +104,7 @@ test("stop with the supervisor already gone (SIGKILL) stops Jupyter, its kernel 
   assert.equal((await status(sb)).state, "stopped");
 });
 
-test("status --json (the fast path) loads no child_process, net, stream or worker module and none of stop's or start's code", {
+test("status --json (the fast path) loads no child_process, net, stream, worker or os module and none of stop's or start's code", {
   timeout: E2E_TIMEOUT_MS,
 }, async (t) => {
   const sb = sandbox();
@@ -114,6 +114,7 @@ test("status --json (the fast path) loads no child_process, net, stream or worke
   assert.equal(r.status, 3, r.stderr);
   assert.equal(JSON.parse(r.stdout).state, "stopped");
   // No packed tree either: each is unpacked with node:zlib (node:vm is loaded by the bundle's boot for its main code).
-  for (const m of ["child_process", "net", "stream", "worker_threads", "dns", "zlib", "v8"])
+  // Nor node:os: the host name comes from /proc (io/process-identity.ts), the home from HOME.
+  for (const m of ["child_process", "net", "stream", "worker_threads", "dns", "zlib", "v8", "os"])
     assert.ok(!loaded().includes(`NativeModule ${m}`), `status loaded ${m}`);
 });

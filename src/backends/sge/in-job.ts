@@ -1,6 +1,5 @@
 // The supervisor's hooks inside a Grid Engine job: JOB_ID, the port base, its own walltime warning at
 // endsAt - --time-warning, and -notify's SIGUSR2 as "the job ends now".
-import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
 import { jobEnv } from "./batch-script.js";
 import { jobHeartbeat } from "../batch-job/job-view.js";
@@ -27,7 +26,8 @@ export const sgeInJob: InJob = {
   // JOB_ID alone is a common name: a Grid Engine job also has SGE_JOB_SPOOL_DIR.
   jobId: (env) => (env.JOB_ID && env.SGE_JOB_SPOOL_DIR ? env.JOB_ID : null),
   portBase,
-  listenAddress: clusterAddress,
+  // Loaded when asked (node:os, dns): status and stop never are.
+  listenAddress: async () => (await import("../../io/node-address.js")).clusterAddress(),
   heartbeat: jobHeartbeat,
   // -notify (batch-script.ts): SIGUSR2 at h_rt or on qdel, SIGKILL after the queue's notify time.
   warningSignal: "SIGUSR2",

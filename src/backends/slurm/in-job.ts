@@ -1,5 +1,4 @@
 // The supervisor's hooks inside a Slurm job: SLURM_JOB_ID, the port base, the USR1 walltime warning, the end time.
-import { clusterAddress } from "../../io/node-address.js";
 import type { InJob } from "../scheduler.js";
 import { jobHeartbeat } from "../batch-job/job-view.js";
 import { slurmTimeToIso } from "./scontrol-parse.js";
@@ -14,7 +13,8 @@ function jobPortBase(jobId: string | null): number {
 export const slurmInJob: InJob = {
   jobId: (env) => env.SLURM_JOB_ID ?? null,
   portBase: jobPortBase,
-  listenAddress: clusterAddress,
+  // Loaded when asked (node:os, dns): status and stop never are.
+  listenAddress: async () => (await import("../../io/node-address.js")).clusterAddress(),
   heartbeat: jobHeartbeat,
   // sbatch --signal=B:USR1@N (batch-script.ts).
   warningSignal: "SIGUSR1",
