@@ -23,8 +23,9 @@ function section(text: string | Buffer, file: string, name: string): { hash: str
   if (end < 0) throw new JlremoteError(`${file} has no section '${name}': the bundle is damaged; install it again`);
   const part = (from: number, to: number) =>
     typeof text === "string" ? text.slice(from, to) : text.toString("latin1", from, to);
-  // The hash outlives the boot (a cache's key): a copy, not a slice that would keep the whole text alive.
-  const hash = Buffer.from(part(at + OPEN.length + name.length + 1, nl), "latin1").toString("latin1");
+  // The hash outlives the boot (a cache's key): a copy, not a slice that would keep the whole text alive (joined
+  // afresh: a Buffer's first use would cost the boot ~0.1 ms).
+  const hash = Array.from(part(at + OPEN.length + name.length + 1, nl)).join("");
   return { hash, body: part(nl + 3, end).replaceAll("\n//", "\n") };
 }
 

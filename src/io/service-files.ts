@@ -48,7 +48,8 @@ export function installedHost(env: Record<string, string | undefined>, name: str
 
 /** Is the instance installed as a systemd service for this host? (What `status` says as `managedBy`.) */
 export function isServiceHere(env: Record<string, string | undefined>, name: string): boolean {
-  return installedHost(env, name) === hostName();
+  const host = installedHost(env, name);
+  return host !== null && host === hostName();
 }
 
 /** Read a file, or null when it does not exist. */
