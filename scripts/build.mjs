@@ -249,7 +249,10 @@ function embedLazy(name, files) {
  * `require`, whose module loader costs each command's boot and main code ~0.07 ms more (figure 1a).
  */
 function directBuiltins(code) {
-  const out = code.replace(/\brequire\("(node:[a-z_/]+)"\)/g, (_, id) => `process.getBuiltinModule(${JSON.stringify(id)})`);
+  const out = code.replace(
+    /\brequire\("(node:[a-z_/]+)"\)/g,
+    (_, id) => `process.getBuiltinModule(${JSON.stringify(id)})`,
+  );
   if (out === code) throw new Error("build: no require of a node: built-in to rewrite (has esbuild's output changed?)");
   return out;
 }
@@ -336,7 +339,9 @@ for (const [entry, out, trees, fast] of bins) {
   }
   const main = await build({ ...common, entryPoints: [entry], write: false, minify: true, plugins });
   mkdirSync(dirname(resolve(root, out)), { recursive: true });
-  writeFileSync(resolve(root, out), bundleFile(directBuiltins(main.outputFiles[0].text), sections, await boot()), { mode: 0o755 });
+  writeFileSync(resolve(root, out), bundleFile(directBuiltins(main.outputFiles[0].text), sections, await boot()), {
+    mode: 0o755,
+  });
   chmodSync(resolve(root, out), 0o755);
 }
 // Code caches a run made beside earlier bundles (src/io/code-cache.ts) are not part of a build.
