@@ -279,3 +279,23 @@ test("a copy of the bundle cut short in its main code fails with one line and ex
   assert.equal(r.stdout, "");
   assert.equal(r.stderr, `jlremote: ${bundle} has no section 'main': the bundle is damaged; install it again\n`);
 });
+
+test("the bundle holds its main code and one command tree, which also serves the modules the fast paths import lazily", () => {
+  const text = readFileSync(bundle, "latin1");
+  const names = [...text.matchAll(/^\/\/@jl:section (\S+) [0-9a-f]+$/gm)].map((m) => m[1]);
+  // Until the nineteenth round a second tree repeated ~40 KB of the first in the file every command reads.
+  assert.deepEqual(names, ["main", "cli-commands"]);
+  const at = text.indexOf("\n//@jl:section main ");
+  const main = text.slice(at, text.indexOf("\n//@jl:end", at));
+  // The schedulers' own commands are lazy (a filter meant for the trees' entries, `-commands.ts`, kept them in).
+  for (const command of ['"sbatch"', '"scontrol"', '"qsub"'])
+    assert.ok(!main.includes(command), `main holds ${command}`);
+  // Built-ins come through process.getBuiltinModule, not require's module loader.
+  assert.ok(!/\brequire\("node:/.test(text.slice(0, text.indexOf("\n//@jl:section cli-commands "))));
+  // A lazily imported module, served by the command tree: stop of an instance that is not running (its cleanup).
+  stopNone();
+  assert.ok(
+    caches(bundleDir).some((f) => f.startsWith("cli-commands-")),
+    caches(bundleDir).join(", "),
+  );
+});
