@@ -246,13 +246,14 @@ function embedLazy(name, files) {
 
 /**
  * node's built-in modules through `process.getBuiltinModule` (node >= 20.16; package.json asks >= 20.19) instead of
- * `require`, whose module loader costs each command's boot and main code ~0.07 ms more (figure 1a).
+ * `require`, whose module loader costs each command's boot and main code ~0.07 ms more (figure 1a); `require` still
+ * where a node too old has none, so such a node gets as far as before.
  */
 function directBuiltins(code) {
-  const out = code.replace(
-    /\brequire\("(node:[a-z_/]+)"\)/g,
-    (_, id) => `process.getBuiltinModule(${JSON.stringify(id)})`,
-  );
+  const out = code.replace(/\brequire\("(node:[a-z_/]+)"\)/g, (_, id) => {
+    const name = JSON.stringify(id);
+    return `(process.getBuiltinModule?.(${name}) ?? require(${name}))`;
+  });
   if (out === code) throw new Error("build: no require of a node: built-in to rewrite (has esbuild's output changed?)");
   return out;
 }

@@ -291,7 +291,11 @@ test("the bundle holds its main code and one command tree, which also serves the
   for (const command of ['"sbatch"', '"scontrol"', '"qsub"'])
     assert.ok(!main.includes(command), `main holds ${command}`);
   // Built-ins come through process.getBuiltinModule, not require's module loader.
-  assert.ok(!/\brequire\("node:/.test(text.slice(0, text.indexOf("\n//@jl:section cli-commands "))));
+  const head = text.slice(0, text.indexOf("\n//@jl:section cli-commands "));
+  assert.ok(head.includes('process.getBuiltinModule?.("node:fs")'));
+  // `require` only as the fallback of a node too old for getBuiltinModule.
+  const alone = [...head.matchAll(/require\("node:/g)].filter((m) => head.slice(m.index - 3, m.index) !== "?? ");
+  assert.deepEqual(alone, [], "a built-in through require alone");
   // A lazily imported module, served by the command tree: stop of an instance that is not running (its cleanup).
   stopNone();
   assert.ok(
