@@ -210,16 +210,19 @@ async function lazyModules(entry, keep, trees) {
 const lazyKey = (files, file) => `m${files.indexOf(file)}`;
 
 /**
- * A command tree's entry (CommonJS) that also hands out each of `files`: `mN()` initialises the module when first
- * imported, not when the tree loads. The tree holds every module its commands reach anyway: a tree of their own
- * repeated ~40 KB of them in the file that every command reads (about 0.2 ms of `status`, figure 1a).
+ * A command tree's entry (CommonJS) that also hands out each of `files`: `mN()` initialises that module when first
+ * imported, and the commands' own modules (yargs and all) are initialised at the first call of `names`, not when the
+ * tree loads for a lazy module (an unsupervised instance's status, the cleanup of a stop). The tree holds every module
+ * its commands reach anyway: a tree of their own repeated ~40 KB of them in the file that every command reads (about
+ * 0.2 ms of `status`, figure 1a).
  */
 function treeServingLazy(source, names, files) {
   const entry = JSON.stringify(resolve(root, source));
   return {
     contents: [
-      `const tree = require(${entry});`,
-      ...names.map((n) => `exports.${n} = tree.${n};`),
+      "let commands;",
+      `const tree = () => (commands ??= require(${entry}));`,
+      ...names.map((n) => `exports.${n} = (...args) => tree().${n}(...args);`),
       ...files.map((f) => `exports.${lazyKey(files, f)} = () => require(${JSON.stringify(f)});`),
     ].join("\n"),
   };
@@ -292,7 +295,8 @@ function bundleFile(mainCode, sections, bootCode) {
 
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used, whether
 // it can be unpacked ahead].
-// A bin with `fast` lists the modules its fast paths import lazily that stay in the bundle; the others are packed.
+// A bin with `fast` lists the modules its fast paths import lazily that stay in the bundle; its first tree hands out
+// the others (treeServingLazy).
 const bins = [
   [
     "src/cli.ts",

@@ -37,10 +37,8 @@ export function servicePaths(env: Record<string, string | undefined>, name: stri
 /** The installed drop-in's host, or null when the instance is not installed as a service. */
 export function installedHost(env: Record<string, string | undefined>, name: string): string | null {
   try {
-    const dropIn = servicePaths(env, name).dropIn;
-    // Not installed (the usual case): no exception to make (status's path, figure 1a).
-    if (!existsSync(dropIn)) return null;
-    return parseConditionHost(readFileSync(dropIn, "utf8")) ?? hostName();
+    const text = readIfExists(servicePaths(env, name).dropIn);
+    return text === null ? null : (parseConditionHost(text) ?? hostName());
   } catch {
     return null;
   }
@@ -52,8 +50,9 @@ export function isServiceHere(env: Record<string, string | undefined>, name: str
   return host !== null && host === hostName();
 }
 
-/** Read a file, or null when it does not exist. */
+/** Read a file, or null when it does not exist (not installed, the usual case on status's path: no exception made). */
 export function readIfExists(file: string): string | null {
+  if (!existsSync(file)) return null;
   try {
     return readFileSync(file, "utf8");
   } catch {
