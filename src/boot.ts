@@ -11,7 +11,10 @@ declare const __jlSource: unknown;
 try {
   bootBundle(__filename, __dirname, module, require, typeof __jlSource === "string" ? __jlSource : null);
 } catch (err) {
-  const { lines, exitCode } = errorOutcome(basename(__filename).replace(/\.c?js$/, ""), err);
+  // No regular expression: the boot is parsed at every run, and V8 parses each literal's pattern with it.
+  const file = basename(__filename);
+  const name = file.endsWith(".cjs") ? file.slice(0, -4) : file.endsWith(".js") ? file.slice(0, -3) : file;
+  const { lines, exitCode } = errorOutcome(name, err);
   for (const line of lines) process.stderr.write(`${line}\n`);
   process.exitCode = exitCode;
 }

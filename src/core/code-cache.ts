@@ -1,5 +1,6 @@
 // Decisions of the V8 code cache of the bundle's embedded trees (src/io/code-cache.ts): which file holds a cache, whether one may be
 // loaded, and whether it was made for this very bundle.
+import { portable } from "./portable-name.js";
 
 /** What a cache file is made for: one bundle build, one script in it, one node and its V8 flags. */
 export interface CacheKey {
@@ -57,8 +58,7 @@ export function shortHash(text: string): string {
 
 /** The cache's file name (no directory): only the key's safe characters, so it is one path component. */
 export function cacheFileName(key: CacheKey): string {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, "_");
-  return `${safe(key.script)}-${safe(key.build)}-${safe(key.nodeVersion)}-${safe(key.arch)}-${shortHash(key.execArgv.join("\0"))}.v8cache`;
+  return `${portable(key.script)}-${portable(key.build)}-${portable(key.nodeVersion)}-${portable(key.arch)}-${shortHash(key.execArgv.join("\0"))}.v8cache`;
 }
 
 /** The first line of a cache file: what it was made from (the rest is V8's data). */

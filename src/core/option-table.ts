@@ -87,5 +87,6 @@ export function joinDashValues(argv: readonly string[], tables: readonly OptionT
 
 /** The camelCase key yargs gives a handler for an option (`root-dir` → `rootDir`). */
 export function camel(key: string): string {
-  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  // Most keys have no dash: no regular expression to compile (status's path, figure 1a).
+  return key.includes("-") ? key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) : key;
 }

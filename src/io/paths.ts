@@ -1,7 +1,9 @@
 // Where jlremote keeps its files: ${XDG_STATE_HOME:-~/.local/state}/jlremote/<name>/.
 import { statSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { usageError } from "../core/errors.js";
+import { joinPath } from "../core/path-join.js";
+import { isInstanceName } from "../core/portable-name.js";
 
 /** The files of one named instance. */
 export interface InstancePaths {
@@ -28,17 +30,17 @@ export function xdgDir(
   fallback: string,
 ): string {
   const xdg = env[variable];
-  return xdg?.startsWith("/") ? xdg : join(homeDir(env), fallback);
+  return xdg?.startsWith("/") ? xdg : joinPath(homeDir(env), fallback);
 }
 
 /** The jlremote state root for an environment. */
 export function stateRoot(env: Record<string, string | undefined>): string {
-  return join(xdgDir(env, "XDG_STATE_HOME", ".local/state"), "jlremote");
+  return joinPath(xdgDir(env, "XDG_STATE_HOME", ".local/state"), "jlremote");
 }
 
 /** Instance names are path components: letters, digits, dot, dash, underscore. */
 export function validateName(name: string): string {
-  if (!/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/.test(name)) {
+  if (!isInstanceName(name)) {
     throw usageError(
       `invalid --name '${name}': use letters, digits, '.', '-', '_' (at most 64, not starting with '.' or '-')`,
     );
@@ -48,14 +50,14 @@ export function validateName(name: string): string {
 
 /** Paths of the named instance under the state root. */
 export function instancePaths(env: Record<string, string | undefined>, name: string): InstancePaths {
-  const dir = join(stateRoot(env), validateName(name));
+  const dir = joinPath(stateRoot(env), validateName(name));
   return {
     name,
     dir,
-    stateFile: join(dir, "state.json"),
-    lockFile: join(dir, "start"),
-    logFile: join(dir, "supervisor.log"),
-    jupyterLogFile: join(dir, "jupyter.log"),
+    stateFile: joinPath(dir, "state.json"),
+    lockFile: joinPath(dir, "start"),
+    logFile: joinPath(dir, "supervisor.log"),
+    jupyterLogFile: joinPath(dir, "jupyter.log"),
   };
 }
 
