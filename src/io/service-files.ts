@@ -1,9 +1,11 @@
 // The unit files `service install` writes under ${XDG_CONFIG_HOME:-~/.config}/systemd/user/, and the cheap check
 // `status` uses to tell a systemd-managed instance (one file read, no systemctl).
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { writeFileAtomic } from "./atomic-file.js";
 import { dirname, join } from "node:path";
 import { parseConditionHost, unitName } from "../core/systemd-unit.js";
+import { joinPath } from "../core/path-join.js";
+import { pathExists } from "./path-exists.js";
 import { xdgDir } from "./paths.js";
 import { hostName } from "./process-identity.js";
 
@@ -19,7 +21,7 @@ export interface ServicePaths {
 
 /** The systemd user unit directory the user manager reads. */
 export function userUnitDir(env: Record<string, string | undefined>): string {
-  return join(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "systemd", "user");
+  return joinPath(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "systemd", "user");
 }
 
 /** The files of the named instance's service. */
@@ -27,10 +29,10 @@ export function servicePaths(env: Record<string, string | undefined>, name: stri
   const unitDir = userUnitDir(env);
   return {
     unitDir,
-    template: join(unitDir, "jlremote@.service"),
-    dropInDir: join(unitDir, `${unitName(name)}.d`),
-    dropIn: join(unitDir, `${unitName(name)}.d`, "options.conf"),
-    wantsLink: join(unitDir, "default.target.wants", unitName(name)),
+    template: joinPath(unitDir, "jlremote@.service"),
+    dropInDir: joinPath(unitDir, `${unitName(name)}.d`),
+    dropIn: joinPath(unitDir, `${unitName(name)}.d`, "options.conf"),
+    wantsLink: joinPath(unitDir, "default.target.wants", unitName(name)),
   };
 }
 
@@ -52,7 +54,7 @@ export function isServiceHere(env: Record<string, string | undefined>, name: str
 
 /** Read a file, or null when it does not exist (not installed, the usual case on status's path: no exception made). */
 export function readIfExists(file: string): string | null {
-  if (!existsSync(file)) return null;
+  if (!pathExists(file)) return null;
   try {
     return readFileSync(file, "utf8");
   } catch {

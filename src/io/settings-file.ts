@@ -2,7 +2,6 @@
 import { closeSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from "node:fs";
 import { usageError } from "../core/errors.js";
 import { readPrivateFile } from "./private-file.js";
-import { join } from "node:path";
 import type { Profile } from "../core/profiles.js";
 import {
   emptyConfig,
@@ -13,18 +12,19 @@ import {
 } from "../core/remote-config.js";
 import type { Settings } from "../core/settings.js";
 import { writeFileAtomic } from "./atomic-file.js";
+import { joinPath } from "../core/path-join.js";
 import { xdgDir } from "./paths.js";
 
 type Env = Record<string, string | undefined>;
 
 /** ${XDG_CONFIG_HOME:-~/.config}/jlremote/config.json */
 export function remoteConfigFile(env: Env): string {
-  return join(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "jlremote", "config.json");
+  return joinPath(xdgDir(env, "XDG_CONFIG_HOME", ".config"), "jlremote", "config.json");
 }
 
 /** The instance's remembered settings file. */
 function settingsFileOf(instanceDir: string): string {
-  return join(instanceDir, "settings.json");
+  return joinPath(instanceDir, "settings.json");
 }
 
 /**

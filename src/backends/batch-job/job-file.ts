@@ -1,9 +1,9 @@
 // A scheduler's job record of an instance (slurm-job.json, sge-job.json in the instance dir): written at submission
 // (submit host), updated with the scheduler's answers and, once seen, the job's end (schedulers forget ended jobs).
 import { readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
 import { JlremoteError } from "../../core/errors.js";
 import type { InstanceOptions } from "../../core/types.js";
+import { joinPath } from "../../core/path-join.js";
 import { writeFileAtomic } from "../../io/atomic-file.js";
 import { instancePaths } from "../../io/paths.js";
 
@@ -53,7 +53,7 @@ export interface JobFile<R extends BatchJobRecord> {
 
 /** The job file named `fileName` in the instance dir; `jobNoun` names its jobs in messages ("batch job"). */
 export function jobFile<R extends BatchJobRecord>(fileName: string, jobNoun: string): JobFile<R> {
-  const path = (env: Env, name: string) => join(instancePaths(env, name).dir, fileName);
+  const path = (env: Env, name: string) => joinPath(instancePaths(env, name).dir, fileName);
   const read = (env: Env, name: string): R | null => {
     try {
       const r = JSON.parse(readFileSync(path(env, name), "utf8")) as R;
