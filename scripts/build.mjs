@@ -5,9 +5,10 @@
 // instead of ~600 KB (see README, Benchmark). The file is a small boot (src/io/bundle-sections.ts) followed by the main
 // code and the packed trees in comments: node parses only the boot, which compiles the main code with a code cache.
 import { createHash } from "node:crypto";
-import { build } from "esbuild";
+import { build, transform } from "esbuild";
 import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { Script } from "node:vm";
 import { fileURLToPath } from "node:url";
 import { brotliCompressSync } from "node:zlib";
 import { buildLabextension } from "./build-labextension.mjs";
@@ -261,13 +262,55 @@ function directBuiltins(code) {
   return out;
 }
 
+/**
+ * The functions the boot calls at every run. Each is written as a parenthesised function expression, which V8 compiles
+ * with the boot's own parse; a plain declaration is only pre-parsed then, and parsed again at its first call (the boot
+ * has no code cache): ~0.1 ms of every command (docs/benchmark.md, figure 1a). The cold ones (a cache to save, a
+ * damaged bundle) stay lazy.
+ */
+const eagerBootFunctions = [
+  "bootBundle",
+  "section",
+  "compileTree",
+  "compileCached",
+  "keyOf",
+  "cacheDirs",
+  "readCache",
+  "trustedCacheFile",
+  "cacheFileName",
+  "cacheHeader",
+  "portable",
+  "isPortableCode",
+  "shortHash",
+  "mainCacheName",
+];
+
+/**
+ * `code` (esbuild's output, whitespace not minified: a top-level function declaration opens with `function NAME(` at
+ * the start of a line and closes with a line `}`) with each of `names` turned into `var NAME = (function NAME(…) {…});`.
+ */
+function eagerFunctions(code, names) {
+  let out = code;
+  for (const name of names) {
+    const open = `\nfunction ${name}(`;
+    const at = out.indexOf(open);
+    if (at < 0 || out.indexOf(open, at + 1) >= 0) throw new Error(`build: the boot has no single function ${name}`);
+    const end = out.indexOf("\n}\n", at);
+    if (end < 0) throw new Error(`build: the end of the boot's function ${name} is not a line "}"`);
+    out = `${out.slice(0, at)}\nvar ${name} = (function ${name}(${out.slice(at + open.length, end)}\n});\n${out.slice(end + 3)}`;
+  }
+  new Script(out, { filename: "boot" }); // a syntax error here is the transform's, not the source's
+  return out;
+}
+
 /** The boot code at the top of each bundle file (src/boot.ts): the only code node itself parses. */
 async function boot() {
   const out = await build({
     ...common,
     entryPoints: ["src/boot.ts"],
     write: false,
-    minify: true,
+    // Names and lines kept for eagerFunctions; minified after it.
+    minifySyntax: true,
     // The file's text, so the boot need not read it again (src/io/bundle-sections.ts): node compiles a CommonJS file as
     // the body of a function, whose text is the file's. Only sloppy code reaches that function (`arguments.callee`,
     // in the footer, at the file's top level); the boot runs in a function of its own, whose first statement is
@@ -276,7 +319,11 @@ async function boot() {
     // A node that ran the file otherwise than as a sloppy function (no `arguments` there) gives null: the boot reads it.
     footer: { js: '})(typeof arguments === "object" ? String(arguments.callee) : null);' },
   });
-  return directBuiltins(out.outputFiles[0].text);
+  const eager = eagerFunctions(out.outputFiles[0].text, eagerBootFunctions);
+  const min = await transform(eager, { minify: true, target: "node20", format: "cjs", legalComments: "none" });
+  if ((min.code.match(/=\(function\(/g) ?? []).length < eagerBootFunctions.length)
+    throw new Error("build: the minifier dropped the parentheses that make the boot's functions eager");
+  return directBuiltins(min.code);
 }
 
 /**
