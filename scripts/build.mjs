@@ -249,6 +249,41 @@ function embedLazy(name, files) {
 }
 
 /**
+ * Resolves the host's static imports of each of `files` (served by the command tree `name` too) to a module whose
+ * exports are getters: the module and all it imports are initialised, from the tree, when one of its exports is first
+ * read. The registry's schedulers (backends/registry.ts): the status of an instance that is no job reads none.
+ */
+function onDemand(name, files, served) {
+  return {
+    name: `on-demand-from-${name}`,
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (a) => {
+        const file = a.kind === "import-statement" ? sourceOf(a) : null;
+        return file !== null && files.includes(file) ? { path: file, namespace: "on-demand" } : undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: "on-demand" }, (a) => {
+        const names = [...readFileSync(a.path, "utf8").matchAll(/^export (?:const|function|class) (\w+)/gm)].map(
+          (m) => m[1],
+        );
+        if (names.length === 0) throw new Error(`build: ${a.path} exports nothing to serve on demand`);
+        return {
+          loader: "js",
+          resolveDir: resolve(root, "src"),
+          contents: [
+            "let loaded;",
+            `const load = () => (loaded ??= require(${JSON.stringify(name)}).tree().${lazyKey(served, a.path)}());`,
+            ...names.map(
+              (n) =>
+                `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => load().${n} });`,
+            ),
+          ].join("\n"),
+        };
+      });
+    },
+  };
+}
+
+/**
  * node's built-in modules through `process.getBuiltinModule` (node >= 20.16; package.json asks >= 20.19) instead of
  * `require`, whose module loader costs each command's boot and main code ~0.07 ms more (figure 1a); `require` still
  * where a node too old has none, so such a node gets as far as before.
@@ -359,6 +394,8 @@ const bins = [
       "src/io/warm-supervisor.ts",
       "src/io/keeper-process.ts",
     ],
+    // Imported statically by the registry, initialised from the command tree when first used (onDemand).
+    ["src/backends/slurm/index.ts", "src/backends/sge/index.ts"],
   ],
   [
     "src/jllocal.ts",
@@ -372,22 +409,28 @@ const bins = [
 ];
 // Bundles of earlier builds (ES modules) would otherwise linger in dist/ and in `npm pack`.
 for (const old of ["dist/jlremote.mjs", "dist/jllocal.mjs"]) rmSync(resolve(root, old), { force: true });
-for (const [entry, out, trees, fast] of bins) {
+for (const [entry, out, trees, fast, demand = []] of bins) {
   const plugins = [pinoWithoutTransports, assertForChecks];
   const sections = new Map();
-  // The modules the fast paths import lazily come from the first tree (jlremote's command tree).
+  // The modules the fast paths import lazily, and those initialised on demand, come from the first tree (jlremote's
+  // command tree).
+  const onDemandFiles = demand.map((f) => resolve(root, f));
   const lazy = fast
-    ? await lazyModules(
-        entry,
-        fast,
-        trees.map((t) => t[1]),
-      )
+    ? [
+        ...(await lazyModules(
+          entry,
+          fast,
+          trees.map((t) => t[1]),
+        )),
+        ...onDemandFiles,
+      ]
     : [];
   for (const [i, [name, source, names, prefetch]] of trees.entries()) {
     const served = i === 0 && lazy.length > 0;
     const packed = await packTree(served ? treeServingLazy(source, names, lazy) : source);
     plugins.push(embed(name, packed, names, prefetch === true, sections));
     if (served) plugins.push(embedLazy(name, lazy));
+    if (served && onDemandFiles.length > 0) plugins.push(onDemand(name, onDemandFiles, lazy));
   }
   const main = await build({ ...common, entryPoints: [entry], write: false, minify: true, plugins });
   mkdirSync(dirname(resolve(root, out)), { recursive: true });

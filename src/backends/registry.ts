@@ -3,31 +3,52 @@
 import { usageError } from "../core/errors.js";
 import { expectedSchedulers, isSchedulerName, type SchedulerName } from "../core/scheduler-names.js";
 import type { CommandContext } from "../context.js";
+import { pathExists } from "../io/path-exists.js";
 import { isServiceHere } from "../io/service-files.js";
 import { inspectWith, type InstanceView } from "../instance/view.js";
 import type { Backend, BackendContext, BackendKind } from "./backend.js";
+import type { BatchJobRecord, JobFile } from "./batch-job/job-file.js";
 import { detachedBackend } from "./detached/index.js";
 import type { Scheduler } from "./scheduler.js";
+import { sgeJobs } from "./sge/job-file.js";
 import { sgeScheduler } from "./sge/index.js";
+import { slurmJobs } from "./slurm/job-file.js";
 import { slurmScheduler } from "./slurm/index.js";
 import { systemdBackend } from "./systemd/index.js";
 
-/** Every scheduler, by name: a new scheduler is one line here (and its folder); nothing else names it. */
-export const schedulers: { readonly [name: string]: Scheduler } = {
-  slurm: slurmScheduler,
-  sge: sgeScheduler,
+/** A registered scheduler: its job file (an instance that recorded one of its jobs has one) and the scheduler. */
+interface Registered {
+  readonly jobs: JobFile<BatchJobRecord>;
+  /** Asked for only when an instance is one of its jobs or a command names it (see `registered`). */
+  readonly scheduler: () => Scheduler;
+}
+
+/**
+ * Every scheduler, by name: a new scheduler is one line here (and its folder); nothing else names it. The bundle
+ * initialises a scheduler's modules when it is first asked for (scripts/build.mjs, `schedulersOnDemand`): the status of
+ * an instance that is no job never does (~0.2 ms of it, figure 1a).
+ */
+const registered: { readonly [name: string]: Registered } = {
+  slurm: { jobs: slurmJobs, scheduler: () => slurmScheduler },
+  sge: { jobs: sgeJobs, scheduler: () => sgeScheduler },
 };
 
-const all: readonly Scheduler[] = Object.values(schedulers);
+const entries = Object.entries(registered);
 
 /** The registered scheduler names, in registry order: what `--scheduler`, a profile's `scheduler` and the help accept. */
-export const schedulerNames: readonly SchedulerName[] = all.map((s) => s.name);
+export const schedulerNames: readonly SchedulerName[] = entries.map(([name]) => name);
 
-const backends: Readonly<Record<BackendKind, Backend>> = {
-  detached: detachedBackend,
-  systemd: systemdBackend,
-  ...Object.fromEntries(all.map((s) => [s.name, s.backend])),
-};
+/** Every scheduler (each one's modules initialised). */
+function allSchedulers(): Scheduler[] {
+  return entries.map(([, r]) => r.scheduler());
+}
+
+/** The backend of a kind. */
+function backendOf(kind: BackendKind): Backend {
+  if (kind === "detached") return detachedBackend;
+  if (kind === "systemd") return systemdBackend;
+  return schedulerNamed(kind).backend;
+}
 
 /** What the caller knows about an instance when choosing its backend. */
 export interface BackendFacts {
@@ -52,16 +73,17 @@ export function chooseKind(f: BackendFacts): BackendKind {
 
 /** The backend of the named instance (`requested` only from start's --scheduler). */
 export function backendFor(env: Record<string, string | undefined>, name: string, requested?: string): Backend {
-  const recorded = all.find((s) => s.hasJob(env, name))?.name ?? null;
-  // chooseKind returns only detached, systemd or a registered name: every one has its entry above.
-  return backends[chooseKind({ requested, serviceHere: isServiceHere(env, name), recorded })] as Backend;
+  // The first scheduler whose job file the instance has (files only: no scheduler's module is initialised for this).
+  const recorded = entries.find(([, r]) => pathExists(r.jobs.path(env, name)))?.[0] ?? null;
+  // chooseKind returns only detached, systemd or a registered name.
+  return backendOf(chooseKind({ requested, serviceHere: isServiceHere(env, name), recorded }));
 }
 
 /** The scheduler of that name (an instance's recorded `options.scheduler`); an unknown name is a usage error. */
 export function schedulerNamed(name: SchedulerName): Scheduler {
-  const s = schedulers[name];
-  if (s === undefined) throw usageError(`--scheduler ${name}: ${expectedSchedulers(schedulerNames)}`);
-  return s;
+  const r = Object.hasOwn(registered, name) ? registered[name] : undefined;
+  if (r === undefined) throw usageError(`--scheduler ${name}: ${expectedSchedulers(schedulerNames)}`);
+  return r.scheduler();
 }
 
 /** This process's job id under any registered scheduler (a supervisor run as a job's main step), or null. */
@@ -71,7 +93,7 @@ export function jobIdHere(env: Record<string, string | undefined>): string | nul
 
 /** The scheduler whose job this process is in (by its environment), or null. */
 export function schedulerHere(env: Record<string, string | undefined>): Scheduler | null {
-  return all.find((s) => s.inJob.jobId(env) !== null) ?? null;
+  return allSchedulers().find((s) => s.inJob.jobId(env) !== null) ?? null;
 }
 
 /** Look at the named instance through its backend: state file plus liveness checks, no network, no daemon. */
@@ -86,7 +108,7 @@ export function backendContext(ctx: CommandContext): BackendContext {
     schedulerNames,
     inspect: (name) => inspect(ctx.env, name, ctx.version),
     forgetEndedJobs: (name) => {
-      for (const s of all) s.forgetEndedJob(ctx.env, name);
+      for (const [, r] of entries) r.jobs.forgetEnded(ctx.env, name);
     },
   };
 }

@@ -5,7 +5,8 @@
 // Adding a scheduler is one folder plus one line (modelled on an existing scheduler's folder under src/backends/):
 //   1. src/backends/NAME/ implementing `Scheduler` and exporting it from NAME/index.ts; its start, its wait for
 //      Jupyter, its job file and script skeleton come from src/backends/batch-job/ through one `BatchJobKind`;
-//   2. `NAME: nameScheduler` in `schedulers` of src/backends/registry.ts (with its import): the only place outside
+//   2. `NAME: { jobs: nameJobs, scheduler: () => nameScheduler }` in `registered` of src/backends/registry.ts (with
+//      its imports: its job file and its scheduler, which the bundle initialises on demand): the only place outside
 //      its folder that names it. `--scheduler` and profiles accept the registry's names, the help lists them, and
 //      "expected ..., NAME or none" names it (core's validators take the names as a parameter).
 // Nothing else changes: `--scheduler NAME`, profiles, status, stop, restart, logs and jllocal follow.
@@ -23,8 +24,8 @@
 //                          build them with core/status-report.ts `withJob`.
 //     The scheduler's own submit, query and cancel commands and its state map (job state -> pending, running, ended,
 //     and the end's reason) are private to its folder (e.g. NAME-commands.ts, job-state.ts).
-//   - the registry calls `hasJob` to tell an instance that recorded a job of this scheduler (its job file);
-//     `forgetEndedJob` when `start --scheduler none` takes the instance back to a host;
+//   - the registry tells an instance that recorded a job of this scheduler by its job file (`jobs.path`), and has
+//     `jobs.forgetEnded` forget an ended one when `start --scheduler none` takes the instance back to a host;
 //   - `jlremote run` (commands/run.ts) passes `inJob` to supervise() when the options name this scheduler; the
 //     supervisor (supervisor/job-mode.ts) then uses only these hooks.
 import type { Heartbeat } from "../core/status-report.js";
@@ -61,10 +62,6 @@ export interface Scheduler {
   readonly name: SchedulerName;
   /** The backend that runs an instance as one of this scheduler's jobs. */
   readonly backend: Backend;
-  /** Has the named instance recorded a job of this scheduler (ended or not)? Files only, no scheduler call. */
-  hasJob(env: Record<string, string | undefined>, name: string): boolean;
-  /** Forget a recorded job that has ended (a live one stays). */
-  forgetEndedJob(env: Record<string, string | undefined>, name: string): void;
   /** The supervisor's hooks inside a job. */
   readonly inJob: InJob;
 }

@@ -1,5 +1,4 @@
 // The sge scheduler (Grid Engine: SGE, Univa/Altair GE): the instance's supervisor is a job's main process.
-import { pathExists } from "../../io/path-exists.js";
 import { hostName } from "../../io/process-identity.js";
 import type { Backend } from "../backend.js";
 import type { Scheduler } from "../scheduler.js";
@@ -37,7 +36,5 @@ const sgeBackend: Backend = {
 export const sgeScheduler: Scheduler = {
   name: "sge",
   backend: sgeBackend,
-  hasJob: (env, name) => pathExists(sgeJobs.path(env, name)),
-  forgetEndedJob: sgeJobs.forgetEnded,
   inJob: sgeInJob,
 };

@@ -1,5 +1,4 @@
 // The slurm scheduler: the instance's supervisor is the main step of a batch job on a compute node.
-import { pathExists } from "../../io/path-exists.js";
 import type { Backend } from "../backend.js";
 import type { Scheduler } from "../scheduler.js";
 import { observeHere } from "../this-host.js";
@@ -40,7 +39,5 @@ const slurmBackend: Backend = {
 export const slurmScheduler: Scheduler = {
   name: "slurm",
   backend: slurmBackend,
-  hasJob: (env, name) => pathExists(slurmJobs.path(env, name)),
-  forgetEndedJob: slurmJobs.forgetEnded,
   inJob: slurmInJob,
 };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import test from "node:test";
-import { chooseKind, schedulerNames, schedulers } from "../../../src/backends/registry.js";
+import { chooseKind, schedulerNamed, schedulerNames } from "../../../src/backends/registry.js";
 
 test("chooses the backend from --scheduler first, then the service drop-in, then the recorded job", () => {
   const cases: [Parameters<typeof chooseKind>[0], string][] = [
@@ -24,7 +24,7 @@ test("an unknown --scheduler is a usage error that names the choices", () => {
 test("the registry names every scheduler, in order, and only it (what --scheduler and profiles accept)", () => {
   assert.deepEqual(schedulerNames, ["slurm", "sge"]);
   assert.deepEqual(
-    schedulerNames.map((n) => schedulers[n]?.name),
+    schedulerNames.map((n) => schedulerNamed(n).name),
     ["slurm", "sge"],
   );
 });
