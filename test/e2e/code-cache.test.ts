@@ -290,6 +290,10 @@ test("the bundle holds its main code and one command tree, which also serves the
   // The schedulers' own commands are lazy (a filter meant for the trees' entries, `-commands.ts`, kept them in).
   for (const command of ['"sbatch"', '"scontrol"', '"qsub"'])
     assert.ok(!main.includes(command), `main holds ${command}`);
+  // The schedulers themselves are initialised on demand from the tree (scripts/build.mjs, onDemand): main has their job
+  // files' names (the registry's choice), not their code (their jobs' environment, for one).
+  for (const text of ["slurm-job.json", "sge-job.json"]) assert.ok(main.includes(text), `main lacks ${text}`);
+  for (const text of ["SLURM_JOB_ID", "SGE_JOB_SPOOL_DIR"]) assert.ok(!main.includes(text), `main holds ${text}`);
   // Built-ins come through process.getBuiltinModule, not require's module loader.
   const head = text.slice(0, text.indexOf("\n//@jl:section cli-commands "));
   assert.ok(head.includes('process.getBuiltinModule?.("node:fs")'));
