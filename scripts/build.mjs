@@ -375,6 +375,22 @@ function bundleFile(mainCode, sections, bootCode) {
   return `${bootCode}${part("main", mainCode)}${[...sections].map(([n, b]) => part(n, b)).join("")}\n`;
 }
 
+/**
+ * The modules whose exports the registry (src/backends/registry.ts) reaches only through the `scheduler: () => name`
+ * thunks of its lines: each scheduler's index.ts, served on demand (onDemand), so its registry line stays the one place outside its
+ * folder that names a scheduler.
+ */
+function registryOnDemand() {
+  const text = readFileSync(resolve(root, "src/backends/registry.ts"), "utf8");
+  const names = [...text.matchAll(/\{ jobs: \w+, scheduler: \(\) => (\w+) \}/g)].map((m) => m[1]);
+  if (names.length === 0) throw new Error("build: the registry has no `{ jobs: …, scheduler: () => name }` line");
+  return names.map((n) => {
+    const from = new RegExp(`^import \\{ ${n} \\} from "(\\./[\\w/-]+)\\.js";$`, "m").exec(text);
+    if (from === null) throw new Error(`build: the registry does not import ${n} on a line of its own`);
+    return `src/backends/${from[1].slice(2)}.ts`;
+  });
+}
+
 // Per bin: its entry, its file, and the trees packed into it: [file name imported, its source, functions used, whether
 // it can be unpacked ahead].
 // A bin with `fast` lists the modules its fast paths import lazily that stay in the bundle; its first tree hands out
@@ -395,7 +411,7 @@ const bins = [
       "src/io/keeper-process.ts",
     ],
     // Imported statically by the registry, initialised from the command tree when first used (onDemand).
-    ["src/backends/slurm/index.ts", "src/backends/sge/index.ts"],
+    registryOnDemand(),
   ],
   [
     "src/jllocal.ts",
