@@ -26,7 +26,7 @@ const { values: opt } = parseArgs({
       type: "string",
       default: slurmBenchSkip() === null ? "1,2,3,4,5,6,7,8,9,10,11,12,13" : "1,2,3,4,5,6,7,8,9,11,12,13",
     },
-    "slurm-rounds": { type: "string", default: "10" },
+    "slurm-rounds": { type: "string", default: "20" },
     rounds: { type: "string", default: "30" },
     "slow-rounds": { type: "string", default: "10" },
     idle: { type: "string", default: "60" },
