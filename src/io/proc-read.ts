@@ -21,7 +21,8 @@ export function readSmallFile(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-const chunk = Buffer.allocUnsafe(64 * 1024);
+/** grepLines's buffer, made at its first use (status reads no such file). */
+let chunkBuf: Buffer | undefined;
 
 /**
  * The lines of a file that contain `needle` (ASCII, no newline). The file goes through one reused 64 KiB buffer and
@@ -30,6 +31,7 @@ const chunk = Buffer.allocUnsafe(64 * 1024);
  * matches. Throws like openSync.
  */
 export function grepLines(path: string, needle: string): string[] {
+  const chunk = (chunkBuf ??= Buffer.allocUnsafe(64 * 1024));
   const fd = openSync(path, "r");
   const hits: string[] = [];
   let held = 0;
@@ -73,7 +75,8 @@ export function grepLines(path: string, needle: string): string[] {
   }
 }
 
-const environBuf = Buffer.allocUnsafe(64 * 1024);
+/** environWith's buffer, made at its first use. */
+let environBuffer: Buffer | undefined;
 
 /**
  * The environment block of process `pid` when it is owned by `uid` (any owner when undefined) and holds the entry
@@ -81,6 +84,7 @@ const environBuf = Buffer.allocUnsafe(64 * 1024);
  * a process without the entry costs no allocation (a scan of every process of the host, as at each stop).
  */
 export function environWith(pid: number, needle: string, uid: number | undefined): Buffer | null {
+  const environBuf = (environBuffer ??= Buffer.allocUnsafe(64 * 1024));
   const fd = openSync(`/proc/${pid}/environ`, "r");
   let n = 0;
   try {
