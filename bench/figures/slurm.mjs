@@ -130,13 +130,18 @@ export async function slurmStart(sb, rounds) {
     spawnSync(script, ["down", dir], { timeout: 60_000 });
     rmSync(dir, { recursive: true, force: true });
   }
+  // Both jobs of a pair are submitted at the same point of the second, so each pair's ratio has the same wait for the
+  // scheduler's tick on both sides; the figure is the median of those ratios. The ratio of the two medians compared
+  // different pairs' waits (0-1 s each): 1.01-1.33x across runs of unchanged code, against 1.03-1.15x paired.
+  const ratios = a.map((x, i) => x / b[i]);
   return [
     {
       id: "10",
-      figure: "`start --scheduler slurm` until the URL vs `sbatch` of a bare Jupyter job polled until /api/status 200",
+      figure:
+        "`start --scheduler slurm` until the URL vs `sbatch` of a bare Jupyter job polled until /api/status 200 (median of the pairs' ratios)",
       a: median(a),
       b: median(b),
-      ratio: median(a) / median(b),
+      ratio: median(ratios),
       target: 1.15,
       n: rounds,
       samples: { start: a, sbatchByHand: b },
