@@ -1,7 +1,6 @@
 // Entry point: runs one command and maps errors to exit codes (the only place that sets them). `status`/`url` with
 // only --json/--name and `stop` with only --name take a fast path; everything else goes through yargs
 // (src/cli-commands.ts), loaded lazily.
-import { writeSync } from "node:fs";
 import type { CommandContext } from "./context.js";
 import { errorOutcome, ExitCode } from "./core/errors.js";
 import { parseFastStatus, parseFastStop, parseOrStart } from "./core/fast-argv.js";
@@ -12,6 +11,7 @@ import { FAST_MAIN, NO_CACHE_SAVE } from "./core/code-cache.js";
 import { saveCodeCacheNow } from "./io/code-cache.js";
 import { exitNow } from "./io/exit-now.js";
 import { flushed, lineWriter, progressWriter } from "./io/output.js";
+import { stdoutWritten, writeStdout } from "./io/stdout-line.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
 
 declare const __JLREMOTE_VERSION__: string | undefined;
@@ -151,7 +151,7 @@ async function startAndSuperviseHere(startArgv: string[], fd: number): Promise<E
   }
   const running = supervisor.running();
   if (running === null) supervisor.warm.letGo();
-  await stdoutRest;
+  await stdoutWritten();
   answerFd = null;
   here.answer(fd, code);
   if (running === null) return code;
@@ -163,24 +163,6 @@ async function startAndSuperviseHere(startArgv: string[], fd: number): Promise<E
 /** A start's first step: the supervisor's node starts now, while start takes the lock (src/core/warm-supervisor.ts). */
 async function warmUp(argv: readonly string[]): Promise<void> {
   ctx.warmSupervisor = (await import("./io/warm-supervisor.js")).warmSupervisorFor(argv, ctx.self, ctx.env);
-}
-
-/** The rest of a line writeStdout handed to process.stdout (a full non-blocking pipe): written when this resolves. */
-let stdoutRest: Promise<void> = Promise.resolve();
-
-/** One line straight to fd 1 (process.stdout would load node:stream, a few ms of the status path). */
-function writeStdout(line: string): void {
-  const data = Buffer.from(`${line}\n`);
-  let off = 0;
-  try {
-    while (off < data.length) off += writeSync(1, data, off);
-  } catch (err) {
-    // A non-blocking pipe that is full: let the stream finish the line; a closed reader (EPIPE) gets nothing.
-    if ((err as NodeJS.ErrnoException).code === "EAGAIN") {
-      const rest = data.subarray(off);
-      stdoutRest = new Promise((resolve) => process.stdout.write(rest, () => resolve()));
-    }
-  }
 }
 
 void main(process.argv.slice(2)).then((code) => {
@@ -196,13 +178,13 @@ void main(process.argv.slice(2)).then((code) => {
   if (answerFd !== null && here !== null) {
     const fd = answerFd;
     answerFd = null;
-    // Before the exit below (reactions to stdoutRest run in order).
-    void stdoutRest.then(() => here.answer(fd, code));
+    // Before the exit below (reactions to one promise run in order).
+    void stdoutWritten().then(() => here.answer(fd, code));
   }
-  if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutRest.then(() => exitNow(code));
+  if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutWritten().then(() => exitNow(code));
   // `status` and `url` (each jllocal connect, scripts polling) exit once their lines are out: node's own teardown
   // took ~2.3 ms of status's ~11 ms over `node -e 0` (docs/benchmark.md, figure 1a).
   else if (command === "status" || command === "url")
-    void Promise.all([stdoutRest, flushed()]).then(() => exitNow(code));
+    void Promise.all([stdoutWritten(), flushed()]).then(() => exitNow(code));
   else process.exitCode = code;
 });
