@@ -2,10 +2,12 @@
 // and a supervisor reading a few per loop turn grew its RSS by megabytes a day (README, Benchmark, figure 9).
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
-const buf = Buffer.allocUnsafe(16 * 1024);
+/** readSmallFile's buffer, made at its first use (status reads /proc/PID/stat natively, process-identity.ts). */
+let smallBuf: Buffer | undefined;
 
 /** The text of a small file (read whole with readFileSync when it does not fit the buffer); throws like readFileSync. */
 export function readSmallFile(path: string): string {
+  const buf = (smallBuf ??= Buffer.allocUnsafe(16 * 1024));
   const fd = openSync(path, "r");
   let n = 0;
   try {
