@@ -314,6 +314,7 @@ const eagerBootFunctions = [
   "trustedCacheFile",
   "cacheFileName",
   "cacheHeader",
+  "startsWithHeader",
   "portable",
   "isPortableCode",
   "shortHash",

@@ -67,6 +67,16 @@ export function cacheHeader(key: CacheKey, bundle: BundleIdentity): string {
   return `jlremote-v8cache 1 ${cacheFileName(key)} ${bundle.size} ${Math.trunc(bundle.mtimeMs)}\n`;
 }
 
+/**
+ * Does `data` (a cache file's bytes) start with `header` (cacheHeader's line, ASCII)? Compared by code, on a plain
+ * Uint8Array: the Buffer methods a compare would take are each compiled at their first call, on status's way.
+ */
+export function startsWithHeader(data: Uint8Array, header: string): boolean {
+  if (data.length < header.length) return false;
+  for (let i = 0; i < header.length; i += 1) if (data[i] !== header.charCodeAt(i)) return false;
+  return true;
+}
+
 /** The owner and mode of an opened cache file, and who we are. */
 export interface CacheFileStat {
   isFile: boolean;

@@ -23,6 +23,7 @@ import {
   cacheHeader,
   MAX_CACHE_BYTES,
   NO_CACHE_SAVE,
+  startsWithHeader,
   trustedCacheFile,
 } from "../core/code-cache.js";
 
@@ -47,9 +48,9 @@ const unsaved: { script: Script; key: CacheKey }[] = [];
 let saverRegistered = false;
 
 /** A trusted cache's V8 data for `key`, or undefined (absent, foreign, for another bundle, unreadable). */
-function readCache(ctx: CodeCacheContext, key: CacheKey): Buffer | undefined {
+function readCache(ctx: CodeCacheContext, key: CacheKey): Uint8Array | undefined {
   const name = cacheFileName(key);
-  const header = Buffer.from(cacheHeader(key, ctx.bundle));
+  const header = cacheHeader(key, ctx.bundle);
   for (const dir of ctx.dirs) {
     let fd: number;
     try {
@@ -62,14 +63,14 @@ function readCache(ctx: CodeCacheContext, key: CacheKey): Buffer | undefined {
       const st = fstatSync(fd);
       const euid = process.geteuid?.() ?? -1;
       if (!trustedCacheFile({ isFile: st.isFile(), uid: st.uid, mode: st.mode, size: st.size, euid })) continue;
-      const data = Buffer.allocUnsafe(st.size);
+      const data = new Uint8Array(st.size);
       let off = 0;
       while (off < data.length) {
         const n = readSync(fd, data, off, data.length - off, off);
         if (n === 0) break;
         off += n;
       }
-      if (off === data.length && data.subarray(0, header.length).equals(header)) return data.subarray(header.length);
+      if (off === data.length && startsWithHeader(data, header)) return data.subarray(header.length);
     } catch {
       // Unreadable: as if absent.
     } finally {

@@ -6,6 +6,7 @@ import {
   FAST_MAIN,
   mainCacheName,
   shortHash,
+  startsWithHeader,
   trustedCacheFile,
 } from "../../../src/core/code-cache.js";
 
@@ -68,4 +69,19 @@ test("status and url compile the main code with a cache of their own; every othe
   ];
   for (const [argv, want] of rows) assert.equal(mainCacheName(argv), want, argv.join(" "));
   assert.notEqual(cacheFileName({ ...key, script: FAST_MAIN }), cacheFileName({ ...key, script: "main" }));
+});
+
+test("a cache file's bytes start with the header only when every byte of it matches", () => {
+  const header = cacheHeader(key, { size: 1234, mtimeMs: 1_700_000_000_000.5 });
+  const bytes = (text: string, tail: number[] = []) => Uint8Array.from([...Buffer.from(text, "latin1"), ...tail]);
+  const rows: [string, Uint8Array, boolean][] = [
+    ["the header and V8's data", bytes(header, [0xc0, 0xde, 0, 1]), true],
+    ["the header alone", bytes(header), true],
+    ["cut short inside the header", bytes(header.slice(0, -1)), false],
+    ["empty", new Uint8Array(0), false],
+    ["another bundle's size", bytes(header.replace(" 1234 ", " 1235 "), [1]), false],
+    ["its last byte (the newline) changed", bytes(`${header.slice(0, -1)} `, [1]), false],
+    ["a byte above 127 where the header has its first letter", bytes(`\u00ea${header.slice(1)}`, [1]), false],
+  ];
+  for (const [what, data, want] of rows) assert.equal(startsWithHeader(data, header), want, what);
 });
