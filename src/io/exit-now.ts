@@ -1,5 +1,5 @@
 // The end of a command that has said all it has to say: node's own exit, without the JavaScript of `process.exit`
-// when nothing listens for the exit event (figure 1a: ~0.2 ms of every `status`, docs/benchmark.md).
+// when nothing listens for the exit event (figure 1a: ~0.1 ms of every `status`, docs/benchmark.md).
 
 /** node's exit without the exit event (undocumented but kept by node, whose `process.exit` ends with it). */
 type RawExit = (code: number) => never;
