@@ -9,7 +9,7 @@ import { ANSWER_FD_ENV, OR_START_ENV, START_MARKER } from "./core/ssh-command.js
 import { isWarmArgv, keeperJupyter, WARM_WAIT_MS, warmArgsFor } from "./core/warm-supervisor.js";
 import { FAST_MAIN, NO_CACHE_SAVE } from "./core/code-cache.js";
 import { saveCodeCacheNow } from "./io/code-cache.js";
-import { exitNow } from "./io/exit-now.js";
+import { chooseExit } from "./io/exit-now.js";
 import { flushed, lineWriter, progressWriter } from "./io/output.js";
 import { stdoutWritten, writeStdout } from "./io/stdout-line.js";
 import { isSupervisorNode } from "./io/supervisor-argv.js";
@@ -172,7 +172,7 @@ void main(process.argv.slice(2)).then((code) => {
   // ~10 ms for start, ~8 ms for stop) would only delay the end they stand for. A code cache still owed is saved at exit
   // (a supervisor's: at its first Jupyter's spawn, src/io/young-generation.ts).
   // jllocal's status that started the instance wrote its status line with writeStdout: that line is waited for.
-  // exitNow (src/io/exit-now.ts) skips node's exit event when nothing listens for it.
+  // chooseExit (src/io/exit-now.ts): node's own exit, without the exit event when nothing listens for it.
   // jllocal's cold path in the background reads the exit code on its answer fd (the others answered already).
   const here = hereModule;
   if (answerFd !== null && here !== null) {
@@ -181,10 +181,10 @@ void main(process.argv.slice(2)).then((code) => {
     // Before the exit below (reactions to one promise run in order).
     void stdoutWritten().then(() => here.answer(fd, code));
   }
-  if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutWritten().then(() => exitNow(code));
+  if (startedHere || ["run", "stop", "start"].includes(command)) void stdoutWritten().then(() => chooseExit()(code));
   // `status` and `url` (each jllocal connect, scripts polling) exit once their lines are out: node's own teardown
   // took ~2.3 ms of status's ~11 ms over `node -e 0` (docs/benchmark.md, figure 1a).
   else if (command === "status" || command === "url")
-    void Promise.all([stdoutWritten(), flushed()]).then(() => exitNow(code));
+    void Promise.all([stdoutWritten(), flushed()]).then(() => chooseExit()(code));
   else process.exitCode = code;
 });

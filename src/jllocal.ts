@@ -3,7 +3,7 @@
 // bundle embeds it packed, see scripts/build.mjs).
 import { errorOutcome, type ExitCode } from "./core/errors.js";
 import { parseFastConnect } from "./core/local-argv.js";
-import { exitNow } from "./io/exit-now.js";
+import { chooseExit } from "./io/exit-now.js";
 import { flushed, lineWriter, progressWriter } from "./io/output.js";
 import type { LocalContext } from "./local/context.js";
 
@@ -43,5 +43,5 @@ void main(process.argv.slice(2)).then(async (code) => {
   // Its result and diagnostics are out: the exit does not wait for node's teardown of the handles the run used (the
   // ssh children's pipes, signal watchers: ~8 ms of a cold run). A browser opener still running was spawned detached.
   await flushed();
-  exitNow(code);
+  chooseExit()(code);
 });

@@ -2,12 +2,17 @@
 // and a supervisor reading a few per loop turn grew its RSS by megabytes a day (README, Benchmark, figure 9).
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 
-/** readSmallFile's buffer, made at its first use (status reads /proc/PID/stat natively, process-identity.ts). */
-let smallBuf: Buffer | undefined;
+/** One buffer of `size` bytes for a reader, made at its first read (a status reads none of these files) and reused. */
+function reusedBuffer(size: number): () => Buffer {
+  let buf: Buffer | undefined;
+  return () => (buf ??= Buffer.allocUnsafe(size));
+}
+
+const smallBuf = reusedBuffer(16 * 1024);
 
 /** The text of a small file (read whole with readFileSync when it does not fit the buffer); throws like readFileSync. */
 export function readSmallFile(path: string): string {
-  const buf = (smallBuf ??= Buffer.allocUnsafe(16 * 1024));
+  const buf = smallBuf();
   const fd = openSync(path, "r");
   let n = 0;
   try {
@@ -23,8 +28,7 @@ export function readSmallFile(path: string): string {
   return readFileSync(path, "utf8");
 }
 
-/** grepLines's buffer, made at its first use (status reads no such file). */
-let chunkBuf: Buffer | undefined;
+const chunkBuf = reusedBuffer(64 * 1024);
 
 /**
  * The lines of a file that contain `needle` (ASCII, no newline). The file goes through one reused 64 KiB buffer and
@@ -33,7 +37,7 @@ let chunkBuf: Buffer | undefined;
  * matches. Throws like openSync.
  */
 export function grepLines(path: string, needle: string): string[] {
-  const chunk = (chunkBuf ??= Buffer.allocUnsafe(64 * 1024));
+  const chunk = chunkBuf();
   const fd = openSync(path, "r");
   const hits: string[] = [];
   let held = 0;
@@ -77,8 +81,7 @@ export function grepLines(path: string, needle: string): string[] {
   }
 }
 
-/** environWith's buffer, made at its first use. */
-let environBuffer: Buffer | undefined;
+const environBuffer = reusedBuffer(64 * 1024);
 
 /**
  * The environment block of process `pid` when it is owned by `uid` (any owner when undefined) and holds the entry
@@ -86,7 +89,7 @@ let environBuffer: Buffer | undefined;
  * a process without the entry costs no allocation (a scan of every process of the host, as at each stop).
  */
 export function environWith(pid: number, needle: string, uid: number | undefined): Buffer | null {
-  const environBuf = (environBuffer ??= Buffer.allocUnsafe(64 * 1024));
+  const environBuf = environBuffer();
   const fd = openSync(`/proc/${pid}/environ`, "r");
   let n = 0;
   try {
