@@ -248,6 +248,20 @@ function embedLazy(name, files) {
   };
 }
 
+/** The names a module exports at run time (types left out), as esbuild reads them: every form of `export`. */
+async function exportNames(file) {
+  const out = await build({
+    entryPoints: [file],
+    bundle: false,
+    write: false,
+    metafile: true,
+    format: "esm",
+    outdir: resolve(root, "dist"),
+    logLevel: "silent",
+  });
+  return Object.values(out.metafile.outputs).flatMap((o) => o.exports);
+}
+
 /**
  * Resolves the host's static imports of each of `files` (served by the command tree `name` too) to a module whose
  * exports are getters: the module and all it imports are initialised, from the tree, when one of its exports is first
@@ -261,10 +275,8 @@ function onDemand(name, files, served) {
         const file = a.kind === "import-statement" ? sourceOf(a) : null;
         return file !== null && files.includes(file) ? { path: file, namespace: "on-demand" } : undefined;
       });
-      b.onLoad({ filter: /.*/, namespace: "on-demand" }, (a) => {
-        const names = [...readFileSync(a.path, "utf8").matchAll(/^export (?:const|function|class) (\w+)/gm)].map(
-          (m) => m[1],
-        );
+      b.onLoad({ filter: /.*/, namespace: "on-demand" }, async (a) => {
+        const names = await exportNames(a.path);
         if (names.length === 0) throw new Error(`build: ${a.path} exports nothing to serve on demand`);
         return {
           loader: "js",
@@ -301,25 +313,9 @@ function directBuiltins(code) {
  * The functions the boot calls at every run. Each is written as a parenthesised function expression, which V8 compiles
  * with the boot's own parse; a plain declaration is only pre-parsed then, and parsed again at its first call (the boot
  * has no code cache): ~0.1 ms of every command (docs/benchmark.md, figure 1a). The cold ones (a cache to save, a
- * damaged bundle) stay lazy.
+ * damaged bundle) stay lazy. The list is a file of its own, which test/e2e/code-cache.test.ts reads too.
  */
-const eagerBootFunctions = [
-  "bootBundle",
-  "section",
-  "compileTree",
-  "compileCached",
-  "keyOf",
-  "cacheDirs",
-  "readCache",
-  "trustedCacheFile",
-  "cacheFileName",
-  "cacheHeader",
-  "startsWithHeader",
-  "portable",
-  "isPortableCode",
-  "shortHash",
-  "mainCacheName",
-];
+const eagerBootFunctions = JSON.parse(readFileSync(new URL("./eager-boot-functions.json", import.meta.url), "utf8"));
 
 /**
  * `code` (esbuild's output, whitespace not minified: a top-level function declaration opens with `function NAME(` at
