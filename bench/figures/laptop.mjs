@@ -230,21 +230,26 @@ async function byHandOverSsh(_sb, r) {
   }
 }
 
-/** Figure 8: cold jllocal (no master, Jupyter stopped) vs by hand (login + detached start, ssh -fN -L, poll). */
+/**
+ * Figure 8: cold jllocal (no master, Jupyter stopped) vs by hand (login + detached start, ssh -fN -L, poll). Each side
+ * runs with nothing of the other's left: jllocal's Jupyter and master end before the by-hand run, as the by-hand
+ * Jupyter and tunnel end before the next jllocal run (until 6 Dec 2026 the by-hand run had jllocal's idle Jupyter
+ * beside it: with Debian's Jupyter, by hand took 622 and 615 ms so, 595 and 593 ms alone; docs/benchmark.md).
+ */
 export async function laptopCold(sb, rounds) {
   const r = await getRemote(sb);
   const a = [];
   const b = [];
+  await makeCold(r);
   for (let i = 0; i < rounds + 1; i += 1) {
-    await makeCold(r);
     const res = await jllocal(r);
+    await makeCold(r);
     const h = await byHandOverSsh(sb, r);
     if (i > 0) {
       a.push(res.ms);
       b.push(h);
     }
   }
-  await makeCold(r);
   return [
     {
       id: "8",
