@@ -5,16 +5,32 @@ import { basename } from "node:path";
 import { errorOutcome } from "./core/errors.js";
 import { bootBundle } from "./io/bundle-sections.js";
 
-/** The file's text as node read it, when the build's banner took it from node's module wrapper (scripts/build.mjs). */
-declare const __jlSource: unknown;
+/**
+ * The arrow function the build writes after the boot, whose body spans the file's sections (scripts/build.mjs,
+ * bundleFile): its text is theirs, a slice of the string node read the file into (V8 copies nothing). Assigned once the
+ * file's top level has run past the boot, hence the boot's wait for a microtask; a copy cut short in the sections
+ * leaves an arrow without them, and the boot reads the file (and says it is damaged).
+ */
+declare const __jlSections: unknown;
 
-try {
-  bootBundle(__filename, __dirname, module, require, typeof __jlSource === "string" ? __jlSource : null);
-} catch (err) {
-  // No regular expression: the boot is parsed at every run, and V8 parses each literal's pattern with it.
-  const file = basename(__filename);
-  const name = file.endsWith(".cjs") ? file.slice(0, -4) : file.endsWith(".js") ? file.slice(0, -3) : file;
-  const { lines, exitCode } = errorOutcome(name, err);
-  for (const line of lines) process.stderr.write(`${line}\n`);
-  process.exitCode = exitCode;
+/** Run the main section; a bundle that cannot start is one line on stderr and exit 1. */
+function boot(): void {
+  try {
+    bootBundle(
+      __filename,
+      __dirname,
+      module,
+      require,
+      typeof __jlSections === "function" ? String(__jlSections) : null,
+    );
+  } catch (err) {
+    // No regular expression: the boot is parsed at every run, and V8 parses each literal's pattern with it.
+    const file = basename(__filename);
+    const name = file.endsWith(".cjs") ? file.slice(0, -4) : file.endsWith(".js") ? file.slice(0, -3) : file;
+    const { lines, exitCode } = errorOutcome(name, err);
+    for (const line of lines) process.stderr.write(`${line}\n`);
+    process.exitCode = exitCode;
+  }
 }
+
+void Promise.resolve().then(boot);

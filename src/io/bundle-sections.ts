@@ -31,9 +31,9 @@ function section(text: string | Buffer, file: string, name: string): { hash: str
 
 /**
  * Run the main section of the bundle `file` as the body of its CommonJS module (`mod`, `req`, `dir` are the module's
- * own). `source`: the file's text as node read it to run the boot (the boot's banner takes it from node's module
- * wrapper, scripts/build.mjs), so the file is not read again (~0.5 ms of status); null, or a text without the main
- * section: the file is read. The main code gets `__jlSection(name)`: a packed tree's text, from that same text (a
+ * own). `source`: the sections' text as node read it (src/boot.ts: the text of the arrow function they are the body
+ * of, a slice of node's string of the file), so the file is not read again (~0.5 ms of status); null, or a text without
+ * the main section (a copy cut short): the file is read. The main code gets `__jlSection(name)`: a packed tree's text, from that same text (a
  * bundle replaced later, by an upgrade, must not mix its trees with this code). Its code cache is the command's
  * (core/code-cache.ts, `mainCacheName`; `argv`: the arguments after the script). A damaged file: JlremoteError
  * (src/boot.ts says it).
@@ -47,9 +47,9 @@ export function bootBundle(
   argv: readonly string[] = process.argv.slice(2),
 ): void {
   let text: string | Buffer = source?.includes(`${OPEN}main `) ? source : readFileSync(file);
+  // One line, the module function's text included (scripts/build.mjs, bundleFile): compiled as it stands in the file.
   const main = section(text, file, "main");
-  const wrapped = `(function (exports, require, module, __filename, __dirname, __jlSection) {${main.body}\n})`;
-  const run = compileTree(mainCacheName(argv), main.hash, wrapped, file, file) as (...args: unknown[]) => void;
+  const run = compileTree(mainCacheName(argv), main.hash, main.body, file, file) as (...args: unknown[]) => void;
   run(mod.exports, req, mod, file, dir, (name: string) => {
     // A process that loads a tree may live long (a supervisor): its text moves out of V8's heap, whose collections
     // are sized by what it holds (figure 9: the idle supervisor's growth); `status` loads none and keeps the string.

@@ -11,6 +11,9 @@ import { bootBundle } from "../../../src/io/bundle-sections.js";
 
 const section = (name: string, body: string) =>
   `\n//@jl:section ${name} 0123abcd\n//${body.replaceAll("\n", "\n//")}\n//@jl:end`;
+/** The main section: the module function's text around its code, as scripts/build.mjs writes it. */
+const mainSection = (code: string) =>
+  section("main", `(function (exports, require, module, __filename, __dirname, __jlSection) {${code}\n})`);
 
 test("the main section runs as the module's body: its own file, dir, require and the packed sections", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "jlr-bundle-"));
@@ -34,7 +37,7 @@ test("the main section runs as the module's body: its own file, dir, require and
   ].join("\n");
   writeFileSync(
     file,
-    `// the boot would be here${section("main", main)}${section("t1", "QUJD")}${section("t2", "ZGVm")}\n`,
+    `// the boot would be here${mainSection(main)}${section("t1", "QUJD")}${section("t2", "ZGVm")}\n`,
   );
   const mod = { exports: {} as Record<string, unknown> };
   bootBundle(file, dir, mod, createRequire(file));
@@ -59,7 +62,7 @@ test("a bundle cut short in its main section: a JlremoteError that names the fil
   );
 });
 
-test("with the text node read (the boot's banner passes it), the file is not read again; a text without the main section is", (t) => {
+test("with the sections' text as node read it (src/boot.ts), the file is not read again; a text without the main section is", (t) => {
   const dir = mkdtempSync(join(tmpdir(), "jlr-bundle-"));
   const cache = process.env.JLREMOTE_CODE_CACHE;
   process.env.JLREMOTE_CODE_CACHE = "0";
@@ -69,19 +72,18 @@ test("with the text node read (the boot's banner passes it), the file is not rea
     rmSync(dir, { recursive: true, force: true });
   });
   const file = join(dir, "x.cjs");
-  const bundle = (value: string) =>
-    `// boot${section("main", `module.exports.v = ${JSON.stringify(value)}; module.exports.t = __jlSection("t");`)}${section("t", value)}\n`;
+  const sections = (value: string) =>
+    `${mainSection(`module.exports.v = ${JSON.stringify(value)}; module.exports.t = __jlSection("t");`)}${section("t", value)}`;
+  const bundle = (value: string) => `// boot\nvar __jlSections = () => 0${sections(value)}\n+0;\n`;
   writeFileSync(file, bundle("on disk"));
   const run = (source: string | null) => {
     const mod = { exports: {} as Record<string, unknown> };
     bootBundle(file, dir, mod, createRequire(file), source);
     return mod.exports;
   };
-  // node's module wrapper around the text, as Function.prototype.toString gives it.
-  assert.deepEqual(run(`function (exports, require, module, __filename, __dirname) {\n${bundle("as read")}\n}`), {
-    v: "as read",
-    t: "as read",
-  });
-  assert.deepEqual(run("function () {}"), { v: "on disk", t: "on disk" });
+  // The text of the arrow function the sections are the body of, as Function.prototype.toString gives it (src/boot.ts).
+  assert.deepEqual(run(`() => 0${sections("as read")}\n+0`), { v: "as read", t: "as read" });
+  // A copy cut short in the sections: the arrow without them.
+  assert.deepEqual(run("() => 0"), { v: "on disk", t: "on disk" });
   assert.deepEqual(run(null), { v: "on disk", t: "on disk" });
 });
