@@ -12,6 +12,12 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/**
+ * Marks a JlremoteError made by any copy of this module: the bundle's boot has one of its own (src/boot.ts), whose
+ * errors (a command tree's section missing from a damaged copy) reach the main code's entry, where `instanceof` fails.
+ */
+const JLREMOTE_ERROR = Symbol.for("jlremote.error");
+
 /** An error with a user-facing one-line message (with a hint) and the exit code it maps to. */
 export class JlremoteError extends Error {
   constructor(
@@ -22,9 +28,18 @@ export class JlremoteError extends Error {
     super(message, options);
     this.name = new.target.name;
     this.detail = options?.detail;
+    (this as Record<symbol, unknown>)[JLREMOTE_ERROR] = true;
   }
   /** Extra lines (e.g. the tail of Jupyter's log) printed after the message. */
   readonly detail: string | undefined;
+}
+
+/** A JlremoteError of this copy of the module or another's (see JLREMOTE_ERROR). */
+function isJlremoteError(err: unknown): err is JlremoteError {
+  return (
+    err instanceof JlremoteError ||
+    (typeof err === "object" && err !== null && (err as Record<symbol, unknown>)[JLREMOTE_ERROR] === true)
+  );
 }
 
 /** Shorthand for a usage error (exit 2). */
@@ -55,7 +70,7 @@ export function fsErrorText(err: unknown, fallbackPath?: string): string {
 
 /** The stderr lines and exit code for an error that reached an entry point (`prog`: jlremote or jllocal). */
 export function errorOutcome(prog: string, err: unknown): { lines: string[]; exitCode: ExitCode } {
-  if (err instanceof JlremoteError) {
+  if (isJlremoteError(err)) {
     return {
       lines: err.detail ? [`${prog}: ${err.message}`, err.detail] : [`${prog}: ${err.message}`],
       exitCode: err.exitCode,

@@ -14,6 +14,22 @@ test("a JlremoteError becomes its one-line message, its detail lines, and its ex
   assert.equal(withDetail.exitCode, ExitCode.failure);
 });
 
+test("a JlremoteError of another copy of the module (the bundle's boot has its own) is one too", async () => {
+  // A second copy of src/core/errors.ts, as the boot and the main code of a bundle each have one.
+  const other = (await import(
+    `../../../src/core/errors.ts?copy=${Date.now()}`
+  )) as typeof import("../../../src/core/errors.js");
+  assert.notEqual(other.JlremoteError, JlremoteError);
+  const err = new other.JlremoteError("x.cjs has no section 't': the bundle is damaged; install it again");
+  assert.ok(!(err instanceof JlremoteError));
+  assert.deepEqual(errorOutcome("jlremote", err), {
+    lines: ["jlremote: x.cjs has no section 't': the bundle is damaged; install it again"],
+    exitCode: ExitCode.failure,
+  });
+  // Not any object: an Error without the mark stays an unexpected one.
+  assert.match(errorOutcome("jlremote", new Error("boom")).lines[0] ?? "", /unexpected error: boom/);
+});
+
 test("any other error is one 'unexpected error' line with its errno code and exit 1, never a stack", () => {
   const err = Object.assign(new Error("EACCES: permission denied, open '/x'"), { code: "EACCES" });
   const out = errorOutcome("jlremote", err);
