@@ -33,10 +33,10 @@ function section(text: string | Buffer, file: string, name: string): { hash: str
  * Run the main section of the bundle `file` as the body of its CommonJS module (`mod`, `req`, `dir` are the module's
  * own). `source`: the sections' text as node read it (src/boot.ts: the text of the arrow function they are the body
  * of, a slice of node's string of the file), so the file is not read again (~0.5 ms of status); null, or a text without
- * the main section (a copy cut short): the file is read. The main code gets `__jlSection(name)`: a packed tree's text, from that same text (a
- * bundle replaced later, by an upgrade, must not mix its trees with this code). Its code cache is the command's
- * (core/code-cache.ts, `mainCacheName`; `argv`: the arguments after the script). A damaged file: JlremoteError
- * (src/boot.ts says it).
+ * the main section (a copy cut short): the file is read. The main code gets `__jlSection(name)`: a packed tree's text,
+ * from that same text (a bundle replaced later, by an upgrade, must not mix its trees with this code). Its code cache
+ * is the command's (core/code-cache.ts, `mainCacheName`; `argv`: the arguments after the script). A damaged file:
+ * JlremoteError (src/boot.ts says it).
  */
 export function bootBundle(
   file: string,

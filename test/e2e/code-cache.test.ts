@@ -280,6 +280,27 @@ test("a copy of the bundle cut short in its main code fails with one line and ex
   assert.equal(r.stderr, `jlremote: ${bundle} has no section 'main': the bundle is damaged; install it again\n`);
 });
 
+test("a copy cut short in its command tree still answers status; a command that needs the tree says it is damaged", () => {
+  const text = readFileSync(bundle);
+  // Cut inside the packed tree, after the whole main section (the arrow function that held the sections is then
+  // `() => 0`: the boot reads the file, src/boot.ts).
+  const at = text.indexOf("\n//@jl:section cli-commands ");
+  assert.ok(at > 0, "the bundle has no command tree");
+  writeFileSync(bundle, text.subarray(0, at + 5000));
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [bundle, ...args], { env: sb.env, encoding: "utf8", timeout: 30_000 });
+  const status = run("status", "--json", "--name", "none");
+  assert.equal(status.status, 3, status.stderr);
+  assert.equal(JSON.parse(status.stdout).state, "stopped");
+  const list = run("list");
+  assert.equal(list.status, 1, list.stderr);
+  assert.equal(list.stdout, "");
+  assert.equal(
+    list.stderr,
+    `jlremote: ${bundle} has no section 'cli-commands': the bundle is damaged; install it again\n`,
+  );
+});
+
 test("the bundle holds its main code and one command tree, which also serves the modules the fast paths import lazily", () => {
   const text = readFileSync(bundle, "latin1");
   const names = [...text.matchAll(/^\/\/@jl:section (\S+) [0-9a-f]+$/gm)].map((m) => m[1]);
