@@ -248,8 +248,13 @@ function embedLazy(name, files) {
   };
 }
 
-/** The names a module exports at run time (types left out), as esbuild reads them: every form of `export`. */
+/**
+ * The names a module exports at run time (types left out), as esbuild reads them: every form of `export` but
+ * `export * from`, whose names esbuild cannot list without bundling (the build fails on one rather than miss them).
+ */
 async function exportNames(file) {
+  if (/^export \*/m.test(readFileSync(file, "utf8")))
+    throw new Error(`build: ${file} re-exports with \`export *\`; name what it serves on demand`);
   const out = await build({
     entryPoints: [file],
     bundle: false,
